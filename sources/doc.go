@@ -1,0 +1,23 @@
+// Package sources turns outside systems into timestamped records and owns the
+// one ingestion path from them to the panes.
+//
+// The data flows one way:
+//
+//	outside world           adapters (one goroutine each)        hub                 app model (tui)
+//	JTL CSV/XML file  --->  sources/loadtest/jtl  --Batch-->  +-----------+
+//	log file, stdin   --->  sources/logs          --Batch-->  | per-source|  Drain() on one
+//	/metrics over HTTP --> sources/metrics/scrape --Batch-->  | bounded   | ---coalescing tick--->  store.Store
+//	                                                          | queues    |   (10-30 Hz)           |
+//	                                                          +-----------+                        v
+//	                                                                          panes = views of (store, cursor,
+//	                                                                                   window, filters, size, theme)
+//
+// A source never touches the UI: it pushes Batches (records plus its Health)
+// into a Sink and returns when its context ends. The Hub is the Sink the
+// program uses: it keeps one bounded queue per source, so a fast source
+// blocks (backpressure, nothing lost) instead of growing memory, and the UI
+// drains everything on one tick instead of receiving one message per record.
+//
+// This package must not import Bubble Tea or any pane code; the store and the
+// panes depend on it, never the other way round.
+package sources

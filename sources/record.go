@@ -1,0 +1,130 @@
+package sources
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind names what a source reads; it is the "kind" of the report's sources list.
+type Kind string
+
+// The kinds of sources the spine knows.
+const (
+	KindJTL    Kind = "jtl"    // a JMeter result file, CSV or XML
+	KindLog    Kind = "log"    // a log file or stream
+	KindScrape Kind = "scrape" // a Prometheus /metrics endpoint scraped directly
+)
+
+// Sample is one load-test sample (a request, or a transaction made of requests).
+type Sample struct {
+	StartMS     int64  // sample start, epoch milliseconds
+	ElapsedMS   int32  // whole duration in milliseconds
+	LatencyMS   int32  // time to first byte, -1 when unknown
+	ConnectMS   int32  // connect time, -1 when unknown
+	Label       string // sampler name
+	Code        string // response code as written ("200", "", "Non HTTP response code: ...")
+	Message     string // response message (failure message when it explains an error)
+	Thread      string // thread name, used to attribute samples to an injector
+	Success     bool   // the tool's verdict
+	Transaction bool   // a transaction controller's own sample
+	SubResult   bool   // an embedded-resource sub-result already counted by its parent
+	GrpThreads  int32  // active threads in this sample's group, -1 when unknown
+	AllThreads  int32  // active threads of the engine, -1 when unknown
+	Bytes       int64  // received bytes
+	SentBytes   int64  // sent bytes
+	URL         string // request URL, "" when absent
+}
+
+// Level is the severity of a log entry, ordered from least to most severe.
+type Level uint8
+
+// Levels, as written by the usual Java, Go and syslog loggers.
+const (
+	LevelUnknown Level = iota
+	LevelTrace
+	LevelDebug
+	LevelInfo
+	LevelWarn
+	LevelError
+	LevelFatal
+)
+
+var levelNames = [...]string{"", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+
+// String returns the canonical upper-case name of the level ("" when unknown).
+func (l Level) String() string {
+	if int(l) < len(levelNames) {
+		return levelNames[l]
+	}
+	return fmt.Sprintf("Level(%d)", l)
+}
+
+// LogEntry is one log record: a header line and its continuation lines
+// (a stack trace, a multi-line message), sanitised for display at ingest.
+type LogEntry struct {
+	Time      time.Time // when the entry says it happened; zero when it has no timestamp
+	Level     Level     // parsed severity
+	LevelText string    // the level word as written ("WARNING", "E", "warn")
+	LevelCol  int       // byte offset of LevelText in Lines[0], -1 when absent
+	Lines     []string  // display-safe lines: no control sequences, tabs expanded
+	LineNo    int       // 1-based line number of the header line in its source
+	Truncated bool      // the group was cut at its size cap
+}
+
+// MetricType is the type a scraped family declares.
+type MetricType uint8
+
+// Metric types, as in the exposition formats.
+const (
+	MetricUntyped MetricType = iota
+	MetricCounter
+	MetricGauge
+	MetricHistogram
+	MetricSummary
+)
+
+// Bucket is one cumulative bucket of a classic histogram.
+type Bucket struct {
+	UpperBound float64
+	Count      float64
+}
+
+// MetricSample is the value of one series in one scrape.
+type MetricSample struct {
+	Name    string     // metric family name
+	Labels  string     // canonical label set, `a="x",b="y"` sorted by name, "" when none
+	Type    MetricType // declared family type
+	Value   float64    // counter, gauge or untyped value; for histograms and summaries the sample count
+	Sum     float64    // histogram or summary sum
+	Buckets []Bucket   // histogram buckets sorted by upper bound, +Inf last
+}
+
+// Series returns the series identity `name{labels}`.
+func (m MetricSample) Series() string {
+	if m.Labels == "" {
+		return m.Name
+	}
+	return m.Name + "{" + m.Labels + "}"
+}
+
+// Scrape is the outcome of one scrape of one target.
+type Scrape struct {
+	Time     time.Time      // scrape start; samples without their own timestamp get it
+	Up       bool           // the scrape succeeded
+	Duration time.Duration  // how long the scrape took
+	Samples  []MetricSample // empty when the scrape failed
+}
+
+// BadRow describes one input record that could not be read.
+type BadRow struct {
+	Line   int    // 1-based line number in the source, 0 when unknown
+	Reason string // what was expected and what was found
+}
+
+// String formats the bad row as "line N: reason".
+func (b BadRow) String() string {
+	if b.Line > 0 {
+		return fmt.Sprintf("line %d: %s", b.Line, b.Reason)
+	}
+	return b.Reason
+}

@@ -1,0 +1,66 @@
+package sources
+
+import (
+	"context"
+	"time"
+)
+
+// Info identifies a source: what the user named and how its clock is read.
+type Info struct {
+	Name   string         // the path, URL or "-" the user gave
+	Kind   Kind           // what it reads
+	Zone   *time.Location // zone of zone-less timestamps (--tz, SOURCE@ZONE); nil means local
+	Offset time.Duration  // --offset SOURCE=D: added to every timestamp of this source
+	Wait   bool           // wait for a missing file instead of failing
+}
+
+// Location returns the zone for zone-less timestamps, local when unset.
+func (i Info) Location() *time.Location {
+	if i.Zone == nil {
+		return time.Local
+	}
+	return i.Zone
+}
+
+// Batch is what a source hands over at once: records, problems and health.
+// Sources fill only the fields that apply to them.
+type Batch struct {
+	Source   int            // the source's index in the hub, set by the hub
+	Samples  []Sample       // load-test samples
+	Entries  []LogEntry     // log entries
+	Scrapes  []Scrape       // metric scrapes
+	Rows     int            // good records read in this batch (samples, entries, scrapes)
+	BadRows  int            // records that could not be read in this batch
+	Bad      []BadRow       // the first few of them, for the report and the pane
+	Warnings []string       // anything else worth telling the user once
+	Health   *Health        // new health, nil when unchanged
+	CaughtUp bool           // the source has read all data that existed when it started
+	Reset    bool           // the input was truncated or replaced: later records restart it
+}
+
+// Empty reports whether the batch carries nothing.
+func (b *Batch) Empty() bool {
+	return len(b.Samples) == 0 && len(b.Entries) == 0 && len(b.Scrapes) == 0 &&
+		b.Rows == 0 && b.BadRows == 0 && len(b.Warnings) == 0 && b.Health == nil && !b.CaughtUp && !b.Reset
+}
+
+// Sink receives batches from a source. Push blocks while the consumer is
+// behind (backpressure), and returns the context's error once it ends.
+type Sink interface {
+	Push(ctx context.Context, b Batch) error
+}
+
+// Source reads one outside system until its context ends or its input is
+// exhausted. It reports its health through the sink and never touches the UI.
+type Source interface {
+	Info() Info
+	Run(ctx context.Context, sink Sink) error
+}
+
+// SetHealth is a shorthand for pushing a health change.
+func SetHealth(ctx context.Context, sink Sink, h Health) error {
+	if h.Since.IsZero() {
+		h.Since = time.Now()
+	}
+	return sink.Push(ctx, Batch{Health: &h})
+}

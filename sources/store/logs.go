@@ -1,0 +1,171 @@
+package store
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// MaxLogEntries bounds the entries held in memory; beyond it the oldest are
+// dropped and counted.
+const MaxLogEntries = 1_000_000
+
+// Entry is a log entry placed on the shared time axis.
+type Entry struct {
+	sources.LogEntry
+	TimeMS int64 // the entry's time with its source's offset, or when it arrived if it has none
+	Source int   // hub index of its source
+}
+
+// Logs holds log entries of every source in time order.
+type Logs struct {
+	entries []Entry
+	Dropped int // entries dropped to stay within MaxLogEntries
+	Version uint64
+	lastMS  []int64 // per source: time of its latest entry, for entries without one
+}
+
+func newLogs() *Logs { return &Logs{} }
+
+// Len returns how many entries are held.
+func (l *Logs) Len() int { return len(l.entries) }
+
+// At returns entry i in time order.
+func (l *Logs) At(i int) *Entry { return &l.entries[i] }
+
+// add places entries on the time axis and returns their time span.
+func (l *Logs) add(source int, in []sources.LogEntry, offsetMS, nowMS int64) (firstMS, lastMS int64) {
+	for source >= len(l.lastMS) {
+		l.lastMS = append(l.lastMS, 0)
+	}
+	start := len(l.entries)
+	sorted := true
+	for i := range in {
+		e := Entry{LogEntry: in[i], Source: source}
+		switch {
+		case !e.Time.IsZero():
+			e.TimeMS = e.Time.UnixMilli() + offsetMS
+		case l.lastMS[source] != 0:
+			e.TimeMS = l.lastMS[source]
+		default:
+			e.TimeMS = nowMS
+		}
+		l.lastMS[source] = e.TimeMS
+		if i == 0 {
+			firstMS, lastMS = e.TimeMS, e.TimeMS
+		}
+		firstMS, lastMS = min(firstMS, e.TimeMS), max(lastMS, e.TimeMS)
+		if n := len(l.entries); n > 0 && l.entries[n-1].TimeMS > e.TimeMS {
+			sorted = false
+		}
+		l.entries = append(l.entries, e)
+	}
+	if !sorted {
+		// Only the tail from the first entry later than the batch's earliest
+		// needs sorting; stable keeps each source's own order.
+		from := sort.Search(start, func(i int) bool { return l.entries[i].TimeMS > firstMS })
+		tail := l.entries[from:]
+		sort.SliceStable(tail, func(i, j int) bool { return tail[i].TimeMS < tail[j].TimeMS })
+	}
+	if over := len(l.entries) - MaxLogEntries; over > 0 {
+		drop := over + MaxLogEntries/10
+		l.entries = append(l.entries[:0], l.entries[drop:]...)
+		l.Dropped += drop
+	}
+	l.Version++
+	return firstMS, lastMS
+}
+
+// Search returns the index of the first entry at or after ms (Len when none).
+func (l *Logs) Search(ms int64) int {
+	return sort.Search(len(l.entries), func(i int) bool { return l.entries[i].TimeMS >= ms })
+}
+
+// Filter says which entries a view shows.
+type Filter struct {
+	FromMS, ToMS int64         // the selected window, [from, to); 0 = no bound
+	MinLevel     sources.Level // LevelUnknown keeps all
+	Text         string        // case-insensitive substring, "" keeps all
+}
+
+// Active reports whether the filter removes anything.
+func (f Filter) Active() bool {
+	return f.FromMS != 0 || f.ToMS != 0 || f.MinLevel != sources.LevelUnknown || f.Text != ""
+}
+
+// Match reports whether entry e passes the filter.
+func (f Filter) Match(e *Entry) bool {
+	if f.FromMS != 0 && e.TimeMS < f.FromMS {
+		return false
+	}
+	if f.ToMS != 0 && e.TimeMS >= f.ToMS {
+		return false
+	}
+	if f.MinLevel != sources.LevelUnknown && e.Level < f.MinLevel {
+		return false
+	}
+	if f.Text != "" {
+		needle := strings.ToLower(f.Text)
+		for _, line := range e.Lines {
+			if containsFold(line, needle) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// containsFold reports whether s contains the lower-case needle, ignoring
+// ASCII case, without allocating.
+func containsFold(s, needle string) bool {
+	n := len(needle)
+	if n == 0 {
+		return true
+	}
+	first := needle[0]
+	for i := 0; i+n <= len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != first {
+			continue
+		}
+		match := true
+		for j := 1; j < n; j++ {
+			d := s[i+j]
+			if 'A' <= d && d <= 'Z' {
+				d += 'a' - 'A'
+			}
+			if d != needle[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// LevelCounts counts entries per level in [fromMS, toMS).
+func (l *Logs) LevelCounts(fromMS, toMS int64) [sources.LevelFatal + 1]int {
+	var out [sources.LevelFatal + 1]int
+	i := 0
+	if fromMS != 0 {
+		i = l.Search(fromMS)
+	}
+	for ; i < len(l.entries); i++ {
+		e := &l.entries[i]
+		if toMS != 0 && e.TimeMS >= toMS {
+			break
+		}
+		if int(e.Level) < len(out) {
+			out[e.Level]++
+		}
+	}
+	return out
+}

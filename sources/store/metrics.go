@@ -1,0 +1,123 @@
+package store
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// MaxPoints bounds each metric series; at one scrape a second it is two hours.
+const MaxPoints = 7200
+
+// HistPoint is one scrape of a classic histogram series.
+type HistPoint struct {
+	TimeMS  int64
+	Count   float64
+	Sum     float64
+	Buckets []sources.Bucket
+}
+
+// Series is one metric series of one source.
+type Series struct {
+	Name   string
+	Labels string
+	Type   sources.MetricType
+	Source int
+	T      []int64   // scrape times, ms
+	V      []float64 // values (histograms: sample count)
+	Hist   []HistPoint
+}
+
+// ID returns the series identity `name{labels}`.
+func (s *Series) ID() string {
+	if s.Labels == "" {
+		return s.Name
+	}
+	return s.Name + "{" + s.Labels + "}"
+}
+
+// Family groups the series of one metric name.
+type Family struct {
+	Name   string
+	Type   sources.MetricType
+	Series []*Series
+}
+
+// ScrapeStatus is the outcome of the latest scrapes of one source.
+type ScrapeStatus struct {
+	T  []int64
+	Up []bool
+}
+
+// Metrics holds every series of every scrape source.
+type Metrics struct {
+	byID     map[string]*Series
+	families map[string]*Family
+	order    []*Family
+	Up       map[int]*ScrapeStatus
+	Version  uint64
+}
+
+func newMetrics() *Metrics {
+	return &Metrics{byID: map[string]*Series{}, families: map[string]*Family{}, Up: map[int]*ScrapeStatus{}}
+}
+
+// Families returns every family, sorted by name.
+func (m *Metrics) Families() []*Family { return m.order }
+
+// Family returns the family of a metric name, nil when unknown.
+func (m *Metrics) Family(name string) *Family { return m.families[name] }
+
+// Empty reports whether nothing was scraped successfully.
+func (m *Metrics) Empty() bool { return len(m.byID) == 0 }
+
+func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
+	st := m.Up[source]
+	if st == nil {
+		st = &ScrapeStatus{}
+		m.Up[source] = st
+	}
+	st.T = append(st.T, ms)
+	st.Up = append(st.Up, sc.Up)
+	if len(st.T) > 2*MaxPoints {
+		st.T = append(st.T[:0], st.T[len(st.T)-MaxPoints:]...)
+		st.Up = append(st.Up[:0], st.Up[len(st.Up)-MaxPoints:]...)
+	}
+	for i := range sc.Samples {
+		smp := &sc.Samples[i]
+		key := strconv.Itoa(source) + "/" + smp.Series()
+		s := m.byID[key]
+		if s == nil {
+			s = &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source}
+			m.byID[key] = s
+			f := m.families[smp.Name]
+			if f == nil {
+				f = &Family{Name: smp.Name, Type: smp.Type}
+				m.families[smp.Name] = f
+				m.order = append(m.order, f)
+				sort.Slice(m.order, func(i, j int) bool { return m.order[i].Name < m.order[j].Name })
+			}
+			f.Series = append(f.Series, s)
+			sort.Slice(f.Series, func(i, j int) bool { return f.Series[i].Labels < f.Series[j].Labels })
+		}
+		s.T = append(s.T, ms)
+		s.V = append(s.V, smp.Value)
+		if smp.Type == sources.MetricHistogram {
+			s.Hist = append(s.Hist, HistPoint{TimeMS: ms, Count: smp.Value, Sum: smp.Sum, Buckets: smp.Buckets})
+		}
+		if len(s.T) > 2*MaxPoints {
+			s.T = append(s.T[:0], s.T[len(s.T)-MaxPoints:]...)
+			s.V = append(s.V[:0], s.V[len(s.V)-MaxPoints:]...)
+		}
+		if len(s.Hist) > 2*MaxPoints {
+			s.Hist = append(s.Hist[:0], s.Hist[len(s.Hist)-MaxPoints:]...)
+		}
+	}
+	m.Version++
+}
+
+// At returns the index of the last point at or before ms, -1 when none.
+func (s *Series) At(ms int64) int {
+	return sort.Search(len(s.T), func(i int) bool { return s.T[i] > ms }) - 1
+}

@@ -1,0 +1,195 @@
+// Package store is the single truth every pane reads: what each source said
+// about itself, per-second load-test buckets with mergeable latency sketches,
+// log entries in time order, and metric series as bounded point lists.
+//
+// The store is fed only by Apply, with batches drained from the hub on the
+// UI's tick (or, headless, by the report). It is not safe for concurrent use:
+// one goroutine owns it. It must not import Bubble Tea or know about panes;
+// panes ask it questions about time ranges and render the answers.
+//
+// Times inside the store are epoch milliseconds with each source's --offset
+// already applied, so every part shares one time axis.
+package store
+
+import (
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// Part is a bit set naming the parts of the store a batch changed.
+type Part uint8
+
+// The parts of the store.
+const (
+	PartSources Part = 1 << iota
+	PartLoad
+	PartLogs
+	PartMetrics
+)
+
+// Source is what the store knows about one source.
+type Source struct {
+	Info     sources.Info
+	Health   sources.Health
+	Rows     int
+	BadRows  int
+	Bad      []sources.BadRow
+	Warnings []string
+	CaughtUp bool
+	Resets   int
+	FirstMS  int64 // earliest data time, 0 when none yet
+	LastMS   int64 // latest data time, 0 when none yet
+}
+
+// HasData reports whether the source delivered any timed record.
+func (s *Source) HasData() bool { return s.LastMS != 0 }
+
+// Store holds everything the panes show.
+type Store struct {
+	Sources []*Source
+	Load    *LoadTest
+	Logs    *Logs
+	Metrics *Metrics
+	// Version increases on every change, so views can cache by it.
+	Version uint64
+	now     func() time.Time
+}
+
+// New returns a store for the given sources, in hub index order.
+func New(infos []sources.Info) *Store {
+	s := &Store{Load: newLoadTest(), Logs: newLogs(), Metrics: newMetrics(), now: time.Now}
+	for _, in := range infos {
+		s.Sources = append(s.Sources, &Source{Info: in, Health: sources.Health{State: sources.StateStarting}})
+	}
+	return s
+}
+
+// SetNow replaces the clock used to stamp records that carry no time.
+func (s *Store) SetNow(now func() time.Time) { s.now = now }
+
+// Apply folds one batch into the store and says which parts changed.
+func (s *Store) Apply(b sources.Batch) Part {
+	if b.Source < 0 || b.Source >= len(s.Sources) {
+		return 0
+	}
+	src := s.Sources[b.Source]
+	offset := src.Info.Offset.Milliseconds()
+	var changed Part
+	if b.Health != nil {
+		src.Health = *b.Health
+		changed |= PartSources
+	}
+	if b.Rows != 0 || b.BadRows != 0 || len(b.Warnings) != 0 || b.CaughtUp || b.Reset {
+		changed |= PartSources
+	}
+	src.Rows += b.Rows
+	src.BadRows += b.BadRows
+	for _, bad := range b.Bad {
+		if len(src.Bad) < sources.MaxBadRowsKept {
+			src.Bad = append(src.Bad, bad)
+		}
+	}
+	src.Warnings = append(src.Warnings, b.Warnings...)
+	if b.CaughtUp {
+		src.CaughtUp = true
+	}
+	if b.Reset {
+		src.Resets++
+		src.Warnings = append(src.Warnings, "the input was truncated or replaced; reading it again from its start")
+	}
+	note := func(ms int64) {
+		if src.FirstMS == 0 || ms < src.FirstMS {
+			src.FirstMS = ms
+		}
+		if ms > src.LastMS {
+			src.LastMS = ms
+		}
+	}
+	if len(b.Samples) > 0 {
+		for i := range b.Samples {
+			smp := &b.Samples[i]
+			smp.StartMS += offset
+			note(smp.StartMS)
+		}
+		s.Load.add(b.Source, b.Samples)
+		changed |= PartLoad
+	}
+	if len(b.Entries) > 0 {
+		first, last := s.Logs.add(b.Source, b.Entries, offset, s.now().UnixMilli())
+		note(first)
+		note(last)
+		changed |= PartLogs
+	}
+	if len(b.Scrapes) > 0 {
+		for _, sc := range b.Scrapes {
+			ms := sc.Time.UnixMilli() + offset
+			note(ms)
+			s.Metrics.add(b.Source, ms, sc)
+		}
+		changed |= PartMetrics
+	}
+	if changed != 0 {
+		s.Version++
+	}
+	return changed
+}
+
+// DataRange returns the earliest and latest data time over all sources.
+func (s *Store) DataRange() (firstMS, lastMS int64, ok bool) {
+	for _, src := range s.Sources {
+		if !src.HasData() {
+			continue
+		}
+		if !ok || src.FirstMS < firstMS {
+			firstMS = src.FirstMS
+		}
+		if !ok || src.LastMS > lastMS {
+			lastMS = src.LastMS
+		}
+		ok = true
+	}
+	return firstMS, lastMS, ok
+}
+
+// AllCaughtUp reports whether every source has read the data that existed
+// when it started (or ended), so the session can decide live or past.
+func (s *Store) AllCaughtUp() bool {
+	for _, src := range s.Sources {
+		if !src.CaughtUp && src.Health.Live() {
+			return false
+		}
+	}
+	return true
+}
+
+// KindCount returns how many sources of kind k there are.
+func (s *Store) KindCount(k sources.Kind) int {
+	n := 0
+	for _, src := range s.Sources {
+		if src.Info.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// NonOverlapping returns pairs of sources with data whose time ranges do not
+// overlap at all: a sign of a wrong --tz or a clock offset.
+func (s *Store) NonOverlapping() [][2]*Source {
+	var out [][2]*Source
+	for i, a := range s.Sources {
+		if !a.HasData() {
+			continue
+		}
+		for _, b := range s.Sources[i+1:] {
+			if !b.HasData() {
+				continue
+			}
+			if a.LastMS < b.FirstMS || b.LastMS < a.FirstMS {
+				out = append(out, [2]*Source{a, b})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,316 @@
+// Package tail reads a file, a stream or stdin as a sequence of byte chunks,
+// and follows a file while it grows, is truncated or is replaced.
+//
+// It owns the file-system side of reading: waiting for a file to appear,
+// gzip detection, polling for growth, noticing truncation and rotation. It
+// must not know any format: parsers receive raw bytes through a Handler and
+// split them into records themselves (CSV fields may span lines).
+//
+// Files are read with plain reads in large chunks, never mmap'd: a file may be
+// truncated or rotated under us, and a mapped page of a truncated file is a
+// SIGBUS.
+package tail
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// Handler consumes what a follower reads.
+type Handler interface {
+	// Data receives the next bytes of the input, in order. The slice is
+	// reused after Data returns.
+	Data(p []byte) error
+	// Reset says a new stream starts at offset 0 (the file was truncated or
+	// replaced): drop any partial record, expect a header again.
+	Reset()
+	// CaughtUp says every byte that existed when reading began has been
+	// delivered; it is called once.
+	CaughtUp()
+	// Idle says no new data came for a poll interval while following, so a
+	// handler can show a record it held back (an open stack trace).
+	Idle()
+}
+
+// Options say how to read a file.
+type Options struct {
+	Follow bool // keep reading as the file grows, until the context ends
+	Wait   bool // wait for a missing file instead of failing
+	// Status, when set, receives health changes (waiting, reading, following).
+	Status func(sources.Health)
+}
+
+// ErrTruncatedGzip reports a gzip file that ends before its trailer; every
+// byte before the cut was delivered.
+var ErrTruncatedGzip = errors.New("gzip data is truncated")
+
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// IsGzip reports whether head starts like a gzip stream.
+func IsGzip(head []byte) bool { return bytes.HasPrefix(head, gzipMagic) }
+
+// Head returns up to n bytes from the start of the file at path, inflated
+// when the file is gzip'd; it is used to detect a file's format.
+func Head(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	magic, _ := br.Peek(2)
+	var r io.Reader = br
+	if IsGzip(magic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip header: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	buf := make([]byte, n)
+	m, err := io.ReadFull(r, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return buf[:m], err
+	}
+	return buf[:m], nil
+}
+
+// File reads the file at path into h. Without Follow it returns at the end
+// of the file (nil) or on the first error; with Follow it returns only when
+// ctx ends. A gzip'd file is inflated and never followed.
+func File(ctx context.Context, path string, opt Options, h Handler) error {
+	status := opt.Status
+	if status == nil {
+		status = func(sources.Health) {}
+	}
+	f, err := open(ctx, path, opt, status)
+	if err != nil {
+		return err
+	}
+	defer func() { f.Close() }()
+
+	head := make([]byte, 2)
+	n, _ := f.ReadAt(head, 0)
+	if IsGzip(head[:n]) {
+		status(sources.Health{State: sources.StateReading, Detail: "reading " + path + " (gzip)", Since: time.Now()})
+		err := readGzip(ctx, f, h)
+		h.CaughtUp()
+		return err
+	}
+
+	status(sources.Health{State: sources.StateReading, Detail: "reading " + path, Since: time.Now()})
+	buf := make([]byte, sources.ReadChunk)
+	var offset int64
+	caughtUp := false
+	idleSent := false
+	ticker := time.NewTicker(sources.PollInterval)
+	defer ticker.Stop()
+	for {
+		n, err := f.ReadAt(buf, offset)
+		if n > 0 {
+			offset += int64(n)
+			idleSent = false
+			if herr := h.Data(buf[:n]); herr != nil {
+				return herr
+			}
+			if err == nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				continue
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		// At the end of what exists now.
+		if !caughtUp {
+			caughtUp = true
+			h.CaughtUp()
+			if !opt.Follow {
+				return nil
+			}
+			status(sources.Health{State: sources.StateFollowing, Detail: "following " + path, Since: time.Now()})
+		}
+		if !opt.Follow {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		}
+		if !idleSent {
+			h.Idle()
+			idleSent = true
+		}
+		// Truncated, or replaced by a new file (rotation)?
+		cur, serr := os.Stat(path)
+		if serr != nil {
+			// Rotated away and not yet recreated: keep reading the old one.
+			continue
+		}
+		old, ferr := f.Stat()
+		if ferr == nil && !os.SameFile(old, cur) {
+			// Drain what the old file still holds, then switch.
+			for {
+				n, err := f.ReadAt(buf, offset)
+				if n > 0 {
+					offset += int64(n)
+					if herr := h.Data(buf[:n]); herr != nil {
+						return herr
+					}
+				}
+				if err != nil || n == 0 {
+					break
+				}
+			}
+			nf, oerr := os.Open(path)
+			if oerr != nil {
+				continue
+			}
+			f.Close()
+			f = nf
+			offset = 0
+			h.Reset()
+			continue
+		}
+		if cur.Size() < offset {
+			offset = 0
+			h.Reset()
+		}
+	}
+}
+
+// open opens path, waiting for it to appear when asked to.
+func open(ctx context.Context, path string, opt Options, status func(sources.Health)) (*os.File, error) {
+	f, err := os.Open(path)
+	if err == nil || !opt.Wait || !errors.Is(err, os.ErrNotExist) {
+		return f, err
+	}
+	status(sources.Health{State: sources.StateWaiting, Detail: "waiting for " + path, Since: time.Now()})
+	ticker := time.NewTicker(sources.WaitInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-ticker.C:
+		}
+		f, err = os.Open(path)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+}
+
+func readGzip(ctx context.Context, f *os.File, h Handler) error {
+	zr, err := gzip.NewReader(bufio.NewReaderSize(f, sources.ReadChunk))
+	if err != nil {
+		return fmt.Errorf("%s: gzip header: %w", f.Name(), err)
+	}
+	defer zr.Close()
+	err = pump(ctx, zr, h)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: %w", f.Name(), ErrTruncatedGzip)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// pump copies r into h in chunks until EOF or ctx ends.
+func pump(ctx context.Context, r io.Reader, h Handler) error {
+	buf := make([]byte, sources.ReadChunk)
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		n, err := r.Read(buf)
+		if n > 0 {
+			if herr := h.Data(buf[:n]); herr != nil {
+				return herr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Stream reads r (stdin, a command's output) into h until EOF or ctx ends.
+// A read blocked in r cannot be interrupted, so it runs in its own goroutine
+// and Stream returns as soon as ctx ends; Idle is called when no data came
+// for a poll interval, so a held-back record still shows.
+func Stream(ctx context.Context, r io.Reader, h Handler) error {
+	type chunk struct {
+		data []byte
+		err  error
+	}
+	chunks := make(chan chunk, 4)
+	free := make(chan []byte, 4)
+	for i := 0; i < cap(free); i++ {
+		free <- make([]byte, 64<<10)
+	}
+	go func() {
+		for {
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-ctx.Done():
+				return
+			}
+			n, err := r.Read(buf)
+			select {
+			case chunks <- chunk{buf[:n], err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	idle := time.NewTimer(sources.PartialFlush)
+	defer idle.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-idle.C:
+			h.Idle()
+		case c := <-chunks:
+			if len(c.data) > 0 {
+				if err := h.Data(c.data); err != nil {
+					return err
+				}
+			}
+			free <- c.data[:cap(c.data)]
+			if errors.Is(c.err, io.EOF) {
+				h.CaughtUp()
+				return nil
+			}
+			if c.err != nil {
+				return c.err
+			}
+			idle.Reset(sources.PartialFlush)
+		}
+	}
+}

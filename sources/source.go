@@ -25,17 +25,17 @@ func (i Info) Location() *time.Location {
 // Batch is what a source hands over at once: records, problems and health.
 // Sources fill only the fields that apply to them.
 type Batch struct {
-	Source   int            // the source's index in the hub, set by the hub
-	Samples  []Sample       // load-test samples
-	Entries  []LogEntry     // log entries
-	Scrapes  []Scrape       // metric scrapes
-	Rows     int            // good records read in this batch (samples, entries, scrapes)
-	BadRows  int            // records that could not be read in this batch
-	Bad      []BadRow       // the first few of them, for the report and the pane
-	Warnings []string       // anything else worth telling the user once
-	Health   *Health        // new health, nil when unchanged
-	CaughtUp bool           // the source has read all data that existed when it started
-	Reset    bool           // the input was truncated or replaced: later records restart it
+	Source   int        // the source's index in the hub, set by the hub
+	Samples  []Sample   // load-test samples
+	Entries  []LogEntry // log entries
+	Scrapes  []Scrape   // metric scrapes
+	Rows     int        // good records read in this batch (samples, entries, scrapes)
+	BadRows  int        // records that could not be read in this batch
+	Bad      []BadRow   // the first few of them, for the report and the pane
+	Warnings []string   // anything else worth telling the user once
+	Health   *Health    // new health, nil when unchanged
+	CaughtUp bool       // the source has read all data that existed when it started
+	Reset    bool       // the input was truncated or replaced: later records restart it
 }
 
 // Empty reports whether the batch carries nothing.

@@ -75,9 +75,9 @@ func TestCursorClampedToData(t *testing.T) {
 
 func TestFitPastData(t *testing.T) {
 	cases := []struct {
-		name       string
+		name        string
 		first, last int64
-		want       bool
+		want        bool
 	}{
 		{"a run from yesterday", now - 26*3600_000, now - 24*3600_000, true},
 		{"data inside the live range", now - 60_000, now - 1000, false},

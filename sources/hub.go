@@ -173,3 +173,12 @@ type Func func(ctx context.Context, b Batch) error
 
 // Push calls f.
 func (f Func) Push(ctx context.Context, b Batch) error { return f(ctx, b) }
+
+// ReportPanic hands a panic recovered elsewhere (a goroutine the hub did not
+// start) to Panics.
+func (h *Hub) ReportPanic(where string, value any, stack []byte) {
+	select {
+	case h.panics <- &Panic{Where: where, Value: value, Stack: stack}:
+	default:
+	}
+}

@@ -323,11 +323,11 @@ type Column struct {
 	Threads    float64
 }
 
-// Columns fills out with n columns of width stepMS starting at fromMS, for
-// requests (label "" ) or for one label. Columns without samples have NaN
+// Columns fills out with n equal columns spanning [fromMS, toMS), for
+// requests (label "") or for one label. Columns without samples have NaN
 // latencies and zero counts. Every second belongs to the column holding its
-// start, so a step shorter than a second repeats that second.
-func (l *LoadTest) Columns(fromMS, stepMS int64, n int, label string, out []Column) []Column {
+// start, so a column shorter than a second repeats that second.
+func (l *LoadTest) Columns(fromMS, toMS int64, n int, label string, out []Column) []Column {
 	out = out[:0]
 	labelID := -1
 	if label != "" {
@@ -339,8 +339,11 @@ func (l *LoadTest) Columns(fromMS, stepMS int64, n int, label string, out []Colu
 	}
 	var merged Stats
 	for c := 0; c < n; c++ {
-		t0 := fromMS + int64(c)*stepMS
-		t1 := t0 + stepMS
+		t0 := fromMS + int64(c)*(toMS-fromMS)/int64(n)
+		t1 := fromMS + int64(c+1)*(toMS-fromMS)/int64(n)
+		if t1 <= t0 {
+			t1 = t0 + 1
+		}
 		s0, s1 := floorDiv(t0, 1000), floorDiv(t1-1, 1000)+1
 		merged.Count, merged.Errors = 0, 0
 		merged.Latency.Reset()
@@ -373,8 +376,8 @@ func (l *LoadTest) Columns(fromMS, stepMS int64, n int, label string, out []Colu
 			}
 		}
 		col := Column{Samples: merged.Count, Errors: merged.Errors, P50: math.NaN(), P95: math.NaN(), P99: math.NaN(), Threads: math.NaN()}
-		span := float64(max(stepMS, 1000)) / 1000
-		col.Throughput = float64(merged.Count) / span
+		// Seconds are atomic: a column covers the whole seconds it touches.
+		col.Throughput = float64(merged.Count) / float64(max(s1-s0, 1))
 		if merged.Count > 0 {
 			col.ErrorPct = 100 * float64(merged.Errors) / float64(merged.Count)
 			col.P50 = merged.Latency.Quantile(0.50)

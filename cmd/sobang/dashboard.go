@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/themes"
+	"github.com/sobang/sobang/tui"
+)
+
+// shutdownWait bounds how long the program waits for sources after quitting.
+const shutdownWait = 500 * time.Millisecond
+
+type dashboardConfig struct {
+	sources   []sources.Source
+	theme     themes.Theme
+	rangeDur  time.Duration
+	since     time.Duration
+	zone      interface{ String() string }
+	noMouse   bool
+	loadEnded <-chan struct{}
+	hub       *sources.Hub // optional: a hub others report panics to
+}
+
+func runDashboard(cfg dashboardConfig) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hub := cfg.hub
+	if hub == nil {
+		hub = sources.NewHub()
+	}
+	var infos []sources.Info
+	for _, s := range cfg.sources {
+		hub.Add(s)
+		infos = append(infos, s.Info())
+	}
+	st := store.New(infos)
+	zone := time.Local
+	if z, ok := cfg.zone.(*time.Location); ok && z != nil {
+		zone = z
+	}
+	model := tui.New(tui.Options{
+		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
+		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded,
+	})
+	hub.Start(ctx)
+	prog := tea.NewProgram(model, tea.WithContext(ctx))
+	_, err := prog.Run()
+	cancel()
+	waitHub(hub)
+	if p := model.Crash(); p != nil {
+		path := writeCrashReport(p)
+		return &exitError{exitFailure, fmt.Errorf("crashed: %v\ncrash report: %s", p, path)}
+	}
+	if err != nil && err != tea.ErrProgramKilled && err != context.Canceled {
+		return &exitError{exitFailure, err}
+	}
+	return nil
+}
+
+// waitHub waits a little for sources to stop; a source blocked on a read
+// (stdin) cannot be interrupted and is left to the process exit.
+func waitHub(hub *sources.Hub) {
+	done := make(chan struct{})
+	go func() { hub.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownWait):
+	}
+}
+
+// writeCrashReport writes the panic to a file and returns its path.
+func writeCrashReport(p *sources.Panic) string {
+	f, err := os.CreateTemp("", "sobang-crash-*.txt")
+	if err != nil {
+		return "(could not write a crash report: " + err.Error() + ")"
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "sobang %s crashed at %s\n\n%v\n\n%s", versionString(), time.Now().Format(time.RFC3339), p, p.Stack)
+	return f.Name()
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/report"
+	"github.com/sobang/sobang/sources/store"
+)
+
+const reportExamples = `  # A saved run, as text
+  sobang report results.jtl app.log
+
+  # JSON for a pipeline, one minute of it
+  sobang report results.jtl --format json --window 12:38..12:39
+
+  # Follow a running test and a service for five minutes, then report
+  sobang report --jtl run.jtl --scrape http://localhost:8080/metrics --duration 5m`
+
+func newReportCmd() *cobra.Command {
+	var sf sourceFlags
+	var format, window string
+	var duration time.Duration
+	cmd := &cobra.Command{
+		Use:   "report [SOURCE...] [--format text|json|markdown] [--window START..END]",
+		Short: "Read sources to their end and print one report",
+		Long: `report reads every source to its current end (or follows live sources for
+--duration) and writes exactly one document to stdout: the sources read with
+their row counts, bad rows and warnings, and a section per kind of source
+(loadtest, metrics, logs). It exits 0 whenever it could write a report, even
+with bad rows; 2 when no input could be read or the usage is wrong.`,
+		Example: reportExamples,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" && format != "markdown" {
+				return usageErr("--format %q: want text, json or markdown", format)
+			}
+			specs, err := sf.specs(args)
+			if err != nil {
+				return err
+			}
+			if len(specs) == 0 {
+				return usageErr("report needs at least one SOURCE (a JTL, a log, a /metrics URL)")
+			}
+			srcs, err := sf.build(specs, duration > 0, os.Stdin)
+			if err != nil {
+				return err
+			}
+			st, errs := readAll(srcs, duration)
+			read := 0
+			for i, s := range st.Sources {
+				if errs[i] == nil || s.Rows > 0 {
+					read++
+				}
+				if errs[i] != nil {
+					s.Warnings = append(s.Warnings, errs[i].Error())
+					fmt.Fprintln(os.Stderr, "sobang: warning:", errs[i])
+				}
+			}
+			if read == 0 {
+				return usageErr("no input could be read")
+			}
+			first, _, _ := st.DataRange()
+			from, to, err := resolveWindow(window, first, sf.displayZone())
+			if err != nil {
+				return err
+			}
+			doc := report.Build(st, report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone()})
+			if err := report.Write(cmd.OutOrStdout(), doc, format); err != nil {
+				return &exitError{exitFailure, err}
+			}
+			return nil
+		},
+	}
+	sf.register(cmd.Flags())
+	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
+	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
+	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long")
+	return cmd
+}
+
+// readAll runs every source to its end (or for duration) into a new store.
+// Progress goes to stderr when stderr is a terminal.
+func readAll(srcs []sources.Source, duration time.Duration) (*store.Store, []error) {
+	infos := make([]sources.Info, len(srcs))
+	for i, s := range srcs {
+		infos[i] = s.Info()
+	}
+	st := store.New(infos)
+	ctx, cancel := context.WithCancel(context.Background())
+	if duration > 0 {
+		ctx, cancel = context.WithTimeout(context.Background(), duration)
+	}
+	defer cancel()
+	var mu sync.Mutex
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	hub := sources.NewHub()
+	for i, s := range srcs {
+		wg.Add(1)
+		sink := sources.Func(func(_ context.Context, b sources.Batch) error {
+			b.Source = i
+			mu.Lock()
+			st.Apply(b)
+			mu.Unlock()
+			return nil
+		})
+		hub.Go(s.Info().Name, func() {
+			defer wg.Done()
+			errs[i] = s.Run(ctx, sink)
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	progress := term.IsTerminal(os.Stderr.Fd())
+	ticker := time.NewTicker(200 * time.Millisecond)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-done:
+			if progress {
+				fmt.Fprint(os.Stderr, "\r\x1b[K")
+			}
+			return st, errs
+		case p := <-hub.Panics():
+			errs[0] = fmt.Errorf("%v", p)
+			fmt.Fprintf(os.Stderr, "sobang: %v\ncrash report: %s\n", p, writeCrashReport(p))
+			os.Exit(exitFailure)
+		case <-ticker.C:
+			if progress {
+				mu.Lock()
+				var parts []string
+				for _, s := range st.Sources {
+					parts = append(parts, fmt.Sprintf("%s %d rows", baseNameOf(s.Info.Name), s.Rows))
+				}
+				mu.Unlock()
+				fmt.Fprintf(os.Stderr, "\r\x1b[Kreading: %s", strings.Join(parts, ", "))
+			}
+		}
+	}
+}
+
+func baseNameOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 && !strings.Contains(p, "://") {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sobang/sobang/sources/timespec"
+	"github.com/sobang/sobang/themes"
+	"github.com/sobang/sobang/tui/timeline"
+)
+
+// dashFlags are the dashboard's own flags.
+type dashFlags struct {
+	rangeDur time.Duration
+	since    time.Duration
+	theme    string
+	noMouse  bool
+}
+
+func (d *dashFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.DurationVar(&d.rangeDur, "range", timeline.DefaultRange, "visible time range while live")
+	fs.DurationVar(&d.since, "since", 0, "open a live session whose range starts this long ago, e.g. 2h")
+	fs.StringVar(&d.theme, "theme", themes.Default, "colour theme (see 'sobang themes')")
+	fs.BoolVar(&d.noMouse, "no-mouse", false, "leave the mouse to the terminal (for selecting text)")
+}
+
+const rootExamples = `  # Watch the built-in demo: a bank service under load with an incident
+  sobang demo
+
+  # A JMeter run while it is written, with the service's log and metrics
+  sobang --jtl results.jtl app.log http://localhost:8080/actuator/prometheus
+
+  # Saved files: the dashboard opens paused on the whole run
+  sobang results.jtl app.log.gz
+
+  # Logs from a pipe stay interactive (keys are read from the terminal)
+  kubectl logs -f deploy/bank | sobang -
+
+  # A log written in Seoul time, another whose clock runs 2.5 s fast
+  sobang results.jtl app.log@Asia/Seoul --log gw.log --offset gw.log=-2.5s`
+
+func newRootCmd() *cobra.Command {
+	var sf sourceFlags
+	var df dashFlags
+	cmd := &cobra.Command{
+		Use:   "sobang [SOURCE...] [flags]",
+		Short: "Trace a failure while it happens: load tests, metrics and logs on one time axis",
+		Long: `sobang puts load-test results (JMeter JTL), Prometheus metrics and logs into
+linked panes on one time axis: move the cursor to the second the error rate
+jumped and every pane shows that second.
+
+A SOURCE is a file whose kind is detected from its content (a JMeter JTL in
+CSV or XML, or a log; plain or gzip), - for a log on stdin, or an
+http(s)://.../metrics URL to scrape. Use --jtl, --log and --scrape where
+detection cannot tell, or for files that do not exist yet.
+
+A TIME (--window, --at, --from) is RFC 3339 with a zone
+(2026-11-25T12:38:19Z), a clock time HH:MM[:SS] in the display zone on the
+data's first day, or an offset from the data's start (+90s). A window is
+START..END; an empty side means the data's edge.`,
+		Example:       rootExamples,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(sf.jtl) == 0 && len(sf.log) == 0 && len(sf.scrape) == 0 {
+				fmt.Fprint(os.Stderr, shortUsage)
+				return &exitError{exitUsage, fmt.Errorf("")}
+			}
+			specs, err := sf.specs(args)
+			if err != nil {
+				return err
+			}
+			srcs, err := sf.build(specs, true, os.Stdin)
+			if err != nil {
+				return err
+			}
+			theme, err := loadTheme(df.theme)
+			if err != nil {
+				return err
+			}
+			return runDashboard(dashboardConfig{
+				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
+				zone: sf.displayZone(), noMouse: df.noMouse,
+			})
+		},
+	}
+	cmd.Version = versionString()
+	sf.register(cmd.Flags())
+	df.register(cmd)
+	cmd.AddCommand(newDemoCmd(), newReportCmd(), newThemesCmd(), newVersionCmd())
+	return cmd
+}
+
+const shortUsage = `Usage: sobang [SOURCE...] [flags]
+
+  sobang demo                      watch a bank service under load, with an incident
+  sobang results.jtl app.log       open saved files
+  sobang --jtl run.jtl --scrape http://localhost:8080/metrics app.log
+  sobang report results.jtl        print a report
+
+Run 'sobang --help' for every flag.
+`
+
+// loadTheme resolves --theme, honouring NO_COLOR.
+func loadTheme(name string) (themes.Theme, error) {
+	if themes.NoColorRequested() {
+		return themes.Plain(), nil
+	}
+	t, err := themes.Load(name, themes.UserDir())
+	if err != nil {
+		return t, &exitError{exitUsage, err}
+	}
+	return t, nil
+}
+
+// resolveWindow parses --window against the data's start.
+func resolveWindow(text string, dataStartMS int64, zone *time.Location) (int64, int64, error) {
+	if text == "" {
+		return 0, 0, nil
+	}
+	w, err := timespec.ParseWindow(text)
+	if err != nil {
+		return 0, 0, usageErr("--window: %v", err)
+	}
+	from, to, err := w.Resolve(timespec.Ref{DataStartMS: dataStartMS, Display: zone})
+	if err != nil {
+		return 0, 0, usageErr("--window: %v", err)
+	}
+	return from, to, nil
+}

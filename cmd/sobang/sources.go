@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/jtl"
+	"github.com/sobang/sobang/sources/logs"
+	"github.com/sobang/sobang/sources/metrics/scrape"
+	"github.com/sobang/sobang/sources/tail"
+	"github.com/sobang/sobang/sources/timespec"
+)
+
+// sniffBytes is how much of a file is read to detect its kind.
+const sniffBytes = 64 << 10
+
+// sourceFlags are the arguments every command that reads sources shares.
+type sourceFlags struct {
+	jtl     []string
+	log     []string
+	scrape  []string
+	wait    bool
+	tz      string
+	utc     bool
+	offsets []string
+	// crashTest makes a source goroutine panic, to test crash handling.
+	crashTest bool
+}
+
+func (f *sourceFlags) register(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.jtl, "jtl", nil, "a JMeter result file (CSV or XML JTL); waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin; waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape every second (repeatable)")
+	fs.BoolVar(&f.wait, "wait", false, "wait for SOURCE files that do not exist yet")
+	fs.StringVar(&f.tz, "tz", "", "zone of timestamps written without one (default: local); SOURCE@ZONE sets one source's")
+	fs.BoolVar(&f.utc, "utc", false, "show times in UTC instead of the local zone")
+	fs.StringArrayVar(&f.offsets, "offset", nil, "shift one source's clock: SOURCE=DURATION, e.g. app.log=-2.5s (repeatable)")
+	fs.BoolVar(&f.crashTest, "crash-test", false, "make a source panic (tests the crash report)")
+	_ = fs.MarkHidden("crash-test")
+}
+
+// displayZone is the zone times are shown in.
+func (f *sourceFlags) displayZone() *time.Location {
+	if f.utc {
+		return time.UTC
+	}
+	return time.Local
+}
+
+// spec is one source the user asked for, before it is built.
+type spec struct {
+	name string // as given, without @ZONE
+	kind sources.Kind
+	zone *time.Location
+	wait bool
+}
+
+// specs turns positional SOURCEs and the explicit kind flags into specs.
+func (f *sourceFlags) specs(args []string) ([]spec, error) {
+	var defZone *time.Location
+	if f.tz != "" {
+		loc, err := timespec.ParseZone(f.tz)
+		if err != nil {
+			return nil, usageErr("--tz: %v", err)
+		}
+		defZone = loc
+	}
+	var out []spec
+	add := func(s spec) {
+		name, zone := timespec.SplitZone(s.name)
+		s.name = name
+		s.zone = defZone
+		if zone != nil {
+			s.zone = zone
+		}
+		out = append(out, s)
+	}
+	stdin := 0
+	for _, a := range args {
+		name, _ := timespec.SplitZone(a)
+		switch {
+		case name == "-":
+			stdin++
+			add(spec{name: a, kind: sources.KindLog})
+		case isURL(name):
+			add(spec{name: a, kind: sources.KindScrape})
+		default:
+			kind, err := detect(name, f.wait)
+			if err != nil {
+				return nil, err
+			}
+			add(spec{name: a, kind: kind, wait: f.wait})
+		}
+	}
+	for _, p := range f.jtl {
+		add(spec{name: p, kind: sources.KindJTL, wait: true})
+	}
+	for _, p := range f.log {
+		if n, _ := timespec.SplitZone(p); n == "-" {
+			stdin++
+		}
+		add(spec{name: p, kind: sources.KindLog, wait: true})
+	}
+	for _, u := range f.scrape {
+		if !isURL(u) {
+			return nil, usageErr("--scrape %q: want an http:// or https:// URL, e.g. http://localhost:8080/actuator/prometheus", u)
+		}
+		add(spec{name: u, kind: sources.KindScrape})
+	}
+	if stdin > 1 {
+		return nil, usageErr("stdin (-) can be read only once, found %d times", stdin)
+	}
+	return out, nil
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// detect tells a JTL from a log by the file's content (gzip inflated).
+func detect(path string, wait bool) (sources.Kind, error) {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil && os.IsNotExist(err):
+		if wait {
+			return kindByName(path), nil
+		}
+		return "", usageErr("%s: no such file (use --wait, --jtl or --log to wait for a file that will appear)", path)
+	case err != nil:
+		return "", &exitError{exitUsage, err}
+	case st.IsDir():
+		return "", usageErr("%s: is a directory; want a JTL or log file", path)
+	}
+	head, err := tail.Head(path, sniffBytes)
+	if err != nil {
+		return "", &exitError{exitUsage, fmt.Errorf("%s: %w", path, err)}
+	}
+	if len(head) == 0 {
+		return kindByName(path), nil
+	}
+	if _, ok := jtl.Sniff(head); ok {
+		return sources.KindJTL, nil
+	}
+	if _, ok := logs.Sniff(head); ok {
+		return sources.KindLog, nil
+	}
+	return "", usageErr("%s: line 1: expected a JMeter JTL (CSV with a timeStamp column, or XML <testResults>) or a text log, found %s",
+		path, describeHead(head))
+}
+
+// kindByName guesses the kind of a file that cannot be read yet.
+func kindByName(path string) sources.Kind {
+	name := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	switch filepath.Ext(name) {
+	case ".jtl", ".csv", ".xml":
+		return sources.KindJTL
+	}
+	return sources.KindLog
+}
+
+func describeHead(head []byte) string {
+	bin := 0
+	for _, c := range head[:min(len(head), 512)] {
+		if c < 0x09 || (c > 0x0d && c < 0x20) {
+			bin++
+		}
+	}
+	if bin > 0 {
+		return "binary data"
+	}
+	line, _, _ := strings.Cut(string(head[:min(len(head), 80)]), "\n")
+	return fmt.Sprintf("%q", line)
+}
+
+// build makes the sources of the specs. follow keeps reading live inputs.
+func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sources.Source, error) {
+	offsets := map[string]time.Duration{}
+	for _, o := range f.offsets {
+		name, d, err := timespec.ParseOffset(o)
+		if err != nil {
+			return nil, usageErr("--offset: %v", err)
+		}
+		offsets[name] = d
+	}
+	var out []sources.Source
+	used := map[string]bool{}
+	for _, s := range specs {
+		info := sources.Info{Name: s.name, Kind: s.kind, Zone: s.zone, Wait: s.wait}
+		for name, d := range offsets {
+			if name == s.name || name == filepath.Base(s.name) {
+				info.Offset = d
+				used[name] = true
+			}
+		}
+		switch s.kind {
+		case sources.KindJTL:
+			out = append(out, jtl.New(info, jtl.Options{Follow: follow}))
+		case sources.KindLog:
+			opt := logs.Options{Follow: follow}
+			if s.name == "-" {
+				opt.Stdin = stdin
+			}
+			out = append(out, logs.New(info, opt))
+		case sources.KindScrape:
+			out = append(out, scrape.New(info, scrape.Options{Follow: follow}))
+		}
+	}
+	for name := range offsets {
+		if !used[name] {
+			return nil, usageErr("--offset %s: no source named %q", name, name)
+		}
+	}
+	if f.crashTest {
+		out = append(out, crashSource{})
+	}
+	return out, nil
+}
+
+// crashSource panics shortly after it starts, to test that a panic in a
+// source goroutine restores the terminal and writes a crash report.
+type crashSource struct{}
+
+func (crashSource) Info() sources.Info {
+	return sources.Info{Name: "crash-test", Kind: sources.KindLog}
+}
+
+func (crashSource) Run(ctx context.Context, _ sources.Sink) error {
+	select {
+	case <-time.After(500 * time.Millisecond):
+		panic("crash test: a source goroutine panicked on purpose")
+	case <-ctx.Done():
+		return nil
+	}
+}

@@ -1,0 +1,474 @@
+// Package report turns a store into the one document `sobang report` writes:
+// the list of sources with their row counts and warnings, and one section per
+// kind of source present (loadtest, metrics, logs). Later capabilities add
+// their sections here; none adds a command of its own.
+//
+// It owns the document's shape (the JSON keys are a contract) and its text,
+// JSON and Markdown renderings. It must not read inputs: the caller fills the
+// store through the sources, exactly as the dashboard does.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+)
+
+// Document is the report.
+type Document struct {
+	Generated string    `json:"generated"`
+	Window    *Window   `json:"window,omitempty"`
+	Sources   []Source  `json:"sources"`
+	LoadTest  *LoadTest `json:"loadtest,omitempty"`
+	Metrics   *Metrics  `json:"metrics,omitempty"`
+	Logs      *Logs     `json:"logs,omitempty"`
+	zone      *time.Location
+}
+
+// Window is the part of the data the report covers.
+type Window struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// Source is one input and how reading it went.
+type Source struct {
+	Path     string   `json:"path"`
+	Kind     string   `json:"kind"`
+	Format   string   `json:"format,omitempty"`
+	Rows     int      `json:"rows"`
+	BadRows  int      `json:"bad_rows"`
+	Warnings []string `json:"warnings"`
+}
+
+// LoadTest is the load-test section.
+type LoadTest struct {
+	Start    string           `json:"start"`
+	End      string           `json:"end"`
+	Samples  int64            `json:"samples"`
+	Errors   int64            `json:"errors"`
+	ErrorPct float64          `json:"error_pct"`
+	Labels   []Label          `json:"labels"`
+	Apdex    *float64         `json:"apdex"`
+	Codes    map[string]int64 `json:"codes"`
+	Timeline []Second         `json:"timeline"`
+}
+
+// Label is one label's statistics.
+type Label struct {
+	Label         string  `json:"label"`
+	Transaction   bool    `json:"transaction"`
+	Samples       int64   `json:"samples"`
+	Errors        int64   `json:"errors"`
+	ErrorPct      float64 `json:"error_pct"`
+	MeanMS        float64 `json:"mean_ms"`
+	MinMS         float64 `json:"min_ms"`
+	MaxMS         float64 `json:"max_ms"`
+	P50MS         float64 `json:"p50_ms"`
+	P90MS         float64 `json:"p90_ms"`
+	P95MS         float64 `json:"p95_ms"`
+	P99MS         float64 `json:"p99_ms"`
+	ThroughputRPS float64 `json:"throughput_rps"`
+}
+
+// Second is one second of the load-test timeline (requests only).
+type Second struct {
+	T       string  `json:"t"`
+	Samples int64   `json:"samples"`
+	Errors  int64   `json:"errors"`
+	P95MS   float64 `json:"p95_ms"`
+}
+
+// Metrics is the metrics section.
+type Metrics struct {
+	Scrapes       int      `json:"scrapes"`
+	FailedScrapes int      `json:"failed_scrapes"`
+	Series        int      `json:"series"`
+	Families      []Family `json:"families"`
+}
+
+// Family summarises one metric family over the window.
+type Family struct {
+	Name   string  `json:"name"`
+	Type   string  `json:"type"`
+	Series int     `json:"series"`
+	Last   float64 `json:"last"` // gauges: sum of the last values; counters: total increase
+	Min    float64 `json:"min"`  // gauges: the smallest value seen in one series
+	Max    float64 `json:"max"`  // gauges: the largest value seen in one series
+}
+
+// Logs is the logs section.
+type Logs struct {
+	Entries int            `json:"entries"`
+	Start   string         `json:"start,omitempty"`
+	End     string         `json:"end,omitempty"`
+	Levels  map[string]int `json:"levels"`
+	// FirstError is the first ERROR or FATAL entry's header line.
+	FirstError *LogLine `json:"first_error,omitempty"`
+}
+
+// LogLine points at one entry.
+type LogLine struct {
+	T      string `json:"t"`
+	Source string `json:"source"`
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+}
+
+// Options say what part of the data to cover and how to show times.
+type Options struct {
+	FromMS, ToMS int64 // [from, to); 0 = the data's edge
+	Zone         *time.Location
+	Now          time.Time
+}
+
+func stamp(ms int64, loc *time.Location) string {
+	return time.UnixMilli(ms).In(loc).Format(time.RFC3339Nano)
+}
+
+// Build makes the document from the store.
+func Build(st *store.Store, opt Options) *Document {
+	loc := opt.Zone
+	if loc == nil {
+		loc = time.Local
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	doc := &Document{Generated: opt.Now.In(loc).Format(time.RFC3339), zone: loc}
+	if opt.FromMS != 0 || opt.ToMS != 0 {
+		w := &Window{}
+		if opt.FromMS != 0 {
+			w.Start = stamp(opt.FromMS, loc)
+		}
+		if opt.ToMS != 0 {
+			w.End = stamp(opt.ToMS, loc)
+		}
+		doc.Window = w
+	}
+	for _, s := range st.Sources {
+		src := Source{Path: s.Info.Name, Kind: string(s.Info.Kind), Format: s.Health.Format, Rows: s.Rows, BadRows: s.BadRows, Warnings: []string{}}
+		for _, b := range s.Bad {
+			src.Warnings = append(src.Warnings, s.Info.Name+":"+strings.TrimPrefix(b.String(), "line "))
+		}
+		if s.BadRows > len(s.Bad) {
+			src.Warnings = append(src.Warnings, fmt.Sprintf("%d more bad rows not described", s.BadRows-len(s.Bad)))
+		}
+		src.Warnings = append(src.Warnings, s.Warnings...)
+		if s.Health.State == sources.StateFailed || s.Health.State == sources.StateDown {
+			src.Warnings = append(src.Warnings, s.Health.Describe(func(t time.Time) string { return t.In(loc).Format("15:04:05") }))
+		}
+		doc.Sources = append(doc.Sources, src)
+	}
+	if st.KindCount(sources.KindJTL) > 0 {
+		doc.LoadTest = buildLoadTest(st.Load, opt, loc)
+	}
+	if st.KindCount(sources.KindScrape) > 0 {
+		doc.Metrics = buildMetrics(st.Metrics, opt)
+	}
+	if st.KindCount(sources.KindLog) > 0 {
+		doc.Logs = buildLogs(st, opt, loc)
+	}
+	return doc
+}
+
+// finite replaces NaN and infinities, which JSON cannot carry, by 0.
+func finite(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(finite(v)*p) / p
+}
+
+func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTest {
+	sum := lt.Summarize(opt.FromMS, opt.ToMS, "")
+	out := &LoadTest{Codes: sum.Codes, Labels: []Label{}, Timeline: []Second{}}
+	req := &sum.Requests
+	out.Samples, out.Errors, out.ErrorPct = req.Count, req.Errors, round(req.ErrorPct(), 3)
+	if sum.All.Count > 0 {
+		out.Start = stamp(sum.All.MinStartMS, loc)
+		out.End = stamp(sum.All.MaxEndMS, loc)
+		a := round(sum.All.Apdex(), 4)
+		out.Apdex = &a
+	}
+	for _, l := range sum.Labels {
+		s := &l.Stats
+		out.Labels = append(out.Labels, Label{
+			Label: l.Label, Transaction: l.Transaction, Samples: s.Count, Errors: s.Errors,
+			ErrorPct: round(s.ErrorPct(), 3), MeanMS: round(s.Latency.Mean(), 3),
+			MinMS: s.Latency.Min(), MaxMS: s.Latency.Max(),
+			P50MS: round(s.Latency.Quantile(0.50), 1), P90MS: round(s.Latency.Quantile(0.90), 1),
+			P95MS: round(s.Latency.Quantile(0.95), 1), P99MS: round(s.Latency.Quantile(0.99), 1),
+			ThroughputRPS: round(s.Throughput(), 4),
+		})
+	}
+	if first, last, ok := lt.Range(); ok {
+		if opt.FromMS != 0 {
+			first = max(first, opt.FromMS/1000)
+		}
+		if opt.ToMS != 0 {
+			last = min(last, (opt.ToMS-1)/1000)
+		}
+		for sec := first; sec <= last; sec++ {
+			b := lt.Second(sec)
+			if b == nil || b.Requests.Count == 0 {
+				continue
+			}
+			out.Timeline = append(out.Timeline, Second{
+				T: stamp(sec*1000, loc), Samples: b.Requests.Count, Errors: b.Requests.Errors,
+				P95MS: round(b.Requests.Latency.Quantile(0.95), 1),
+			})
+		}
+	}
+	return out
+}
+
+var typeNames = map[sources.MetricType]string{
+	sources.MetricUntyped: "untyped", sources.MetricCounter: "counter", sources.MetricGauge: "gauge",
+	sources.MetricHistogram: "histogram", sources.MetricSummary: "summary",
+}
+
+func buildMetrics(m *store.Metrics, opt Options) *Metrics {
+	out := &Metrics{Families: []Family{}}
+	for _, st := range m.Up {
+		for i, t := range st.T {
+			if (opt.FromMS != 0 && t < opt.FromMS) || (opt.ToMS != 0 && t >= opt.ToMS) {
+				continue
+			}
+			out.Scrapes++
+			if !st.Up[i] {
+				out.FailedScrapes++
+			}
+		}
+	}
+	for _, fam := range m.Families() {
+		f := Family{Name: fam.Name, Type: typeNames[fam.Type], Series: len(fam.Series), Min: math.Inf(1), Max: math.Inf(-1)}
+		out.Series += len(fam.Series)
+		for _, s := range fam.Series {
+			var first, last = -1, -1
+			for i, t := range s.T {
+				if (opt.FromMS != 0 && t < opt.FromMS) || (opt.ToMS != 0 && t >= opt.ToMS) {
+					continue
+				}
+				if first < 0 {
+					first = i
+				}
+				last = i
+				f.Min = math.Min(f.Min, s.V[i])
+				f.Max = math.Max(f.Max, s.V[i])
+			}
+			if last < 0 {
+				continue
+			}
+			if fam.Type == sources.MetricGauge || fam.Type == sources.MetricUntyped {
+				f.Last += s.V[last]
+			} else {
+				for j := first + 1; j <= last; j++ {
+					d := s.V[j] - s.V[j-1]
+					if d < 0 {
+						d = s.V[j]
+					}
+					f.Last += d
+				}
+			}
+		}
+		f.Min, f.Max = finite(f.Min), finite(f.Max)
+		out.Families = append(out.Families, f)
+	}
+	return out
+}
+
+func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
+	out := &Logs{Levels: map[string]int{}}
+	logs := st.Logs
+	i := 0
+	if opt.FromMS != 0 {
+		i = logs.Search(opt.FromMS)
+	}
+	first := true
+	for ; i < logs.Len(); i++ {
+		e := logs.At(i)
+		if opt.ToMS != 0 && e.TimeMS >= opt.ToMS {
+			break
+		}
+		out.Entries++
+		if first {
+			out.Start = stamp(e.TimeMS, loc)
+			first = false
+		}
+		out.End = stamp(e.TimeMS, loc)
+		name := e.Level.String()
+		if name == "" {
+			name = "none"
+		}
+		out.Levels[name]++
+		if out.FirstError == nil && e.Level >= sources.LevelError && len(e.Lines) > 0 {
+			out.FirstError = &LogLine{T: stamp(e.TimeMS, loc), Source: st.Sources[e.Source].Info.Name, Line: e.LineNo, Text: e.Lines[0]}
+		}
+	}
+	return out
+}
+
+// Formats are the renderings Write knows.
+var Formats = []string{"text", "json", "markdown"}
+
+// Write renders the document in format ("text", "json" or "markdown").
+func Write(w io.Writer, doc *Document, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	case "text", "":
+		return writeText(w, doc, false)
+	case "markdown", "md":
+		return writeText(w, doc, true)
+	}
+	return fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats, ", "))
+}
+
+// writeText renders plain text or Markdown; both share one layout.
+func writeText(w io.Writer, doc *Document, md bool) error {
+	var b strings.Builder
+	h := func(level int, s string) {
+		if md {
+			b.WriteString(strings.Repeat("#", level) + " " + s + "\n\n")
+		} else {
+			b.WriteString(s + "\n" + strings.Repeat("=-"[level-1:level], len([]rune(s))) + "\n\n")
+		}
+	}
+	table := func(header []string, rows [][]string) {
+		if md {
+			b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
+			for range header {
+				b.WriteString("---|")
+			}
+			b.WriteString("\n")
+			for _, r := range rows {
+				b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+			}
+			b.WriteString("\n")
+			return
+		}
+		widths := make([]int, len(header))
+		for i, c := range header {
+			widths[i] = len([]rune(c))
+		}
+		for _, r := range rows {
+			for i, c := range r {
+				widths[i] = max(widths[i], len([]rune(c)))
+			}
+		}
+		line := func(r []string) {
+			for i, c := range r {
+				pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
+				if i == 0 {
+					b.WriteString(c + pad)
+				} else {
+					b.WriteString("  " + pad + c)
+				}
+			}
+			b.WriteString("\n")
+		}
+		line(header)
+		for _, r := range rows {
+			line(r)
+		}
+		b.WriteString("\n")
+	}
+	h(1, "sobang report")
+	if doc.Window != nil {
+		b.WriteString(fmt.Sprintf("Window: %s .. %s\n\n", orEdge(doc.Window.Start), orEdge(doc.Window.End)))
+	}
+	h(2, "Sources")
+	var rows [][]string
+	for _, s := range doc.Sources {
+		rows = append(rows, []string{s.Path, s.Kind, s.Format, fmt.Sprint(s.Rows), fmt.Sprint(s.BadRows)})
+	}
+	table([]string{"source", "kind", "format", "rows", "bad rows"}, rows)
+	for _, s := range doc.Sources {
+		for _, warn := range s.Warnings {
+			b.WriteString("warning: " + warn + "\n")
+		}
+	}
+	if lt := doc.LoadTest; lt != nil {
+		h(2, "Load test")
+		apdex := "–"
+		if lt.Apdex != nil {
+			apdex = fmt.Sprintf("%.3f", *lt.Apdex)
+		}
+		b.WriteString(fmt.Sprintf("%s .. %s: %d requests, %d errors (%.2f%%), APDEX %s\n\n", lt.Start, lt.End, lt.Samples, lt.Errors, lt.ErrorPct, apdex))
+		rows = rows[:0]
+		for _, l := range lt.Labels {
+			name := l.Label
+			if l.Transaction {
+				name += " (transaction)"
+			}
+			rows = append(rows, []string{name, fmt.Sprint(l.Samples), fmt.Sprint(l.Errors), fmt.Sprintf("%.2f%%", l.ErrorPct),
+				fmt.Sprintf("%.0f", l.MeanMS), fmt.Sprintf("%.0f", l.P50MS), fmt.Sprintf("%.0f", l.P95MS), fmt.Sprintf("%.0f", l.P99MS),
+				fmt.Sprintf("%.0f", l.MaxMS), fmt.Sprintf("%.2f", l.ThroughputRPS)})
+		}
+		table([]string{"label", "samples", "errors", "error %", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s"}, rows)
+		codes := make([]string, 0, len(lt.Codes))
+		for c := range lt.Codes {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		var parts []string
+		for _, c := range codes {
+			name := c
+			if name == "" {
+				name = "(none)"
+			}
+			parts = append(parts, fmt.Sprintf("%s: %d", name, lt.Codes[c]))
+		}
+		b.WriteString("Response codes: " + strings.Join(parts, ", ") + "\n\n")
+	}
+	if m := doc.Metrics; m != nil {
+		h(2, "Metrics")
+		b.WriteString(fmt.Sprintf("%d scrapes (%d failed), %d series in %d families\n\n", m.Scrapes, m.FailedScrapes, m.Series, len(m.Families)))
+		rows = rows[:0]
+		for _, f := range m.Families {
+			if strings.HasPrefix(f.Name, "go_") || strings.HasPrefix(f.Name, "process_") {
+				continue
+			}
+			rows = append(rows, []string{f.Name, f.Type, fmt.Sprint(f.Series), fmt.Sprintf("%g", f.Last), fmt.Sprintf("%g", f.Min), fmt.Sprintf("%g", f.Max)})
+		}
+		table([]string{"family", "type", "series", "last / increase", "min", "max"}, rows)
+	}
+	if l := doc.Logs; l != nil {
+		h(2, "Logs")
+		b.WriteString(fmt.Sprintf("%d entries, %s .. %s\n\n", l.Entries, orEdge(l.Start), orEdge(l.End)))
+		rows = rows[:0]
+		for _, lv := range []string{"FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "none"} {
+			if n, ok := l.Levels[lv]; ok {
+				rows = append(rows, []string{lv, fmt.Sprint(n)})
+			}
+		}
+		table([]string{"level", "entries"}, rows)
+		if e := l.FirstError; e != nil {
+			b.WriteString(fmt.Sprintf("First error at %s (%s:%d):\n    %s\n\n", e.T, e.Source, e.Line, e.Text))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orEdge(s string) string {
+	if s == "" {
+		return "(edge)"
+	}
+	return s
+}

@@ -1,0 +1,338 @@
+package tui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/themes"
+)
+
+func sizeMsg(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func press(m *Model, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "left":
+			msg = tea.KeyPressMsg{Code: tea.KeyLeft}
+		case "right":
+			msg = tea.KeyPressMsg{Code: tea.KeyRight}
+		case "shift+left":
+			msg = tea.KeyPressMsg{Code: tea.KeyLeft, Mod: tea.ModShift}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "end":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnd}
+		case "space":
+			msg = tea.KeyPressMsg{Code: ' ', Text: " "}
+		default:
+			r := []rune(k)[0]
+			msg = tea.KeyPressMsg{Code: r, Text: k}
+		}
+		m.Update(msg)
+	}
+}
+
+// plain strips escape sequences so tests can read the frame.
+func plain(s string) string { return ansi.Strip(s) }
+
+var clockRe = regexp.MustCompile(`^ (\d\d:\d\d:\d\d) (LIVE|PAUSED)`)
+
+func statusOf(t *testing.T, frame string) (string, string) {
+	lines := strings.Split(plain(frame), "\n")
+	mm := clockRe.FindStringSubmatch(lines[len(lines)-1])
+	if mm == nil {
+		t.Fatalf("status bar not found in last line %q", lines[len(lines)-1])
+	}
+	return mm[1], mm[2]
+}
+
+func TestGoldenPanes(t *testing.T) {
+	// Live, 5 s after the run's last data, so the fixture is inside the range.
+	now := t0.Add((runSeconds + 5) * time.Second)
+	for _, size := range []struct{ w, h int }{{80, 24}, {200, 60}} {
+		t.Run(sizeName(size.w, size.h), func(t *testing.T) {
+			m := fixtureModel(now, size.w, size.h)
+			// The cursor in the incident, as a user would put it there.
+			m.tl.SetCursor(t0.Add(70*time.Second).UnixMilli(), now.UnixMilli())
+			m.dirty = true
+			frame := m.Render()
+			checkFrameSize(t, frame, size.w, size.h)
+			golden.RequireEqual(t, frame)
+		})
+	}
+}
+
+func sizeName(w, h int) string { return itoa(w) + "x" + itoa(h) }
+
+func checkFrameSize(t *testing.T, frame string, w, h int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != h {
+		t.Fatalf("frame has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n != w {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, n, w, plain(l))
+		}
+	}
+}
+
+func TestThreePanesAndTitles(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 120, 40)
+	f := plain(m.Render())
+	for _, title := range []string{"Load test", "Metrics", "Logs"} {
+		if !strings.Contains(f, title) {
+			t.Errorf("frame lacks the %q pane", title)
+		}
+	}
+	if _, word := statusOf(t, m.Render()); word != "LIVE" {
+		t.Errorf("status = %s, want LIVE for data inside the range", word)
+	}
+}
+
+func TestCursorMovesEveryPane(t *testing.T) {
+	now := t0.Add(125 * time.Second)
+	m := fixtureModel(now, 120, 40)
+	m.tl.SetCursor(t0.Add(100*time.Second).UnixMilli(), now.UnixMilli())
+	before := plain(m.Render())
+	// Into the incident: the load pane's legend shows errors, the metrics
+	// pane the saturated pool, the logs the ERROR entries of that second.
+	m.tl.SetCursor(t0.Add(70*time.Second).UnixMilli(), now.UnixMilli())
+	after := plain(m.Render())
+	clock, word := statusOf(t, m.Render())
+	if clock != "12:31:10" || word != "PAUSED" {
+		t.Fatalf("status = %s %s, want 12:31:10 PAUSED", clock, word)
+	}
+	for _, want := range []string{"at 12:31:10", "HikariPool-1 10", "Transfer failed"} {
+		if !strings.Contains(after, want) {
+			t.Errorf("after moving into the incident the frame lacks %q", want)
+		}
+		if strings.Contains(before, want) && want != "Transfer failed" {
+			t.Errorf("before the incident the frame already has %q", want)
+		}
+	}
+	// The log pane's cursor entry is the first one at or after the cursor.
+	for _, l := range strings.Split(after, "\n") {
+		if strings.Contains(l, "▶") {
+			if !strings.Contains(l, "12:31:10.500") {
+				t.Errorf("cursor entry %q is not the one at 12:31:10", l)
+			}
+			return
+		}
+	}
+	t.Error("no log entry marked at the cursor")
+}
+
+func TestKeysMoveCursorAndGoLive(t *testing.T) {
+	now := t0.Add(125 * time.Second)
+	m := fixtureModel(now, 120, 40)
+	press(m, "left")
+	c1, w1 := statusOf(t, m.Render())
+	if w1 != "PAUSED" {
+		t.Fatalf("← must pause, status %s", w1)
+	}
+	press(m, "h")
+	c2, _ := statusOf(t, m.Render())
+	if c2 >= c1 {
+		t.Fatalf("h must move back: %s then %s", c1, c2)
+	}
+	press(m, "shift+left")
+	c3, _ := statusOf(t, m.Render())
+	d2, _ := time.Parse("15:04:05", c2)
+	d3, _ := time.Parse("15:04:05", c3)
+	step := d2.Sub(d3)
+	press(m, "l")
+	c4, _ := statusOf(t, m.Render())
+	d4, _ := time.Parse("15:04:05", c4)
+	if step != 10*d4.Sub(d3) {
+		t.Fatalf("shift+← must move ten steps: %v vs one step %v", step, d4.Sub(d3))
+	}
+	press(m, "end")
+	if _, w := statusOf(t, m.Render()); w != "LIVE" {
+		t.Fatalf("end must return to live, got %s", w)
+	}
+	press(m, "left", "0")
+	if _, w := statusOf(t, m.Render()); w != "LIVE" {
+		t.Fatalf("0 must return to live, got %s", w)
+	}
+}
+
+func TestPastDataStartsPaused(t *testing.T) {
+	now := t0.Add(3 * time.Hour)
+	m := fixtureModel(now, 120, 40)
+	clock, word := statusOf(t, m.Render())
+	if word != "PAUSED" || clock != "12:31:59" {
+		t.Fatalf("status = %s %s, want PAUSED on the last second 12:31:59", clock, word)
+	}
+	if m.tl.RangeMS() != 0 {
+		t.Fatalf("range = %d, want the whole run", m.tl.RangeMS())
+	}
+}
+
+func TestWindowNarrowsStatistics(t *testing.T) {
+	now := t0.Add(3 * time.Hour)
+	m := fixtureModel(now, 120, 40)
+	whole := plain(m.Render())
+	if !strings.Contains(whole, "whole run") || !strings.Contains(whole, "samples 2,400") {
+		t.Fatalf("whole-run summary missing:\n%s", whole)
+	}
+	m.tl.SetCursor(t0.Add(incidentFrom*time.Second).UnixMilli(), now.UnixMilli())
+	press(m, "v")
+	m.tl.SetCursor(t0.Add((incidentTo-1)*time.Second).UnixMilli(), now.UnixMilli())
+	press(m, "v")
+	win := plain(m.Render())
+	// 30 s x 20 requests, a third of them failed.
+	if !strings.Contains(win, "window 12:31:00–12:31:30") || !strings.Contains(win, "samples 600  errors 210 (35.0%)") {
+		t.Fatalf("window summary wrong:\n%s", win)
+	}
+	if !strings.Contains(win, "window 12:31:00–12:31:30") {
+		t.Fatal("status bar must show the window")
+	}
+	press(m, "esc")
+	if !strings.Contains(plain(m.Render()), "samples 2,400") {
+		t.Fatal("esc must clear the window")
+	}
+}
+
+func TestHelpOpensAndCloses(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 120, 40)
+	press(m, "?")
+	f := plain(m.Render())
+	for _, want := range []string{"Help", "zoom time in", "quit", "select a label"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	press(m, "?")
+	if strings.Contains(plain(m.Render()), "zoom time in") {
+		t.Fatal("? must close help")
+	}
+}
+
+func TestQuit(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 120, 40)
+	_, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if cmd == nil {
+		t.Fatal("q must return a command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("q must quit")
+	}
+}
+
+func TestTooSmallAndTiny(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 60, 20)
+	if f := m.Render(); !strings.Contains(f, "terminal too small") {
+		t.Fatalf("60x20 = %q", f)
+	}
+	m.Update(sizeMsg(1, 1))
+	_ = m.Render()
+	m.Update(sizeMsg(300, 100))
+	checkFrameSize(t, m.Render(), 300, 100)
+}
+
+func TestEmptyPaneShowsHint(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	st := store.New([]sources.Info{{Name: "app.log", Kind: sources.KindLog}})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0 }})
+	m.Update(sizeMsg(80, 24))
+	f := plain(m.Render())
+	for _, want := range []string{"--jtl FILE", "--scrape URL", "Logs"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("frame lacks %q:\n%s", want, f)
+		}
+	}
+	checkFrameSize(t, m.Render(), 80, 24)
+}
+
+func TestSearchFiltersLogs(t *testing.T) {
+	now := t0.Add(3 * time.Hour)
+	m := fixtureModel(now, 120, 40)
+	press(m, "3", "/")
+	for _, r := range "Served" {
+		press(m, string(r))
+	}
+	press(m, "enter")
+	f := plain(m.Render())
+	if strings.Contains(f, "Transfer failed") || !strings.Contains(f, "Served 100 requests") {
+		t.Fatalf("filter must keep only matching entries:\n%s", f)
+	}
+}
+
+func TestZoomKeysAndFocus(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 120, 40)
+	press(m, "-")
+	if m.tl.RangeMS() != 15*60_000 {
+		t.Fatalf("- must zoom out to 15m, got %d", m.tl.RangeMS())
+	}
+	press(m, "+", "+")
+	if m.tl.RangeMS() != 60_000 {
+		t.Fatalf("+ + must zoom in to 1m, got %d", m.tl.RangeMS())
+	}
+	press(m, "tab")
+	if m.focus != 1 {
+		t.Fatalf("tab focus = %d", m.focus)
+	}
+	press(m, "z")
+	f := plain(m.Render())
+	if strings.Contains(f, "Load test") || !strings.Contains(f, "Metrics") {
+		t.Fatal("z must zoom the focused pane to the whole screen")
+	}
+}
+
+func TestMouseClickMovesCursor(t *testing.T) {
+	now := t0.Add(3 * time.Hour) // paused on the whole run
+	m := fixtureModel(now, 120, 40)
+	m.Render()
+	a := m.panes[0].charts()[0]
+	r := m.rects[0]
+	x, y := r.x+1+a.x+a.w/2, r.y+1+a.y
+	m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
+	m.Update(tea.MouseReleaseMsg{X: x, Y: y, Button: tea.MouseLeft})
+	if m.tl.Live() {
+		t.Fatal("a click on a chart must move the cursor and pause")
+	}
+	from, to := m.tl.View(now.UnixMilli())
+	mid := from + (to-from)/2
+	if c := m.tl.Cursor(now.UnixMilli()); c < mid-10_000 || c > mid+10_000 {
+		t.Fatalf("cursor %d not near the chart's middle %d", c, mid)
+	}
+	// A drag selects a window.
+	m.Update(tea.MouseClickMsg{X: x - 10, Y: y, Button: tea.MouseLeft})
+	m.Update(tea.MouseMotionMsg{X: x, Y: y, Button: tea.MouseLeft})
+	m.Update(tea.MouseReleaseMsg{X: x, Y: y, Button: tea.MouseLeft})
+	if _, _, ok := m.tl.Window(); !ok {
+		t.Fatal("a drag must select a window")
+	}
+}
+
+func TestNoMouse(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 120, 40)
+	m.opt.NoMouse = true
+	if v := m.View(); v.MouseMode != tea.MouseModeNone {
+		t.Fatal("--no-mouse must leave the mouse to the terminal")
+	}
+}
+
+func TestHealthShown(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 140, 40)
+	down := sources.Health{State: sources.StateDown, Err: "connection refused", Since: t0.Add(120 * time.Second)}
+	m.store.Apply(sources.Batch{Source: 1, Health: &down})
+	f := plain(m.Render())
+	if !strings.Contains(f, "down since 12:32:00: connection refused, retrying") {
+		t.Fatalf("metrics pane must show the source down:\n%s", f)
+	}
+}

@@ -1,0 +1,71 @@
+package chart
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// YAxis returns height y-axis labels for a chart whose range is [lo, hi]
+// (see Chart.Range), each exactly LabelWidth cells and right-aligned: hi on
+// the top row, lo on the bottom row, the value at the middle row when height
+// is 5 or more, and blanks elsewhere. It returns nil when height < 1.
+func YAxis(lo, hi float64, height int, unit string) []string {
+	if height < 1 || height > maxSide {
+		return nil
+	}
+	blank := strings.Repeat(" ", LabelWidth)
+	labels := make([]string, height)
+	for i := range labels {
+		labels[i] = blank
+	}
+	labels[0] = padLeft(FormatValue(hi, unit))
+	if height > 1 {
+		labels[height-1] = padLeft(FormatValue(lo, unit))
+	}
+	if height >= 5 {
+		// The value at the centre of the middle cell row, by the mapping
+		// Render uses: dot row r (from the bottom) is lo + r/(rows-1)*(hi-lo).
+		mid := (height - 1) / 2
+		rows := float64(dotRowsPerCell * height)
+		r := rows - 1 - float64(dotRowsPerCell*mid) - 1.5
+		labels[mid] = padLeft(FormatValue(lo+r/(rows-1)*(hi-lo), unit))
+	}
+	return labels
+}
+
+// padLeft right-aligns a FormatValue label in LabelWidth cells.
+func padLeft(s string) string {
+	if n := LabelWidth - ansi.StringWidth(s); n > 0 {
+		return strings.Repeat(" ", n) + s
+	}
+	return s
+}
+
+// XAxis returns a time-axis line of exactly width cells. Walking left to
+// right, it asks label(col) for the text of a tick starting at col; a
+// non-empty label that fits is written there and the next gap (at least 1)
+// cells after it are skipped, so label can answer "" except at round times
+// and the labels never collide. It returns "" when width < 1.
+func XAxis(width, gap int, label func(col int) string) string {
+	if width < 1 || width > maxSide {
+		return ""
+	}
+	gap = max(gap, 1)
+	var b strings.Builder
+	b.Grow(width)
+	at := 0 // cells written so far
+	for col := 0; col < width; col++ {
+		text := label(col)
+		n := ansi.StringWidth(text)
+		if n == 0 || col+n > width {
+			continue
+		}
+		b.WriteString(strings.Repeat(" ", col-at))
+		b.WriteString(text)
+		at = col + n
+		col = at + gap - 1
+	}
+	b.WriteString(strings.Repeat(" ", width-at))
+	return b.String()
+}

@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// count formats a non-negative integer with thousands separators.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	if n < 1000 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(s) % 3
+	if pre == 0 {
+		pre = 3
+	}
+	b.WriteString(s[:pre])
+	for i := pre; i < len(s); i += 3 {
+		b.WriteByte(',')
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+// ms formats milliseconds compactly: 12ms, 950ms, 1.2s, 2.5m.
+func ms(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case v < 1000:
+		return strconv.FormatFloat(v, 'f', 0, 64) + "ms"
+	case v < 60_000:
+		return strconv.FormatFloat(v/1000, 'f', 1, 64) + "s"
+	default:
+		return strconv.FormatFloat(v/60_000, 'f', 1, 64) + "m"
+	}
+}
+
+// pct formats a percentage with one decimal.
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + "%"
+}
+
+// rate formats a per-second rate.
+func rate(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case v >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+}
+
+// num formats a metric value compactly.
+func num(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case a >= 1e9:
+		return strconv.FormatFloat(v/1e9, 'f', 2, 64) + "G"
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', 2, 64) + "M"
+	case a >= 1e4:
+		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + "k"
+	case a >= 100 || v == math.Trunc(v):
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 1:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	default:
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+}
+
+// padLeft right-aligns s in w cells (ASCII only).
+func padLeft(s string, w int) string {
+	if len(s) >= w {
+		return s
+	}
+	return strings.Repeat(" ", w-len(s)) + s
+}

@@ -1,0 +1,66 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is the one key map of the dashboard. Later capabilities add keys;
+// they never rebind these.
+type KeyMap struct {
+	Quit, Help                 key.Binding
+	NextPane, PrevPane         key.Binding
+	Pane1, Pane2, Pane3        key.Binding
+	Zoom                       key.Binding
+	Open                       key.Binding
+	Left, Right                key.Binding
+	LeftFast, RightFast        key.Binding
+	Live                       key.Binding
+	ScrollLeft, ScrollRight    key.Binding
+	ZoomIn, ZoomOut            key.Binding
+	Search                     key.Binding
+	Mark, NextMark             key.Binding
+	Window, Clear              key.Binding
+	Follow                     key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+	Home                       key.Binding
+}
+
+// DefaultKeys returns the key map.
+func DefaultKeys() KeyMap {
+	return KeyMap{
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Pane1:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "load test pane")),
+		Pane2:       key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "metrics pane")),
+		Pane3:       key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "logs pane")),
+		Zoom:        key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom pane to full screen")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open selected")),
+		Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "cursor back one step")),
+		Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "cursor forward one step")),
+		LeftFast:    key.NewBinding(key.WithKeys("shift+left", "H"), key.WithHelp("shift+←", "cursor back ten steps")),
+		RightFast:   key.NewBinding(key.WithKeys("shift+right", "L"), key.WithHelp("shift+→", "cursor forward ten steps")),
+		Live:        key.NewBinding(key.WithKeys("end", "0"), key.WithHelp("end/0", "back to live")),
+		ScrollLeft:  key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "scroll lines left")),
+		ScrollRight: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "scroll lines right")),
+		ZoomIn:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "zoom time in")),
+		ZoomOut:     key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom time out")),
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search / filter")),
+		Mark:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "set mark at cursor")),
+		NextMark:    key.NewBinding(key.WithKeys("'"), key.WithHelp("'", "jump to next mark")),
+		Window:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "mark window start/end")),
+		Clear:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear window/filter/close")),
+		Follow:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle follow")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "to the data's start")),
+	}
+}
+
+// Global returns the bindings that work in every pane, for help.
+func (k KeyMap) Global() []key.Binding {
+	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.ZoomIn, k.ZoomOut,
+		k.Window, k.Clear, k.Mark, k.NextMark, k.Follow, k.Search, k.NextPane, k.PrevPane,
+		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Help, k.Quit}
+}

@@ -1,0 +1,339 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+)
+
+// maxContinuation is how many continuation lines (stack frames) an entry
+// shows in the pane; enter shows the whole entry.
+const maxContinuation = 4
+
+// logPane shows log entries oldest to newest around the cursor.
+type logPane struct {
+	keymap  KeyMap
+	offset  int // entries scrolled from the anchor (negative: older)
+	hscroll int // cells scrolled sideways
+	filter  string
+	anchor  int // index of the entry at the cursor, -1 when none
+
+	cacheKey logKey
+	cache    string
+	matches  []int // indices of entries passing the filter, when filtering
+	matchKey logMatchKey
+}
+
+type logKey struct {
+	frame           frameKey
+	version         uint64
+	w, h            int
+	focused         bool
+	offset, hscroll int
+	filter          string
+	zoomed          bool
+	theme           *Styles
+}
+
+type logMatchKey struct {
+	version        uint64
+	filter         string
+	winFrom, winTo int64
+}
+
+func newLogPane(k KeyMap) *logPane { return &logPane{keymap: k, anchor: -1} }
+
+func (p *logPane) title() string      { return "Logs" }
+func (p *logPane) kind() sources.Kind { return sources.KindLog }
+func (p *logPane) hint() string {
+	return "no logs: add one with --log FILE or -"
+}
+func (p *logPane) charts() []chartArea { return nil }
+
+func (p *logPane) keys() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "scroll entries")),
+		key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll a page")),
+		key.NewBinding(key.WithKeys("<", ">"), key.WithHelp("< >", "scroll long lines sideways")),
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the entry at the cursor")),
+		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter by text")),
+	}
+}
+
+func (p *logPane) scroll(n int) { p.offset += n }
+
+func (p *logPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+	switch {
+	case key.Matches(msg, p.keymap.Up):
+		p.scroll(-1)
+	case key.Matches(msg, p.keymap.Down):
+		p.scroll(1)
+	case key.Matches(msg, p.keymap.PageUp):
+		p.scroll(-10)
+	case key.Matches(msg, p.keymap.PageDown):
+		p.scroll(10)
+	default:
+		return false
+	}
+	m.pauseForScroll()
+	return true
+}
+
+func (p *logPane) search(text string) bool {
+	p.filter = text
+	p.offset = 0
+	return true
+}
+
+func (p *logPane) clear() bool {
+	if p.filter == "" && p.offset == 0 && p.hscroll == 0 {
+		return false
+	}
+	p.filter, p.offset, p.hscroll = "", 0, 0
+	return true
+}
+
+func (p *logPane) scrollSideways(n int) { p.hscroll = max(p.hscroll+n, 0) }
+
+func (p *logPane) open(m *Model) string {
+	logs := m.store.Logs
+	if p.anchor < 0 || p.anchor >= logs.Len() {
+		return ""
+	}
+	e := logs.At(p.anchor)
+	var b strings.Builder
+	b.WriteString(time.UnixMilli(e.TimeMS).In(m.zone).Format("2006-01-02 15:04:05.000 MST"))
+	b.WriteString("  " + m.store.Sources[e.Source].Info.Name)
+	if e.LineNo > 0 {
+		b.WriteString(":" + itoa(e.LineNo))
+	}
+	b.WriteString("\n\n")
+	for _, l := range e.Lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if e.Truncated {
+		b.WriteString("[entry cut at its size cap]\n")
+	}
+	return b.String()
+}
+
+// visible returns the indices of the entries the pane may show, in order;
+// nil means all of them (no filter and no window).
+func (p *logPane) visible(f *frame) []int {
+	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: p.filter}
+	if !flt.Active() {
+		return nil
+	}
+	logs := f.store.Logs
+	mk := logMatchKey{logs.Version, p.filter, f.winFrom, f.winTo}
+	if mk == p.matchKey && p.matches != nil {
+		return p.matches
+	}
+	p.matches = p.matches[:0]
+	if p.matches == nil {
+		p.matches = []int{}
+	}
+	start := 0
+	if f.winFrom != 0 {
+		start = logs.Search(f.winFrom)
+	}
+	for i := start; i < logs.Len(); i++ {
+		e := logs.At(i)
+		if f.winTo != 0 && e.TimeMS >= f.winTo {
+			break
+		}
+		if flt.Match(e) {
+			p.matches = append(p.matches, i)
+		}
+	}
+	p.matchKey = mk
+	return p.matches
+}
+
+func (p *logPane) render(f *frame, w, h int, focused bool) string {
+	return p.renderZoomed(f, w, h, focused, false)
+}
+
+func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string {
+	logs := f.store.Logs
+	k := logKey{f.key(), logs.Version + f.store.Version<<32, w, h, focused, p.offset, p.hscroll, p.filter, zoomed, f.st}
+	if k == p.cacheKey && p.cache != "" {
+		return p.cache
+	}
+	note, noteSt := paneHealth(f, sources.KindLog)
+	if p.filter != "" {
+		note = "filter “" + p.filter + "” · " + note
+	}
+	inner, ih := w-2, h-2
+	vis := p.visible(f)
+	n := logs.Len()
+	if vis != nil {
+		n = len(vis)
+	}
+	idx := func(i int) int {
+		if vis != nil {
+			return vis[i]
+		}
+		return i
+	}
+	var lines []string
+	if n == 0 {
+		msg := "no entries yet"
+		if vis != nil {
+			msg = "no entry matches"
+			if p.filter != "" {
+				msg += " “" + p.filter + "”"
+			}
+			if f.winTo != 0 {
+				msg += " in the selected window"
+			}
+		}
+		lines = append(lines, wrap(f.st.Muted, msg))
+		p.anchor = -1
+		p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
+		p.cacheKey = k
+		return p.cache
+	}
+	// The anchor: the first entry at or after the cursor (live: the newest).
+	var a int
+	if f.live && p.offset == 0 {
+		a = n - 1
+	} else {
+		target := f.cursorMS
+		a = searchIdx(n, func(i int) bool { return logs.At(idx(i)).TimeMS >= target })
+		if a == n {
+			a = n - 1
+		}
+	}
+	a = min(max(a+p.offset, 0), n-1)
+	p.anchor = idx(a)
+	multi := f.store.KindCount(sources.KindLog) > 1
+	maxCont := maxContinuation
+	if zoomed {
+		maxCont = 1 << 20
+	}
+	// Entries from the anchor on; then, if room is left, the ones before it,
+	// so the pane is never empty while entries exist.
+	var after [][]string
+	used := 0
+	for i := a; i < n && used < ih; i++ {
+		el := p.entryLines(f, logs.At(idx(i)), inner, idx(i) == p.anchor, multi, maxCont)
+		after = append(after, el)
+		used += len(el)
+	}
+	var before [][]string
+	for i := a - 1; i >= 0 && used < ih; i-- {
+		el := p.entryLines(f, logs.At(idx(i)), inner, false, multi, maxCont)
+		before = append(before, el)
+		used += len(el)
+	}
+	for i := len(before) - 1; i >= 0; i-- {
+		lines = append(lines, before[i]...)
+	}
+	// If the older entries overflow, drop their oldest lines.
+	if over := len(lines) + countLines(after) - ih; over > 0 && len(before) > 0 {
+		lines = lines[min(over, len(lines)):]
+	}
+	for _, el := range after {
+		lines = append(lines, el...)
+	}
+	if len(lines) > ih {
+		lines = lines[:ih]
+	}
+	p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
+	p.cacheKey = k
+	return p.cache
+}
+
+func countLines(groups [][]string) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	return n
+}
+
+func searchIdx(n int, pred func(int) bool) int {
+	lo, hi := 0, n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if !pred(mid) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// entryLines renders one entry: its header line with the level word in its
+// colour, and its continuation lines (up to maxCont, then a count).
+func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bool, maxCont int) []string {
+	gutter := "  "
+	if atCursor {
+		gutter = wrap(f.st.Cursor, "▶") + " "
+	}
+	var tag string
+	if multi {
+		tag = "[" + baseName(f.store.Sources[e.Source].Info.Name) + "] "
+	}
+	inWin := f.winTo != 0 && e.TimeMS >= f.winFrom && e.TimeMS < f.winTo
+	_ = inWin
+	tw := w - 2 - len(tag)
+	out := make([]string, 0, 1+min(len(e.Lines)-1, maxCont+1))
+	if len(e.Lines) == 0 {
+		return append(out, gutter)
+	}
+	clock := time.UnixMilli(e.TimeMS).In(f.zone).Format("15:04:05.000")
+	level, rest := splitEntry(e)
+	var head string
+	if p.hscroll == 0 {
+		lw := 0
+		if level != "" {
+			lw = len(level) + 1
+			level = wrap(f.st.Levels[min(e.Level, sources.LevelFatal)], level) + " "
+		}
+		head = wrap(f.st.Muted, clock) + " " + level + fitPlain(rest, 0, tw-len(clock)-1-lw)
+	} else {
+		head = fitPlain(e.Lines[0], p.hscroll, tw)
+	}
+	if atCursor {
+		head = wrap(f.st.Bold, head)
+	}
+	out = append(out, gutter+wrap(f.st.Muted, tag)+head)
+	cont := e.Lines[1:]
+	for i, l := range cont {
+		if i == maxCont && len(cont) > maxCont+1 {
+			out = append(out, "  "+wrap(f.st.Muted, "⋯ "+itoa(len(cont)-maxCont)+" more lines (enter opens the entry)"))
+			break
+		}
+		out = append(out, "  "+wrap(f.st.Muted, fitPlain(l, p.hscroll, w-2)))
+	}
+	return out
+}
+
+// splitEntry returns an entry's level word as written and the text to show
+// after it: the message, with a Spring Boot style "pid --- [app] [thread]
+// logger : " prefix shortened to the logger's class name. The time is shown
+// apart, in the display zone, so it is dropped from the text.
+func splitEntry(e *store.Entry) (level, rest string) {
+	line := e.Lines[0]
+	if e.LevelCol < 0 || e.LevelText == "" || e.LevelCol+len(e.LevelText) > len(line) {
+		return "", line
+	}
+	level = line[e.LevelCol : e.LevelCol+len(e.LevelText)]
+	rest = strings.TrimLeft(line[e.LevelCol+len(e.LevelText):], " ")
+	if i := strings.Index(rest, " : "); i >= 0 && i < 240 && strings.Contains(rest[:i], " --- ") {
+		prefix := strings.TrimRight(rest[:i], " ")
+		logger := prefix[strings.LastIndexByte(prefix, ' ')+1:]
+		logger = logger[strings.LastIndexByte(logger, '.')+1:]
+		rest = logger + ": " + rest[i+3:]
+	}
+	return level, rest
+}

@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/tui/chart"
+)
+
+// pane is one of the dashboard's three views. A pane is a pure view of the
+// frame plus its own scroll and selection state.
+type pane interface {
+	// title is the pane's name in its border.
+	title() string
+	// kind is the source kind the pane shows.
+	kind() sources.Kind
+	// hint says how to add a source, for a pane without one.
+	hint() string
+	// render draws the whole pane, border included, in exactly w x h cells.
+	render(f *frame, w, h int, focused bool) string
+	// keys lists the pane's own keys for help.
+	keys() []key.Binding
+	// handleKey handles a key meant for the focused pane; false passes it on.
+	handleKey(msg tea.KeyPressMsg, m *Model) bool
+	// scroll moves the pane's content by n lines (wheel, j/k).
+	scroll(n int)
+	// charts returns where the pane drew its charts, relative to the pane.
+	charts() []chartArea
+	// open handles enter; it returns an overlay to show, or "" for none.
+	open(m *Model) (overlay string)
+	// search applies the pane's / filter; false means the pane has nothing
+	// to search, and the text goes to the logs.
+	search(text string) bool
+	// clear drops the pane's own selection (esc); false when there was none.
+	clear() bool
+}
+
+// chartArea is a chart's plot rectangle inside its pane, for the mouse.
+type chartArea struct {
+	x, y, w, h int
+}
+
+// paneHealth summarises the health of the sources of kind k for a border.
+func paneHealth(f *frame, k sources.Kind) (string, chart.Style) {
+	var parts []string
+	style := f.st.Muted
+	for _, src := range f.store.Sources {
+		if src.Info.Kind != k {
+			continue
+		}
+		h := src.Health
+		text := h.Describe(func(t time.Time) string { return f.clock(t.UnixMilli()) })
+		switch h.State {
+		case sources.StateDown, sources.StateFailed:
+			style = f.st.Down
+		case sources.StateWaiting:
+			if style != f.st.Down {
+				style = f.st.Warn
+			}
+		}
+		if src.BadRows > 0 {
+			text += " · " + itoa(src.BadRows) + " bad rows"
+		}
+		if countKind(f.store, k) > 1 {
+			text = baseName(src.Info.Name) + ": " + text
+		}
+		parts = append(parts, text)
+	}
+	return strings.Join(parts, " │ "), style
+}
+
+func countKind(s *store.Store, k sources.Kind) int { return s.KindCount(k) }
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, "/\\"); i >= 0 && i < len(p)-1 && !strings.Contains(p, "://") {
+		return p[i+1:]
+	}
+	return p
+}
+
+// emptyPane draws a pane without a source: its title and how to add one.
+func emptyPane(st *Styles, p pane, w, h int, focused bool) string {
+	return box(st, p.title(), "", st.Muted, []string{wrap(st.Muted, p.hint())}, w, h, focused)
+}

@@ -106,17 +106,28 @@ func (p *metricsPane) open(m *Model) string {
 	return b.String()
 }
 
-// familyRank orders families: the application's own first, then the
-// runtime's (go_, process_, promhttp_).
+// familyOrder puts the families that tell a pool or latency story first.
+var familyOrder = map[string]int{
+	"http_server_requests_seconds":       0,
+	"hikaricp_connections_active":        1,
+	"hikaricp_connections_pending":       2,
+	"hikaricp_connections_timeout_total": 3,
+}
+
+// familyRank orders families: the ones above, then the application's own,
+// then the runtime's (go_, process_, promhttp_).
 func familyRank(f *store.Family) int {
+	if r, ok := familyOrder[f.Name]; ok {
+		return r
+	}
 	n := f.Name
 	switch {
-	case strings.HasPrefix(n, "http_server_requests"), strings.HasPrefix(n, "hikaricp_"):
-		return 0
+	case strings.HasPrefix(n, "hikaricp_"):
+		return 10
 	case strings.HasPrefix(n, "go_"), strings.HasPrefix(n, "process_"), strings.HasPrefix(n, "promhttp_"):
-		return 2
+		return 30
 	}
-	return 1
+	return 20
 }
 
 func (p *metricsPane) families(f *frame) []*store.Family {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
+	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/sobang/sobang/themes"
@@ -23,19 +25,25 @@ turns colour off whatever the theme.`,
 			if err != nil {
 				return &exitError{exitUsage, err}
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			var b strings.Builder
+			w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 			for _, info := range list {
-				t, err := themes.Load(info.Name, themes.UserDir())
-				if err != nil {
-					fmt.Fprintf(w, "%s\t%s\terror: %v\n", info.Name, info.Source, err)
+				if info.Err != nil {
+					fmt.Fprintf(w, "%s\t%s\terror: %v\n", info.Name, info.Source, info.Err)
 					continue
 				}
+				t := info.Theme
 				if themes.NoColorRequested() {
 					t = themes.Plain()
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\n", info.Name, info.Source, themes.Preview(t))
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			// Fprint downsamples the previews' colours to what the terminal shows.
+			_, err = lipgloss.Fprint(cmd.OutOrStdout(), b.String())
+			return err
 		},
 	}
 }

@@ -87,10 +87,15 @@ func (t *Timeline) View(nowMS int64) (fromMS, toMS int64) {
 	return t.endMS - t.rangeMS, t.endMS
 }
 
-// Cursor returns the cursor instant. Live, it is the current second.
+// LiveLag is how far behind now the live cursor sits: the current second
+// is still being written (a JTL arrives in flushed chunks, a sample is
+// written when it ends), so its figures would read low.
+const LiveLag = 2 * time.Second
+
+// Cursor returns the cursor instant. Live, it is the last complete second.
 func (t *Timeline) Cursor(nowMS int64) int64 {
 	if t.live {
-		return floorTo(nowMS, 1000)
+		return floorTo(nowMS-LiveLag.Milliseconds(), 1000)
 	}
 	return t.cursorMS
 }
@@ -143,8 +148,8 @@ func (t *Timeline) pause(nowMS int64) {
 		return
 	}
 	from, to := t.View(nowMS)
+	t.cursorMS = t.Cursor(nowMS)
 	t.live = false
-	t.cursorMS = floorTo(nowMS, 1000)
 	t.endMS = to
 	if t.since != 0 {
 		t.rangeMS = to - from

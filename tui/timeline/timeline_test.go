@@ -13,8 +13,8 @@ func TestLiveViewFollowsNow(t *testing.T) {
 	if to != 1_764_074_300_000 || to-from != DefaultRange.Milliseconds() {
 		t.Fatalf("live view = [%d,%d), want 5 minutes ending at the next second", from, to)
 	}
-	if !tl.Live() || tl.Cursor(now) != 1_764_074_299_000 {
-		t.Fatalf("live cursor = %d, want the current second", tl.Cursor(now))
+	if !tl.Live() || tl.Cursor(now) != 1_764_074_297_000 {
+		t.Fatalf("live cursor = %d, want the last complete second (2 s lag)", tl.Cursor(now))
 	}
 }
 
@@ -25,15 +25,15 @@ func TestMovePausesAndStepsOneColumn(t *testing.T) {
 	if tl.Live() {
 		t.Fatal("moving the cursor must pause")
 	}
-	if got, want := tl.Cursor(now), int64(1_764_074_299_000-3000); got != want {
+	if got, want := tl.Cursor(now), int64(1_764_074_297_000-3000); got != want {
 		t.Fatalf("cursor = %d, want %d (one 3 s column back)", got, want)
 	}
 	tl.Move(-10, now)
-	if got, want := tl.Cursor(now), int64(1_764_074_299_000-33000); got != want {
+	if got, want := tl.Cursor(now), int64(1_764_074_297_000-33000); got != want {
 		t.Fatalf("cursor after 10 more = %d, want %d", got, want)
 	}
 	tl.GoLive()
-	if !tl.Live() || tl.Cursor(now+5000) != 1_764_074_304_000 {
+	if !tl.Live() || tl.Cursor(now+5000) != 1_764_074_302_000 {
 		t.Fatal("end must return to live and follow now")
 	}
 }

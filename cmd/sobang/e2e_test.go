@@ -1,0 +1,287 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests drive the built binary in tmux, as a person would:
+// send-keys, capture-pane.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// sobangBinary builds the command once per test run.
+func sobangBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sobang-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "sobang")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// needTmux skips without tmux, except under CI=true where it fails.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required under CI=true (apt-get install -y tmux)")
+		}
+		t.Skip("tmux not installed (apt-get install -y tmux); skipping the end-to-end test")
+	}
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+}
+
+type tmux struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+// startTmux runs shell command cmd in a detached tmux session of w x h.
+func startTmux(t *testing.T, w, h int, cmd string) *tmux {
+	t.Helper()
+	s := &tmux{t: t, socket: fmt.Sprintf("sobang-test-%d-%d", os.Getpid(), time.Now().UnixNano()), name: "e2e"}
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
+	s.run("set-option", "-t", s.name, "remain-on-exit", "on")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmux) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmux) capture() string { return s.run("capture-pane", "-p", "-t", s.name) }
+
+func (s *tmux) send(keys ...string) { s.run(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+
+// waitFor polls the screen until cond holds or the deadline passes.
+func (s *tmux) waitFor(what string, d time.Duration, cond func(screen string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(d)
+	var screen string
+	for time.Now().Before(deadline) {
+		screen = s.capture()
+		if cond(screen) {
+			return screen
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("timed out after %v waiting for %s; screen:\n%s", d, what, screen)
+	return ""
+}
+
+func (s *tmux) waitText(text string, d time.Duration) string {
+	return s.waitFor(fmt.Sprintf("%q", text), d, func(sc string) bool { return strings.Contains(sc, text) })
+}
+
+// paneDead reports whether the command in the pane has exited.
+func (s *tmux) paneDead() bool {
+	return strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{pane_dead}")) == "1"
+}
+
+func (s *tmux) altScreen() bool {
+	return strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{alternate_on}")) == "1"
+}
+
+func (s *tmux) waitExit(d time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if s.paneDead() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the program did not exit within %v; screen:\n%s", d, s.capture())
+}
+
+var statusRe = regexp.MustCompile(`(\d\d:\d\d:\d\d) (LIVE|PAUSED)`)
+
+func statusLine(t *testing.T, screen string) (string, string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if m := statusRe.FindStringSubmatch(lines[i]); m != nil {
+			return m[1], m[2]
+		}
+	}
+	t.Fatalf("no status bar on screen:\n%s", screen)
+	return "", ""
+}
+
+func TestE2EDemo(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	exitFile := filepath.Join(dir, "exit")
+	s := startTmux(t, 140, 45, fmt.Sprintf("%s demo --duration 20s --dir %s; echo $? > %s", bin, filepath.Join(dir, "run"), exitFile))
+	screen := s.waitFor("the three panes with data", 20*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "Load test") && strings.Contains(sc, "Metrics") && strings.Contains(sc, "Logs") &&
+			strings.Contains(sc, "hikaricp_connections") && strings.Contains(sc, "GET balance")
+	})
+	before, word := statusLine(t, screen)
+	if word != "LIVE" {
+		t.Fatalf("the demo must start LIVE, status %s", word)
+	}
+	s.send("Left")
+	screen = s.waitText("PAUSED", 5*time.Second)
+	after, _ := statusLine(t, screen)
+	if after >= before {
+		t.Fatalf("← must move the cursor back: %s then %s", before, after)
+	}
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	if s.altScreen() {
+		t.Fatal("the terminal is still in the alternate screen after q")
+	}
+	code, err := os.ReadFile(exitFile)
+	if err != nil || strings.TrimSpace(string(code)) != "0" {
+		t.Fatalf("exit status %q (%v), want 0; screen:\n%s", code, err, s.capture())
+	}
+	out := s.capture()
+	if !strings.Contains(out, "The demo's files are in") || !strings.Contains(out, "results.jtl") {
+		t.Fatalf("on exit the demo must print where its files are; screen:\n%s", out)
+	}
+}
+
+// writeSavedRun writes a small finished JMeter run and its log, in the past.
+func writeSavedRun(t *testing.T, dir string) (string, string) {
+	t.Helper()
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	var jtl strings.Builder
+	jtl.WriteString("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n")
+	var log strings.Builder
+	for sec := 0; sec < 60; sec++ {
+		for i := 0; i < 5; i++ {
+			ts := start.Add(time.Duration(sec)*time.Second + time.Duration(i*100)*time.Millisecond)
+			code, ok, msg := "200", "true", "OK"
+			if sec >= 30 && sec < 40 && i == 0 {
+				code, ok, msg = "503", "false", "Service Unavailable"
+			}
+			fmt.Fprintf(&jtl, "%d,%d,GET savedlabel,%s,%s,Users 1-%d,text,%s,,512,128,5,5,http://127.0.0.1/x,10,0,1\n",
+				ts.UnixMilli(), 20+i*5, code, msg, i+1, ok)
+		}
+		lvl := " INFO"
+		text := "saved run heartbeat"
+		if sec >= 30 && sec < 40 {
+			lvl, text = "ERROR", "pool exhausted in the saved run"
+		}
+		fmt.Fprintf(&log, "%s %s 4242 --- [bank] [exec-1] c.e.bank.Saved                           : %s\n",
+			start.Add(time.Duration(sec)*time.Second+500*time.Millisecond).Format("2006-01-02T15:04:05.000Z07:00"), lvl, text)
+	}
+	jp, lp := filepath.Join(dir, "saved.jtl"), filepath.Join(dir, "saved.log")
+	if err := os.WriteFile(jp, []byte(jtl.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lp, []byte(log.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return jp, lp
+}
+
+func TestE2ESavedFiles(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	s := startTmux(t, 120, 40, fmt.Sprintf("%s --utc %s %s", bin, jp, lp))
+	screen := s.waitFor("both files' data", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+	})
+	clock, word := statusLine(t, screen)
+	if word != "PAUSED" || clock != "09:00:59" {
+		t.Fatalf("saved files must open PAUSED on their last second, got %s %s", clock, word)
+	}
+	// Resize to 1x1 and back: no crash, the layout reflows.
+	s.run("resize-window", "-t", s.name, "-x", "1", "-y", "1")
+	time.Sleep(300 * time.Millisecond)
+	s.run("resize-window", "-t", s.name, "-x", "60", "-y", "20")
+	s.waitText("terminal too small", 5*time.Second)
+	s.run("resize-window", "-t", s.name, "-x", "100", "-y", "30")
+	s.waitText("GET savedlabel", 5*time.Second)
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	if s.altScreen() {
+		t.Fatal("the terminal is still in the alternate screen after q")
+	}
+}
+
+func TestE2EPanicRestoresTerminal(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	_, lp := writeSavedRun(t, dir)
+	exitFile := filepath.Join(dir, "exit")
+	s := startTmux(t, 100, 30, fmt.Sprintf("%s --crash-test %s; echo $? > %s", bin, lp, exitFile))
+	s.waitExit(10 * time.Second)
+	if s.altScreen() {
+		t.Fatal("the terminal is still in the alternate screen after a panic")
+	}
+	code, _ := os.ReadFile(exitFile)
+	if strings.TrimSpace(string(code)) != "1" {
+		t.Fatalf("exit status %q after a panic, want 1", code)
+	}
+	screen := s.capture()
+	m := regexp.MustCompile(`crash report: (\S+)`).FindStringSubmatch(screen)
+	if m == nil {
+		t.Fatalf("no crash report path printed; screen:\n%s", screen)
+	}
+	report, err := os.ReadFile(m[1])
+	if err != nil || !strings.Contains(string(report), "panicked on purpose") {
+		t.Fatalf("crash report %s: %v\n%s", m[1], err, report)
+	}
+	os.Remove(m[1])
+	// The mouse and the cursor are back: tmux shows no mouse mode left on.
+	if strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{mouse_any_flag}")) == "1" {
+		t.Fatal("mouse reporting is still on after a panic")
+	}
+}
+
+func TestE2EStdinPipeStaysInteractive(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	_, lp := writeSavedRun(t, dir)
+	exitFile := filepath.Join(dir, "exit")
+	s := startTmux(t, 100, 30, fmt.Sprintf("(cat %s; sleep 30) | %s -; echo $? > %s", lp, bin, exitFile))
+	s.waitText("saved run heartbeat", 10*time.Second)
+	s.send("?")
+	s.waitText("Keys of the", 5*time.Second)
+	s.send("Escape")
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
+		t.Fatalf("exit status %q, want 0", code)
+	}
+}

@@ -1,0 +1,120 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+)
+
+// Scenario describes the scripted incident and the load that reveals it. It is
+// plain data: new scenarios are new values, not new code paths.
+type Scenario struct {
+	// Name identifies the scenario, e.g. "pool-exhaustion".
+	Name string
+
+	// IncidentStart is when the incident begins, measured from Config.Start.
+	IncidentStart time.Duration
+	// IncidentLength is how long the incident lasts.
+	IncidentLength time.Duration
+
+	// BaseDBLatency is the normal time a "query" holds its pooled connection;
+	// each query adds a uniform jitter in [0, BaseDBJitter).
+	BaseDBLatency time.Duration
+	// BaseDBJitter is the random extra latency of a normal query.
+	BaseDBJitter time.Duration
+	// IncidentDBLatency is the query time while the incident is active; each
+	// query adds a uniform jitter in [0, IncidentDBJitter).
+	IncidentDBLatency time.Duration
+	// IncidentDBJitter is the random extra latency of a query during the incident.
+	IncidentDBJitter time.Duration
+
+	// PoolSize is the number of connections of the simulated HikariCP pool.
+	PoolSize int
+	// AcquireTimeout is how long a request waits for a connection before the
+	// service answers 503 and logs the HikariCP timeout (connectionTimeout).
+	AcquireTimeout time.Duration
+
+	// MaxUsers is the number of virtual users once the ramp-up is over.
+	MaxUsers int
+	// RampUp is the time over which virtual users start, from 1 to MaxUsers
+	// (user i starts at i*RampUp/MaxUsers, as JMeter does).
+	RampUp time.Duration
+	// ThinkTimeMin and ThinkTimeMax bound the uniform pause of a virtual user
+	// between two steps of its script.
+	ThinkTimeMin time.Duration
+	// ThinkTimeMax is the upper bound of the think time (exclusive).
+	ThinkTimeMax time.Duration
+	// ClientTimeout is the load generator's response timeout; zero means
+	// AcquireTimeout plus one second.
+	ClientTimeout time.Duration
+}
+
+// DefaultScenario returns "pool-exhaustion": from 30 s after the start, for
+// 30 s, the backing store answers in 1.5-3 s instead of 5-20 ms, so the pool of
+// 10 connections saturates, requests time out waiting for a connection after
+// 1 s, and the service answers 503. Twenty users ramp up over 20 s with
+// 100-300 ms think times: about 100 requests/s before the incident. The incident times do not depend on
+// Config.Duration.
+func DefaultScenario() Scenario {
+	return Scenario{
+		Name:              "pool-exhaustion",
+		IncidentStart:     30 * time.Second,
+		IncidentLength:    30 * time.Second,
+		BaseDBLatency:     5 * time.Millisecond,
+		BaseDBJitter:      15 * time.Millisecond,
+		IncidentDBLatency: 1500 * time.Millisecond,
+		IncidentDBJitter:  1500 * time.Millisecond,
+		PoolSize:          10,
+		AcquireTimeout:    time.Second,
+		MaxUsers:          20,
+		RampUp:            20 * time.Second,
+		ThinkTimeMin:      100 * time.Millisecond,
+		ThinkTimeMax:      300 * time.Millisecond,
+		// Long enough that some slow requests still succeed during the
+		// incident (their latency shows in the percentiles, not only as
+		// errors), short enough that the 503s after AcquireTimeout dominate.
+		ClientTimeout: 3 * time.Second,
+	}
+}
+
+// validate reports the first field that cannot drive a run, saying what was
+// expected and what was found.
+func (s Scenario) validate() error {
+	switch {
+	case s.PoolSize <= 0:
+		return fmt.Errorf("demo: scenario %q: PoolSize must be > 0, found %d", s.Name, s.PoolSize)
+	case s.AcquireTimeout <= 0:
+		return fmt.Errorf("demo: scenario %q: AcquireTimeout must be > 0, found %v", s.Name, s.AcquireTimeout)
+	case s.MaxUsers <= 0:
+		return fmt.Errorf("demo: scenario %q: MaxUsers must be > 0, found %d", s.Name, s.MaxUsers)
+	case s.IncidentStart < 0 || s.IncidentLength < 0 || s.RampUp < 0:
+		return fmt.Errorf("demo: scenario %q: IncidentStart, IncidentLength and RampUp must be >= 0, found %v, %v, %v",
+			s.Name, s.IncidentStart, s.IncidentLength, s.RampUp)
+	case s.BaseDBLatency < 0 || s.BaseDBJitter < 0 || s.IncidentDBLatency < 0 || s.IncidentDBJitter < 0:
+		return fmt.Errorf("demo: scenario %q: latencies and jitters must be >= 0", s.Name)
+	case s.ThinkTimeMin < 0 || s.ThinkTimeMax < s.ThinkTimeMin:
+		return fmt.Errorf("demo: scenario %q: want 0 <= ThinkTimeMin <= ThinkTimeMax, found %v and %v",
+			s.Name, s.ThinkTimeMin, s.ThinkTimeMax)
+	case s.ClientTimeout < 0:
+		return fmt.Errorf("demo: scenario %q: ClientTimeout must be >= 0, found %v", s.Name, s.ClientTimeout)
+	}
+	return nil
+}
+
+// clientTimeout is the effective response timeout of the load generator.
+func (s Scenario) clientTimeout() time.Duration {
+	if s.ClientTimeout > 0 {
+		return s.ClientTimeout
+	}
+	return s.AcquireTimeout + clientTimeoutMargin
+}
+
+// incidentWindow is the incident as absolute instants: active iff
+// start <= t < end.
+type incidentWindow struct {
+	start, end time.Time
+}
+
+// active reports whether the incident is in progress at t.
+func (iw incidentWindow) active(t time.Time) bool {
+	return !t.Before(iw.start) && t.Before(iw.end)
+}

@@ -66,8 +66,13 @@ type tmux struct {
 func startTmux(t *testing.T, w, h int, cmd string) *tmux {
 	t.Helper()
 	s := &tmux{t: t, socket: fmt.Sprintf("sobang-test-%d-%d", os.Getpid(), time.Now().UnixNano()), name: "e2e"}
-	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
-	s.run("set-option", "-t", s.name, "remain-on-exit", "on")
+	// remain-on-exit keeps the pane, and what the program printed last,
+	// after the command ends, however fast it ends.
+	conf := filepath.Join(t.TempDir(), "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g remain-on-exit on\nset -g default-terminal xterm-256color\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.run("-f", conf, "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 	return s
 }
@@ -274,14 +279,26 @@ func TestE2EStdinPipeStaysInteractive(t *testing.T) {
 	dir := t.TempDir()
 	_, lp := writeSavedRun(t, dir)
 	exitFile := filepath.Join(dir, "exit")
-	s := startTmux(t, 100, 30, fmt.Sprintf("(cat %s; sleep 30) | %s -; echo $? > %s", lp, bin, exitFile))
+	// The pipe stays open (sleep) so sobang, not the end of input, ends it.
+	s := startTmux(t, 100, 30, fmt.Sprintf("(cat %s; sleep 20) | (%s -; echo $? > %s)", lp, bin, exitFile))
 	s.waitText("saved run heartbeat", 10*time.Second)
 	s.send("?")
 	s.waitText("Keys of the", 5*time.Second)
 	s.send("Escape")
+	s.waitFor("help closed", 5*time.Second, func(sc string) bool { return !strings.Contains(sc, "Keys of the") })
 	s.send("q")
-	s.waitExit(5 * time.Second)
-	if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
-		t.Fatalf("exit status %q, want 0", code)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, err := os.ReadFile(exitFile)
+		if err == nil && len(code) > 0 {
+			if strings.TrimSpace(string(code)) != "0" {
+				t.Fatalf("exit status %q, want 0", code)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sobang did not exit within 5 s of q; screen:\n%s", s.capture())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -63,6 +63,7 @@ A TIME (--window, --at, --from) is RFC 3339 with a zone
 data's first day, or an offset from the data's start (+90s). A window is
 START..END; an empty side means the data's edge.`,
 		Example:       rootExamples,
+		Args:          cobra.ArbitraryArgs, // SOURCEs, not subcommands
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {

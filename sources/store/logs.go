@@ -18,9 +18,16 @@ type Entry struct {
 	Source int   // hub index of its source
 }
 
+// logBlock is how many entries one block holds. Entries live in fixed-size
+// blocks so that growing never copies the whole history (at 100k lines/s a
+// single slice's doubling copies stalled a tick for hundreds of ms) and the
+// oldest can be dropped a block at a time.
+const logBlock = 4096
+
 // Logs holds log entries of every source in time order.
 type Logs struct {
-	entries []Entry
+	blocks  [][]Entry
+	n       int
 	Dropped int // entries dropped to stay within MaxLogEntries
 	Version uint64
 	lastMS  []int64 // per source: time of its latest entry, for entries without one
@@ -29,17 +36,26 @@ type Logs struct {
 func newLogs() *Logs { return &Logs{} }
 
 // Len returns how many entries are held.
-func (l *Logs) Len() int { return len(l.entries) }
+func (l *Logs) Len() int { return l.n }
 
 // At returns entry i in time order.
-func (l *Logs) At(i int) *Entry { return &l.entries[i] }
+func (l *Logs) At(i int) *Entry { return &l.blocks[i/logBlock][i%logBlock] }
+
+func (l *Logs) push(e Entry) {
+	if l.n%logBlock == 0 {
+		l.blocks = append(l.blocks, make([]Entry, 0, logBlock))
+	}
+	last := len(l.blocks) - 1
+	l.blocks[last] = append(l.blocks[last], e)
+	l.n++
+}
 
 // add places entries on the time axis and returns their time span.
 func (l *Logs) add(source int, in []sources.LogEntry, offsetMS, nowMS int64) (firstMS, lastMS int64) {
 	for source >= len(l.lastMS) {
 		l.lastMS = append(l.lastMS, 0)
 	}
-	start := len(l.entries)
+	start := l.n
 	sorted := true
 	for i := range in {
 		e := Entry{LogEntry: in[i], Source: source}
@@ -56,22 +72,29 @@ func (l *Logs) add(source int, in []sources.LogEntry, offsetMS, nowMS int64) (fi
 			firstMS, lastMS = e.TimeMS, e.TimeMS
 		}
 		firstMS, lastMS = min(firstMS, e.TimeMS), max(lastMS, e.TimeMS)
-		if n := len(l.entries); n > 0 && l.entries[n-1].TimeMS > e.TimeMS {
+		if l.n > 0 && l.At(l.n-1).TimeMS > e.TimeMS {
 			sorted = false
 		}
-		l.entries = append(l.entries, e)
+		l.push(e)
 	}
 	if !sorted {
 		// Only the tail from the first entry later than the batch's earliest
 		// needs sorting; stable keeps each source's own order.
-		from := sort.Search(start, func(i int) bool { return l.entries[i].TimeMS > firstMS })
-		tail := l.entries[from:]
+		from := sort.Search(start, func(i int) bool { return l.At(i).TimeMS > firstMS })
+		tail := make([]Entry, 0, l.n-from)
+		for i := from; i < l.n; i++ {
+			tail = append(tail, *l.At(i))
+		}
 		sort.SliceStable(tail, func(i, j int) bool { return tail[i].TimeMS < tail[j].TimeMS })
+		for i := range tail {
+			*l.At(from + i) = tail[i]
+		}
 	}
-	if over := len(l.entries) - MaxLogEntries; over > 0 {
-		drop := over + MaxLogEntries/10
-		l.entries = append(l.entries[:0], l.entries[drop:]...)
-		l.Dropped += drop
+	for l.n > MaxLogEntries && len(l.blocks) > 1 {
+		l.blocks[0] = nil
+		l.blocks = l.blocks[1:]
+		l.n -= logBlock
+		l.Dropped += logBlock
 	}
 	l.Version++
 	return firstMS, lastMS
@@ -79,7 +102,7 @@ func (l *Logs) add(source int, in []sources.LogEntry, offsetMS, nowMS int64) (fi
 
 // Search returns the index of the first entry at or after ms (Len when none).
 func (l *Logs) Search(ms int64) int {
-	return sort.Search(len(l.entries), func(i int) bool { return l.entries[i].TimeMS >= ms })
+	return sort.Search(l.n, func(i int) bool { return l.At(i).TimeMS >= ms })
 }
 
 // Filter says which entries a view shows.
@@ -158,8 +181,8 @@ func (l *Logs) LevelCounts(fromMS, toMS int64) [sources.LevelFatal + 1]int {
 	if fromMS != 0 {
 		i = l.Search(fromMS)
 	}
-	for ; i < len(l.entries); i++ {
-		e := &l.entries[i]
+	for ; i < l.n; i++ {
+		e := l.At(i)
 		if toMS != 0 && e.TimeMS >= toMS {
 			break
 		}

@@ -1,0 +1,383 @@
+package logs
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/logs/format"
+	"github.com/sobang/sobang/sources/logs/group"
+	"github.com/sobang/sobang/sources/logs/sanitize"
+	"github.com/sobang/sobang/sources/tail"
+)
+
+// redetectEvery is how many new lines of a log detected as plain text
+// trigger another detection (until format.DetectLines lines were seen).
+const redetectEvery = 25
+
+// heldLine is a sanitised line waiting for the format to be decided.
+type heldLine struct {
+	text string
+	no   int
+}
+
+// ingest turns chunks of a log into batches of entries. All of its methods
+// run on one goroutine (Run's loop, or a benchmark).
+type ingest struct {
+	info sources.Info
+	loc  *time.Location
+	push func(sources.Batch) error
+	err  error // the first error of push; nothing is pushed after it
+	live bool  // a followed file: CaughtUp is not the end
+
+	lines   tail.Lines
+	scratch []byte // sanitised text of the current line
+	emitFn  func(line []byte, no int, cut bool)
+	groupFn func(group.Group)
+	now     time.Time // time of the event being handled
+
+	// Detection.
+	decided   bool
+	format    format.Format
+	held      []heldLine // lines before the format is decided
+	heldSince time.Time
+	sample    [][]byte // lines of a log detected as plain text, for re-detection
+	seen      int      // lines seen since the input (re)started
+
+	grouper  *group.Grouper
+	lastData time.Time // when the last chunk came
+
+	// Inherited by entries without their own.
+	lastTime      time.Time
+	lastLevel     sources.Level
+	lastLevelText string
+
+	batch      sources.Batch
+	batchSince time.Time
+	lastFull   bool // the previous batch was full: size the next one for BatchRecords
+	badKept    int
+	health     sources.Health
+	entries    int
+	lineCount  int
+}
+
+func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
+	in := &ingest{info: info, loc: info.Location(), push: push, grouper: group.New(format.Join)}
+	in.emitFn = in.line
+	in.groupFn = in.entry
+	return in
+}
+
+// Data reads the next chunk of the input.
+func (in *ingest) Data(p []byte, now time.Time) {
+	in.now = now
+	in.lastData = now
+	in.lines.Feed(p, in.emitFn)
+}
+
+// Reset starts a new input (a truncated or replaced file): what was read is
+// flushed, a batch flagged Reset is pushed, and lines, detection and grouping
+// start again.
+func (in *ingest) Reset(now time.Time) {
+	in.now = now
+	in.endOfInput(now)
+	in.flush()
+	in.lines.Reset()
+	in.decided = false
+	in.held = nil
+	in.sample = nil
+	in.seen = 0
+	in.grouper.Reset(format.Join)
+	in.batch.Reset = true
+	in.flush()
+}
+
+// CaughtUp says everything that existed at the start was read. Without a
+// live writer (a file read once, a closed stream) that is the end, and
+// everything is flushed; a followed file keeps its last group open until
+// sources.PartialFlush of silence.
+func (in *ingest) CaughtUp(now time.Time) {
+	in.now = now
+	if in.live {
+		in.decide()
+	} else {
+		in.endOfInput(now)
+	}
+	in.batch.CaughtUp = true
+	in.flush()
+}
+
+// Idle says no data came for a while: decide the format, show what is held.
+func (in *ingest) Idle(now time.Time) {
+	in.now = now
+	in.decide()
+	in.redetect()
+	if now.Sub(in.lastData) >= sources.PartialFlush {
+		in.grouper.Flush(in.groupFn)
+	}
+	in.flush()
+}
+
+// endOfInput flushes the partial last line, the held lines and the open
+// group.
+func (in *ingest) endOfInput(now time.Time) {
+	in.now = now
+	in.lines.Flush(in.emitFn)
+	in.decide()
+	in.grouper.Flush(in.groupFn)
+}
+
+// deadline returns when tick has something to do.
+func (in *ingest) deadline() (time.Time, bool) {
+	var d time.Time
+	earliest := func(t time.Time) {
+		if d.IsZero() || t.Before(d) {
+			d = t
+		}
+	}
+	if !in.batch.Empty() {
+		earliest(in.batchSince.Add(sources.BatchLinger))
+	}
+	if in.grouper.Open() {
+		earliest(in.lastData.Add(sources.PartialFlush))
+	}
+	if !in.decided && len(in.held) > 0 {
+		earliest(in.heldSince.Add(detectWait))
+	}
+	return d, !d.IsZero()
+}
+
+// tick does what is due at now.
+func (in *ingest) tick(now time.Time) {
+	in.now = now
+	if !in.decided && len(in.held) > 0 && now.Sub(in.heldSince) >= detectWait {
+		in.decide()
+	}
+	flushed := false
+	if in.grouper.Open() && now.Sub(in.lastData) >= sources.PartialFlush {
+		in.grouper.Flush(in.groupFn)
+		flushed = true
+	}
+	if !in.batch.Empty() && (flushed || now.Sub(in.batchSince) >= sources.BatchLinger) {
+		in.flush()
+	}
+}
+
+// line takes one raw line from the splitter.
+func (in *ingest) line(raw []byte, no int, _ bool) {
+	if no == 1 {
+		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	}
+	in.scratch = sanitizeLine(in.scratch[:0], raw)
+	text := string(in.scratch)
+	in.lineCount++
+	if !in.decided {
+		if len(in.held) == 0 {
+			in.heldSince = in.now
+		}
+		in.held = append(in.held, heldLine{text, no})
+		if len(in.held) >= format.DetectLines {
+			in.decide()
+		}
+		return
+	}
+	in.process(in.scratch, text, no)
+}
+
+// sanitizeLine appends the display-safe form of raw to dst.
+func sanitizeLine(dst, raw []byte) []byte {
+	out, _ := sanitize.Line(dst, raw, sanitize.TabWidth)
+	return out
+}
+
+// decide detects the format from the held lines and processes them. With
+// no line yet (an empty file being followed) there is nothing to decide on.
+func (in *ingest) decide() {
+	if in.decided || len(in.held) == 0 {
+		return
+	}
+	lines := make([][]byte, len(in.held))
+	for i, h := range in.held {
+		lines[i] = []byte(h.text)
+	}
+	in.setFormat(format.Detect(lines))
+	in.decided = true
+	held := in.held
+	in.held = nil
+	for i, h := range held {
+		in.process(lines[i], h.text, h.no)
+	}
+}
+
+// setFormat switches to f and tells the UI.
+func (in *ingest) setFormat(f format.Format) {
+	in.format = f
+	in.grouper.Reset(f.Continuations())
+	h := in.health
+	h.Format = f.Name()
+	in.setHealth(h)
+}
+
+// redetect looks again at the lines of a log detected as plain text.
+func (in *ingest) redetect() {
+	if in.format.Kind != format.Plain || len(in.sample) == 0 {
+		return
+	}
+	f := format.Detect(in.sample)
+	if in.seen >= format.DetectLines {
+		in.sample = nil
+	}
+	if f.Kind == format.Plain {
+		return
+	}
+	in.sample = nil
+	in.grouper.Flush(in.groupFn)
+	in.setFormat(f)
+}
+
+// process parses and groups one sanitised line.
+func (in *ingest) process(b []byte, text string, no int) {
+	in.seen++
+	if in.format.Kind == format.Plain && in.seen <= format.DetectLines {
+		in.sample = append(in.sample, []byte(text))
+		if in.seen%redetectEvery == 0 {
+			in.redetect()
+		}
+	}
+	mode := in.format.Continuations()
+	if mode == format.Alone && len(bytes.TrimSpace(b)) == 0 {
+		return // blank lines between JSON records are not entries
+	}
+	h, ok := in.format.Parse(b, in.loc)
+	if !ok && mode == format.Alone {
+		in.bad(no, fmt.Sprintf("expected a JSON object, found %q", clip(text, 40)))
+	}
+	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok}, in.groupFn)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// bad counts a line that could not be decoded, describing the first few.
+func (in *ingest) bad(no int, reason string) {
+	in.batch.BadRows++
+	if in.badKept < sources.MaxBadRowsKept {
+		in.badKept++
+		in.batch.Bad = append(in.batch.Bad, sources.BadRow{Line: no, Reason: reason})
+	}
+	in.touch()
+}
+
+// entry turns a finished group into a LogEntry.
+func (in *ingest) entry(g group.Group) {
+	e := sources.LogEntry{
+		Time:      g.Header.Time,
+		Level:     g.Header.Level,
+		LevelText: g.Header.LevelText,
+		LevelCol:  g.Header.LevelCol,
+		Lines:     g.Lines,
+		LineNo:    g.LineNo,
+		Truncated: g.Truncated,
+	}
+	if e.Time.IsZero() {
+		e.Time = in.lastTime
+	} else {
+		in.lastTime = e.Time
+	}
+	if e.Level == sources.LevelUnknown && g.Continued {
+		e.Level, e.LevelText, e.LevelCol = in.lastLevel, in.lastLevelText, -1
+	}
+	if e.LevelText == "" {
+		e.LevelCol = -1
+	}
+	in.lastLevel, in.lastLevelText = e.Level, e.LevelText
+	if in.batch.Entries == nil && in.lastFull {
+		in.batch.Entries = make([]sources.LogEntry, 0, sources.BatchRecords)
+	}
+	in.batch.Entries = append(in.batch.Entries, e)
+	in.batch.Rows++
+	in.entries++
+	in.touch()
+	if len(in.batch.Entries) >= sources.BatchRecords {
+		in.lastFull = true
+		in.flush()
+	}
+}
+
+// touch notes when the pending batch got its first content.
+func (in *ingest) touch() {
+	if in.batchSince.IsZero() {
+		in.batchSince = in.now
+	}
+}
+
+// setHealth records a health change (keeping the detected format) and
+// pushes it at once.
+func (in *ingest) setHealth(h sources.Health) {
+	if h.Format == "" {
+		h.Format = in.health.Format
+	}
+	if h.Since.IsZero() {
+		h.Since = time.Now()
+	}
+	in.health = h
+	in.batch.Health = &h
+	in.flush()
+}
+
+// flush pushes the pending batch.
+func (in *ingest) flush() {
+	if in.batch.Empty() || in.err != nil {
+		return
+	}
+	b := in.batch
+	in.batch = sources.Batch{}
+	in.batchSince = time.Time{}
+	if len(b.Entries) < sources.BatchRecords {
+		in.lastFull = false
+	}
+	in.err = in.push(b)
+}
+
+// mostlyText reports whether head is text: no NUL, and at most one byte in
+// twenty a control byte other than TAB, CR, LF and ESC, or invalid UTF-8
+// (a sequence cut by the end of head is fine).
+func mostlyText(head []byte) bool {
+	bad := 0
+	for i := 0; i < len(head); {
+		c := head[i]
+		switch {
+		case c == 0:
+			return false
+		case c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != 0x1b, c == 0x7f:
+			bad++
+			i++
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(head[i:])
+			if r == utf8.RuneError && size <= 1 && len(head)-i >= utf8.UTFMax {
+				bad++
+			}
+			i += size
+		}
+	}
+	return bad*20 <= len(head)
+}
+
+// looksLikeJTL reports whether head starts like a JMeter result file.
+func looksLikeJTL(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	return bytes.HasPrefix(head, []byte("timeStamp,")) || bytes.HasPrefix(head, []byte("timeStamp;")) ||
+		bytes.HasPrefix(head, []byte("timeStamp\t")) ||
+		(bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<testResults")))
+}

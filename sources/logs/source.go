@@ -1,0 +1,226 @@
+// Package logs is the source that reads a log file or stream (stdin) and
+// turns it into sources.LogEntry records.
+//
+// The flow of one source:
+//
+//	tail.File / tail.Stream (own goroutine)
+//	   | Data, Reset, CaughtUp, Idle, Status: handed over one at a time
+//	   v
+//	Run's loop (owns all state; a single timer for every deadline)
+//	   tail.Lines -> sanitize.Line -> hold the first lines until the
+//	   format is known (format.Detect) -> format.Parse -> group.Grouper
+//	   -> LogEntry -> Batch (BatchRecords, or after BatchLinger) -> Sink
+//
+// Every line is sanitised once, here, at ingest (DESIGN §4): the store and
+// the panes only ever see display-safe text. The header is parsed from the
+// sanitised line, so colour codes around a timestamp do not hide it and
+// LevelCol indexes Lines[0].
+//
+// Time of entries: an entry whose first line has no timestamp of its own (a
+// line of a headerless log, a continuation that arrived after its entry was
+// flushed, the rest of a group cut at its cap) takes the time of the entry
+// before it, so that it sorts where it was written; entries before the first
+// timestamp have none. LineNo always is the entry's own first line. Times
+// are as written: the store applies sources.Info.Offset, for every kind.
+//
+// Detection holds up to format.DetectLines lines, or the lines that came in
+// detectWait, then decides and keeps going. A log detected as plain text is
+// re-detected as more lines come, up to format.DetectLines of them, so that a
+// banner does not hide the format of what follows. A truncated or replaced
+// file (Reset) restarts line numbers, detection and grouping; earlier
+// entries are kept.
+package logs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/logs/format"
+	"github.com/sobang/sobang/sources/tail"
+)
+
+// detectWait is how long the first lines are held for detection when fewer
+// than format.DetectLines arrive (a slow live stream).
+const detectWait = 250 * time.Millisecond
+
+// Options say how to read a log.
+type Options struct {
+	Follow bool      // keep reading a file as it grows, is truncated or rotated
+	Stdin  io.Reader // read when the source's name is "-"
+}
+
+// New returns the source for the log named by info.Name ("-" for
+// opt.Stdin).
+func New(info sources.Info, opt Options) sources.Source {
+	if info.Kind == "" {
+		info.Kind = sources.KindLog
+	}
+	return &source{info: info, opt: opt}
+}
+
+type source struct {
+	info sources.Info
+	opt  Options
+}
+
+// Info returns what the user named.
+func (s *source) Info() sources.Info { return s.info }
+
+// Run reads the log until its end (without Follow), until stdin closes, or
+// until ctx ends (with Follow). It returns nil when ctx ends.
+func (s *source) Run(ctx context.Context, sink sources.Sink) error {
+	stdin := s.info.Name == "-"
+	if stdin && s.opt.Stdin == nil {
+		return errors.New("log source \"-\": no standard input given")
+	}
+	// The tail goroutine stops with runCtx: when ctx ends, or when the sink
+	// fails and Run gives up.
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	in := newIngest(s.info, func(b sources.Batch) error { return sink.Push(ctx, b) })
+	in.live = s.opt.Follow && !stdin
+	fw := &forwarder{ctx: ctx, events: make(chan event), ack: make(chan struct{})}
+	done := make(chan error, 1)
+	if stdin {
+		in.setHealth(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
+		go func() { done <- tail.Stream(ctx, s.opt.Stdin, fw) }()
+	} else {
+		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status}
+		go func() { done <- tail.File(ctx, s.info.Name, opt, fw) }()
+	}
+
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for in.err == nil {
+		timer.Stop()
+		if d, ok := in.deadline(); ok {
+			timer.Reset(max(time.Until(d), 0))
+		}
+		select {
+		case e := <-fw.events:
+			in.handle(e, time.Now())
+			fw.ack <- struct{}{}
+		case <-timer.C:
+			in.tick(time.Now())
+		case err := <-done:
+			return in.finish(ctx, err)
+		case <-ctx.Done():
+			<-done
+			return nil
+		}
+	}
+	// The sink refused a batch (usually because ctx has ended).
+	cancel()
+	<-done
+	if parent.Err() != nil {
+		return nil
+	}
+	return in.err
+}
+
+// eventKind names what the tail goroutine reported.
+type eventKind uint8
+
+const (
+	evData eventKind = iota
+	evReset
+	evCaughtUp
+	evIdle
+	evStatus
+)
+
+type event struct {
+	kind   eventKind
+	data   []byte
+	health sources.Health
+}
+
+// forwarder is the tail.Handler: it hands each call to Run's loop and waits
+// until the loop is done with it (the data slice is reused after Data).
+type forwarder struct {
+	ctx    context.Context
+	events chan event
+	ack    chan struct{}
+}
+
+func (f *forwarder) send(e event) error {
+	select {
+	case f.events <- e:
+		<-f.ack
+		return nil
+	case <-f.ctx.Done():
+		return f.ctx.Err()
+	}
+}
+
+func (f *forwarder) Data(p []byte) error     { return f.send(event{kind: evData, data: p}) }
+func (f *forwarder) Reset()                  { f.send(event{kind: evReset}) }
+func (f *forwarder) CaughtUp()               { f.send(event{kind: evCaughtUp}) }
+func (f *forwarder) Idle()                   { f.send(event{kind: evIdle}) }
+func (f *forwarder) status(h sources.Health) { f.send(event{kind: evStatus, health: h}) }
+
+// handle applies one event of the tail goroutine.
+func (in *ingest) handle(e event, now time.Time) {
+	switch e.kind {
+	case evData:
+		in.Data(e.data, now)
+	case evReset:
+		in.Reset(now)
+	case evCaughtUp:
+		in.CaughtUp(now)
+	case evIdle:
+		in.Idle(now)
+	case evStatus:
+		in.setHealth(e.health)
+	}
+}
+
+// finish ends the run after tail returned err.
+func (in *ingest) finish(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	now := time.Now()
+	in.endOfInput(now)
+	if err != nil {
+		in.setHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
+		in.flush()
+		return err
+	}
+	in.setHealth(sources.Health{State: sources.StateDone,
+		Detail: fmt.Sprintf("read %d entries from %d lines", in.entries, in.lineCount)})
+	in.flush()
+	if in.err != nil && ctx.Err() != nil {
+		return nil
+	}
+	return in.err
+}
+
+// Sniff reports whether the start of a file looks like a log and, if so,
+// the name of its format. A log is text: no NUL byte, and at most one byte in
+// twenty a control byte other than TAB, CR, LF and ESC, or invalid UTF-8.
+// The start of a JMeter result file (a CSV header or XML) is refused, but a
+// caller that reads both should ask the JTL detector first: a headerless CSV
+// is text too.
+func Sniff(head []byte) (formatName string, ok bool) {
+	if len(bytes.TrimSpace(head)) == 0 || !mostlyText(head) || looksLikeJTL(head) {
+		return "", false
+	}
+	lines := bytes.Split(head, []byte("\n"))
+	if len(lines) > 1 && head[len(head)-1] != '\n' {
+		lines = lines[:len(lines)-1] // the last line may be cut
+	}
+	if len(lines) > format.DetectLines {
+		lines = lines[:format.DetectLines]
+	}
+	for i, l := range lines {
+		lines[i] = sanitizeLine(nil, bytes.TrimSuffix(l, []byte("\r")))
+	}
+	return format.Detect(lines).Name(), true
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+var base = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC).UnixMilli()
+
+func sample(offMS int64, elapsed int32, label string, ok bool) sources.Sample {
+	return sources.Sample{StartMS: base + offMS, ElapsedMS: elapsed, Label: label, Success: ok, Code: "200", AllThreads: 3, LatencyMS: -1, ConnectMS: -1}
+}
+
+func TestSummarizeCountsAndTransactions(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
+	samples := []sources.Sample{
+		sample(0, 100, "GET a", true),
+		sample(500, 300, "GET a", false),
+		sample(1500, 200, "POST b", true),
+		sample(2500, 900, "POST b", true),
+	}
+	txn := sample(0, 1000, "Flow", true)
+	txn.Transaction = true
+	sub := sample(10, 5, "GET a-0", true)
+	sub.SubResult = true
+	samples = append(samples, txn, sub)
+	// Out of time order on purpose, as JMeter writes them.
+	samples[0], samples[3] = samples[3], samples[0]
+	if ch := st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples)}); ch&PartLoad == 0 {
+		t.Fatal("Apply must report a load change")
+	}
+	sum := st.Load.Summarize(0, 0, "")
+	if sum.Requests.Count != 4 || sum.Requests.Errors != 1 {
+		t.Fatalf("requests = %d/%d errors, want 4/1 (transactions and sub-results excluded)", sum.Requests.Count, sum.Requests.Errors)
+	}
+	if len(sum.Labels) != 4 || sum.Labels[len(sum.Labels)-1].Label != "Flow" || !sum.Labels[len(sum.Labels)-1].Transaction {
+		t.Fatalf("labels = %+v, want the transaction listed last", sum.Labels)
+	}
+	// JMeter's throughput: count / (last end - first start).
+	a := sum.Labels[0]
+	if a.Label != "GET a" || math.Abs(a.Stats.Throughput()-2/0.8) > 1e-9 {
+		t.Fatalf("GET a throughput = %v, want 2.5/s", a.Stats.Throughput())
+	}
+	if got := sum.Requests.Latency.Quantile(0.5); math.Abs(got-200) > 2 {
+		t.Fatalf("median = %v, want 200 within 1%%", got)
+	}
+	// APDEX over every sample including the transaction: 100,200 satisfied;
+	// 900 and 1000 tolerating; 300 failed; 5 satisfied.
+	if got, want := sum.All.Apdex(), (3+2.0/2)/6; math.Abs(got-want) > 1e-12 {
+		t.Fatalf("apdex = %v, want %v", got, want)
+	}
+}
+
+func TestSummarizeWindowAndFilter(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for sec := int64(0); sec < 10; sec++ {
+		samples = append(samples, sample(sec*1000, 10, "GET a", sec < 5), sample(sec*1000+10, 20, "GET b", true))
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples})
+	win := st.Load.Summarize(base+2000, base+4000, "")
+	if win.Requests.Count != 4 {
+		t.Fatalf("window [2s,4s) = %d samples, want 4", win.Requests.Count)
+	}
+	only := st.Load.Summarize(0, 0, "get A")
+	if len(only.Labels) != 1 || only.Requests.Count != 10 || only.Requests.Errors != 5 {
+		t.Fatalf("filter = %+v", only.Labels)
+	}
+}
+
+func TestColumns(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}, {Name: "b.jtl", Kind: sources.KindJTL}})
+	var a, b []sources.Sample
+	for sec := int64(0); sec < 4; sec++ {
+		for i := int64(0); i < 10; i++ {
+			a = append(a, sample(sec*1000+i*10, int32(100*(sec+1)), "GET a", i != 0))
+		}
+		b = append(b, sample(sec*1000, 5, "GET a", true))
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: a})
+	st.Apply(sources.Batch{Source: 1, Samples: b})
+	cols := st.Load.Columns(base, base+4000, 2, "", nil)
+	if len(cols) != 2 || cols[0].Samples != 22 || cols[0].Errors != 2 {
+		t.Fatalf("cols = %+v", cols)
+	}
+	if cols[0].Throughput != 11 {
+		t.Fatalf("throughput = %v, want 11/s over 2 s", cols[0].Throughput)
+	}
+	// Threads are summed over sources (3 + 3), averaged over seconds.
+	if cols[0].Threads != 6 {
+		t.Fatalf("threads = %v, want 6", cols[0].Threads)
+	}
+	empty := st.Load.Columns(base+10_000, base+12_000, 1, "", nil)
+	if empty[0].Samples != 0 || !math.IsNaN(empty[0].P95) {
+		t.Fatalf("an empty column = %+v", empty[0])
+	}
+}
+
+func TestLogsOrderAndSearch(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.log", Kind: sources.KindLog}, {Name: "b.log", Kind: sources.KindLog, Offset: -2 * time.Second}})
+	at := func(ms int64) time.Time { return time.UnixMilli(base + ms) }
+	st.Apply(sources.Batch{Source: 0, Entries: []sources.LogEntry{{Time: at(1000), Lines: []string{"a1"}}, {Time: at(3000), Lines: []string{"a3"}}}})
+	// b's clock runs 2 s fast: its 4 s entry belongs at 2 s.
+	st.Apply(sources.Batch{Source: 1, Entries: []sources.LogEntry{{Time: at(4000), Lines: []string{"b2"}}, {Lines: []string{"b2 continued, no time"}}}})
+	var got []string
+	for i := 0; i < st.Logs.Len(); i++ {
+		got = append(got, st.Logs.At(i).Lines[0])
+	}
+	want := []string{"a1", "b2", "b2 continued, no time", "a3"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("order = %q, want %q", got, want)
+		}
+	}
+	if i := st.Logs.Search(base + 2000); st.Logs.At(i).Lines[0] != "b2" {
+		t.Fatalf("Search(2s) = %d", i)
+	}
+	if n := st.Logs.Search(base + 99_000); n != st.Logs.Len() {
+		t.Fatalf("Search past the end = %d", n)
+	}
+}
+
+func TestLogsBlocksAndDropping(t *testing.T) {
+	l := newLogs()
+	var batch []sources.LogEntry
+	for i := 0; i < 3*logBlock+7; i++ {
+		batch = append(batch, sources.LogEntry{Time: time.UnixMilli(base + int64(i)), Lines: []string{"x"}})
+	}
+	l.add(0, batch, 0, 0)
+	if l.Len() != 3*logBlock+7 || l.At(logBlock).TimeMS != base+logBlock {
+		t.Fatalf("len %d, At(block) %d", l.Len(), l.At(logBlock).TimeMS)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	e := &Entry{LogEntry: sources.LogEntry{Level: sources.LevelWarn, Lines: []string{"Connection is NOT available", "at x"}}, TimeMS: 5000}
+	cases := []struct {
+		f    Filter
+		want bool
+	}{
+		{Filter{}, true},
+		{Filter{Text: "not avail"}, true},
+		{Filter{Text: "at x"}, true},
+		{Filter{Text: "nope"}, false},
+		{Filter{MinLevel: sources.LevelError}, false},
+		{Filter{FromMS: 5000, ToMS: 6000}, true},
+		{Filter{FromMS: 5001}, false},
+		{Filter{ToMS: 5000}, false},
+	}
+	for _, c := range cases {
+		if got := c.f.Match(e); got != c.want {
+			t.Errorf("%+v.Match = %v, want %v", c.f, got, c.want)
+		}
+	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	st := New([]sources.Info{{Name: "http://x/metrics", Kind: sources.KindScrape}})
+	for i := 0; i < 3; i++ {
+		st.Apply(sources.Batch{Source: 0, Scrapes: []sources.Scrape{{Time: time.UnixMilli(base + int64(i)*1000), Up: true, Samples: []sources.MetricSample{
+			{Name: "up_total", Type: sources.MetricCounter, Value: float64(i * 10)},
+			{Name: "g", Labels: `a="1"`, Type: sources.MetricGauge, Value: 7},
+		}}}})
+	}
+	fams := st.Metrics.Families()
+	if len(fams) != 2 || fams[0].Name != "g" || len(fams[1].Series[0].T) != 3 {
+		t.Fatalf("families = %+v", fams)
+	}
+	s := fams[1].Series[0]
+	if i := s.At(base + 1500); i != 1 {
+		t.Fatalf("At = %d", i)
+	}
+	first, last, ok := st.DataRange()
+	if !ok || first != base || last != base+2000 {
+		t.Fatalf("range = %d..%d", first, last)
+	}
+	if st.AllCaughtUp() {
+		t.Fatal("not caught up before the source says so")
+	}
+	st.Apply(sources.Batch{Source: 0, CaughtUp: true})
+	if !st.AllCaughtUp() {
+		t.Fatal("caught up after the source says so")
+	}
+}
+
+func TestNonOverlapping(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.log", Kind: sources.KindLog}, {Name: "b.jtl", Kind: sources.KindJTL}})
+	st.Apply(sources.Batch{Source: 0, Entries: []sources.LogEntry{{Time: time.UnixMilli(base), Lines: []string{"x"}}}})
+	st.Apply(sources.Batch{Source: 1, Samples: []sources.Sample{sample(9*3600_000, 5, "a", true)}})
+	if pairs := st.NonOverlapping(); len(pairs) != 1 {
+		t.Fatalf("pairs = %d, want 1", len(pairs))
+	}
+}
+
+// BenchmarkSummarizeHour merges an hour of per-second buckets with 10 labels,
+// as a selected window over a long run does. It must hold at most 50 ms: a
+// window is recomputed only when it or the data changes.
+func BenchmarkSummarizeHour(b *testing.B) {
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
+	labels := []string{"l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"}
+	for sec := int64(0); sec < 3600; sec++ {
+		var batch []sources.Sample
+		for i := int64(0); i < 20; i++ {
+			batch = append(batch, sample(sec*1000+i, int32(10+(sec*7+i*13)%900), labels[i%10], true))
+		}
+		st.Apply(sources.Batch{Source: 0, Samples: batch})
+	}
+	for b.Loop() {
+		st.Load.Summarize(0, 0, "")
+	}
+}

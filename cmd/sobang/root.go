@@ -71,15 +71,15 @@ START..END; an empty side means the data's edge.`,
 				fmt.Fprint(os.Stderr, shortUsage)
 				return &exitError{exitUsage, fmt.Errorf("")}
 			}
+			theme, err := loadTheme(df.theme)
+			if err != nil {
+				return err
+			}
 			specs, err := sf.specs(args)
 			if err != nil {
 				return err
 			}
 			srcs, err := sf.build(specs, true, os.Stdin)
-			if err != nil {
-				return err
-			}
-			theme, err := loadTheme(df.theme)
 			if err != nil {
 				return err
 			}

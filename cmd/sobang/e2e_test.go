@@ -175,7 +175,7 @@ func TestE2EDemo(t *testing.T) {
 		t.Fatalf("exit status %q (%v), want 0; screen:\n%s", code, err, s.capture())
 	}
 	out := s.capture()
-	if !strings.Contains(out, "The demo's files are in") || !strings.Contains(out, "results.jtl") {
+	if !strings.Contains(out, "Open them again with") || !strings.Contains(out, "results.jtl") {
 		t.Fatalf("on exit the demo must print where its files are; screen:\n%s", out)
 	}
 }

@@ -74,7 +74,10 @@ func (h *Hub) Go(where string, f func()) {
 		defer h.wg.Done()
 		defer func() {
 			if v := recover(); v != nil {
-				p := &Panic{Where: where, Value: v, Stack: debug.Stack()}
+				p, ok := v.(*Panic) // re-raised by RaiseIfPanic: keep its stack
+				if !ok {
+					p = &Panic{Where: where, Value: v, Stack: debug.Stack()}
+				}
 				select {
 				case h.panics <- p:
 				default:
@@ -180,5 +183,25 @@ func (h *Hub) ReportPanic(where string, value any, stack []byte) {
 	select {
 	case h.panics <- &Panic{Where: where, Value: value, Stack: stack}:
 	default:
+	}
+}
+
+// Safe runs f and turns a panic inside it into a *Panic error carrying the
+// stack, for goroutines a source starts itself: the source re-raises it in
+// its Run goroutine (RaiseIfPanic), where the hub recovers it and the
+// program restores the terminal before reporting it.
+func Safe(where string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &Panic{Where: where, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
+}
+
+// RaiseIfPanic re-panics with err when it is a *Panic from Safe.
+func RaiseIfPanic(err error) {
+	if p, ok := err.(*Panic); ok {
+		panic(p)
 	}
 }

@@ -89,10 +89,14 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	done := make(chan error, 1)
 	if stdin {
 		in.setHealth(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
-		go func() { done <- tail.Stream(ctx, s.opt.Stdin, fw) }()
+		go func() {
+			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, s.opt.Stdin, fw) })
+		}()
 	} else {
 		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status}
-		go func() { done <- tail.File(ctx, s.info.Name, opt, fw) }()
+		go func() {
+			done <- sources.Safe("reading "+s.info.Name, func() error { return tail.File(ctx, s.info.Name, opt, fw) })
+		}()
 	}
 
 	timer := time.NewTimer(time.Hour)
@@ -109,6 +113,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		case <-timer.C:
 			in.tick(time.Now())
 		case err := <-done:
+			sources.RaiseIfPanic(err)
 			return in.finish(ctx, err)
 		case <-ctx.Done():
 			<-done

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/sobang/sobang/sources"
@@ -270,6 +271,17 @@ func Stream(ctx context.Context, r io.Reader, h Handler) error {
 		free <- make([]byte, 64<<10)
 	}
 	go func() {
+		defer func() {
+			// A panic in the reader ends the stream as an error; Stream's
+			// caller re-raises it where the hub recovers it.
+			if v := recover(); v != nil {
+				p := &sources.Panic{Where: "reading a stream", Value: v, Stack: debug.Stack()}
+				select {
+				case chunks <- chunk{nil, p}:
+				case <-ctx.Done():
+				}
+			}
+		}()
 		for {
 			var buf []byte
 			select {

@@ -536,8 +536,6 @@ func (m *Model) render() string {
 		return ansi.Truncate(msg, max(m.w, 1), "")
 	}
 	f := m.frame()
-	f.filter = ""
-	m.tl.Columns = max(m.w-2-8, 1)
 	body := m.h - 1
 	var out string
 	switch {
@@ -641,6 +639,19 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 				screen[r.y+j] += line
 			}
 		}
+	}
+	// The cursor steps one column of the widest chart on screen.
+	cols := 0
+	for i, p := range m.panes {
+		if m.rects[i].w == 0 {
+			continue
+		}
+		for _, a := range p.charts() {
+			cols = max(cols, a.w)
+		}
+	}
+	if cols > 0 {
+		m.tl.Columns = cols
 	}
 	return strings.Join(screen, "\n")
 }

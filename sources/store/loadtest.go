@@ -116,6 +116,7 @@ type LoadTest struct {
 	txn      []bool
 	Version  uint64
 	Samples  int64 // every sample ever added, any kind
+	Untimed  int64 // samples without a timestamp, which no second can hold
 }
 
 func newLoadTest() *LoadTest { return &LoadTest{labelIdx: map[string]int{}} }

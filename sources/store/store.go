@@ -107,12 +107,22 @@ func (s *Store) Apply(b sources.Batch) Part {
 		}
 	}
 	if len(b.Samples) > 0 {
+		timed := b.Samples[:0]
 		for i := range b.Samples {
-			smp := &b.Samples[i]
+			smp := b.Samples[i]
+			if smp.StartMS <= 0 {
+				// No timestamp column: counted by the source, not placeable
+				// on the time axis.
+				s.Load.Untimed++
+				continue
+			}
 			smp.StartMS += offset
 			note(smp.StartMS)
+			timed = append(timed, smp)
 		}
-		s.Load.add(b.Source, b.Samples)
+		if len(timed) > 0 {
+			s.Load.add(b.Source, timed)
+		}
 		changed |= PartLoad
 	}
 	if len(b.Entries) > 0 {

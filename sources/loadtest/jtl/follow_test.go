@@ -1,0 +1,261 @@
+package jtl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// follower runs a following source in the background and collects what it
+// pushes, so a test can await conditions on it.
+type follower struct {
+	batches chan sources.Batch
+	r       result
+	health  []sources.Health
+	cancel  context.CancelFunc
+	done    chan error
+	once    sync.Once
+	err     error
+}
+
+// followTimeout bounds every wait: tail polls every 200 ms, so anything
+// taking seconds is a bug, not a slow machine.
+const followTimeout = 10 * time.Second
+
+func follow(t *testing.T, path string, wait bool) *follower {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &follower{batches: make(chan sources.Batch, 4096), done: make(chan error, 1), cancel: cancel}
+	sink := sources.Func(func(ctx context.Context, b sources.Batch) error {
+		select {
+		case f.batches <- b:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	src := New(sources.Info{Name: path, Wait: wait, Zone: time.UTC}, Options{Follow: true})
+	go func() { f.done <- src.Run(ctx, sink) }()
+	t.Cleanup(func() { f.stop(t) })
+	return f
+}
+
+// waitFor collects batches until cond holds.
+func (f *follower) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(followTimeout)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case b := <-f.batches:
+			f.r.add(b)
+			if b.Health != nil {
+				f.health = append(f.health, *b.Health)
+			}
+		case err := <-f.done:
+			t.Fatalf("Run returned %v while waiting for %s", err, what)
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s: %d samples, %d bad %v, %d resets, health %+v",
+				what, len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.health)
+		}
+	}
+}
+
+func (f *follower) samples(n int) func() bool {
+	return func() bool { return len(f.r.samples) >= n }
+}
+
+// stop cancels the source and returns what Run returned.
+func (f *follower) stop(t *testing.T) error {
+	t.Helper()
+	f.once.Do(func() {
+		f.cancel()
+		select {
+		case f.err = <-f.done:
+		case <-time.After(followTimeout):
+			t.Errorf("Run did not return after its context ended")
+		}
+	})
+	return f.err
+}
+
+func appendFile(t *testing.T, path, data string) {
+	t.Helper()
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fh.WriteString(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func labels(s []sources.Sample) []string {
+	var out []string
+	for _, x := range s {
+		out = append(out, x.Label)
+	}
+	return out
+}
+
+// TestFollowCSV writes a JTL the way a running JMeter does, in pieces that
+// cut rows, then truncates it and writes a new header, then replaces it.
+func TestFollowCSV(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "live.jtl")
+	row := func(i int) string { return fmt.Sprintf("%d,%d,row %d,200,true\n", 1700000000000+i, i, i) }
+	appendFile(t, path, "timeStamp,elapsed,label,responseCode,success\n")
+	f := follow(t, path, false)
+	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.waitFor(t, "following", func() bool {
+		n := len(f.health)
+		return n > 0 && f.health[n-1].State == sources.StateFollowing && f.health[n-1].Format == FormatCSV
+	})
+
+	r2 := row(2)
+	appendFile(t, path, row(1)+r2[:9]) // a row and half of the next
+	f.waitFor(t, "row 1", f.samples(1))
+	appendFile(t, path, r2[9:]+row(3))
+	f.waitFor(t, "rows 2 and 3", f.samples(3))
+	for i := 4; i <= 6; i++ { // a trickle, one row at a time
+		appendFile(t, path, row(i))
+		f.waitFor(t, fmt.Sprintf("row %d", i), f.samples(i))
+	}
+	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"row 1", "row 2", "row 3", "row 4", "row 5", "row 6"}) {
+		t.Fatalf("rows %q", got)
+	}
+
+	// Truncated and rewritten (shorter) with other columns and delimiter.
+	if err := os.WriteFile(path, []byte("label;timeStamp;elapsed\nafter truncation;1700000009000;9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.waitFor(t, "the row after the truncation", f.samples(7))
+	if f.r.resets != 1 {
+		t.Errorf("%d resets, want 1", f.r.resets)
+	}
+	if s := f.r.samples[6]; s.Label != "after truncation" || s.StartMS != 1700000009000 || s.ElapsedMS != 9 {
+		t.Errorf("row after truncation = %+v", s)
+	}
+	resetAt := -1
+	n := 0
+	for i, b := range f.r.batches {
+		if b.Reset {
+			resetAt = n
+			if len(b.Samples) != 0 {
+				t.Errorf("batch %d carries Reset and samples", i)
+			}
+		}
+		n += len(b.Samples)
+	}
+	if resetAt != 6 {
+		t.Errorf("Reset after %d samples, want after the 6 old ones", resetAt)
+	}
+
+	// Replaced by another file (rotation).
+	next := filepath.Join(filepath.Dir(path), "next.jtl")
+	if err := os.WriteFile(next, []byte("timeStamp,elapsed,label\n1700000010000,10,rotated\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(next, path); err != nil {
+		t.Fatal(err)
+	}
+	f.waitFor(t, "the row of the new file", f.samples(8))
+	if f.r.resets != 2 || f.r.samples[7].Label != "rotated" {
+		t.Errorf("after rotation: %d resets, last row %+v", f.r.resets, f.r.samples[7])
+	}
+	if f.r.badRows != 0 {
+		t.Errorf("bad rows while following: %v", badStrings(f.r))
+	}
+	if err := f.stop(t); err != nil {
+		t.Errorf("Run returned %v after cancel, want nil", err)
+	}
+}
+
+// TestFollowWait starts before the file exists.
+func TestFollowWait(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "later.jtl")
+	f := follow(t, path, true)
+	f.waitFor(t, "waiting", func() bool { return len(f.health) > 0 && f.health[0].State == sources.StateWaiting })
+	if err := os.WriteFile(path, []byte("timeStamp,elapsed,label\n1700000000000,1,first\n1700000000001,2,second\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.waitFor(t, "both rows", f.samples(2))
+	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"first", "second"}) {
+		t.Errorf("rows %q", got)
+	}
+	formats := map[string]bool{}
+	for _, h := range f.health {
+		formats[h.Format] = true
+	}
+	if !formats[FormatCSV] {
+		t.Errorf("no health with the format: %+v", f.health)
+	}
+}
+
+// TestFollowXML writes an XML JTL without its closing tag, cut inside an
+// element, then extends it.
+func TestFollowXML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "live.xml")
+	sample := func(i int) string {
+		return fmt.Sprintf("<httpSample t=\"%d\" lt=\"1\" ts=\"%d\" s=\"true\" lb=\"s%d\" rc=\"200\" rm=\"OK\" tn=\"T 1-1\">\n"+
+			"  <responseData class=\"java.lang.String\">body %d</responseData>\n</httpSample>\n", i, 1700000000000+i, i, i)
+	}
+	s2 := sample(2)
+	appendFile(t, path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n"+sample(1)+s2[:40])
+	f := follow(t, path, false)
+	f.waitFor(t, "the first sample", f.samples(1))
+	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	appendFile(t, path, s2[40:90])
+	appendFile(t, path, s2[90:]+sample(3))
+	f.waitFor(t, "samples 2 and 3", f.samples(3))
+	appendFile(t, path, "</testResults>\n")
+	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"s1", "s2", "s3"}) {
+		t.Errorf("samples %q", got)
+	}
+	f.waitFor(t, "format in health", func() bool {
+		for _, h := range f.health {
+			if h.Format == FormatXML {
+				return true
+			}
+		}
+		return false
+	})
+	if f.r.badRows != 0 {
+		t.Errorf("bad rows: %v", badStrings(f.r))
+	}
+}
+
+// TestFollowGarbage follows a small file that is not a JTL and does not grow:
+// the failure must show without waiting for more data.
+func TestFollowGarbage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "garbage.jtl")
+	if err := os.WriteFile(path, []byte("\x00\x01\x02garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := follow(t, path, false)
+	f.waitFor(t, "the failure", func() bool {
+		n := len(f.health)
+		return n > 0 && f.health[n-1].State == sources.StateFailed
+	})
+	appendFile(t, path, "more\n")
+	select {
+	case err := <-f.done:
+		if err == nil || !strings.Contains(err.Error(), "not a JMeter JTL") {
+			t.Errorf("Run returned %v, want the not-a-JTL error", err)
+		}
+		f.once.Do(f.cancel)
+	case <-time.After(followTimeout):
+		t.Fatal("Run did not return after more data came")
+	}
+}

@@ -1,0 +1,70 @@
+package jtl
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// addSeeds seeds f with the fixtures in testdata matching pattern and the
+// first few KB of some corpus files (when the corpus is present; fuzzing
+// without it still has the fixtures).
+func addSeeds(f *testing.F, pattern string, corpus ...string) {
+	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
+	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest", "jmeter")
+	for _, c := range corpus {
+		files = append(files, filepath.Join(dir, c))
+	}
+	for i, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue // corpus absent
+		}
+		f.Add(data[:min(len(data), 4096)], uint16(i*37))
+	}
+}
+
+// fuzzChunking parses data in one piece and cut in two at cut, and fails
+// when the two disagree: a record must not depend on where reads end.
+func fuzzChunking(t *testing.T, data []byte, cut uint16) {
+	whole, wholeErr := parseChunks(data, Options{}, nil)
+	at := 0
+	if len(data) > 0 {
+		at = int(cut) % (len(data) + 1)
+	}
+	split, splitErr := parseChunks(data, Options{}, nil, at)
+	if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
+		t.Fatalf("cut at %d: error %v, in one piece %v", at, splitErr, wholeErr)
+	}
+	if !reflect.DeepEqual(whole.samples, split.samples) || whole.badRows != split.badRows ||
+		!reflect.DeepEqual(whole.bad, split.bad) {
+		t.Fatalf("cut at %d: %d samples, bad %v; in one piece %d samples, bad %v",
+			at, len(split.samples), split.bad, len(whole.samples), whole.bad)
+	}
+	if whole.rows != len(whole.samples) {
+		t.Fatalf("Rows %d for %d samples", whole.rows, len(whole.samples))
+	}
+}
+
+// FuzzCSV must not panic, and must read the same records however the input
+// is cut into chunks.
+func FuzzCSV(f *testing.F) {
+	addSeeds(f, "*.csv",
+		"csv/perfplugin_multiLineCSV.jtl", "csv/taurus_doublequoting.jtl", "csv/taurus_tabs.jtl",
+		"csv/taurus_quote-guessing-crash.jtl", "csv/perfplugin_filewithtransactions.csv",
+		"csv/jmeter_testfiles_Bug56811.csv", "csv/perfplugin_JMeterPublisher_formatted_timeStamp.csv")
+	f.Add([]byte("timeStamp,elapsed,label\n1,2,\"a\"\"b\nc\"\r\n"), uint16(9))
+	f.Add([]byte("\uFEFF\"timeStamp\";\"elapsed\"\n2023/01/02 03:04:05.678;1\n"), uint16(2))
+	f.Fuzz(fuzzChunking)
+}
+
+// FuzzXML is FuzzCSV for the XML parser.
+func FuzzXML(f *testing.F) {
+	addSeeds(f, "*.xml",
+		"xml/jmeter_testfiles_Bug56811.xml", "xml/taurus_trace.jtl", "xml/taurus_nonstandard-unicode.jtl",
+		"xml/taurus_resource_tc.jtl", "xml/taurus_cookies.jtl")
+	f.Add([]byte("<testResults><httpSample t='1' ts='2' lb='&amp;&#x41;'><![CDATA[x]]></httpSample>"), uint16(20))
+	f.Fuzz(fuzzChunking)
+}

@@ -1,0 +1,358 @@
+// Package jtl reads JMeter result files (JTL), CSV or XML, as a sobang source.
+//
+// The flow of one source:
+//
+//	tail.File (wait, gunzip, follow, truncation)
+//	   |  raw chunks (the last line usually partial)
+//	   v
+//	handler --first bytes--> '<' : xmlParser   (element-boundary scanner, no closing tag needed)
+//	   |                     else: csvParser   (byte-scanning fast path, quoted-record slow path)
+//	   v
+//	batcher (BatchRecords samples, BatchLinger, CaughtUp/Idle/Reset/Health) --> sources.Sink
+//
+// Everything runs in the goroutine that calls Run: tail calls the handler,
+// the handler feeds a parser, the parser hands samples to the batcher, the
+// batcher pushes (and blocks while the consumer is behind).
+//
+// Times are passed on as written: StartMS is the sample's start (JMeter's
+// timeStamp with the shipped sampleresult.timestamp.start=true). Dates written
+// with a custom timestamp_format are read in Info.Location(); Info.Offset is
+// the store's business.
+package jtl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/tail"
+)
+
+// The formats this package reads, as Sniff and Health.Format name them.
+const (
+	FormatCSV = "JMeter CSV"
+	FormatXML = "JMeter XML"
+)
+
+// Options say how to read a JTL.
+type Options struct {
+	// Follow keeps reading as the file grows (a running test) instead of
+	// returning at its end.
+	Follow bool
+	// Columns names the columns of a headerless CSV file (--jtl-columns), in
+	// order, with JMeter's header names (timeStamp, elapsed, label, ...). A file
+	// that has a header is read by its header. Nil guesses the JMeter default
+	// set from the field count.
+	Columns []string
+}
+
+// New returns a source reading the JTL at info.Name. With info.Wait it waits
+// for the file to appear.
+func New(info sources.Info, opt Options) sources.Source {
+	if info.Kind == "" {
+		info.Kind = sources.KindJTL
+	}
+	return &source{info: info, opt: opt}
+}
+
+type source struct {
+	info sources.Info
+	opt  Options
+}
+
+// Info identifies the source.
+func (s *source) Info() sources.Info { return s.info }
+
+// Run reads the file into sink until its end (without Follow) or until ctx
+// ends. It returns nil at the end of a readable file, and an error naming the
+// file for input that is not a JTL; bad rows are counted, never fatal.
+func (s *source) Run(ctx context.Context, sink sources.Sink) error {
+	h := newHandler(ctx, sink, s.info, s.opt)
+	err := tail.File(ctx, s.info.Name, tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: h.status}, h)
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		err = h.err
+	}
+	truncated := errors.Is(err, tail.ErrTruncatedGzip)
+	if err != nil && !truncated {
+		h.fail(err)
+		return err
+	}
+	h.finish()
+	if h.err != nil {
+		h.fail(h.err)
+		return h.err
+	}
+	if truncated {
+		h.out.warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.samples))
+	}
+	h.done()
+	if h.out.err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", s.info.Name, h.out.err)
+	}
+	return nil
+}
+
+// parser is the format-specific half of a handler.
+type parser interface {
+	// feed parses the next bytes; a returned error is fatal (not a JTL).
+	feed(p []byte) error
+	// finish reads what is held back as complete: the input has ended.
+	finish()
+}
+
+// sniffLen is how many bytes the handler holds before choosing a parser, so
+// the binary check sees enough of the file whatever the chunking.
+const sniffLen = 512
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// handler is the tail.Handler of one source.
+type handler struct {
+	path     string
+	opt      Options
+	loc      *time.Location
+	out      *batcher
+	head     []byte // bytes held until the format is known
+	parser   parser // nil until the format is known
+	format   string
+	health   sources.Health
+	caughtUp bool
+	err      error
+	failed   bool // the Failed health was pushed
+}
+
+func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
+	return &handler{path: info.Name, opt: opt, loc: info.Location(), out: newBatcher(ctx, sink)}
+}
+
+// Data parses the next chunk.
+func (h *handler) Data(p []byte) error {
+	if h.err != nil {
+		return h.err
+	}
+	if h.parser == nil {
+		h.head = append(h.head, p...)
+		h.detect(false)
+	} else if err := h.parser.feed(p); err != nil {
+		h.err = fmt.Errorf("%s: %w", h.path, err)
+	}
+	if h.caughtUp || h.out.lingered() {
+		h.out.flush()
+	}
+	if h.err == nil && h.out.err != nil {
+		h.err = h.out.err
+	}
+	return h.err
+}
+
+// detect chooses the parser once enough of the input is known (or, with
+// force, with what there is) and feeds it the held bytes.
+func (h *handler) detect(force bool) {
+	b := h.head
+	if bytes.HasPrefix(b, utf8BOM) {
+		b = b[len(utf8BOM):]
+	} else if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && !force {
+		return
+	}
+	i := firstNonSpace(b)
+	if i < 0 || (len(b) < sniffLen && !force) {
+		return
+	}
+	if why := binaryReason(b[:min(len(b), sniffLen)]); why != "" {
+		h.err = fmt.Errorf("%s: not a JMeter JTL: %s", h.path, why)
+		return
+	}
+	if b[i] == '<' {
+		h.format, h.parser = FormatXML, newXMLParser(h.out, h.loc)
+	} else {
+		h.format, h.parser = FormatCSV, newCSVParser(h.out, h.loc, h.opt.Columns)
+	}
+	if h.health.State != sources.StateStarting {
+		h.pushHealth(h.health)
+	}
+	h.head = nil
+	if err := h.parser.feed(b); err != nil {
+		h.err = fmt.Errorf("%s: %w", h.path, err)
+	}
+}
+
+// Reset starts over: the file was truncated or replaced.
+func (h *handler) Reset() {
+	h.out.push(sources.Batch{Reset: true})
+	h.parser, h.head = nil, nil
+}
+
+// CaughtUp marks the end of the data that existed when reading began; without
+// Follow it is the end of the input.
+func (h *handler) CaughtUp() {
+	if h.err == nil {
+		if h.parser == nil {
+			h.detect(true)
+		}
+		if !h.opt.Follow && h.parser != nil {
+			h.parser.finish()
+		}
+	}
+	h.caughtUp = true
+	h.out.batch.CaughtUp = true
+	h.out.flush()
+	h.reportEarly()
+}
+
+// reportEarly shows an error found outside Data (CaughtUp, Idle) at once:
+// tail only stops at the next Data call, which may be far off while
+// following a file that does not grow.
+func (h *handler) reportEarly() {
+	if h.err != nil && !h.failed {
+		h.fail(h.err)
+	}
+}
+
+// Idle shows a partial batch: no new data came for a poll interval.
+func (h *handler) Idle() {
+	if h.err == nil && h.parser == nil && len(h.head) > 0 {
+		h.detect(true)
+	}
+	h.out.flush()
+	h.reportEarly()
+}
+
+// finish reads what is held back at the end of the input.
+func (h *handler) finish() {
+	if h.err == nil && h.parser == nil && len(h.head) > 0 {
+		h.detect(true)
+	}
+	if h.err == nil && h.parser != nil {
+		h.parser.finish()
+	}
+	h.out.flush()
+}
+
+// status receives tail's health changes and adds the format.
+func (h *handler) status(hs sources.Health) {
+	h.health = hs
+	h.pushHealth(hs)
+}
+
+func (h *handler) pushHealth(hs sources.Health) {
+	hs.Format = h.format
+	if hs.Since.IsZero() {
+		hs.Since = time.Now()
+	}
+	h.out.batch.Health = &hs
+	h.out.flush()
+}
+
+func (h *handler) done() {
+	detail := fmt.Sprintf("read %d samples from %s", h.out.samples, h.path)
+	if h.out.bad > 0 {
+		detail += fmt.Sprintf(" (%d bad rows)", h.out.bad)
+	}
+	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
+}
+
+func (h *handler) fail(err error) {
+	if h.failed {
+		return
+	}
+	h.failed = true
+	h.out.err = nil // the batches before the failure are still worth showing
+	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
+}
+
+func firstNonSpace(b []byte) int {
+	for i, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// binaryReason says why head is not text, or "" when it looks like text: a
+// NUL byte, more than 1% C0 control bytes other than TAB, CR, LF and FF, or
+// mostly invalid UTF-8 (a few invalid bytes are a Latin-1 label, not binary).
+func binaryReason(head []byte) string {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "binary data (NUL bytes near the start)"
+	}
+	ctl := 0
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f' {
+			ctl++
+		}
+	}
+	if ctl*100 > len(head) {
+		return "binary data (control bytes near the start)"
+	}
+	invalid := 0
+	for b := head; len(b) > 0; {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 && len(b) >= utf8.UTFMax {
+			invalid++
+		}
+		b = b[n:]
+	}
+	if invalid*10 > len(head)*3 {
+		return "binary data (not UTF-8 text)"
+	}
+	return ""
+}
+
+// Sniff reports whether head (the first bytes of a file, already inflated)
+// looks like a JMeter JTL, and which: FormatXML when the first element is
+// <testResults>, FormatCSV when the first line is a JTL header (any
+// delimiter, any column order) or a headerless sample row (a timestamp, an
+// integer elapsed, a true/false success).
+func Sniff(head []byte) (format string, ok bool) {
+	head = bytes.TrimPrefix(head, utf8BOM)
+	i := firstNonSpace(head)
+	if i < 0 || binaryReason(head[:min(len(head), sniffLen)]) != "" {
+		return "", false
+	}
+	head = head[i:]
+	if head[0] == '<' {
+		if xmlRoot(head) == "testResults" {
+			return FormatXML, true
+		}
+		return "", false
+	}
+	line := head
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	d := detectDelimiter(line, 0)
+	fields, quoted := splitLine(line, d)
+	if isHeader(fields, quoted) {
+		return FormatCSV, true
+	}
+	if strict, _ := looksLikeSample(fields, &timeParser{loc: time.UTC}); strict {
+		return FormatCSV, true
+	}
+	return "", false
+}
+
+// looksLikeSample reports whether a headerless record looks like JMeter
+// output: strict when it starts with a timestamp and an integer elapsed and
+// has a true/false success; loose when it has a true/false field at all
+// (JMeter's batch tests write rows without times).
+func looksLikeSample(fields [][]byte, tp *timeParser) (strict, loose bool) {
+	for _, f := range fields {
+		if string(f) == "true" || string(f) == "false" {
+			loose = true
+		}
+	}
+	if len(fields) < 3 || !loose {
+		return false, loose
+	}
+	ts, ok := tp.parse(fields[0])
+	_, elapsedOK := atoi(fields[1])
+	return ok && ts > 0 && elapsedOK, loose
+}

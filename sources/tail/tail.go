@@ -112,6 +112,7 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 	status(sources.Health{State: sources.StateReading, Detail: "reading " + path, Since: time.Now()})
 	buf := make([]byte, sources.ReadChunk)
 	var offset int64
+	fingerprint := make([]byte, 0, fingerprintBytes)
 	caughtUp := false
 	idleSent := false
 	ticker := time.NewTicker(sources.PollInterval)
@@ -119,6 +120,9 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 	for {
 		n, err := f.ReadAt(buf, offset)
 		if n > 0 {
+			if room := fingerprintBytes - len(fingerprint); room > 0 && offset == int64(len(fingerprint)) {
+				fingerprint = append(fingerprint, buf[:min(n, room)]...)
+			}
 			offset += int64(n)
 			idleSent = false
 			if herr := h.Data(buf[:n]); herr != nil {
@@ -183,14 +187,31 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 			f.Close()
 			f = nf
 			offset = 0
+			fingerprint = fingerprint[:0]
 			h.Reset()
 			continue
 		}
-		if cur.Size() < offset {
+		if cur.Size() < offset || !samePrefix(f, fingerprint) {
 			offset = 0
+			fingerprint = fingerprint[:0]
 			h.Reset()
 		}
 	}
+}
+
+// fingerprintBytes is how much of a file's start is remembered to notice it
+// being rewritten in place and already longer than what was read; it holds
+// more than a JTL header, so a new run with the same header still differs.
+const fingerprintBytes = 4096
+
+// samePrefix reports whether the file still starts with fp.
+func samePrefix(f *os.File, fp []byte) bool {
+	if len(fp) == 0 {
+		return true
+	}
+	buf := make([]byte, len(fp))
+	n, _ := f.ReadAt(buf, 0)
+	return bytes.Equal(buf[:n], fp)
 }
 
 // open opens path, waiting for it to appear when asked to.

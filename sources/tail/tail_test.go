@@ -217,3 +217,19 @@ func TestLines(t *testing.T) {
 		t.Fatalf("long line: %d lines, first %d bytes cut=%v", len(got), len(got[0]), cuts)
 	}
 }
+
+func TestFollowRewrittenLonger(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.jtl")
+	os.WriteFile(path, []byte("header-one\nrow\n"), 0o644)
+	var r recorder
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- File(ctx, path, Options{Follow: true}, &r) }()
+	waitUntil(t, 5*time.Second, "the first read", func() bool { return r.text() == "header-one\nrow\n" })
+	// Replaced in place by a new run that is already longer than what was read.
+	os.WriteFile(path, []byte("header-two\nrow 1 of the new run\nrow 2\n"), 0o644)
+	waitUntil(t, 5*time.Second, "a reset", func() bool { return strings.Contains(r.text(), "|RESET|header-two\n") })
+	cancel()
+	<-done
+}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -155,15 +156,35 @@ func TestE2EDemo(t *testing.T) {
 		return strings.Contains(sc, "Load test") && strings.Contains(sc, "Metrics") && strings.Contains(sc, "Logs") &&
 			strings.Contains(sc, "hikaricp_connections") && strings.Contains(sc, "GET balance")
 	})
-	before, word := statusLine(t, screen)
+	// A few seconds of data, so that steps back are not clamped to its start.
+	samplesRe := regexp.MustCompile(`samples ([0-9,]+)`)
+	screen = s.waitFor("150 samples", 20*time.Second, func(sc string) bool {
+		m := samplesRe.FindStringSubmatch(sc)
+		if m == nil {
+			return false
+		}
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+		return n >= 150
+	})
+	_, word := statusLine(t, screen)
 	if word != "LIVE" {
 		t.Fatalf("the demo must start LIVE, status %s", word)
 	}
+	// Zoom in to one minute, so a step is one second and two steps back
+	// stay inside the few seconds of data there are.
+	s.send("+")
+	s.waitText("range 1m", 5*time.Second)
 	s.send("Left")
 	screen = s.waitText("PAUSED", 5*time.Second)
-	after, _ := statusLine(t, screen)
-	if after >= before {
-		t.Fatalf("← must move the cursor back: %s then %s", before, after)
+	first, _ := statusLine(t, screen)
+	// Paused, the cursor no longer follows now: another ← moves it back.
+	s.send("Left")
+	screen = s.waitFor("the cursor to move", 5*time.Second, func(sc string) bool {
+		c, w := statusLine(t, sc)
+		return w == "PAUSED" && c != first
+	})
+	if second, _ := statusLine(t, screen); second >= first {
+		t.Fatalf("← must move the cursor back: %s then %s", first, second)
 	}
 	s.send("q")
 	s.waitExit(5 * time.Second)

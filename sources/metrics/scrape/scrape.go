@@ -1,0 +1,289 @@
+// Package scrape reads a Prometheus /metrics URL directly, without a
+// Prometheus server, as a sobang source.
+//
+// Each scrape becomes one sources.Batch holding one sources.Scrape: its start
+// time, whether it worked, how long it took, and one sources.MetricSample per
+// series. The source behaves like Prometheus' own scraper where that matters
+// for triage (formats/prometheus.md §3.1): it asks for protobuf first and
+// then text 0.0.4, sends Accept-Encoding: gzip and the scrape timeout header,
+// requires HTTP 200, caps the body, and treats any decode error as a failed
+// scrape that keeps nothing.
+//
+//	tick (every Interval; ticks missed while busy are skipped)
+//	  |
+//	  v
+//	GET url --> gunzip --> OpenMetrics answer? GET again, text only
+//	  |                      |
+//	  | fails                v
+//	  |                    decode (protobuf | text | OpenMetrics) -- fails --+
+//	  |                      |                                               |
+//	  v                      v                                               |
+//	Scrape{Up: false}      Convert -> []MetricSample                         |
+//	Health Down <------------|-----------------------------------------------+
+//	backoff RetryMin..Max    v
+//	                       Batch{Scrapes: [Scrape{Up: true}], Health: Following}
+//
+// Series are not carried over: a series missing from a scrape has ended
+// (Prometheus writes a stale marker), and a failed scrape ends them all.
+package scrape
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// Options say how to scrape.
+type Options struct {
+	// Interval between scrapes; 0 means sources.ScrapeInterval.
+	Interval time.Duration
+	// Timeout of one scrape; 0 means sources.ScrapeTimeout. It is capped at
+	// Interval, as Prometheus requires, so that scrapes never overlap.
+	Timeout time.Duration
+	// Follow keeps scraping until the context ends. Without it the source
+	// scrapes once (retrying a few times within a few seconds) and returns:
+	// headless commands without --duration.
+	Follow bool
+	// Client makes the requests; nil means a client of the source's own
+	// (for example one from common/config for TLS and auth).
+	Client *http.Client
+}
+
+// onceAttempts is how many times a one-shot scrape (Follow false) tries.
+const onceAttempts = 3
+
+// New returns a source that scrapes the URL info.Name. A URL without a
+// scheme gets http://.
+func New(info sources.Info, opt Options) sources.Source {
+	if info.Kind == "" {
+		info.Kind = sources.KindScrape
+	}
+	if opt.Interval <= 0 {
+		opt.Interval = sources.ScrapeInterval
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = sources.ScrapeTimeout
+	}
+	opt.Timeout = min(opt.Timeout, opt.Interval)
+	client := opt.Client
+	if client == nil {
+		// Our own transport: one kept-alive connection per target, not
+		// shared with anything else in the process. No Client.Timeout:
+		// every request has its own deadline.
+		client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	target := info.Name
+	if !strings.Contains(target, "://") {
+		target = "http://" + target
+	}
+	return &source{
+		info:     info,
+		opt:      opt,
+		retryMin: sources.RetryMin,
+		retryMax: sources.RetryMax,
+		fetcher: &fetcher{
+			client:    client,
+			url:       target,
+			timeout:   opt.Timeout,
+			userAgent: userAgent(),
+			maxBody:   maxBody,
+		},
+	}
+}
+
+type source struct {
+	info     sources.Info
+	opt      Options
+	retryMin time.Duration // tests shorten the backoff
+	retryMax time.Duration
+	fetcher  *fetcher
+
+	warnedDuplicates bool
+}
+
+// Info returns what the user named.
+func (s *source) Info() sources.Info { return s.info }
+
+// Run scrapes until ctx ends (Follow) or once. It returns nil when ctx ends,
+// and, without Follow, an error naming the URL when no attempt succeeded.
+func (s *source) Run(ctx context.Context, sink sources.Sink) error {
+	if !s.opt.Follow {
+		return s.runOnce(ctx, sink)
+	}
+	var (
+		health   sources.Health // last pushed
+		pushed   bool
+		format   string
+		failures int
+		delay    time.Duration // before the next retry
+		next     = time.Now()
+	)
+	for {
+		if err := sleepUntil(ctx, next); err != nil {
+			return nil
+		}
+		start := time.Now()
+		samples, f, err := s.fetcher.scrape(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if f != "" {
+			format = f
+		}
+		batch := sources.Batch{
+			Scrapes:  []sources.Scrape{s.record(start, samples, err)},
+			CaughtUp: !pushed, // the first outcome, good or bad, ends the wait
+		}
+		h := sources.Health{Format: format}
+		if err == nil {
+			failures = 0
+			batch.Rows = 1
+			batch.Warnings = s.warnings()
+			h.State = sources.StateFollowing
+			h.Detail = "scraping every " + shortDuration(s.opt.Interval)
+			h.Since = start
+			if pushed && health.State == sources.StateFollowing {
+				h.Since = health.Since
+			}
+		} else {
+			failures++
+			delay = s.backoff(failures)
+			h.State = sources.StateDown
+			h.Err = err.Error()
+			h.Detail = "retrying in " + shortDuration(delay)
+			h.Since = start
+			if pushed && health.State == sources.StateDown {
+				h.Since = health.Since // down since the first failure
+			}
+		}
+		if !pushed || h != health {
+			batch.Health = &h
+			health, pushed = h, true
+		}
+		if err := sink.Push(ctx, batch); err != nil {
+			return nil
+		}
+		// After the push, which blocks while the UI is behind: ticks
+		// missed meanwhile are skipped, not scraped in a burst.
+		if failures == 0 {
+			next = nextTick(start, s.opt.Interval, time.Now())
+		} else {
+			next = start.Add(delay)
+		}
+	}
+}
+
+// runOnce scrapes once, retrying up to onceAttempts times with backoff, and
+// pushes only the final outcome: a headless command wants one answer.
+func (s *source) runOnce(ctx context.Context, sink sources.Sink) error {
+	var (
+		start   time.Time
+		samples []sources.MetricSample
+		format  string
+		err     error
+	)
+	wait := s.retryMin
+	for attempt := 1; attempt <= onceAttempts; attempt++ {
+		if attempt > 1 {
+			// RetryMin, then twice that: about 1.5 s in all by default,
+			// not bound to the interval, which a one-shot scrape has not.
+			if sleepUntil(ctx, time.Now().Add(wait)) != nil {
+				return nil
+			}
+			wait *= 2
+		}
+		start = time.Now()
+		samples, format, err = s.fetcher.scrape(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err == nil {
+			break
+		}
+	}
+	batch := sources.Batch{Scrapes: []sources.Scrape{s.record(start, samples, err)}, CaughtUp: true}
+	h := sources.Health{State: sources.StateDone, Detail: "scraped once", Since: time.Now(), Format: format}
+	if err == nil {
+		batch.Rows = 1
+		batch.Warnings = s.warnings()
+	} else {
+		h.State = sources.StateFailed
+		h.Err = err.Error()
+		h.Detail = ""
+	}
+	batch.Health = &h
+	if perr := sink.Push(ctx, batch); perr != nil {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("scrape %s: %s (after %d attempts)", s.info.Name, err, onceAttempts)
+	}
+	return nil
+}
+
+// warnings tells, once per source, that the last successful scrape held
+// duplicate series.
+func (s *source) warnings() []string {
+	c := &s.fetcher.conv
+	if c.duplicates == 0 || s.warnedDuplicates {
+		return nil
+	}
+	s.warnedDuplicates = true
+	return []string{fmt.Sprintf("%d series appear twice in one scrape, the first of each is kept (%s, ...)", c.duplicates, c.firstDuplicate)}
+}
+
+// record makes the Scrape of one attempt; a failed one keeps no samples.
+func (s *source) record(start time.Time, samples []sources.MetricSample, err error) sources.Scrape {
+	sc := sources.Scrape{
+		Time:     start, // the store applies Info.Offset, for every kind
+		Up:       err == nil,
+		Duration: time.Since(start),
+	}
+	if err == nil {
+		sc.Samples = samples
+	}
+	return sc
+}
+
+// backoff is the wait after the n-th failure in a row: RetryMin doubling up
+// to RetryMax, but never shorter than the interval, so that a failing target
+// is not asked more often than a healthy one.
+func (s *source) backoff(n int) time.Duration {
+	d := s.retryMin
+	for i := 1; i < n && d < s.retryMax; i++ {
+		d *= 2
+	}
+	return max(min(d, s.retryMax), s.opt.Interval)
+}
+
+// nextTick is the first tick start+k*interval (k >= 1) after now: ticks that
+// passed while a scrape ran (or the sink was full) are skipped, not caught
+// up in a burst.
+func nextTick(start time.Time, interval time.Duration, now time.Time) time.Time {
+	next := start.Add(interval)
+	if !next.After(now) {
+		missed := now.Sub(start) / interval
+		next = start.Add((missed + 1) * interval)
+	}
+	return next
+}
+
+// sleepUntil waits until t or until ctx ends, whichever is first.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -36,4 +36,46 @@ const (
 	// PartialFlush is how long a live stream's open multi-line group (a stack
 	// trace still being written) may stay open before it is shown.
 	PartialFlush = 300 * time.Millisecond
+
+	// SniffBytes is how much of a file is read to detect its kind.
+	SniffBytes = 64 << 10
+)
+
+// Sizes of what the store keeps in memory.
+const (
+	// MaxLogEntries bounds the log entries held in memory; beyond it the
+	// oldest are dropped a block at a time and counted.
+	MaxLogEntries = 1_000_000
+	// MaxPoints bounds each metric series; at one scrape a second it is two
+	// hours.
+	MaxPoints = 7200
+)
+
+// The dashboard's cadence and time axis.
+const (
+	// TickInterval is the UI's coalescing tick: every tick drains the hub
+	// once and redraws only what changed (20 Hz).
+	TickInterval = 50 * time.Millisecond
+	// DefaultRange is the visible range of a live session without --range.
+	DefaultRange = 5 * time.Minute
+	// LiveLag is how far behind now the live cursor sits: the current second
+	// is still being written (a JTL arrives in flushed chunks, a sample is
+	// written when it ends), so its figures would read low.
+	LiveLag = 2 * time.Second
+	// ClockGapWarn is how far apart two sources' data must be before the
+	// dashboard suspects a wrong --tz or a clock offset.
+	ClockGapWarn = time.Minute
+	// StaleAfter is how long a gauge's last value stays drawn after its
+	// scrape before the chart shows a gap.
+	StaleAfter = 5 * time.Second
+	// ShutdownWait bounds how long the program waits for its sources after
+	// quitting; a read blocked on stdin is left to the process exit.
+	ShutdownWait = 500 * time.Millisecond
+)
+
+// The dashboard's smallest usable terminal and its layout switch.
+const (
+	MinWidth, MinHeight = 80, 24
+	// WideLayout is the width from which load test and metrics sit side by side.
+	WideLayout = 140
 )

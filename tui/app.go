@@ -26,18 +26,9 @@ import (
 	"github.com/sobang/sobang/tui/timeline"
 )
 
-// Timing and size constants of the dashboard.
+// Timing and size constants live in sources/constants.go, with the rest.
 const (
-	// TickInterval is the coalescing tick: every tick drains the hub once
-	// and redraws only if something changed (20 Hz).
-	TickInterval = 50 * time.Millisecond
-	// MinWidth and MinHeight are the smallest usable terminal.
-	MinWidth, MinHeight = 80, 24
-	// wideLayout is the width from which load test and metrics sit side by side.
-	wideLayout = 140
-	// clockGapWarn is how far apart two sources' data must be before the
-	// dashboard suspects a wrong zone or clock.
-	clockGapWarn = time.Minute
+	MinWidth, MinHeight = sources.MinWidth, sources.MinHeight
 )
 
 // Options configure the dashboard.
@@ -148,7 +139,7 @@ type panicMsg struct{ p *sources.Panic }
 type loadEndedMsg struct{}
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return tea.Tick(sources.TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 func (m *Model) waitPanic() tea.Cmd {
@@ -210,7 +201,7 @@ func (m *Model) checkClocks() {
 	for _, pair := range m.store.NonOverlapping() {
 		a, b := pair[0], pair[1]
 		gap := max(a.FirstMS-b.LastMS, b.FirstMS-a.LastMS)
-		if time.Duration(gap)*time.Millisecond < clockGapWarn {
+		if time.Duration(gap)*time.Millisecond < sources.ClockGapWarn {
 			continue
 		}
 		warn = fmt.Sprintf("clocks: %s (%s–%s) and %s (%s–%s) do not overlap: try --tz or --offset",
@@ -586,7 +577,7 @@ func (m *Model) layout(w, h int) [3]rect {
 	}
 	rest := h - y
 	switch {
-	case has[0] && has[1] && has[2] && w >= wideLayout:
+	case has[0] && has[1] && has[2] && w >= sources.WideLayout:
 		top := rest * 11 / 20
 		r[0] = rect{0, y, w / 2, top}
 		r[1] = rect{w / 2, y, w - w/2, top}

@@ -310,7 +310,7 @@ func shortLabels(ls string, common map[string]bool) string {
 }
 
 // staleMS is how long a gauge value stays drawn after its scrape.
-const staleMS = 5000
+var staleMS = sources.StaleAfter.Milliseconds()
 
 // seriesValues computes n columns of a series over [from, to): gauges as
 // their last value, counters as per-second rates.

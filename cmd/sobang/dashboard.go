@@ -14,9 +14,6 @@ import (
 	"github.com/sobang/sobang/tui"
 )
 
-// shutdownWait bounds how long the program waits for sources after quitting.
-const shutdownWait = 500 * time.Millisecond
-
 type dashboardConfig struct {
 	sources   []sources.Source
 	theme     themes.Theme
@@ -71,7 +68,7 @@ func waitHub(hub *sources.Hub) {
 	go func() { hub.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(shutdownWait):
+	case <-time.After(sources.ShutdownWait):
 	}
 }
 

@@ -19,9 +19,6 @@ import (
 	"github.com/sobang/sobang/sources/timespec"
 )
 
-// sniffBytes is how much of a file is read to detect its kind.
-const sniffBytes = 64 << 10
-
 // sourceFlags are the arguments every command that reads sources shares.
 type sourceFlags struct {
 	jtl     []string
@@ -139,7 +136,7 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	case st.IsDir():
 		return "", usageErr("%s: is a directory; want a JTL or log file", path)
 	}
-	head, err := tail.Head(path, sniffBytes)
+	head, err := tail.Head(path, sources.SniffBytes)
 	if err != nil {
 		return "", &exitError{exitUsage, fmt.Errorf("%s: %w", path, err)}
 	}

@@ -7,10 +7,6 @@ import (
 	"github.com/sobang/sobang/sources"
 )
 
-// MaxLogEntries bounds the entries held in memory; beyond it the oldest are
-// dropped and counted.
-const MaxLogEntries = 1_000_000
-
 // Entry is a log entry placed on the shared time axis.
 type Entry struct {
 	sources.LogEntry
@@ -90,7 +86,7 @@ func (l *Logs) add(source int, in []sources.LogEntry, offsetMS, nowMS int64) (fi
 			*l.At(from + i) = tail[i]
 		}
 	}
-	for l.n > MaxLogEntries && len(l.blocks) > 1 {
+	for l.n > sources.MaxLogEntries && len(l.blocks) > 1 {
 		l.blocks[0] = nil
 		l.blocks = l.blocks[1:]
 		l.n -= logBlock

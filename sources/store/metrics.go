@@ -7,9 +7,6 @@ import (
 	"github.com/sobang/sobang/sources"
 )
 
-// MaxPoints bounds each metric series; at one scrape a second it is two hours.
-const MaxPoints = 7200
-
 // HistPoint is one scrape of a classic histogram series.
 type HistPoint struct {
 	TimeMS  int64
@@ -80,9 +77,9 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 	}
 	st.T = append(st.T, ms)
 	st.Up = append(st.Up, sc.Up)
-	if len(st.T) > 2*MaxPoints {
-		st.T = append(st.T[:0], st.T[len(st.T)-MaxPoints:]...)
-		st.Up = append(st.Up[:0], st.Up[len(st.Up)-MaxPoints:]...)
+	if len(st.T) > 2*sources.MaxPoints {
+		st.T = append(st.T[:0], st.T[len(st.T)-sources.MaxPoints:]...)
+		st.Up = append(st.Up[:0], st.Up[len(st.Up)-sources.MaxPoints:]...)
 	}
 	for i := range sc.Samples {
 		smp := &sc.Samples[i]
@@ -106,12 +103,12 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 		if smp.Type == sources.MetricHistogram {
 			s.Hist = append(s.Hist, HistPoint{TimeMS: ms, Count: smp.Value, Sum: smp.Sum, Buckets: smp.Buckets})
 		}
-		if len(s.T) > 2*MaxPoints {
-			s.T = append(s.T[:0], s.T[len(s.T)-MaxPoints:]...)
-			s.V = append(s.V[:0], s.V[len(s.V)-MaxPoints:]...)
+		if len(s.T) > 2*sources.MaxPoints {
+			s.T = append(s.T[:0], s.T[len(s.T)-sources.MaxPoints:]...)
+			s.V = append(s.V[:0], s.V[len(s.V)-sources.MaxPoints:]...)
 		}
-		if len(s.Hist) > 2*MaxPoints {
-			s.Hist = append(s.Hist[:0], s.Hist[len(s.Hist)-MaxPoints:]...)
+		if len(s.Hist) > 2*sources.MaxPoints {
+			s.Hist = append(s.Hist[:0], s.Hist[len(s.Hist)-sources.MaxPoints:]...)
 		}
 	}
 	m.Version++

@@ -336,3 +336,23 @@ func TestHealthShown(t *testing.T) {
 		t.Fatalf("metrics pane must show the source down:\n%s", f)
 	}
 }
+
+// TestGoldenEachPane renders each pane alone, focused, at 80x24 and 200x60,
+// with the cursor in the incident.
+func TestGoldenEachPane(t *testing.T) {
+	now := t0.Add((runSeconds + 5) * time.Second)
+	for _, size := range []struct{ w, h int }{{80, 24}, {200, 60}} {
+		m := fixtureModel(now, size.w, size.h)
+		m.tl.SetCursor(t0.Add(70*time.Second).UnixMilli(), now.UnixMilli())
+		for i, p := range m.panes {
+			t.Run(strings.ReplaceAll(p.title(), " ", "")+"/"+sizeName(size.w, size.h), func(t *testing.T) {
+				m.focus = i
+				m.zoomed = true
+				m.dirty = true
+				frame := m.Render()
+				checkFrameSize(t, frame, size.w, size.h)
+				golden.RequireEqual(t, frame)
+			})
+		}
+	}
+}

@@ -283,8 +283,6 @@ func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bo
 	if multi {
 		tag = "[" + baseName(f.store.Sources[e.Source].Info.Name) + "] "
 	}
-	inWin := f.winTo != 0 && e.TimeMS >= f.winFrom && e.TimeMS < f.winTo
-	_ = inWin
 	tw := w - 2 - len(tag)
 	out := make([]string, 0, 1+min(len(e.Lines)-1, maxCont+1))
 	if len(e.Lines) == 0 {

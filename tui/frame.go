@@ -24,7 +24,6 @@ type frame struct {
 	marks    []int64
 	zone     *time.Location
 	live     bool
-	filter   string // the shared text filter
 }
 
 // key identifies the time state of a frame, for pane caches.
@@ -32,11 +31,10 @@ type frameKey struct {
 	from, to, cursor, winFrom, winTo int64
 	marks                            int
 	live                             bool
-	filter                           string
 }
 
 func (f *frame) key() frameKey {
-	return frameKey{f.fromMS, f.toMS, f.cursorMS, f.winFrom, f.winTo, len(f.marks), f.live, f.filter}
+	return frameKey{f.fromMS, f.toMS, f.cursorMS, f.winFrom, f.winTo, len(f.marks), f.live}
 }
 
 // clock formats an instant as HH:MM:SS in the display zone.

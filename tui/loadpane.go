@@ -34,6 +34,7 @@ type loadPane struct {
 type loadKey struct {
 	frame         frameKey
 	version       uint64
+	note          string
 	w, h          int
 	focused       bool
 	selected, off int
@@ -110,11 +111,11 @@ func (p *loadPane) open(m *Model) string {
 }
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {
-	k := loadKey{f.key(), f.store.Load.Version + f.store.Version<<32, w, h, focused, p.selected, p.offset, p.labelSel, p.filter, f.st}
+	note, noteSt := paneHealth(f, sources.KindJTL)
+	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.labelSel, p.filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	note, noteSt := paneHealth(f, sources.KindJTL)
 	inner, ih := w-2, h-2
 	lt := f.store.Load
 	var lines []string

@@ -32,6 +32,7 @@ type logPane struct {
 type logKey struct {
 	frame           frameKey
 	version         uint64
+	note            string
 	w, h            int
 	focused         bool
 	offset, hscroll int
@@ -162,11 +163,11 @@ func (p *logPane) render(f *frame, w, h int, focused bool) string {
 
 func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string {
 	logs := f.store.Logs
-	k := logKey{f.key(), logs.Version + f.store.Version<<32, w, h, focused, p.offset, p.hscroll, p.filter, zoomed, f.st}
+	note, noteSt := paneHealth(f, sources.KindLog)
+	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, p.filter, zoomed, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	note, noteSt := paneHealth(f, sources.KindLog)
 	if p.filter != "" {
 		note = "filter “" + p.filter + "” · " + note
 	}

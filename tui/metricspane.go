@@ -35,6 +35,7 @@ type metricsPane struct {
 type metricsKey struct {
 	frame   frameKey
 	version uint64
+	note    string
 	w, h    int
 	focused bool
 	offset  int
@@ -143,11 +144,11 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 }
 
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
-	k := metricsKey{f.key(), f.store.Metrics.Version + f.store.Version<<32, w, h, focused, p.offset, p.filter, f.st}
+	note, noteSt := paneHealth(f, sources.KindScrape)
+	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, p.filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	note, noteSt := paneHealth(f, sources.KindScrape)
 	if p.filter != "" {
 		note = "filter “" + p.filter + "” · " + note
 	}

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 )
 
@@ -66,15 +65,13 @@ func paneHealth(f *frame, k sources.Kind) (string, chart.Style) {
 		if src.BadRows > 0 {
 			text += " · " + itoa(src.BadRows) + " bad rows"
 		}
-		if countKind(f.store, k) > 1 {
+		if f.store.KindCount(k) > 1 {
 			text = baseName(src.Info.Name) + ": " + text
 		}
 		parts = append(parts, text)
 	}
 	return strings.Join(parts, " │ "), style
 }
-
-func countKind(s *store.Store, k sources.Kind) int { return s.KindCount(k) }
 
 func baseName(p string) string {
 	if i := strings.LastIndexAny(p, "/\\"); i >= 0 && i < len(p)-1 && !strings.Contains(p, "://") {

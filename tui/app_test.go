@@ -356,3 +356,17 @@ func TestGoldenEachPane(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadTableSorts(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 120, 40)
+	press(m, "1", "s", "s") // by samples, then by errors
+	f := plain(m.Render())
+	i, j := strings.Index(f, "GET account"), strings.Index(f, "GET balance")
+	if !strings.Contains(f, "▼errors") || i < 0 || j < 0 || i > j {
+		t.Fatalf("sorted by errors, GET account (210 errors) must lead:\n%s", f)
+	}
+	press(m, "s", "s", "s", "s", "s", "s") // all the way round to the label
+	if !strings.Contains(plain(m.Render()), "label ▲") {
+		t.Fatal("s must cycle back to sorting by label")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -82,10 +84,14 @@ func num(v float64) string {
 	}
 }
 
-// padLeft right-aligns s in w cells (ASCII only).
+// padLeft right-aligns s in w cells.
 func padLeft(s string, w int) string {
-	if len(s) >= w {
+	n := len(s)
+	if !isASCII(s) {
+		n = ansi.StringWidth(s)
+	}
+	if n >= w {
 		return s
 	}
-	return strings.Repeat(" ", w-len(s)) + s
+	return strings.Repeat(" ", w-n) + s
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -20,6 +21,7 @@ type loadPane struct {
 	labelSel string // label opened with enter: the charts show it alone
 	filter   string // / filter on labels
 	offset   int    // first table row shown
+	sortCol  int    // 0 = label, else 1 + index into loadCols; descending
 
 	cacheKey   loadKey
 	cache      string
@@ -38,6 +40,7 @@ type loadKey struct {
 	w, h          int
 	focused       bool
 	selected, off int
+	sortCol       int
 	label, filter string
 	theme         *Styles
 }
@@ -55,6 +58,7 @@ func (p *loadPane) keys() []key.Binding {
 		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "select a label")),
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the selected label alone (again: all)")),
 		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter labels")),
+		key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort the table by the next column")),
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear label, filter or window")),
 	}
 }
@@ -73,10 +77,45 @@ func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 		p.scroll(-10)
 	case key.Matches(msg, p.keymap.PageDown):
 		p.scroll(10)
+	case msg.String() == "s":
+		p.sortCol = (p.sortCol + 1) % (len(loadCols) + 1)
 	default:
 		return false
 	}
 	return true
+}
+
+// sortLabels orders the table: requests before transactions, each by the
+// sort column (descending; labels ascending).
+func (p *loadPane) sortLabels(ls []store.LabelSummary) {
+	if p.sortCol == 0 {
+		return // Summarize already sorts by label
+	}
+	value := func(l *store.LabelSummary) float64 {
+		st := &l.Stats
+		switch p.sortCol {
+		case 1:
+			return float64(st.Count)
+		case 2:
+			return float64(st.Errors)
+		case 3:
+			return st.ErrorPct()
+		case 4:
+			return st.Latency.Quantile(0.5)
+		case 5:
+			return st.Latency.Quantile(0.95)
+		case 6:
+			return st.Latency.Quantile(0.99)
+		default:
+			return st.Throughput()
+		}
+	}
+	sort.SliceStable(ls, func(i, j int) bool {
+		if ls[i].Transaction != ls[j].Transaction {
+			return !ls[i].Transaction
+		}
+		return value(&ls[i]) > value(&ls[j])
+	})
 }
 
 func (p *loadPane) search(text string) bool {
@@ -99,6 +138,7 @@ func (p *loadPane) clear() bool {
 
 func (p *loadPane) open(m *Model) string {
 	sum := m.store.Load.Summarize(m.windowFrom(), m.windowTo(), p.filter)
+	p.sortLabels(sum.Labels)
 	if p.selected < len(sum.Labels) {
 		l := sum.Labels[p.selected].Label
 		if p.labelSel == l {
@@ -112,7 +152,7 @@ func (p *loadPane) open(m *Model) string {
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindJTL)
-	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.labelSel, p.filter, f.st}
+	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, p.labelSel, p.filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -128,6 +168,7 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	}
 
 	sum := lt.Summarize(f.winFrom, f.winTo, p.filter)
+	p.sortLabels(sum.Labels)
 	scope := "whole run"
 	if f.winTo != 0 {
 		scope = "window " + f.clock(f.winFrom) + "–" + f.clock(f.winTo)
@@ -240,9 +281,17 @@ func (p *loadPane) labelWidth(w int) int {
 func (p *loadPane) tableHeader(f *frame, w int) string {
 	var b strings.Builder
 	b.WriteString("  ")
-	b.WriteString(fitPlain("label", 0, p.labelWidth(w)))
-	for _, c := range loadCols {
-		b.WriteString(padLeft(c.name, c.width))
+	name := "label"
+	if p.sortCol == 0 {
+		name += " ▲"
+	}
+	b.WriteString(fitPlain(name, 0, p.labelWidth(w)))
+	for i, c := range loadCols {
+		title := c.name
+		if p.sortCol == i+1 {
+			title = "▼" + title
+		}
+		b.WriteString(padLeft(title, c.width))
 	}
 	return wrap(f.st.Bold, b.String())
 }

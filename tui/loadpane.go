@@ -179,7 +179,7 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	req := &sum.Requests
 	lines = append(lines, wrap(f.st.Bold, scope)+"  "+
 		"samples "+count(req.Count)+"  errors "+count(req.Errors)+" ("+pct(req.ErrorPct())+")  "+
-		"p95 "+ms(req.Latency.Quantile(0.95))+"  "+rate(req.Throughput())+"/s")
+		"p95 "+ms(req.Latency.Quantile(0.95))+"  "+rate(req.Throughput())+"/s  "+codesLine(f, sum.Codes))
 
 	// The cursor's second.
 	cur := lt.Columns(f.cursorMS, f.cursorMS+1000, 1, p.labelSel, p.ccol[:0])
@@ -337,4 +337,41 @@ func headroom(v []float64) float64 {
 		}
 	}
 	return top * 1.25
+}
+
+// codesLine lists the response codes of requests, most frequent first, with
+// failures (4xx, 5xx, non-HTTP) in the error colour.
+func codesLine(f *frame, codes map[string]int64) string {
+	if len(codes) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(codes))
+	for c := range codes {
+		keys = append(keys, c)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if codes[keys[i]] != codes[keys[j]] {
+			return codes[keys[i]] > codes[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var b strings.Builder
+	b.WriteString(wrap(f.st.Muted, "codes "))
+	for i, c := range keys {
+		if i > 0 {
+			b.WriteString(wrap(f.st.Muted, " · "))
+		}
+		name := c
+		if name == "" {
+			name = "(none)"
+		} else if len(name) > 24 {
+			name = name[:23] + "…"
+		}
+		text := name + " " + count(codes[c])
+		if c == "" || c[0] < '1' || c[0] > '3' {
+			text = wrap(f.st.Levels[sources.LevelError], text)
+		}
+		b.WriteString(text)
+	}
+	return b.String()
 }

@@ -29,6 +29,7 @@ func newReportCmd() *cobra.Command {
 	var sf sourceFlags
 	var format, window string
 	var duration time.Duration
+	var apdex apdexFlag
 	cmd := &cobra.Command{
 		Use:   "report [SOURCE...] [--format text|json|markdown] [--window START..END]",
 		Short: "Read sources to their end and print one report",
@@ -53,7 +54,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 			if err != nil {
 				return err
 			}
-			st, errs := readAll(srcs, duration)
+			st, errs := readAll(srcs, duration, apdex.apply)
 			read := 0
 			for i, s := range st.Sources {
 				if errs[i] == nil || s.Rows > 0 {
@@ -83,17 +84,22 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
 	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long")
+	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
 }
 
-// readAll runs every source to its end (or for duration) into a new store.
-// Progress goes to stderr when stderr is a terminal.
-func readAll(srcs []sources.Source, duration time.Duration) (*store.Store, []error) {
+// readAll runs every source to its end (or for duration) into a new store,
+// after setup has configured it. Progress goes to stderr when stderr is a
+// terminal.
+func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store.Store)) (*store.Store, []error) {
 	infos := make([]sources.Info, len(srcs))
 	for i, s := range srcs {
 		infos[i] = s.Info()
 	}
 	st := store.New(infos)
+	for _, f := range setup {
+		f(st)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if duration > 0 {
 		ctx, cancel = context.WithTimeout(context.Background(), duration)

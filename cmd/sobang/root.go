@@ -92,7 +92,7 @@ START..END; an empty side means the data's edge.`,
 	cmd.Version = versionString()
 	sf.register(cmd.Flags())
 	df.register(cmd)
-	cmd.AddCommand(newDemoCmd(), newReportCmd(), newThemesCmd(), newVersionCmd())
+	cmd.AddCommand(newDemoCmd(), newReportCmd(), newCheckCmd(), newThemesCmd(), newVersionCmd())
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -48,7 +49,10 @@ type Source struct {
 	Warnings []string `json:"warnings"`
 }
 
-// LoadTest is the load-test section.
+// LoadTest is the load-test section. Its counts, rates and latencies are
+// the totals of the requests (transactions and sub-results excluded), like
+// the Total row of JMeter's dashboard; Apdex, like JMeter's, counts every
+// sample including transactions.
 type LoadTest struct {
 	Start    string           `json:"start"`
 	End      string           `json:"end"`
@@ -59,23 +63,58 @@ type LoadTest struct {
 	Apdex    *float64         `json:"apdex"`
 	Codes    map[string]int64 `json:"codes"`
 	Timeline []Second         `json:"timeline"`
+
+	MeanMS           float64 `json:"mean_ms"`
+	MinMS            float64 `json:"min_ms"`
+	MaxMS            float64 `json:"max_ms"`
+	P50MS            float64 `json:"p50_ms"`
+	P90MS            float64 `json:"p90_ms"`
+	P95MS            float64 `json:"p95_ms"`
+	P99MS            float64 `json:"p99_ms"`
+	ThroughputRPS    float64 `json:"throughput_rps"`
+	KBReceivedPerSec float64 `json:"kb_received_per_s"`
+	KBSentPerSec     float64 `json:"kb_sent_per_s"`
+	ApdexSatisfiedMS int64   `json:"apdex_satisfied_ms"`
+	ApdexToleratedMS int64   `json:"apdex_tolerated_ms"`
+	// ErrorsByKey is JMeter's Errors table: the requests' failures by
+	// "code/message" (or assertion message), most frequent first. It is not
+	// named "errors", which the contract gives to the error count.
+	ErrorsByKey []ErrorKey `json:"errors_by_key"`
 }
 
 // Label is one label's statistics.
 type Label struct {
-	Label         string  `json:"label"`
-	Transaction   bool    `json:"transaction"`
-	Samples       int64   `json:"samples"`
-	Errors        int64   `json:"errors"`
-	ErrorPct      float64 `json:"error_pct"`
-	MeanMS        float64 `json:"mean_ms"`
-	MinMS         float64 `json:"min_ms"`
-	MaxMS         float64 `json:"max_ms"`
-	P50MS         float64 `json:"p50_ms"`
-	P90MS         float64 `json:"p90_ms"`
-	P95MS         float64 `json:"p95_ms"`
-	P99MS         float64 `json:"p99_ms"`
-	ThroughputRPS float64 `json:"throughput_rps"`
+	Label            string   `json:"label"`
+	Transaction      bool     `json:"transaction"`
+	Samples          int64    `json:"samples"`
+	Errors           int64    `json:"errors"`
+	ErrorPct         float64  `json:"error_pct"`
+	MeanMS           float64  `json:"mean_ms"`
+	MinMS            float64  `json:"min_ms"`
+	MaxMS            float64  `json:"max_ms"`
+	P50MS            float64  `json:"p50_ms"`
+	P90MS            float64  `json:"p90_ms"`
+	P95MS            float64  `json:"p95_ms"`
+	P99MS            float64  `json:"p99_ms"`
+	ThroughputRPS    float64  `json:"throughput_rps"`
+	KBReceivedPerSec float64  `json:"kb_received_per_s"`
+	KBSentPerSec     float64  `json:"kb_sent_per_s"`
+	Apdex            *float64 `json:"apdex"`
+	// TopErrors are the label's five most frequent error keys, as JMeter's
+	// "Top 5 errors by sampler" (none for a transaction); the percentages are
+	// of the label's errors and of its samples.
+	TopErrors []ErrorKey `json:"top_errors"`
+}
+
+// TopErrorsPerLabel is how many error keys each label lists.
+const TopErrorsPerLabel = 5
+
+// ErrorKey is one kind of failure and how often it happened.
+type ErrorKey struct {
+	Key          string  `json:"key"`
+	Count        int64   `json:"count"`
+	PctOfErrors  float64 `json:"pct_of_errors"`
+	PctOfSamples float64 `json:"pct_of_samples"`
 }
 
 // Second is one second of the load-test timeline (requests only).
@@ -167,7 +206,7 @@ func Build(st *store.Store, opt Options) *Document {
 		}
 		doc.Sources = append(doc.Sources, src)
 	}
-	if st.KindCount(sources.KindJTL) > 0 {
+	if st.KindCount(sources.KindJTL) > 0 || !st.Load.Empty() {
 		doc.LoadTest = buildLoadTest(st.Load, opt, loc)
 	}
 	if st.KindCount(sources.KindScrape) > 0 {
@@ -192,26 +231,59 @@ func round(v float64, digits int) float64 {
 	return math.Round(finite(v)*p) / p
 }
 
+// errorKeys turns counted error keys into rows; errors and samples are the
+// denominators of the percentages.
+func errorKeys(list []store.ErrorCount, limit int, errors, samples int64) []ErrorKey {
+	out := []ErrorKey{}
+	for i, e := range list {
+		if limit > 0 && i == limit {
+			break
+		}
+		k := ErrorKey{Key: e.Key, Count: e.Count}
+		if errors > 0 {
+			k.PctOfErrors = round(float64(e.Count)*100/float64(errors), 3)
+		}
+		if samples > 0 {
+			k.PctOfSamples = round(float64(e.Count)*100/float64(samples), 3)
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
 func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTest {
 	sum := lt.Summarize(opt.FromMS, opt.ToMS, "")
 	out := &LoadTest{Codes: sum.Codes, Labels: []Label{}, Timeline: []Second{}}
 	req := &sum.Requests
 	out.Samples, out.Errors, out.ErrorPct = req.Count, req.Errors, round(req.ErrorPct(), 3)
+	out.ApdexSatisfiedMS, out.ApdexToleratedMS = lt.Apdex()
 	if sum.All.Count > 0 {
 		out.Start = stamp(sum.All.MinStartMS, loc)
 		out.End = stamp(sum.All.MaxEndMS, loc)
 		a := round(sum.All.Apdex(), 4)
 		out.Apdex = &a
 	}
+	if req.Count > 0 {
+		out.MeanMS, out.MinMS, out.MaxMS = round(req.Latency.Mean(), 3), req.Latency.Min(), req.Latency.Max()
+		out.P50MS, out.P90MS = round(req.Latency.Quantile(0.50), 1), round(req.Latency.Quantile(0.90), 1)
+		out.P95MS, out.P99MS = round(req.Latency.Quantile(0.95), 1), round(req.Latency.Quantile(0.99), 1)
+		out.ThroughputRPS = round(req.Throughput(), 4)
+		out.KBReceivedPerSec, out.KBSentPerSec = round(req.ReceivedKBPerSec(), 3), round(req.SentKBPerSec(), 3)
+	}
+	out.ErrorsByKey = errorKeys(sum.Errors, 0, req.Errors, req.Count)
 	for _, l := range sum.Labels {
 		s := &l.Stats
+		apdex := round(s.Apdex(), 4)
 		out.Labels = append(out.Labels, Label{
 			Label: l.Label, Transaction: l.Transaction, Samples: s.Count, Errors: s.Errors,
 			ErrorPct: round(s.ErrorPct(), 3), MeanMS: round(s.Latency.Mean(), 3),
 			MinMS: s.Latency.Min(), MaxMS: s.Latency.Max(),
 			P50MS: round(s.Latency.Quantile(0.50), 1), P90MS: round(s.Latency.Quantile(0.90), 1),
 			P95MS: round(s.Latency.Quantile(0.95), 1), P99MS: round(s.Latency.Quantile(0.99), 1),
-			ThroughputRPS: round(s.Throughput(), 4),
+			ThroughputRPS:    round(s.Throughput(), 4),
+			KBReceivedPerSec: round(s.ReceivedKBPerSec(), 3), KBSentPerSec: round(s.SentKBPerSec(), 3),
+			Apdex:     &apdex,
+			TopErrors: errorKeys(l.Errors, TopErrorsPerLabel, s.Errors, s.Count),
 		})
 	}
 	if first, last, ok := lt.Range(); ok {
@@ -346,10 +418,12 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		if md {
 			b.WriteString(strings.Repeat("#", level) + " " + s + "\n\n")
 		} else {
-			b.WriteString(s + "\n" + strings.Repeat("=-"[level-1:level], len([]rune(s))) + "\n\n")
+			b.WriteString(s + "\n" + strings.Repeat("=-~"[level-1:level], len([]rune(s))) + "\n\n")
 		}
 	}
-	table := func(header []string, rows [][]string) {
+	// table lays out rows under header; the first column and those in left
+	// are aligned left (text), the others right (numbers).
+	table := func(header []string, rows [][]string, left ...int) {
 		if md {
 			b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
 			for range header {
@@ -374,9 +448,14 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		line := func(r []string) {
 			for i, c := range r {
 				pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
-				if i == 0 {
+				switch {
+				case i == 0:
 					b.WriteString(c + pad)
-				} else {
+				case slices.Contains(left, i) && i == len(r)-1:
+					b.WriteString("  " + c)
+				case slices.Contains(left, i):
+					b.WriteString("  " + c + pad)
+				default:
 					b.WriteString("  " + pad + c)
 				}
 			}
@@ -409,18 +488,38 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		if lt.Apdex != nil {
 			apdex = fmt.Sprintf("%.3f", *lt.Apdex)
 		}
-		b.WriteString(fmt.Sprintf("%s .. %s: %d requests, %d errors (%.2f%%), APDEX %s\n\n", lt.Start, lt.End, lt.Samples, lt.Errors, lt.ErrorPct, apdex))
+		b.WriteString(fmt.Sprintf("%s .. %s: %d requests, %d errors (%.2f%%), APDEX %s (satisfied <= %d ms, tolerated <= %d ms)\n",
+			lt.Start, lt.End, lt.Samples, lt.Errors, lt.ErrorPct, apdex, lt.ApdexSatisfiedMS, lt.ApdexToleratedMS))
+		b.WriteString(fmt.Sprintf("Requests: %.2f/s, received %.2f KB/s, sent %.2f KB/s; mean %.0f ms, p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, max %.0f ms\n\n",
+			lt.ThroughputRPS, lt.KBReceivedPerSec, lt.KBSentPerSec, lt.MeanMS, lt.P50MS, lt.P90MS, lt.P95MS, lt.P99MS, lt.MaxMS))
 		rows = rows[:0]
 		for _, l := range lt.Labels {
-			name := l.Label
-			if l.Transaction {
-				name += " (transaction)"
-			}
-			rows = append(rows, []string{name, fmt.Sprint(l.Samples), fmt.Sprint(l.Errors), fmt.Sprintf("%.2f%%", l.ErrorPct),
+			rows = append(rows, []string{labelName(l), fmt.Sprint(l.Samples), fmt.Sprint(l.Errors), fmt.Sprintf("%.2f%%", l.ErrorPct),
 				fmt.Sprintf("%.0f", l.MeanMS), fmt.Sprintf("%.0f", l.P50MS), fmt.Sprintf("%.0f", l.P95MS), fmt.Sprintf("%.0f", l.P99MS),
-				fmt.Sprintf("%.0f", l.MaxMS), fmt.Sprintf("%.2f", l.ThroughputRPS)})
+				fmt.Sprintf("%.0f", l.MaxMS), fmt.Sprintf("%.2f", l.ThroughputRPS),
+				fmt.Sprintf("%.2f", l.KBReceivedPerSec), fmt.Sprintf("%.2f", l.KBSentPerSec)})
 		}
-		table([]string{"label", "samples", "errors", "error %", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s"}, rows)
+		table([]string{"label", "samples", "errors", "error %", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "recv KB/s", "sent KB/s"}, rows)
+		if len(lt.ErrorsByKey) > 0 {
+			h(3, "Errors")
+			rows = rows[:0]
+			for _, e := range lt.ErrorsByKey {
+				rows = append(rows, []string{cell(e.Key, md), fmt.Sprint(e.Count), fmt.Sprintf("%.2f%%", e.PctOfErrors), fmt.Sprintf("%.2f%%", e.PctOfSamples)})
+			}
+			table([]string{"error", "count", "% of errors", "% of requests"}, rows)
+			rows = rows[:0]
+			for _, l := range lt.Labels {
+				for i, e := range l.TopErrors {
+					name := ""
+					if i == 0 {
+						name = labelName(l)
+					}
+					rows = append(rows, []string{cell(name, md), cell(e.Key, md), fmt.Sprint(e.Count), fmt.Sprintf("%.2f%%", e.PctOfErrors), fmt.Sprintf("%.2f%%", e.PctOfSamples)})
+				}
+			}
+			h(3, fmt.Sprintf("Top %d errors by label", TopErrorsPerLabel))
+			table([]string{"label", "error", "count", "% of label's errors", "% of label's samples"}, rows, 1)
+		}
 		codes := make([]string, 0, len(lt.Codes))
 		for c := range lt.Codes {
 			codes = append(codes, c)
@@ -464,6 +563,23 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func labelName(l Label) string {
+	if l.Transaction {
+		return l.Label + " (transaction)"
+	}
+	return l.Label
+}
+
+// cell keeps a free-text value (an error message) on one table line and,
+// in Markdown, from ending its cell early.
+func cell(s string, md bool) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	if md {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	return s
 }
 
 func orEdge(s string) string {

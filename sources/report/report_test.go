@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +118,75 @@ func TestTextAndMarkdown(t *testing.T) {
 	}
 	if err := Write(&bytes.Buffer{}, doc, "yaml"); err == nil {
 		t.Fatal("unknown format must fail")
+	}
+}
+
+func TestErrorsAndRates(t *testing.T) {
+	doc := Build(fixture(), Options{Zone: time.UTC, Now: t0})
+	var buf bytes.Buffer
+	if err := Write(&buf, doc, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		LoadTest map[string]any `json:"loadtest"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	lt := m.LoadTest
+	for _, k := range []string{"throughput_rps", "kb_received_per_s", "kb_sent_per_s", "mean_ms", "p95_ms", "apdex_satisfied_ms", "apdex_tolerated_ms", "errors_by_key"} {
+		if _, ok := lt[k]; !ok {
+			t.Errorf("loadtest lacks %q", k)
+		}
+	}
+	// Three 503s among six requests.
+	byKey := lt["errors_by_key"].([]any)
+	want := map[string]any{"key": "503", "count": 3.0, "pct_of_errors": 100.0, "pct_of_samples": 50.0}
+	if len(byKey) != 1 || fmt.Sprint(byKey[0]) != fmt.Sprint(want) {
+		t.Fatalf("errors_by_key = %v, want [%v]", byKey, want)
+	}
+	for _, l := range lt["labels"].([]any) {
+		label := l.(map[string]any)
+		for _, k := range []string{"kb_received_per_s", "kb_sent_per_s", "apdex", "top_errors"} {
+			if _, ok := label[k]; !ok {
+				t.Errorf("label %v lacks %q", label["label"], k)
+			}
+		}
+		top := label["top_errors"].([]any)
+		switch label["label"] {
+		case "GET a":
+			if len(top) != 1 || fmt.Sprint(top[0]) != fmt.Sprint(want) {
+				t.Errorf("GET a top_errors = %v", top)
+			}
+		case "Flow":
+			if len(top) != 0 {
+				t.Errorf("a transaction lists no errors by key, found %v", top)
+			}
+		}
+	}
+	if doc.LoadTest.ApdexSatisfiedMS != store.ApdexSatisfiedMS || doc.LoadTest.ApdexToleratedMS != store.ApdexToleratedMS {
+		t.Errorf("thresholds = %d, %d", doc.LoadTest.ApdexSatisfiedMS, doc.LoadTest.ApdexToleratedMS)
+	}
+}
+
+func TestTopErrorsAreCapped(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for i := 0; i < 8; i++ {
+		for j := 0; j <= i; j++ {
+			samples = append(samples, sources.Sample{StartMS: t0.UnixMilli() + int64(i*10+j), ElapsedMS: 5, Label: "GET a",
+				Code: "500", Message: fmt.Sprintf("reason %d | with a\nnewline", i), AllThreads: -1})
+		}
+	}
+	st.Apply(sources.Batch{Samples: samples})
+	doc := Build(st, Options{Zone: time.UTC})
+	top := doc.LoadTest.Labels[0].TopErrors
+	if len(top) != TopErrorsPerLabel || top[0].Count != 8 || top[4].Count != 4 || len(doc.LoadTest.ErrorsByKey) != 8 {
+		t.Fatalf("top errors = %+v; %d keys in all", top, len(doc.LoadTest.ErrorsByKey))
+	}
+	var buf bytes.Buffer
+	Write(&buf, doc, "markdown")
+	if !strings.Contains(buf.String(), `| 500/reason 7 \| with a newline | 8 |`) {
+		t.Fatalf("markdown must keep a message in its cell:\n%s", buf.String())
 	}
 }

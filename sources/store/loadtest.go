@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -9,27 +11,37 @@ import (
 	"github.com/sobang/sobang/sources/sketch"
 )
 
-// APDEX thresholds in milliseconds, as JMeter's dashboard defaults.
+// Default APDEX thresholds in milliseconds, as JMeter's dashboard's
+// (apdex_satisfied_threshold, apdex_tolerated_threshold).
 const (
 	ApdexSatisfiedMS = 500
 	ApdexToleratedMS = 1500
 )
 
-// Stats accumulates samples exactly (counts, sums, extremes, span) and
-// approximately (the latency sketch).
+// Stats accumulates samples exactly (counts, sums, extremes, span, error
+// keys) and approximately (the latency sketch).
 type Stats struct {
 	Count      int64
 	Errors     int64
-	Satisfied  int64 // successful and at most ApdexSatisfiedMS
-	Tolerating int64 // successful and at most ApdexToleratedMS, not satisfied
+	Satisfied  int64 // successful and at most the satisfied threshold
+	Tolerating int64 // successful and at most the tolerated threshold, not satisfied
 	Bytes      int64
 	SentBytes  int64
 	MinStartMS int64
 	MaxEndMS   int64
 	Latency    sketch.Sketch
+	errs       []keyCount // failed samples by error key id, sorted by id
 }
 
-func (st *Stats) add(s *sources.Sample) {
+// keyCount counts one interned error key.
+type keyCount struct {
+	id int32
+	n  int64
+}
+
+// add folds one sample in; errKey is its error key id, or -1 when the
+// sample is not listed by error (a success, or a transaction).
+func (st *Stats) add(s *sources.Sample, ap apdex, errKey int32) {
 	end := s.StartMS + int64(s.ElapsedMS)
 	if st.Count == 0 || s.StartMS < st.MinStartMS {
 		st.MinStartMS = s.StartMS
@@ -40,14 +52,81 @@ func (st *Stats) add(s *sources.Sample) {
 	st.Count++
 	if !s.Success {
 		st.Errors++
-	} else if s.ElapsedMS <= ApdexSatisfiedMS {
+	} else if int64(s.ElapsedMS) <= ap.satisfiedMS {
 		st.Satisfied++
-	} else if s.ElapsedMS <= ApdexToleratedMS {
+	} else if int64(s.ElapsedMS) <= ap.toleratedMS {
 		st.Tolerating++
 	}
 	st.Bytes += s.Bytes
 	st.SentBytes += s.SentBytes
 	st.Latency.Add(float64(s.ElapsedMS))
+	if errKey >= 0 {
+		st.addError(errKey)
+	}
+}
+
+// addError counts one failure under key id, or under OtherErrors once the
+// second already lists MaxErrorKeysPerSecond other keys.
+func (st *Stats) addError(id int32) {
+	k := sort.Search(len(st.errs), func(i int) bool { return st.errs[i].id >= id })
+	if k < len(st.errs) && st.errs[k].id == id {
+		st.errs[k].n++
+		return
+	}
+	distinct := len(st.errs)
+	if distinct > 0 && st.errs[0].id == otherErrorsID {
+		distinct--
+	}
+	if id != otherErrorsID && distinct >= MaxErrorKeysPerSecond {
+		st.addError(otherErrorsID)
+		return
+	}
+	st.errs = append(st.errs, keyCount{})
+	copy(st.errs[k+1:], st.errs[k:])
+	st.errs[k] = keyCount{id: id, n: 1}
+}
+
+// mergeErrors adds src into dst (both sorted by id) and returns the result.
+// It never keeps a reference to src, whose seconds stay owned by the store.
+func mergeErrors(dst, src []keyCount) []keyCount {
+	if len(src) == 0 {
+		return dst
+	}
+	fresh := 0
+	i := 0
+	for _, e := range src {
+		for i < len(dst) && dst[i].id < e.id {
+			i++
+		}
+		if i == len(dst) || dst[i].id != e.id {
+			fresh++
+		}
+	}
+	if fresh == 0 {
+		i = 0
+		for _, e := range src {
+			for dst[i].id != e.id {
+				i++
+			}
+			dst[i].n += e.n
+		}
+		return dst
+	}
+	out := make([]keyCount, 0, len(dst)+fresh)
+	i = 0
+	for _, e := range src {
+		for i < len(dst) && dst[i].id < e.id {
+			out = append(out, dst[i])
+			i++
+		}
+		if i < len(dst) && dst[i].id == e.id {
+			out = append(out, keyCount{id: e.id, n: dst[i].n + e.n})
+			i++
+			continue
+		}
+		out = append(out, e)
+	}
+	return append(out, dst[i:]...)
 }
 
 // Merge adds o to st.
@@ -68,6 +147,7 @@ func (st *Stats) Merge(o *Stats) {
 	st.Bytes += o.Bytes
 	st.SentBytes += o.SentBytes
 	st.Latency.Merge(&o.Latency)
+	st.errs = mergeErrors(st.errs, o.errs)
 }
 
 // ErrorPct is the share of failed samples in percent (0 when empty).
@@ -78,17 +158,42 @@ func (st *Stats) ErrorPct() float64 {
 	return 100 * float64(st.Errors) / float64(st.Count)
 }
 
-// Throughput is samples per second over the span from the first start to the
-// last end, as JMeter computes it.
-func (st *Stats) Throughput() float64 {
-	span := st.MaxEndMS - st.MinStartMS
+// SpanMS is the time from the first start to the last end (at least 1 ms
+// when there are samples, so that rates stay finite).
+func (st *Stats) SpanMS() int64 {
 	if st.Count == 0 {
 		return 0
 	}
-	if span <= 0 {
-		span = 1
+	return max(st.MaxEndMS-st.MinStartMS, 1)
+}
+
+// Throughput is samples per second over the span from the first start to the
+// last end, computed in JMeter's order of operations
+// (StatisticsSummaryData.getThroughput) so that the float64 result is the
+// same to the last bit.
+func (st *Stats) Throughput() float64 {
+	if st.Count == 0 {
+		return 0
 	}
-	return float64(st.Count) * 1000 / float64(span)
+	return (float64(st.Count) / float64(st.SpanMS())) * 1000.0
+}
+
+// ReceivedKBPerSec is received bytes per second over the span, in KiB, as
+// JMeter's "Received KB/sec" (bytes / (span_ms / 1000) / 1024, in that order).
+func (st *Stats) ReceivedKBPerSec() float64 {
+	if st.Count == 0 {
+		return 0
+	}
+	return float64(st.Bytes) / (float64(st.SpanMS()) / 1000) / 1024
+}
+
+// SentKBPerSec is sent bytes per second over the span, in KiB, as JMeter's
+// "Sent KB/sec".
+func (st *Stats) SentKBPerSec() float64 {
+	if st.Count == 0 {
+		return 0
+	}
+	return float64(st.SentBytes) / (float64(st.SpanMS()) / 1000) / 1024
 }
 
 // Apdex is (satisfied + tolerating/2) / count, NaN when empty.
@@ -107,6 +212,26 @@ type Second struct {
 	Labels   []*Stats         // per label id, nil where the label had no sample
 }
 
+// Bounds on the error keys kept, so that a run whose every failure has its
+// own message (an id in the text) cannot grow the store without limit.
+const (
+	// MaxErrorKeysPerSecond is how many distinct error keys one second of
+	// one label (or of the requests) lists; later ones in that second are
+	// counted under OtherErrors.
+	MaxErrorKeysPerSecond = 50
+	// MaxErrorKeys is how many distinct error keys the whole store interns;
+	// later ones are counted under OtherErrors.
+	MaxErrorKeys = 1000
+)
+
+// OtherErrors is the key that counts the failures beyond the error key caps.
+const OtherErrors = "(other errors)"
+
+const otherErrorsID int32 = 0
+
+// apdex holds the thresholds, in milliseconds.
+type apdex struct{ satisfiedMS, toleratedMS int64 }
+
 // LoadTest holds the per-second buckets of every load-test source.
 type LoadTest struct {
 	baseSec  int64 // epoch second of secs[0]
@@ -114,12 +239,125 @@ type LoadTest struct {
 	labels   []string
 	labelIdx map[string]int
 	txn      []bool
+	errKeys  []string // interned error keys; errKeys[0] is OtherErrors
+	errIdx   map[string]int32
+	apdex    apdex
 	Version  uint64
 	Samples  int64 // every sample ever added, any kind
 	Untimed  int64 // samples without a timestamp, which no second can hold
 }
 
-func newLoadTest() *LoadTest { return &LoadTest{labelIdx: map[string]int{}} }
+func newLoadTest() *LoadTest {
+	return &LoadTest{
+		labelIdx: map[string]int{},
+		errKeys:  []string{OtherErrors},
+		errIdx:   map[string]int32{OtherErrors: otherErrorsID},
+		apdex:    apdex{ApdexSatisfiedMS, ApdexToleratedMS},
+	}
+}
+
+// SetApdex sets the APDEX thresholds: a successful sample of at most
+// satisfiedMS is satisfied, of at most toleratedMS tolerating. The counts are
+// taken at ingest, so it must be called before the first sample is added.
+func (l *LoadTest) SetApdex(satisfiedMS, toleratedMS int64) error {
+	if l.Samples != 0 {
+		return errors.New("APDEX thresholds must be set before samples are added")
+	}
+	if satisfiedMS <= 0 || toleratedMS < satisfiedMS {
+		return fmt.Errorf("APDEX thresholds %d ms and %d ms: want 0 < satisfied <= tolerated", satisfiedMS, toleratedMS)
+	}
+	l.apdex = apdex{satisfiedMS, toleratedMS}
+	return nil
+}
+
+// Apdex returns the APDEX thresholds in milliseconds.
+func (l *LoadTest) Apdex() (satisfiedMS, toleratedMS int64) {
+	return l.apdex.satisfiedMS, l.apdex.toleratedMS
+}
+
+// ErrorKey is the key under which JMeter's dashboard (ErrorsSummaryConsumer)
+// lists a failed sample in its Errors and "Top 5 errors by sampler" tables:
+// "code/responseMessage" (just the code when the message is empty), except
+// that a failure with a 2xx/3xx code, or with no code but a failure message,
+// is keyed by its assertion's failure message ("Assertion failed" when that
+// is empty). Unlike the dashboard, sobang does not HTML- or JSON-escape it.
+func ErrorKey(code, responseMessage, failureMessage string) string {
+	key := code
+	if responseMessage != "" {
+		key += "/" + responseMessage
+	}
+	if isSuccessCode(code) || (code == "" && failureMessage != "") {
+		key = "Assertion failed"
+		if failureMessage != "" {
+			key = failureMessage
+		}
+	}
+	return key
+}
+
+// isSuccessCode is JMeter's MetricUtils.isSuccessCode: a number from 200 to 399.
+func isSuccessCode(code string) bool {
+	if code == "" || len(code) > 9 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(code); i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+		n = n*10 + int(code[i]-'0')
+	}
+	return n >= 200 && n <= 399
+}
+
+// sampleErrorKey keys a failed sample. A source keeps one message per
+// sample: the failure message when a failed sample has one, else the
+// response message. So a message beside a 2xx/3xx code or no code is read as
+// the failure message, and beside any other code as the response message.
+func sampleErrorKey(s *sources.Sample) string {
+	if s.Code == "" || isSuccessCode(s.Code) {
+		return ErrorKey(s.Code, "", s.Message)
+	}
+	return ErrorKey(s.Code, s.Message, "")
+}
+
+// errorID interns key, returning the OtherErrors id beyond MaxErrorKeys.
+func (l *LoadTest) errorID(key string) int32 {
+	if id, ok := l.errIdx[key]; ok {
+		return id
+	}
+	if len(l.errKeys) > MaxErrorKeys {
+		return otherErrorsID
+	}
+	id := int32(len(l.errKeys))
+	l.errKeys = append(l.errKeys, key)
+	l.errIdx[key] = id
+	return id
+}
+
+// ErrorCount is how many failed samples one error key counts.
+type ErrorCount struct {
+	Key   string
+	Count int64
+}
+
+// errorList resolves st's error keys, most frequent first (ties by key).
+func (l *LoadTest) errorList(st *Stats) []ErrorCount {
+	if len(st.errs) == 0 {
+		return nil
+	}
+	out := make([]ErrorCount, 0, len(st.errs))
+	for _, e := range st.errs {
+		out = append(out, ErrorCount{Key: l.errKeys[e.id], Count: e.n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
 
 // Empty reports whether no sample has been added.
 func (l *LoadTest) Empty() bool { return l.Samples == 0 }
@@ -170,6 +408,9 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 	curSec := int64(math.MinInt64)
 	for i := range samples {
 		s := &samples[i]
+		if s.Transaction && isEmptyTransaction(s.Message) {
+			continue
+		}
 		sec := floorDiv(s.StartMS, 1000)
 		if sec != curSec {
 			cur, curSec = l.second(sec), sec
@@ -181,9 +422,14 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 		if cur.Labels[id] == nil {
 			cur.Labels[id] = &Stats{}
 		}
-		cur.Labels[id].add(s)
+		// JMeter lists failures by key for every sample but transactions.
+		errKey := int32(-1)
+		if !s.Success && !s.Transaction {
+			errKey = l.errorID(sampleErrorKey(s))
+		}
+		cur.Labels[id].add(s, l.apdex, errKey)
 		if !s.Transaction && !s.SubResult {
-			cur.Requests.add(s)
+			cur.Requests.add(s, l.apdex, errKey)
 			if cur.Codes == nil {
 				cur.Codes = map[string]int64{}
 			}
@@ -200,6 +446,18 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 	}
 	l.Samples += int64(len(samples))
 	l.Version++
+}
+
+// emptyTransactionPrefix starts the message of a transaction controller
+// that ran none of its samplers.
+const emptyTransactionPrefix = "Number of samples in transaction : 0"
+
+// isEmptyTransaction reports a transaction of no samples, which carries no
+// information and which JMeter's dashboard leaves out of every statistic
+// (Sample.isEmptyController).
+func isEmptyTransaction(message string) bool {
+	rest, ok := strings.CutPrefix(message, emptyTransactionPrefix)
+	return ok && (rest == "" || rest[0] < '0' || rest[0] > '9')
 }
 
 func floorDiv(a, b int64) int64 {
@@ -232,6 +490,9 @@ type LabelSummary struct {
 	Label       string
 	Transaction bool
 	Stats       Stats
+	// Errors are the label's failures by error key, most frequent first
+	// (none for a transaction, as JMeter's "Top 5 errors by sampler").
+	Errors []ErrorCount
 }
 
 // Summary is the statistics of a window.
@@ -240,6 +501,9 @@ type Summary struct {
 	All      Stats // every sample including transactions, for APDEX
 	Labels   []LabelSummary
 	Codes    map[string]int64
+	// Errors are the requests' failures by error key, most frequent first:
+	// JMeter's Errors table.
+	Errors []ErrorCount
 }
 
 // Summarize merges every second in [fromMS, toMS) (0 means the data's edge)
@@ -281,12 +545,13 @@ func (l *LoadTest) Summarize(fromMS, toMS int64, filter string) Summary {
 		if filter != "" && !strings.Contains(strings.ToLower(l.labels[id]), filter) {
 			continue
 		}
-		sum.Labels = append(sum.Labels, LabelSummary{Label: l.labels[id], Transaction: l.txn[id], Stats: *st})
+		sum.Labels = append(sum.Labels, LabelSummary{Label: l.labels[id], Transaction: l.txn[id], Stats: *st, Errors: l.errorList(st)})
 		sum.All.Merge(st)
 		if filter != "" && !l.txn[id] {
 			sum.Requests.Merge(st)
 		}
 	}
+	sum.Errors = l.errorList(&sum.Requests)
 	sort.SliceStable(sum.Labels, func(i, j int) bool {
 		a, b := sum.Labels[i], sum.Labels[j]
 		if a.Transaction != b.Transaction {

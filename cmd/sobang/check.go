@@ -1,0 +1,224 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sobang/sobang/sources/slo"
+	"github.com/sobang/sobang/sources/store"
+)
+
+const checkExamples = `  # Gate a saved run: exit 1 when an objective fails
+  sobang check results.jtl --slo 'p95<500ms' --slo 'error_rate<1%'
+
+  # One label, after a minute of warm-up; quote a name that holds ':'
+  sobang check results.jtl --window +60s.. \
+    --slo 'label=POST transfer:p99<800ms' \
+    --slo 'label="GET http://bank:8080/balance":p95<300ms'
+
+  # GitHub Actions: the step fails when an objective does
+  - name: Load test
+    run: jmeter -n -t plan.jmx -l results.jtl
+  - name: SLO gate
+    run: >-
+      sobang check results.jtl
+      --slo 'p95<500ms' --slo 'error_rate<1%'
+      --slo 'label=POST transfer:p99<800ms'
+
+  # Jenkins (declarative): a missed objective marks the build unstable,
+  # unreadable results fail it
+  stage('SLO gate') {
+    steps {
+      script {
+        def rc = sh(returnStatus: true,
+          script: "sobang check results.jtl --slo 'p95<500ms' --slo 'error_rate<1%'")
+        if (rc == 1) { unstable('load-test objectives missed') }
+        else if (rc != 0) { error('sobang check could not read the results') }
+      }
+    }
+  }`
+
+func newCheckCmd() *cobra.Command {
+	var sf sourceFlags
+	var objectives []string
+	var window string
+	var apdex apdexFlag
+	cmd := &cobra.Command{
+		Use:   "check [SOURCE...] --slo OBJECTIVE [--slo OBJECTIVE...] [--window START..END]",
+		Short: "Check load-test results against objectives, for CI",
+		Long: `check reads load-test results to their end and decides each --slo objective
+over the run (or --window), printing one line per objective:
+
+  PASS  p95 < 500ms  (measured 312ms)
+  FAIL  label=POST transfer: p99 < 800ms  (measured 1.2s)
+
+It exits 0 when every objective passes, 1 when one fails (or names a label
+that has no samples), and 2 on bad input: a malformed objective, no readable
+source, or no sample at all in the window.
+
+An objective is [label=NAME:]METRIC OP VALUE[UNIT]:
+  METRIC  p50 p90 p95 p99 max mean (ms, or s)
+          error_rate (%, or a ratio: error_rate<1% is error_rate<0.01)
+          throughput (samples per second, rps)
+          apdex (a score from 0 to 1; see --apdex)
+  OP      < <= > >=
+  NAME    a label as written in the results, up to the first ':'; double-quote
+          a name that contains ':' ("" stands for a quote inside)
+Without a label an objective is about the totals of the requests
+(transactions and sub-results excluded), as the report's; apdex, as the
+report's and JMeter's, counts transactions too. Counts, errors, mean, max,
+throughput and APDEX are exact; percentiles are nearest-rank within 1%.
+
+Quote each objective for the shell: < and > redirect otherwise.`,
+		Example: checkExamples,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(objectives) == 0 {
+				return usageErr("check needs at least one --slo, e.g. --slo 'p95<500ms'")
+			}
+			objs := make([]slo.Objective, 0, len(objectives))
+			for _, text := range objectives {
+				o, err := slo.Parse(text)
+				if err != nil {
+					return usageErr("--slo %v", err)
+				}
+				objs = append(objs, o)
+			}
+			specs, err := sf.specs(args)
+			if err != nil {
+				return err
+			}
+			if len(specs) == 0 {
+				return usageErr("check needs at least one SOURCE (a load-test result file)")
+			}
+			// A gate judges finished results: a missing file is an error,
+			// never something to wait for (a CI job would hang).
+			for i := range specs {
+				specs[i].wait = false
+			}
+			srcs, err := sf.build(specs, false, os.Stdin)
+			if err != nil {
+				return err
+			}
+			st, errs := readAll(srcs, 0, apdex.apply)
+			read := 0
+			for i, s := range st.Sources {
+				if errs[i] == nil || s.Rows > 0 {
+					read++
+				}
+				if errs[i] != nil {
+					fmt.Fprintln(os.Stderr, "sobang: warning:", errs[i])
+				}
+				if s.BadRows > 0 {
+					first := ""
+					if len(s.Bad) > 0 {
+						first = ", the first at " + s.Bad[0].String()
+					}
+					fmt.Fprintf(os.Stderr, "sobang: warning: %s: %d bad rows left out%s\n", s.Info.Name, s.BadRows, first)
+				}
+			}
+			if read == 0 {
+				return usageErr("no input could be read")
+			}
+			first, _, _ := st.DataRange()
+			from, to, err := resolveWindow(window, first, sf.displayZone())
+			if err != nil {
+				return err
+			}
+			results, err := slo.Evaluate(st.Load, from, to, objs)
+			if errors.Is(err, slo.ErrNoSamples) {
+				if window != "" {
+					return usageErr("no load-test samples in --window %s", window)
+				}
+				return usageErr("no load-test samples to check in %s", strings.Join(args, ", "))
+			}
+			if err != nil {
+				return &exitError{exitFailure, err}
+			}
+			var out strings.Builder
+			failed := 0
+			for _, r := range results {
+				out.WriteString(r.String() + "\n")
+				if !r.Pass {
+					failed++
+				}
+			}
+			if _, err := fmt.Fprint(cmd.OutOrStdout(), out.String()); err != nil {
+				return &exitError{exitFailure, err}
+			}
+			if failed > 0 {
+				return &exitError{exitFailure, fmt.Errorf("%d of %d objectives failed", failed, len(results))}
+			}
+			return nil
+		},
+	}
+	sf.register(cmd.Flags())
+	cmd.Flags().StringArrayVar(&objectives, "slo", nil, "an objective, e.g. 'p95<500ms' or 'label=POST transfer:error_rate<1%' (repeatable)")
+	cmd.Flags().StringVar(&window, "window", "", "check only START..END, e.g. +60s.. to skip a minute of warm-up (see 'sobang --help' for TIME)")
+	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
+	return cmd
+}
+
+// apdexFlag is --apdex SATISFIED:TOLERATED, two durations (a bare number is
+// milliseconds) in whole milliseconds.
+type apdexFlag struct {
+	satisfiedMS, toleratedMS int64
+	set                      bool
+}
+
+func (a *apdexFlag) String() string {
+	if !a.set {
+		return ""
+	}
+	return fmt.Sprintf("%dms:%dms", a.satisfiedMS, a.toleratedMS)
+}
+
+func (a *apdexFlag) Type() string { return "T:F" }
+
+func (a *apdexFlag) Set(text string) error {
+	s, f, ok := strings.Cut(text, ":")
+	if !ok {
+		return fmt.Errorf("want SATISFIED:TOLERATED, e.g. 500ms:1500ms, found %q", text)
+	}
+	sat, err := apdexMS(s)
+	if err != nil {
+		return err
+	}
+	tol, err := apdexMS(f)
+	if err != nil {
+		return err
+	}
+	if sat <= 0 || tol < sat {
+		return fmt.Errorf("%q: want 0 < satisfied <= tolerated", text)
+	}
+	a.satisfiedMS, a.toleratedMS, a.set = sat, tol, true
+	return nil
+}
+
+func apdexMS(text string) (int64, error) {
+	text = strings.TrimSpace(text)
+	if ms, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return ms, nil
+	}
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return 0, fmt.Errorf("%q: want a duration such as 500ms or 1.5s", text)
+	}
+	if d%time.Millisecond != 0 {
+		return 0, fmt.Errorf("%q: want whole milliseconds, as sample times are", text)
+	}
+	return d.Milliseconds(), nil
+}
+
+// apply sets the thresholds on a store before anything is read into it.
+func (a *apdexFlag) apply(st *store.Store) {
+	if a.set {
+		// Set only on a new store, whose thresholds cannot be refused.
+		_ = st.Load.SetApdex(a.satisfiedMS, a.toleratedMS)
+	}
+}

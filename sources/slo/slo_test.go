@@ -1,0 +1,307 @@
+package slo
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+)
+
+func TestParseValid(t *testing.T) {
+	tests := []struct {
+		text     string
+		label    string
+		hasLabel bool
+		metric   Metric
+		op       Op
+		value    float64
+		shown    string // Objective.String
+	}{
+		{"p95<500ms", "", false, P95, Less, 500, "p95 < 500ms"},
+		{"p95 < 500ms", "", false, P95, Less, 500, "p95 < 500ms"},
+		{"  p50<=20  ", "", false, P50, LessEqual, 20, "p50 <= 20ms"},
+		{"p90 >= 1.5s", "", false, P90, GreaterEqual, 1500, "p90 >= 1.5s"},
+		{"P99<2S", "", false, P99, Less, 2000, "p99 < 2s"},
+		{"max<10s", "", false, Max, Less, 10000, "max < 10s"},
+		{"mean<.5ms", "", false, Mean, Less, 0.5, "mean < .5ms"},
+		{"error_rate<1%", "", false, ErrorRate, Less, 0.01, "error_rate < 1%"},
+		{"error_rate<1.1%", "", false, ErrorRate, Less, 0.011, "error_rate < 1.1%"},
+		{"error_rate<=0.05", "", false, ErrorRate, LessEqual, 0.05, "error_rate <= 0.05"},
+		{"error_rate < 0 %", "", false, ErrorRate, Less, 0, "error_rate < 0%"},
+		{"throughput>100rps", "", false, Throughput, Greater, 100, "throughput > 100rps"},
+		{"throughput>=2.5", "", false, Throughput, GreaterEqual, 2.5, "throughput >= 2.5"},
+		{"apdex>=0.9", "", false, Apdex, GreaterEqual, 0.9, "apdex >= 0.9"},
+		{"label=POST transfer:p99<800ms", "POST transfer", true, P99, Less, 800, "label=POST transfer: p99 < 800ms"},
+		{"label=POST transfer: p99 < 800ms", "POST transfer", true, P99, Less, 800, "label=POST transfer: p99 < 800ms"},
+		{`label="GET http://bank:8080/a":p95<1s`, "GET http://bank:8080/a", true, P95, Less, 1000, `label="GET http://bank:8080/a": p95 < 1s`},
+		{`label="say ""hi""" : error_rate<2%`, `say "hi"`, true, ErrorRate, Less, 0.02, `label=say "hi": error_rate < 2%`},
+		{`label="""quoted"":x":apdex>0.5`, `"quoted":x`, true, Apdex, Greater, 0.5, `label="""quoted"":x": apdex > 0.5`},
+		{`label=Café #2 — 조회:p50<1.`, "Café #2 — 조회", true, P50, Less, 1, "label=Café #2 — 조회: p50 < 1.ms"},
+	}
+	for _, tt := range tests {
+		o, err := Parse(tt.text)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.text, err)
+			continue
+		}
+		if o.Label != tt.label || o.HasLabel != tt.hasLabel || o.Metric != tt.metric || o.Op != tt.op || o.Value != tt.value {
+			t.Errorf("Parse(%q) = %+v", tt.text, o)
+		}
+		if s := o.String(); s != tt.shown {
+			t.Errorf("Parse(%q).String() = %q, want %q", tt.text, s, tt.shown)
+		}
+		// The canonical form reads back as the same objective.
+		back, err := Parse(o.String())
+		if err != nil || back.Label != o.Label || back.Metric != o.Metric || back.Op != o.Op || back.Value != o.Value {
+			t.Errorf("Parse(%q) round trip: %+v, %v", o.String(), back, err)
+		}
+	}
+	// Shifting the decimal point keeps percentages exact: 11 of 1000 is 1.1%.
+	o, _ := Parse("error_rate<=1.1%")
+	if o.Value != 11.0/1000 {
+		t.Errorf("1.1%% = %v, want the double nearest 0.011", o.Value)
+	}
+}
+
+func TestParseInvalid(t *testing.T) {
+	tests := []struct {
+		text   string
+		column int    // 1-based column of the caret
+		msg    string // part of the message
+	}{
+		{"", 1, "empty objective"},
+		{"   ", 4, "empty objective"},
+		{"p96<500ms", 1, `unknown metric "p96"`},
+		{"<500ms", 1, "expected a metric"},
+		{"latency<500ms", 1, "unknown metric"},
+		{"p95", 4, "expected a comparison"},
+		{"p95 500ms", 5, "expected a comparison"},
+		{"p95=500ms", 4, "unsupported comparison"},
+		{"p95!=500ms", 4, "unsupported comparison"},
+		{"p95<<500ms", 5, "expected a number"},
+		{"p95<", 5, "expected a number, found the end"},
+		{"p95<-5ms", 5, "zero or more"},
+		{"p95<ms", 5, "expected a number"},
+		{"p95<500us", 8, `unknown unit "us"`},
+		{"p95<500%", 8, "% does not fit p95"},
+		{"p95<500rps", 8, "rps does not fit p95"},
+		{"error_rate<1ms", 13, "ms does not fit error_rate"},
+		{"error_rate<5", 12, "ratio from 0 to 1"},
+		{"error_rate<101%", 15, "at most 100%"},
+		{"throughput>5s", 13, "s does not fit throughput"},
+		{"apdex>0.9%", 10, "% does not fit apdex"},
+		{"apdex>90", 7, "score from 0 to 1"},
+		{"p95<500ms and more", 11, `unexpected "and more"`},
+		{"p95<500ms,p99<1s", 10, "unexpected"},
+		{"p95<5.0.0ms", 8, `unexpected ".0ms"`},
+		{"label=POST transfer", 20, "expected ':' after the label name"},
+		{"label=:p95<1s", 7, "empty label name"},
+		{`label="":p95<1s`, 7, "empty label name"},
+		{`label="GET a:p95<1s`, 7, "unterminated quoted label name"},
+		{`label="GET a"p95<1s`, 14, "expected ':' after the quoted label name"},
+		// An unquoted name ends at the first ':', so the rest is no metric.
+		{"label=GET http://x:p95<1s", 16, "must be double-quoted"},
+		// Columns count display cells: a wide character takes two.
+		{"label=조회:p96<1s", 12, "unknown metric"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.text)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("Parse(%q) = %v, want a *SyntaxError", tt.text, err)
+			continue
+		}
+		if se.Column() != tt.column || !strings.Contains(se.Msg, tt.msg) {
+			t.Errorf("Parse(%q): column %d %q, want column %d containing %q", tt.text, se.Column(), se.Msg, tt.column, tt.msg)
+		}
+		// The caret sits under the column the message names.
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != 3 || lines[1] != "  "+tt.text || lines[2] != strings.Repeat(" ", 2+tt.column-1)+"^" {
+			t.Errorf("Parse(%q) error layout:\n%s", tt.text, err)
+		}
+	}
+}
+
+var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC).UnixMilli()
+
+// fixtureStore holds 10 s of "GET a" (1..100 ms, 5% failed), "POST
+// transfer" (1000..1990 ms, no failures) and a transaction per second.
+func fixtureStore(t *testing.T) *store.Store {
+	t.Helper()
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for sec := int64(0); sec < 10; sec++ {
+		for i := int64(0); i < 10; i++ {
+			n := sec*10 + i // 0..99
+			samples = append(samples,
+				sources.Sample{StartMS: t0 + sec*1000 + i*10, ElapsedMS: int32(n + 1), Label: "GET a", Code: "200", Success: n%20 != 0, AllThreads: -1},
+				sources.Sample{StartMS: t0 + sec*1000 + i*10, ElapsedMS: int32(1000 + 10*n), Label: "POST transfer", Code: "200", Success: true, AllThreads: -1})
+		}
+		samples = append(samples, sources.Sample{StartMS: t0 + sec*1000, ElapsedMS: 900, Label: "Flow", Success: true, Transaction: true, AllThreads: -1})
+	}
+	st.Apply(sources.Batch{Samples: samples})
+	return st
+}
+
+func TestEvaluate(t *testing.T) {
+	st := fixtureStore(t)
+	tests := []struct {
+		objective string
+		pass      bool
+		measured  float64 // NaN: not measured
+		tolerance float64 // relative; percentiles come from the sketch
+		text      string  // Result.String
+	}{
+		// Requests: 1..100 and 1000..1990; p50 = the 100th smallest = 100,
+		// which the sketch puts at 100.5 (within its 1%).
+		{"p50<=101ms", true, 100, 0.01, "PASS  p50 <= 101ms  (measured 100ms)"},
+		{"p95<1.5s", false, 1890, 0.01, "FAIL  p95 < 1.5s  (measured 1.9s)"},
+		{"max<=1990", true, 1990, 0, "PASS  max <= 1990ms  (measured 1.99s)"},
+		{"mean<1s", true, (5050 + 149500) / 200.0, 0, "PASS  mean < 1s  (measured 773ms)"},
+		// 5 failures in 200 requests, transactions excluded.
+		{"error_rate<2.5%", false, 0.025, 0, "FAIL  error_rate < 2.5%  (measured 2.5%)"},
+		{"error_rate<=2.5%", true, 0.025, 0, "PASS  error_rate <= 2.5%  (measured 2.5%)"},
+		{"error_rate<0.03", true, 0.025, 0, "PASS  error_rate < 0.03  (measured 0.025)"},
+		// 200 requests from the first start to the last end (9.09 s + 1.99 s).
+		{"throughput>=18rps", true, 200 / 11.08, 1e-12, "PASS  throughput >= 18rps  (measured 18.05rps)"},
+		// APDEX counts the transactions too: 95 satisfied (GET a's
+		// successes), 51 + 10 tolerating (POST transfer up to 1500 ms, Flow),
+		// of 210.
+		{"apdex>=0.6", false, (95 + 61.0/2) / 210, 1e-12, "FAIL  apdex >= 0.6  (measured 0.598)"},
+		{"label=GET a:p99<100ms", true, 99, 0.01, "PASS  label=GET a: p99 < 100ms  (measured 98.5ms)"},
+		{"label=GET a:error_rate<1%", false, 0.05, 0, "FAIL  label=GET a: error_rate < 1%  (measured 5%)"},
+		{"label=POST transfer:p99<800ms", false, 1980, 0.01, "FAIL  label=POST transfer: p99 < 800ms  (measured 1.98s)"},
+		{"label=Flow:apdex>=0.5", true, 0.5, 0, "PASS  label=Flow: apdex >= 0.5  (measured 0.5)"},
+		{`label=GET b:p95<1s`, false, math.NaN(), 0,
+			`FAIL  label=GET b: p95 < 1s  (no such label; labels: "GET a", "POST transfer", "Flow")`},
+	}
+	var objs []Objective
+	for _, tt := range tests {
+		o, err := Parse(tt.objective)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, o)
+	}
+	results, err := Evaluate(st.Load, 0, 0, objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tt := range tests {
+		r := results[i]
+		if r.Pass != tt.pass {
+			t.Errorf("%s: pass %v, want %v (%s)", tt.objective, r.Pass, tt.pass, r)
+		}
+		switch {
+		case math.IsNaN(tt.measured):
+			if !math.IsNaN(r.Measured) || r.Problem == "" {
+				t.Errorf("%s: measured %v, problem %q; want nothing measured", tt.objective, r.Measured, r.Problem)
+			}
+		case math.Abs(r.Measured-tt.measured) > tt.tolerance*tt.measured:
+			t.Errorf("%s: measured %v, want %v", tt.objective, r.Measured, tt.measured)
+		}
+		if tt.text != "" && r.String() != tt.text {
+			t.Errorf("%s: %q, want %q", tt.objective, r.String(), tt.text)
+		}
+	}
+}
+
+func TestEvaluateWindowAndEmpty(t *testing.T) {
+	st := fixtureStore(t)
+	o, _ := Parse("label=GET a:max<=10ms")
+	// The first second of GET a: 1..10 ms.
+	res, err := Evaluate(st.Load, t0, t0+1000, []Objective{o})
+	if err != nil || !res[0].Pass || res[0].Measured != 10 {
+		t.Fatalf("window: %v %v", res, err)
+	}
+	// A label with samples elsewhere but not in the window.
+	only := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	only.Apply(sources.Batch{Samples: []sources.Sample{
+		{StartMS: t0, ElapsedMS: 5, Label: "GET a", Success: true, AllThreads: -1},
+		{StartMS: t0 + 5000, ElapsedMS: 5, Label: "GET b", Success: true, AllThreads: -1},
+	}})
+	o, _ = Parse("label=GET b:p95<1s")
+	res, err = Evaluate(only.Load, t0, t0+1000, []Objective{o})
+	if err != nil || res[0].Pass || !strings.Contains(res[0].Problem, "no samples of this label in the window") {
+		t.Fatalf("label outside the window: %v %v", res, err)
+	}
+	// No samples at all.
+	if _, err := Evaluate(st.Load, t0+60_000, t0+70_000, []Objective{o}); !errors.Is(err, ErrNoSamples) {
+		t.Fatalf("empty window: %v, want ErrNoSamples", err)
+	}
+	empty := store.New(nil)
+	if _, err := Evaluate(empty.Load, 0, 0, []Objective{o}); !errors.Is(err, ErrNoSamples) {
+		t.Fatalf("empty store: %v, want ErrNoSamples", err)
+	}
+}
+
+func TestNoSuchLabelListIsCapped(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for i := 0; i < MaxLabelsListed+5; i++ {
+		samples = append(samples, sources.Sample{StartMS: t0, ElapsedMS: 5, Label: string(rune('A' + i)), Success: true, AllThreads: -1})
+	}
+	st.Apply(sources.Batch{Samples: samples})
+	o, _ := Parse("label=nope:p95<1s")
+	res, _ := Evaluate(st.Load, 0, 0, []Objective{o})
+	if p := res[0].Problem; !strings.HasPrefix(p, `no such label; labels: "A", "B"`) || !strings.HasSuffix(p, `"T" and 5 more`) {
+		t.Fatalf("problem = %q", p)
+	}
+}
+
+func TestMeasuredTextNeverContradictsTheVerdict(t *testing.T) {
+	tests := []struct {
+		objective string
+		measured  float64
+		want      string
+	}{
+		{"p95<500ms", 312.4, "312ms"},
+		{"p95<500ms", 499.7, "499.7ms"},
+		{"p95<500ms", 499.96, "499.96ms"},
+		{"p95<=500ms", 500.2, "500.2ms"},
+		{"p99<800ms", 1200, "1.2s"},
+		{"p99<1.2s", 1199.6, "1.1996s"},
+		{"mean<10ms", 1.234, "1.23ms"},
+		{"max<1s", 12345, "12.3s"},
+		{"max<1s", 123456, "123s"},
+		{"error_rate<1%", 0.00999, "0.999%"},
+		{"error_rate<1%", 0.0052, "0.52%"},
+		{"throughput>100rps", 100.001, "100.001rps"},
+		{"apdex>=0.9", 0.8999, "0.8999"},
+	}
+	for _, tt := range tests {
+		o, err := Parse(tt.objective)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Result{Objective: o, Measured: tt.measured}
+		if got := r.MeasuredText(); got != tt.want {
+			t.Errorf("%s measured %v: %q, want %q", tt.objective, tt.measured, got, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"p95<500ms", "label=POST transfer:p99<800ms", `label="a:b""c":error_rate<1%`, "apdex>=0.9", "throughput > 10 rps"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		o, err := Parse(text)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(text) {
+				t.Fatalf("Parse(%q): %v", text, err)
+			}
+			_ = err.Error()
+			return
+		}
+		back, err := Parse(o.String())
+		if err != nil || back.Label != o.Label || back.HasLabel != o.HasLabel || back.Metric != o.Metric || back.Op != o.Op || back.Value != o.Value {
+			t.Fatalf("Parse(%q).String() = %q reads back as %+v, %v", text, o.String(), back, err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"errors"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runBin runs the built binary and returns stdout, stderr and the exit code.
@@ -166,5 +168,67 @@ func TestThemesList(t *testing.T) {
 	_, errs, code := runBin(t, "--theme", "nope", "x.log")
 	if code != exitUsage || !strings.Contains(errs, "nope") {
 		t.Fatalf("unknown theme: %d %q", code, errs)
+	}
+}
+
+// writeRun writes a JTL of two labels, 60 s from start, GET fast taking
+// about fast ms and GET slow about slow ms.
+func writeRun(t *testing.T, path string, start time.Time, fast, slow int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n")
+	for i := 0; i < 600; i++ {
+		ts := start.Add(time.Duration(i) * 100 * time.Millisecond).UnixMilli()
+		jitter := (i * 37) % 20
+		fmt.Fprintf(&b, "%d,%d,GET fast,200,OK,T 1-1,text,true,,10,10,1,1,null,1,0,0\n", ts, fast+jitter)
+		fmt.Fprintf(&b, "%d,%d,GET slow,200,OK,T 1-2,text,true,,10,10,1,1,null,1,0,0\n", ts+5, slow+jitter)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReportBaseline(t *testing.T) {
+	dir := t.TempDir()
+	old, cur := filepath.Join(dir, "old.jtl"), filepath.Join(dir, "new.jtl")
+	writeRun(t, old, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), 100, 200)
+	// A week later: GET slow got 50% slower, GET fast did not move.
+	writeRun(t, cur, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), 100, 300)
+	out, errs, code := runBin(t, "report", cur, "--baseline", old, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Baseline struct {
+			Regressions int
+			Labels      []struct {
+				Label       string   `json:"label"`
+				DeltaP95Pct float64  `json:"delta_p95_pct"`
+				PValue      *float64 `json:"p_value"`
+				Verdict     string   `json:"verdict"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range doc.Baseline.Labels {
+		got[l.Label] = l.Verdict
+		if l.PValue == nil {
+			t.Errorf("%s: no p-value with 600 samples a side", l.Label)
+		}
+	}
+	if got["GET slow"] != "regression" || got["GET fast"] != "ok" || doc.Baseline.Regressions != 1 {
+		t.Fatalf("baseline = %+v", doc.Baseline)
+	}
+	// The window's offsets apply to each run from its own start.
+	out, _, _ = runBin(t, "report", cur, "--baseline", old, "--window", "+10s..+20s")
+	if !strings.Contains(out, "Compared with the baseline") || !strings.Contains(out, "regression") {
+		t.Fatalf("text report lacks the comparison:\n%s", out)
+	}
+	_, errs, code = runBin(t, "report", cur, "--baseline", filepath.Join(dir, "missing.jtl"))
+	if code != exitUsage || !strings.Contains(errs, "missing.jtl") {
+		t.Fatalf("missing baseline: %d %q", code, errs)
 	}
 }

@@ -29,6 +29,7 @@ func newReportCmd() *cobra.Command {
 	var sf sourceFlags
 	var format, window string
 	var duration time.Duration
+	var baselines []string
 	var apdex apdexFlag
 	cmd := &cobra.Command{
 		Use:   "report [SOURCE...] [--format text|json|markdown] [--window START..END]",
@@ -73,7 +74,15 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 			if err != nil {
 				return err
 			}
-			doc := report.Build(st, report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone()})
+			opt := report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone()}
+			doc := report.Build(st, opt)
+			if len(baselines) > 0 {
+				base, err := readBaseline(&sf, baselines, apdex.apply)
+				if err != nil {
+					return err
+				}
+				report.AddBaseline(doc, st, base, opt)
+			}
 			if err := report.Write(cmd.OutOrStdout(), doc, format); err != nil {
 				return &exitError{exitFailure, err}
 			}
@@ -84,6 +93,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
 	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long")
+	cmd.Flags().StringArrayVar(&baselines, "baseline", nil, "compare with an earlier run's load-test files (repeatable)")
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
 }
@@ -158,4 +168,27 @@ func baseNameOf(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// readBaseline reads an earlier run's files (--baseline) to their end into a
+// store of their own; a file that cannot be read is a usage error.
+func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) (*store.Store, error) {
+	specs, err := (&sourceFlags{tz: sf.tz}).specs(paths)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := (&sourceFlags{}).build(specs, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	st, errs := readAll(srcs, 0, setup...)
+	for i, e := range errs {
+		if e != nil && st.Sources[i].Rows == 0 {
+			return nil, usageErr("--baseline %s: %v", st.Sources[i].Info.Name, e)
+		}
+	}
+	if st.Load.Empty() {
+		return nil, usageErr("--baseline %s: no load-test samples", strings.Join(paths, ", "))
+	}
+	return st, nil
 }

@@ -30,6 +30,7 @@ type Document struct {
 	LoadTest  *LoadTest `json:"loadtest,omitempty"`
 	Metrics   *Metrics  `json:"metrics,omitempty"`
 	Logs      *Logs     `json:"logs,omitempty"`
+	Baseline  *Baseline `json:"baseline,omitempty"`
 	zone      *time.Location
 }
 
@@ -534,6 +535,10 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			parts = append(parts, fmt.Sprintf("%s: %d", name, lt.Codes[c]))
 		}
 		b.WriteString("Response codes: " + strings.Join(parts, ", ") + "\n\n")
+	}
+	if base := doc.Baseline; base != nil {
+		h(2, "Compared with the baseline")
+		writeBaseline(&b, base, md, func(header []string, rows [][]string) { table(header, rows, 9) })
 	}
 	if m := doc.Metrics; m != nil {
 		h(2, "Metrics")

@@ -8,12 +8,28 @@ import (
 // Kind names what a source reads; it is the "kind" of the report's sources list.
 type Kind string
 
-// The kinds of sources the spine knows.
+// The kinds of sources.
 const (
-	KindJTL    Kind = "jtl"    // a JMeter result file, CSV or XML
-	KindLog    Kind = "log"    // a log file or stream
-	KindScrape Kind = "scrape" // a Prometheus /metrics endpoint scraped directly
+	KindJTL     Kind = "jtl"     // a JMeter result file, CSV or XML
+	KindK6      Kind = "k6"      // k6 output, --out json or --out csv
+	KindGatling Kind = "gatling" // a Gatling simulation.log
+	KindLog     Kind = "log"     // a log file or stream
+	KindScrape  Kind = "scrape"  // a Prometheus /metrics endpoint scraped directly
 )
+
+// KindLoadTest names the group of every load-test kind (JMeter, k6,
+// Gatling): they share the load-test pane, the store's buckets and the
+// report's loadtest section.
+const KindLoadTest Kind = "loadtest"
+
+// Group returns KindLoadTest for the load-test kinds and k itself otherwise.
+func (k Kind) Group() Kind {
+	switch k {
+	case KindJTL, KindK6, KindGatling, KindLoadTest:
+		return KindLoadTest
+	}
+	return k
+}
 
 // Sample is one load-test sample (a request, or a transaction made of requests).
 type Sample struct {

@@ -48,7 +48,7 @@ type loadKey struct {
 func newLoadPane(k KeyMap) *loadPane { return &loadPane{keymap: k} }
 
 func (p *loadPane) title() string      { return "Load test" }
-func (p *loadPane) kind() sources.Kind { return sources.KindJTL }
+func (p *loadPane) kind() sources.Kind { return sources.KindLoadTest }
 func (p *loadPane) hint() string {
 	return "no load test: add one with --jtl FILE"
 }
@@ -151,7 +151,7 @@ func (p *loadPane) open(m *Model) string {
 }
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {
-	note, noteSt := paneHealth(f, sources.KindJTL)
+	note, noteSt := paneHealth(f, sources.KindLoadTest)
 	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, p.labelSel, p.filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache

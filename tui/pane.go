@@ -49,7 +49,7 @@ func paneHealth(f *frame, k sources.Kind) (string, chart.Style) {
 	var parts []string
 	style := f.st.Muted
 	for _, src := range f.store.Sources {
-		if src.Info.Kind != k {
+		if src.Info.Kind.Group() != k.Group() {
 			continue
 		}
 		h := src.Health

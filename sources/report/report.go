@@ -207,7 +207,7 @@ func Build(st *store.Store, opt Options) *Document {
 		}
 		doc.Sources = append(doc.Sources, src)
 	}
-	if st.KindCount(sources.KindJTL) > 0 || !st.Load.Empty() {
+	if st.KindCount(sources.KindLoadTest) > 0 || !st.Load.Empty() {
 		doc.LoadTest = buildLoadTest(st.Load, opt, loc)
 	}
 	if st.KindCount(sources.KindScrape) > 0 {

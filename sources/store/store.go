@@ -173,11 +173,12 @@ func (s *Store) AllCaughtUp() bool {
 	return true
 }
 
-// KindCount returns how many sources of kind k there are.
+// KindCount returns how many sources of kind k, or of k's group (see
+// sources.Kind.Group), there are.
 func (s *Store) KindCount(k sources.Kind) int {
 	n := 0
 	for _, src := range s.Sources {
-		if src.Info.Kind == k {
+		if src.Info.Kind == k || src.Info.Kind.Group() == k {
 			n++
 		}
 	}

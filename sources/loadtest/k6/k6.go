@@ -1,0 +1,440 @@
+// Package k6 reads k6 results (--out json, --out csv) as a sobang source.
+//
+// The flow of one source:
+//
+//	tail.File (wait, gunzip, follow, truncation)
+//	   |  raw chunks (k6 writes through a 4 KB buffer: the last line is usually partial)
+//	   v
+//	handler --first key--> {"type":"Point"/"Metric" : jsonParser (byte-scanning NDJSON)
+//	   |                   metric_name,timestamp,  : csvParser
+//	   |                   {"metrics"/"root_group" : fails: a summary holds aggregates only
+//	   v
+//	joiner: the points of one request (same time, same tags, written one
+//	   |    after the other) become one sources.Sample; group_duration a
+//	   |    transaction sample; vus the AllThreads of later samples
+//	   v
+//	batcher (BatchRecords samples, BatchLinger, CaughtUp/Idle/Reset/Health) --> sources.Sink
+//
+// Everything runs in the goroutine that calls Run.
+//
+// Times: k6 stamps every request metric with the request's END
+// (lib/netext/httpext/tracer.go: Time: tr.EndTime), and group_duration with
+// the group's end, so StartMS = time - http_req_duration. k6's duration
+// leaves out blocked, connecting and TLS time, so the start is when the
+// request began to be sent. JSON times are RFC 3339 with the k6 host's
+// offset, read exactly; CSV times are as k6's time_format wrote them (whole
+// seconds by default, which a warning says). Info.Offset is the store's
+// business.
+package k6
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/tail"
+)
+
+// The formats this package recognises, as Sniff and Health.Format name them.
+const (
+	FormatJSON    = "k6 JSON"
+	FormatCSV     = "k6 CSV"
+	FormatSummary = "k6 summary" // recognised only to refuse it with a clear message
+)
+
+// Options say how to read a k6 result file.
+type Options struct {
+	// Follow keeps reading as the file grows (a running test) instead of
+	// returning at its end.
+	Follow bool
+}
+
+// New returns a source reading the k6 result file at info.Name (plain or
+// gzip'd; --out json or --out csv). With info.Wait it waits for the file to
+// appear. A summary export (--summary-export, handleSummary) makes Run fail:
+// it holds aggregates only.
+//
+// An empty info.Kind becomes sources.KindK6, of the load-test group that
+// the load-test pane and the report read, whatever the tool.
+func New(info sources.Info, opt Options) sources.Source {
+	if info.Kind == "" {
+		info.Kind = sources.KindK6
+	}
+	return &source{info: info, opt: opt}
+}
+
+type source struct {
+	info sources.Info
+	opt  Options
+}
+
+// Info identifies the source.
+func (s *source) Info() sources.Info { return s.info }
+
+// Run reads the file into sink until its end (without Follow) or until ctx
+// ends. It returns nil at the end of a readable file, and an error naming the
+// file for input that is not k6 output; bad lines are counted, never fatal.
+func (s *source) Run(ctx context.Context, sink sources.Sink) error {
+	h := newHandler(ctx, sink, s.info, s.opt)
+	err := tail.File(ctx, s.info.Name, tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: h.status}, h)
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		err = h.err
+	}
+	truncated := errors.Is(err, tail.ErrTruncatedGzip)
+	if err != nil && !truncated {
+		h.fail(err)
+		return err
+	}
+	h.finish()
+	if h.err != nil {
+		h.fail(h.err)
+		return h.err
+	}
+	if truncated {
+		h.out.warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.samples))
+	}
+	h.summarise()
+	h.done()
+	if h.out.err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", s.info.Name, h.out.err)
+	}
+	return nil
+}
+
+// parser is the format-specific half of a handler.
+type parser interface {
+	// feed parses the next bytes; a returned error is fatal.
+	feed(p []byte) error
+	// finish reads what is held back as complete: the input has ended.
+	finish()
+}
+
+// maxSniff is the most the handler holds while the first key of the input is
+// not complete yet; beyond it the input is not k6 output.
+const maxSniff = 64 << 10
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// handler is the tail.Handler of one source.
+type handler struct {
+	path     string
+	opt      Options
+	out      *batcher
+	j        *joiner
+	head     []byte // bytes held until the format is known
+	parser   parser // nil until the format is known
+	format   string
+	health   sources.Health
+	caughtUp bool
+	err      error
+	failed   bool // the Failed health was pushed
+}
+
+func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
+	out := newBatcher(ctx, sink)
+	return &handler{path: info.Name, opt: opt, out: out, j: newJoiner(out)}
+}
+
+// Data parses the next chunk.
+func (h *handler) Data(p []byte) error {
+	if h.err != nil {
+		return h.err
+	}
+	if h.parser == nil {
+		h.head = append(h.head, p...)
+		h.detect(false)
+	} else if err := h.parser.feed(p); err != nil {
+		h.err = fmt.Errorf("%s: %w", h.path, err)
+	}
+	if h.caughtUp || h.out.lingered() {
+		h.out.flush()
+	}
+	if h.err == nil && h.out.err != nil {
+		h.err = h.out.err
+	}
+	return h.err
+}
+
+// detect chooses the parser once the first key of the input is known (or,
+// with force, with what there is) and feeds it the held bytes.
+func (h *handler) detect(force bool) {
+	b := bytes.TrimPrefix(h.head, utf8BOM)
+	if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && !force {
+		return
+	}
+	format, verdict := classify(b)
+	if verdict == undecided {
+		if !force && len(b) < maxSniff {
+			return
+		}
+		if firstNonSpace(b) < 0 && len(b) < maxSniff {
+			return // nothing but blank lines so far
+		}
+		verdict = notK6
+	}
+	if verdict == notK6 && !force && len(b) < maxSniff && bytes.IndexByte(b[firstNonSpace(b):], '\n') < 0 {
+		return // quote the whole first line in the error, however the input was cut
+	}
+	switch {
+	case verdict == notK6:
+		h.err = fmt.Errorf("%s: not k6 output: want --out json lines ({\"type\":\"Point\",...}) "+
+			"or --out csv (metric_name,timestamp,metric_value,...), found %s", h.path, describe(b))
+		return
+	case format == FormatSummary:
+		h.format = format
+		h.err = fmt.Errorf("%s: k6 summary export holds aggregates only; use --out json or --out csv", h.path)
+		return
+	case format == FormatJSON:
+		h.parser = newJSONParser(h.out, h.j)
+	default:
+		h.parser = newCSVParser(h.out, h.j)
+	}
+	h.format = format
+	if h.health.State != sources.StateStarting {
+		h.pushHealth(h.health)
+	}
+	h.head = nil
+	if err := h.parser.feed(b); err != nil {
+		h.err = fmt.Errorf("%s: %w", h.path, err)
+	}
+}
+
+// Reset starts over: the file was truncated or replaced.
+func (h *handler) Reset() {
+	h.out.push(sources.Batch{Reset: true})
+	h.parser, h.head = nil, nil
+	h.j.reset()
+}
+
+// CaughtUp marks the end of the data that existed when reading began; without
+// Follow it is the end of the input.
+func (h *handler) CaughtUp() {
+	if h.err == nil {
+		if h.parser == nil {
+			h.detect(true)
+		}
+		if !h.opt.Follow && h.parser != nil {
+			h.parser.finish()
+		}
+	}
+	h.caughtUp = true
+	h.out.batch.CaughtUp = true
+	h.out.flush()
+	h.reportEarly()
+}
+
+// reportEarly shows an error found outside Data (CaughtUp, Idle) at once:
+// tail only stops at the next Data call, which may be far off while
+// following a file that does not grow.
+func (h *handler) reportEarly() {
+	if h.err != nil && !h.failed {
+		h.fail(h.err)
+	}
+}
+
+// Idle shows a partial batch: no new data came for a poll interval. A
+// request whose last point has not come yet stays held: k6 writes through a
+// 4 KB buffer, so the rest of it is in k6's memory and comes with the next
+// write; showing it early would show it without its timings.
+func (h *handler) Idle() {
+	if h.err == nil && h.parser == nil && len(h.head) > 0 {
+		h.detect(true)
+	}
+	h.out.flush()
+	h.reportEarly()
+}
+
+// finish reads what is held back at the end of the input.
+func (h *handler) finish() {
+	if h.err == nil && h.parser == nil && len(h.head) > 0 {
+		h.detect(true)
+	}
+	if h.err == nil && h.parser != nil {
+		h.parser.finish() // idempotent: CaughtUp may have finished it already
+	}
+	h.out.flush()
+}
+
+// summarise tells, once at the end, what the samples leave out.
+func (h *handler) summarise() {
+	j := h.j
+	if j.checks > 0 {
+		h.out.warn(fmt.Sprintf("k6 checks: %d run, %d failed (checks are not samples; a failed check does not fail its request)",
+			j.checks, j.checksFailed))
+	}
+	if j.noDuration > 0 {
+		h.out.warn(fmt.Sprintf("requests without an http_req_duration point (shown with 0 ms): %d", j.noDuration))
+	}
+	if j.partial > 0 {
+		h.out.warn(fmt.Sprintf("requests with neither an http_reqs nor an http_req_duration point (not shown): %d", j.partial))
+	}
+	h.out.flush()
+}
+
+// status receives tail's health changes and adds the format.
+func (h *handler) status(hs sources.Health) {
+	h.health = hs
+	h.pushHealth(hs)
+}
+
+func (h *handler) pushHealth(hs sources.Health) {
+	hs.Format = h.format
+	if hs.Since.IsZero() {
+		hs.Since = time.Now()
+	}
+	h.out.batch.Health = &hs
+	h.out.flush()
+}
+
+func (h *handler) done() {
+	detail := fmt.Sprintf("read %d samples from %s", h.out.samples, h.path)
+	if h.out.bad > 0 {
+		detail += fmt.Sprintf(" (%d bad lines)", h.out.bad)
+	}
+	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
+}
+
+func (h *handler) fail(err error) {
+	if h.failed {
+		return
+	}
+	h.failed = true
+	h.out.err = nil // the batches before the failure are still worth showing
+	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
+}
+
+func firstNonSpace(b []byte) int {
+	for i, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// verdict is what classify makes of the start of an input.
+type verdict uint8
+
+const (
+	undecided verdict = iota // not enough bytes yet
+	isK6
+	notK6
+)
+
+// csvHeader starts every k6 CSV file.
+const csvHeader = "metric_name,timestamp,metric_value"
+
+// summaryKeys are the top-level keys of k6's summaries: the legacy
+// handleSummary data and --summary-export object, and the machine-readable
+// summary of v1.5+.
+var summaryKeys = map[string]bool{
+	"metrics": true, "root_group": true, "options": true, "state": true, "setup_data": true,
+	"version": true, "metadata": true, "config": true, "results": true,
+}
+
+// classify looks at the start of an input (BOM removed): the CSV header, or
+// the first key of a JSON object and, for "type", its value.
+func classify(b []byte) (string, verdict) {
+	i := firstNonSpace(b)
+	if i < 0 {
+		return "", undecided
+	}
+	b = b[i:]
+	if b[0] != '{' {
+		if bytes.HasPrefix(b, []byte(csvHeader)) {
+			return FormatCSV, isK6
+		}
+		if len(b) < len(csvHeader) && bytes.HasPrefix([]byte(csvHeader), b) {
+			return "", undecided
+		}
+		return "", notK6
+	}
+	l := lexer{b: b, i: 1}
+	l.ws()
+	if l.i >= len(b) {
+		return "", undecided
+	}
+	key, ok := l.str()
+	if !ok {
+		if bytes.IndexByte(b[l.i:], '\n') >= 0 || b[l.i] != '"' {
+			return "", notK6
+		}
+		return "", undecided
+	}
+	switch {
+	case string(key) == "metric":
+		return FormatJSON, isK6 // the Point order since v0.38
+	case summaryKeys[string(key)]:
+		return FormatSummary, isK6
+	case string(key) != "type":
+		return "", notK6
+	}
+	l.ws()
+	if l.i < len(b) && b[l.i] == ':' {
+		l.i++
+		l.ws()
+	}
+	if l.i >= len(b) {
+		return "", undecided
+	}
+	typ, ok := l.str()
+	if !ok {
+		if b[l.i] == '"' && bytes.IndexByte(b[l.i:], '\n') < 0 {
+			return "", undecided
+		}
+		return "", notK6
+	}
+	if string(typ) == "Point" || string(typ) == "Metric" {
+		return FormatJSON, isK6
+	}
+	return "", notK6
+}
+
+// Sniff reports whether head (the first bytes of a file, already inflated)
+// is k6 output, and which: FormatJSON for --out json lines, FormatCSV for
+// --out csv, FormatSummary for a summary export, which New refuses with a
+// clear message. A summary is claimed only when head also names k6 metrics
+// or a k6 root group, so that other JSON documents are not.
+func Sniff(head []byte) (format string, ok bool) {
+	head = bytes.TrimPrefix(head, utf8BOM)
+	format, v := classify(head)
+	if v != isK6 {
+		return "", false
+	}
+	if format == FormatSummary {
+		if !bytes.Contains(head, []byte(`"metrics"`)) {
+			return "", false
+		}
+		for _, marker := range []string{`"root_group"`, `"k6Version"`, `"http_reqs"`, `"iterations"`, `"vus"`, `"checks"`} {
+			if bytes.Contains(head, []byte(marker)) {
+				return format, true
+			}
+		}
+		return "", false
+	}
+	return format, true
+}
+
+// describe shows the start of a bad input for a message.
+func describe(b []byte) string {
+	b = b[max(firstNonSpace(b), 0):]
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return quote(b)
+}
+
+// quote renders bad input for a message, cut to a readable length.
+func quote(b []byte) string {
+	const most = 60
+	if len(b) > most {
+		return fmt.Sprintf("%q...", b[:most])
+	}
+	return fmt.Sprintf("%q", b)
+}

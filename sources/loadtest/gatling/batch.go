@@ -1,0 +1,176 @@
+package gatling
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// The batcher and the interner below follow sources/loadtest/jtl (batch.go)
+// so that every load-test source pushes batches the same way; they are
+// copies rather than imports because jtl keeps them unexported.
+
+// Interning bounds: a simulation.log repeats a few request names and error
+// messages millions of times, so one string per distinct value saves an
+// allocation per record. Values that are unique per record (messages with
+// ids) would grow the map forever, so it stops growing at maxInterned entries
+// and ignores values longer than maxInternLen.
+const (
+	maxInterned  = 8192
+	maxInternLen = 512
+)
+
+// interner returns one shared string per distinct byte value, comparing a
+// few recent values before hashing: a column usually repeats a handful.
+type interner struct {
+	m      map[string]string
+	recent [4]string
+	next   uint8
+}
+
+func newInterner() interner { return interner{m: make(map[string]string, 64)} }
+
+// get returns b as a string; looking up m[string(b)] does not allocate.
+func (in *interner) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	for _, r := range &in.recent {
+		if len(r) == len(b) && r == string(b) {
+			return r
+		}
+	}
+	s, ok := in.m[string(b)]
+	if !ok {
+		s = string(b)
+		if len(in.m) >= maxInterned || len(b) > maxInternLen {
+			return s
+		}
+		in.m[s] = s
+	}
+	in.recent[in.next%uint8(len(in.recent))] = s
+	in.next++
+	return s
+}
+
+// batcher collects what a parser finds into sources.Batches and pushes them:
+// when BatchRecords samples are held, when a partial batch is older than
+// BatchLinger at the end of a chunk, and whenever the handler asks (CaughtUp,
+// Idle, health changes). It runs in the reading goroutine only.
+type batcher struct {
+	ctx   context.Context
+	sink  sources.Sink
+	batch sources.Batch
+	since time.Time // when the pending batch got its first content
+	spare []sources.Sample
+	kept  int // bad records described so far (at most MaxBadRowsKept per source)
+	err   error
+	warns map[string]bool
+
+	samples, bad int // totals, for the final health line
+}
+
+func newBatcher(ctx context.Context, sink sources.Sink) *batcher {
+	return &batcher{ctx: ctx, sink: sink, warns: map[string]bool{}}
+}
+
+// slot returns the next sample of the pending batch for a parser to fill in
+// place; the parser then calls commit.
+func (o *batcher) slot() *sources.Sample {
+	if o.batch.Samples == nil {
+		o.start()
+		if o.spare != nil {
+			o.batch.Samples, o.spare = o.spare[:0], nil
+		} else {
+			o.batch.Samples = make([]sources.Sample, 0, sources.BatchRecords)
+		}
+	}
+	n := len(o.batch.Samples)
+	o.batch.Samples = o.batch.Samples[:n+1]
+	return &o.batch.Samples[n]
+}
+
+// commit keeps the sample last returned by slot.
+func (o *batcher) commit() {
+	o.batch.Rows++
+	o.samples++
+	if len(o.batch.Samples) >= sources.BatchRecords {
+		o.flush()
+	}
+}
+
+// badRow counts a record that could not be read and describes the first few.
+// line is 0 for the binary format, whose reasons start with "offset N: ".
+func (o *batcher) badRow(line int, format string, args ...any) {
+	o.start()
+	o.batch.BadRows++
+	o.bad++
+	if o.kept < sources.MaxBadRowsKept {
+		o.kept++
+		o.batch.Bad = append(o.batch.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+// warn tells the user something once per source.
+func (o *batcher) warn(msg string) {
+	if o.warns[msg] {
+		return
+	}
+	o.warns[msg] = true
+	o.start()
+	o.batch.Warnings = append(o.batch.Warnings, msg)
+}
+
+func (o *batcher) start() {
+	if o.since.IsZero() {
+		o.since = time.Now()
+	}
+}
+
+// lingered reports whether the pending batch has waited long enough to be
+// pushed although it is not full.
+func (o *batcher) lingered() bool {
+	return !o.since.IsZero() && time.Since(o.since) >= sources.BatchLinger
+}
+
+// flush pushes the pending batch, if it carries anything.
+func (o *batcher) flush() {
+	b := o.batch
+	o.batch = sources.Batch{}
+	o.since = time.Time{}
+	if b.Empty() {
+		return
+	}
+	if n := len(b.Samples); n == 0 {
+		if cap(b.Samples) > 0 {
+			o.spare = b.Samples
+		}
+		b.Samples = nil
+	} else if n < cap(b.Samples)/4 {
+		// A small batch (a trickle while following) gets its own small slice
+		// so the hub's queue does not pin a full-size buffer per batch; the
+		// big one is reused.
+		small := make([]sources.Sample, n)
+		copy(small, b.Samples)
+		o.spare, b.Samples = b.Samples, small
+	}
+	if o.err != nil {
+		return
+	}
+	if err := o.sink.Push(o.ctx, b); err != nil {
+		o.err = err
+	}
+}
+
+// push sends b after the pending batch, keeping the order of events.
+func (o *batcher) push(b sources.Batch) {
+	o.flush()
+	if o.err != nil {
+		return
+	}
+	if err := o.sink.Push(o.ctx, b); err != nil {
+		o.err = err
+	}
+}

@@ -1,0 +1,90 @@
+package gatling
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// addSeeds seeds f with the fixtures in testdata matching pattern (none when
+// it is "") and the first few KB of some corpus files, inflated (when the
+// corpus is present; fuzzing without it still has the fixtures).
+func addSeeds(f *testing.F, pattern string, corpus ...string) {
+	var files []string
+	if pattern != "" {
+		files, _ = filepath.Glob(filepath.Join("testdata", pattern))
+	}
+	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest", "gatling")
+	for _, c := range corpus {
+		files = append(files, filepath.Join(dir, c))
+	}
+	for i, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue // corpus absent
+		}
+		if zr, err := gzip.NewReader(bytes.NewReader(data)); err == nil {
+			data, _ = io.ReadAll(io.LimitReader(zr, 4096))
+		}
+		f.Add(data[:min(len(data), 4096)], uint16(i*37))
+	}
+}
+
+// fuzzChunking parses data in one piece and cut in two at cut, and fails
+// when the two disagree: a record must not depend on where reads end.
+func fuzzChunking(t *testing.T, data []byte, cut uint16) {
+	whole, wholeErr := parseChunks(data)
+	at := 0
+	if len(data) > 0 {
+		at = int(cut) % (len(data) + 1)
+	}
+	split, splitErr := parseChunks(data, at)
+	if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
+		t.Fatalf("cut at %d: error %v, in one piece %v", at, splitErr, wholeErr)
+	}
+	if !reflect.DeepEqual(whole.samples, split.samples) || whole.badRows != split.badRows ||
+		!reflect.DeepEqual(whole.bad, split.bad) || !reflect.DeepEqual(whole.warnings, split.warnings) {
+		t.Fatalf("cut at %d: %d samples, bad %v; in one piece %d samples, bad %v",
+			at, len(split.samples), split.bad, len(whole.samples), whole.bad)
+	}
+	if whole.rows != len(whole.samples) {
+		t.Fatalf("Rows %d for %d samples", whole.rows, len(whole.samples))
+	}
+	for _, s := range whole.samples {
+		if s.ElapsedMS < 0 {
+			t.Fatalf("negative elapsed: %+v", s)
+		}
+	}
+}
+
+// FuzzText must not panic, and must read the same records however the
+// input is cut into chunks.
+func FuzzText(f *testing.F) {
+	addSeeds(f, "text*.log",
+		"text/nuxeo_simulation-small.log", "text/nuxeo_simulation-v2.3.log", "text/nuxeo_simulation-small-v3.4.log",
+		"text/taurus_gatling-3.3.1.simulation.log", "text/nuxeo_simulation-1.log.gz")
+	f.Add([]byte("RUN\ts\ti\t1\t \t3.4\nREQUEST\ta,b\tn\t1\t-9223372036854775808\tKO\tstatus.x found 500\r\n"), uint16(30))
+	f.Add([]byte("GROUP\tm\tsg\t1\nERROR\tx\ty\n"), uint16(5))
+	f.Fuzz(fuzzChunking)
+}
+
+// FuzzBinary is FuzzText for the binary format, seeded with the corpus and
+// with generated logs (nested groups, UTF-16 strings, errors).
+func FuzzBinary(f *testing.F) {
+	addSeeds(f, "",
+		"binary/gatling_known_stats_3.12.1dev_binary.simulation.log",
+		"binary/taurus_gatling-3.14.3_binary.simulation.log",
+		"binary/taurus_gatling-3.14.3_groups_binary.simulation.log")
+	f.Add(shopLog().Bytes(), uint16(77))
+	w := newBinLog("3.13.0", t0, "S")
+	w.request([]string{"g"}, "n", 1, 2, false, "status.find.is(200), but actually found 500")
+	w.WriteByte(9)
+	w.error("e", 3)
+	f.Add(w.Bytes(), uint16(40))
+	f.Fuzz(fuzzChunking)
+}

@@ -48,6 +48,7 @@ func newCheckCmd() *cobra.Command {
 	var sf sourceFlags
 	var objectives []string
 	var window string
+	var skip time.Duration
 	var apdex apdexFlag
 	cmd := &cobra.Command{
 		Use:   "check [SOURCE...] --slo OBJECTIVE [--slo OBJECTIVE...] [--window START..END]",
@@ -126,7 +127,7 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 				return usageErr("no input could be read")
 			}
 			first, _, _ := st.DataRange()
-			from, to, err := resolveWindow(window, first, sf.displayZone())
+			from, to, err := resolveWindow(window, first, sf.displayZone(), skip)
 			if err != nil {
 				return err
 			}
@@ -160,6 +161,7 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 	sf.register(cmd.Flags())
 	cmd.Flags().StringArrayVar(&objectives, "slo", nil, "an objective, e.g. 'p95<500ms' or 'label=POST transfer:error_rate<1%' (repeatable)")
 	cmd.Flags().StringVar(&window, "window", "", "check only START..END, e.g. +60s.. to skip a minute of warm-up (see 'sobang --help' for TIME)")
+	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
 }

@@ -232,3 +232,24 @@ func TestReportBaseline(t *testing.T) {
 		t.Fatalf("missing baseline: %d %q", code, errs)
 	}
 }
+
+func TestSkipWarmUp(t *testing.T) {
+	jp, _ := writeSavedRun(t, t.TempDir())
+	out, errs, code := runBin(t, "report", jp, "--skip", "30s", "--format", "json")
+	var doc reportDoc
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// 60 s of 5 samples; the failures are in seconds 30 to 39.
+	if doc.LoadTest.Samples != 150 || doc.LoadTest.Errors != 10 {
+		t.Fatalf("--skip 30s: %d samples, %d errors; want 150, 10", doc.LoadTest.Samples, doc.LoadTest.Errors)
+	}
+	_, _, code = runBin(t, "check", jp, "--skip", "40s", "--slo", "error_rate<=0%")
+	if code != 0 {
+		t.Fatalf("check --skip 40s: exit %d, want 0 (no errors after 40 s)", code)
+	}
+	_, _, code = runBin(t, "check", jp, "--slo", "error_rate<=0%")
+	if code != 1 {
+		t.Fatalf("check without --skip: exit %d, want 1", code)
+	}
+}

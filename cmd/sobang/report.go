@@ -30,6 +30,7 @@ func newReportCmd() *cobra.Command {
 	var format, window string
 	var duration time.Duration
 	var baselines []string
+	var skip time.Duration
 	var apdex apdexFlag
 	cmd := &cobra.Command{
 		Use:   "report [SOURCE...] [--format text|json|markdown] [--window START..END]",
@@ -70,7 +71,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 				return usageErr("no input could be read")
 			}
 			first, _, _ := st.DataRange()
-			from, to, err := resolveWindow(window, first, sf.displayZone())
+			from, to, err := resolveWindow(window, first, sf.displayZone(), skip)
 			if err != nil {
 				return err
 			}
@@ -93,6 +94,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
 	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long")
+	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
 	cmd.Flags().StringArrayVar(&baselines, "baseline", nil, "compare with an earlier run's load-test files (repeatable)")
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd

@@ -118,8 +118,24 @@ func loadTheme(name string) (themes.Theme, error) {
 	return t, nil
 }
 
-// resolveWindow parses --window against the data's start.
-func resolveWindow(text string, dataStartMS int64, zone *time.Location) (int64, int64, error) {
+// resolveWindow parses --window against the data's start and applies
+// --skip (warm-up trimming: nothing before the data's start plus skip).
+func resolveWindow(text string, dataStartMS int64, zone *time.Location, skip time.Duration) (int64, int64, error) {
+	if skip < 0 {
+		return 0, 0, usageErr("--skip %v: want a positive duration such as 60s", skip)
+	}
+	from, to, err := parseWindow(text, dataStartMS, zone)
+	if err != nil || skip == 0 {
+		return from, to, err
+	}
+	from = max(from, dataStartMS+skip.Milliseconds())
+	if to != 0 && to <= from {
+		return 0, 0, usageErr("--skip %v leaves nothing of --window %s", skip, text)
+	}
+	return from, to, nil
+}
+
+func parseWindow(text string, dataStartMS int64, zone *time.Location) (int64, int64, error) {
 	if text == "" {
 		return 0, 0, nil
 	}

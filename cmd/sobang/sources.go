@@ -30,6 +30,7 @@ type sourceFlags struct {
 	offsets []string
 	// crashTest makes a source goroutine panic, to test crash handling.
 	crashTest bool
+	jtlf      jtlFlags // how JTLs are read (jtlflags.go)
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -42,6 +43,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.offsets, "offset", nil, "shift one source's clock: SOURCE=DURATION, e.g. app.log=-2.5s (repeatable)")
 	fs.BoolVar(&f.crashTest, "crash-test", false, "make a source panic (tests the crash report)")
 	_ = fs.MarkHidden("crash-test")
+	f.jtlf.register(fs)
 }
 
 // displayZone is the zone times are shown in.
@@ -62,6 +64,9 @@ type spec struct {
 
 // specs turns positional SOURCEs and the explicit kind flags into specs.
 func (f *sourceFlags) specs(args []string) ([]spec, error) {
+	if _, err := f.jtlf.options(); err != nil {
+		return nil, err
+	}
 	var defZone *time.Location
 	if f.tz != "" {
 		loc, err := timespec.ParseZone(f.tz)
@@ -91,6 +96,9 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 			add(spec{name: a, kind: sources.KindScrape})
 		default:
 			kind, err := detect(name, f.wait)
+			if (err != nil || kind == sources.KindLog) && f.jtlf.sniff(name) {
+				kind, err = sources.KindJTL, nil
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -187,6 +195,10 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		}
 		offsets[name] = d
 	}
+	jopt, err := f.jtlf.jtlOptions(follow)
+	if err != nil {
+		return nil, err
+	}
 	var out []sources.Source
 	used := map[string]bool{}
 	for _, s := range specs {
@@ -199,7 +211,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		}
 		switch s.kind {
 		case sources.KindJTL:
-			out = append(out, jtl.New(info, jtl.Options{Follow: follow}))
+			out = append(out, jtl.New(info, jopt))
 		case sources.KindLog:
 			opt := logs.Options{Follow: follow}
 			if s.name == "-" {

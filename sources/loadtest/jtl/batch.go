@@ -68,10 +68,39 @@ type batcher struct {
 	warns map[string]bool
 
 	samples, bad int // totals, for the final health line
+
+	// pinned is the sequence number (the count of samples committed before
+	// it) of the first committed sample the parser may still change, -1
+	// when none: flush keeps it and what follows it in the pending batch.
+	pinned   int64
+	pinnedAt time.Time // when pinned last went from none to a sample
+}
+
+// pin keeps the committed sample seq and those after it out of pushes.
+func (o *batcher) pin(seq int64) {
+	if o.pinned < 0 {
+		o.pinnedAt = time.Now()
+	}
+	o.pinned = seq
+}
+
+// pinnedFor is how long samples have been pinned, 0 when none are.
+func (o *batcher) pinnedFor() time.Duration {
+	if o.pinned < 0 {
+		return 0
+	}
+	return time.Since(o.pinnedAt)
 }
 
 func newBatcher(ctx context.Context, sink sources.Sink) *batcher {
-	return &batcher{ctx: ctx, sink: sink, warns: map[string]bool{}}
+	return &batcher{ctx: ctx, sink: sink, warns: map[string]bool{}, pinned: -1}
+}
+
+// committed returns the sample with sequence number q, which must be pinned
+// (so still in the pending batch).
+func (o *batcher) committed(q int64) *sources.Sample {
+	first := int64(o.samples - len(o.batch.Samples))
+	return &o.batch.Samples[q-first]
 }
 
 // slot returns the next sample of the pending batch for a parser to fill in
@@ -145,17 +174,33 @@ func (o *batcher) lingered() bool {
 	return !o.since.IsZero() && time.Since(o.since) >= sources.BatchLinger
 }
 
-// flush pushes the pending batch, if it carries anything.
+// flush pushes the pending batch, if it carries anything; pinned samples
+// stay for the next one.
 func (o *batcher) flush() {
 	b := o.batch
 	o.batch = sources.Batch{}
 	o.since = time.Time{}
+	if o.pinned >= 0 && len(b.Samples) > 0 {
+		if k := int(o.pinned - int64(o.samples-len(b.Samples))); k >= 0 && k < len(b.Samples) {
+			buf := o.spare
+			if o.spare = nil; cap(buf) < sources.BatchRecords {
+				buf = make([]sources.Sample, 0, sources.BatchRecords)
+			}
+			tail := append(buf[:0], b.Samples[k:]...)
+			b.Samples, b.Rows = b.Samples[:k], b.Rows-len(tail)
+			o.batch.Samples, o.batch.Rows = tail, len(tail)
+			o.start()
+		}
+	}
 	if b.Empty() {
+		if cap(b.Samples) > 0 && o.spare == nil {
+			o.spare = b.Samples[:0]
+		}
 		return
 	}
 	if n := len(b.Samples); n == 0 {
 		if cap(b.Samples) > 0 {
-			o.spare = b.Samples
+			o.spare = b.Samples[:0]
 		}
 		b.Samples = nil
 	} else if n < cap(b.Samples)/4 {
@@ -173,6 +218,10 @@ func (o *batcher) flush() {
 		o.err = err
 	}
 }
+
+// unpin lets flush push every sample: the parser that pinned some is gone
+// (a reset) or failed.
+func (o *batcher) unpin() { o.pinned = -1 }
 
 // push sends b after the pending batch, keeping the order of events.
 func (o *batcher) push(b sources.Batch) {

@@ -76,6 +76,21 @@ func lookupColumn(name []byte) (column, bool) {
 	return colOther, false
 }
 
+// ColumnNames returns the CSV column names JMeter writes, in its order.
+func ColumnNames() []string {
+	names := make([]string, 0, numColumns-1)
+	for c := colTimeStamp; c < numColumns; c++ {
+		names = append(names, columnNames[c])
+	}
+	return names
+}
+
+// KnownColumn reports whether name is a JTL column name (any case).
+func KnownColumn(name string) bool {
+	_, ok := lookupColumn([]byte(name))
+	return ok
+}
+
 // Headerless default column sets by field count: what JMeter writes with its
 // shipped jmeter.properties of each era. Files from JMeter <= 2.13 are often
 // headerless (print_field_names defaults to true only since 3.0).

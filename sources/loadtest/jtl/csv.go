@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
 const (
@@ -20,6 +21,12 @@ const (
 	maxFields = 1024
 	// maxThreads bounds the per-thread state kept for sub-result detection.
 	maxThreads = 1 << 16
+	// maxPendingPerThread bounds the rows of one thread that wait for a
+	// parent written after them, and maxPinned how many samples may follow
+	// the oldest of them before it is given up on (see subResult). It keeps
+	// a pinned batch tail well under sources.BatchRecords.
+	maxPendingPerThread = 64
+	maxPinned           = 1024
 	// transactionPrefix starts the response message of a Transaction
 	// Controller's own sample; JMeter's report generator uses the same test
 	// (report/core/Sample.isController).
@@ -37,11 +44,23 @@ const (
 // quotes into a scratch buffer. A record cut by the end of a chunk is kept in
 // partial until its end arrives; only it is copied.
 type csvParser struct {
-	out    *batcher
-	forced []string // Options.Columns
-	delim  byte     // 0 until the first line is seen
-	lay    *layout  // nil until the header (or first row) is seen
-	line   int      // physical lines consumed
+	out         *batcher
+	forced      []string // Options.Columns
+	columnsFrom string   // where forced came from, for messages
+	delim       byte     // 0 until the first line is seen (unless forced)
+	lay         *layout  // nil until the header (or first row) is seen
+	line        int      // physical lines consumed
+
+	// Layout detection looks ahead from the record being read (timedetect.go).
+	cur      []byte // the buffer parse is reading
+	curStart int    // where the current record starts in cur
+	hold     bool   // the current record waits for more input
+	final    bool   // the input has ended: decide with what there is
+	pivot    int    // two-digit years fall in [pivot, pivot+100)
+
+	pendingRows    int            // rows waiting for a parent, all threads
+	pendingRaw     string         // the label as written of the row fill just found pending
+	pendingThreads []*threadState // the threads with pending rows, in the order they began to
 
 	partial      []byte // an incomplete record carried to the next chunk
 	quotePending bool   // partial holds a quoted record open over a newline
@@ -51,33 +70,61 @@ type csvParser struct {
 	quoted  []bool   // which fields were quoted (slow path only; empty on the fast path)
 	scratch []byte   // unescaped quoted fields (reused)
 
-	times                         timeParser
-	labels, codes, messages, urls interner
-	threads                       map[string]*threadState
-	lastThread                    *threadState
-	err                           error
+	times                 timeParser
+	labels                *labels.Mapper
+	codes, messages, urls interner
+	threads               map[string]*threadState
+	lastThread            *threadState
+	err                   error
 }
 
 // threadState is what sub-result detection remembers per thread.
 type threadState struct {
 	name   string
-	parent string // label of the thread's last sample that can have sub-results
+	parent string // label (as written) of the thread's last sample that can have sub-results
 	start  int64  // its start and end, epoch ms
 	end    int64
+
+	// Rows labelled pendingParent-N whose parent may be the thread's next
+	// row: their sequence numbers (see batcher.pinned), and the last one's
+	// label as written and span.
+	pending            []int64
+	pendingParent      string
+	lastRaw            string
+	lastStart, lastEnd int64
 }
 
-func newCSVParser(out *batcher, loc *time.Location, forced []string) *csvParser {
-	return &csvParser{
-		out:      out,
-		forced:   forced,
-		fields:   make([][]byte, 0, 32),
-		times:    timeParser{loc: loc},
-		labels:   newInterner(),
-		codes:    newInterner(),
-		messages: newInterner(),
-		urls:     newInterner(),
-		threads:  make(map[string]*threadState),
+func newCSVParser(out *batcher, loc *time.Location, opt Options, names *labels.Mapper) *csvParser {
+	c := &csvParser{
+		out:         out,
+		forced:      opt.Columns,
+		columnsFrom: opt.ColumnsFrom,
+		delim:       opt.Delimiter,
+		fields:      make([][]byte, 0, 32),
+		times:       timeParser{loc: loc, undecided: true},
+		pivot:       time.Now().Year() - 80, // SimpleDateFormat's default century for two-digit years
+		labels:      names,
+		codes:       newInterner(),
+		messages:    newInterner(),
+		urls:        newInterner(),
+		threads:     make(map[string]*threadState),
 	}
+	if c.columnsFrom == "" {
+		c.columnsFrom = "--jtl-columns"
+	}
+	switch opt.TimeFormat {
+	case "":
+	case "ms":
+		c.times.undecided = false
+	default:
+		l, err := parseTimeFormat(opt.TimeFormat, c.pivot)
+		if err != nil {
+			c.err = err
+			break
+		}
+		c.times.layout, c.times.strict, c.times.undecided = l, true, false
+	}
+	return c
 }
 
 func (c *csvParser) feed(p []byte) error {
@@ -124,7 +171,8 @@ func (c *csvParser) limitPartial() {
 	c.skipLine = true
 }
 
-func (c *csvParser) finish() {
+func (c *csvParser) finish() error {
+	c.final = true
 	if c.skipLine {
 		c.skipLine = false
 		c.line++
@@ -137,12 +185,23 @@ func (c *csvParser) finish() {
 	}
 	c.partial = c.partial[:0]
 	c.quotePending = false
+	c.releaseAll()
+	return c.err
+}
+
+// idle settles the rows pending for a parent that did not come yet: the
+// input paused (a followed file), so they are shown as they are.
+func (c *csvParser) idle() {
+	if c.err == nil {
+		c.releaseAll()
+	}
 }
 
 // parse reads the complete records at the start of b and returns how many
 // bytes they took; the rest is an incomplete record.
 func (c *csvParser) parse(b []byte) int {
 	c.quotePending = false
+	c.cur = b
 	start := 0
 	for start < len(b) && c.err == nil {
 		nl := bytes.IndexByte(b[start:], '\n')
@@ -161,13 +220,25 @@ func (c *csvParser) parse(b []byte) int {
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
+		c.curStart = start
 		if c.split(line) {
 			c.line++
 			c.record(c.line)
+			if c.hold { // layout detection needs more input: read this record again then
+				c.hold = false
+				c.line--
+				break
+			}
 			start += nl + 1
 			continue
 		}
+		before := c.line
 		n, ok := c.quotedRecord(b[start:])
+		if c.hold {
+			c.hold = false
+			c.line = before
+			break
+		}
 		if !ok {
 			if len(b)-start > maxRecord {
 				c.line++
@@ -347,68 +418,87 @@ func (c *csvParser) record(line int) {
 	if c.lay == nil && !c.first(line) {
 		return
 	}
+	if c.pendingRows > 0 {
+		c.resolvePending()
+	}
 	s := c.out.slot()
-	if c.fill(s, line) {
+	switch c.fill(s, line) {
+	case rowSample:
 		c.out.commit()
-	} else {
+	case rowPending:
+		c.pend(s)
+		c.out.commit()
+	default:
 		c.out.drop()
 	}
 }
 
-// fill reads c.fields into s; false means the record is not a sample (a bad
-// row, which fill reports, or a repeated header).
-func (c *csvParser) fill(s *sources.Sample, line int) bool {
+// What fill made of a record.
+const (
+	rowSkip    = iota // not a sample: a bad row (reported), a header, or held for detection
+	rowSample         // a sample, to commit
+	rowPending        // a sample that may be a sub-result of a later row (see subResult)
+)
+
+// fill reads c.fields into s and says what the record is (rowSkip: a bad
+// row, which fill reports, a repeated header, or a record held back while
+// the timestamp layout is undecided).
+func (c *csvParser) fill(s *sources.Sample, line int) int {
 	f := c.fields
 	l := c.lay
 	if len(f) != l.fields {
 		if c.reheader(line) {
-			return false
+			return rowSkip
 		}
 		found := fmt.Sprint(len(f))
 		if len(f) > maxFields {
 			found = fmt.Sprintf("more than %d", maxFields)
 		}
 		c.out.badRow(line, "want %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
-		return false
+		return rowSkip
 	}
 	*s = sources.Sample{LatencyMS: -1, ConnectMS: -1, GrpThreads: -1, AllThreads: -1}
 	if i := l.index[colTimeStamp]; i >= 0 {
+		if c.times.undecided && !c.decideTimes(f[i], line) {
+			return rowSkip
+		}
 		v, ok := c.times.parse(f[i])
 		if !ok {
 			if c.reheader(line) {
-				return false
+				return rowSkip
 			}
-			c.out.badRow(line, "timeStamp: want epoch milliseconds or a date like 2006/01/02 15:04:05.000, found %s", quote(f[i]))
-			return false
+			c.out.badRow(line, "timeStamp: %s, found %s", c.times.want(), quote(f[i]))
+			return rowSkip
 		}
 		s.StartMS = v
 	}
 	var ok bool
 	if s.ElapsedMS, ok = c.int32Field(f, l.index[colElapsed], 0, "elapsed", line); !ok {
-		return false
+		return rowSkip
 	}
 	if s.LatencyMS, ok = c.int32Field(f, l.index[colLatency], -1, "Latency", line); !ok {
-		return false
+		return rowSkip
 	}
 	if s.ConnectMS, ok = c.int32Field(f, l.index[colConnect], -1, "Connect", line); !ok {
-		return false
+		return rowSkip
 	}
 	if s.GrpThreads, ok = c.int32Field(f, l.index[colGrpThreads], -1, "grpThreads", line); !ok {
-		return false
+		return rowSkip
 	}
 	if s.AllThreads, ok = c.int32Field(f, l.index[colAllThreads], -1, "allThreads", line); !ok {
-		return false
+		return rowSkip
 	}
 	if s.Bytes, ok = c.int64Field(f, l.index[colBytes], "bytes", line); !ok {
-		return false
+		return rowSkip
 	}
 	if s.SentBytes, ok = c.int64Field(f, l.index[colSentBytes], "sentBytes", line); !ok {
-		return false
+		return rowSkip
 	}
 	var label []byte
+	var raw string
 	if i := l.index[colLabel]; i >= 0 {
 		label = f[i]
-		s.Label = c.labels.get(label)
+		raw, s.Label = c.labels.Get(label)
 	}
 	if i := l.index[colResponseCode]; i >= 0 {
 		s.Code = c.codes.get(f[i])
@@ -429,7 +519,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) bool {
 			case bytes.EqualFold(v, []byte("false")):
 			default:
 				c.out.badRow(line, "success: want true or false, found %s", quote(v))
-				return false
+				return rowSkip
 			}
 		}
 	} else {
@@ -441,12 +531,17 @@ func (c *csvParser) fill(s *sources.Sample, line int) bool {
 	if i := l.index[colURL]; i >= 0 && string(f[i]) != "null" {
 		s.URL = c.urls.get(f[i])
 	}
+	if s.Transaction && len(s.Label) == len(labels.Other) && s.Label == labels.Other {
+		s.Label = labels.OtherTransactions // keep capped requests and transactions apart
+	}
 	if i := l.index[colThreadName]; i >= 0 {
 		t := c.thread(f[i])
 		s.Thread = t.name
-		c.subResult(s, t, label)
+		if c.subResult(s, t, label, raw) {
+			return rowPending
+		}
 	}
-	return true
+	return rowSample
 }
 
 // subResult marks s as an embedded-resource sub-result when its label is
@@ -454,20 +549,158 @@ func (c *csvParser) fill(s *sources.Sample, line int) bool {
 // sub-results is labelled <parent> and was running when s started; otherwise
 // s may own sub-results itself. This matches JMeter >= 5.0 with the shipped
 // jmeter.save.saveservice.subresults=true, which writes the parent row and
-// then its renamed sub-results. Not recognised: sub-results written before
-// their parent, renaming disabled (subresults.disable_renaming), and parents
-// that are transaction controllers: the children of a TC are real requests
-// (their -N names come from the "naming policy") and the TC row is the one
-// left out of request totals.
-func (c *csvParser) subResult(s *sources.Sample, t *threadState, label []byte) {
+// then its renamed sub-results.
+//
+// Sub-results can also come before their parent: JMeter 5.5+ writes a parent
+// sample's tree recursively, grand-children before their parent (a
+// transaction controller with "Generate parent sample", whose child samplers
+// have embedded resources). So a "<X>-<N>" row that no earlier row explains
+// is pending (subResult returns true) until the next row of its thread:
+// when that row is <X> itself, not a transaction, and was running when the
+// pending rows started, they are its sub-results (resolvePending); a
+// sibling <X>-<M> is pending too; anything else leaves them as they are. A
+// pending sample is committed in place like any other, but the batcher does
+// not push it (or what follows it) until it is settled, so samples keep
+// their file order and nothing is copied. Only labels ending in -digits can
+// be pending, so ordinary rows cost one byte comparison, and pending rows are
+// bounded per thread and by how far behind they may pin the batch.
+//
+// Not recognised: renaming disabled (subresults.disable_renaming) and
+// parents that are transaction controllers: the children of a TC are real
+// requests (their -N names come from the "naming policy") and the TC row is
+// the one left out of request totals. Labels are compared as written, before
+// --label-map renames them.
+func (c *csvParser) subResult(s *sources.Sample, t *threadState, label []byte, raw string) (hold bool) {
 	if s.Transaction {
-		return
+		return false
 	}
 	if t.parent != "" && isChildLabel(label, t.parent) && s.StartMS >= t.start && s.StartMS <= t.end {
 		s.SubResult = true
+		return false
+	}
+	if n := childSuffix(label); n > 0 && !c.lay.noTime && len(t.pending) < maxPendingPerThread {
+		if len(t.pending) == 0 {
+			t.pendingParent = raw[:len(raw)-n]
+		}
+		c.pendingRaw = raw
+		return true
+	}
+	t.parent, t.start, t.end = raw, s.StartMS, s.StartMS+int64(max(s.ElapsedMS, 0))
+	return false
+}
+
+// childSuffix returns the length of a "-<digits>" ending of label, 0 when it
+// has none (or nothing before it).
+func childSuffix(label []byte) int {
+	n := len(label)
+	i := n
+	for i > 0 && label[i-1] >= '0' && label[i-1] <= '9' {
+		i--
+	}
+	if i == n || i < 2 || label[i-1] != '-' {
+		return 0
+	}
+	return n - i + 1
+}
+
+// pend makes s, about to be committed, a pending row of its thread.
+func (c *csvParser) pend(s *sources.Sample) {
+	t := c.lastThread // fill's thread lookup set it
+	seq := int64(c.out.samples)
+	if len(t.pending) == 0 {
+		c.pendingThreads = append(c.pendingThreads, t)
+	}
+	t.pending = append(t.pending, seq)
+	t.lastRaw, t.lastStart, t.lastEnd = c.pendingRaw, s.StartMS, s.StartMS+int64(max(s.ElapsedMS, 0))
+	c.pendingRows++
+	if c.out.pinned < 0 {
+		c.out.pin(seq)
+	}
+}
+
+// resolvePending runs before a record is read while rows are pending: when
+// the record belongs to a thread with pending rows, it settles them (see
+// subResult). Rows pending for too long are given up on.
+func (c *csvParser) resolvePending() {
+	c.settle()
+	for c.pendingRows > 0 && int64(c.out.samples)-c.out.pinned > maxPinned {
+		c.release(c.pendingThreads[0])
+	}
+}
+
+func (c *csvParser) settle() {
+	l, f := c.lay, c.fields
+	ti, li, tsi := l.index[colThreadName], l.index[colLabel], l.index[colTimeStamp]
+	if len(f) != l.fields || ti < 0 || li < 0 || tsi < 0 {
 		return
 	}
-	t.parent, t.start, t.end = s.Label, s.StartMS, s.StartMS+int64(max(s.ElapsedMS, 0))
+	t := c.lastThread
+	if t == nil || t.name != string(f[ti]) {
+		t = c.threads[string(f[ti])]
+	}
+	if t == nil || len(t.pending) == 0 {
+		return
+	}
+	label := f[li]
+	if isChildLabel(label, t.pendingParent) && len(t.pending) < maxPendingPerThread {
+		return // a sibling: keep waiting for the parent
+	}
+	if string(label) == t.pendingParent {
+		start, okStart := c.times.parse(f[tsi])
+		elapsed, okElapsed := int64(0), true
+		if i := l.index[colElapsed]; i >= 0 && len(f[i]) > 0 {
+			elapsed, okElapsed = atoi(f[i])
+		}
+		txn := false
+		if i := l.index[colResponseMessage]; i >= 0 {
+			txn = bytes.HasPrefix(f[i], []byte(transactionPrefix))
+		}
+		if okStart && okElapsed && !txn {
+			for _, q := range t.pending {
+				if s := c.out.committed(q); s.StartMS >= start && s.StartMS <= start+max(elapsed, 0) {
+					s.SubResult = true
+				}
+			}
+			t.pending = t.pending[:0] // the record about to be read is the parent
+		}
+	}
+	c.release(t)
+}
+
+// release settles the pending rows of t as they are now: those not found to
+// be sub-results are ordinary samples, and the last of them becomes the
+// thread's possible parent, as it would have been had it not waited.
+func (c *csvParser) release(t *threadState) {
+	if len(t.pending) > 0 {
+		t.parent, t.start, t.end = t.lastRaw, t.lastStart, t.lastEnd
+	}
+	for i, pt := range c.pendingThreads {
+		if pt == t {
+			c.pendingThreads = append(c.pendingThreads[:i], c.pendingThreads[i+1:]...)
+			break
+		}
+	}
+	c.pendingRows = 0
+	t.pending = t.pending[:0]
+	oldest := int64(-1)
+	for _, pt := range c.pendingThreads {
+		c.pendingRows += len(pt.pending)
+		if oldest < 0 || pt.pending[0] < oldest {
+			oldest = pt.pending[0]
+		}
+	}
+	if oldest < 0 {
+		c.out.unpin()
+	} else {
+		c.out.pinned = oldest
+	}
+}
+
+// releaseAll settles every pending row as it is.
+func (c *csvParser) releaseAll() {
+	for len(c.pendingThreads) > 0 {
+		c.release(c.pendingThreads[0])
+	}
 }
 
 // isChildLabel reports whether label is parent + "-" + digits.
@@ -543,7 +776,7 @@ func (c *csvParser) first(line int) bool {
 			if _, loose := looksLikeSample(f, &c.times); loose {
 				c.err = fmt.Errorf("line %d: a JTL without a header, with %d %s-delimited fields: "+
 					"JMeter's default sets have 12, 14, 16 or 17, so the columns are unknown; "+
-					"name them with --jtl-columns, e.g. --jtl-columns %s",
+					"name them with --jtl-columns (or give the run's properties with --jmeter-props), e.g. --jtl-columns %s",
 					line, len(f), delimiterName(c.delim), strings.Join(headerlessDefaults[17], ","))
 			} else {
 				c.err = fmt.Errorf("line %d: not a JMeter JTL: the first line is neither a JTL header "+
@@ -552,14 +785,14 @@ func (c *csvParser) first(line int) bool {
 			return false
 		}
 		c.out.warn(fmt.Sprintf("no header: read as the JMeter default %d columns (%s); "+
-			"if that is wrong, name them with --jtl-columns", len(f), strings.Join(names, ",")))
+			"if that is wrong, name them with --jtl-columns or --jmeter-props", len(f), strings.Join(names, ",")))
 	} else {
 		if len(names) != len(f) {
-			c.out.warn(fmt.Sprintf("--jtl-columns names %d columns but line %d has %d fields", len(names), line, len(f)))
+			c.out.warn(fmt.Sprintf("%s names %d columns but line %d has %d fields", c.columnsFrom, len(names), line, len(f)))
 		}
 		for _, n := range names {
 			if _, ok := lookupColumn([]byte(n)); !ok && !strings.HasPrefix(n, `"`) {
-				c.out.warn(fmt.Sprintf("--jtl-columns: %q is not a JTL column name; its values are skipped", n))
+				c.out.warn(fmt.Sprintf("%s: %q is not a JTL column name; its values are skipped", c.columnsFrom, n))
 			}
 		}
 	}
@@ -568,6 +801,7 @@ func (c *csvParser) first(line int) bool {
 }
 
 func (c *csvParser) setLayout(l *layout) {
+	c.releaseAll() // rows pending under the old columns are settled as they are
 	c.lay = l
 	if l.noTime {
 		c.out.warn("no timeStamp column: samples have no time (shown at the epoch)")

@@ -101,7 +101,7 @@ func appendFile(t *testing.T, path, data string) {
 	}
 }
 
-func labels(s []sources.Sample) []string {
+func labelsOf(s []sources.Sample) []string {
 	var out []string
 	for _, x := range s {
 		out = append(out, x.Label)
@@ -131,7 +131,7 @@ func TestFollowCSV(t *testing.T) {
 		appendFile(t, path, row(i))
 		f.waitFor(t, fmt.Sprintf("row %d", i), f.samples(i))
 	}
-	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"row 1", "row 2", "row 3", "row 4", "row 5", "row 6"}) {
+	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"row 1", "row 2", "row 3", "row 4", "row 5", "row 6"}) {
 		t.Fatalf("rows %q", got)
 	}
 
@@ -191,7 +191,7 @@ func TestFollowWait(t *testing.T) {
 	}
 	f.waitFor(t, "both rows", f.samples(2))
 	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
-	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"first", "second"}) {
+	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"first", "second"}) {
 		t.Errorf("rows %q", got)
 	}
 	formats := map[string]bool{}
@@ -220,7 +220,7 @@ func TestFollowXML(t *testing.T) {
 	appendFile(t, path, s2[90:]+sample(3))
 	f.waitFor(t, "samples 2 and 3", f.samples(3))
 	appendFile(t, path, "</testResults>\n")
-	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"s1", "s2", "s3"}) {
+	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"s1", "s2", "s3"}) {
 		t.Errorf("samples %q", got)
 	}
 	f.waitFor(t, "format in health", func() bool {
@@ -258,4 +258,46 @@ func TestFollowGarbage(t *testing.T) {
 	case <-time.After(followTimeout):
 		t.Fatal("Run did not return after more data came")
 	}
+}
+
+// TestFollowPendingRows checks that a row waiting for a parent written after
+// it (a "-N" label) is shown while the file keeps growing without that
+// parent, and that a parent arriving in the same write settles its rows.
+func TestFollowPendingRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "live.jtl")
+	appendFile(t, path, "timeStamp,elapsed,label,responseCode,threadName,success\n")
+	f := follow(t, path, false)
+	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	appendFile(t, path, "1700000000100,5,Home-0,200,T 1-1,true\n1700000000120,5,Home-1,200,T 1-1,true\n1700000000000,300,Home,200,T 1-1,true\n")
+	f.waitFor(t, "the parent and its sub-results", f.samples(3))
+	if s := f.r.samples; !s[0].SubResult || !s[1].SubResult || s[2].SubResult {
+		t.Fatalf("samples %+v", s)
+	}
+	appendFile(t, path, "1700000001000,5,Orphan-1,200,T 1-2,true\n")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	defer func() { close(stop); wg.Wait() }()
+	go func() { // other threads keep writing, faster than tail's poll
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+				if fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0); err == nil {
+					fmt.Fprintf(fh, "%d,5,Busy,200,T 1-3,true\n", 1700000002000+i)
+					fh.Close()
+				}
+			}
+		}
+	}()
+	f.waitFor(t, "the row whose parent never comes", func() bool {
+		for _, s := range f.r.samples {
+			if s.Label == "Orphan-1" {
+				return true
+			}
+		}
+		return false
+	})
 }

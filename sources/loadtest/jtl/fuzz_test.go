@@ -57,6 +57,10 @@ func FuzzCSV(f *testing.F) {
 		"csv/jmeter_testfiles_Bug56811.csv", "csv/perfplugin_JMeterPublisher_formatted_timeStamp.csv")
 	f.Add([]byte("timeStamp,elapsed,label\n1,2,\"a\"\"b\nc\"\r\n"), uint16(9))
 	f.Add([]byte("\uFEFF\"timeStamp\";\"elapsed\"\n2023/01/02 03:04:05.678;1\n"), uint16(2))
+	// Layout detection (it holds rows back while undecided) and rows pending
+	// for a parent written after them.
+	addSeeds(f, "options/*.csv")
+	f.Add([]byte("timeStamp,elapsed,label,threadName\n03/04/26 1:2:3,1,A-1,T\n03/04/26 1:2:4,1,A-2,T\n03/04/26 1:2:3,5,A,T\n13/04/26 1:2:3,1,B,T\n"), uint16(40))
 	f.Fuzz(fuzzChunking)
 }
 

@@ -12,12 +12,17 @@
 //
 // Everything runs in the goroutine that calls Run: tail calls the handler,
 // the handler feeds a parser, the parser hands samples to the batcher, the
-// batcher pushes (and blocks while the consumer is behind).
+// batcher pushes (and blocks while the consumer is behind). Labels pass
+// through one labels.Mapper per source (--label-map, the 500-label cap).
 //
 // Times are passed on as written: StartMS is the sample's start (JMeter's
 // timeStamp with the shipped sampleresult.timestamp.start=true). Dates written
-// with a custom timestamp_format are read in Info.Location(); Info.Offset is
-// the store's business.
+// with a custom timestamp_format (given as Options.TimeFormat, or detected
+// from the first values: timedetect.go) are read in Info.Location();
+// Info.Offset is the store's business.
+//
+// A headerless CSV's columns come from Options.Columns (--jtl-columns, or
+// jmeter.properties through Properties.SaveConfig) or JMeter's defaults.
 package jtl
 
 import (
@@ -29,6 +34,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/labels"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -43,11 +49,33 @@ type Options struct {
 	// Follow keeps reading as the file grows (a running test) instead of
 	// returning at its end.
 	Follow bool
-	// Columns names the columns of a headerless CSV file (--jtl-columns), in
-	// order, with JMeter's header names (timeStamp, elapsed, label, ...). A file
-	// that has a header is read by its header. Nil guesses the JMeter default
-	// set from the field count.
+	// Columns names the columns of a headerless CSV file (--jtl-columns, or
+	// built from jmeter.properties by SaveConfig), in order, with JMeter's
+	// header names (timeStamp, elapsed, label, ...). A file that has a header
+	// is read by its header. Nil guesses the JMeter default set from the
+	// field count.
 	Columns []string
+	// ColumnsFrom names where Columns came from, for messages; "" means
+	// --jtl-columns.
+	ColumnsFrom string
+	// Delimiter is the CSV field separator (--jtl-delimiter); 0 detects it
+	// from the first line. ParseDelimiter reads the forms JMeter allows.
+	Delimiter byte
+	// TimeFormat is the CSV timeStamp layout as a SimpleDateFormat pattern
+	// (--jtl-time-format, jmeter.save.saveservice.timestamp_format): "ms" for
+	// epoch milliseconds, "" to detect it from the first values. Dates
+	// without a zone are read in Info.Location(). ValidateTimeFormat checks it.
+	TimeFormat string
+	// LabelMap renames labels as they are read (--label-map), first match
+	// first; CSV and XML alike.
+	LabelMap []labels.Rule
+	// MaxLabels caps the distinct labels of the source: samples of further
+	// labels are counted under labels.Other. 0 means labels.DefaultMax, a
+	// negative number no cap.
+	MaxLabels int
+	// Warnings are told once among the source's warnings when it starts
+	// (SaveConfig.Warnings about the properties the options came from).
+	Warnings []string
 }
 
 // New returns a source reading the JTL at info.Name. With info.Wait it waits
@@ -103,9 +131,18 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 type parser interface {
 	// feed parses the next bytes; a returned error is fatal (not a JTL).
 	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended.
-	finish()
+	// finish reads what is held back as complete: the input has ended. A
+	// returned error is fatal, as feed's.
+	finish() error
+	// idle passes on what is held back waiting for more input that may not
+	// come soon (the input paused, or a followed file caught up).
+	idle()
 }
+
+// pendingLinger is how long rows that may be sub-results of a row still to
+// come (see csvParser.subResult) may wait in a followed file; JMeter writes a
+// parent and its sub-results in one go, so this is ample.
+const pendingLinger = 500 * time.Millisecond
 
 // sniffLen is how many bytes the handler holds before choosing a parser, so
 // the binary check sees enough of the file whatever the chunking.
@@ -119,8 +156,9 @@ type handler struct {
 	opt      Options
 	loc      *time.Location
 	out      *batcher
-	head     []byte // bytes held until the format is known
-	parser   parser // nil until the format is known
+	labels   *labels.Mapper // shared by the parsers of the source (one after each reset)
+	head     []byte         // bytes held until the format is known
+	parser   parser         // nil until the format is known
 	format   string
 	health   sources.Health
 	caughtUp bool
@@ -129,7 +167,12 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	return &handler{path: info.Name, opt: opt, loc: info.Location(), out: newBatcher(ctx, sink)}
+	h := &handler{path: info.Name, opt: opt, loc: info.Location(), out: newBatcher(ctx, sink)}
+	h.labels = labels.NewMapper(opt.LabelMap, opt.MaxLabels, h.out.warn)
+	for _, w := range opt.Warnings {
+		h.out.warn(w)
+	}
+	return h
 }
 
 // Data parses the next chunk.
@@ -142,6 +185,9 @@ func (h *handler) Data(p []byte) error {
 		h.detect(false)
 	} else if err := h.parser.feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
+	}
+	if h.opt.Follow && h.caughtUp && h.parser != nil && h.out.pinnedFor() > pendingLinger {
+		h.parser.idle() // a live file: rows waiting for a parent are shown in time
 	}
 	if h.caughtUp || h.out.lingered() {
 		h.out.flush()
@@ -170,9 +216,9 @@ func (h *handler) detect(force bool) {
 		return
 	}
 	if b[i] == '<' {
-		h.format, h.parser = FormatXML, newXMLParser(h.out, h.loc)
+		h.format, h.parser = FormatXML, newXMLParser(h.out, h.loc, h.labels)
 	} else {
-		h.format, h.parser = FormatCSV, newCSVParser(h.out, h.loc, h.opt.Columns)
+		h.format, h.parser = FormatCSV, newCSVParser(h.out, h.loc, h.opt, h.labels)
 	}
 	if h.health.State != sources.StateStarting {
 		h.pushHealth(h.health)
@@ -185,6 +231,7 @@ func (h *handler) detect(force bool) {
 
 // Reset starts over: the file was truncated or replaced.
 func (h *handler) Reset() {
+	h.out.unpin()
 	h.out.push(sources.Batch{Reset: true})
 	h.parser, h.head = nil, nil
 }
@@ -196,9 +243,14 @@ func (h *handler) CaughtUp() {
 		if h.parser == nil {
 			h.detect(true)
 		}
-		if !h.opt.Follow && h.parser != nil {
-			h.parser.finish()
+		if h.parser != nil {
+			if h.opt.Follow {
+				h.parser.idle()
+			} else if err := h.parser.finish(); err != nil {
+				h.err = fmt.Errorf("%s: %w", h.path, err)
+			}
 		}
+		h.labels.Flush()
 	}
 	h.caughtUp = true
 	h.out.batch.CaughtUp = true
@@ -220,6 +272,10 @@ func (h *handler) Idle() {
 	if h.err == nil && h.parser == nil && len(h.head) > 0 {
 		h.detect(true)
 	}
+	if h.err == nil && h.parser != nil {
+		h.parser.idle()
+	}
+	h.labels.Flush()
 	h.out.flush()
 	h.reportEarly()
 }
@@ -230,8 +286,11 @@ func (h *handler) finish() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		h.parser.finish()
+		if err := h.parser.finish(); err != nil {
+			h.err = fmt.Errorf("%s: %w", h.path, err)
+		}
 	}
+	h.labels.Flush()
 	h.out.flush()
 }
 
@@ -264,6 +323,7 @@ func (h *handler) fail(err error) {
 	}
 	h.failed = true
 	h.out.err = nil // the batches before the failure are still worth showing
+	h.out.unpin()
 	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
 }
 
@@ -355,4 +415,69 @@ func looksLikeSample(fields [][]byte, tp *timeParser) (strict, loose bool) {
 	ts, ok := tp.parse(fields[0])
 	_, elapsedOK := atoi(fields[1])
 	return ok && ts > 0 && elapsedOK, loose
+}
+
+// SniffOptions is Sniff for a file that will be read with opt: it also
+// knows a header written with a forced Delimiter, a headerless first line
+// with exactly as many fields as opt.Columns whose typed columns (elapsed,
+// success, bytes, thread counts, ...) hold what they should, and a
+// headerless sample row whose timestamp has opt.TimeFormat's layout.
+func SniffOptions(head []byte, opt Options) (format string, ok bool) {
+	custom := opt.TimeFormat != "" && opt.TimeFormat != "ms"
+	if format, ok = Sniff(head); ok || (opt.Delimiter == 0 && opt.Columns == nil && !custom) {
+		return format, ok
+	}
+	head = bytes.TrimPrefix(head, utf8BOM)
+	i := firstNonSpace(head)
+	if i < 0 || binaryReason(head[:min(len(head), sniffLen)]) != "" || head[i] == '<' {
+		return "", false
+	}
+	line := head[i:]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	d := opt.Delimiter
+	if d == 0 {
+		d = detectDelimiter(line, len(opt.Columns))
+	}
+	fields, quoted := splitLine(line, d)
+	if isHeader(fields, quoted) {
+		return FormatCSV, true
+	}
+	if opt.Columns == nil {
+		if l, err := parseTimeFormat(opt.TimeFormat, time.Now().Year()-80); custom && err == nil {
+			if strict, _ := looksLikeSample(fields, &timeParser{loc: time.UTC, layout: l, strict: true}); strict {
+				return FormatCSV, true
+			}
+		}
+		return "", false
+	}
+	if len(fields) != len(opt.Columns) {
+		return "", false
+	}
+	typed := 0
+	for k, name := range opt.Columns {
+		c, known := lookupColumn([]byte(name))
+		if !known {
+			continue
+		}
+		v := bytes.TrimSpace(fields[k])
+		switch c {
+		case colSuccess:
+			if !bytes.EqualFold(v, []byte("true")) && !bytes.EqualFold(v, []byte("false")) {
+				return "", false
+			}
+			typed++
+		case colElapsed, colBytes, colSentBytes, colGrpThreads, colAllThreads, colLatency,
+			colIdleTime, colConnect, colSampleCount, colErrorCount:
+			if _, isInt := atoi(v); !isInt && len(v) > 0 {
+				return "", false
+			}
+			typed++
+		}
+	}
+	if typed == 0 {
+		return "", false
+	}
+	return FormatCSV, true
 }

@@ -10,6 +10,17 @@ import (
 // are read in the source's zone.
 type timeParser struct {
 	loc *time.Location
+	// layout reads dates of a known layout: given by the user (strict: then
+	// no other date form is guessed) or detected from the first values.
+	layout *dateLayout
+	strict bool
+	// undecided: the CSV parser has not seen a timestamp yet; the first one
+	// that is not epoch milliseconds starts layout detection (timedetect.go).
+	undecided bool
+	// The epoch second of the last minute a layout read in loc.
+	minuteKey   [5]int
+	minuteSec   int64
+	minuteValid bool
 	// The seconds of the last fixed-width date, so the rows of one second
 	// (most of a busy file) cost a comparison instead of a time.Date.
 	lastPrefix [19]byte
@@ -24,7 +35,7 @@ type timeParser struct {
 // zone, which users configure as yyyy-MM-dd'T'HH:mm:ss.SSSZ. Go accepts a
 // fractional second after the seconds even when the layout has none.
 var fallbackLayouts = []string{
-	"01/02/06 15:04:05",
+	"01/02/06 15:04:05", // first: parse skips it after a detected day/month order
 	"2006-01-02T15:04:05Z07:00",
 	"2006-01-02T15:04:05Z0700",
 	"2006/01/02 15:04:05Z07:00",
@@ -37,6 +48,11 @@ var fallbackLayouts = []string{
 
 // parse returns the epoch milliseconds of b.
 func (p *timeParser) parse(b []byte) (int64, bool) {
+	if p.layout != nil {
+		if ms, ok := p.layout.parse(b, p); ok || p.strict {
+			return ms, ok
+		}
+	}
 	if ms, ok := atoi(b); ok {
 		return ms, true
 	}
@@ -49,6 +65,9 @@ func (p *timeParser) parse(b []byte) (int64, bool) {
 	s := string(b)
 	for i := range fallbackLayouts {
 		j := (p.lastLayout + i) % len(fallbackLayouts)
+		if j == 0 && p.layout != nil && p.layout.yearLast {
+			continue // the values were found to be day-first or month-first: no guessing MM/dd/yy
+		}
 		t, err := time.ParseInLocation(fallbackLayouts[j], s, p.loc)
 		if err == nil {
 			p.lastLayout = j
@@ -56,6 +75,17 @@ func (p *timeParser) parse(b []byte) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// want says what a timestamp should look like, for bad-row messages.
+func (p *timeParser) want() string {
+	switch {
+	case p.layout != nil && p.strict:
+		return "want a date written as '" + p.layout.pattern + "' (--jtl-time-format)"
+	case p.layout != nil:
+		return "want a date written as '" + p.layout.pattern + "' (as the first values are) or epoch milliseconds"
+	}
+	return "want epoch milliseconds or a date like 2006/01/02 15:04:05.000"
 }
 
 // fixedWidth parses yyyy/MM/dd HH:mm:ss[.S{1,9}] with '/' or '-' between the

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
 // maxMarkup bounds one tag, comment or CDATA section held across chunks.
@@ -44,10 +45,11 @@ type xmlParser struct {
 	malformed string // why the current top-level element cannot be trusted
 	text      []byte // raw (escaped) text of the open text frame
 
-	times                                         timeParser
-	labels, codes, messages, threads, urls, names interner
-	scratch                                       []byte
-	err                                           error
+	times                                 timeParser
+	labels                                *labels.Mapper
+	codes, messages, threads, urls, names interner
+	scratch                               []byte
+	err                                   error
 }
 
 const (
@@ -146,10 +148,10 @@ type xsample struct {
 	aMessage    string // the open assertionResult's message
 }
 
-func newXMLParser(out *batcher, loc *time.Location) *xmlParser {
+func newXMLParser(out *batcher, loc *time.Location, names *labels.Mapper) *xmlParser {
 	return &xmlParser{
 		out: out, line: 1, times: timeParser{loc: loc},
-		labels: newInterner(), codes: newInterner(), messages: newInterner(),
+		labels: names, codes: newInterner(), messages: newInterner(),
 		threads: newInterner(), urls: newInterner(), names: newInterner(),
 	}
 }
@@ -177,9 +179,13 @@ func (x *xmlParser) feed(p []byte) error {
 	return x.err
 }
 
-func (x *xmlParser) finish() {
+// idle has nothing to pass on: a sample is emitted when its top-level
+// element closes, and an open element is not a sample yet.
+func (x *xmlParser) idle() {}
+
+func (x *xmlParser) finish() error {
 	if x.err != nil {
-		return
+		return x.err
 	}
 	if len(x.stack) > 0 {
 		x.out.badRow(x.elemLine, "<%s> is incomplete at the end of the input", x.elemName)
@@ -189,6 +195,7 @@ func (x *xmlParser) finish() {
 		x.err = fmt.Errorf("line %d: not a JMeter JTL: incomplete XML markup %s", x.line, quote(x.buf))
 	}
 	x.stack, x.elem, x.buf = x.stack[:0], x.elem[:0], x.buf[:0]
+	return x.err
 }
 
 // scan reads the complete tokens at the start of b and returns how many bytes
@@ -461,7 +468,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 		case "lb":
 			n++
 			xs.hasLabel = true
-			s.Label = x.labels.get(val)
+			_, s.Label = x.labels.Get(val)
 		case "rc":
 			xs.codeSeen = true
 			s.Code = x.codes.get(val)
@@ -642,7 +649,7 @@ func (x *xmlParser) setText(fr xframe) {
 		xs.aMessage = x.messages.get(trimmed)
 	case fieldLabel:
 		xs.hasLabel = true
-		s.Label = x.labels.get(val)
+		_, s.Label = x.labels.Get(val)
 	case fieldCode:
 		s.Code = x.codes.get(trimmed)
 	case fieldMessage:
@@ -711,6 +718,9 @@ func (x *xmlParser) emit() {
 		}
 		if !xs.hasTime {
 			x.out.warn("samples without a ts attribute: they have no time (shown at the epoch)")
+		}
+		if xs.s.Transaction && xs.s.Label == labels.Other {
+			xs.s.Label = labels.OtherTransactions
 		}
 		x.out.add(&xs.s)
 	}

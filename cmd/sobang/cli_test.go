@@ -253,3 +253,51 @@ func TestSkipWarmUp(t *testing.T) {
 		t.Fatalf("check without --skip: exit %d, want 1", code)
 	}
 }
+
+// corpusDir returns the shared corpus, skipping when it is absent (a fresh
+// clone) except under CI=true, where it is always present.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "corpus")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the shared corpus is missing at %s (always present under CI=true)", dir)
+		}
+		t.Skipf("the shared corpus is not at %s; skipping", dir)
+	}
+	return dir
+}
+
+// TestDetectsEveryLoadTestTool reads one file of each tool by content alone.
+func TestDetectsEveryLoadTestTool(t *testing.T) {
+	dir := corpusDir(t)
+	cases := []struct {
+		file    string
+		kind    string
+		samples int64 // requests, from each source's own corpus test
+	}{
+		{"loadtest/k6/json/desafio-votacao_k6-out-json.ndjson.gz", "k6", 771},
+		{"loadtest/gatling/text/nuxeo_simulation-v2.3.log", "gatling", 1000},
+		{"loadtest/gatling/binary/taurus_gatling-3.14.3_binary.simulation.log", "gatling", 39},
+		{"loadtest/jmeter/csv/perfaction_result_jmeter5_default.jtl", "jtl", 100},
+	}
+	for _, c := range cases {
+		t.Run(filepath.Base(c.file), func(t *testing.T) {
+			path := filepath.Join(dir, c.file)
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("corpus file missing: %v", err)
+			}
+			out, errs, code := runBin(t, "report", path, "--format", "json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var doc reportDoc
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.Sources[0].Kind != c.kind || doc.LoadTest == nil || doc.LoadTest.Samples != c.samples {
+				t.Fatalf("kind %q samples %+v, want %s with %d", doc.Sources[0].Kind, doc.LoadTest, c.kind, c.samples)
+			}
+		})
+	}
+}

@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/gatling"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
+	"github.com/sobang/sobang/sources/loadtest/k6"
 	"github.com/sobang/sobang/sources/logs"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/tail"
@@ -22,6 +24,8 @@ import (
 // sourceFlags are the arguments every command that reads sources shares.
 type sourceFlags struct {
 	jtl     []string
+	k6      []string
+	gatling []string
 	log     []string
 	scrape  []string
 	wait    bool
@@ -35,6 +39,8 @@ type sourceFlags struct {
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.jtl, "jtl", nil, "a JMeter result file (CSV or XML JTL); waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.k6, "k6", nil, "k6 output (--out json or --out csv); waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary); waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin; waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape every second (repeatable)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for SOURCE files that do not exist yet")
@@ -108,6 +114,12 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 	for _, p := range f.jtl {
 		add(spec{name: p, kind: sources.KindJTL, wait: true})
 	}
+	for _, p := range f.k6 {
+		add(spec{name: p, kind: sources.KindK6, wait: true})
+	}
+	for _, p := range f.gatling {
+		add(spec{name: p, kind: sources.KindGatling, wait: true})
+	}
 	for _, p := range f.log {
 		if n, _ := timespec.SplitZone(p); n == "-" {
 			stdin++
@@ -154,10 +166,18 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if _, ok := jtl.Sniff(head); ok {
 		return sources.KindJTL, nil
 	}
+	// Before logs: k6 JSON is JSON lines and Gatling text is tab-separated
+	// text to the log detector.
+	if _, ok := k6.Sniff(head); ok {
+		return sources.KindK6, nil
+	}
+	if _, ok := gatling.Sniff(head); ok {
+		return sources.KindGatling, nil
+	}
 	if _, ok := logs.Sniff(head); ok {
 		return sources.KindLog, nil
 	}
-	return "", usageErr("%s: line 1: expected a JMeter JTL (CSV with a timeStamp column, or XML <testResults>) or a text log, found %s",
+	return "", usageErr("%s: line 1: expected a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6 or Gatling output, or a text log, found %s",
 		path, describeHead(head))
 }
 
@@ -212,6 +232,10 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		switch s.kind {
 		case sources.KindJTL:
 			out = append(out, jtl.New(info, jopt))
+		case sources.KindK6:
+			out = append(out, k6.New(info, k6.Options{Follow: follow}))
+		case sources.KindGatling:
+			out = append(out, gatling.New(info, gatling.Options{Follow: follow}))
 		case sources.KindLog:
 			opt := logs.Options{Follow: follow}
 			if s.name == "-" {

@@ -39,7 +39,8 @@ type Sample struct {
 	ConnectMS   int32  // connect time, -1 when unknown
 	Label       string // sampler name
 	Code        string // response code as written ("200", "", "Non HTTP response code: ...")
-	Message     string // response message (failure message when it explains an error)
+	Message     string // response message as written ("OK", "Service Unavailable")
+	Failure     string // the first failed assertion's message, "" when none
 	Thread      string // thread name, used to attribute samples to an injector
 	Success     bool   // the tool's verdict
 	Transaction bool   // a transaction controller's own sample

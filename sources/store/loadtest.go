@@ -310,15 +310,15 @@ func isSuccessCode(code string) bool {
 	return n >= 200 && n <= 399
 }
 
-// sampleErrorKey keys a failed sample. A source keeps one message per
-// sample: the failure message when a failed sample has one, else the
-// response message. So a message beside a 2xx/3xx code or no code is read as
-// the failure message, and beside any other code as the response message.
+// sampleErrorKey keys a failed sample as JMeter's Errors table does.
+// Sources without assertions (Gatling) put their error text in Message with
+// no code; it then stands for the failure message.
 func sampleErrorKey(s *sources.Sample) string {
-	if s.Code == "" || isSuccessCode(s.Code) {
-		return ErrorKey(s.Code, "", s.Message)
+	failure := s.Failure
+	if failure == "" && s.Code == "" {
+		failure = s.Message
 	}
-	return ErrorKey(s.Code, s.Message, "")
+	return ErrorKey(s.Code, s.Message, failure)
 }
 
 // errorID interns key, returning the OtherErrors id beyond MaxErrorKeys.

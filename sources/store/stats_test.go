@@ -45,6 +45,13 @@ func failed(offMS int64, label, code, msg string) sources.Sample {
 	return s
 }
 
+// assertionFailed is a 200 that failed an assertion, as a JTL gives it.
+func assertionFailed(offMS int64, label, failure string) sources.Sample {
+	s := failed(offMS, label, "200", "OK")
+	s.Failure = failure
+	return s
+}
+
 func TestErrorsBySecondAndWindow(t *testing.T) {
 	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
 	var samples []sources.Sample
@@ -52,7 +59,7 @@ func TestErrorsBySecondAndWindow(t *testing.T) {
 		samples = append(samples,
 			failed(sec*1000, "GET a", "503", "Service Unavailable"),
 			failed(sec*1000+1, "GET a", "503", "Service Unavailable"),
-			failed(sec*1000+2, "POST b", "200", "Test failed: text expected to contain /ok/"),
+			assertionFailed(sec*1000+2, "POST b", "Test failed: text expected to contain /ok/"),
 			sample(sec*1000+3, 10, "POST b", true))
 	}
 	// A failed transaction is not listed by key, nor counted as a request.

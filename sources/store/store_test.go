@@ -212,3 +212,26 @@ func BenchmarkSummarizeHour(b *testing.B) {
 		st.Load.Summarize(0, 0, "")
 	}
 }
+
+func TestSampleErrorKeyAsJMeter(t *testing.T) {
+	cases := []struct {
+		s    sources.Sample
+		want string
+	}{
+		// A 5xx keyed by code and response message, even with an assertion.
+		{sources.Sample{Code: "500", Message: "Server Error", Failure: "Response code was 500"}, "500/Server Error"},
+		// A 2xx that failed an assertion: the assertion's words.
+		{sources.Sample{Code: "200", Message: "OK", Failure: "Test failed: text expected"}, "Test failed: text expected"},
+		// A 2xx failure without a message: JMeter's literal.
+		{sources.Sample{Code: "200", Message: "OK"}, "Assertion failed"},
+		// Tools without assertions (k6, Gatling) carry the error in Message.
+		{sources.Sample{Code: "", Message: "status.find.in(200), found 503"}, "status.find.in(200), found 503"},
+		{sources.Sample{Code: "Non HTTP response code: java.net.SocketTimeoutException", Message: "Read timed out"},
+			"Non HTTP response code: java.net.SocketTimeoutException/Read timed out"},
+	}
+	for _, c := range cases {
+		if got := sampleErrorKey(&c.s); got != c.want {
+			t.Errorf("%+v: key %q, want %q", c.s, got, c.want)
+		}
+	}
+}

@@ -143,7 +143,7 @@ var corpusFiles = []struct {
 	{file: "xml/taurus_trace.jtl", samples: 1, format: FormatXML,
 		check: func(t *testing.T, r result) {
 			s := r.samples[0]
-			if s.Success || s.Message != "Test failed: text expected to contain /something/" || s.URL != "http://blazedemo.com/" || s.SentBytes != 123 || s.ConnectMS != 123 {
+			if s.Success || s.Message != "OK" || s.Failure != "Test failed: text expected to contain /something/" || s.URL != "http://blazedemo.com/" || s.SentBytes != 123 || s.ConnectMS != 123 {
 				t.Errorf("failed sample with assertion = %+v", s)
 			}
 		}},

@@ -526,7 +526,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 		s.Success = successFromCode(s.Code)
 	}
 	if i := l.index[colFailureMessage]; i >= 0 && !s.Success && len(f[i]) > 0 {
-		s.Message = c.messages.get(f[i]) // the assertion's words explain the failure better than "OK"
+		s.Failure = c.messages.get(f[i])
 	}
 	if i := l.index[colURL]; i >= 0 && string(f[i]) != "null" {
 		s.URL = c.urls.get(f[i])

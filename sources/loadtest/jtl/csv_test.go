@@ -137,7 +137,7 @@ func TestCSVFixtures(t *testing.T) {
 			}},
 		{file: "headerless_5x.csv", samples: 2, warning: "no header: read as the JMeter default 17 columns",
 			check: func(t *testing.T, s []sources.Sample) {
-				if s[1].URL != "https://app.example/search" || s[1].Message != "Expected 200" || s[1].Success {
+				if s[1].URL != "https://app.example/search" || s[1].Message != "Internal Server Error" || s[1].Failure != "Expected 200" || s[1].Success {
 					t.Errorf("5.x row = %+v", s[1])
 				}
 			}},
@@ -164,7 +164,7 @@ func TestCSVFixtures(t *testing.T) {
 			if !s[7].Transaction || s[7].URL != "" {
 				t.Errorf("TC row = %+v", s[7])
 			}
-			if s[8].Message != "Response code was 500" || s[8].Code != "500" {
+			if s[8].Message != "Server Error" || s[8].Failure != "Response code was 500" || s[8].Code != "500" {
 				t.Errorf("failed row keeps the failure message: %+v", s[8])
 			}
 		}},

@@ -714,7 +714,7 @@ func (x *xmlParser) emit() {
 			xs.s.Success = successFromCode(xs.s.Code)
 		}
 		if !xs.s.Success && xs.failMessage != "" {
-			xs.s.Message = xs.failMessage
+			xs.s.Failure = xs.failMessage
 		}
 		if !xs.hasTime {
 			x.out.warn("samples without a ts attribute: they have no time (shown at the epoch)")

@@ -27,7 +27,7 @@ func TestXMLNested(t *testing.T) {
 			Message: "OK", Thread: "Shoppers 1-1", Success: true, SubResult: true, GrpThreads: 3, AllThreads: 3, Bytes: 3000,
 			SentBytes: 100, URL: "https://shop.example/logo.png"},
 		{StartMS: 1700000000400, ElapsedMS: 500, LatencyMS: 480, ConnectMS: 3, Label: "POST /pay", Code: "200",
-			Message: "Test failed: text expected to contain /paid & done/", Thread: "Shoppers 1-1", GrpThreads: 3, AllThreads: 3,
+			Message: "OK", Failure: "Test failed: text expected to contain /paid & done/", Thread: "Shoppers 1-1", GrpThreads: 3, AllThreads: 3,
 			Bytes: 2000, SentBytes: 400, URL: "https://shop.example/pay"},
 		{StartMS: 1700000001000, ElapsedMS: 30, LatencyMS: 30, ConnectMS: -1, Label: "attr > order é", Code: "200", Message: "OK",
 			Thread: "Browsers 2-1", Success: true, GrpThreads: 1, AllThreads: 3, Bytes: 10},

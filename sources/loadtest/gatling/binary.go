@@ -3,6 +3,7 @@ package gatling
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"math"
 	"strings"
 	"unicode/utf16"
@@ -132,7 +133,7 @@ func (p *binaryParser) parse(b []byte, final bool) int {
 				if !final {
 					return i
 				}
-				p.st.out.badRow(0, "offset %d: the RUN record is cut short by the end of the input", p.off+int64(i))
+				p.st.out.BadRow(0, "offset %d: the RUN record is cut short by the end of the input", p.off+int64(i))
 				return len(b)
 			}
 			i += n
@@ -153,11 +154,11 @@ func (p *binaryParser) parse(b []byte, final bool) int {
 				i++
 				continue
 			}
-			p.st.out.badRow(0, "offset %d: the last record is cut short by the end of the input (%d bytes of it)", p.off+int64(i), len(b)-i)
+			p.st.out.BadRow(0, "offset %d: the last record is cut short by the end of the input (%d bytes of it)", p.off+int64(i), len(b)-i)
 			return len(b)
 		case !ok:
 			if !p.resync {
-				p.st.out.badRow(0, "offset %d: %s", p.off+int64(i), p.bad)
+				p.st.out.BadRow(0, "offset %d: %s", p.off+int64(i), p.bad)
 				p.resync = true
 			}
 			i++
@@ -401,7 +402,7 @@ func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 	p.scenarios = scenarios
 	p.st.setRun(r)
 	if minor > binaryMaxMinor {
-		p.st.out.warn(fmt.Sprintf("Gatling %s is newer than the binary layouts this reader was checked against (%d.%d to %d.%d): it is read as %d.%d's",
+		p.st.out.Warn(fmt.Sprintf("Gatling %s is newer than the binary layouts this reader was checked against (%d.%d to %d.%d): it is read as %d.%d's",
 			version, binaryMajor, binaryMinMinor+1, binaryMajor, binaryMaxMinor, binaryMajor, binaryMaxMinor))
 	}
 	return p.i, false
@@ -435,7 +436,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		}
 		p.commit()
 		if end < start {
-			p.st.out.badRow(0, "offset %d: request %q ends %d ms before it starts", p.at, label, start-end)
+			p.st.out.BadRow(0, "offset %d: request %q ends %d ms before it starts", p.at, label, start-end)
 			return p.i, true
 		}
 		p.st.request(label, p.runStartMS+int64(start), p.runStartMS+int64(end), success, msg, -1)
@@ -450,7 +451,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		}
 		p.commit()
 		if cumulated < 0 {
-			p.st.out.badRow(0, "offset %d: group %q has a negative cumulated response time %d", p.at, label, cumulated)
+			p.st.out.BadRow(0, "offset %d: group %q has a negative cumulated response time %d", p.at, label, cumulated)
 			return p.i, true
 		}
 		p.st.group(label, p.runStartMS+int64(start), int64(cumulated), success)
@@ -522,7 +523,7 @@ func (p *binaryParser) groupPath(withName bool) string {
 		return l
 	}
 	l := strings.Join(p.groups, groupSeparator)
-	if len(p.labels) < maxInterned {
+	if len(p.labels) < batch.MaxInterned {
 		p.labels[string(p.key)] = l
 	}
 	return l

@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -105,11 +106,11 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		return h.err
 	}
 	if truncated {
-		h.out.warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.samples))
+		h.out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.Samples))
 	}
 	h.done()
-	if h.out.err != nil && ctx.Err() == nil {
-		return fmt.Errorf("%s: %w", s.info.Name, h.out.err)
+	if h.out.Err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", s.info.Name, h.out.Err)
 	}
 	return nil
 }
@@ -129,7 +130,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 type handler struct {
 	path     string
 	opt      Options
-	out      *batcher
+	out      *batch.Batcher
 	st       *state
 	parser   parser // nil until the first byte is seen
 	health   sources.Health
@@ -139,7 +140,7 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	out := newBatcher(ctx, sink)
+	out := batch.New(ctx, sink)
 	return &handler{path: info.Name, opt: opt, out: out, st: &state{out: out}}
 }
 
@@ -166,11 +167,11 @@ func (h *handler) Data(p []byte) error {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 	h.afterParse()
-	if h.caughtUp || h.out.lingered() {
-		h.out.flush()
+	if h.caughtUp || h.out.Lingered() {
+		h.out.Flush()
 	}
-	if h.err == nil && h.out.err != nil {
-		h.err = h.out.err
+	if h.err == nil && h.out.Err != nil {
+		h.err = h.out.Err
 	}
 	return h.err
 }
@@ -187,7 +188,7 @@ func (h *handler) afterParse() {
 
 // Reset starts over: the file was truncated or replaced.
 func (h *handler) Reset() {
-	h.out.push(sources.Batch{Reset: true})
+	h.out.Push(sources.Batch{Reset: true})
 	h.parser = nil
 	h.st = &state{out: h.out}
 }
@@ -199,8 +200,8 @@ func (h *handler) CaughtUp() {
 		h.finishParser()
 	}
 	h.caughtUp = true
-	h.out.batch.CaughtUp = true
-	h.out.flush()
+	h.out.Batch.CaughtUp = true
+	h.out.Flush()
 	h.reportEarly()
 }
 
@@ -214,7 +215,7 @@ func (h *handler) reportEarly() {
 
 // Idle shows a partial batch: no new data came for a poll interval.
 func (h *handler) Idle() {
-	h.out.flush()
+	h.out.Flush()
 	h.reportEarly()
 }
 
@@ -224,7 +225,7 @@ func (h *handler) finish() {
 		h.finishParser()
 	}
 	h.st.finishErrors()
-	h.out.flush()
+	h.out.Flush()
 }
 
 func (h *handler) finishParser() {
@@ -249,14 +250,14 @@ func (h *handler) pushHealth(hs sources.Health) {
 	if hs.Since.IsZero() {
 		hs.Since = time.Now()
 	}
-	h.out.batch.Health = &hs
-	h.out.flush()
+	h.out.Batch.Health = &hs
+	h.out.Flush()
 }
 
 func (h *handler) done() {
-	detail := fmt.Sprintf("read %d samples from %s", h.out.samples, h.path)
-	if h.out.bad > 0 {
-		detail += fmt.Sprintf(", %d bad records", h.out.bad)
+	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
+	if h.out.Bad > 0 {
+		detail += fmt.Sprintf(", %d bad records", h.out.Bad)
 	}
 	if n := h.st.errorRecords; n > 0 {
 		detail += fmt.Sprintf(", %d Gatling ERROR records", n)
@@ -269,7 +270,7 @@ func (h *handler) fail(err error) {
 		return
 	}
 	h.failed = true
-	h.out.err = nil // the batches before the failure are still worth showing
+	h.out.Err = nil // the batches before the failure are still worth showing
 	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
 }
 

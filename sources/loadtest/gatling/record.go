@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 )
 
 // groupSeparator joins a group hierarchy and a request name into one label,
@@ -30,7 +31,7 @@ type run struct {
 // batcher, the running count of active users, the ERROR records, and what
 // the handler shows in its health line (format, run).
 type state struct {
-	out *batcher
+	out *batch.Batcher
 
 	active    int32 // users started and not yet ended
 	usersSeen bool  // a USER record was read: before it, AllThreads is unknown
@@ -76,13 +77,13 @@ func (s *state) errorRecord(msg string, ms int64) {
 	if ms > 0 {
 		at = " at " + time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05.000Z")
 	}
-	s.out.warn(fmt.Sprintf("Gatling error%s: %s", at, msg))
+	s.out.Warn(fmt.Sprintf("Gatling error%s: %s", at, msg))
 }
 
 // finishErrors adds the total once the input has ended.
 func (s *state) finishErrors() {
 	if s.errorRecords > maxErrorWarnings {
-		s.out.warn(fmt.Sprintf("%d Gatling ERROR records in all; the first %d are shown", s.errorRecords, maxErrorWarnings))
+		s.out.Warn(fmt.Sprintf("%d Gatling ERROR records in all; the first %d are shown", s.errorRecords, maxErrorWarnings))
 	}
 }
 
@@ -101,7 +102,7 @@ func (s *state) setRun(r run) {
 // request fills the next sample with a request record; latency is -1 when
 // unknown (every format but 2.0's).
 func (s *state) request(label string, startMS, endMS int64, ok bool, msg string, latency int32) {
-	smp := s.out.slot()
+	smp := s.out.Slot()
 	*smp = sources.Sample{
 		StartMS:    startMS,
 		ElapsedMS:  clampElapsed(endMS - startMS),
@@ -116,7 +117,7 @@ func (s *state) request(label string, startMS, endMS int64, ok bool, msg string,
 		smp.Message = msg
 		smp.Code = statusCode(msg)
 	}
-	s.out.commit()
+	s.out.Commit()
 }
 
 // group fills the next sample with a group record: a transaction whose
@@ -124,7 +125,7 @@ func (s *state) request(label string, startMS, endMS int64, ok bool, msg string,
 // requests' response times, pauses excluded), which is what Gatling's report
 // shows for a group unless gatling.charting.useGroupDurationMetric is set.
 func (s *state) group(label string, startMS int64, cumulatedMS int64, ok bool) {
-	smp := s.out.slot()
+	smp := s.out.Slot()
 	*smp = sources.Sample{
 		StartMS:     startMS,
 		ElapsedMS:   clampElapsed(cumulatedMS),
@@ -136,7 +137,7 @@ func (s *state) group(label string, startMS int64, cumulatedMS int64, ok bool) {
 		GrpThreads:  -1,
 		AllThreads:  s.threads(),
 	}
-	s.out.commit()
+	s.out.Commit()
 }
 
 func clampElapsed(ms int64) int32 {

@@ -3,6 +3,7 @@ package gatling
 import (
 	"bytes"
 	"fmt"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"math"
 	"strings"
 
@@ -41,8 +42,8 @@ type textParser struct {
 	runFmt   string // layout the RUN record implies, "" when unknown
 	recFmt   string // layout the first request's shape shows
 	labels   map[string]string
-	names    interner
-	messages interner
+	names    batch.Interner
+	messages batch.Interner
 	err      error
 }
 
@@ -51,8 +52,8 @@ func newTextParser(st *state) *textParser {
 		st:       st,
 		fields:   make([][]byte, 0, 16),
 		labels:   make(map[string]string, 64),
-		names:    newInterner(),
-		messages: newInterner(),
+		names:    batch.NewInterner(),
+		messages: batch.NewInterner(),
 	}
 	p.emit = p.line
 	return p
@@ -96,7 +97,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 		return
 	}
 	if cut {
-		p.st.out.badRow(no, "line longer than %d bytes", tail.MaxLine)
+		p.st.out.BadRow(no, "line longer than %d bytes", tail.MaxLine)
 		return
 	}
 	f := p.split(line)
@@ -146,7 +147,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 			return
 		}
 	}
-	p.st.out.badRow(no, "unknown record %s: want RUN, REQUEST, USER, GROUP, ERROR or ASSERTION", quote(f[0]))
+	p.st.out.BadRow(no, "unknown record %s: want RUN, REQUEST, USER, GROUP, ERROR or ASSERTION", quote(f[0]))
 }
 
 func isRecordType(f [][]byte) bool {
@@ -179,7 +180,7 @@ func (p *textParser) request(f [][]byte, no int) {
 	case len(f) >= 8 && isStatus(f[7]):
 		g, st, layout = 3, 7, FormatText22 // REQUEST scenario userId groups name start end status [msg extra...]
 	default:
-		p.st.out.badRow(no, "REQUEST record with %d fields and no OK or KO in field 6, 7 or 8, where Gatling 2.2 to 3.12 write the status", len(f))
+		p.st.out.BadRow(no, "REQUEST record with %d fields and no OK or KO in field 6, 7 or 8, where Gatling 2.2 to 3.12 write the status", len(f))
 		return
 	}
 	p.noteLayout(layout)
@@ -192,7 +193,7 @@ func (p *textParser) request(f [][]byte, no int) {
 // the response's end, as Gatling 2.0's report computed it.
 func (p *textParser) request20(f [][]byte, no int) {
 	if len(f) < 10 || !isStatus(f[9]) {
-		p.st.out.badRow(no, "Gatling 2.0 REQUEST record with %d fields and no OK or KO in field 10", len(f))
+		p.st.out.BadRow(no, "Gatling 2.0 REQUEST record with %d fields and no OK or KO in field 10", len(f))
 		return
 	}
 	p.noteLayout(FormatText20)
@@ -205,17 +206,17 @@ func (p *textParser) request20(f [][]byte, no int) {
 func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStart int) {
 	startMS, ok := atoi(f[start])
 	if !ok {
-		p.st.out.badRow(no, "REQUEST start %s is not a time in epoch milliseconds", quote(f[start]))
+		p.st.out.BadRow(no, "REQUEST start %s is not a time in epoch milliseconds", quote(f[start]))
 		return
 	}
 	endMS, ok := atoi(f[end])
 	if !ok {
-		p.st.out.badRow(no, "REQUEST end %s is not a time in epoch milliseconds", quote(f[end]))
+		p.st.out.BadRow(no, "REQUEST end %s is not a time in epoch milliseconds", quote(f[end]))
 		return
 	}
 	if endMS < startMS {
 		if string(f[end]) != incomingEnd {
-			p.st.out.badRow(no, "REQUEST ends at %d, before it starts at %d", endMS, startMS)
+			p.st.out.BadRow(no, "REQUEST ends at %d, before it starts at %d", endMS, startMS)
 			return
 		}
 		endMS = startMS
@@ -224,7 +225,7 @@ func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStar
 	success := f[status][0] == 'O'
 	msg := ""
 	if !success && status+1 < len(f) {
-		msg = p.messages.get(bytes.TrimSpace(f[status+1]))
+		msg = p.messages.Get(bytes.TrimSpace(f[status+1]))
 	}
 	latency := int32(-1)
 	if respStart >= 0 {
@@ -241,7 +242,7 @@ func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStar
 // hierarchy joined with commas (replacing commas inside names by spaces).
 func (p *textParser) label(groups, name []byte) string {
 	if len(groups) == 0 {
-		return p.names.get(name)
+		return p.names.Get(name)
 	}
 	// groups and name are consecutive fields of the line: one key, no copy.
 	key := groups[:len(groups)+1+len(name)]
@@ -249,7 +250,7 @@ func (p *textParser) label(groups, name []byte) string {
 		return l
 	}
 	l := groupPath(groups) + groupSeparator + string(name)
-	if len(p.labels) < maxInterned {
+	if len(p.labels) < batch.MaxInterned {
 		p.labels[string(key)] = l
 	}
 	return l
@@ -266,7 +267,7 @@ func (p *textParser) groupLabel(groups []byte) string {
 		return l
 	}
 	l := groupPath(groups)
-	if len(p.labels) < maxInterned {
+	if len(p.labels) < batch.MaxInterned {
 		p.labels[string(groups)] = l
 	}
 	return l
@@ -293,7 +294,7 @@ func (p *textParser) user(f [][]byte, no int, col2 bool) {
 	case "END":
 		p.st.user(false)
 	default:
-		p.st.out.badRow(no, "USER record with %d fields and no START or END where Gatling writes the event", len(f))
+		p.st.out.BadRow(no, "USER record with %d fields and no START or END where Gatling writes the event", len(f))
 	}
 }
 
@@ -321,14 +322,14 @@ func (p *textParser) group(f [][]byte, no int) {
 			return
 		}
 	}
-	p.st.out.badRow(no, "GROUP record with %d fields: want groups, start, end, cumulated response time and OK or KO", len(f))
+	p.st.out.BadRow(no, "GROUP record with %d fields: want groups, start, end, cumulated response time and OK or KO", len(f))
 }
 
 // group20 reads a GROUP record of Gatling 2.0-2.1: scenario userId GROUP
 // groups start end cumulated oks kos status.
 func (p *textParser) group20(f [][]byte, no int) {
 	if len(f) < 10 || !isStatus(f[9]) {
-		p.st.out.badRow(no, "Gatling 2.0 GROUP record with %d fields and no OK or KO in field 10", len(f))
+		p.st.out.BadRow(no, "Gatling 2.0 GROUP record with %d fields and no OK or KO in field 10", len(f))
 		return
 	}
 	p.emitGroup(f, no, 3, 9)
@@ -337,16 +338,16 @@ func (p *textParser) group20(f [][]byte, no int) {
 func (p *textParser) emitGroup(f [][]byte, no, g, status int) {
 	startMS, ok := atoi(f[g+1])
 	if !ok {
-		p.st.out.badRow(no, "GROUP start %s is not a time in epoch milliseconds", quote(f[g+1]))
+		p.st.out.BadRow(no, "GROUP start %s is not a time in epoch milliseconds", quote(f[g+1]))
 		return
 	}
 	cumulated, ok := atoi(f[g+3])
 	if !ok || cumulated < 0 {
-		p.st.out.badRow(no, "GROUP cumulated response time %s is not a number of milliseconds", quote(f[g+3]))
+		p.st.out.BadRow(no, "GROUP cumulated response time %s is not a number of milliseconds", quote(f[g+3]))
 		return
 	}
 	if len(f[g]) == 0 {
-		p.st.out.badRow(no, "GROUP record without a group name")
+		p.st.out.BadRow(no, "GROUP record without a group name")
 		return
 	}
 	p.st.group(p.groupLabel(f[g]), startMS, cumulated, f[status][0] == 'O')
@@ -387,7 +388,7 @@ func (p *textParser) run(f [][]byte, no int) {
 			}
 		}
 	default:
-		p.st.out.badRow(no, "RUN record with %d fields, want 6 (Gatling 3.x) or 7 (2.2-2.3)", len(f))
+		p.st.out.BadRow(no, "RUN record with %d fields, want 6 (Gatling 3.x) or 7 (2.2-2.3)", len(f))
 		return
 	}
 	p.setRun(r, start, no)
@@ -396,7 +397,7 @@ func (p *textParser) run(f [][]byte, no int) {
 // run20 reads "class simulationId RUN start description 2.0" (2.0-2.1).
 func (p *textParser) run20(f [][]byte, no int) {
 	if len(f) < 5 {
-		p.st.out.badRow(no, "Gatling 2.0 RUN record with %d fields, want 6", len(f))
+		p.st.out.BadRow(no, "Gatling 2.0 RUN record with %d fields, want 6", len(f))
 		return
 	}
 	r := run{simulation: string(f[0]), description: string(f[4])}
@@ -410,7 +411,7 @@ func (p *textParser) run20(f [][]byte, no int) {
 func (p *textParser) setRun(r run, start []byte, no int) {
 	ms, ok := atoi(start)
 	if !ok {
-		p.st.out.badRow(no, "RUN start %s is not a time in epoch milliseconds", quote(start))
+		p.st.out.BadRow(no, "RUN start %s is not a time in epoch milliseconds", quote(start))
 		return
 	}
 	r.startMS = ms
@@ -437,7 +438,7 @@ func (p *textParser) noteLayout(layout string) {
 
 func (p *textParser) checkLayouts() {
 	if p.runFmt != "" && p.recFmt != p.runFmt && p.st.run != nil {
-		p.st.out.warn(fmt.Sprintf("the RUN record says Gatling %s, but the requests are laid out as in a %s simulation.log; they are read by their layout",
+		p.st.out.Warn(fmt.Sprintf("the RUN record says Gatling %s, but the requests are laid out as in a %s simulation.log; they are read by their layout",
 			p.st.run.version, p.recFmt))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
@@ -44,7 +45,7 @@ const (
 // quotes into a scratch buffer. A record cut by the end of a chunk is kept in
 // partial until its end arrives; only it is copied.
 type csvParser struct {
-	out         *batcher
+	out         *batch.Batcher
 	forced      []string // Options.Columns
 	columnsFrom string   // where forced came from, for messages
 	delim       byte     // 0 until the first line is seen (unless forced)
@@ -72,7 +73,7 @@ type csvParser struct {
 
 	times                 timeParser
 	labels                *labels.Mapper
-	codes, messages, urls interner
+	codes, messages, urls batch.Interner
 	threads               map[string]*threadState
 	lastThread            *threadState
 	err                   error
@@ -94,7 +95,7 @@ type threadState struct {
 	lastStart, lastEnd int64
 }
 
-func newCSVParser(out *batcher, loc *time.Location, opt Options, names *labels.Mapper) *csvParser {
+func newCSVParser(out *batch.Batcher, loc *time.Location, opt Options, names *labels.Mapper) *csvParser {
 	c := &csvParser{
 		out:         out,
 		forced:      opt.Columns,
@@ -104,9 +105,9 @@ func newCSVParser(out *batcher, loc *time.Location, opt Options, names *labels.M
 		times:       timeParser{loc: loc, undecided: true},
 		pivot:       time.Now().Year() - 80, // SimpleDateFormat's default century for two-digit years
 		labels:      names,
-		codes:       newInterner(),
-		messages:    newInterner(),
-		urls:        newInterner(),
+		codes:       batch.NewInterner(),
+		messages:    batch.NewInterner(),
+		urls:        batch.NewInterner(),
 		threads:     make(map[string]*threadState),
 	}
 	if c.columnsFrom == "" {
@@ -166,7 +167,7 @@ func (c *csvParser) limitPartial() {
 	if len(c.partial) <= maxRecord || c.quotePending {
 		return
 	}
-	c.out.badRow(c.line+1, "line longer than %d bytes", maxRecord)
+	c.out.BadRow(c.line+1, "line longer than %d bytes", maxRecord)
 	c.partial = c.partial[:0]
 	c.skipLine = true
 }
@@ -180,7 +181,7 @@ func (c *csvParser) finish() error {
 	if len(c.partial) > 0 && c.err == nil {
 		c.partial = append(c.partial, '\n')
 		if n := c.parse(c.partial); n < len(c.partial) && c.err == nil {
-			c.out.badRow(c.line+1, "quoted field not closed before the end of the input")
+			c.out.BadRow(c.line+1, "quoted field not closed before the end of the input")
 		}
 	}
 	c.partial = c.partial[:0]
@@ -242,7 +243,7 @@ func (c *csvParser) parse(b []byte) int {
 		if !ok {
 			if len(b)-start > maxRecord {
 				c.line++
-				c.out.badRow(c.line, "quoted field not closed within %d bytes", maxRecord)
+				c.out.BadRow(c.line, "quoted field not closed within %d bytes", maxRecord)
 				start += nl + 1
 				continue
 			}
@@ -421,15 +422,15 @@ func (c *csvParser) record(line int) {
 	if c.pendingRows > 0 {
 		c.resolvePending()
 	}
-	s := c.out.slot()
+	s := c.out.Slot()
 	switch c.fill(s, line) {
 	case rowSample:
-		c.out.commit()
+		c.out.Commit()
 	case rowPending:
 		c.pend(s)
-		c.out.commit()
+		c.out.Commit()
 	default:
-		c.out.drop()
+		c.out.Drop()
 	}
 }
 
@@ -454,7 +455,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 		if len(f) > maxFields {
 			found = fmt.Sprintf("more than %d", maxFields)
 		}
-		c.out.badRow(line, "want %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
+		c.out.BadRow(line, "want %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
 		return rowSkip
 	}
 	*s = sources.Sample{LatencyMS: -1, ConnectMS: -1, GrpThreads: -1, AllThreads: -1}
@@ -467,7 +468,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 			if c.reheader(line) {
 				return rowSkip
 			}
-			c.out.badRow(line, "timeStamp: %s, found %s", c.times.want(), quote(f[i]))
+			c.out.BadRow(line, "timeStamp: %s, found %s", c.times.want(), quote(f[i]))
 			return rowSkip
 		}
 		s.StartMS = v
@@ -501,10 +502,10 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 		raw, s.Label = c.labels.Get(label)
 	}
 	if i := l.index[colResponseCode]; i >= 0 {
-		s.Code = c.codes.get(f[i])
+		s.Code = c.codes.Get(f[i])
 	}
 	if i := l.index[colResponseMessage]; i >= 0 {
-		s.Message = c.messages.get(f[i])
+		s.Message = c.messages.Get(f[i])
 		s.Transaction = bytes.HasPrefix(f[i], []byte(transactionPrefix))
 	}
 	if i := l.index[colSuccess]; i >= 0 {
@@ -518,7 +519,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 				s.Success = true
 			case bytes.EqualFold(v, []byte("false")):
 			default:
-				c.out.badRow(line, "success: want true or false, found %s", quote(v))
+				c.out.BadRow(line, "success: want true or false, found %s", quote(v))
 				return rowSkip
 			}
 		}
@@ -526,10 +527,10 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 		s.Success = successFromCode(s.Code)
 	}
 	if i := l.index[colFailureMessage]; i >= 0 && !s.Success && len(f[i]) > 0 {
-		s.Failure = c.messages.get(f[i])
+		s.Failure = c.messages.Get(f[i])
 	}
 	if i := l.index[colURL]; i >= 0 && string(f[i]) != "null" {
-		s.URL = c.urls.get(f[i])
+		s.URL = c.urls.Get(f[i])
 	}
 	if s.Transaction && len(s.Label) == len(labels.Other) && s.Label == labels.Other {
 		s.Label = labels.OtherTransactions // keep capped requests and transactions apart
@@ -606,15 +607,15 @@ func childSuffix(label []byte) int {
 // pend makes s, about to be committed, a pending row of its thread.
 func (c *csvParser) pend(s *sources.Sample) {
 	t := c.lastThread // fill's thread lookup set it
-	seq := int64(c.out.samples)
+	seq := int64(c.out.Samples)
 	if len(t.pending) == 0 {
 		c.pendingThreads = append(c.pendingThreads, t)
 	}
 	t.pending = append(t.pending, seq)
 	t.lastRaw, t.lastStart, t.lastEnd = c.pendingRaw, s.StartMS, s.StartMS+int64(max(s.ElapsedMS, 0))
 	c.pendingRows++
-	if c.out.pinned < 0 {
-		c.out.pin(seq)
+	if c.out.Pinned < 0 {
+		c.out.Pin(seq)
 	}
 }
 
@@ -623,7 +624,7 @@ func (c *csvParser) pend(s *sources.Sample) {
 // subResult). Rows pending for too long are given up on.
 func (c *csvParser) resolvePending() {
 	c.settle()
-	for c.pendingRows > 0 && int64(c.out.samples)-c.out.pinned > maxPinned {
+	for c.pendingRows > 0 && int64(c.out.Samples)-c.out.Pinned > maxPinned {
 		c.release(c.pendingThreads[0])
 	}
 }
@@ -657,7 +658,7 @@ func (c *csvParser) settle() {
 		}
 		if okStart && okElapsed && !txn {
 			for _, q := range t.pending {
-				if s := c.out.committed(q); s.StartMS >= start && s.StartMS <= start+max(elapsed, 0) {
+				if s := c.out.Committed(q); s.StartMS >= start && s.StartMS <= start+max(elapsed, 0) {
 					s.SubResult = true
 				}
 			}
@@ -690,9 +691,9 @@ func (c *csvParser) release(t *threadState) {
 		}
 	}
 	if oldest < 0 {
-		c.out.unpin()
+		c.out.Unpin()
 	} else {
-		c.out.pinned = oldest
+		c.out.Pinned = oldest
 	}
 }
 
@@ -742,7 +743,7 @@ func (c *csvParser) int32Field(f [][]byte, i int, absent int32, name string, lin
 	}
 	v, ok := atoi(f[i])
 	if !ok || v != int64(int32(v)) {
-		c.out.badRow(line, "%s: want an integer, found %s", name, quote(f[i]))
+		c.out.BadRow(line, "%s: want an integer, found %s", name, quote(f[i]))
 		return 0, false
 	}
 	return int32(v), true
@@ -754,7 +755,7 @@ func (c *csvParser) int64Field(f [][]byte, i int, name string, line int) (int64,
 	}
 	v, ok := atoi(f[i])
 	if !ok {
-		c.out.badRow(line, "%s: want an integer, found %s", name, quote(f[i]))
+		c.out.BadRow(line, "%s: want an integer, found %s", name, quote(f[i]))
 		return 0, false
 	}
 	return v, true
@@ -784,15 +785,15 @@ func (c *csvParser) first(line int) bool {
 			}
 			return false
 		}
-		c.out.warn(fmt.Sprintf("no header: read as the JMeter default %d columns (%s); "+
+		c.out.Warn(fmt.Sprintf("no header: read as the JMeter default %d columns (%s); "+
 			"if that is wrong, name them with --jtl-columns or --jmeter-props", len(f), strings.Join(names, ",")))
 	} else {
 		if len(names) != len(f) {
-			c.out.warn(fmt.Sprintf("%s names %d columns but line %d has %d fields", c.columnsFrom, len(names), line, len(f)))
+			c.out.Warn(fmt.Sprintf("%s names %d columns but line %d has %d fields", c.columnsFrom, len(names), line, len(f)))
 		}
 		for _, n := range names {
 			if _, ok := lookupColumn([]byte(n)); !ok && !strings.HasPrefix(n, `"`) {
-				c.out.warn(fmt.Sprintf("%s: %q is not a JTL column name; its values are skipped", c.columnsFrom, n))
+				c.out.Warn(fmt.Sprintf("%s: %q is not a JTL column name; its values are skipped", c.columnsFrom, n))
 			}
 		}
 	}
@@ -804,7 +805,7 @@ func (c *csvParser) setLayout(l *layout) {
 	c.releaseAll() // rows pending under the old columns are settled as they are
 	c.lay = l
 	if l.noTime {
-		c.out.warn("no timeStamp column: samples have no time (shown at the epoch)")
+		c.out.Warn("no timeStamp column: samples have no time (shown at the epoch)")
 	}
 }
 
@@ -820,7 +821,7 @@ func (c *csvParser) reheader(line int) bool {
 		return false
 	}
 	c.setLayout(newLayout(headerNames(c.fields, c.quoted)))
-	c.out.warn(fmt.Sprintf("line %d: a new header changes the columns", line))
+	c.out.Warn(fmt.Sprintf("line %d: a new header changes the columns", line))
 	return true
 }
 

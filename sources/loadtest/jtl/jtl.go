@@ -34,6 +34,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -118,11 +119,11 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		return h.err
 	}
 	if truncated {
-		h.out.warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.samples))
+		h.out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.Samples))
 	}
 	h.done()
-	if h.out.err != nil && ctx.Err() == nil {
-		return fmt.Errorf("%s: %w", s.info.Name, h.out.err)
+	if h.out.Err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", s.info.Name, h.out.Err)
 	}
 	return nil
 }
@@ -155,7 +156,7 @@ type handler struct {
 	path     string
 	opt      Options
 	loc      *time.Location
-	out      *batcher
+	out      *batch.Batcher
 	labels   *labels.Mapper // shared by the parsers of the source (one after each reset)
 	head     []byte         // bytes held until the format is known
 	parser   parser         // nil until the format is known
@@ -167,10 +168,10 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	h := &handler{path: info.Name, opt: opt, loc: info.Location(), out: newBatcher(ctx, sink)}
-	h.labels = labels.NewMapper(opt.LabelMap, opt.MaxLabels, h.out.warn)
+	h := &handler{path: info.Name, opt: opt, loc: info.Location(), out: batch.New(ctx, sink)}
+	h.labels = labels.NewMapper(opt.LabelMap, opt.MaxLabels, h.out.Warn)
 	for _, w := range opt.Warnings {
-		h.out.warn(w)
+		h.out.Warn(w)
 	}
 	return h
 }
@@ -186,14 +187,14 @@ func (h *handler) Data(p []byte) error {
 	} else if err := h.parser.feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
-	if h.opt.Follow && h.caughtUp && h.parser != nil && h.out.pinnedFor() > pendingLinger {
+	if h.opt.Follow && h.caughtUp && h.parser != nil && h.out.PinnedFor() > pendingLinger {
 		h.parser.idle() // a live file: rows waiting for a parent are shown in time
 	}
-	if h.caughtUp || h.out.lingered() {
-		h.out.flush()
+	if h.caughtUp || h.out.Lingered() {
+		h.out.Flush()
 	}
-	if h.err == nil && h.out.err != nil {
-		h.err = h.out.err
+	if h.err == nil && h.out.Err != nil {
+		h.err = h.out.Err
 	}
 	return h.err
 }
@@ -231,8 +232,8 @@ func (h *handler) detect(force bool) {
 
 // Reset starts over: the file was truncated or replaced.
 func (h *handler) Reset() {
-	h.out.unpin()
-	h.out.push(sources.Batch{Reset: true})
+	h.out.Unpin()
+	h.out.Push(sources.Batch{Reset: true})
 	h.parser, h.head = nil, nil
 }
 
@@ -253,8 +254,8 @@ func (h *handler) CaughtUp() {
 		h.labels.Flush()
 	}
 	h.caughtUp = true
-	h.out.batch.CaughtUp = true
-	h.out.flush()
+	h.out.Batch.CaughtUp = true
+	h.out.Flush()
 	h.reportEarly()
 }
 
@@ -276,7 +277,7 @@ func (h *handler) Idle() {
 		h.parser.idle()
 	}
 	h.labels.Flush()
-	h.out.flush()
+	h.out.Flush()
 	h.reportEarly()
 }
 
@@ -291,7 +292,7 @@ func (h *handler) finish() {
 		}
 	}
 	h.labels.Flush()
-	h.out.flush()
+	h.out.Flush()
 }
 
 // status receives tail's health changes and adds the format.
@@ -305,14 +306,14 @@ func (h *handler) pushHealth(hs sources.Health) {
 	if hs.Since.IsZero() {
 		hs.Since = time.Now()
 	}
-	h.out.batch.Health = &hs
-	h.out.flush()
+	h.out.Batch.Health = &hs
+	h.out.Flush()
 }
 
 func (h *handler) done() {
-	detail := fmt.Sprintf("read %d samples from %s", h.out.samples, h.path)
-	if h.out.bad > 0 {
-		detail += fmt.Sprintf(" (%d bad rows)", h.out.bad)
+	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
+	if h.out.Bad > 0 {
+		detail += fmt.Sprintf(" (%d bad rows)", h.out.Bad)
 	}
 	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
 }
@@ -322,8 +323,8 @@ func (h *handler) fail(err error) {
 		return
 	}
 	h.failed = true
-	h.out.err = nil // the batches before the failure are still worth showing
-	h.out.unpin()
+	h.out.Err = nil // the batches before the failure are still worth showing
+	h.out.Unpin()
 	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
 }
 

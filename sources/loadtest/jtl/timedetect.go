@@ -344,12 +344,12 @@ func (c *csvParser) decideTimes(first []byte, line int) bool {
 			if !l.hasZone {
 				zone = "in zone " + zoneName(c.times.loc)
 			}
-			c.out.warn(fmt.Sprintf("timeStamp: dates such as %s read as %s %s (detected from the first values); "+
+			c.out.Warn(fmt.Sprintf("timeStamp: dates such as %s read as %s %s (detected from the first values); "+
 				"if that is wrong, give the layout with --jtl-time-format", quote(first), l.pattern, zone))
 		}
 	case detectNone:
 		if _, ok := c.times.parse(first); !ok {
-			c.out.warn(fmt.Sprintf("timeStamp: values such as %s are neither epoch milliseconds nor a date of year, month, day, "+
+			c.out.Warn(fmt.Sprintf("timeStamp: values such as %s are neither epoch milliseconds nor a date of year, month, day, "+
 				"hour, minute and second; give JMeter's timestamp_format with --jtl-time-format, e.g. 'dd MMM yyyy HH:mm:ss'", quote(first)))
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
@@ -33,7 +34,7 @@ const maxText = 64 << 10
 // is a transaction controller, whose children are the real requests (the TC
 // is the one left out of request totals). Samples are emitted parent first.
 type xmlParser struct {
-	out   *batcher
+	out   *batch.Batcher
 	buf   []byte // an incomplete markup token carried to the next chunk
 	line  int    // line of the next byte to scan
 	state int    // stateProlog, stateInRoot or stateAfterRoot
@@ -47,7 +48,7 @@ type xmlParser struct {
 
 	times                                 timeParser
 	labels                                *labels.Mapper
-	codes, messages, threads, urls, names interner
+	codes, messages, threads, urls, names batch.Interner
 	scratch                               []byte
 	err                                   error
 }
@@ -148,11 +149,11 @@ type xsample struct {
 	aMessage    string // the open assertionResult's message
 }
 
-func newXMLParser(out *batcher, loc *time.Location, names *labels.Mapper) *xmlParser {
+func newXMLParser(out *batch.Batcher, loc *time.Location, names *labels.Mapper) *xmlParser {
 	return &xmlParser{
 		out: out, line: 1, times: timeParser{loc: loc},
-		labels: names, codes: newInterner(), messages: newInterner(),
-		threads: newInterner(), urls: newInterner(), names: newInterner(),
+		labels: names, codes: batch.NewInterner(), messages: batch.NewInterner(),
+		threads: batch.NewInterner(), urls: batch.NewInterner(), names: batch.NewInterner(),
 	}
 }
 
@@ -188,9 +189,9 @@ func (x *xmlParser) finish() error {
 		return x.err
 	}
 	if len(x.stack) > 0 {
-		x.out.badRow(x.elemLine, "<%s> is incomplete at the end of the input", x.elemName)
+		x.out.BadRow(x.elemLine, "<%s> is incomplete at the end of the input", x.elemName)
 	} else if len(bytes.TrimSpace(x.buf)) > 0 && x.state == stateInRoot {
-		x.out.badRow(x.line, "incomplete markup at the end of the input: %s", quote(x.buf))
+		x.out.BadRow(x.line, "incomplete markup at the end of the input: %s", quote(x.buf))
 	} else if x.state == stateProlog && len(bytes.TrimSpace(x.buf)) > 0 {
 		x.err = fmt.Errorf("line %d: not a JMeter JTL: incomplete XML markup %s", x.line, quote(x.buf))
 	}
@@ -337,7 +338,7 @@ func (x *xmlParser) startTag(raw []byte, line int) {
 		}
 		return
 	}
-	fr := xframe{name: x.names.get(name), owner: -1}
+	fr := xframe{name: x.names.Get(name), owner: -1}
 	if len(x.stack) == 0 {
 		x.elem, x.malformed = x.elem[:0], ""
 		x.elemLine, x.elemName = line, fr.name
@@ -471,16 +472,16 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 			_, s.Label = x.labels.Get(val)
 		case "rc":
 			xs.codeSeen = true
-			s.Code = x.codes.get(val)
+			s.Code = x.codes.Get(val)
 		case "rs": // JMeter 2.1's name for the code
 			if !xs.codeSeen {
-				s.Code = x.codes.get(val)
+				s.Code = x.codes.Get(val)
 			}
 		case "rm":
-			s.Message = x.messages.get(val)
+			s.Message = x.messages.Get(val)
 			s.Transaction = bytes.HasPrefix(val, []byte(transactionPrefix))
 		case "tn":
-			s.Thread = x.threads.get(val)
+			s.Thread = x.threads.Get(val)
 		}
 	}
 }
@@ -640,23 +641,23 @@ func (x *xmlParser) setText(fr xframe) {
 	}
 	switch fr.field {
 	case fieldURL:
-		s.URL = x.urls.get(trimmed)
+		s.URL = x.urls.Get(trimmed)
 	case fieldAssertFailure, fieldAssertError:
 		if string(trimmed) == "true" {
 			xs.aFailed = true
 		}
 	case fieldAssertMessage:
-		xs.aMessage = x.messages.get(trimmed)
+		xs.aMessage = x.messages.Get(trimmed)
 	case fieldLabel:
 		xs.hasLabel = true
 		_, s.Label = x.labels.Get(val)
 	case fieldCode:
-		s.Code = x.codes.get(trimmed)
+		s.Code = x.codes.Get(trimmed)
 	case fieldMessage:
-		s.Message = x.messages.get(val)
+		s.Message = x.messages.Get(val)
 		s.Transaction = bytes.HasPrefix(val, []byte(transactionPrefix))
 	case fieldThread:
-		s.Thread = x.threads.get(val)
+		s.Thread = x.threads.Get(val)
 	case fieldSuccess:
 		xs.hasSuccess = true
 		s.Success = string(trimmed) == "true"
@@ -686,7 +687,7 @@ func (x *xmlParser) setText(fr xframe) {
 // emit hands the samples of a finished top-level element to the batcher.
 func (x *xmlParser) emit() {
 	if x.malformed != "" {
-		x.out.badRow(x.elemLine, "<%s>: %s", x.elemName, x.malformed)
+		x.out.BadRow(x.elemLine, "<%s>: %s", x.elemName, x.malformed)
 		x.elem = x.elem[:0]
 		return
 	}
@@ -694,7 +695,7 @@ func (x *xmlParser) emit() {
 		xs := &x.elem[i]
 		if xs.fieldForm {
 			if !xs.hasLabel && xs.startTime == 0 && xs.timeStamp == 0 {
-				x.out.badRow(xs.line, "<%s> is not a JMeter sample (no attributes t, ts, lb, s; no <label> or <startTime>)", x.elemName)
+				x.out.BadRow(xs.line, "<%s> is not a JMeter sample (no attributes t, ts, lb, s; no <label> or <startTime>)", x.elemName)
 				continue
 			}
 			xs.s.StartMS = xs.startTime
@@ -707,7 +708,7 @@ func (x *xmlParser) emit() {
 			}
 		}
 		if xs.bad != "" {
-			x.out.badRow(xs.line, "<%s>: %s", x.elemName, xs.bad)
+			x.out.BadRow(xs.line, "<%s>: %s", x.elemName, xs.bad)
 			continue
 		}
 		if !xs.hasSuccess {
@@ -717,12 +718,12 @@ func (x *xmlParser) emit() {
 			xs.s.Failure = xs.failMessage
 		}
 		if !xs.hasTime {
-			x.out.warn("samples without a ts attribute: they have no time (shown at the epoch)")
+			x.out.Warn("samples without a ts attribute: they have no time (shown at the epoch)")
 		}
 		if xs.s.Transaction && xs.s.Label == labels.Other {
 			xs.s.Label = labels.OtherTransactions
 		}
-		x.out.add(&xs.s)
+		x.out.Add(&xs.s)
 	}
 	x.elem = x.elem[:0]
 }

@@ -3,6 +3,7 @@ package k6
 import (
 	"bytes"
 	"fmt"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"math"
 
 	"github.com/sobang/sobang/sources/tail"
@@ -24,7 +25,7 @@ const wholeSecondsWarning = "timestamps are whole seconds (k6's default CSV time
 // written by Go's encoding/csv (a field is quoted when it holds a comma, a
 // quote or a newline). Columns are found by header name.
 type csvParser struct {
-	out   *batcher
+	out   *batch.Batcher
 	j     *joiner
 	lines tail.Lines
 	times timeCache
@@ -50,7 +51,7 @@ type columns struct {
 	extra, metadata                                   int
 }
 
-func newCSVParser(out *batcher, j *joiner) *csvParser {
+func newCSVParser(out *batch.Batcher, j *joiner) *csvParser {
 	return &csvParser{out: out, j: j}
 }
 
@@ -62,7 +63,7 @@ func (c *csvParser) feed(b []byte) error {
 func (c *csvParser) finish() {
 	c.lines.Flush(c.line)
 	if len(c.rec) > 0 || c.skipRec {
-		c.out.badRow(c.recLine, "quoted field not closed before the end of the input")
+		c.out.BadRow(c.recLine, "quoted field not closed before the end of the input")
 		c.rec, c.skipRec = c.rec[:0], false
 	}
 	c.j.finish()
@@ -78,13 +79,13 @@ func (c *csvParser) line(b []byte, no int, cut bool) {
 		if bytes.Count(b, []byte{'"'})%2 == 1 {
 			c.quoteClosed()
 		} else if len(c.rec) > maxRecord {
-			c.out.badRow(c.recLine, "quoted field not closed within %d bytes", maxRecord)
+			c.out.BadRow(c.recLine, "quoted field not closed within %d bytes", maxRecord)
 			c.rec, c.skipRec = c.rec[:0], true
 		}
 		return
 	}
 	if cut {
-		c.out.badRow(no, "line longer than %d bytes", tail.MaxLine)
+		c.out.BadRow(no, "line longer than %d bytes", tail.MaxLine)
 		return
 	}
 	if bytes.IndexByte(b, '"') >= 0 && bytes.Count(b, []byte{'"'})%2 == 1 {
@@ -111,7 +112,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if !c.split(b) {
-		c.out.badRow(no, "want a quoted field to end before a comma or the end of the record: %s", quote(b))
+		c.out.BadRow(no, "want a quoted field to end before a comma or the end of the record: %s", quote(b))
 		return
 	}
 	f := c.fields
@@ -120,7 +121,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if len(f) != c.cols.n {
-		c.out.badRow(no, "want %d comma-separated fields, found %d", c.cols.n, len(f))
+		c.out.BadRow(no, "want %d comma-separated fields, found %d", c.cols.n, len(f))
 		return
 	}
 	k := kindOf(f[c.cols.metric])
@@ -129,7 +130,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	v, ok := parseFloat(f[c.cols.value])
 	if !ok {
-		c.out.badRow(no, "%s: metric_value: want a number, found %s", metricName(k), quote(f[c.cols.value]))
+		c.out.BadRow(no, "%s: metric_value: want a number, found %s", metricName(k), quote(f[c.cols.value]))
 		return
 	}
 	switch k {
@@ -153,12 +154,12 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	end, whole, ok := c.parseTime(ts)
 	if !ok {
-		c.out.badRow(no, "timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found %s", quote(ts))
+		c.out.BadRow(no, "timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found %s", quote(ts))
 		return
 	}
 	if whole && !c.warned {
 		c.warned = true
-		c.out.warn(wholeSecondsWarning)
+		c.out.Warn(wholeSecondsWarning)
 	}
 	c.readTags()
 	if k.http() {
@@ -214,15 +215,15 @@ func (c *csvParser) header(b []byte, no int) {
 	}
 	if cols.metric < 0 || cols.ts < 0 || cols.value < 0 {
 		if c.cols == nil {
-			c.out.badRow(no, "want the k6 CSV header metric_name,timestamp,metric_value,..., found %s", quote(b))
+			c.out.BadRow(no, "want the k6 CSV header metric_name,timestamp,metric_value,..., found %s", quote(b))
 			// Without columns nothing can be read: keep looking for a header.
 			return
 		}
-		c.out.badRow(no, "a header without metric_name, timestamp and metric_value: %s", quote(b))
+		c.out.BadRow(no, "a header without metric_name, timestamp and metric_value: %s", quote(b))
 		return
 	}
 	if c.cols != nil {
-		c.out.warn(fmt.Sprintf("line %d: a new header changes the columns", no))
+		c.out.Warn(fmt.Sprintf("line %d: a new header changes the columns", no))
 	}
 	c.cols = cols
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 )
 
 // kind is what a metric means to the joiner.
@@ -102,16 +103,16 @@ type request struct {
 // of its own. It is shared by the JSON and CSV parsers, which hand it the
 // raw bytes that identify a request (time, tags, metadata) as its key.
 type joiner struct {
-	out    *batcher
+	out    *batch.Batcher
 	open   bool
 	req    request
 	key    []byte
 	vus    int32 // latest vus gauge, -1 before any
-	labels interner
-	urls   interner
-	codes  interner
-	msgs   interner
-	vuIDs  interner
+	labels batch.Interner
+	urls   batch.Interner
+	codes  batch.Interner
+	msgs   batch.Interner
+	vuIDs  batch.Interner
 
 	checks, checksFailed int
 	noDuration           int // requests without an http_req_duration point
@@ -122,9 +123,9 @@ type joiner struct {
 	sawFailed bool
 }
 
-func newJoiner(out *batcher) *joiner {
-	return &joiner{out: out, vus: -1, labels: newInterner(), urls: newInterner(),
-		codes: newInterner(), msgs: newInterner(), vuIDs: newInterner()}
+func newJoiner(out *batch.Batcher) *joiner {
+	return &joiner{out: out, vus: -1, labels: batch.NewInterner(), urls: batch.NewInterner(),
+		codes: batch.NewInterner(), msgs: batch.NewInterner(), vuIDs: batch.NewInterner()}
 }
 
 // joins reports whether a point of kind k with key a+b+c belongs to the open
@@ -151,13 +152,13 @@ func (j *joiner) begin(line int, endNS int64, t *tagInfo, a, b, c []byte) {
 	j.key = append(append(append(j.key[:0], a...), b...), c...)
 	r := &j.req
 	*r = request{line: line, endNS: endNS, keyA: len(a), keyB: len(b)}
-	r.url = j.urls.get(t.url)
+	r.url = j.urls.Get(t.url)
 	r.label = j.label(t)
-	r.code = j.codes.get(t.status)
-	r.expected = j.codes.get(t.expected)
+	r.code = j.codes.Get(t.status)
+	r.expected = j.codes.Get(t.expected)
 	r.expectFailed = len(t.expected) > 0
-	r.message = j.msgs.get(t.errorText)
-	r.thread = j.vuIDs.get(t.vu)
+	r.message = j.msgs.Get(t.errorText)
+	r.thread = j.vuIDs.Get(t.vu)
 	j.open = true
 }
 
@@ -166,9 +167,9 @@ func (j *joiner) begin(line int, endNS int64, t *tagInfo, a, b, c []byte) {
 // apart: the summary groups requests by the group tag, never renames them).
 func (j *joiner) label(t *tagInfo) string {
 	if len(t.name) > 0 {
-		return j.labels.get(t.name)
+		return j.labels.Get(t.name)
 	}
-	return j.labels.get(t.url)
+	return j.labels.Get(t.url)
 }
 
 // set records the value of one point of the open request, and emits the
@@ -177,7 +178,7 @@ func (j *joiner) set(k kind, v float64, line int) {
 	r := &j.req
 	if k != kindReqs && k != kindFailed {
 		if _, ok := msToInt32(v); !ok {
-			j.out.badRow(line, "%s: want milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
+			j.out.BadRow(line, "%s: want milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
 			return
 		}
 	}
@@ -217,7 +218,7 @@ func (j *joiner) emit() {
 	if r.seen&(1<<kindDuration) == 0 {
 		j.noDuration++
 	}
-	s := j.out.slot()
+	s := j.out.Slot()
 	*s = sources.Sample{
 		StartMS:    startMS(r.endNS, r.duration),
 		LatencyMS:  -1,
@@ -245,7 +246,7 @@ func (j *joiner) emit() {
 	default:
 		s.Success = r.message == "" && successFromStatus(r.code)
 	}
-	j.out.commit()
+	j.out.Commit()
 }
 
 // single emits a sample made of one point: a group (a transaction) or a gRPC
@@ -253,31 +254,31 @@ func (j *joiner) emit() {
 func (j *joiner) single(k kind, line int, endNS int64, v float64, t *tagInfo) {
 	elapsed, ok := msToInt32(v)
 	if !ok {
-		j.out.badRow(line, "%s: want milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
+		j.out.BadRow(line, "%s: want milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
 		return
 	}
-	s := j.out.slot()
+	s := j.out.Slot()
 	*s = sources.Sample{
 		StartMS:    startMS(endNS, v),
 		ElapsedMS:  elapsed,
 		LatencyMS:  -1,
 		ConnectMS:  -1,
-		Thread:     j.vuIDs.get(t.vu),
+		Thread:     j.vuIDs.Get(t.vu),
 		GrpThreads: -1,
 		AllThreads: j.vus,
 	}
 	if k == kindGroupDuration {
-		s.Label = j.labels.get(groupLabel(t.group))
+		s.Label = j.labels.Get(groupLabel(t.group))
 		s.Transaction = true
 		s.Success = true // k6 gives a group no verdict
 	} else {
 		s.Label = j.label(t)
-		s.URL = j.urls.get(t.url)
-		s.Code = j.codes.get(t.status)
-		s.Message = j.msgs.get(t.errorText)
+		s.URL = j.urls.Get(t.url)
+		s.Code = j.codes.Get(t.status)
+		s.Message = j.msgs.Get(t.errorText)
 		s.Success = string(t.status) == "0" // gRPC status OK
 	}
-	j.out.commit()
+	j.out.Commit()
 }
 
 // groupLabel names a group by its path without the leading "::", so a

@@ -2,6 +2,7 @@ package k6
 
 import (
 	"bytes"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources/tail"
@@ -17,7 +18,7 @@ import (
 // request (the others carry the same bytes, compared whole), and times and
 // numbers are parsed without allocating.
 type jsonParser struct {
-	out     *batcher
+	out     *batch.Batcher
 	j       *joiner
 	lines   tail.Lines
 	times   timeCache
@@ -25,7 +26,7 @@ type jsonParser struct {
 	scratch []byte // unescaped tag values
 }
 
-func newJSONParser(out *batcher, j *joiner) *jsonParser {
+func newJSONParser(out *batch.Batcher, j *joiner) *jsonParser {
 	return &jsonParser{out: out, j: j}
 }
 
@@ -41,7 +42,7 @@ func (p *jsonParser) finish() {
 
 func (p *jsonParser) line(b []byte, no int, cut bool) {
 	if cut {
-		p.out.badRow(no, "line longer than %d bytes", tail.MaxLine)
+		p.out.BadRow(no, "line longer than %d bytes", tail.MaxLine)
 		return
 	}
 	p.record(b, no)
@@ -64,11 +65,11 @@ func (p *jsonParser) record(b []byte, no int) {
 	}
 	var pt point
 	if why := l.object(func(key []byte) string { return p.topKey(&l, key, &pt) }); why != "" {
-		p.out.badRow(no, "%s", why)
+		p.out.BadRow(no, "%s", why)
 		return
 	}
 	if l.ws(); l.i != len(b) {
-		p.out.badRow(no, "want one JSON object a line, found more after column %d: %s", l.i+1, quote(b[l.i:]))
+		p.out.BadRow(no, "want one JSON object a line, found more after column %d: %s", l.i+1, quote(b[l.i:]))
 		return
 	}
 	switch string(pt.typ) {
@@ -78,7 +79,7 @@ func (p *jsonParser) record(b []byte, no int) {
 		// A declaration: the metrics used here are k6's built-ins, whose
 		// types and units are fixed.
 	default:
-		p.out.badRow(no, `want "type":"Point" or "type":"Metric", found %s`, typeFound(pt.typ))
+		p.out.BadRow(no, `want "type":"Point" or "type":"Metric", found %s`, typeFound(pt.typ))
 	}
 }
 
@@ -145,17 +146,17 @@ func (p *jsonParser) point(pt *point, no int) {
 	k := kindOf(pt.metric)
 	if k == kindOther {
 		if pt.metric == nil {
-			p.out.badRow(no, "a Point without a metric name")
+			p.out.BadRow(no, "a Point without a metric name")
 		}
 		return
 	}
 	if !pt.hasData || !pt.hasTime || !pt.hasV {
-		p.out.badRow(no, "%s point: want data with time and value", metricName(k))
+		p.out.BadRow(no, "%s point: want data with time and value", metricName(k))
 		return
 	}
 	v, ok := parseFloat(pt.value)
 	if !ok {
-		p.out.badRow(no, "%s: value: want a number, found %s", metricName(k), quote(pt.value))
+		p.out.BadRow(no, "%s: value: want a number, found %s", metricName(k), quote(pt.value))
 		return
 	}
 	switch k {
@@ -172,11 +173,11 @@ func (p *jsonParser) point(pt *point, no int) {
 	}
 	end, ok := p.times.parseRFC3339(pt.time)
 	if !ok {
-		p.out.badRow(no, "time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found %s", quote(pt.time))
+		p.out.BadRow(no, "time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found %s", quote(pt.time))
 		return
 	}
 	if why := p.parseTags(pt.tags, pt.metadata); why != "" {
-		p.out.badRow(no, "%s", why)
+		p.out.BadRow(no, "%s", why)
 		return
 	}
 	if k.http() {

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -97,12 +98,12 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		return h.err
 	}
 	if truncated {
-		h.out.warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.samples))
+		h.out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.Samples))
 	}
 	h.summarise()
 	h.done()
-	if h.out.err != nil && ctx.Err() == nil {
-		return fmt.Errorf("%s: %w", s.info.Name, h.out.err)
+	if h.out.Err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", s.info.Name, h.out.Err)
 	}
 	return nil
 }
@@ -125,7 +126,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 type handler struct {
 	path     string
 	opt      Options
-	out      *batcher
+	out      *batch.Batcher
 	j        *joiner
 	head     []byte // bytes held until the format is known
 	parser   parser // nil until the format is known
@@ -137,7 +138,7 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	out := newBatcher(ctx, sink)
+	out := batch.New(ctx, sink)
 	return &handler{path: info.Name, opt: opt, out: out, j: newJoiner(out)}
 }
 
@@ -152,11 +153,11 @@ func (h *handler) Data(p []byte) error {
 	} else if err := h.parser.feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
-	if h.caughtUp || h.out.lingered() {
-		h.out.flush()
+	if h.caughtUp || h.out.Lingered() {
+		h.out.Flush()
 	}
-	if h.err == nil && h.out.err != nil {
-		h.err = h.out.err
+	if h.err == nil && h.out.Err != nil {
+		h.err = h.out.Err
 	}
 	return h.err
 }
@@ -207,7 +208,7 @@ func (h *handler) detect(force bool) {
 
 // Reset starts over: the file was truncated or replaced.
 func (h *handler) Reset() {
-	h.out.push(sources.Batch{Reset: true})
+	h.out.Push(sources.Batch{Reset: true})
 	h.parser, h.head = nil, nil
 	h.j.reset()
 }
@@ -224,8 +225,8 @@ func (h *handler) CaughtUp() {
 		}
 	}
 	h.caughtUp = true
-	h.out.batch.CaughtUp = true
-	h.out.flush()
+	h.out.Batch.CaughtUp = true
+	h.out.Flush()
 	h.reportEarly()
 }
 
@@ -246,7 +247,7 @@ func (h *handler) Idle() {
 	if h.err == nil && h.parser == nil && len(h.head) > 0 {
 		h.detect(true)
 	}
-	h.out.flush()
+	h.out.Flush()
 	h.reportEarly()
 }
 
@@ -258,23 +259,23 @@ func (h *handler) finish() {
 	if h.err == nil && h.parser != nil {
 		h.parser.finish() // idempotent: CaughtUp may have finished it already
 	}
-	h.out.flush()
+	h.out.Flush()
 }
 
 // summarise tells, once at the end, what the samples leave out.
 func (h *handler) summarise() {
 	j := h.j
 	if j.checks > 0 {
-		h.out.warn(fmt.Sprintf("k6 checks: %d run, %d failed (checks are not samples; a failed check does not fail its request)",
+		h.out.Warn(fmt.Sprintf("k6 checks: %d run, %d failed (checks are not samples; a failed check does not fail its request)",
 			j.checks, j.checksFailed))
 	}
 	if j.noDuration > 0 {
-		h.out.warn(fmt.Sprintf("requests without an http_req_duration point (shown with 0 ms): %d", j.noDuration))
+		h.out.Warn(fmt.Sprintf("requests without an http_req_duration point (shown with 0 ms): %d", j.noDuration))
 	}
 	if j.partial > 0 {
-		h.out.warn(fmt.Sprintf("requests with neither an http_reqs nor an http_req_duration point (not shown): %d", j.partial))
+		h.out.Warn(fmt.Sprintf("requests with neither an http_reqs nor an http_req_duration point (not shown): %d", j.partial))
 	}
-	h.out.flush()
+	h.out.Flush()
 }
 
 // status receives tail's health changes and adds the format.
@@ -288,14 +289,14 @@ func (h *handler) pushHealth(hs sources.Health) {
 	if hs.Since.IsZero() {
 		hs.Since = time.Now()
 	}
-	h.out.batch.Health = &hs
-	h.out.flush()
+	h.out.Batch.Health = &hs
+	h.out.Flush()
 }
 
 func (h *handler) done() {
-	detail := fmt.Sprintf("read %d samples from %s", h.out.samples, h.path)
-	if h.out.bad > 0 {
-		detail += fmt.Sprintf(" (%d bad lines)", h.out.bad)
+	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
+	if h.out.Bad > 0 {
+		detail += fmt.Sprintf(" (%d bad lines)", h.out.Bad)
 	}
 	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
 }
@@ -305,7 +306,7 @@ func (h *handler) fail(err error) {
 		return
 	}
 	h.failed = true
-	h.out.err = nil // the batches before the failure are still worth showing
+	h.out.Err = nil // the batches before the failure are still worth showing
 	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
 }
 

@@ -1,0 +1,242 @@
+// Package batch is what every load-test source (jtl, k6, gatling) uses to
+// hand its samples over: a Batcher that fills sources.Batches in place and
+// pushes them when full, when they have lingered, or when asked, and an
+// Interner that shares one string per repeated value. It owns no format and
+// must not know one.
+package batch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// Interning bounds: a JTL repeats a few labels, codes, messages and thread
+// names millions of times, so one string per distinct value saves an
+// allocation per field. Values that are unique per row (error messages with
+// ids, URLs with query strings) would grow the map forever, so it stops
+// growing at MaxInterned entries and ignores values longer than MaxInternLen.
+const (
+	MaxInterned  = 8192
+	MaxInternLen = 512
+)
+
+// Interner returns one shared string per distinct byte value. A few recent
+// values are compared before the map is hashed: a column usually repeats a
+// handful of values ("200", "OK", three labels), and comparing bytes is
+// cheaper than hashing them.
+type Interner struct {
+	m      map[string]string
+	recent [4]string
+	next   uint8
+}
+
+func NewInterner() Interner { return Interner{m: make(map[string]string, 64)} }
+
+// Get returns b as a string; looking up m[string(b)] does not allocate.
+func (in *Interner) Get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	for _, r := range &in.recent {
+		if len(r) == len(b) && r == string(b) {
+			return r
+		}
+	}
+	s, ok := in.m[string(b)]
+	if !ok {
+		s = string(b)
+		if len(in.m) >= MaxInterned || len(b) > MaxInternLen {
+			return s
+		}
+		in.m[s] = s
+	}
+	in.recent[in.next%uint8(len(in.recent))] = s
+	in.next++
+	return s
+}
+
+// Batcher collects what a parser finds into sources.Batches and pushes them:
+// when BatchRecords samples are held, when a partial batch is older than
+// BatchLinger at the end of a chunk, and whenever the handler asks (CaughtUp,
+// Idle, health changes). It runs in the reading goroutine only.
+type Batcher struct {
+	ctx   context.Context
+	sink  sources.Sink
+	Batch sources.Batch // the pending batch
+	since time.Time     // when the pending batch got its first content
+	spare []sources.Sample
+	kept  int   // bad rows described so far (at most MaxBadRowsKept per source)
+	Err   error // the sink's error, once a push failed
+	warns map[string]bool
+
+	// Samples and Bad are totals, for the final health line.
+	Samples, Bad int
+
+	// Pinned is the sequence number (the count of samples committed before
+	// it) of the first committed sample the parser may still change, -1
+	// when none: flush keeps it and what follows it in the pending batch.
+	Pinned   int64
+	pinnedAt time.Time // when Pinned last went from none to a sample
+}
+
+// Pin keeps the committed sample seq and those after it out of pushes.
+func (o *Batcher) Pin(seq int64) {
+	if o.Pinned < 0 {
+		o.pinnedAt = time.Now()
+	}
+	o.Pinned = seq
+}
+
+// PinnedFor is how long samples have been Pinned, 0 when none are.
+func (o *Batcher) PinnedFor() time.Duration {
+	if o.Pinned < 0 {
+		return 0
+	}
+	return time.Since(o.pinnedAt)
+}
+
+// New returns a Batcher pushing into sink until ctx ends.
+func New(ctx context.Context, sink sources.Sink) *Batcher {
+	return &Batcher{ctx: ctx, sink: sink, warns: map[string]bool{}, Pinned: -1}
+}
+
+// Committed returns the sample with sequence number q, which must be Pinned
+// (so still in the pending batch).
+func (o *Batcher) Committed(q int64) *sources.Sample {
+	first := int64(o.Samples - len(o.Batch.Samples))
+	return &o.Batch.Samples[q-first]
+}
+
+// Slot returns the next sample of the pending batch for a parser to fill in
+// place (a Sample is 136 bytes: building it elsewhere and copying costs a
+// tenth of the fast path). The parser then calls commit, or drop when the
+// record was not a sample after all.
+func (o *Batcher) Slot() *sources.Sample {
+	if o.Batch.Samples == nil {
+		o.start()
+		if o.spare != nil {
+			o.Batch.Samples, o.spare = o.spare[:0], nil
+		} else {
+			o.Batch.Samples = make([]sources.Sample, 0, sources.BatchRecords)
+		}
+	}
+	n := len(o.Batch.Samples)
+	o.Batch.Samples = o.Batch.Samples[:n+1]
+	return &o.Batch.Samples[n]
+}
+
+// Commit keeps the sample last returned by slot.
+func (o *Batcher) Commit() {
+	o.Batch.Rows++
+	o.Samples++
+	if len(o.Batch.Samples) >= sources.BatchRecords {
+		o.Flush()
+	}
+}
+
+// Drop forgets the sample last returned by slot.
+func (o *Batcher) Drop() {
+	o.Batch.Samples = o.Batch.Samples[:len(o.Batch.Samples)-1]
+}
+
+// Add appends one good sample.
+func (o *Batcher) Add(s *sources.Sample) {
+	*o.Slot() = *s
+	o.Commit()
+}
+
+// BadRow counts a record that could not be read and describes the first few.
+func (o *Batcher) BadRow(line int, format string, args ...any) {
+	o.start()
+	o.Batch.BadRows++
+	o.Bad++
+	if o.kept < sources.MaxBadRowsKept {
+		o.kept++
+		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+// Warn tells the user something once per source.
+func (o *Batcher) Warn(msg string) {
+	if o.warns[msg] {
+		return
+	}
+	o.warns[msg] = true
+	o.start()
+	o.Batch.Warnings = append(o.Batch.Warnings, msg)
+}
+
+func (o *Batcher) start() {
+	if o.since.IsZero() {
+		o.since = time.Now()
+	}
+}
+
+// Lingered reports whether the pending batch has waited long enough to be
+// pushed although it is not full.
+func (o *Batcher) Lingered() bool {
+	return !o.since.IsZero() && time.Since(o.since) >= sources.BatchLinger
+}
+
+// Flush pushes the pending batch, if it carries anything; Pinned samples
+// stay for the next one.
+func (o *Batcher) Flush() {
+	b := o.Batch
+	o.Batch = sources.Batch{}
+	o.since = time.Time{}
+	if o.Pinned >= 0 && len(b.Samples) > 0 {
+		if k := int(o.Pinned - int64(o.Samples-len(b.Samples))); k >= 0 && k < len(b.Samples) {
+			buf := o.spare
+			if o.spare = nil; cap(buf) < sources.BatchRecords {
+				buf = make([]sources.Sample, 0, sources.BatchRecords)
+			}
+			tail := append(buf[:0], b.Samples[k:]...)
+			b.Samples, b.Rows = b.Samples[:k], b.Rows-len(tail)
+			o.Batch.Samples, o.Batch.Rows = tail, len(tail)
+			o.start()
+		}
+	}
+	if b.Empty() {
+		if cap(b.Samples) > 0 && o.spare == nil {
+			o.spare = b.Samples[:0]
+		}
+		return
+	}
+	if n := len(b.Samples); n == 0 {
+		if cap(b.Samples) > 0 {
+			o.spare = b.Samples[:0]
+		}
+		b.Samples = nil
+	} else if n < cap(b.Samples)/4 {
+		// A small batch (a trickle while following) gets its own small slice
+		// so the hub's queue does not pin a full-size buffer per batch; the
+		// big one is reused.
+		small := make([]sources.Sample, n)
+		copy(small, b.Samples)
+		o.spare, b.Samples = b.Samples, small
+	}
+	if o.Err != nil {
+		return
+	}
+	if err := o.sink.Push(o.ctx, b); err != nil {
+		o.Err = err
+	}
+}
+
+// Unpin lets flush push every sample: the parser that Pinned some is gone
+// (a reset) or failed.
+func (o *Batcher) Unpin() { o.Pinned = -1 }
+
+// Push sends b after the pending batch, keeping the order of events.
+func (o *Batcher) Push(b sources.Batch) {
+	o.Flush()
+	if o.Err != nil {
+		return
+	}
+	if err := o.sink.Push(o.ctx, b); err != nil {
+		o.Err = err
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -117,50 +116,58 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 		ctx, cancel = context.WithTimeout(context.Background(), duration)
 	}
 	defer cancel()
-	var mu sync.Mutex
-	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
+	// The sources parse in their goroutines and push into the hub's bounded
+	// queues; this goroutine alone owns the store and applies what they
+	// send, so parsing and ingest run side by side, as in the dashboard.
 	hub := sources.NewHub()
-	for i, s := range srcs {
-		wg.Add(1)
-		sink := sources.Func(func(_ context.Context, b sources.Batch) error {
-			b.Source = i
-			mu.Lock()
-			st.Apply(b)
-			mu.Unlock()
-			return nil
-		})
-		hub.Go(s.Info().Name, func() {
-			defer wg.Done()
-			errs[i] = s.Run(ctx, sink)
-		})
+	for _, s := range srcs {
+		hub.Add(s)
 	}
+	hub.Start(ctx)
 	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	go func() { hub.Wait(); close(done) }()
 	progress := term.IsTerminal(os.Stderr.Fd())
 	ticker := time.NewTicker(200 * time.Millisecond)
 	defer ticker.Stop()
+	idle := time.NewTicker(2 * time.Millisecond)
+	defer idle.Stop()
+	var batches []sources.Batch
+	drain := func() int {
+		batches = hub.Drain(batches[:0])
+		for i := range batches {
+			st.Apply(batches[i])
+			batches[i] = sources.Batch{}
+		}
+		return len(batches)
+	}
 	for {
+		if drain() > 0 {
+			continue
+		}
 		select {
 		case <-done:
+			for drain() > 0 {
+			}
 			if progress {
 				fmt.Fprint(os.Stderr, "\r\x1b[K")
 			}
+			errs := make([]error, len(srcs))
+			for i := range srcs {
+				errs[i] = hub.Err(i)
+			}
 			return st, errs
 		case p := <-hub.Panics():
-			errs[0] = fmt.Errorf("%v", p)
 			fmt.Fprintf(os.Stderr, "sobang: %v\ncrash report: %s\n", p, writeCrashReport(p))
 			os.Exit(exitFailure)
 		case <-ticker.C:
 			if progress {
-				mu.Lock()
 				var parts []string
 				for _, s := range st.Sources {
 					parts = append(parts, fmt.Sprintf("%s %d rows", baseNameOf(s.Info.Name), s.Rows))
 				}
-				mu.Unlock()
 				fmt.Fprintf(os.Stderr, "\r\x1b[Kreading: %s", strings.Join(parts, ", "))
 			}
+		case <-idle.C:
 		}
 	}
 }

@@ -77,11 +77,13 @@ func (s *Sketch) bump(i int, n uint32) {
 		s.counts = append(s.counts[:0], 0)
 	}
 	if i < s.offset {
-		grow := s.offset - i
+		// Grow the front with headroom (half the current length again), so
+		// values arriving in falling order do not copy the buckets each time.
+		grow := s.offset - i + len(s.counts)/2 + 4
 		counts := make([]uint32, len(s.counts)+grow, len(s.counts)+grow+8)
 		copy(counts[grow:], s.counts)
 		s.counts = counts
-		s.offset = i
+		s.offset -= grow
 	}
 	j := i - s.offset
 	for j >= len(s.counts) {

@@ -370,3 +370,34 @@ func TestLoadTableSorts(t *testing.T) {
 		t.Fatal("s must cycle back to sorting by label")
 	}
 }
+
+func TestLoadEndedShown(t *testing.T) {
+	ended := make(chan struct{})
+	theme, _ := themes.Load("dark", "")
+	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(125 * time.Second) }, LoadEnded: ended})
+	m.Update(sizeMsg(120, 40))
+	if strings.Contains(plain(m.Render()), "LOAD ENDED") {
+		t.Fatal("LOAD ENDED before the load ended")
+	}
+	close(ended)
+	cmd := m.waitLoadEnded()
+	m.Update(cmd())
+	if !strings.Contains(plain(m.Render()), "LOAD ENDED") {
+		t.Fatal("the status bar must say LOAD ENDED once the demo's load stopped")
+	}
+}
+
+func TestClockWarning(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
+	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Samples: []sources.Sample{{StartMS: t0.UnixMilli(), ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1}}})
+	// A log written nine hours off: a zone mistake.
+	st.Apply(sources.Batch{Source: 1, CaughtUp: true, Entries: []sources.LogEntry{{Time: t0.Add(9 * time.Hour), Lines: []string{"x"}}}})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(24 * time.Hour) }})
+	m.Update(sizeMsg(200, 40))
+	m.ingest()
+	f := plain(m.Render())
+	if !strings.Contains(f, "do not overlap: try --tz or --offset") || !strings.Contains(f, "run.jtl") || !strings.Contains(f, "app.log") {
+		t.Fatalf("no clock warning naming both sources:\n%s", f[len(f)-300:])
+	}
+}

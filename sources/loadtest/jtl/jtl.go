@@ -28,7 +28,6 @@ package jtl
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -36,7 +35,6 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
-	"github.com/sobang/sobang/sources/tail"
 )
 
 // The formats this package reads, as Sniff and Health.Format name them.
@@ -100,32 +98,19 @@ func (s *source) Info() sources.Info { return s.info }
 // ends. It returns nil at the end of a readable file, and an error naming the
 // file for input that is not a JTL; bad rows are counted, never fatal.
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	h := newHandler(ctx, sink, s.info, s.opt)
-	err := tail.File(ctx, s.info.Name, tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: h.status}, h)
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err == nil {
-		err = h.err
-	}
-	truncated := errors.Is(err, tail.ErrTruncatedGzip)
-	if err != nil && !truncated {
-		h.fail(err)
-		return err
-	}
-	h.finish()
-	if h.err != nil {
-		h.fail(h.err)
-		return h.err
-	}
-	if truncated {
-		h.out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.Samples))
-	}
-	h.done()
-	if h.out.Err != nil && ctx.Err() == nil {
-		return fmt.Errorf("%s: %w", s.info.Name, h.out.Err)
-	}
-	return nil
+	return batch.RunFile(ctx, s.info, s.opt.Follow, fileHandler{newHandler(ctx, sink, s.info, s.opt)})
+}
+
+// fileHandler gives batch.RunFile the handler's end-of-input steps.
+type fileHandler struct{ *handler }
+
+func (f fileHandler) Status(hs sources.Health) { f.status(hs) }
+func (f fileHandler) Err() error               { return f.err }
+func (f fileHandler) Fail(err error)           { f.fail(err) }
+func (f fileHandler) Finish()                  { f.finish() }
+func (f fileHandler) Out() *batch.Batcher      { return f.out }
+func (f fileHandler) Done() {
+	f.done()
 }
 
 // parser is the format-specific half of a handler.

@@ -30,13 +30,11 @@ package k6
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/internal/batch"
-	"github.com/sobang/sobang/sources/tail"
 )
 
 // The formats this package recognises, as Sniff and Health.Format name them.
@@ -79,33 +77,20 @@ func (s *source) Info() sources.Info { return s.info }
 // ends. It returns nil at the end of a readable file, and an error naming the
 // file for input that is not k6 output; bad lines are counted, never fatal.
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	h := newHandler(ctx, sink, s.info, s.opt)
-	err := tail.File(ctx, s.info.Name, tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: h.status}, h)
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err == nil {
-		err = h.err
-	}
-	truncated := errors.Is(err, tail.ErrTruncatedGzip)
-	if err != nil && !truncated {
-		h.fail(err)
-		return err
-	}
-	h.finish()
-	if h.err != nil {
-		h.fail(h.err)
-		return h.err
-	}
-	if truncated {
-		h.out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", h.out.Samples))
-	}
-	h.summarise()
-	h.done()
-	if h.out.Err != nil && ctx.Err() == nil {
-		return fmt.Errorf("%s: %w", s.info.Name, h.out.Err)
-	}
-	return nil
+	return batch.RunFile(ctx, s.info, s.opt.Follow, fileHandler{newHandler(ctx, sink, s.info, s.opt)})
+}
+
+// fileHandler gives batch.RunFile the handler's end-of-input steps.
+type fileHandler struct{ *handler }
+
+func (f fileHandler) Status(hs sources.Health) { f.status(hs) }
+func (f fileHandler) Err() error               { return f.err }
+func (f fileHandler) Fail(err error)           { f.fail(err) }
+func (f fileHandler) Finish()                  { f.finish() }
+func (f fileHandler) Out() *batch.Batcher      { return f.out }
+func (f fileHandler) Done() {
+	f.summarise()
+	f.done()
 }
 
 // parser is the format-specific half of a handler.

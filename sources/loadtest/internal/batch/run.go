@@ -1,0 +1,63 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/tail"
+)
+
+// FileHandler is the format-specific half of a load-test file source: the
+// tail.Handler that parses, plus what RunFile needs at the end of input.
+type FileHandler interface {
+	tail.Handler
+	// Status receives tail's health changes (waiting, reading, following).
+	Status(sources.Health)
+	// Err is a fatal format error found while handling data (not a JTL,
+	// not k6 output), nil when none.
+	Err() error
+	// Fail pushes the Failed health for err.
+	Fail(err error)
+	// Finish flushes the parser at the end of input.
+	Finish()
+	// Done pushes the final health (and any summary warning).
+	Done()
+	// Out is the handler's Batcher.
+	Out() *Batcher
+}
+
+// RunFile reads the file of info into h until its end (without follow) or
+// until ctx ends, as every load-test file source does. It returns nil at the
+// end of a readable file, and an error naming the file for input that is
+// not of the handler's format; bad rows are counted, never fatal. A cut gzip
+// keeps what was read before the cut, with a warning.
+func RunFile(ctx context.Context, info sources.Info, follow bool, h FileHandler) error {
+	err := tail.File(ctx, info.Name, tail.Options{Follow: follow, Wait: info.Wait, Status: h.Status}, h)
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		err = h.Err()
+	}
+	truncated := errors.Is(err, tail.ErrTruncatedGzip)
+	if err != nil && !truncated {
+		h.Fail(err)
+		return err
+	}
+	h.Finish()
+	if err := h.Err(); err != nil {
+		h.Fail(err)
+		return err
+	}
+	out := h.Out()
+	if truncated {
+		out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", out.Samples))
+	}
+	h.Done()
+	if out.Err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", info.Name, out.Err)
+	}
+	return nil
+}

@@ -255,25 +255,75 @@ func readGzip(ctx context.Context, f *os.File, h Handler) error {
 	return nil
 }
 
-// pump copies r into h in chunks until EOF or ctx ends.
+// pump copies r into h in chunks until EOF or ctx ends. Reading (for gzip,
+// inflating: about as costly as parsing) runs in its own goroutine, a few
+// chunks ahead of the handler, so the two use both cores instead of taking
+// turns. A panic in the reader comes back as a *sources.Panic error.
 func pump(ctx context.Context, r io.Reader, h Handler) error {
-	buf := make([]byte, sources.ReadChunk)
-	for {
-		if ctx.Err() != nil {
-			return nil
-		}
-		n, err := r.Read(buf)
-		if n > 0 {
-			if herr := h.Data(buf[:n]); herr != nil {
-				return herr
+	type chunk struct {
+		data []byte
+		err  error
+	}
+	const ahead = 4
+	chunks := make(chan chunk, ahead)
+	free := make(chan []byte, ahead)
+	for range ahead {
+		free <- make([]byte, sources.ReadChunk)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				p := &sources.Panic{Where: "reading a compressed file", Value: v, Stack: debug.Stack()}
+				select {
+				case chunks <- chunk{nil, p}:
+				case <-stop:
+				}
+			}
+		}()
+		for {
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-stop:
+				return
+			}
+			n, err := io.ReadFull(r, buf)
+			if errors.Is(err, io.ErrUnexpectedEOF) && n > 0 {
+				// A short last chunk: io.ReadFull's word for a plain EOF,
+				// unless the stream itself was cut (then the next read says so).
+				err = nil
+			}
+			select {
+			case chunks <- chunk{buf[:n], err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
 			}
 		}
-		if errors.Is(err, io.EOF) {
+	}()
+	for {
+		var c chunk
+		select {
+		case c = <-chunks:
+		case <-ctx.Done():
 			return nil
 		}
-		if err != nil {
-			return err
+		if len(c.data) > 0 {
+			if err := h.Data(c.data); err != nil {
+				return err
+			}
 		}
+		if errors.Is(c.err, io.EOF) {
+			return nil
+		}
+		if c.err != nil {
+			return c.err
+		}
+		free <- c.data[:cap(c.data)]
 	}
 }
 

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources/loadtest/jtl/jtlgen"
+)
+
+// The report benchmarks measure the issue's performance target for
+// `sobang report --format json` on a headerless JMeter 2.13 CSV JTL written
+// by jtlgen (cmd/jtlgen): 12 columns, ~98 bytes a row, 3 labels including a
+// transaction, 3.3 h per GiB. They use 200 MiB by default; set
+// SOBANG_BENCH_JTL_SIZE=1GB for the size the targets name. Targets, for
+// 1 GiB on a 2-core x86-64 machine:
+//
+//   - uncompressed: at least 2.5x the plain encoding/csv summariser below
+//     on the same file and machine (ratio), about 500 MB/s where the plain
+//     one does 190 MB/s;
+//   - gzip'd: at least 300 MB/s of uncompressed data;
+//   - peak resident memory at most 150 MiB (peak-RSS-MiB).
+//
+// Run them with, e.g.,
+//
+//	go test ./cmd/sobang -run '^$' -bench Report -benchtime 3x
+
+// benchJTL writes the generated JTL (and, with gz, its gzip'd copy) into a
+// temporary directory and returns its path and uncompressed size.
+func benchJTL(b *testing.B, gz bool) (string, int64) {
+	b.Helper()
+	size := int64(200 << 20)
+	if s := os.Getenv("SOBANG_BENCH_JTL_SIZE"); s != "" {
+		n, err := jtlgen.ParseSize(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = n
+	}
+	path := filepath.Join(b.TempDir(), "bench.jtl")
+	if gz {
+		path += ".gz"
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(f)
+		w = zw
+	}
+	st, err := jtlgen.Write(w, jtlgen.Options{Size: size})
+	if err == nil && zw != nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, st.Bytes
+}
+
+// plainSummary is the plain summariser the target is relative to: every
+// row through encoding/csv's Reader, every elapsed kept per label and
+// sorted, then count, errors, mean and the 90th, 95th and 99th
+// percentiles per label.
+type plainStats struct {
+	count, errors int
+	mean          float64
+	p90, p95, p99 int64
+}
+
+func plainSummary(r io.Reader) (map[string]plainStats, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	elapsed := map[string][]int64{}
+	errs := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) < 8 {
+			continue
+		}
+		e, err := strconv.ParseInt(rec[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		elapsed[rec[2]] = append(elapsed[rec[2]], e)
+		if rec[7] != "true" {
+			errs[rec[2]]++
+		}
+	}
+	out := map[string]plainStats{}
+	for l, es := range elapsed {
+		slices.Sort(es)
+		var sum int64
+		for _, e := range es {
+			sum += e
+		}
+		pct := func(p float64) int64 { return es[max(0, int(p*float64(len(es))+0.999999)-1)] }
+		out[l] = plainStats{len(es), errs[l], float64(sum) / float64(len(es)), pct(.90), pct(.95), pct(.99)}
+	}
+	return out, nil
+}
+
+// benchReportJSON runs `sobang report --format json PATH` in this process, as
+// the binary would, and returns its output's length.
+func benchReportJSON(b *testing.B, path string) int {
+	var out bytes.Buffer
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"report", "--format", "json", path})
+	cmd.SetOut(&out)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		b.Fatal(err)
+	}
+	return out.Len()
+}
+
+// BenchmarkReportVsPlain times the plain encoding/csv summariser and
+// `sobang report --format json` on the same uncompressed file in each
+// iteration: plain-MB/s, report-MB/s and their ratio (target: ratio >= 2.5,
+// report-MB/s about 500 on a 2-core x86-64 machine for 1 GiB).
+func BenchmarkReportVsPlain(b *testing.B) {
+	path, size := benchJTL(b, false)
+	b.SetBytes(size)
+	var plain, rep time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum, err := plainSummary(f); err != nil || len(sum) != 3 {
+			b.Fatalf("plain summariser: %v, %d labels", err, len(sum))
+		}
+		f.Close()
+		t1 := time.Now()
+		if benchReportJSON(b, path) == 0 {
+			b.Fatal("empty report")
+		}
+		plain += t1.Sub(t0)
+		rep += time.Since(t1)
+	}
+	mb := float64(size) * float64(b.N) / 1e6
+	b.ReportMetric(mb/plain.Seconds(), "plain-MB/s")
+	b.ReportMetric(mb/rep.Seconds(), "report-MB/s")
+	b.ReportMetric(plain.Seconds()/rep.Seconds(), "ratio")
+}
+
+// BenchmarkReportGzip times `sobang report --format json` on the gzip'd
+// file: MB/s are of uncompressed data (target: at least 300 MB/s).
+func BenchmarkReportGzip(b *testing.B) {
+	path, size := benchJTL(b, true)
+	b.SetBytes(size)
+	for b.Loop() {
+		if benchReportJSON(b, path) == 0 {
+			b.Fatal("empty report")
+		}
+	}
+}
+
+// BenchmarkReportPeakRSS runs `sobang report --format json` in a fresh
+// process (this test binary re-executed as the sobang command) on the
+// uncompressed and the gzip'd file and reports its peak resident memory,
+// the larger of the two (target: at most 150 MiB for 1 GiB), and the
+// wall-clock MB/s of each whole process.
+func BenchmarkReportPeakRSS(b *testing.B) {
+	plain, size := benchJTL(b, false)
+	gz, _ := benchJTL(b, true)
+	var peak int64
+	var wall [2]time.Duration
+	for b.Loop() {
+		for i, path := range []string{plain, gz} {
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = append(os.Environ(), "SOBANG_TEST_AS_MAIN=report\x1f--format\x1fjson\x1f"+path)
+			cmd.Stdout = io.Discard
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			t0 := time.Now()
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%v: %s", err, stderr.Bytes())
+			}
+			wall[i] += time.Since(t0)
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				peak = max(peak, int64(ru.Maxrss)) // KiB on Linux
+			}
+		}
+	}
+	mb := float64(size) * float64(b.N) / 1e6
+	b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
+	b.ReportMetric(mb/wall[0].Seconds(), "process-MB/s")
+	b.ReportMetric(mb/wall[1].Seconds(), "process-gzip-MB/s")
+}
+
+// TestMain runs sobang itself when SOBANG_TEST_AS_MAIN holds its
+// arguments (separated by \x1f), for BenchmarkReportPeakRSS, and the tests
+// otherwise.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("SOBANG_TEST_AS_MAIN"); args != "" {
+		os.Exit(run(strings.Split(args, "\x1f")))
+	}
+	os.Exit(m.Run())
+}

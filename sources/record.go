@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -13,19 +14,20 @@ const (
 	KindJTL     Kind = "jtl"     // a JMeter result file, CSV or XML
 	KindK6      Kind = "k6"      // k6 output, --out json or --out csv
 	KindGatling Kind = "gatling" // a Gatling simulation.log
+	KindLocust  Kind = "locust"  // a Locust --csv set (aggregates, no samples)
 	KindLog     Kind = "log"     // a log file or stream
 	KindScrape  Kind = "scrape"  // a Prometheus /metrics endpoint scraped directly
 )
 
 // KindLoadTest names the group of every load-test kind (JMeter, k6,
-// Gatling): they share the load-test pane, the store's buckets and the
+// Gatling, Locust): they share the load-test pane, the store's buckets and the
 // report's loadtest section.
 const KindLoadTest Kind = "loadtest"
 
 // Group returns KindLoadTest for the load-test kinds and k itself otherwise.
 func (k Kind) Group() Kind {
 	switch k {
-	case KindJTL, KindK6, KindGatling, KindLoadTest:
+	case KindJTL, KindK6, KindGatling, KindLocust, KindLoadTest:
 		return KindLoadTest
 	}
 	return k
@@ -50,6 +52,55 @@ type Sample struct {
 	Bytes       int64  // received bytes
 	SentBytes   int64  // sent bytes
 	URL         string // request URL, "" when absent
+}
+
+// Aggregate is one row of a tool's own aggregate statistics, as the tool
+// wrote it (Locust's _stats_history.csv and _stats.csv): figures over many
+// requests, never per-sample data, and never recomputed by sobang.
+type Aggregate struct {
+	TimeMS         int64        // the row's time, epoch milliseconds; 0 for Final rows, which carry none
+	Final          bool         // the tool's final figures for the label (_stats.csv), not a point in time
+	Method         string       // request type as written ("GET", "grpc"); "" on the Aggregated row
+	Label          string       // request name; AggregatedLabel for the totals
+	Users          int32        // active users at TimeMS, -1 when unknown (Final rows)
+	Requests       int64        // requests so far (history) or in all (Final)
+	Failures       int64        // failed requests, counted the same way
+	RequestsPerSec float64      // as written: current rate (history) or over the run (Final)
+	FailuresPerSec float64      // as written
+	MedianMS       float64      // NaN when unknown
+	MeanMS         float64      // NaN when unknown
+	MinMS          float64      // NaN when unknown
+	MaxMS          float64      // NaN when unknown
+	AvgBytes       float64      // average content size, NaN when unknown
+	Percentiles    []Percentile // in the file's column order; MS is NaN where it says N/A
+}
+
+// AggregatedLabel is the label of a row giving the totals over every label.
+const AggregatedLabel = "Aggregated"
+
+// Percentile is one percentile column of an Aggregate.
+type Percentile struct {
+	Q  float64 // 0.5 for "50%", 0.999 for "99.9%"
+	MS float64 // the value in milliseconds, NaN when not available
+}
+
+// Percentile returns the value for q (0.95), NaN when the row has no such column.
+func (a *Aggregate) Percentile(q float64) float64 {
+	for _, p := range a.Percentiles {
+		if p.Q == q {
+			return p.MS
+		}
+	}
+	return math.NaN()
+}
+
+// AggregateFailure is one kind of failure a tool counted itself (Locust's
+// _failures.csv): the request, the error text and how often it happened.
+type AggregateFailure struct {
+	Method      string
+	Label       string
+	Error       string
+	Occurrences int64
 }
 
 // Level is the severity of a log entry, ordered from least to most severe.

@@ -36,11 +36,20 @@ type Batch struct {
 	Health   *Health    // new health, nil when unchanged
 	CaughtUp bool       // the source has read all data that existed when it started
 	Reset    bool       // the input was truncated or replaced: later records restart it
+
+	// Aggregates are a tool's own aggregate rows (Locust). Final rows, when
+	// present, are the whole current set of the source's final figures and
+	// replace the previous ones; history rows add to the earlier ones.
+	Aggregates []Aggregate
+	// Failures, when not nil, are the whole current list of the source's
+	// counted failures (Locust's _failures.csv) and replace the previous one.
+	Failures []AggregateFailure
 }
 
 // Empty reports whether the batch carries nothing.
 func (b *Batch) Empty() bool {
 	return len(b.Samples) == 0 && len(b.Entries) == 0 && len(b.Scrapes) == 0 &&
+		len(b.Aggregates) == 0 && b.Failures == nil &&
 		b.Rows == 0 && b.BadRows == 0 && len(b.Warnings) == 0 && b.Health == nil && !b.CaughtUp && !b.Reset
 }
 

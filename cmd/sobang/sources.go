@@ -15,6 +15,7 @@ import (
 	"github.com/sobang/sobang/sources/loadtest/gatling"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
 	"github.com/sobang/sobang/sources/loadtest/k6"
+	"github.com/sobang/sobang/sources/loadtest/locust"
 	"github.com/sobang/sobang/sources/logs"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/tail"
@@ -26,6 +27,7 @@ type sourceFlags struct {
 	jtl     []string
 	k6      []string
 	gatling []string
+	locust  []string
 	log     []string
 	scrape  []string
 	wait    bool
@@ -41,6 +43,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.jtl, "jtl", nil, "a JMeter result file (CSV or XML JTL); waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.k6, "k6", nil, "k6 output (--out json or --out csv); waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary); waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files; waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin; waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape every second (repeatable)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for SOURCE files that do not exist yet")
@@ -120,6 +123,9 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 	for _, p := range f.gatling {
 		add(spec{name: p, kind: sources.KindGatling, wait: true})
 	}
+	for _, p := range f.locust {
+		add(spec{name: p, kind: sources.KindLocust, wait: true})
+	}
 	for _, p := range f.log {
 		if n, _ := timespec.SplitZone(p); n == "-" {
 			stdin++
@@ -135,7 +141,25 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 	if stdin > 1 {
 		return nil, usageErr("stdin (-) can be read only once, found %d times", stdin)
 	}
-	return out, nil
+	return dedupLocust(out), nil
+}
+
+// dedupLocust keeps one spec per Locust set: any file of a set opens the
+// whole set, so naming two of its files must not read it twice.
+func dedupLocust(in []spec) []spec {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		if s.kind == sources.KindLocust {
+			p := locust.Prefix(s.name)
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func isURL(s string) bool {
@@ -147,6 +171,10 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	st, err := os.Stat(path)
 	switch {
 	case err != nil && os.IsNotExist(err):
+		if locust.Exists(path) {
+			// A Locust --csv prefix: its files are beside it.
+			return sources.KindLocust, nil
+		}
 		if wait {
 			return kindByName(path), nil
 		}
@@ -163,6 +191,10 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if len(head) == 0 {
 		return kindByName(path), nil
 	}
+	// Before JTL: a Locust history has a Timestamp column too.
+	if _, ok := locust.Sniff(head); ok {
+		return sources.KindLocust, nil
+	}
 	if _, ok := jtl.Sniff(head); ok {
 		return sources.KindJTL, nil
 	}
@@ -177,7 +209,7 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if _, ok := logs.Sniff(head); ok {
 		return sources.KindLog, nil
 	}
-	return "", usageErr("%s: line 1: expected a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6 or Gatling output, or a text log, found %s",
+	return "", usageErr("%s: line 1: expected a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, or a text log, found %s",
 		path, describeHead(head))
 }
 
@@ -236,6 +268,8 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			out = append(out, k6.New(info, k6.Options{Follow: follow}))
 		case sources.KindGatling:
 			out = append(out, gatling.New(info, gatling.Options{Follow: follow}))
+		case sources.KindLocust:
+			out = append(out, locust.New(info, locust.Options{Follow: follow}))
 		case sources.KindLog:
 			opt := logs.Options{Follow: follow}
 			if s.name == "-" {

@@ -81,6 +81,9 @@ type LoadTest struct {
 	// "code/message" (or assertion message), most frequent first. It is not
 	// named "errors", which the contract gives to the error count.
 	ErrorsByKey []ErrorKey `json:"errors_by_key"`
+	// Note says where the figures come from when they are not sobang's
+	// statistics of samples (a Locust set's own aggregates).
+	Note string `json:"note,omitempty"`
 }
 
 // Label is one label's statistics.
@@ -305,6 +308,10 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 			})
 		}
 	}
+	if req.Count == 0 && sum.All.Count == 0 && lt.HasAggregates() {
+		out.Timeline = out.Timeline[:0]
+		fillAggregates(out, lt, opt, loc)
+	}
 	return out
 }
 
@@ -485,6 +492,9 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	}
 	if lt := doc.LoadTest; lt != nil {
 		h(2, "Load test")
+		if lt.Note != "" {
+			b.WriteString("Note: " + lt.Note + ".\n\n")
+		}
 		apdex := "–"
 		if lt.Apdex != nil {
 			apdex = fmt.Sprintf("%.3f", *lt.Apdex)
@@ -534,7 +544,9 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			}
 			parts = append(parts, fmt.Sprintf("%s: %d", name, lt.Codes[c]))
 		}
-		b.WriteString("Response codes: " + strings.Join(parts, ", ") + "\n\n")
+		if len(parts) > 0 || lt.Note == "" {
+			b.WriteString("Response codes: " + strings.Join(parts, ", ") + "\n\n")
+		}
 	}
 	if base := doc.Baseline; base != nil {
 		h(2, "Compared with the baseline")

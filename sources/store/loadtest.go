@@ -245,6 +245,10 @@ type LoadTest struct {
 	Version  uint64
 	Samples  int64 // every sample ever added, any kind
 	Untimed  int64 // samples without a timestamp, which no second can hold
+
+	aggs              []*AggregateSet // per source index, nil for sample sources (aggregate.go)
+	aggFirst, aggLast int64           // seconds the history rows span
+	aggOK             bool            // some history row exists
 }
 
 func newLoadTest() *LoadTest {
@@ -468,12 +472,13 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// Range returns the first and last second holding data, ok false when empty.
+// Range returns the first and last second holding data (samples, or
+// aggregate history rows), ok false when empty.
 func (l *LoadTest) Range() (firstSec, lastSec int64, ok bool) {
 	if len(l.secs) == 0 {
-		return 0, 0, false
+		return l.rangeWithAggregates(0, 0, false)
 	}
-	return l.baseSec, l.baseSec + int64(len(l.secs)) - 1, true
+	return l.rangeWithAggregates(l.baseSec, l.baseSec+int64(len(l.secs))-1, true)
 }
 
 // Second returns the bucket of epoch second sec, nil when empty.

@@ -125,6 +125,9 @@ func (s *Store) Apply(b sources.Batch) Part {
 		}
 		changed |= PartLoad
 	}
+	if s.Load.applyAggregates(&b, offset, note) {
+		changed |= PartLoad
+	}
 	if len(b.Entries) > 0 {
 		first, last := s.Logs.add(b.Source, b.Entries, offset, s.now().UnixMilli())
 		note(first)

@@ -1,0 +1,479 @@
+package locust
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// maxFileBytes bounds what is read of a rewritten file (_stats.csv,
+// _failures.csv, _exceptions.csv): they hold one row per label or error.
+const maxFileBytes = 64 << 20
+
+// file is one file of the set and what is known of it.
+type file struct {
+	path   string
+	suffix string
+	seen   bool      // it existed at some poll
+	size   int64     // size at the last read (rewritten files) or offset read to (history)
+	mod    time.Time // modification time at the last read (rewritten files)
+	good   bool      // the last read was whole
+	header []string  // the history's header, once read
+	line   int       // history: lines consumed so far
+	wrong  bool      // history: its header is not Locust's; skipped until rewritten
+}
+
+// reader reads one set, poll by poll, in the source's goroutine.
+type reader struct {
+	named                             string // the path the user gave, "" when a prefix
+	prefix                            string
+	stats, history, failures, except  file
+	historyRows, finalRows, failRows  int
+	badKept                           int
+	statsRead, failuresRead, exceptOK bool
+}
+
+func newReader(name string) *reader {
+	r := &reader{prefix: Prefix(name)}
+	if r.prefix != name {
+		r.named = name
+	}
+	s, h, f, e := Files(r.prefix)
+	r.stats = file{path: s, suffix: SuffixStats}
+	r.history = file{path: h, suffix: SuffixHistory}
+	r.failures = file{path: f, suffix: SuffixFailures}
+	r.except = file{path: e, suffix: SuffixExceptions}
+	return r
+}
+
+// missing returns a warning per file of the set not found.
+func (r *reader) missing() []string {
+	var out []string
+	for _, f := range []*file{&r.history, &r.stats, &r.failures, &r.except} {
+		if !f.seen {
+			out = append(out, fmt.Sprintf("Locust set %s: %s not found", r.prefix, f.path))
+		}
+	}
+	return out
+}
+
+func (r *reader) summary() string {
+	return fmt.Sprintf("read Locust set %s: %d history rows, %d final rows, %d failure rows", r.prefix, r.historyRows, r.finalRows, r.failRows)
+}
+
+func (r *reader) badRow(b *sources.Batch, path string, line int, format string, args ...any) {
+	b.BadRows++
+	if r.badKept < sources.MaxBadRowsKept {
+		r.badKept++
+		b.Bad = append(b.Bad, sources.BadRow{Line: line, Reason: path + ": " + fmt.Sprintf(format, args...)})
+	}
+}
+
+// poll reads what changed since the last poll into one batch. final says
+// the input has ended: a last history line without a newline is read, and a
+// _stats.csv without an Aggregated row is taken as it is.
+func (r *reader) poll(final bool) (sources.Batch, error) {
+	var b sources.Batch
+	if err := r.pollHistory(&b, final); err != nil {
+		return b, err
+	}
+	if err := r.pollRewritten(&r.stats, &b, final, r.readStats); err != nil {
+		return b, err
+	}
+	if err := r.pollRewritten(&r.failures, &b, final, r.readFailures); err != nil {
+		return b, err
+	}
+	if err := r.pollRewritten(&r.except, &b, final, r.readExceptions); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// wrongFile is the error for a file whose header is not its kind's; fatal
+// when it is the file the user named, a warning for a sibling.
+func (r *reader) wrongFile(f *file, b *sources.Batch, head []byte, want string) error {
+	line, _, _ := bytes.Cut(head, []byte{'\n'})
+	if len(line) > 80 {
+		line = line[:80]
+	}
+	err := fmt.Errorf("%s: line 1: expected the header of a %s, found %q", f.path, want, bytes.TrimSpace(line))
+	if f.path == r.named {
+		return err
+	}
+	b.Warnings = append(b.Warnings, err.Error()+"; file skipped")
+	return nil
+}
+
+// pollHistory reads the history's new complete lines.
+func (r *reader) pollHistory(b *sources.Batch, final bool) error {
+	f := &r.history
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return nil // not there (yet): missing() tells
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil
+	}
+	f.seen = true
+	if st.Size() < f.size {
+		// Rewritten: a new run with the same prefix.
+		if !f.wrong {
+			b.Reset = true
+		}
+		f.size, f.header, f.line, f.wrong = 0, nil, 0, false
+	}
+	if f.wrong {
+		f.size = st.Size()
+		return nil
+	}
+	if st.Size() == f.size && !final {
+		return nil
+	}
+	if _, err := fh.Seek(f.size, io.SeekStart); err != nil {
+		return nil
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, st.Size()-f.size))
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.path, err)
+	}
+	end := bytes.LastIndexByte(data, '\n') + 1
+	if final {
+		end = len(data)
+	}
+	data = data[:end]
+	f.size += int64(end)
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		f.line++
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if f.line == 1 {
+			line = bytes.TrimPrefix(line, utf8BOM)
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		rec, err := splitCSV(line)
+		if err != nil {
+			r.badRow(b, f.path, f.line, "%v", err)
+			continue
+		}
+		if f.header == nil {
+			if format, ok := Sniff(line); !ok || format != FormatHistory {
+				f.wrong = true
+				return r.wrongFile(f, b, line, "Locust _stats_history.csv")
+			}
+			f.header = rec
+			continue
+		}
+		a, err := parseRow(f.header, rec, true)
+		if err != nil {
+			r.badRow(b, f.path, f.line, "%v", err)
+			continue
+		}
+		b.Aggregates = append(b.Aggregates, a)
+		b.Rows++
+		r.historyRows++
+	}
+	return nil
+}
+
+// pollRewritten reads a file Locust rewrites in place when its size or
+// time changed since its last whole read.
+func (r *reader) pollRewritten(f *file, b *sources.Batch, final bool, read func(*file, *sources.Batch, []byte, bool) (bool, error)) error {
+	st, err := os.Stat(f.path)
+	if err != nil || st.IsDir() {
+		return nil
+	}
+	f.seen = true
+	if f.good && st.Size() == f.size && st.ModTime().Equal(f.mod) {
+		return nil
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return nil
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxFileBytes))
+	fh.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.path, err)
+	}
+	whole, err := read(f, b, data, final)
+	if err != nil {
+		return err
+	}
+	f.good, f.size, f.mod = whole, st.Size(), st.ModTime()
+	return nil
+}
+
+// records splits a whole rewritten file into its header and rows, with the
+// line each row starts on.
+func records(data []byte) (header []string, rows [][]string, lines []int, err error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = false
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return header, rows, lines, nil
+		}
+		if err != nil {
+			return header, rows, lines, err
+		}
+		if header == nil {
+			header = rec
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		rows = append(rows, rec)
+		lines = append(lines, line)
+	}
+}
+
+// readStats reads _stats.csv: the final rows replace the earlier ones. It
+// is whole when it ends with the Aggregated row (Locust may be half-way
+// through rewriting it) or when the input has ended.
+func (r *reader) readStats(f *file, b *sources.Batch, data []byte, final bool) (bool, error) {
+	if format, ok := Sniff(data); !ok || format != FormatStats {
+		if partial(data, final) {
+			return false, nil
+		}
+		return true, r.wrongFile(f, b, data, "Locust _stats.csv")
+	}
+	header, rows, lines, err := records(data)
+	if err != nil && !final {
+		return false, nil
+	}
+	var out []sources.Aggregate
+	var bad sources.Batch
+	for i, rec := range rows {
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		a, err := parseRow(header, rec, false)
+		if err != nil {
+			r.badRow(&bad, f.path, lines[i], "%v", err)
+			continue
+		}
+		out = append(out, a)
+	}
+	whole := len(out) > 0 && out[len(out)-1].Label == sources.AggregatedLabel
+	if !whole && !final {
+		return false, nil
+	}
+	if err != nil {
+		r.badRow(&bad, f.path, 0, "%v", err)
+	}
+	if !whole {
+		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: no Aggregated row; no totals", f.path))
+	}
+	b.BadRows += bad.BadRows
+	b.Bad = append(b.Bad, bad.Bad...)
+	b.Aggregates = append(b.Aggregates, out...)
+	if !r.statsRead {
+		b.Rows += len(out)
+		r.finalRows = len(out)
+	}
+	r.statsRead = true
+	return true, nil
+}
+
+// readFailures reads _failures.csv, whose rows replace the earlier ones.
+func (r *reader) readFailures(f *file, b *sources.Batch, data []byte, final bool) (bool, error) {
+	if format, ok := Sniff(data); !ok || format != FormatFailures {
+		if partial(data, final) {
+			return false, nil
+		}
+		return true, r.wrongFile(f, b, data, "Locust _failures.csv")
+	}
+	header, rows, lines, err := records(data)
+	if err != nil && !final {
+		return false, nil
+	}
+	col := index(header)
+	out := []sources.AggregateFailure{}
+	for i, rec := range rows {
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != len(header) {
+			r.badRow(b, f.path, lines[i], "%d fields, want %d as in the header", len(rec), len(header))
+			continue
+		}
+		n, perr := strconv.ParseInt(strings.TrimSpace(rec[col["Occurrences"]]), 10, 64)
+		if perr != nil {
+			r.badRow(b, f.path, lines[i], "Occurrences %q: not a count", rec[col["Occurrences"]])
+			continue
+		}
+		out = append(out, sources.AggregateFailure{Method: rec[col["Method"]], Label: rec[col["Name"]], Error: rec[col["Error"]], Occurrences: n})
+	}
+	if err != nil {
+		r.badRow(b, f.path, 0, "%v", err)
+	}
+	b.Failures = out
+	if !r.failuresRead {
+		b.Rows += len(out)
+		r.failRows = len(out)
+	}
+	r.failuresRead = true
+	return true, nil
+}
+
+// readExceptions reads _exceptions.csv into a warning naming how many
+// exceptions Locust counted, and the most frequent one.
+func (r *reader) readExceptions(f *file, b *sources.Batch, data []byte, final bool) (bool, error) {
+	if format, ok := Sniff(data); !ok || format != FormatExceptions {
+		if partial(data, final) {
+			return false, nil
+		}
+		return true, r.wrongFile(f, b, data, "Locust _exceptions.csv")
+	}
+	header, rows, _, err := records(data)
+	if err != nil && !final {
+		return false, nil
+	}
+	col := index(header)
+	var total, top int64
+	var topMsg string
+	for _, rec := range rows {
+		if len(rec) != len(header) {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(rec[col["Count"]]), 10, 64)
+		if err != nil {
+			continue
+		}
+		total += n
+		if n > top {
+			top, topMsg = n, rec[col["Message"]]
+		}
+	}
+	if total > 0 {
+		msg := strings.Join(strings.Fields(topMsg), " ")
+		if len(msg) > 200 {
+			msg = msg[:200] + "..."
+		}
+		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: Locust counted %d exceptions in the test code; most frequent (%d): %s", f.path, total, top, msg))
+	}
+	return true, nil
+}
+
+// partial reports a rewritten file caught before its header line was
+// written whole: read it again at the next poll.
+func partial(data []byte, final bool) bool {
+	return !final && bytes.IndexByte(data, '\n') < 0
+}
+
+// splitCSV splits one line of a Locust CSV (quotes only around fields
+// holding commas or quotes).
+func splitCSV(line []byte) ([]string, error) {
+	if bytes.IndexByte(line, '"') < 0 {
+		return strings.Split(string(line), ","), nil
+	}
+	cr := csv.NewReader(bytes.NewReader(line))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	return cr.Read()
+}
+
+func index(header []string) map[string]int {
+	m := make(map[string]int, len(header))
+	for i, h := range header {
+		m[strings.TrimSpace(h)] = i
+	}
+	return m
+}
+
+// parseRow reads one row of _stats.csv (history false) or
+// _stats_history.csv (history true) by its header.
+func parseRow(header, rec []string, history bool) (sources.Aggregate, error) {
+	a := sources.Aggregate{Users: -1, Final: !history}
+	if len(rec) != len(header) {
+		return a, fmt.Errorf("%d fields, want %d as in the header", len(rec), len(header))
+	}
+	var err error
+	num := func(s string) float64 {
+		s = strings.TrimSpace(s)
+		if s == "" || s == "N/A" {
+			return math.NaN()
+		}
+		v, perr := strconv.ParseFloat(s, 64)
+		if perr != nil && err == nil {
+			err = fmt.Errorf("%q: not a number", s)
+		}
+		return v
+	}
+	count := func(col, s string) int64 {
+		v, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if perr != nil && err == nil {
+			err = fmt.Errorf("%s %q: not a count", col, s)
+		}
+		return v
+	}
+	prefix := ""
+	if history {
+		prefix = "Total "
+	}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		v := rec[i]
+		switch h {
+		case "Timestamp":
+			if history {
+				a.TimeMS = count(h, v) * 1000
+			}
+		case "User Count":
+			a.Users = int32(count(h, v))
+		case "Type":
+			a.Method = v
+		case "Name":
+			a.Label = v
+		case "Requests/s":
+			a.RequestsPerSec = num(v)
+		case "Failures/s":
+			a.FailuresPerSec = num(v)
+		case prefix + "Request Count":
+			a.Requests = count(h, v)
+		case prefix + "Failure Count":
+			a.Failures = count(h, v)
+		case prefix + "Median Response Time":
+			a.MedianMS = num(v)
+		case prefix + "Average Response Time":
+			a.MeanMS = num(v)
+		case prefix + "Min Response Time":
+			a.MinMS = num(v)
+		case prefix + "Max Response Time":
+			a.MaxMS = num(v)
+		case prefix + "Average Content Size":
+			a.AvgBytes = num(v)
+		default:
+			if p, ok := strings.CutSuffix(h, "%"); ok {
+				q, perr := strconv.ParseFloat(p+"e-2", 64)
+				if perr == nil {
+					a.Percentiles = append(a.Percentiles, sources.Percentile{Q: q, MS: num(v)})
+				}
+			}
+		}
+	}
+	if history && a.TimeMS <= 0 && err == nil {
+		err = errors.New("no Timestamp")
+	}
+	return a, err
+}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+func TestAggregatesKeptApartAndTimed(t *testing.T) {
+	st := New([]sources.Info{{Name: "run", Kind: sources.KindLocust, Offset: 2 * time.Second}})
+	final := []sources.Aggregate{{Final: true, Label: "/a", Requests: 5}, {Final: true, Label: sources.AggregatedLabel, Requests: 5}}
+	hist := []sources.Aggregate{{TimeMS: 10_000, Label: sources.AggregatedLabel}, {TimeMS: 12_000, Label: sources.AggregatedLabel, Requests: 5}}
+	changed := st.Apply(sources.Batch{Aggregates: append(append([]sources.Aggregate{}, hist...), final...), Rows: 4,
+		Failures: []sources.AggregateFailure{{Label: "/a", Error: "boom", Occurrences: 1}}})
+	if changed&PartLoad == 0 {
+		t.Fatal("no load change")
+	}
+	if !st.Load.Empty() || !st.Load.HasAggregates() {
+		t.Fatal("aggregates mixed with samples, or lost")
+	}
+	sets := st.Load.AggregateSets()
+	if len(sets) != 1 || len(sets[0].Final) != 2 || len(sets[0].History) != 2 || len(sets[0].Failures) != 1 ||
+		sets[0].Total().Requests != 5 || sets[0].History[0].TimeMS != 12_000 {
+		t.Fatalf("sets %+v", sets[0])
+	}
+	if first, last, ok := st.Load.Range(); !ok || first != 12 || last != 14 {
+		t.Errorf("Range %d..%d %v, want 12..14", first, last, ok)
+	}
+	if first, last, ok := st.DataRange(); !ok || first != 12_000 || last != 14_000 {
+		t.Errorf("DataRange %d..%d %v", first, last, ok)
+	}
+	// New final figures replace the old; history adds; a reset starts it over.
+	st.Apply(sources.Batch{Aggregates: []sources.Aggregate{{Final: true, Label: sources.AggregatedLabel, Requests: 9}}})
+	if s := st.Load.AggregateSets()[0]; len(s.Final) != 1 || s.Total().Requests != 9 || len(s.History) != 2 || len(s.Failures) != 1 {
+		t.Errorf("after new final rows: %+v", s)
+	}
+	st.Apply(sources.Batch{Reset: true, Aggregates: []sources.Aggregate{{TimeMS: 20_000, Label: sources.AggregatedLabel}}})
+	if s := st.Load.AggregateSets()[0]; len(s.History) != 1 || s.History[0].TimeMS != 22_000 {
+		t.Errorf("after reset: %+v", s.History)
+	}
+}

@@ -401,3 +401,30 @@ func TestClockWarning(t *testing.T) {
 		t.Fatalf("no clock warning naming both sources:\n%s", f[len(f)-300:])
 	}
 }
+
+func TestLoadPaneShowsAggregates(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	st := store.New([]sources.Info{{Name: "run_stats.csv", Kind: sources.KindLocust}})
+	pcts := func(p50, p95 float64) []sources.Percentile {
+		return []sources.Percentile{{Q: 0.5, MS: p50}, {Q: 0.95, MS: p95}, {Q: 0.99, MS: p95 * 2}}
+	}
+	var aggs []sources.Aggregate
+	for sec := int64(0); sec < 30; sec++ {
+		aggs = append(aggs, sources.Aggregate{TimeMS: t0.UnixMilli() + sec*1000, Label: sources.AggregatedLabel, Users: 10,
+			Requests: sec * 20, RequestsPerSec: 20, FailuresPerSec: 1, Percentiles: pcts(30, 90)})
+	}
+	aggs = append(aggs,
+		sources.Aggregate{Final: true, Method: "GET", Label: "/api/balance", Users: -1, Requests: 600, Failures: 30, RequestsPerSec: 20, Percentiles: pcts(31, 91)},
+		sources.Aggregate{Final: true, Label: sources.AggregatedLabel, Users: -1, Requests: 600, Failures: 30, RequestsPerSec: 20, Percentiles: pcts(31, 91)})
+	st.Apply(sources.Batch{Source: 0, Aggregates: aggs, CaughtUp: true})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(3 * time.Hour) }})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	f := plain(m.Render())
+	for _, want := range []string{"Locust's own aggregates", "requests 600  failures 30 (5.0%)", "GET /api/balance", "users 10"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("load pane lacks %q:\n%s", want, f)
+		}
+	}
+	checkFrameSize(t, m.Render(), 120, 40)
+}

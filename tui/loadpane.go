@@ -160,6 +160,12 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	lt := f.store.Load
 	var lines []string
 	p.areas = p.areas[:0]
+	if lt.Empty() && lt.HasAggregates() {
+		lines = p.renderAggregates(f, lines, inner, ih)
+		p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
+		p.cacheKey = k
+		return p.cache
+	}
 	if lt.Empty() {
 		lines = append(lines, wrap(f.st.Muted, "no samples yet"))
 		p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)

@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/tui/chart"
+)
+
+// renderAggregates draws the load-test pane for a tool that writes only
+// aggregates (Locust): its own figures, never recomputed, with the charts
+// drawn from its history rows.
+func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []string {
+	set := f.store.Load.AggregateSets()[0]
+	total := set.Total()
+	if total != nil {
+		lines = append(lines, wrap(f.st.Bold, "Locust's own aggregates")+"  "+
+			"requests "+count(total.Requests)+"  failures "+count(total.Failures)+" ("+pct(100*ratio(total.Failures, total.Requests))+")  "+
+			"p95 "+ms(total.Percentile(0.95))+"  "+rate(total.RequestsPerSec)+"/s")
+	} else {
+		lines = append(lines, wrap(f.st.Bold, "Locust's own aggregates")+wrap(f.st.Muted, "  (no final figures yet)"))
+	}
+	hist := aggregatedHistory(set)
+	n := 2 * max(inner-chart.LabelWidth-1, 1)
+	rps, fps := make([]float64, n), make([]float64, n)
+	p50, p95, p99 := make([]float64, n), make([]float64, n), make([]float64, n)
+	span := f.toMS - f.fromMS
+	for c := 0; c < n; c++ {
+		t1 := f.fromMS + int64(c+1)*span/int64(n)
+		row := historyAt(hist, t1-1, staleMS+span/int64(n))
+		if row == nil {
+			rps[c], fps[c], p50[c], p95[c], p99[c] = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			continue
+		}
+		rps[c], fps[c] = row.RequestsPerSec, row.FailuresPerSec
+		p50[c], p95[c], p99[c] = row.Percentile(0.5), row.Percentile(0.95), row.Percentile(0.99)
+	}
+	at := "at " + f.clock(f.cursorMS) + "  "
+	cur := historyAt(hist, f.cursorMS+999, staleMS)
+	var legend1, legend2 string
+	if cur != nil {
+		users := ""
+		if cur.Users >= 0 {
+			users = "  users " + itoa(int(cur.Users))
+		}
+		legend1 = wrap(f.st.Muted, at) + wrap(f.st.Series[0], "■ requests "+rate(cur.RequestsPerSec)+"/s") + "  " +
+			wrap(f.st.Levels[sources.LevelError], "■ failures "+rate(cur.FailuresPerSec)+"/s") + users
+		legend2 = wrap(f.st.Muted, at+"response time ") + wrap(f.st.Series[1], "■ p50 "+ms(cur.Percentile(0.5))) + "  " +
+			wrap(f.st.Series[2], "■ p95 "+ms(cur.Percentile(0.95))) + "  " + wrap(f.st.Series[3], "■ p99 "+ms(cur.Percentile(0.99)))
+	} else {
+		legend1 = wrap(f.st.Muted, at+"no history row here")
+		legend2 = wrap(f.st.Muted, at+"response time")
+	}
+	tableRows := min(len(set.Final)+1, max(ih/3, 3))
+	chartH := max((ih-1-2-1-tableRows)/2, 1)
+	c1 := chart.Chart{Height: chartH, AutoScale: true, Fill: true, Max: headroom(rps),
+		Series: []chart.Series{{Values: rps, Style: f.st.Series[0]}, {Values: fps, Style: f.st.Levels[sources.LevelError]}}}
+	var area chartArea
+	lines, area = chartBlock(f, lines, legend1, &c1, "/s", inner)
+	p.areas = append(p.areas, area)
+	c2 := chart.Chart{Height: chartH, AutoScale: true, Max: 10,
+		Series: []chart.Series{{Values: p99, Style: f.st.Series[3]}, {Values: p95, Style: f.st.Series[2]}, {Values: p50, Style: f.st.Series[1]}}}
+	lines, area = chartBlock(f, lines, legend2, &c2, "ms", inner)
+	p.areas = append(p.areas, area)
+	if ih >= 12 {
+		lines = append(lines, timeAxis(f, inner))
+	}
+	lines = append(lines, p.tableHeader(f, inner))
+	for _, a := range set.Final {
+		if len(lines) >= ih {
+			break
+		}
+		if a.Label == sources.AggregatedLabel && a.Method == "" {
+			continue
+		}
+		if p.filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(p.filter)) {
+			continue
+		}
+		lines = append(lines, p.aggregateRow(&a, inner))
+	}
+	return lines
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// aggregatedHistory returns the history rows of the totals, in time order.
+func aggregatedHistory(set *store.AggregateSet) []sources.Aggregate {
+	var out []sources.Aggregate
+	for _, a := range set.History {
+		if a.Label == sources.AggregatedLabel && a.Method == "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// historyAt returns the last row at or before ms, if it is at most stale ms
+// old.
+func historyAt(rows []sources.Aggregate, ms, stale int64) *sources.Aggregate {
+	i := sort.Search(len(rows), func(i int) bool { return rows[i].TimeMS > ms }) - 1
+	if i < 0 || rows[i].TimeMS < ms-stale {
+		return nil
+	}
+	return &rows[i]
+}
+
+// aggregateRow is one label of the tool's final figures in the table's
+// columns (samples, errors, err%, p50, p95, p99, thr/s).
+func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	name := a.Label
+	if a.Method != "" {
+		name = a.Method + " " + name
+	}
+	b.WriteString(fitPlain(name, 0, p.labelWidth(w)))
+	cells := []string{count(a.Requests), count(a.Failures), pct(100 * ratio(a.Failures, a.Requests)),
+		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
+	for i, c := range loadCols {
+		b.WriteString(padLeft(cells[i], c.width))
+	}
+	return b.String()
+}

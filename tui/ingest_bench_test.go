@@ -117,3 +117,72 @@ func BenchmarkIngestLive(b *testing.B) {
 		b.Fatalf("ingested %d log entries of %d and %d samples of %d", m.store.Logs.Len(), lineNo, m.store.Load.Samples, b.N*samplesPerSec)
 	}
 }
+
+// BenchmarkJTLLive20k appends 20k samples/s to a JTL that the real jtl
+// source follows, while the model ticks as the program does, and measures
+// how long each written chunk takes to be in the store (and so in the next
+// frame). One op is one second (-benchtime 5x). It must hold: a JTL growing
+// by 20k samples/s shows in the pane within 1 s (worst-ms <= 1000).
+func BenchmarkJTLLive20k(b *testing.B) {
+	dir := b.TempDir()
+	jtlPath := filepath.Join(dir, "run.jtl")
+	jtlF, _ := os.Create(jtlPath)
+	defer jtlF.Close()
+	jw := bufio.NewWriterSize(jtlF, 1<<20)
+	fmt.Fprintln(jw, "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect")
+	jw.Flush()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hub := sources.NewHub()
+	src := jtl.New(sources.Info{Name: jtlPath, Kind: sources.KindJTL}, jtl.Options{Follow: true})
+	hub.Add(src)
+	theme, _ := themes.Load("dark", "")
+	m := New(Options{Hub: hub, Store: store.New([]sources.Info{src.Info()}), Theme: theme, Zone: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	hub.Start(ctx)
+
+	const perSec, chunks = 20_000, 20
+	type pending struct {
+		total   int64
+		written time.Time
+	}
+	var queue []pending
+	var written int64
+	worst := time.Duration(0)
+	tick := func() {
+		m.Update(tickMsg(time.Now()))
+		m.View()
+		for len(queue) > 0 && m.store.Load.Samples >= queue[0].total {
+			worst = max(worst, time.Since(queue[0].written))
+			queue = queue[1:]
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		secStart := time.Now()
+		for c := 0; c < chunks; c++ {
+			now := time.Now()
+			for k := range perSec / chunks {
+				fmt.Fprintf(jw, "%d,%d,GET item,200,OK,Users 1-%d,text,true,,512,128,20,20,http://127.0.0.1/x,10,0,1\n", now.UnixMilli(), 10+k%90, k%20)
+			}
+			jw.Flush()
+			written += perSec / chunks
+			queue = append(queue, pending{written, time.Now()})
+			tick()
+			for time.Until(secStart.Add(time.Duration(c+1)*time.Second/chunks)) > 0 {
+				time.Sleep(5 * time.Millisecond)
+				tick()
+			}
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(queue) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		tick()
+	}
+	b.StopTimer()
+	if len(queue) > 0 {
+		b.Fatalf("%d chunks never reached the store", len(queue))
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+}

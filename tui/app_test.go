@@ -428,3 +428,22 @@ func TestLoadPaneShowsAggregates(t *testing.T) {
 	}
 	checkFrameSize(t, m.Render(), 120, 40)
 }
+
+func TestTimeAxisLabelsFitTheSpan(t *testing.T) {
+	st := NewStyles(themes.Plain())
+	cases := []struct {
+		from, to time.Time
+		want     *regexp.Regexp
+	}{
+		{t0, t0.Add(5 * time.Minute), regexp.MustCompile(`\b12:3\d\b`)},
+		{t0, t0.Add(30 * 24 * time.Hour), regexp.MustCompile(`\b1[12]-\d\d\b`)},
+		{t0.AddDate(-9, 0, 0), t0, regexp.MustCompile(`\b20[12]\d\b`)},
+	}
+	for _, c := range cases {
+		f := &frame{st: st, fromMS: c.from.UnixMilli(), toMS: c.to.UnixMilli(), zone: time.UTC}
+		axis := plain(timeAxis(f, 100))
+		if !c.want.MatchString(axis) {
+			t.Errorf("%v..%v: axis %q does not match %v", c.from, c.to, axis, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sobang/sobang/tui/chart"
 )
@@ -39,7 +40,8 @@ func timeAxis(f *frame, w int) string {
 	pw := max(w-axisW, 1)
 	span := f.toMS - f.fromMS
 	tick := int64(1000)
-	for _, t := range []int64{1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400} {
+	for _, t := range []int64{1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
+		7 * 86400, 30 * 86400, 365 * 86400} {
 		tick = t * 1000
 		if span/tick <= int64(max(pw/10, 1)) {
 			break
@@ -54,11 +56,16 @@ func timeAxis(f *frame, w int) string {
 			return ""
 		}
 		prevCol = col
-		label := f.clock(k)
-		if tick%60000 == 0 {
-			label = label[:5]
+		t := time.UnixMilli(k).In(f.zone)
+		switch {
+		case tick >= 365*86400_000:
+			return t.Format("2006")
+		case tick >= 86400_000:
+			return t.Format("01-02")
+		case tick%60000 == 0:
+			return t.Format("15:04")
 		}
-		return label
+		return t.Format("15:04:05")
 	})
 	return strings.Repeat(" ", axisW) + wrap(f.st.Muted, line)
 }

@@ -29,8 +29,8 @@ type loadPane struct {
 	cols, ccol []store.Column
 	th, er     []float64
 	p50, p95   []float64
-	p99        []float64
-	c1, c2     chart.Chart
+	p99, vu    []float64
+	c1, c2, c3 chart.Chart
 }
 
 type loadKey struct {
@@ -192,13 +192,6 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	p.ccol = cur
 	cc := cur[0]
 
-	// Share the height: two charts and a table, the table at least 3 rows.
-	tableRows := min(len(sum.Labels)+1, max(ih/3, 3))
-	chartH := max((ih-1-2-1-tableRows)/2, 1)
-	if ih < 12 {
-		chartH = max((ih-1-2-tableRows)/2, 1)
-	}
-
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	p.cols = lt.Columns(f.fromMS, f.toMS, n, p.labelSel, p.cols[:0])
 	p.th, p.er = p.th[:0], p.er[:0]
@@ -215,6 +208,23 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 		p.p95 = append(p.p95, c.P95)
 		p.p99 = append(p.p99, c.P99)
 	}
+	// Share the height: two charts and a table, the table at least 3 rows;
+	// a tall pane also charts the active threads (VUs) in 4 rows.
+	tableRows := min(len(sum.Labels)+1, max(ih/3, 3))
+	threadRows := 0
+	if ih >= 30 {
+		for _, c := range p.cols {
+			if !math.IsNaN(c.Threads) {
+				threadRows = 4
+				break
+			}
+		}
+	}
+	chartH := max((ih-1-2-1-tableRows-threadRows)/2, 1)
+	if ih < 12 {
+		chartH = max((ih-1-2-tableRows)/2, 1)
+	}
+
 	// Columns after now have no data yet: leave them empty.
 	for i := range p.cols {
 		if f.fromMS+int64(i)*(f.toMS-f.fromMS)/int64(n) > f.nowMS {
@@ -243,6 +253,21 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 		MarkCols: p.c2.MarkCols}
 	lines, area = chartBlock(f, lines, legend2, &p.c2, "ms", inner)
 	p.areas = append(p.areas, area)
+	if threadRows > 0 {
+		p.vu = p.vu[:0]
+		for _, c := range p.cols {
+			p.vu = append(p.vu, c.Threads)
+		}
+		threads := "–"
+		if !math.IsNaN(cc.Threads) {
+			threads = itoa(int(cc.Threads))
+		}
+		legend3 := wrap(f.st.Muted, at) + wrap(f.st.Series[4], "■ active threads "+threads)
+		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: []chart.Series{{Values: p.vu, Style: f.st.Series[4]}},
+			MarkCols: p.c3.MarkCols}
+		lines, area = chartBlock(f, lines, legend3, &p.c3, "", inner)
+		p.areas = append(p.areas, area)
+	}
 	if ih >= 12 {
 		lines = append(lines, timeAxis(f, inner))
 	}

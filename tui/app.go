@@ -231,8 +231,18 @@ func (m *Model) frame() *frame {
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), winFrom: wf, winTo: wt, marks: m.tl.Marks(),
-		zone: m.zone, live: m.tl.Live(),
+		zone: m.zone, live: m.tl.Live(), path: m.sharedPath(),
 	}
+}
+
+// sharedPath is the shared filter the other panes apply: the request path of
+// the label opened in the load-test pane, "" when none is (or it has no URL).
+func (m *Model) sharedPath() string {
+	lp, ok := m.panes[0].(*loadPane)
+	if !ok || lp.labelSel == "" {
+		return ""
+	}
+	return m.store.Load.Path(lp.labelSel)
 }
 
 // pauseForScroll pauses a live session when the user scrolls back.

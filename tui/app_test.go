@@ -447,3 +447,55 @@ func TestTimeAxisLabelsFitTheSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelSetsSharedFilter opens a label in the load pane: the metrics pane
+// keeps the series of its path's uri, the logs the entries naming the path.
+func TestLabelSetsSharedFilter(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	st := store.New([]sources.Info{
+		{Name: "run.jtl", Kind: sources.KindJTL},
+		{Name: "http://127.0.0.1:9/metrics", Kind: sources.KindScrape},
+		{Name: "app.log", Kind: sources.KindLog},
+	})
+	var samples []sources.Sample
+	for i := int64(0); i < 20; i++ {
+		samples = append(samples,
+			sources.Sample{StartMS: t0.UnixMilli() + i*1000, ElapsedMS: 20, Label: "GET account", Success: true, AllThreads: -1, URL: "http://127.0.0.1:8080/api/accounts/" + itoa(int(100+i))},
+			sources.Sample{StartMS: t0.UnixMilli() + i*1000 + 5, ElapsedMS: 30, Label: "POST transfer", Success: true, AllThreads: -1, URL: "http://127.0.0.1:8080/api/transfer"})
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, CaughtUp: true})
+	for i := int64(0); i < 20; i++ {
+		hist := func(uri string, n float64) sources.MetricSample {
+			return sources.MetricSample{Name: "http_server_requests_seconds", Labels: `method="GET",uri="` + uri + `"`, Type: sources.MetricHistogram,
+				Value: n, Buckets: []sources.Bucket{{UpperBound: 0.1, Count: n}, {UpperBound: inf, Count: n}}}
+		}
+		st.Apply(sources.Batch{Source: 1, Scrapes: []sources.Scrape{{Time: t0.Add(time.Duration(i) * time.Second), Up: true,
+			Samples: []sources.MetricSample{hist("/api/accounts/{id}", float64(i*10)), hist("/api/transfer", float64(i*5))}}}})
+	}
+	st.Apply(sources.Batch{Source: 1, CaughtUp: true})
+	st.Apply(sources.Batch{Source: 2, CaughtUp: true, Entries: []sources.LogEntry{
+		{Time: t0.Add(time.Second), Lines: []string{"GET /api/accounts/101 served"}, LevelCol: -1},
+		{Time: t0.Add(2 * time.Second), Lines: []string{"POST /api/transfer done"}, LevelCol: -1},
+	}})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(3 * time.Hour) }})
+	m.Update(sizeMsg(160, 50))
+	m.ingest()
+	before := plain(m.Render())
+	if !strings.Contains(before, "p50/p99 of 2 series") || !strings.Contains(before, "POST /api/transfer done") {
+		t.Fatalf("before choosing a label:\n%s", before)
+	}
+	press(m, "1", "enter") // the first label, GET account
+	after := plain(m.Render())
+	for _, want := range []string{"label GET account → /api/accounts/{id}", "p50/p99 of 1 series", "uri=/api/accounts/{id}", "GET /api/accounts/101 served"} {
+		if !strings.Contains(after, want) {
+			t.Errorf("after enter on GET account, the frame lacks %q", want)
+		}
+	}
+	if strings.Contains(after, "POST /api/transfer done") {
+		t.Error("the logs must keep only entries naming the label's path")
+	}
+	press(m, "esc")
+	if !strings.Contains(plain(m.Render()), "POST /api/transfer done") {
+		t.Fatal("esc must drop the label and its shared filter")
+	}
+}

@@ -24,6 +24,7 @@ type frame struct {
 	marks    []int64
 	zone     *time.Location
 	live     bool
+	path     string // the shared filter: the chosen label's request path, "" when none
 }
 
 // key identifies the time state of a frame, for pane caches.
@@ -31,10 +32,11 @@ type frameKey struct {
 	from, to, cursor, winFrom, winTo int64
 	marks                            int
 	live                             bool
+	path                             string
 }
 
 func (f *frame) key() frameKey {
-	return frameKey{f.fromMS, f.toMS, f.cursorMS, f.winFrom, f.winTo, len(f.marks), f.live}
+	return frameKey{f.fromMS, f.toMS, f.cursorMS, f.winFrom, f.winTo, len(f.marks), f.live, f.path}
 }
 
 // clock formats an instant as HH:MM:SS in the display zone.

@@ -181,6 +181,11 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	}
 	if p.labelSel != "" {
 		scope += " · label " + p.labelSel
+		if f.path != "" {
+			scope += " → " + f.path + " (from its URLs; other panes follow)"
+		} else {
+			scope += " (no URL: no path for other panes)"
+		}
 	}
 	req := &sum.Requests
 	lines = append(lines, wrap(f.st.Bold, scope)+"  "+

@@ -127,12 +127,12 @@ func (p *logPane) open(m *Model) string {
 // visible returns the indices of the entries the pane may show, in order;
 // nil means all of them (no filter and no window).
 func (p *logPane) visible(f *frame) []int {
-	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: p.filter}
+	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: p.filter, Path: f.path}
 	if !flt.Active() {
 		return nil
 	}
 	logs := f.store.Logs
-	mk := logMatchKey{logs.Version, p.filter, f.winFrom, f.winTo}
+	mk := logMatchKey{logs.Version, p.filter + "\x00" + f.path, f.winFrom, f.winTo}
 	if mk == p.matchKey && p.matches != nil {
 		return p.matches
 	}
@@ -170,6 +170,9 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	}
 	if p.filter != "" {
 		note = "filter “" + p.filter + "” · " + note
+	}
+	if f.path != "" {
+		note = "path " + f.path + " · " + note
 	}
 	inner, ih := w-2, h-2
 	vis := p.visible(f)

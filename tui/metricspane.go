@@ -205,26 +205,34 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 	var legend strings.Builder
 	var series []chart.Series
 	unit := ""
+	// The shared filter: only the series of the chosen label's path, where
+	// the family has a uri label (Micrometer's http_server_requests).
+	ss := fam.Series
+	name := wrap(f.st.Bold, fam.Name)
+	if sel := withURI(fam.Series, f.path); len(sel) > 0 {
+		ss = sel
+		name += wrap(f.st.Muted, " uri="+f.path)
+	}
 	switch fam.Type {
 	case sources.MetricHistogram:
 		unit = unitOf(fam.Name)
-		p50, p99 := histogramQuantiles(fam.Series, f.fromMS, f.toMS, n)
-		legend.WriteString(wrap(f.st.Bold, fam.Name) + wrap(f.st.Muted, " p50/p99 of "+itoa(len(fam.Series))+" series "))
+		p50, p99 := histogramQuantiles(ss, f.fromMS, f.toMS, n)
+		legend.WriteString(name + wrap(f.st.Muted, " p50/p99 of "+itoa(len(ss))+" series "))
 		legend.WriteString(wrap(f.st.Series[0], "■ p50 "+chart.FormatValue(valueAt(p50), unit)) + " ")
 		legend.WriteString(wrap(f.st.Series[1], "■ p99 "+chart.FormatValue(valueAt(p99), unit)))
 		series = []chart.Series{{Values: p99, Style: f.st.Series[1]}, {Values: p50, Style: f.st.Series[0]}}
 		return legend.String(), series, unit
 	case sources.MetricCounter, sources.MetricSummary:
-		legend.WriteString(wrap(f.st.Bold, fam.Name) + wrap(f.st.Muted, " rate/s "))
+		legend.WriteString(name + wrap(f.st.Muted, " rate/s "))
 		unit = "/s"
 	default:
-		legend.WriteString(wrap(f.st.Bold, fam.Name) + " ")
+		legend.WriteString(name + " ")
 		unit = unitOf(fam.Name)
 	}
-	common := commonLabels(fam.Series)
-	for i, s := range fam.Series {
+	common := commonLabels(ss)
+	for i, s := range ss {
 		if i == maxSeriesPerChart {
-			legend.WriteString(wrap(f.st.Muted, " +"+itoa(len(fam.Series)-i)+" more"))
+			legend.WriteString(wrap(f.st.Muted, " +"+itoa(len(ss)-i)+" more"))
 			break
 		}
 		v := seriesValues(s, f.fromMS, f.toMS, n, nil)
@@ -433,4 +441,22 @@ func addBuckets(acc, b []sources.Bucket) []sources.Bucket {
 		}
 	}
 	return merged
+}
+
+// withURI returns the series whose uri label is path (none when path is "").
+func withURI(ss []*store.Series, path string) []*store.Series {
+	if path == "" {
+		return nil
+	}
+	want := `uri="` + path + `"`
+	var out []*store.Series
+	for _, s := range ss {
+		for _, kv := range splitLabels(s.Labels) {
+			if kv == want {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
 }

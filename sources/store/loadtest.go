@@ -246,6 +246,7 @@ type LoadTest struct {
 	Samples  int64 // every sample ever added, any kind
 	Untimed  int64 // samples without a timestamp, which no second can hold
 
+	paths             []string        // per label id: its masked request path (paths.go)
 	aggs              []*AggregateSet // per source index, nil for sample sources (aggregate.go)
 	aggFirst, aggLast int64           // seconds the history rows span
 	aggOK             bool            // some history row exists
@@ -420,6 +421,9 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 			cur, curSec = l.second(sec), sec
 		}
 		id := l.label(s.Label, s.Transaction)
+		if s.URL != "" && (id >= len(l.paths) || l.paths[id] == "") {
+			l.notePath(id, s.URL)
+		}
 		for id >= len(cur.Labels) {
 			cur.Labels = append(cur.Labels, nil)
 		}

@@ -106,11 +106,12 @@ type Filter struct {
 	FromMS, ToMS int64         // the selected window, [from, to); 0 = no bound
 	MinLevel     sources.Level // LevelUnknown keeps all
 	Text         string        // case-insensitive substring, "" keeps all
+	Path         string        // a request path (ids as {id}): keeps entries naming it, "" keeps all
 }
 
 // Active reports whether the filter removes anything.
 func (f Filter) Active() bool {
-	return f.FromMS != 0 || f.ToMS != 0 || f.MinLevel != sources.LevelUnknown || f.Text != ""
+	return f.FromMS != 0 || f.ToMS != 0 || f.MinLevel != sources.LevelUnknown || f.Text != "" || f.Path != ""
 }
 
 // Match reports whether entry e passes the filter.
@@ -122,6 +123,9 @@ func (f Filter) Match(e *Entry) bool {
 		return false
 	}
 	if f.MinLevel != sources.LevelUnknown && e.Level < f.MinLevel {
+		return false
+	}
+	if f.Path != "" && !mentionsPath(e.Lines, f.Path) {
 		return false
 	}
 	if f.Text != "" {
@@ -187,4 +191,19 @@ func (l *Logs) LevelCounts(fromMS, toMS int64) [sources.LevelFatal + 1]int {
 		}
 	}
 	return out
+}
+
+// mentionsPath reports whether a line names the path: its part before the
+// first {id} must appear (a log names /api/accounts/4711, not the template).
+func mentionsPath(lines []string, path string) bool {
+	prefix := path
+	if i := strings.Index(path, "{"); i > 0 {
+		prefix = path[:i]
+	}
+	for _, l := range lines {
+		if strings.Contains(l, prefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -235,3 +235,31 @@ func TestSampleErrorKeyAsJMeter(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskPathAndLabelPaths(t *testing.T) {
+	cases := map[string]string{
+		"http://127.0.0.1:8080/api/accounts/4711/balance?x=1":              "/api/accounts/{id}/balance",
+		"https://bank.example/api/tx/3f2504e0-4f89-11d3-9a0c-0305e82c3301": "/api/tx/{id}",
+		"/api/transfer": "/api/transfer",
+		"null":          "",
+		"":              "",
+		"http://host":   "/",
+		"http://h/api/users/deadbeefdeadbeef1/orders/a1": "/api/users/{id}/orders/a1",
+	}
+	for in, want := range cases {
+		if got := MaskPath(in); got != want {
+			t.Errorf("MaskPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
+	s1 := sample(0, 5, "GET account", true)
+	s2 := sample(10, 5, "GET account", true)
+	s1.URL, s2.URL = "http://h/api/accounts/1", "http://h/other"
+	st.Apply(sources.Batch{Samples: []sources.Sample{s1, s2, sample(20, 5, "no url", true)}})
+	if got := st.Load.Path("GET account"); got != "/api/accounts/{id}" {
+		t.Fatalf("Path = %q, want the first URL's", got)
+	}
+	if st.Load.Path("no url") != "" || st.Load.Path("unknown") != "" {
+		t.Fatal("labels without URLs have no path")
+	}
+}

@@ -84,6 +84,10 @@ type LoadTest struct {
 	// Note says where the figures come from when they are not sobang's
 	// statistics of samples (a Locust set's own aggregates).
 	Note string `json:"note,omitempty"`
+	// Rollup says from when per-label figures have 10 s resolution: the store
+	// keeps per-label detail per second only for the most recent hour
+	// (sources.RollupAfter), so that a long run's memory stays bounded.
+	Rollup string `json:"rollup,omitempty"`
 }
 
 // Label is one label's statistics.
@@ -170,6 +174,11 @@ type Options struct {
 	FromMS, ToMS int64 // [from, to); 0 = the data's edge
 	Zone         *time.Location
 	Now          time.Time
+}
+
+// rollupStep writes sources.RollupStep as the rollup note does ("10 s").
+func rollupStep() string {
+	return strings.TrimSuffix(sources.RollupStep.String(), "s") + " s"
 }
 
 func stamp(ms int64, loc *time.Location) string {
@@ -275,6 +284,9 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 		out.KBReceivedPerSec, out.KBSentPerSec = round(req.ReceivedKBPerSec(), 3), round(req.SentKBPerSec(), 3)
 	}
 	out.ErrorsByKey = errorKeys(sum.Errors, 0, req.Errors, req.Count)
+	if ms, ok := lt.RolledUpBefore(); ok && (opt.FromMS == 0 || opt.FromMS < ms) {
+		out.Rollup = fmt.Sprintf("per-label detail before %s is kept per %s", stamp(ms, loc), rollupStep())
+	}
 	for _, l := range sum.Labels {
 		s := &l.Stats
 		apdex := round(s.Apdex(), 4)
@@ -494,6 +506,9 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		h(2, "Load test")
 		if lt.Note != "" {
 			b.WriteString("Note: " + lt.Note + ".\n\n")
+		}
+		if lt.Rollup != "" {
+			b.WriteString("Note: " + lt.Rollup + ".\n\n")
 		}
 		apdex := "–"
 		if lt.Apdex != nil {

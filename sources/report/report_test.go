@@ -190,3 +190,43 @@ func TestTopErrorsAreCapped(t *testing.T) {
 		t.Fatalf("markdown must keep a message in its cell:\n%s", buf.String())
 	}
 }
+
+// TestRollupNote: a run longer than sources.RollupAfter says from when its
+// per-label figures have RollupStep resolution; a window after that does not.
+func TestRollupNote(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for ms := t0.Add(-2 * time.Hour).UnixMilli(); ms <= t0.UnixMilli(); ms += 30_000 {
+		samples = append(samples, sources.Sample{StartMS: ms, ElapsedMS: 100, Label: "GET a", Code: "200", Success: true, AllThreads: -1})
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples)})
+	doc := Build(st, Options{Zone: time.UTC, Now: t0})
+	want := "per-label detail before 2026-11-25T11:00:00Z is kept per 10 s"
+	if doc.LoadTest.Rollup != want {
+		t.Fatalf("rollup = %q, want %q", doc.LoadTest.Rollup, want)
+	}
+	if n := doc.LoadTest.Labels[0].Samples; n != int64(len(samples)) {
+		t.Fatalf("GET a: %d samples, want %d", n, len(samples))
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, doc, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"rollup": "`+want) {
+		t.Fatalf("no rollup key in %s", buf.String()[:min(buf.Len(), 400)])
+	}
+	buf.Reset()
+	if err := Write(&buf, doc, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), want) {
+		t.Fatal("no rollup note in the text")
+	}
+	late := Build(st, Options{Zone: time.UTC, Now: t0, FromMS: t0.Add(-30 * time.Minute).UnixMilli()})
+	if late.LoadTest.Rollup != "" {
+		t.Fatalf("window after the rollup: note %q", late.LoadTest.Rollup)
+	}
+	if Build(fixture(), Options{Zone: time.UTC, Now: t0}).LoadTest.Rollup != "" {
+		t.Fatal("a short run got a rollup note")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/sketch"
@@ -209,7 +210,13 @@ type Second struct {
 	Requests Stats            // requests only: no transactions, no sub-results
 	Codes    map[string]int64 // response codes of requests
 	Threads  []int32          // per source: the most active threads seen
-	Labels   []*Stats         // per label id, nil where the label had no sample
+	// Labels holds per label id the statistics of the second, nil where the
+	// label had no sample. Beyond RollupAfter behind the newest second they
+	// are kept per RollupStep block instead (see LoadTest.rollup): the first
+	// second of the block that holds data owns the block's merged Labels and
+	// the others have none, so per-label figures there have 10 s resolution
+	// and a window that cuts a block counts all of it or none of it.
+	Labels []*Stats
 }
 
 // Bounds on the error keys kept, so that a run whose every failure has its
@@ -250,6 +257,9 @@ type LoadTest struct {
 	aggs              []*AggregateSet // per source index, nil for sample sources (aggregate.go)
 	aggFirst, aggLast int64           // seconds the history rows span
 	aggOK             bool            // some history row exists
+
+	rolledTo  int64 // epoch second (block-aligned) before which per-label detail is per RollupStep
+	rolledAny bool  // some per-label data was rolled up
 }
 
 func newLoadTest() *LoadTest {
@@ -258,7 +268,81 @@ func newLoadTest() *LoadTest {
 		errKeys:  []string{OtherErrors},
 		errIdx:   map[string]int32{OtherErrors: otherErrorsID},
 		apdex:    apdex{ApdexSatisfiedMS, ApdexToleratedMS},
+		rolledTo: math.MinInt64,
 	}
+}
+
+// Rollup resolution, in seconds.
+var (
+	rollupAfterSec = int64(sources.RollupAfter / time.Second)
+	rollupStepSec  = int64(sources.RollupStep / time.Second)
+)
+
+// RolledUpBefore reports the instant (epoch milliseconds) before which
+// per-label statistics are kept per RollupStep rather than per second; ok is
+// false while no per-label data has been rolled up.
+func (l *LoadTest) RolledUpBefore() (ms int64, ok bool) {
+	if !l.rolledAny {
+		return 0, false
+	}
+	return l.rolledTo * 1000, true
+}
+
+// rollup merges the per-label statistics of every RollupStep block lying
+// wholly more than RollupAfter behind the newest second into the block's
+// first second that holds data. It runs once per added batch and only
+// visits blocks not rolled up before, so its cost is amortised over ingest.
+func (l *LoadTest) rollup() {
+	if len(l.secs) == 0 {
+		return
+	}
+	newest := l.baseSec + int64(len(l.secs)) - 1
+	end := floorDiv(newest-rollupAfterSec, rollupStepSec) * rollupStepSec
+	if end <= l.rolledTo {
+		return
+	}
+	for b := max(l.rolledTo, floorDiv(l.baseSec, rollupStepSec)*rollupStepSec); b < end; b += rollupStepSec {
+		l.rollBlock(b)
+	}
+	l.rolledTo = end
+}
+
+// rollBlock merges the per-label statistics of the block starting at second
+// b into its first second that holds data, and returns that second (nil when
+// the block is empty).
+func (l *LoadTest) rollBlock(b int64) *Second {
+	var owner *Second
+	for sec := b; sec < b+rollupStepSec; sec++ {
+		s := l.Second(sec)
+		if s == nil {
+			continue
+		}
+		if owner == nil {
+			owner = s
+			if len(s.Labels) > 0 {
+				l.rolledAny = true
+			}
+			continue
+		}
+		if len(s.Labels) == 0 {
+			continue
+		}
+		l.rolledAny = true
+		for len(owner.Labels) < len(s.Labels) {
+			owner.Labels = append(owner.Labels, nil)
+		}
+		for id, st := range s.Labels {
+			switch {
+			case st == nil:
+			case owner.Labels[id] == nil:
+				owner.Labels[id] = st
+			default:
+				owner.Labels[id].Merge(st)
+			}
+		}
+		s.Labels = nil
+	}
+	return owner
 }
 
 // SetApdex sets the APDEX thresholds: a successful sample of at most
@@ -409,7 +493,7 @@ func (l *LoadTest) second(sec int64) *Second {
 }
 
 func (l *LoadTest) add(source int, samples []sources.Sample) {
-	var cur *Second
+	var cur, lab *Second // lab receives the per-label statistics
 	curSec := int64(math.MinInt64)
 	for i := range samples {
 		s := &samples[i]
@@ -419,23 +503,29 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 		sec := floorDiv(s.StartMS, 1000)
 		if sec != curSec {
 			cur, curSec = l.second(sec), sec
+			lab = cur
+			if sec < l.rolledTo {
+				// A late sample in a rolled-up block: its label data joins
+				// the block's (the block's owner may now be this second).
+				lab = l.rollBlock(floorDiv(sec, rollupStepSec) * rollupStepSec)
+			}
 		}
 		id := l.label(s.Label, s.Transaction)
 		if s.URL != "" && (id >= len(l.paths) || l.paths[id] == "") {
 			l.notePath(id, s.URL)
 		}
-		for id >= len(cur.Labels) {
-			cur.Labels = append(cur.Labels, nil)
+		for id >= len(lab.Labels) {
+			lab.Labels = append(lab.Labels, nil)
 		}
-		if cur.Labels[id] == nil {
-			cur.Labels[id] = &Stats{}
+		if lab.Labels[id] == nil {
+			lab.Labels[id] = &Stats{}
 		}
 		// JMeter lists failures by key for every sample but transactions.
 		errKey := int32(-1)
 		if !s.Success && !s.Transaction {
 			errKey = l.errorID(sampleErrorKey(s))
 		}
-		cur.Labels[id].add(s, l.apdex, errKey)
+		lab.Labels[id].add(s, l.apdex, errKey)
 		if !s.Transaction && !s.SubResult {
 			cur.Requests.add(s, l.apdex, errKey)
 			if cur.Codes == nil {
@@ -453,6 +543,7 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 		}
 	}
 	l.Samples += int64(len(samples))
+	l.rollup()
 	l.Version++
 }
 
@@ -517,7 +608,11 @@ type Summary struct {
 
 // Summarize merges every second in [fromMS, toMS) (0 means the data's edge)
 // into a Summary, with labels matching filter (a case-insensitive substring;
-// "" keeps all). Transactions are listed apart from requests.
+// "" keeps all). Transactions are listed apart from requests. Per-label
+// figures more than RollupAfter behind the newest second have RollupStep
+// resolution: a window that cuts such a block counts the block's label data
+// whole when it holds the block's first second with data, else not at all
+// (nothing is apportioned). The requests' figures are exact per second.
 func (l *LoadTest) Summarize(fromMS, toMS int64, filter string) Summary {
 	sum := Summary{Codes: map[string]int64{}}
 	if len(l.secs) == 0 {
@@ -601,7 +696,9 @@ type Column struct {
 // Columns fills out with n equal columns spanning [fromMS, toMS), for
 // requests (label "") or for one label. Columns without samples have NaN
 // latencies and zero counts. Every second belongs to the column holding its
-// start, so a column shorter than a second repeats that second.
+// start, so a column shorter than a second repeats that second. A label's
+// columns beyond RollupAfter see its data per RollupStep block, in the
+// block's first second with data (see Summarize).
 func (l *LoadTest) Columns(fromMS, toMS int64, n int, label string, out []Column) []Column {
 	out = out[:0]
 	labelID := -1

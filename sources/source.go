@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -72,4 +73,29 @@ func SetHealth(ctx context.Context, sink Sink, h Health) error {
 		h.Since = time.Now()
 	}
 	return sink.Push(ctx, Batch{Health: &h})
+}
+
+// samplePool recycles full-size sample slices between the parsers that fill
+// batches and the consumer that applies them: at hundreds of MB/s a fresh
+// 4096-sample slice per batch was most of the allocation and GC work.
+var samplePool = sync.Pool{New: func() any {
+	s := make([]Sample, 0, BatchRecords)
+	return &s
+}}
+
+// SampleSlice returns an empty slice with room for BatchRecords samples,
+// reused from RecycleSamples when one is available.
+func SampleSlice() []Sample {
+	return (*samplePool.Get().(*[]Sample))[:0]
+}
+
+// RecycleSamples hands back a batch's samples once the consumer has applied
+// them (the store keeps no reference to the slice). Slices of another size
+// are left to the garbage collector.
+func RecycleSamples(s []Sample) {
+	if cap(s) != BatchRecords {
+		return
+	}
+	s = s[:0]
+	samplePool.Put(&s)
 }

@@ -175,6 +175,7 @@ func (m *Model) ingest() {
 		if m.store.Apply(m.batches[i]) != 0 {
 			m.dirty = true
 		}
+		sources.RecycleSamples(m.batches[i].Samples)
 		m.batches[i] = sources.Batch{}
 	}
 	m.syncData()

@@ -136,6 +136,7 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 		batches = hub.Drain(batches[:0])
 		for i := range batches {
 			st.Apply(batches[i])
+			sources.RecycleSamples(batches[i].Samples)
 			batches[i] = sources.Batch{}
 		}
 		return len(batches)

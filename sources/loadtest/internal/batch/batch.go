@@ -120,7 +120,7 @@ func (o *Batcher) Slot() *sources.Sample {
 		if o.spare != nil {
 			o.Batch.Samples, o.spare = o.spare[:0], nil
 		} else {
-			o.Batch.Samples = make([]sources.Sample, 0, sources.BatchRecords)
+			o.Batch.Samples = sources.SampleSlice()
 		}
 	}
 	n := len(o.Batch.Samples)
@@ -191,7 +191,7 @@ func (o *Batcher) Flush() {
 		if k := int(o.Pinned - int64(o.Samples-len(b.Samples))); k >= 0 && k < len(b.Samples) {
 			buf := o.spare
 			if o.spare = nil; cap(buf) < sources.BatchRecords {
-				buf = make([]sources.Sample, 0, sources.BatchRecords)
+				buf = sources.SampleSlice()
 			}
 			tail := append(buf[:0], b.Samples[k:]...)
 			b.Samples, b.Rows = b.Samples[:k], b.Rows-len(tail)

@@ -39,7 +39,7 @@ const (
 )
 
 // binaryParser reads the binary simulation.log of Gatling 3.13 and later
-// (formats/loadtest.md 4.2): big-endian, one type byte then the payload;
+// (LogFileDataWriter, gatling-core): big-endian, one type byte then the payload;
 // times are int32 milliseconds from the run start the RUN record gives;
 // request names, groups and messages go through a string cache (an index >= 0
 // defines the string that follows, a negative one reuses it).

@@ -21,7 +21,7 @@ const incomingEnd = "-9223372036854775808"
 
 // textParser reads the tab-separated simulation.log of Gatling 2.0 to 3.12.
 //
-// The layouts differ in the leading columns (formats/loadtest.md 4.1): 2.0
+// The layouts differ in the leading columns: 2.0
 // puts the record type in the third column, 2.2 adds scenario and user id
 // after it, 3.0 drops the scenario, 3.4 the user id. The RUN record names a
 // version, but real files are edited (Taurus ships 2.x lines under a "3.5.1"

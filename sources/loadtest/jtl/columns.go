@@ -38,7 +38,7 @@ const (
 )
 
 // columnNames are the header names JMeter writes, in JMeter's canonical
-// order (CSVSaveService.printableFieldNamesToString; formats/loadtest.md §1.1).
+// order (CSVSaveService.printableFieldNamesToString).
 var columnNames = [numColumns]string{
 	colTimeStamp:       "timeStamp",
 	colElapsed:         "elapsed",
@@ -98,13 +98,13 @@ var headerlessDefaults = map[int][]string{
 	// JMeter 2.13 (the brief; thread_counts since 2.12, no failureMessage yet).
 	12: strings.Split("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,bytes,grpThreads,allThreads,Latency", ","),
 	// JMeter 3.0: failureMessage and IdleTime became defaults in 3.0, sentBytes
-	// and Connect only in 3.1 (formats/loadtest.md §1.1 table).
+	// and Connect only in 3.1 (jmeter.properties history).
 	14: strings.Split("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,grpThreads,allThreads,Latency,IdleTime", ","),
 	// JMeter 3.1 to 4.x: sent_bytes and connect_time default to true, url to
 	// false (the shipped jmeter.properties of those releases; the corpus file
 	// perfplugin_multiLineCSV.jtl, JMeter 3.x, has exactly this header).
 	16: strings.Split("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,Latency,IdleTime,Connect", ","),
-	// JMeter 5.x (formats/loadtest.md §0 fact 1).
+	// JMeter 5.x.
 	17: strings.Split("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect", ","),
 }
 

@@ -31,7 +31,7 @@ type timeParser struct {
 
 // fallbackLayouts are tried when a timestamp is neither epoch milliseconds
 // nor a fixed-width yyyy?MM?dd HH:mm:ss[.SSS] date. They are the formats
-// JMeter's own reader tries (formats/loadtest.md §1.4) plus ISO 8601 with a
+// JMeter's own reader tries plus ISO 8601 with a
 // zone, which users configure as yyyy-MM-dd'T'HH:mm:ss.SSSZ. Go accepts a
 // fractional second after the seconds even when the layout has none.
 var fallbackLayouts = []string{

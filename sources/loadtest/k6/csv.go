@@ -20,7 +20,7 @@ const wholeSecondsWarning = "timestamps are whole seconds (k6's default CSV time
 	"durations and percentiles are exact. For finer times run k6 (v0.44+) with " +
 	"--out csv=file.csv,time_format=unix_milli"
 
-// csvParser reads k6's --out csv (formats/loadtest.md §3.2):
+// csvParser reads k6's --out csv:
 // metric_name,timestamp,metric_value,<tags sorted by name>,extra_tags[,metadata],
 // written by Go's encoding/csv (a field is quoted when it holds a comma, a
 // quote or a newline). Columns are found by header name.

@@ -9,7 +9,7 @@ import (
 )
 
 // jsonParser reads k6's --out json: one JSON object a line, a Metric
-// declaration or a Point (formats/loadtest.md §3.1). Keys are found by name,
+// declaration or a Point. Keys are found by name,
 // in any order (k6 changed the order in v0.38).
 //
 // It scans bytes itself instead of using encoding/json: a line is walked

@@ -8,7 +8,7 @@
 // the sample. Parse then reads one line with byte scanning, without
 // regular expressions and without allocating in the common case.
 //
-// The formats (formats/logs.md §2):
+// The formats:
 //
 //   - Spring Boot's default Logback layout, 2.x and 3.x;
 //   - logback/log4j "timestamp [thread] LEVEL logger - message";

@@ -1,7 +1,8 @@
 // Package group gathers the lines of a log into entries: a header line and
 // the lines that continue it (a stack trace, a multi-line message).
 //
-// The rules are those of formats/logs.md §2.14:
+// The rules combine lnav's (for formats with a header) and those of
+// fluent-plugin-detect-exceptions' exception detector (for headerless text):
 //
 //   - In a format with a header (format.Join), any line that is not a
 //     header continues the entry before it, as lnav does. This handles

@@ -2,7 +2,7 @@
 // a terminal: it interprets nothing, shows every control character as a
 // visible picture and drops every escape sequence.
 //
-// Log text is hostile (see formats/logs.md §4): OSC 52 writes the clipboard,
+// Log text is hostile: OSC 52 writes the clipboard,
 // OSC 0/2 sets the window title, device queries make the terminal type bytes
 // into our stdin, which Bubble Tea would read as key presses. So a line is
 // sanitised once, at ingest, and only the result is ever stored or drawn:

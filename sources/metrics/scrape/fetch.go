@@ -25,11 +25,11 @@ import (
 	"github.com/sobang/sobang/sources"
 )
 
-// Accept headers (formats/prometheus.md §1.3). Protobuf first: expfmt
+// Accept headers (as Prometheus and prom2json send them). Protobuf first: expfmt
 // decodes it 4-20 times faster than text and it is the only format that
 // carries native histograms. OpenMetrics is not asked for: expfmt's
 // OpenMetrics decoder (common v0.73) rejects whole scrapes that Prometheus
-// accepts (formats/prometheus.md §0.3), and is slow (see scrape).
+// accepts, and is slow (see scrape).
 const (
 	acceptDefault = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6," +
 		"text/plain;version=0.0.4;q=0.3,*/*;q=0.1"
@@ -103,7 +103,7 @@ func (f *fetcher) scrape(ctx context.Context) ([]sources.MetricSample, string, e
 		// its first use in a process, then about 6 ms per line (0.26 s for
 		// the corpus' 42-line, 4 KB histogram page; node_exporter's page,
 		// which the text parser reads whole in 67 ms, fails at line 80
-		// after 0.7 s). So the retry DESIGN.md asks for after a failed
+		// after 0.7 s). So the retry a strict decoder calls for after a failed
 		// OpenMetrics decode is made before decoding: a target that
 		// speaks only OpenMetrics answers it again and is decoded as such.
 		f.textOnly = true

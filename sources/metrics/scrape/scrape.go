@@ -4,7 +4,7 @@
 // Each scrape becomes one sources.Batch holding one sources.Scrape: its start
 // time, whether it worked, how long it took, and one sources.MetricSample per
 // series. The source behaves like Prometheus' own scraper where that matters
-// for triage (formats/prometheus.md §3.1): it asks for protobuf first and
+// for triage (Prometheus' own scraper is the model): it asks for protobuf first and
 // then text 0.0.4, sends Accept-Encoding: gzip and the scrape timeout header,
 // requires HTTP 200, caps the body, and treats any decode error as a failed
 // scrape that keeps nothing.

@@ -40,7 +40,7 @@ func benchChart(w, h int) Chart {
 	}
 }
 
-// BenchmarkRender98x17 renders the DESIGN.md reference chart with 3 series,
+// BenchmarkRender98x17 renders the reference chart size (98x17) with 3 series,
 // fill, cursor, window and marks. It must hold at most 50 µs per chart: the
 // frame budget is 2 ms at 200x60 with about 8 charts plus tables and logs
 // (ntcharts took about 2.7 ms at this size). Measured on a 2-core x86-64 VM:

@@ -13,7 +13,7 @@ import (
 )
 
 // binLog writes a binary simulation.log the way Gatling 3.13's
-// LogFileDataWriter does (formats/loadtest.md 4.2): big-endian, strings as
+// LogFileDataWriter does: big-endian, strings as
 // their Java internal bytes plus coder, a string cache whose indexes start
 // at 1.
 type binLog struct {

@@ -17,7 +17,7 @@ import (
 //     requests = REQUEST records, kos = those with a KO field, groups =
 //     GROUP records; maxUsers = the highest running count of USER START
 //     minus USER END (never below 0) seen when a REQUEST record is read.
-//   - binary: a 40-line Python decoder written from formats/loadtest.md 4.2
+//   - binary: a 40-line Python decoder written from the format's description
 //     alone (struct.unpack '>i'/'>q', strings as int32 length + bytes + coder,
 //     cache index >= 0 defines, < 0 reuses), counting record types 1 (kos:
 //     status byte 0) and 3 and the running user count at records 1 and 3.

@@ -76,7 +76,7 @@ func feedChunks(tb testing.TB, data []byte) *countingSink {
 		p = p[n:]
 	}
 	h.CaughtUp()
-	h.finish()
+	h.Finish()
 	return sink
 }
 

@@ -147,7 +147,7 @@ func parseChunks(data []byte, cuts ...int) (result, error) {
 	}
 	if err == nil {
 		h.CaughtUp()
-		h.finish()
+		h.Finish()
 		err = h.err
 	}
 	return collect(sink.Take()), err

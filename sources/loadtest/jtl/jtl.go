@@ -98,19 +98,7 @@ func (s *source) Info() sources.Info { return s.info }
 // ends. It returns nil at the end of a readable file, and an error naming the
 // file for input that is not a JTL; bad rows are counted, never fatal.
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	return batch.RunFile(ctx, s.info, s.opt.Follow, fileHandler{newHandler(ctx, sink, s.info, s.opt)})
-}
-
-// fileHandler gives batch.RunFile the handler's end-of-input steps.
-type fileHandler struct{ *handler }
-
-func (f fileHandler) Status(hs sources.Health) { f.status(hs) }
-func (f fileHandler) Err() error               { return f.err }
-func (f fileHandler) Fail(err error)           { f.fail(err) }
-func (f fileHandler) Finish()                  { f.finish() }
-func (f fileHandler) Out() *batch.Batcher      { return f.out }
-func (f fileHandler) Done() {
-	f.done()
+	return batch.RunFile(ctx, s.info, s.opt.Follow, newHandler(ctx, sink, s.info, s.opt))
 }
 
 // parser is the format-specific half of a handler.
@@ -249,7 +237,7 @@ func (h *handler) CaughtUp() {
 // following a file that does not grow.
 func (h *handler) reportEarly() {
 	if h.err != nil && !h.failed {
-		h.fail(h.err)
+		h.Fail(h.err)
 	}
 }
 
@@ -267,7 +255,14 @@ func (h *handler) Idle() {
 }
 
 // finish reads what is held back at the end of the input.
-func (h *handler) finish() {
+// Err is the fatal format error met while handling data, nil when none.
+func (h *handler) Err() error { return h.err }
+
+// Out is the handler's batcher.
+func (h *handler) Out() *batch.Batcher { return h.out }
+
+// Finish flushes the parser at the end of input.
+func (h *handler) Finish() {
 	if h.err == nil && h.parser == nil && len(h.head) > 0 {
 		h.detect(true)
 	}
@@ -280,8 +275,8 @@ func (h *handler) finish() {
 	h.out.Flush()
 }
 
-// status receives tail's health changes and adds the format.
-func (h *handler) status(hs sources.Health) {
+// Status receives tail's health changes and adds the format.
+func (h *handler) Status(hs sources.Health) {
 	h.health = hs
 	h.pushHealth(hs)
 }
@@ -295,7 +290,8 @@ func (h *handler) pushHealth(hs sources.Health) {
 	h.out.Flush()
 }
 
-func (h *handler) done() {
+// Done pushes the final health.
+func (h *handler) Done() {
 	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
 	if h.out.Bad > 0 {
 		detail += fmt.Sprintf(" (%d bad rows)", h.out.Bad)
@@ -303,7 +299,8 @@ func (h *handler) done() {
 	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
 }
 
-func (h *handler) fail(err error) {
+// Fail pushes the Failed health for err, once.
+func (h *handler) Fail(err error) {
 	if h.failed {
 		return
 	}

@@ -120,7 +120,7 @@ func parseChunks(data []byte, cuts ...int) (result, error) {
 	}
 	if err == nil {
 		h.CaughtUp()
-		h.finish()
+		h.Finish()
 		err = h.err
 		if err == nil {
 			h.summarise()

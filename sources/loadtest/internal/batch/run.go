@@ -9,7 +9,8 @@ import (
 	"github.com/sobang/sobang/sources/tail"
 )
 
-// FileHandler is the format-specific half of a load-test file source: the
+// FileHandler is the format-specific half of a load-test file source (each
+// source's handler implements it directly): the
 // tail.Handler that parses, plus what RunFile needs at the end of input.
 type FileHandler interface {
 	tail.Handler

@@ -11,6 +11,7 @@ package sketch
 
 import (
 	"math"
+	"slices"
 )
 
 // RelativeAccuracy is the sketch's relative error bound.
@@ -26,20 +27,61 @@ var (
 )
 
 // Sketch summarises a set of non-negative values.
+//
+// Its buckets start sparse: while a sketch holds values in at most
+// sparseMax distinct buckets, each of at most 65535 values, counts holds one
+// packed entry per bucket (the index biased by 1<<15 in the high half, the
+// count in the low half, sorted), which keeps the many small per-label,
+// per-second sketches of a long run at a few dozen bytes. Past that the
+// buckets turn dense: counts[j] is bucket offset+j.
 type Sketch struct {
 	count  uint64
 	zero   uint64 // values below minValue
 	sum    float64
 	min    float64
 	max    float64
-	offset int      // bucket index of counts[0]
-	counts []uint32 // dense buckets from offset
+	offset int32    // dense: bucket index of counts[0]
+	sparse bool     // counts holds packed entries
+	counts []uint32 // dense buckets from offset, or sparse entries
 }
+
+const (
+	// sparseMax is the most entries a sparse sketch holds (128 bytes).
+	sparseMax = 32
+	// sparseBias maps a bucket index into the entry's unsigned high half.
+	sparseBias = 1 << 15
+	// sparseCountMax is the largest count an entry holds.
+	sparseCountMax = 1<<16 - 1
+)
+
+func pack(i int, c uint32) uint32 { return uint32(i+sparseBias)<<16 | c }
+
+func unpack(e uint32) (int, uint32) { return int(e>>16) - sparseBias, e & sparseCountMax }
 
 // New returns an empty sketch.
 func New() *Sketch { return &Sketch{} }
 
-func index(v float64) int { return int(math.Ceil(math.Log(v) * invLogGamma)) }
+// intIndex holds the bucket index of every whole millisecond below
+// len(intIndex), the values load tests write, so that most adds skip the
+// logarithm.
+var intIndex = func() []int16 {
+	t := make([]int16, 1<<14)
+	for v := 1; v < len(t); v++ {
+		t[v] = int16(logIndex(float64(v)))
+	}
+	return t
+}()
+
+func logIndex(v float64) int { return int(math.Ceil(math.Log(v) * invLogGamma)) }
+
+func index(v float64) int {
+	if v >= 1 && v < float64(len(intIndex)) {
+		if i := int(v); float64(i) == v {
+			return int(intIndex[i])
+		}
+	}
+	return logIndex(v)
+}
 
 // value returns the representative of bucket i, the point that minimises the
 // relative error over the bucket (gamma^(i-1), gamma^i].
@@ -71,25 +113,77 @@ func (s *Sketch) AddN(v float64, n uint32) {
 	s.bump(index(v), n)
 }
 
+// bump adds n to bucket i.
 func (s *Sketch) bump(i int, n uint32) {
 	if len(s.counts) == 0 {
-		s.offset = i
+		if n <= sparseCountMax && i > -sparseBias && i < sparseBias {
+			s.sparse = true
+			s.counts = append(s.counts[:0], pack(i, n))
+			return
+		}
+		s.sparse = false
+		s.offset = int32(i)
 		s.counts = append(s.counts[:0], 0)
 	}
-	if i < s.offset {
+	if s.sparse && s.bumpSparse(i, n) {
+		return
+	}
+	if i < int(s.offset) {
 		// Grow the front with headroom (half the current length again), so
 		// values arriving in falling order do not copy the buckets each time.
-		grow := s.offset - i + len(s.counts)/2 + 4
+		grow := int(s.offset) - i + len(s.counts)/2 + 4
 		counts := make([]uint32, len(s.counts)+grow, len(s.counts)+grow+8)
 		copy(counts[grow:], s.counts)
 		s.counts = counts
-		s.offset -= grow
+		s.offset -= int32(grow)
 	}
-	j := i - s.offset
+	j := i - int(s.offset)
 	for j >= len(s.counts) {
 		s.counts = append(s.counts, 0)
 	}
 	s.counts[j] += n
+}
+
+// bumpSparse adds n to bucket i of a sparse sketch and reports whether it
+// could; when it could not, the sketch has turned dense.
+func (s *Sketch) bumpSparse(i int, n uint32) bool {
+	if i > -sparseBias && i < sparseBias {
+		key := uint32(i+sparseBias) << 16
+		k := 0
+		for k < len(s.counts) && s.counts[k] < key {
+			k++
+		}
+		if k < len(s.counts) && s.counts[k]&^sparseCountMax == key {
+			if s.counts[k]&sparseCountMax+n <= sparseCountMax {
+				s.counts[k] += n
+				return true
+			}
+		} else if len(s.counts) < sparseMax && n <= sparseCountMax {
+			s.counts = slices.Insert(s.counts, k, key|n)
+			return true
+		}
+	}
+	s.densify()
+	return false
+}
+
+// densify turns a sparse sketch dense.
+func (s *Sketch) densify() {
+	if !s.sparse {
+		return
+	}
+	s.sparse = false
+	if len(s.counts) == 0 {
+		return
+	}
+	lo, _ := unpack(s.counts[0])
+	hi, _ := unpack(s.counts[len(s.counts)-1])
+	dense := make([]uint32, hi-lo+1)
+	for _, e := range s.counts {
+		i, c := unpack(e)
+		dense[i-lo] = c
+	}
+	s.counts, s.offset = dense, int32(lo)
 }
 
 // Merge adds every value of o to s.
@@ -110,20 +204,47 @@ func (s *Sketch) Merge(o *Sketch) {
 		return
 	}
 	if len(s.counts) == 0 {
-		s.offset = o.offset
+		s.offset, s.sparse = o.offset, o.sparse
 		s.counts = append(s.counts[:0], o.counts...)
 		return
 	}
-	// Make room at both ends once, then add.
-	lo, hi := min(s.offset, o.offset), max(s.offset+len(s.counts), o.offset+len(o.counts))
-	if lo < s.offset || hi > s.offset+len(s.counts) {
-		counts := make([]uint32, hi-lo)
-		copy(counts[s.offset-lo:], s.counts)
-		s.counts, s.offset = counts, lo
+	if o.sparse {
+		for _, e := range o.counts {
+			i, c := unpack(e)
+			s.bump(i, c)
+		}
+		return
 	}
-	dst := s.counts[o.offset-s.offset:]
+	s.densify()
+	// Make room at both ends once, then add.
+	off, ooff := int(s.offset), int(o.offset)
+	lo, hi := min(off, ooff), max(off+len(s.counts), ooff+len(o.counts))
+	if lo < off || hi > off+len(s.counts) {
+		counts := make([]uint32, hi-lo)
+		copy(counts[off-lo:], s.counts)
+		s.counts, s.offset = counts, int32(lo)
+	}
+	dst := s.counts[ooff-int(s.offset):]
 	for k, c := range o.counts {
 		dst[k] += c
+	}
+}
+
+// bins calls f for every non-empty bucket in increasing order with its index
+// and count, until f returns false.
+func (s *Sketch) bins(f func(i int, c uint32) bool) {
+	if s.sparse {
+		for _, e := range s.counts {
+			if !f(unpack(e)) {
+				return
+			}
+		}
+		return
+	}
+	for j, c := range s.counts {
+		if c > 0 && !f(j+int(s.offset), c) {
+			return
+		}
 	}
 }
 
@@ -174,15 +295,17 @@ func (s *Sketch) Quantile(q float64) float64 {
 		return s.min
 	}
 	seen := s.zero
-	for j, c := range s.counts {
+	v := s.max
+	s.bins(func(i int, c uint32) bool {
 		seen += uint64(c)
 		if seen >= rank {
-			v := value(j + s.offset)
 			// The representative can overshoot the exact extremes.
-			return math.Min(math.Max(v, s.min), s.max)
+			v = math.Min(math.Max(value(i), s.min), s.max)
+			return false
 		}
-	}
-	return s.max
+		return true
+	})
+	return v
 }
 
 // Bins calls f for every non-empty bucket in increasing order with the
@@ -192,12 +315,8 @@ func (s *Sketch) Bins(f func(value float64, count uint64)) {
 	if s.zero > 0 {
 		f(0, s.zero)
 	}
-	for j, c := range s.counts {
-		if c > 0 {
-			f(value(j+s.offset), uint64(c))
-		}
-	}
+	s.bins(func(i int, c uint32) bool {
+		f(value(i), uint64(c))
+		return true
+	})
 }
-
-// Bytes estimates the memory the sketch holds, for the store's budget.
-func (s *Sketch) Bytes() int { return 64 + 4*cap(s.counts) }

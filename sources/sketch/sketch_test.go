@@ -123,3 +123,97 @@ func BenchmarkMerge(b *testing.B) {
 		c.Merge(a)
 	}
 }
+
+// bucketsOf returns s's buckets as index -> count, through Bins.
+func bucketsOf(s *Sketch) map[float64]uint64 {
+	m := map[float64]uint64{}
+	s.Bins(func(v float64, c uint64) { m[v] += c })
+	return m
+}
+
+// TestSparseAndDenseAgree adds and merges random values in random orders,
+// through sketches that stay sparse, turn dense, or overflow a sparse entry's
+// count, and checks every bucket against a plain map of bucket counts.
+func TestSparseAndDenseAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gens := []func() float64{
+		func() float64 { return float64(1 + rng.IntN(3)) },                // stays sparse
+		func() float64 { return float64(5 + rng.IntN(900)) },              // turns dense
+		func() float64 { return rng.Float64() * 2 },                       // fractions and zeros
+		func() float64 { return math.Exp(rng.Float64() * 700) },           // beyond a sparse index
+		func() float64 { return float64(rng.IntN(20000)) + 0.5 },          // off the integer table
+		func() float64 { return []float64{0, 1e-4, 7, 1e6}[rng.IntN(4)] }, // extremes
+	}
+	for round := range 300 {
+		var parts []*Sketch
+		want := map[float64]uint64{}
+		var total uint64
+		for range 1 + rng.IntN(4) {
+			s := New()
+			gen := gens[rng.IntN(len(gens))]
+			for range rng.IntN(120) {
+				v, n := gen(), uint32(1)
+				if rng.IntN(50) == 0 {
+					n = uint32(1 + rng.IntN(100000)) // may overflow a sparse entry
+				}
+				s.AddN(v, n)
+				total += uint64(n)
+				if v < minValue {
+					want[0] += uint64(n)
+				} else {
+					want[value(logIndex(v))] += uint64(n)
+				}
+			}
+			parts = append(parts, s)
+		}
+		merged := New()
+		for _, k := range rng.Perm(len(parts)) {
+			merged.Merge(parts[k])
+		}
+		got := bucketsOf(merged)
+		if merged.Count() != total || len(got) != len(want) {
+			t.Fatalf("round %d: count %d (want %d), %d buckets (want %d)", round, merged.Count(), total, len(got), len(want))
+		}
+		for v, c := range want {
+			if got[v] != c {
+				t.Fatalf("round %d: bucket %v holds %d, want %d", round, v, got[v], c)
+			}
+		}
+		// Quantiles agree with a dense sketch of the same values.
+		dense := New()
+		dense.densify()
+		for _, p := range parts {
+			p2 := *p
+			p2.counts = slices.Clone(p.counts)
+			p2.densify()
+			dense.Merge(&p2)
+		}
+		for _, q := range []float64{0.01, 0.5, 0.9, 0.99} {
+			if a, b := merged.Quantile(q), dense.Quantile(q); a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+				t.Fatalf("round %d q=%v: %v, dense %v", round, q, a, b)
+			}
+		}
+	}
+}
+
+// TestIntegerIndexTable checks the whole-millisecond table against the
+// logarithm it replaces.
+func TestIntegerIndexTable(t *testing.T) {
+	for v := 1; v < len(intIndex); v++ {
+		if got, want := index(float64(v)), logIndex(float64(v)); got != want {
+			t.Fatalf("index(%d) = %d, want %d", v, got, want)
+		}
+	}
+}
+
+// TestSmallSketchesStaySmall: ten values spread over 5-905 ms, a per-label
+// rolled-up block of a long run, take at most 64 bytes of buckets.
+func TestSmallSketchesStaySmall(t *testing.T) {
+	s := New()
+	for i := range 10 {
+		s.Add(float64(5 + i*100))
+	}
+	if !s.sparse || cap(s.counts)*4 > 64 {
+		t.Fatalf("sparse=%v, %d bytes of buckets", s.sparse, cap(s.counts)*4)
+	}
+}

@@ -77,6 +77,8 @@ type csvParser struct {
 	threads               map[string]*threadState
 	lastThread            *threadState
 	err                   error
+
+	segFree chan *segment // bulk parsing's segments (bulk.go), made at its first use
 }
 
 // threadState is what sub-result detection remembers per thread.
@@ -205,6 +207,9 @@ func (c *csvParser) parse(b []byte) int {
 	c.cur = b
 	start := 0
 	for start < len(b) && c.err == nil {
+		if c.bulkReady(b, start) {
+			return c.parseBulk(b, start)
+		}
 		nl := bytes.IndexByte(b[start:], '\n')
 		if nl < 0 {
 			break
@@ -256,21 +261,35 @@ func (c *csvParser) parse(b []byte) int {
 }
 
 // split cuts a line into c.fields at the delimiter, unless it holds a '"'
-// (then it returns false and the quoted-record path reads it). It looks at
-// eight bytes at a time (SWAR): fields are short, so one bytes.IndexByte call
-// per field costs more in calls than it saves in scanning.
+// (then it returns false and the quoted-record path reads it).
 func (c *csvParser) split(line []byte) bool {
-	f := c.fields[:0]
-	delims := broadcast(c.delim)
+	f, ok := cutLine(c.fields[:0], line, c.delim)
+	if !ok {
+		return false
+	}
+	c.fields = f
+	c.quoted = c.quoted[:0]
+	return true
+}
+
+// cutLine appends the fields of line, cut at delim, to f, unless line holds
+// a '"': then it returns f as it was and false. It looks at eight bytes at a
+// time (SWAR): fields are short, so one bytes.IndexByte call per field costs
+// more in calls than it saves in scanning. At most maxFields fields are
+// kept, the last one holding the rest of the line.
+func cutLine(f [][]byte, line []byte, delim byte) ([][]byte, bool) {
+	base := len(f)
+	limit := base + maxFields
+	delims := broadcast(delim)
 	start, i := 0, 0
 	for ; i+8 <= len(line); i += 8 {
 		w := binary.LittleEndian.Uint64(line[i:])
 		if bytesEqual(w, quotes) != 0 {
-			return false
+			return f[:base], false
 		}
 		for m := bytesEqual(w, delims); m != 0; m &= m - 1 {
 			k := i + bits.TrailingZeros64(m)>>3
-			if len(f) < maxFields {
+			if len(f) < limit {
 				f = append(f, line[start:k])
 			}
 			start = k + 1
@@ -278,18 +297,16 @@ func (c *csvParser) split(line []byte) bool {
 	}
 	for ; i < len(line); i++ {
 		switch line[i] {
-		case c.delim:
-			if len(f) < maxFields {
+		case delim:
+			if len(f) < limit {
 				f = append(f, line[start:i])
 			}
 			start = i + 1
 		case '"':
-			return false
+			return f[:base], false
 		}
 	}
-	c.fields = append(f, line[start:])
-	c.quoted = c.quoted[:0]
-	return true
+	return append(f, line[start:]), true
 }
 
 const (
@@ -309,24 +326,39 @@ func bytesEqual(w, pattern uint64) uint64 {
 }
 
 // quotedRecord reads one record that contains a '"' from the start of b into
-// c.fields, calls record, and returns the bytes it took; ok is false when b
-// ends before the record does. Like JMeter's reader it accepts quoted fields
-// with doubled quotes and newlines; unlike it, it keeps a quote inside an
-// unquoted field, and text after a closing quote, as literal text. Fields are
-// slices of b except quoted ones with doubled quotes, which are unescaped
-// into c.scratch.
+// c.fields (see cutQuoted), calls record, and returns the bytes it took; ok
+// is false when b ends before the record does.
 func (c *csvParser) quotedRecord(b []byte) (n int, ok bool) {
 	if cap(c.scratch) < len(b) {
 		c.scratch = make([]byte, 0, len(b)+len(b)/2)
 	}
-	sc := c.scratch[:0] // the fields' text is no longer than b, so sc does not grow
-	f, q := c.fields[:0], c.quoted[:0]
-	d := c.delim
-	lines := 1
+	f, q, sc, n, lines, ok := cutQuoted(b, c.delim, c.fields[:0], c.quoted[:0], c.scratch[:0])
+	if !ok {
+		return 0, false
+	}
+	c.fields, c.quoted, c.scratch = f, q, sc
+	first := c.line + 1
+	c.line += lines
+	c.record(first)
+	return n, true
+}
+
+// cutQuoted reads one record that contains a '"' from the start of b,
+// appending its fields to f, whether each was quoted to q, and unescaped
+// text to sc; it returns the bytes and physical lines the record took, and
+// ok false when b ends before the record does. Like JMeter's reader it
+// accepts quoted fields with doubled quotes and newlines; unlike it, it keeps
+// a quote inside an unquoted field, and text after a closing quote, as
+// literal text. Fields are slices of b except quoted ones with doubled
+// quotes, which are unescaped into sc. At most maxFields+1 fields are kept,
+// so that the caller can tell a record with too many.
+func cutQuoted(b []byte, d byte, f [][]byte, q []bool, sc []byte) (_ [][]byte, _ []bool, _ []byte, n, lines int, ok bool) {
+	limit := len(f) + maxFields
+	lines = 1
 	i := 0
 	eol := bytes.IndexByte(b, '\n') // the end of the physical line holding i
 	if eol < 0 {
-		return 0, false
+		return f, q, sc, 0, 0, false
 	}
 	for {
 		var fld []byte
@@ -337,12 +369,12 @@ func (c *csvParser) quotedRecord(b []byte) (n int, ok bool) {
 			for {
 				j := bytes.IndexByte(b[i:], '"')
 				if j < 0 {
-					return 0, false
+					return f, q, sc, 0, 0, false
 				}
 				seg := b[i : i+j]
 				i += j + 1
 				if i >= len(b) {
-					return 0, false // a doubled quote may follow
+					return f, q, sc, 0, 0, false // a doubled quote may follow
 				}
 				if b[i] != '"' && !copied {
 					fld = b[from : i-1]
@@ -364,7 +396,7 @@ func (c *csvParser) quotedRecord(b []byte) (n int, ok bool) {
 			if i > eol {
 				lines += bytes.Count(b[from:i], []byte{'\n'})
 				if eol = bytes.IndexByte(b[i:], '\n'); eol < 0 {
-					return 0, false
+					return f, q, sc, 0, 0, false
 				}
 				eol += i
 			}
@@ -394,7 +426,7 @@ func (c *csvParser) quotedRecord(b []byte) (n int, ok bool) {
 		if end && len(fld) > 0 && fld[len(fld)-1] == '\r' {
 			fld = fld[:len(fld)-1]
 		}
-		if len(f) <= maxFields {
+		if len(f) <= limit {
 			f = append(f, fld)
 			q = append(q, isQuoted)
 		}
@@ -403,11 +435,7 @@ func (c *csvParser) quotedRecord(b []byte) (n int, ok bool) {
 			break
 		}
 	}
-	c.fields, c.quoted, c.scratch = f, q, sc
-	first := c.line + 1
-	c.line += lines
-	c.record(first)
-	return i, true
+	return f, q, sc, i, lines, true
 }
 
 // record turns c.fields into a sample (or the header).

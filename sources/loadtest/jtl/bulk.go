@@ -81,8 +81,8 @@ func cutSegments(b []byte, delim byte, free <-chan *segment, out chan<- *segment
 			line = line[:n-1]
 		}
 		rec := cutRecord{start: start, lines: 1}
-		if f, ok := cutLine(seg.fields, line, delim); ok {
-			seg.fields = f
+		if f, q, ok := cutLine(seg.fields, seg.quoted, line, delim); ok {
+			seg.fields, seg.quoted = f, q
 			start += nl + 1
 		} else if f, q, sc, n, lines, ok := cutQuoted(b[start:], delim, seg.fields, seg.quoted, seg.scratch); ok {
 			seg.fields, seg.quoted, seg.scratch = f, q, sc

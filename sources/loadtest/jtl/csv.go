@@ -260,40 +260,81 @@ func (c *csvParser) parse(b []byte) int {
 	return start
 }
 
-// split cuts a line into c.fields at the delimiter, unless it holds a '"'
-// (then it returns false and the quoted-record path reads it).
+// split cuts a line into c.fields at the delimiter, unless it holds a
+// quote that cutLine leaves to the quoted-record path (then it returns false).
 func (c *csvParser) split(line []byte) bool {
-	f, ok := cutLine(c.fields[:0], line, c.delim)
+	f, q, ok := cutLine(c.fields[:0], c.quoted[:0], line, c.delim)
 	if !ok {
 		return false
 	}
-	c.fields = f
-	c.quoted = c.quoted[:0]
+	c.fields, c.quoted = f, q
 	return true
 }
 
-// cutLine appends the fields of line, cut at delim, to f, unless line holds
-// a '"': then it returns f as it was and false. It looks at eight bytes at a
-// time (SWAR): fields are short, so one bytes.IndexByte call per field costs
-// more in calls than it saves in scanning. At most maxFields fields are
-// kept, the last one holding the rest of the line.
-func cutLine(f [][]byte, line []byte, delim byte) ([][]byte, bool) {
-	base := len(f)
+// cutLine appends the fields of line, cut at delim, to f. It looks at eight
+// bytes at a time (SWAR): fields are short, so one bytes.IndexByte call per
+// field costs more in calls than it saves in scanning. A field that starts
+// with '"' and ends at the next '"' right before a delimiter or the end of
+// the line (a transaction's message, "Number of samples in transaction : 2,
+// number of failing samples : 0") is taken without its quotes; then q gets
+// one entry per field of the line saying which were quoted, and stays as it
+// was for a line without quotes. Any other quote (a doubled one, text after
+// a closing quote, a quote inside a field, a quoted field going on past the
+// line) leaves the line to cutQuoted: cutLine returns f and q as they were
+// and false. At most maxFields fields are kept, the last one holding the
+// rest of the line.
+func cutLine(f [][]byte, q []bool, line []byte, delim byte) ([][]byte, []bool, bool) {
+	base, qbase := len(f), len(q)
 	limit := base + maxFields
 	delims := broadcast(delim)
-	start, i := 0, 0
-	for ; i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		if bytesEqual(w, quotes) != 0 {
-			return f[:base], false
+	// quoted takes the quoted field starting at k (== start), appends it,
+	// and returns where the next field starts, or len(line)+1 after the
+	// last; ok is false when cutQuoted must read the line.
+	quoted := func(k int) (next int, ok bool) {
+		end := bytes.IndexByte(line[k+1:], '"')
+		if end < 0 {
+			return 0, false
 		}
-		for m := bytesEqual(w, delims); m != 0; m &= m - 1 {
+		end += k + 1
+		if end+1 < len(line) && line[end+1] != delim {
+			return 0, false
+		}
+		if len(f) < limit {
+			for len(q)-qbase < len(f)-base {
+				q = append(q, false)
+			}
+			f, q = append(f, line[k+1:end]), append(q, true)
+		}
+		return end + 2, true
+	}
+	start, i := 0, 0
+	for i+8 <= len(line) {
+		w := binary.LittleEndian.Uint64(line[i:])
+		dm := bytesEqual(w, delims)
+		qm := bytesEqual(w, quotes)
+		if qm != 0 {
+			dm &= qm&-qm - 1 // the delimiters before the word's first quote
+		}
+		for m := dm; m != 0; m &= m - 1 {
 			k := i + bits.TrailingZeros64(m)>>3
 			if len(f) < limit {
 				f = append(f, line[start:k])
 			}
 			start = k + 1
 		}
+		if qm == 0 {
+			i += 8
+			continue
+		}
+		k := i + bits.TrailingZeros64(qm)>>3
+		if k != start {
+			return f[:base], q[:qbase], false
+		}
+		next, ok := quoted(k)
+		if !ok {
+			return f[:base], q[:qbase], false
+		}
+		start, i = next, next
 	}
 	for ; i < len(line); i++ {
 		switch line[i] {
@@ -303,10 +344,25 @@ func cutLine(f [][]byte, line []byte, delim byte) ([][]byte, bool) {
 			}
 			start = i + 1
 		case '"':
-			return f[:base], false
+			if i != start {
+				return f[:base], q[:qbase], false
+			}
+			next, ok := quoted(i)
+			if !ok {
+				return f[:base], q[:qbase], false
+			}
+			start, i = next, next-1
 		}
 	}
-	return append(f, line[start:]), true
+	if start <= len(line) {
+		f = append(f, line[start:])
+	}
+	if len(q) > qbase {
+		for len(q)-qbase < len(f)-base {
+			q = append(q, false)
+		}
+	}
+	return f, q, true
 }
 
 const (

@@ -12,7 +12,7 @@ type Kind string
 // The kinds of sources.
 const (
 	KindJTL     Kind = "jtl"     // a JMeter result file, CSV or XML
-	KindK6      Kind = "k6"      // k6 output, --out json or --out csv
+	KindK6      Kind = "k6"      // k6 output, --out json or --out csv, or its summary (aggregates)
 	KindGatling Kind = "gatling" // a Gatling simulation.log
 	KindLocust  Kind = "locust"  // a Locust --csv set (aggregates, no samples)
 	KindLog     Kind = "log"     // a log file or stream
@@ -55,8 +55,9 @@ type Sample struct {
 }
 
 // Aggregate is one row of a tool's own aggregate statistics, as the tool
-// wrote it (Locust's _stats_history.csv and _stats.csv): figures over many
-// requests, never per-sample data, and never recomputed by sobang.
+// wrote it (Locust's _stats_history.csv and _stats.csv, a k6 end-of-test
+// summary): figures over many requests, never per-sample data, and never
+// recomputed by sobang.
 type Aggregate struct {
 	TimeMS         int64        // the row's time, epoch milliseconds; 0 for Final rows, which carry none
 	Final          bool         // the tool's final figures for the label (_stats.csv), not a point in time
@@ -65,8 +66,8 @@ type Aggregate struct {
 	Users          int32        // active users at TimeMS, -1 when unknown (Final rows)
 	Requests       int64        // requests so far (history) or in all (Final)
 	Failures       int64        // failed requests, counted the same way
-	RequestsPerSec float64      // as written: current rate (history) or over the run (Final)
-	FailuresPerSec float64      // as written
+	RequestsPerSec float64      // as written: current rate (history) or over the run (Final); NaN when unknown
+	FailuresPerSec float64      // as written, NaN when unknown
 	MedianMS       float64      // NaN when unknown
 	MeanMS         float64      // NaN when unknown
 	MinMS          float64      // NaN when unknown

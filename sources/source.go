@@ -38,9 +38,10 @@ type Batch struct {
 	CaughtUp bool       // the source has read all data that existed when it started
 	Reset    bool       // the input was truncated or replaced: later records restart it
 
-	// Aggregates are a tool's own aggregate rows (Locust). Final rows, when
-	// present, are the whole current set of the source's final figures and
-	// replace the previous ones; history rows add to the earlier ones.
+	// Aggregates are a tool's own aggregate rows (Locust, a k6 summary).
+	// Final rows, when present, are the whole current set of the source's
+	// final figures and replace the previous ones; history rows add to the
+	// earlier ones.
 	Aggregates []Aggregate
 	// Failures, when not nil, are the whole current list of the source's
 	// counted failures (Locust's _failures.csv) and replace the previous one.

@@ -40,6 +40,13 @@ type keyScanner struct {
 	lines keyLineMap
 }
 
+// KeyLines returns, for TOML text that toml.Decode accepted, a function
+// giving the 1-based line of a key written as toml.Key.String() writes it
+// (array items as "key[2]"), else of its nearest enclosing key, else 0. It
+// is what theme files use for their errors; the configuration file shares
+// it.
+func KeyLines(src []byte) func(key string) int { return keyLines(src).line }
+
 // keyLines returns the line of every key, table and array item in src.
 func keyLines(src []byte) keyLineMap {
 	s := &keyScanner{src: src, line: 1, lines: keyLineMap{}}

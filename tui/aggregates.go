@@ -68,7 +68,7 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 	if ih >= 12 {
 		lines = append(lines, timeAxis(f, inner))
 	}
-	lines = append(lines, p.tableHeader(f, inner))
+	lines = append(lines, p.tableHeader(f, loadCols, inner))
 	for _, a := range set.Final {
 		if len(lines) >= ih {
 			break
@@ -121,7 +121,7 @@ func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
 	if a.Method != "" {
 		name = a.Method + " " + name
 	}
-	b.WriteString(fitPlain(name, 0, p.labelWidth(w)))
+	b.WriteString(fitPlain(name, 0, labelWidth(loadCols, w)))
 	cells := []string{count(a.Requests), count(a.Failures), pct(100 * ratio(a.Failures, a.Requests)),
 		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
 	for i, c := range loadCols {

@@ -42,6 +42,9 @@ type Options struct {
 	NoMouse   bool
 	Now       func() time.Time
 	LoadEnded <-chan struct{} // closed when a demo's load stops; nil otherwise
+	// Baseline is an earlier run (--baseline), read to its end into a store
+	// of its own, that the load-test pane compares with; nil for none.
+	Baseline *store.Store
 }
 
 // Model is the root model of the dashboard.
@@ -110,7 +113,7 @@ func New(opt Options) *Model {
 		w:     MinWidth,
 		h:     MinHeight,
 	}
-	m.panes = [3]pane{newLoadPane(k), newMetricsPane(k), newLogPane(k)}
+	m.panes = [3]pane{newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)}
 	if opt.Since > 0 {
 		m.tl.SetSince(opt.Now().Add(-opt.Since).UnixMilli())
 	}
@@ -237,13 +240,22 @@ func (m *Model) frame() *frame {
 }
 
 // sharedPath is the shared filter the other panes apply: the request path of
-// the label opened in the load-test pane, "" when none is (or it has no URL).
+// the label opened in the load-test pane (from its URLs, else from the
+// configuration), "" when none is open or it has no path.
 func (m *Model) sharedPath() string {
 	lp, ok := m.panes[0].(*loadPane)
 	if !ok || lp.labelSel == "" {
 		return ""
 	}
-	return m.store.Load.Path(lp.labelSel)
+	path, _ := m.store.LabelPath(lp.labelSel)
+	return path
+}
+
+// drilled reports whether the load-test pane shows one label in detail, for
+// which it grows.
+func (m *Model) drilled() bool {
+	lp, ok := m.panes[0].(*loadPane)
+	return ok && lp.drilled() && !m.store.Load.Empty()
 }
 
 // pauseForScroll pauses a live session when the user scrolls back.
@@ -587,12 +599,38 @@ func (m *Model) layout(w, h int) [3]rect {
 		y = emptyH
 	}
 	rest := h - y
+	// A label opened in the load-test pane grows it: the whole top row when
+	// wide, most of the height when stacked.
+	drilled := has[0] && m.drilled()
 	switch {
+	case has[0] && has[1] && has[2] && w >= sources.WideLayout && drilled:
+		top := rest * 3 / 5
+		r[0] = rect{0, y, w, top}
+		r[1] = rect{0, y + top, w / 2, rest - top}
+		r[2] = rect{w / 2, y + top, w - w/2, rest - top}
 	case has[0] && has[1] && has[2] && w >= sources.WideLayout:
 		top := rest * 11 / 20
 		r[0] = rect{0, y, w / 2, top}
 		r[1] = rect{w / 2, y, w - w/2, top}
 		r[2] = rect{0, y + top, w, rest - top}
+	case drilled:
+		// The other panes keep a sixth of the height each, at least a
+		// chart's legend and a row or two of log.
+		other := max(rest/6, 4)
+		left := rest
+		for i := 1; i < len(m.panes); i++ {
+			if has[i] {
+				left -= other
+			}
+		}
+		r[0] = rect{0, y, w, left}
+		y += left
+		for i := 1; i < len(m.panes); i++ {
+			if has[i] {
+				r[i] = rect{0, y, w, other}
+				y += other
+			}
+		}
 	default:
 		weights := [3]int{4, 3, 3}
 		total := 0

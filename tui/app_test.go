@@ -486,7 +486,7 @@ func TestLabelSetsSharedFilter(t *testing.T) {
 	}
 	press(m, "1", "enter") // the first label, GET account
 	after := plain(m.Render())
-	for _, want := range []string{"label GET account → /api/accounts/{id}", "p50/p99 of 1 series", "uri=/api/accounts/{id}", "GET /api/accounts/101 served"} {
+	for _, want := range []string{"path /api/accounts/{id} from the URL column", "p50/p99 of 1 series", "uri=/api/accounts/{id}", "GET /api/accounts/101 served"} {
 		if !strings.Contains(after, want) {
 			t.Errorf("after enter on GET account, the frame lacks %q", want)
 		}

@@ -117,3 +117,40 @@ func TestFlowQuit(t *testing.T) {
 		t.Fatal("no exit from the alternate screen in the output")
 	}
 }
+
+func TestFlowDrillDownAndBack(t *testing.T) {
+	tm := startFlow(t, t0.Add(3*time.Hour))
+	waitScreen(t, tm, "samples 2,400", "label ▲")
+	tm.Type("1")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "request · whole run", "top errors (JMeter's keys)")
+	tm.Type("j") // the next label, in the detail
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	m := finalModel(t, tm)
+	lp := m.panes[0].(*loadPane)
+	if lp.drilled() {
+		t.Fatal("esc must leave the detail")
+	}
+	if lp.selected != 1 {
+		t.Fatalf("j in the detail must have opened the second label: row %d selected", lp.selected)
+	}
+	if f := plain(m.Render()); !strings.Contains(f, "label ▲") || strings.Contains(f, "▸ GET") {
+		t.Fatalf("after esc the table is back:\n%s", f)
+	}
+}
+
+func TestFlowBaselineToggle(t *testing.T) {
+	m := baselineModel(t0.Add(3*time.Hour), 200, 50)
+	tm := teatest.NewTestModel(t, m,
+		teatest.WithInitialTermSize(200, 50),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256)))
+	waitScreen(t, tm, "base p95", "3 regressions")
+	tm.Type("b")
+	tm.Type("?") // the help, drawn after b was handled, names the key
+	waitScreen(t, tm, "show or hide the --baseline run")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	m = finalModel(t, tm)
+	if f := plain(m.Render()); strings.Contains(f, "base p95") || !strings.Contains(f, "p50") {
+		t.Fatalf("b must hide the baseline columns:\n%s", f)
+	}
+}

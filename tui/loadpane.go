@@ -9,19 +9,29 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/compare"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 )
 
 // loadPane shows load-test results: throughput, errors and latency over
 // time, and a per-label table for the selected window (or the whole run).
+// enter drills into one label (loaddetail.go): every statistic of it, its
+// charts and errors; the label's request path becomes the shared filter of
+// the other panes. With --baseline, b shows the earlier run beside each
+// label (baseline.go).
 type loadPane struct {
 	keymap   KeyMap
 	selected int    // selected table row
-	labelSel string // label opened with enter: the charts show it alone
+	labelSel string // label drilled into with enter, "" for the table
 	filter   string // / filter on labels
 	offset   int    // first table row shown
-	sortCol  int    // 0 = label, else 1 + index into loadCols; descending
+	sortCol  int    // 0 = label, else 1 + index into the table's columns; descending
+
+	base     *baselineView          // the --baseline run, nil without one
+	showBase bool                   // b: the baseline beside the labels
+	rows     map[string]baselineRow // per label: its comparison, for this render
+	tableW   int                    // the table's width at the last render
 
 	cacheKey   loadKey
 	cache      string
@@ -42,10 +52,15 @@ type loadKey struct {
 	selected, off int
 	sortCol       int
 	label, filter string
+	showBase      bool
 	theme         *Styles
 }
 
-func newLoadPane(k KeyMap) *loadPane { return &loadPane{keymap: k} }
+func newLoadPane(k KeyMap, base *store.Store) *loadPane {
+	p := &loadPane{keymap: k, base: newBaselineView(base)}
+	p.showBase = p.base != nil
+	return p
+}
 
 func (p *loadPane) title() string      { return "Load test" }
 func (p *loadPane) kind() sources.Kind { return sources.KindLoadTest }
@@ -55,57 +70,146 @@ func (p *loadPane) hint() string {
 
 func (p *loadPane) keys() []key.Binding {
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "select a label")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "chart the selected label alone (again: all)")),
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "select a label (open: the previous or next one)")),
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the selected label: every statistic, charts, errors, path (again: back)")),
+		key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "show or hide the --baseline run beside the labels")),
 		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter labels")),
 		key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort the table by the next column")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear label, filter or window")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back from a label, clear the filter or window")),
 	}
 }
 
 func (p *loadPane) charts() []chartArea { return p.areas }
 
-func (p *loadPane) scroll(n int) { p.selected = max(p.selected+n, 0) }
+func (p *loadPane) scroll(n int) {
+	if p.labelSel != "" {
+		return // the detail of one label does not scroll
+	}
+	p.selected = max(p.selected+n, 0)
+}
+
+// baseShown reports whether the table and the detail show the baseline.
+func (p *loadPane) baseShown() bool { return p.showBase && p.base != nil }
+
+// drilled reports whether the pane shows one label in detail.
+func (p *loadPane) drilled() bool { return p.labelSel != "" }
 
 func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+	step := 0
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(-1)
+		step = -1
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(1)
+		step = 1
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(-10)
+		step = -10
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(10)
+		step = 10
 	case msg.String() == "s":
-		p.sortCol = (p.sortCol + 1) % (len(loadCols) + 1)
+		p.sortCol = (p.sortCol + 1) % (len(p.columns()) + 1)
+	case msg.String() == "b":
+		p.showBase = !p.showBase
+		p.sortCol = 0
 	default:
 		return false
+	}
+	if step != 0 {
+		if p.labelSel == "" {
+			p.scroll(step)
+		} else {
+			p.stepLabel(m, step)
+		}
 	}
 	return true
 }
 
+// stepLabel opens the label n rows away from the open one, in table order.
+func (p *loadPane) stepLabel(m *Model, n int) {
+	ls := p.orderedLabels(m.store.Load, m.windowFrom(), m.windowTo())
+	for i := range ls {
+		if ls[i].Label == p.labelSel {
+			j := min(max(i+n, 0), len(ls)-1)
+			p.labelSel, p.selected = ls[j].Label, j
+			return
+		}
+	}
+}
+
+// columns are the table's columns after the label; beside the baseline, a
+// narrow table keeps only the comparison.
+func (p *loadPane) columns() []tableCol {
+	switch {
+	case !p.baseShown():
+		return loadCols
+	case p.tableW-colsWidth(baseCols)-2 >= minBaseLabel:
+		return baseCols
+	}
+	return baseColsNarrow
+}
+
+// orderedLabels summarises the window and orders the labels as the table
+// shows them; with the baseline shown it also compares each label (rows).
+func (p *loadPane) orderedLabels(lt *store.LoadTest, winFrom, winTo int64) []store.LabelSummary {
+	sum := lt.Summarize(winFrom, winTo, p.filter)
+	p.compareLabels(lt, sum.Labels, winFrom, winTo)
+	p.sortLabels(sum.Labels)
+	return sum.Labels
+}
+
+// compareLabels fills rows with each label's comparison with the baseline,
+// when it is shown.
+func (p *loadPane) compareLabels(lt *store.LoadTest, ls []store.LabelSummary, winFrom, winTo int64) {
+	clear(p.rows)
+	if !p.baseShown() {
+		return
+	}
+	if p.rows == nil {
+		p.rows = map[string]baselineRow{}
+	}
+	p.base.at(lt, winFrom, winTo)
+	for i := range ls {
+		p.rows[ls[i].Label] = p.base.compare(&ls[i])
+	}
+}
+
 // sortLabels orders the table: requests before transactions, each by the
-// sort column (descending; labels ascending).
+// sort column (descending, the most telling first; labels ascending).
 func (p *loadPane) sortLabels(ls []store.LabelSummary) {
+	cols := p.columns()
+	if p.sortCol > len(cols) {
+		p.sortCol = 0 // the columns changed with the width
+	}
 	if p.sortCol == 0 {
 		return // Summarize already sorts by label
 	}
+	col := cols[p.sortCol-1].name
 	value := func(l *store.LabelSummary) float64 {
 		st := &l.Stats
-		switch p.sortCol {
-		case 1:
+		row := p.rows[l.Label]
+		switch col {
+		case "samples":
 			return float64(st.Count)
-		case 2:
+		case "errors":
 			return float64(st.Errors)
-		case 3:
+		case "err%":
 			return st.ErrorPct()
-		case 4:
+		case "p50":
 			return st.Latency.Quantile(0.5)
-		case 5:
+		case "p95":
 			return st.Latency.Quantile(0.95)
-		case 6:
+		case "p99":
 			return st.Latency.Quantile(0.99)
+		case "base p95":
+			return row.res.BaseP95
+		case "Δp95":
+			if row.base == nil {
+				return math.Inf(-1)
+			}
+			return row.res.DeltaP95
+		case "p":
+			return -row.res.P
+		case "verdict":
+			return verdictRank(&row)
 		default:
 			return st.Throughput()
 		}
@@ -114,8 +218,27 @@ func (p *loadPane) sortLabels(ls []store.LabelSummary) {
 		if ls[i].Transaction != ls[j].Transaction {
 			return !ls[i].Transaction
 		}
-		return value(&ls[i]) > value(&ls[j])
+		a, b := value(&ls[i]), value(&ls[j])
+		if math.IsNaN(b) {
+			return !math.IsNaN(a)
+		}
+		return a > b
 	})
+}
+
+// verdictRank orders verdicts, the most alarming first.
+func verdictRank(r *baselineRow) float64 {
+	switch {
+	case r.base == nil:
+		return -2
+	case r.res.Verdict == compare.Regression:
+		return 3
+	case r.res.Verdict == compare.Improvement:
+		return 1
+	case r.res.Verdict == compare.NoChange:
+		return 0
+	}
+	return -1
 }
 
 func (p *loadPane) search(text string) bool {
@@ -136,83 +259,73 @@ func (p *loadPane) clear() bool {
 	return true
 }
 
+// open drills into the selected label, or back out of the open one.
 func (p *loadPane) open(m *Model) string {
-	sum := m.store.Load.Summarize(m.windowFrom(), m.windowTo(), p.filter)
-	p.sortLabels(sum.Labels)
-	if p.selected < len(sum.Labels) {
-		l := sum.Labels[p.selected].Label
-		if p.labelSel == l {
-			p.labelSel = ""
-		} else {
-			p.labelSel = l
-		}
+	if p.labelSel != "" {
+		p.labelSel = ""
+		return ""
+	}
+	ls := p.orderedLabels(m.store.Load, m.windowFrom(), m.windowTo())
+	if p.selected < len(ls) {
+		p.labelSel = ls[p.selected].Label
 	}
 	return ""
 }
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindLoadTest)
-	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, p.labelSel, p.filter, f.st}
+	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, p.labelSel, p.filter, p.showBase, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
 	inner, ih := w-2, h-2
 	lt := f.store.Load
+	title := p.title()
 	var lines []string
 	p.areas = p.areas[:0]
-	if lt.Empty() && lt.HasAggregates() {
+	switch {
+	case lt.Empty() && lt.HasAggregates():
 		lines = p.renderAggregates(f, lines, inner, ih)
-		p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
-		p.cacheKey = k
-		return p.cache
-	}
-	if lt.Empty() {
+	case lt.Empty():
 		lines = append(lines, wrap(f.st.Muted, "no samples yet"))
-		p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
-		p.cacheKey = k
-		return p.cache
+	case p.labelSel != "":
+		title += " · " + printable(p.labelSel)
+		lines = p.renderDetail(f, lines, inner, ih)
+	default:
+		lines = p.renderTable(f, lines, inner, ih, focused)
 	}
+	p.cache = box(f.st, title, note, noteSt, lines, w, h, focused)
+	p.cacheKey = k
+	return p.cache
+}
 
+// renderTable draws the run's charts and the per-label table.
+func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused bool) []string {
+	lt := f.store.Load
+	p.tableW = inner // before sorting: the width decides the columns
 	sum := lt.Summarize(f.winFrom, f.winTo, p.filter)
+	p.compareLabels(lt, sum.Labels, f.winFrom, f.winTo)
 	p.sortLabels(sum.Labels)
 	scope := "whole run"
 	if f.winTo != 0 {
 		scope = "window " + f.clock(f.winFrom) + "–" + f.clock(f.winTo)
 	}
-	if p.labelSel != "" {
-		scope += " · label " + p.labelSel
-		if f.path != "" {
-			scope += " → " + f.path + " (from its URLs; other panes follow)"
-		} else {
-			scope += " (no URL: no path for other panes)"
-		}
-	}
 	req := &sum.Requests
-	lines = append(lines, wrap(f.st.Bold, scope)+"  "+
-		"samples "+count(req.Count)+"  errors "+count(req.Errors)+" ("+pct(req.ErrorPct())+")  "+
-		"p95 "+ms(req.Latency.Quantile(0.95))+"  "+rate(req.Throughput())+"/s  "+codesLine(f, sum.Codes))
-
-	// The cursor's second.
-	cur := lt.Columns(f.cursorMS, f.cursorMS+1000, 1, p.labelSel, p.ccol[:0])
-	p.ccol = cur
-	cc := cur[0]
-
-	n := 2 * max(inner-chart.LabelWidth-1, 1)
-	p.cols = lt.Columns(f.fromMS, f.toMS, n, p.labelSel, p.cols[:0])
-	p.th, p.er = p.th[:0], p.er[:0]
-	p.p50, p.p95, p.p99 = p.p50[:0], p.p95[:0], p.p99[:0]
-	for _, c := range p.cols {
-		if c.Samples == 0 {
-			p.th = append(p.th, 0)
-			p.er = append(p.er, 0)
-		} else {
-			p.th = append(p.th, c.Throughput)
-			p.er = append(p.er, c.Throughput*c.ErrorPct/100)
-		}
-		p.p50 = append(p.p50, c.P50)
-		p.p95 = append(p.p95, c.P95)
-		p.p99 = append(p.p99, c.P99)
+	head := wrap(f.st.Bold, scope) + "  " +
+		"samples " + count(req.Count) + "  errors " + count(req.Errors) + " (" + pct(req.ErrorPct()) + ")  " +
+		"p95 " + ms(req.Latency.Quantile(0.95)) + "  " + rate(req.Throughput()) + "/s"
+	lines = append(lines, head+"  "+codesLine(f, sum.Codes))
+	baseLine := 0
+	switch {
+	case p.baseShown():
+		baseLine = 1
+		lines = append(lines, p.baselineSummary(f))
+	case p.showBase:
+		baseLine = 1
+		lines = append(lines, wrap(f.st.Muted, "no baseline: start sobang with --baseline FILE to compare with an earlier run (b hides this)"))
 	}
+
+	cc := p.chartColumns(f, inner, "")
 	// Share the height: two charts and a table, the table at least 3 rows;
 	// a tall pane also charts the active threads (VUs) in 4 rows.
 	tableRows := min(len(sum.Labels)+1, max(ih/3, 3))
@@ -225,18 +338,85 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 			}
 		}
 	}
-	chartH := max((ih-1-2-1-tableRows-threadRows)/2, 1)
+	chartH := max((ih-1-baseLine-2-1-tableRows-threadRows)/2, 1)
 	if ih < 12 {
-		chartH = max((ih-1-2-tableRows)/2, 1)
+		chartH = max((ih-1-baseLine-2-tableRows)/2, 1)
 	}
-
-	// Columns after now have no data yet: leave them empty.
-	for i := range p.cols {
-		if f.fromMS+int64(i)*(f.toMS-f.fromMS)/int64(n) > f.nowMS {
-			p.th[i], p.er[i] = math.NaN(), math.NaN()
+	lines = p.drawCharts(f, lines, cc, inner, chartH)
+	if threadRows > 0 {
+		p.vu = p.vu[:0]
+		for _, c := range p.cols {
+			p.vu = append(p.vu, c.Threads)
 		}
+		threads := "–"
+		if !math.IsNaN(cc.Threads) {
+			threads = itoa(int(cc.Threads))
+		}
+		legend3 := wrap(f.st.Muted, "at "+f.clock(f.cursorMS)+"  ") + wrap(f.st.Series[4], "■ active threads "+threads)
+		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: []chart.Series{{Values: p.vu, Style: f.st.Series[4]}},
+			MarkCols: p.c3.MarkCols}
+		var area chartArea
+		lines, area = chartBlock(f, lines, legend3, &p.c3, "", inner)
+		p.areas = append(p.areas, area)
+	}
+	if ih >= 12 {
+		lines = append(lines, timeAxis(f, inner))
 	}
 
+	// The table.
+	cols := p.columns()
+	lines = append(lines, p.tableHeader(f, cols, inner))
+	rows := max(ih-len(lines), 0)
+	if p.selected >= len(sum.Labels) {
+		p.selected = max(len(sum.Labels)-1, 0)
+	}
+	if p.selected < p.offset {
+		p.offset = p.selected
+	}
+	if rows > 0 && p.selected >= p.offset+rows {
+		p.offset = p.selected - rows + 1
+	}
+	for i := p.offset; i < len(sum.Labels) && len(lines) < ih; i++ {
+		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, inner, focused && i == p.selected))
+	}
+	if len(sum.Labels) == 0 && p.filter != "" {
+		lines = append(lines, wrap(f.st.Muted, "no label matches “"+p.filter+"”"))
+	}
+	return lines
+}
+
+// chartColumns fills the pane's series over the visible range for label
+// ("" for all requests) and returns the cursor's second.
+func (p *loadPane) chartColumns(f *frame, inner int, label string) store.Column {
+	lt := f.store.Load
+	p.ccol = lt.Columns(f.cursorMS, f.cursorMS+1000, 1, label, p.ccol[:0])
+	n := 2 * max(inner-chart.LabelWidth-1, 1)
+	p.cols = lt.Columns(f.fromMS, f.toMS, n, label, p.cols[:0])
+	p.th, p.er = p.th[:0], p.er[:0]
+	p.p50, p.p95, p.p99 = p.p50[:0], p.p95[:0], p.p99[:0]
+	for i, c := range p.cols {
+		switch {
+		case f.fromMS+int64(i)*(f.toMS-f.fromMS)/int64(n) > f.nowMS:
+			// Columns after now have no data yet: leave them empty.
+			p.th = append(p.th, math.NaN())
+			p.er = append(p.er, math.NaN())
+		case c.Samples == 0:
+			p.th = append(p.th, 0)
+			p.er = append(p.er, 0)
+		default:
+			p.th = append(p.th, c.Throughput)
+			p.er = append(p.er, c.Throughput*c.ErrorPct/100)
+		}
+		p.p50 = append(p.p50, c.P50)
+		p.p95 = append(p.p95, c.P95)
+		p.p99 = append(p.p99, c.P99)
+	}
+	return p.ccol[0]
+}
+
+// drawCharts appends the throughput/errors and latency charts of the series
+// chartColumns filled, chartH rows each, with their legends at the cursor.
+func (p *loadPane) drawCharts(f *frame, lines []string, cc store.Column, inner, chartH int) []string {
 	at := "at " + f.clock(f.cursorMS) + "  "
 	vus := ""
 	if !math.IsNaN(cc.Threads) {
@@ -258,71 +438,51 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 		MarkCols: p.c2.MarkCols}
 	lines, area = chartBlock(f, lines, legend2, &p.c2, "ms", inner)
 	p.areas = append(p.areas, area)
-	if threadRows > 0 {
-		p.vu = p.vu[:0]
-		for _, c := range p.cols {
-			p.vu = append(p.vu, c.Threads)
-		}
-		threads := "–"
-		if !math.IsNaN(cc.Threads) {
-			threads = itoa(int(cc.Threads))
-		}
-		legend3 := wrap(f.st.Muted, at) + wrap(f.st.Series[4], "■ active threads "+threads)
-		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: []chart.Series{{Values: p.vu, Style: f.st.Series[4]}},
-			MarkCols: p.c3.MarkCols}
-		lines, area = chartBlock(f, lines, legend3, &p.c3, "", inner)
-		p.areas = append(p.areas, area)
-	}
-	if ih >= 12 {
-		lines = append(lines, timeAxis(f, inner))
-	}
-
-	// The table.
-	lines = append(lines, p.tableHeader(f, inner))
-	rows := max(ih-len(lines), 0)
-	if p.selected >= len(sum.Labels) {
-		p.selected = max(len(sum.Labels)-1, 0)
-	}
-	if p.selected < p.offset {
-		p.offset = p.selected
-	}
-	if rows > 0 && p.selected >= p.offset+rows {
-		p.offset = p.selected - rows + 1
-	}
-	for i := p.offset; i < len(sum.Labels) && len(lines) < ih; i++ {
-		lines = append(lines, p.tableRow(f, &sum.Labels[i], inner, focused && i == p.selected))
-	}
-	if len(sum.Labels) == 0 && p.filter != "" {
-		lines = append(lines, wrap(f.st.Muted, "no label matches “"+p.filter+"”"))
-	}
-	p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
-	p.cacheKey = k
-	return p.cache
+	return lines
 }
 
-// Table columns after the label: samples, errors, error %, p50, p95, p99, thr/s.
-var loadCols = []struct {
+// tableCol is one column of the label table after the label.
+type tableCol struct {
 	name  string
 	width int
-}{{"samples", 8}, {"errors", 7}, {"err%", 6}, {"p50", 7}, {"p95", 7}, {"p99", 7}, {"thr/s", 7}}
-
-func (p *loadPane) labelWidth(w int) int {
-	n := 0
-	for _, c := range loadCols {
-		n += c.width
-	}
-	return max(w-n-2, 8)
 }
 
-func (p *loadPane) tableHeader(f *frame, w int) string {
+// loadCols are the table's columns: samples, errors, error %, p50, p95,
+// p99, thr/s.
+var loadCols = []tableCol{{"samples", 8}, {"errors", 7}, {"err%", 6}, {"p50", 7}, {"p95", 7}, {"p99", 7}, {"thr/s", 7}}
+
+// baseCols are the table's columns with the baseline shown: the p95 of both
+// runs, its change, the rank test's p-value and the verdict; baseColsNarrow
+// keep the comparison alone, with short verdicts.
+var (
+	baseCols       = []tableCol{{"samples", 8}, {"err%", 6}, {"p95", 7}, {"base p95", 9}, {"Δp95", 10}, {"p", 8}, {"verdict", 17}}
+	baseColsNarrow = []tableCol{{"p95", 7}, {"base p95", 9}, {"Δp95", 10}, {"verdict", 12}}
+)
+
+// minBaseLabel is the narrowest label column beside every baseline column.
+const minBaseLabel = 16
+
+func colsWidth(cols []tableCol) int {
+	n := 0
+	for _, c := range cols {
+		n += c.width
+	}
+	return n
+}
+
+func labelWidth(cols []tableCol, w int) int {
+	return max(w-colsWidth(cols)-2, 8)
+}
+
+func (p *loadPane) tableHeader(f *frame, cols []tableCol, w int) string {
 	var b strings.Builder
 	b.WriteString("  ")
 	name := "label"
 	if p.sortCol == 0 {
 		name += " ▲"
 	}
-	b.WriteString(fitPlain(name, 0, p.labelWidth(w)))
-	for i, c := range loadCols {
+	b.WriteString(fitPlain(name, 0, labelWidth(cols, w)))
+	for i, c := range cols {
 		title := c.name
 		if p.sortCol == i+1 {
 			title = "▼" + title
@@ -332,25 +492,48 @@ func (p *loadPane) tableHeader(f *frame, w int) string {
 	return wrap(f.st.Bold, b.String())
 }
 
-func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, w int, selected bool) string {
+func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w int, selected bool) string {
 	st := &l.Stats
 	var b strings.Builder
-	switch {
-	case l.Label == p.labelSel:
-		b.WriteString("▶ ")
-	case selected:
+	if selected {
 		b.WriteString("› ")
-	default:
+	} else {
 		b.WriteString("  ")
 	}
 	name := l.Label
 	if l.Transaction {
 		name = "⊕ " + name
 	}
-	b.WriteString(fitPlain(name, 0, p.labelWidth(w)))
+	b.WriteString(fitPlain(name, 0, labelWidth(cols, w)))
+	if p.baseShown() {
+		row := p.rows[l.Label]
+		verdict := ""
+		for _, c := range cols {
+			switch c.name {
+			case "samples":
+				b.WriteString(padLeft(count(st.Count), c.width))
+			case "err%":
+				b.WriteString(padLeft(pct(st.ErrorPct()), c.width))
+			case "p95":
+				b.WriteString(padLeft(ms(row.res.CurP95), c.width))
+			case "base p95":
+				b.WriteString(padLeft(ms(row.res.BaseP95), c.width))
+			case "Δp95":
+				b.WriteString(padLeft(deltaPct(row.res.CurP95, row.res.BaseP95), c.width))
+			case "p":
+				b.WriteString(padLeft(pValue(row.res.P), c.width))
+			case "verdict":
+				verdict = padLeft(row.verdictText(c.width < 16), c.width)
+			}
+		}
+		if selected {
+			return wrap(f.st.Selected, b.String()+verdict)
+		}
+		return b.String() + wrap(p.verdictStyle(f, &row), verdict)
+	}
 	cells := []string{count(st.Count), count(st.Errors), pct(st.ErrorPct()),
 		ms(st.Latency.Quantile(0.5)), ms(st.Latency.Quantile(0.95)), ms(st.Latency.Quantile(0.99)), rate(st.Throughput())}
-	for i, c := range loadCols {
+	for i, c := range cols {
 		b.WriteString(padLeft(cells[i], c.width))
 	}
 	row := b.String()
@@ -361,6 +544,45 @@ func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, w int, selected boo
 		return wrap(f.st.Levels[sources.LevelWarn], row)
 	}
 	return row
+}
+
+// baselineSummary is the line above the table that names the baseline, its
+// window and how many labels regressed.
+func (p *loadPane) baselineSummary(f *frame) string {
+	if p.base.store.Load.Empty() {
+		return wrap(f.st.Warn, "baseline "+p.base.name+" holds the tool's own aggregates only, no samples: nothing to compare by window")
+	}
+	regressions := 0
+	for _, r := range p.rows {
+		if r.base != nil && r.res.Verdict == compare.Regression {
+			regressions++
+		}
+	}
+	text := "baseline " + p.base.name + " (" + p.base.scope() + "): "
+	rule := wrap(f.st.Muted, " · a regression is p95 up more than 5% with p < 0.01 (Mann-Whitney U)")
+	switch regressions {
+	case 0:
+		return wrap(f.st.Muted, text+"no regression") + rule
+	case 1:
+		return wrap(f.st.Levels[sources.LevelError], text+"1 regression") + rule
+	}
+	return wrap(f.st.Levels[sources.LevelError], text+itoa(regressions)+" regressions") + rule
+}
+
+// verdictStyle colours a verdict: a regression as an error, an improvement
+// as information, too little data muted.
+func (p *loadPane) verdictStyle(f *frame, r *baselineRow) chart.Style {
+	switch {
+	case r.base == nil:
+		return f.st.Muted
+	case r.res.Verdict == compare.Regression:
+		return f.st.Levels[sources.LevelError]
+	case r.res.Verdict == compare.Improvement:
+		return f.st.Levels[sources.LevelInfo]
+	case r.res.Verdict == compare.NotEnough:
+		return f.st.Muted
+	}
+	return f.st.Text
 }
 
 // headroom is a y-axis top a little above the highest value, so a steady

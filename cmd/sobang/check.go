@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/slo"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -76,6 +77,13 @@ Without a label an objective is about the totals of the requests
 report's and JMeter's, counts transactions too. Counts, errors, mean, max,
 throughput and APDEX are exact; percentiles are nearest-rank within 1%.
 
+A Locust --csv set or a k6 summary (--summary-export) holds the tool's own
+figures, not samples: objectives are decided against them as written (the
+Aggregated row, or the label's row) over the whole run, so --window and
+--skip are refused, as is a mix with sample files. A metric the tool did not
+write (a percentile it was not asked for; APDEX, always) fails with the
+reason; several such sources add their counts, but have no percentiles.
+
 Quote each objective for the shell: < and > redirect otherwise.`,
 		Example: checkExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -126,20 +134,22 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 			if read == 0 {
 				return usageErr("no input could be read")
 			}
-			first, _, _ := st.DataRange()
-			from, to, err := resolveWindow(window, first, sf.displayZone(), skip)
-			if err != nil {
-				return err
-			}
-			results, err := slo.Evaluate(st.Load, from, to, objs)
-			if errors.Is(err, slo.ErrNoSamples) {
-				if window != "" {
-					return usageErr("no load-test samples in --window %s", window)
+			var results []slo.Result
+			if st.Load.HasAggregates() {
+				results, err = checkAggregates(st, objs, window != "" || skip != 0)
+				if err != nil {
+					return err
 				}
-				return usageErr("no load-test samples to check in %s", strings.Join(args, ", "))
-			}
-			if err != nil {
-				return &exitError{exitFailure, err}
+			} else {
+				first, _, _ := st.DataRange()
+				from, to, err := resolveWindow(window, first, sf.displayZone(), skip)
+				if err != nil {
+					return err
+				}
+				results, err = slo.Evaluate(st.Load, from, to, objs)
+				if err != nil {
+					return checkEvalErr(err, window, args)
+				}
 			}
 			var out strings.Builder
 			failed := 0
@@ -164,6 +174,57 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
+}
+
+// checkEvalErr turns an error of slo.Evaluate into the command's.
+func checkEvalErr(err error, window string, args []string) error {
+	if errors.Is(err, slo.ErrNoSamples) {
+		if window != "" {
+			return usageErr("no load-test samples in --window %s", window)
+		}
+		return usageErr("no load-test samples to check in %s", strings.Join(args, ", "))
+	}
+	return &exitError{exitFailure, err}
+}
+
+// checkAggregates decides the objectives against the final figures of
+// sources that give a tool's own aggregates (Locust sets, k6 summaries).
+// Those figures cover the whole run and cannot be pooled with samples, so a
+// window and a mix with sample sources are usage errors.
+func checkAggregates(st *store.Store, objs []slo.Objective, windowed bool) ([]slo.Result, error) {
+	var srcs []slo.AggregateSource
+	var aggNames, sampleNames []string
+	isAgg := map[int]bool{}
+	for _, set := range st.Load.AggregateSets() {
+		info := st.Sources[set.Source].Info
+		isAgg[set.Source] = true
+		aggNames = append(aggNames, info.Name)
+		from := "the tool's figures"
+		switch info.Kind {
+		case sources.KindLocust:
+			from = "Locust's figures"
+		case sources.KindK6:
+			from = "the k6 summary"
+		}
+		srcs = append(srcs, slo.AggregateSource{From: from, Set: set})
+	}
+	for i, s := range st.Sources {
+		if !isAgg[i] && s.Info.Kind.Group() == sources.KindLoadTest {
+			sampleNames = append(sampleNames, s.Info.Name)
+		}
+	}
+	if !st.Load.Empty() {
+		return nil, usageErr("check cannot judge samples (%s) and a tool's own aggregates (%s) together: check them in separate runs",
+			strings.Join(sampleNames, ", "), strings.Join(aggNames, ", "))
+	}
+	if windowed {
+		return nil, usageErr("--window and --skip cannot apply to %s: a tool's final figures cover the whole run", strings.Join(aggNames, ", "))
+	}
+	results, err := slo.EvaluateAggregates(srcs, objs)
+	if errors.Is(err, slo.ErrNoFigures) {
+		return nil, usageErr("no final figures to check in %s (a Locust set's _stats.csv, a k6 summary's request metrics)", strings.Join(aggNames, ", "))
+	}
+	return results, err
 }
 
 // apdexFlag is --apdex SATISFIED:TOLERATED, two durations (a bare number is

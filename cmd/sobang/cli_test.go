@@ -14,9 +14,18 @@ import (
 )
 
 // runBin runs the built binary and returns stdout, stderr and the exit code.
+// It runs with an empty configuration directory, so that the user's own
+// configuration file cannot change what the tests see.
 func runBin(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return runBinEnv(t, []string{"XDG_CONFIG_HOME=" + t.TempDir()}, args...)
+}
+
+// runBinEnv is runBin with more environment variables (NAME=VALUE).
+func runBinEnv(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command(sobangBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

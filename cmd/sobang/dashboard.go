@@ -23,6 +23,10 @@ type dashboardConfig struct {
 	noMouse   bool
 	loadEnded <-chan struct{}
 	hub       *sources.Hub // optional: a hub others report panics to
+
+	setup    func(*store.Store) // configures the store before anything is read (APDEX); may be nil
+	baseline *store.Store       // an earlier run to compare with (--baseline), or nil
+	paths    map[string]string  // request paths of labels from the configuration file
 }
 
 func runDashboard(cfg dashboardConfig) error {
@@ -38,13 +42,17 @@ func runDashboard(cfg dashboardConfig) error {
 		infos = append(infos, s.Info())
 	}
 	st := store.New(infos)
+	if cfg.setup != nil {
+		cfg.setup(st)
+	}
+	st.SetConfigPaths(cfg.paths)
 	zone := time.Local
 	if z, ok := cfg.zone.(*time.Location); ok && z != nil {
 		zone = z
 	}
 	model := tui.New(tui.Options{
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
-		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded,
+		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline,
 	})
 	hub.Start(ctx)
 	prog := tea.NewProgram(model, tea.WithContext(ctx))

@@ -323,3 +323,37 @@ func TestE2EStdinPipeStaysInteractive(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestE2EDrillDownAndBaseline opens a label of a saved run beside an
+// earlier run, and back.
+func TestE2EDrillDownAndBaseline(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	old := filepath.Join(dir, "old.jtl")
+	data, err := os.ReadFile(jp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(old, data, 0o644) // the same run: no regression
+	s := startTmux(t, 160, 45, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --utc %s %s --baseline %s", t.TempDir(), bin, jp, lp, old))
+	s.waitText("base p95", 10*time.Second)
+	s.waitText("baseline old.jtl (whole run): no regression", 5*time.Second)
+	s.send("1", "Enter")
+	screen := s.waitText("top errors (JMeter's keys)", 5*time.Second)
+	for _, want := range []string{"▸ GET savedlabel", "path /x from the URL column", "503/Service Unavailable", "Mann-Whitney"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the drill-down lacks %q; screen:\n%s", want, screen)
+		}
+	}
+	s.send("Escape")
+	s.waitFor("the table again", 5*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "label ▲") && !strings.Contains(sc, "top errors")
+	})
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	if s.altScreen() {
+		t.Fatal("the terminal is still in the alternate screen after q")
+	}
+}

@@ -28,7 +28,6 @@ func newReportCmd() *cobra.Command {
 	var sf sourceFlags
 	var format, window string
 	var duration time.Duration
-	var baselines []string
 	var skip time.Duration
 	var apdex apdexFlag
 	cmd := &cobra.Command{
@@ -76,8 +75,8 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 			}
 			opt := report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone()}
 			doc := report.Build(st, opt)
-			if len(baselines) > 0 {
-				base, err := readBaseline(&sf, baselines, apdex.apply)
+			if len(sf.baselines) > 0 {
+				base, err := readBaseline(&sf, sf.baselines, apdex.apply)
 				if err != nil {
 					return err
 				}
@@ -94,7 +93,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long")
 	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
-	cmd.Flags().StringArrayVar(&baselines, "baseline", nil, "compare with an earlier run's load-test files (repeatable)")
+	sf.registerBaseline(cmd.Flags())
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
 }
@@ -183,11 +182,12 @@ func baseNameOf(p string) string {
 // readBaseline reads an earlier run's files (--baseline) to their end into a
 // store of their own; a file that cannot be read is a usage error.
 func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) (*store.Store, error) {
-	specs, err := (&sourceFlags{tz: sf.tz}).specs(paths)
+	bf := sf.baselineFlags()
+	specs, err := bf.specs(paths)
 	if err != nil {
 		return nil, err
 	}
-	srcs, err := (&sourceFlags{}).build(specs, false, nil)
+	srcs, err := bf.build(specs, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -197,8 +197,8 @@ func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) 
 			return nil, usageErr("--baseline %s: %v", st.Sources[i].Info.Name, e)
 		}
 	}
-	if st.Load.Empty() {
-		return nil, usageErr("--baseline %s: no load-test samples", strings.Join(paths, ", "))
+	if st.Load.Empty() && !st.Load.HasAggregates() {
+		return nil, usageErr("--baseline %s: no load-test samples or tool-written aggregates", strings.Join(paths, ", "))
 	}
 	return st, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/sources/timespec"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui/timeline"
@@ -18,6 +19,7 @@ type dashFlags struct {
 	since    time.Duration
 	theme    string
 	noMouse  bool
+	apdex    apdexFlag
 }
 
 func (d *dashFlags) register(cmd *cobra.Command) {
@@ -26,6 +28,7 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 	fs.DurationVar(&d.since, "since", 0, "open a live session whose range starts this long ago, e.g. 2h")
 	fs.StringVar(&d.theme, "theme", themes.Default, "colour theme (see 'sobang themes')")
 	fs.BoolVar(&d.noMouse, "no-mouse", false, "leave the mouse to the terminal (for selecting text)")
+	fs.Var(&d.apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 }
 
 const rootExamples = `  # Watch the built-in demo: a bank service under load with an incident
@@ -83,14 +86,23 @@ START..END; an empty side means the data's edge.`,
 			if err != nil {
 				return err
 			}
+			var base *store.Store
+			if len(sf.baselines) > 0 {
+				// Read once, before the dashboard takes the terminal.
+				if base, err = readBaseline(&sf, sf.baselines, df.apdex.apply); err != nil {
+					return err
+				}
+			}
 			return runDashboard(dashboardConfig{
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
 				zone: sf.displayZone(), noMouse: df.noMouse,
+				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(),
 			})
 		},
 	}
 	cmd.Version = versionString()
 	sf.register(cmd.Flags())
+	sf.registerBaseline(cmd.Flags())
 	df.register(cmd)
 	cmd.AddCommand(newDemoCmd(), newReportCmd(), newCheckCmd(), newThemesCmd(), newVersionCmd())
 	return cmd

@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/sobang/sobang/config"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/gatling"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
@@ -37,13 +39,18 @@ type sourceFlags struct {
 	// crashTest makes a source goroutine panic, to test crash handling.
 	crashTest bool
 	jtlf      jtlFlags // how JTLs are read (jtlflags.go)
+
+	configPath string         // --config, "" for the default file
+	baselines  []string       // --baseline (registerBaseline)
+	cfg        *config.Config // the configuration file, once loadConfig ran
+	fs         *pflag.FlagSet // the command's flags, which the file fills in
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.jtl, "jtl", nil, "a JMeter result file (CSV or XML JTL); waited for if missing (repeatable)")
-	fs.StringArrayVar(&f.k6, "k6", nil, "k6 output (--out json or --out csv); waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.k6, "k6", nil, "k6 output (--out json, --out csv, or a --summary-export file); waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary); waited for if missing (repeatable)")
-	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files; waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files (plain or .gz); waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin; waited for if missing (repeatable)")
 	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape every second (repeatable)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for SOURCE files that do not exist yet")
@@ -52,7 +59,61 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.offsets, "offset", nil, "shift one source's clock: SOURCE=DURATION, e.g. app.log=-2.5s (repeatable)")
 	fs.BoolVar(&f.crashTest, "crash-test", false, "make a source panic (tests the crash report)")
 	_ = fs.MarkHidden("crash-test")
+	defPath := config.DefaultPath()
+	if defPath == "" {
+		defPath = "none on this system"
+	}
+	fs.StringVar(&f.configPath, "config", "", "the configuration file (default "+defPath+", read when it exists)")
 	f.jtlf.register(fs)
+	f.fs = fs
+}
+
+// registerBaseline adds --baseline, for the commands that compare with an
+// earlier run (the dashboard and report).
+func (f *sourceFlags) registerBaseline(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.baselines, "baseline", nil, "compare with an earlier run's load-test files (repeatable)")
+}
+
+// loadConfig reads the configuration file once and applies it under the
+// flags: its label_map rules go before those of --label-map, and its apdex
+// fills --apdex when the command has that flag and it was not given. A bad
+// file is a usage error naming file:line.
+func (f *sourceFlags) loadConfig() error {
+	if f.cfg != nil {
+		return nil
+	}
+	cfg, err := config.Load(f.configPath)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	f.cfg = cfg
+	lt := &cfg.LoadTest
+	if len(lt.LabelMap) > 0 {
+		f.jtlf.labelMap = append(slices.Clone(lt.LabelMap), f.jtlf.labelMap...)
+	}
+	if lt.HasApdex() && f.fs != nil {
+		if fl := f.fs.Lookup("apdex"); fl != nil && !fl.Changed {
+			if err := fl.Value.Set(fmt.Sprintf("%dms:%dms", lt.ApdexSatisfiedMS, lt.ApdexToleratedMS)); err != nil {
+				return usageErr("%s: loadtest.apdex: %v", cfg.Path, err)
+			}
+		}
+	}
+	return nil
+}
+
+// configPaths returns the request paths the configuration file gives labels.
+func (f *sourceFlags) configPaths() map[string]string {
+	if f.cfg == nil {
+		return nil
+	}
+	return f.cfg.LoadTest.Paths
+}
+
+// baselineFlags are the flags an earlier run (--baseline) is read with: the
+// same zone, label renaming and configuration as the run itself, so that
+// both name their labels alike.
+func (f *sourceFlags) baselineFlags() *sourceFlags {
+	return &sourceFlags{tz: f.tz, cfg: f.cfg, jtlf: jtlFlags{labelMap: f.jtlf.labelMap}}
 }
 
 // displayZone is the zone times are shown in.
@@ -73,6 +134,9 @@ type spec struct {
 
 // specs turns positional SOURCEs and the explicit kind flags into specs.
 func (f *sourceFlags) specs(args []string) ([]spec, error) {
+	if err := f.loadConfig(); err != nil {
+		return nil, err
+	}
 	if _, err := f.jtlf.options(); err != nil {
 		return nil, err
 	}
@@ -198,8 +262,8 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if _, ok := jtl.Sniff(head); ok {
 		return sources.KindJTL, nil
 	}
-	// Before logs: k6 JSON is JSON lines and Gatling text is tab-separated
-	// text to the log detector.
+	// Before logs: k6 JSON is JSON lines (and a k6 summary a JSON document)
+	// and Gatling text is tab-separated text to the log detector.
 	if _, ok := k6.Sniff(head); ok {
 		return sources.KindK6, nil
 	}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/compare"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -17,7 +19,18 @@ type Baseline struct {
 	End         string       `json:"end"`
 	Labels      []LabelDelta `json:"labels"`
 	Regressions int          `json:"regressions"`
+	// Note says why no label could be judged, when either run gives
+	// aggregates only (Locust, a k6 summary).
+	Note string `json:"note,omitempty"`
 }
+
+// VerdictAggregates is the verdict of a label compared from aggregates:
+// without the latency distributions there is no rank test, so no verdict.
+const VerdictAggregates = "no test: aggregates only"
+
+// baselineAggregateNote is the Baseline's note when a run gives aggregates only.
+const baselineAggregateNote = "%s gives the tool's own aggregates only: per-label p95 from its final figures " +
+	"(whole runs, whatever the window), no Mann-Whitney test without the latency distributions, so no label is judged"
 
 // LabelDelta is one label in both runs. PValue is null and Verdict "not
 // enough data" when either run has too few samples for the rank test.
@@ -47,6 +60,12 @@ func AddBaseline(doc *Document, cur, base *store.Store, opt Options) {
 	for _, s := range base.Sources {
 		out.Sources = append(out.Sources, Source{Path: s.Info.Name, Kind: string(s.Info.Kind), Format: s.Health.Format,
 			Rows: s.Rows, BadRows: s.BadRows, Warnings: append([]string{}, s.Warnings...)})
+	}
+	curAgg, baseAgg := aggregatesOnly(cur), aggregatesOnly(base)
+	if curAgg || baseAgg {
+		addAggregateBaseline(out, cur, base, curAgg, baseAgg, opt, loc)
+		doc.Baseline = out
+		return
 	}
 	curFirst, _, okCur := cur.Load.Range()
 	baseFirst, _, okBase := base.Load.Range()
@@ -97,6 +116,96 @@ func AddBaseline(doc *Document, cur, base *store.Store, opt Options) {
 	doc.Baseline = out
 }
 
+// aggregatesOnly reports whether a run gives a tool's aggregates and no sample.
+func aggregatesOnly(st *store.Store) bool { return st.Load.Empty() && st.Load.HasAggregates() }
+
+// labelFigures is one label of one run, for the comparison.
+type labelFigures struct {
+	label       string
+	transaction bool
+	samples     int64
+	p95         float64 // NaN when unknown
+	errorPct    float64
+	throughput  float64
+}
+
+// runLabels returns a run's labels in order: from its aggregates' final
+// rows (merged by label across sets and methods, see store.MergeFinal), or
+// from its samples in [fromMS, toMS).
+func runLabels(st *store.Store, aggregates bool, fromMS, toMS int64) []labelFigures {
+	var out []labelFigures
+	if !aggregates {
+		sum := st.Load.Summarize(fromMS, toMS, "")
+		for i := range sum.Labels {
+			l := &sum.Labels[i]
+			out = append(out, labelFigures{label: l.Label, transaction: l.Transaction, samples: l.Stats.Count,
+				p95: l.Stats.Latency.Quantile(0.95), errorPct: l.Stats.ErrorPct(), throughput: l.Stats.Throughput()})
+		}
+		return out
+	}
+	sets := st.Load.AggregateSets()
+	seen := map[string]bool{}
+	for _, set := range sets {
+		for _, a := range set.Final {
+			if store.IsTotal(&a) || seen[a.Label] {
+				continue
+			}
+			seen[a.Label] = true
+			name := a.Label
+			m, _ := store.MergeFinal(sets, func(b *sources.Aggregate) bool { return b.Label == name && !store.IsTotal(b) })
+			f := labelFigures{label: name, samples: m.Requests, p95: m.Percentile(0.95), throughput: finite(m.RequestsPerSec)}
+			if m.Requests > 0 {
+				f.errorPct = 100 * float64(m.Failures) / float64(m.Requests)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// addAggregateBaseline compares per-label p95, errors and throughput when
+// either run gives aggregates only; every verdict is VerdictAggregates.
+func addAggregateBaseline(out *Baseline, cur, base *store.Store, curAgg, baseAgg bool, opt Options, loc *time.Location) {
+	var names []string
+	for _, s := range out.Sources {
+		names = append(names, s.Path)
+	}
+	who := "the baseline (" + strings.Join(names, ", ") + ")"
+	switch {
+	case curAgg && baseAgg:
+		who = "each run"
+	case curAgg:
+		who = "the current run"
+	}
+	out.Note = fmt.Sprintf(baselineAggregateNote, who)
+	if baseAgg {
+		if first, last, ok := base.Load.Range(); ok {
+			out.Start, out.End = stamp(first*1000, loc), stamp(last*1000, loc)
+		}
+	} else if sum := base.Load.Summarize(0, 0, ""); sum.All.Count > 0 {
+		out.Start, out.End = stamp(sum.All.MinStartMS, loc), stamp(sum.All.MaxEndMS, loc)
+	}
+	old := map[string]labelFigures{}
+	for _, l := range runLabels(base, baseAgg, 0, 0) {
+		old[l.label] = l
+	}
+	for _, l := range runLabels(cur, curAgg, opt.FromMS, opt.ToMS) {
+		b, ok := old[l.label]
+		if !ok {
+			continue
+		}
+		d := LabelDelta{Label: l.label, Transaction: l.transaction, BaseSamples: b.samples, Samples: l.samples,
+			BaseP95MS: round(b.p95, 1), P95MS: round(l.p95, 1),
+			BaseErrorPct: round(b.errorPct, 3), ErrorPct: round(l.errorPct, 3),
+			BaseThroughputRPS: round(b.throughput, 4), ThroughputRPS: round(l.throughput, 4),
+			Verdict: VerdictAggregates}
+		if b.p95 > 0 && !math.IsNaN(l.p95) {
+			d.DeltaP95Pct = round(100*(l.p95-b.p95)/b.p95, 2)
+		}
+		out.Labels = append(out.Labels, d)
+	}
+}
+
 // writeBaseline renders the comparison in text or Markdown.
 func writeBaseline(b *strings.Builder, base *Baseline, md bool, table func([]string, [][]string)) {
 	var paths []string
@@ -104,6 +213,9 @@ func writeBaseline(b *strings.Builder, base *Baseline, md bool, table func([]str
 		paths = append(paths, s.Path)
 	}
 	fmt.Fprintf(b, "Baseline %s (%s .. %s): %d regression(s)\n\n", strings.Join(paths, ", "), orEdge(base.Start), orEdge(base.End), base.Regressions)
+	if base.Note != "" {
+		b.WriteString("Note: " + base.Note + ".\n\n")
+	}
 	var rows [][]string
 	for _, d := range base.Labels {
 		p := "–"

@@ -82,8 +82,14 @@ type LoadTest struct {
 	// named "errors", which the contract gives to the error count.
 	ErrorsByKey []ErrorKey `json:"errors_by_key"`
 	// Note says where the figures come from when they are not sobang's
-	// statistics of samples (a Locust set's own aggregates).
+	// statistics of samples (a Locust set's or a k6 summary's own
+	// aggregates), or that such aggregates are reported apart.
 	Note string `json:"note,omitempty"`
+	// Aggregates are the own figures of each source that gives aggregates
+	// only (Locust, a k6 summary), as written (aggregate.go).
+	Aggregates []AggregateSource `json:"aggregates,omitempty"`
+	// aggregatesApart says the text shows Aggregates in their own part.
+	aggregatesApart bool
 	// Rollup says from when per-label figures have 10 s resolution: the store
 	// keeps per-label detail per second only for the most recent hour
 	// (sources.RollupAfter), so that a long run's memory stays bounded.
@@ -112,6 +118,18 @@ type Label struct {
 	// "Top 5 errors by sampler" (none for a transaction); the percentages are
 	// of the label's errors and of its samples.
 	TopErrors []ErrorKey `json:"top_errors"`
+	// Requests are, for a transaction only, the requests it is made of in
+	// running order (store.LoadTest.TransactionMembers), over the whole run
+	// whatever the window; empty when none could be linked.
+	Requests *[]TransactionRequest `json:"requests,omitempty"`
+}
+
+// TransactionRequest is one request label inside a transaction.
+type TransactionRequest struct {
+	Label string `json:"label"`
+	// PerTransaction is how many requests of the label one transaction
+	// holds on average.
+	PerTransaction float64 `json:"per_transaction"`
 }
 
 // TopErrorsPerLabel is how many error keys each label lists.
@@ -221,6 +239,7 @@ func Build(st *store.Store, opt Options) *Document {
 	}
 	if st.KindCount(sources.KindLoadTest) > 0 || !st.Load.Empty() {
 		doc.LoadTest = buildLoadTest(st.Load, opt, loc)
+		addAggregates(doc.LoadTest, st, opt, loc)
 	}
 	if st.KindCount(sources.KindScrape) > 0 {
 		doc.Metrics = buildMetrics(st.Metrics, opt)
@@ -300,6 +319,7 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 			KBReceivedPerSec: round(s.ReceivedKBPerSec(), 3), KBSentPerSec: round(s.SentKBPerSec(), 3),
 			Apdex:     &apdex,
 			TopErrors: errorKeys(l.Errors, TopErrorsPerLabel, s.Errors, s.Count),
+			Requests:  transactionRequests(lt, l),
 		})
 	}
 	if first, last, ok := lt.Range(); ok {
@@ -319,10 +339,6 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 				P95MS: round(b.Requests.Latency.Quantile(0.95), 1),
 			})
 		}
-	}
-	if req.Count == 0 && sum.All.Count == 0 && lt.HasAggregates() {
-		out.Timeline = out.Timeline[:0]
-		fillAggregates(out, lt, opt, loc)
 	}
 	return out
 }
@@ -515,7 +531,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			apdex = fmt.Sprintf("%.3f", *lt.Apdex)
 		}
 		b.WriteString(fmt.Sprintf("%s .. %s: %d requests, %d errors (%.2f%%), APDEX %s (satisfied <= %d ms, tolerated <= %d ms)\n",
-			lt.Start, lt.End, lt.Samples, lt.Errors, lt.ErrorPct, apdex, lt.ApdexSatisfiedMS, lt.ApdexToleratedMS))
+			orNotWritten(lt.Start), orNotWritten(lt.End), lt.Samples, lt.Errors, lt.ErrorPct, apdex, lt.ApdexSatisfiedMS, lt.ApdexToleratedMS))
 		b.WriteString(fmt.Sprintf("Requests: %.2f/s, received %.2f KB/s, sent %.2f KB/s; mean %.0f ms, p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, max %.0f ms\n\n",
 			lt.ThroughputRPS, lt.KBReceivedPerSec, lt.KBSentPerSec, lt.MeanMS, lt.P50MS, lt.P90MS, lt.P95MS, lt.P99MS, lt.MaxMS))
 		rows = rows[:0]
@@ -526,6 +542,19 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 				fmt.Sprintf("%.2f", l.KBReceivedPerSec), fmt.Sprintf("%.2f", l.KBSentPerSec)})
 		}
 		table([]string{"label", "samples", "errors", "error %", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "recv KB/s", "sent KB/s"}, rows)
+		listed := false
+		for _, l := range lt.Labels {
+			if s := madeOf(l); s != "" {
+				if md {
+					b.WriteString("- ")
+				}
+				b.WriteString(l.Label + " is made of: " + s + "\n")
+				listed = true
+			}
+		}
+		if listed {
+			b.WriteString("\n")
+		}
 		if len(lt.ErrorsByKey) > 0 {
 			h(3, "Errors")
 			rows = rows[:0]
@@ -562,6 +591,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		if len(parts) > 0 || lt.Note == "" {
 			b.WriteString("Response codes: " + strings.Join(parts, ", ") + "\n\n")
 		}
+		writeAggregates(&b, lt, md, h, func(header []string, rows [][]string) { table(header, rows) })
 	}
 	if base := doc.Baseline; base != nil {
 		h(2, "Compared with the baseline")
@@ -604,12 +634,51 @@ func labelName(l Label) string {
 	return l.Label
 }
 
+// transactionRequests lists what the transaction l is made of; nil for a
+// request, so that only transactions carry the "requests" key.
+func transactionRequests(lt *store.LoadTest, l store.LabelSummary) *[]TransactionRequest {
+	if !l.Transaction {
+		return nil
+	}
+	out := []TransactionRequest{}
+	for _, m := range lt.TransactionMembers(l.Label) {
+		out = append(out, TransactionRequest{Label: m.Label, PerTransaction: round(m.PerTransaction, 3)})
+	}
+	return &out
+}
+
+// madeOf says what a transaction is made of on one line ("POST login (1 per
+// transaction), GET accounts (2.5 per transaction)"), "" when nothing was
+// linked.
+func madeOf(l Label) string {
+	if l.Requests == nil || len(*l.Requests) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(*l.Requests))
+	for _, r := range *l.Requests {
+		per := fmt.Sprintf("%.1f", r.PerTransaction)
+		if r.PerTransaction == math.Trunc(r.PerTransaction) {
+			per = fmt.Sprintf("%.0f", r.PerTransaction)
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s per transaction)", r.Label, per))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // cell keeps a free-text value (an error message) on one table line and,
 // in Markdown, from ending its cell early.
 func cell(s string, md bool) string {
 	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 	if md {
 		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	return s
+}
+
+// orNotWritten shows a time the data does not hold (a k6 summary's).
+func orNotWritten(s string) string {
+	if s == "" {
+		return "(no time)"
 	}
 	return s
 }

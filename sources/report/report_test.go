@@ -230,3 +230,83 @@ func TestRollupNote(t *testing.T) {
 		t.Fatal("a short run got a rollup note")
 	}
 }
+
+// TestTransactionRequests: a transaction label lists the requests it is made
+// of under "requests" (and in a line of the text); a request label has no
+// such key, and the contract's keys stay.
+func TestTransactionRequests(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for i := int64(0); i < 4; i++ {
+		at := t0.UnixMilli() + i*1000
+		smp := func(off int64, label string) sources.Sample {
+			return sources.Sample{StartMS: at + off, ElapsedMS: 50, Label: label, Code: "200", Success: true, Thread: "Users 1-1", AllThreads: -1}
+		}
+		samples = append(samples, smp(1, "POST login"), smp(60, "GET accounts"))
+		if i%2 == 0 {
+			samples = append(samples, smp(120, "GET accounts"))
+		}
+		login := smp(0, "Login")
+		login.ElapsedMS, login.Transaction = 200, true
+		login.Message = "Number of samples in transaction : 3, number of failing samples : 0"
+		samples = append(samples, login)
+	}
+	st.Apply(sources.Batch{Samples: samples, Rows: len(samples)})
+	doc := Build(st, Options{Zone: time.UTC, Now: t0})
+	var buf bytes.Buffer
+	if err := Write(&buf, doc, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		LoadTest struct {
+			Labels []map[string]any `json:"labels"`
+		} `json:"loadtest"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"label", "transaction", "samples", "errors", "error_pct", "mean_ms", "min_ms", "max_ms", "p50_ms", "p90_ms",
+		"p95_ms", "p99_ms", "throughput_rps", "kb_received_per_s", "kb_sent_per_s", "apdex", "top_errors"}
+	for _, l := range m.LoadTest.Labels {
+		want := len(keys)
+		if l["transaction"] == true {
+			want++
+			got := fmt.Sprint(l["requests"])
+			if w := "[map[label:POST login per_transaction:1] map[label:GET accounts per_transaction:1.5]]"; got != w {
+				t.Errorf("requests = %s, want %s", got, w)
+			}
+		} else if _, ok := l["requests"]; ok {
+			t.Errorf("request label %v has a requests key", l["label"])
+		}
+		for _, k := range keys {
+			if _, ok := l[k]; !ok {
+				t.Errorf("label %v lacks %q", l["label"], k)
+			}
+		}
+		if len(l) != want {
+			t.Errorf("label %v has %d keys, want %d: %v", l["label"], len(l), want, l)
+		}
+	}
+	for _, f := range []string{"text", "markdown"} {
+		buf.Reset()
+		if err := Write(&buf, doc, f); err != nil {
+			t.Fatal(err)
+		}
+		if want := "Login is made of: POST login (1 per transaction), GET accounts (1.5 per transaction)\n"; !strings.Contains(buf.String(), want) {
+			t.Errorf("%s lacks %q:\n%s", f, want, buf.String())
+		}
+	}
+	// A transaction nothing could be linked to (no thread names) has an
+	// empty list and no line.
+	doc = Build(fixture(), Options{Zone: time.UTC, Now: t0})
+	for _, l := range doc.LoadTest.Labels {
+		if l.Transaction && (l.Requests == nil || len(*l.Requests) != 0) {
+			t.Errorf("%s: requests %v, want an empty list", l.Label, l.Requests)
+		}
+	}
+	buf.Reset()
+	Write(&buf, doc, "text")
+	if strings.Contains(buf.String(), "made of") {
+		t.Errorf("unlinked transaction got a line:\n%s", buf.String())
+	}
+}

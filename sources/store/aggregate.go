@@ -1,14 +1,15 @@
 package store
 
 import (
+	"math"
 	"sort"
 
 	"github.com/sobang/sobang/sources"
 )
 
-// AggregateSet is what one aggregate-only source (a Locust CSV set) said:
-// the tool's own figures, kept apart from the sample buckets because they
-// cannot be split into seconds or merged into sketches.
+// AggregateSet is what one aggregate-only source (a Locust CSV set, a k6
+// summary) said: the tool's own figures, kept apart from the sample buckets
+// because they cannot be split into seconds or merged into sketches.
 type AggregateSet struct {
 	Source   int                        // the source's index
 	Final    []sources.Aggregate        // the final figures per label, in the file's order (Aggregated last)
@@ -116,4 +117,73 @@ func (l *LoadTest) rangeWithAggregates(first, last int64, ok bool) (int64, int64
 		return l.aggFirst, l.aggLast, true
 	}
 	return min(first, l.aggFirst), max(last, l.aggLast), true
+}
+
+// IsTotal reports whether a is a totals row (sources.AggregatedLabel, no
+// method) rather than one label's.
+func IsTotal(a *sources.Aggregate) bool {
+	return a.Label == sources.AggregatedLabel && a.Method == ""
+}
+
+// MergeFinal returns the final figures of the rows of sets that keep
+// selects, and how many rows that was. One row is returned as it is. Several
+// rows (the same label in several sets, or under several methods) are
+// merged only where aggregates allow it exactly: requests, failures and
+// rates added, the mean weighted by the requests, the smallest minimum and
+// the largest maximum; the median and every percentile are NaN, since
+// percentiles cannot be merged from aggregates, and never averaged.
+func MergeFinal(sets []*AggregateSet, keep func(*sources.Aggregate) bool) (sources.Aggregate, int) {
+	var rows []*sources.Aggregate
+	for _, set := range sets {
+		for i := range set.Final {
+			if keep(&set.Final[i]) {
+				rows = append(rows, &set.Final[i])
+			}
+		}
+	}
+	switch len(rows) {
+	case 0:
+		return sources.Aggregate{}, 0
+	case 1:
+		return *rows[0], 1
+	}
+	nan := math.NaN()
+	out := sources.Aggregate{Final: true, Method: rows[0].Method, Label: rows[0].Label, Users: -1,
+		RequestsPerSec: nan, FailuresPerSec: nan, MedianMS: nan, MeanMS: nan, MinMS: nan, MaxMS: nan, AvgBytes: nan}
+	addRate := func(sum *float64, v float64) {
+		if math.IsNaN(v) {
+			return
+		}
+		if math.IsNaN(*sum) {
+			*sum = 0
+		}
+		*sum += v
+	}
+	var weighted float64
+	meanKnown := true
+	for _, a := range rows {
+		if a.Method != out.Method {
+			out.Method = ""
+		}
+		out.Requests += a.Requests
+		out.Failures += a.Failures
+		addRate(&out.RequestsPerSec, a.RequestsPerSec)
+		addRate(&out.FailuresPerSec, a.FailuresPerSec)
+		if !math.IsNaN(a.MinMS) && (math.IsNaN(out.MinMS) || a.MinMS < out.MinMS) {
+			out.MinMS = a.MinMS
+		}
+		if !math.IsNaN(a.MaxMS) && (math.IsNaN(out.MaxMS) || a.MaxMS > out.MaxMS) {
+			out.MaxMS = a.MaxMS
+		}
+		if a.Requests > 0 {
+			if math.IsNaN(a.MeanMS) {
+				meanKnown = false
+			}
+			weighted += a.MeanMS * float64(a.Requests)
+		}
+	}
+	if meanKnown && out.Requests > 0 {
+		out.MeanMS = weighted / float64(out.Requests)
+	}
+	return out, len(rows)
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"compress/gzip"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"math"
@@ -68,18 +67,7 @@ type dashboardTables struct {
 func readJTLIntoStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	info := sources.Info{Name: path, Kind: sources.KindJTL, Zone: time.UTC}
-	st := store.New([]sources.Info{info})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sink := sources.Func(func(_ context.Context, b sources.Batch) error {
-		b.Source = 0
-		st.Apply(b)
-		return nil
-	})
-	if err := jtl.New(info, jtl.Options{}).Run(ctx, sink); err != nil {
-		t.Fatalf("jtl source: %v", err)
-	}
-	return st
+	return readIntoStore(t, info, jtl.New(info, jtl.Options{}))
 }
 
 // rawElapsed reads the elapsed column of a gzip'd CSV JTL independently of

@@ -260,6 +260,8 @@ type LoadTest struct {
 
 	rolledTo  int64 // epoch second (block-aligned) before which per-label detail is per RollupStep
 	rolledAny bool  // some per-label data was rolled up
+
+	links *linker // which requests each transaction is made of (transactions.go)
 }
 
 func newLoadTest() *LoadTest {
@@ -269,6 +271,7 @@ func newLoadTest() *LoadTest {
 		errIdx:   map[string]int32{OtherErrors: otherErrorsID},
 		apdex:    apdex{ApdexSatisfiedMS, ApdexToleratedMS},
 		rolledTo: math.MinInt64,
+		links:    newLinker(),
 	}
 }
 
@@ -495,6 +498,7 @@ func (l *LoadTest) second(sec int64) *Second {
 func (l *LoadTest) add(source int, samples []sources.Sample) {
 	var cur, lab *Second // lab receives the per-label statistics
 	curSec := int64(math.MinInt64)
+	var threads *threadSet // the source's threads, for linking transactions
 	for i := range samples {
 		s := &samples[i]
 		if s.Transaction && isEmptyTransaction(s.Message) {
@@ -511,6 +515,20 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 			}
 		}
 		id := l.label(s.Label, s.Transaction)
+		if s.Thread != "" && !s.SubResult {
+			if threads == nil {
+				threads = l.links.threads(source)
+			}
+			t := threads.thread(l.links, s.Thread)
+			switch {
+			case s.Transaction:
+				l.links.transaction(t, int32(id), s.StartMS, s.ElapsedMS, s.Message)
+			case t.np > 0:
+				l.links.request(t, int32(id), s.StartMS, s.ElapsedMS)
+			default:
+				t.push(int32(id), s.StartMS, s.ElapsedMS)
+			}
+		}
 		if s.URL != "" && (id >= len(l.paths) || l.paths[id] == "") {
 			l.notePath(id, s.URL)
 		}

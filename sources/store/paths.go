@@ -16,6 +16,37 @@ func (l *LoadTest) Path(label string) string {
 	return l.paths[id]
 }
 
+// PathOrigin says where a label's request path came from.
+type PathOrigin uint8
+
+// Where a path came from.
+const (
+	// PathNone means the label has no path: no URL, nothing configured.
+	PathNone PathOrigin = iota
+	// PathFromURL means the path is the masked URL of the label's samples.
+	PathFromURL
+	// PathFromConfig means the label's samples carry no URL and the path is
+	// the one the configuration file gives ([loadtest.paths]).
+	PathFromConfig
+)
+
+// SetConfigPaths sets the request paths of labels as the configuration file
+// gives them; they are used only for labels whose samples carry no URL.
+func (s *Store) SetConfigPaths(byLabel map[string]string) { s.configPaths = byLabel }
+
+// LabelPath returns the request path other panes filter by when label is
+// chosen, and where it came from: the label's URLs when its samples had
+// one, else the configuration file, else none ("", PathNone).
+func (s *Store) LabelPath(label string) (string, PathOrigin) {
+	if p := s.Load.Path(label); p != "" {
+		return p, PathFromURL
+	}
+	if p := s.configPaths[label]; p != "" {
+		return p, PathFromConfig
+	}
+	return "", PathNone
+}
+
 // notePath remembers label id's path from url when it has none yet.
 func (l *LoadTest) notePath(id int, url string) {
 	for id >= len(l.paths) {

@@ -54,6 +54,9 @@ type Store struct {
 	// Version increases on every change, so views can cache by it.
 	Version uint64
 	now     func() time.Time
+	// configPaths maps a label to its request path from the configuration
+	// file, for labels whose samples carry no URL (paths.go).
+	configPaths map[string]string
 }
 
 // New returns a store for the given sources, in hub index order.
@@ -96,6 +99,7 @@ func (s *Store) Apply(b sources.Batch) Part {
 	}
 	if b.Reset {
 		src.Resets++
+		s.Load.links.dropSource(b.Source)
 		src.Warnings = append(src.Warnings, "the input was truncated or replaced; reading it again from its start")
 	}
 	note := func(ms int64) {

@@ -8,16 +8,8 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
-
-// countingSink counts what it is pushed and keeps nothing.
-type countingSink struct{ samples, bad int }
-
-func (c *countingSink) Push(_ context.Context, b sources.Batch) error {
-	c.samples += len(b.Samples)
-	c.bad += b.BadRows
-	return nil
-}
 
 // generateText returns about size bytes of a Gatling 3.4+ simulation.log
 // (~64 bytes a record): users starting and ending, requests outside and
@@ -65,40 +57,18 @@ func generateBinary(size int) (data []byte, samples int) {
 
 // feedChunks runs data through a fresh handler in ReadChunk pieces, as
 // tail.File would, and returns what the sink counted.
-func feedChunks(tb testing.TB, data []byte) *countingSink {
-	sink := &countingSink{}
+func feedChunks(tb testing.TB, data []byte) *loadtesttest.CountingSink {
+	sink := &loadtesttest.CountingSink{}
 	h := newHandler(context.Background(), sink, sources.Info{Name: "simulation.log", Zone: time.UTC}, Options{})
-	for p := data; len(p) > 0; {
-		n := min(len(p), sources.ReadChunk)
-		if err := h.Data(p[:n]); err != nil {
-			tb.Fatal(err)
-		}
-		p = p[n:]
-	}
-	h.CaughtUp()
+	loadtesttest.FeedChunks(tb, h, data)
 	h.Finish()
 	return sink
 }
 
-// benchmarkParse feeds data through a handler b.N times. Besides MB/s (wall
-// time, what the targets below refer to) it reports MB/cpu-s, the bytes per
-// second of CPU time the process used, which is what says whether the code
-// got slower on a shared machine.
+// benchmarkParse feeds data, samples samples, through a handler b.N times
+// (see loadtesttest.BenchmarkParse for the figures it reports).
 func benchmarkParse(b *testing.B, data []byte, samples int) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	cpu0 := processCPU()
-	b.ResetTimer()
-	for b.Loop() {
-		sink := feedChunks(b, data)
-		if sink.samples != samples || sink.bad != 0 {
-			b.Fatalf("got %d samples and %d bad records, want %d and 0", sink.samples, sink.bad, samples)
-		}
-	}
-	b.StopTimer()
-	if cpu := processCPU() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
-	}
+	loadtesttest.BenchmarkParse(b, data, samples, feedChunks)
 }
 
 // BenchmarkText measures the text parser through the handler, batches

@@ -1,83 +1,33 @@
 package gatling
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
-// follower runs a following source in the background and collects what it
-// pushes, so a test can await conditions on it.
+// follower follows a simulation.log in the background; r holds what it
+// pushed so far.
 type follower struct {
-	batches chan sources.Batch
-	r       result
-	cancel  context.CancelFunc
-	done    chan error
-	once    sync.Once
-	err     error
-	ended   bool // Run has returned (err holds what)
+	*loadtesttest.Follower
+	r result
 }
-
-// followTimeout bounds every wait: tail polls every 200 ms, so anything
-// taking seconds is a bug, not a slow machine.
-const followTimeout = 10 * time.Second
 
 func follow(t *testing.T, path string, wait bool) *follower {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	f := &follower{batches: make(chan sources.Batch, 4096), done: make(chan error, 1), cancel: cancel}
-	sink := sources.Func(func(ctx context.Context, b sources.Batch) error {
-		select {
-		case f.batches <- b:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
+	f := &follower{}
 	src := New(sources.Info{Name: path, Wait: wait, Zone: time.UTC}, Options{Follow: true})
-	go func() { f.done <- src.Run(ctx, sink) }()
-	t.Cleanup(func() { f.stop(t) })
+	f.Follower = loadtesttest.Follow(t, src, f.r.add, func() string {
+		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.r.health)
+	})
 	return f
-}
-
-// waitFor collects batches until cond holds.
-func (f *follower) waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.NewTimer(followTimeout)
-	defer deadline.Stop()
-	for !cond() {
-		select {
-		case b := <-f.batches:
-			f.r.add(b)
-		case err := <-f.done:
-			// Run may end (a fatal error) right after its last batches:
-			// take them before judging.
-			f.once.Do(func() { f.err, f.ended = err, true })
-			for drained := false; !drained; {
-				select {
-				case b := <-f.batches:
-					f.r.add(b)
-				default:
-					drained = true
-				}
-			}
-			if !cond() {
-				t.Fatalf("Run returned %v while waiting for %s", err, what)
-			}
-			return
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s: %d samples, %d bad %v, %d resets, health %+v",
-				what, len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.r.health)
-		}
-	}
 }
 
 func (f *follower) samples(n int) func() bool {
@@ -91,33 +41,8 @@ func (f *follower) following(format string) func() bool {
 	}
 }
 
-// stop cancels the source and returns what Run returned.
-func (f *follower) stop(t *testing.T) error {
-	t.Helper()
-	f.cancel()
-	f.once.Do(func() {
-		select {
-		case f.err = <-f.done:
-		case <-time.After(followTimeout):
-			t.Errorf("Run did not return after its context ended")
-		}
-	})
-	return f.err
-}
-
-func appendFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fh.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := fh.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
+// appendFile appends to a followed file, as a running Gatling writes.
+var appendFile = loadtesttest.AppendFile[[]byte]
 
 func labelsAt(s []sources.Sample) []string {
 	var out []string
@@ -137,18 +62,18 @@ func TestFollowText(t *testing.T) {
 	}
 	appendFile(t, path, []byte("ASSERTION\tAAECAAIFAAAAAAAAAFlA\nRUN\tsim.Live\tlive\t1700000000000\t \t3.11.2\nUSER\tS\tSTART\t1700000000001\n"))
 	f := follow(t, path, false)
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
-	f.waitFor(t, "following", f.following(FormatText34))
+	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "following", f.following(FormatText34))
 
 	l2 := line(2)
 	appendFile(t, path, []byte(line(1)+l2[:17])) // a line and half of the next
-	f.waitFor(t, "request 1", f.samples(1))
+	f.WaitFor(t, "request 1", f.samples(1))
 	appendFile(t, path, []byte(l2[17:30]))
 	appendFile(t, path, []byte(l2[30:]+"USER\tS\tSTART\t1700000000250\n"+line(3)))
-	f.waitFor(t, "requests 2 and 3", f.samples(3))
+	f.WaitFor(t, "requests 2 and 3", f.samples(3))
 	for i := 4; i <= 5; i++ { // a trickle, one record at a time
 		appendFile(t, path, []byte(line(i)))
-		f.waitFor(t, fmt.Sprintf("request %d", i), f.samples(i))
+		f.WaitFor(t, fmt.Sprintf("request %d", i), f.samples(i))
 	}
 	want := []string{"Shop / req 1@100/1", "Shop / req 2@200/1", "Shop / req 3@300/2", "Shop / req 4@400/2", "Shop / req 5@500/2"}
 	if got := labelsAt(f.r.samples); !reflect.DeepEqual(got, want) {
@@ -163,20 +88,20 @@ func TestFollowText(t *testing.T) {
 	if err := os.WriteFile(path, []byte("RUN\tsim.Next\tnext\t1700000000000\t \t3.0\nREQUEST\t1\t\tafter\t1700000009000\t1700000009009\tOK\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f.waitFor(t, "the request after the truncation", f.samples(6))
+	f.WaitFor(t, "the request after the truncation", f.samples(6))
 	if f.r.resets != 1 {
 		t.Errorf("%d resets, want 1", f.r.resets)
 	}
 	if s := f.r.samples[5]; s.Label != "after" || s.StartMS != 1700000009000 || s.ElapsedMS != 9 || s.AllThreads != -1 {
 		t.Errorf("request after truncation = %+v", s)
 	}
-	f.waitFor(t, "the 3.0 format in the health", func() bool {
+	f.WaitFor(t, "the 3.0 format in the health", func() bool {
 		return f.r.health[len(f.r.health)-1].Format == FormatText30
 	})
 	if f.r.badRows != 0 || len(f.r.warnings) != 0 {
 		t.Errorf("bad records %v, warnings %q", badStrings(f.r), f.r.warnings)
 	}
-	if err := f.stop(t); err != nil {
+	if err := f.Stop(t); err != nil {
 		t.Errorf("Run returned %v after cancel, want nil", err)
 	}
 }
@@ -198,10 +123,10 @@ func TestFollowBinary(t *testing.T) {
 
 	appendFile(t, path, data[:head/2]) // half the RUN record
 	f := follow(t, path, true)
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
 	appendFile(t, path, data[head/2:first+7]) // the rest of it, a request, half the next
-	f.waitFor(t, "the first request", f.samples(1))
-	f.waitFor(t, "following", f.following(FormatBinary))
+	f.WaitFor(t, "the first request", f.samples(1))
+	f.WaitFor(t, "following", f.following(FormatBinary))
 	// Nothing marks the half record being read (it yields no batch), so give
 	// tail two polls to read it; TestBinaryEveryCut checks every cut without
 	// timing.
@@ -210,9 +135,9 @@ func TestFollowBinary(t *testing.T) {
 		t.Fatalf("after half a record: %d samples, bad %v", len(f.r.samples), badStrings(f.r))
 	}
 	appendFile(t, path, data[first+7:second+1])
-	f.waitFor(t, "the failed request", f.samples(2))
+	f.WaitFor(t, "the failed request", f.samples(2))
 	appendFile(t, path, data[second+1:])
-	f.waitFor(t, "the rest", f.samples(4))
+	f.WaitFor(t, "the rest", f.samples(4))
 	want := []sources.Sample{
 		req("Shop / Home", t0+100, 50, 1),
 		ko(req("Shop / Pay", t0+200, 60, 1), "502", "status.find.is(200), but actually found 502"),
@@ -235,11 +160,11 @@ func TestFollowBinary(t *testing.T) {
 	if err := os.Rename(next, path); err != nil {
 		t.Fatal(err)
 	}
-	f.waitFor(t, "the samples of the new file", f.samples(4+7))
+	f.WaitFor(t, "the samples of the new file", f.samples(4+7))
 	if f.r.resets != 1 || f.r.samples[4].Label != "Home" {
 		t.Errorf("after replacement: %d resets, sample %+v", f.r.resets, f.r.samples[4])
 	}
-	f.waitFor(t, "the text format in the health", f.following(FormatText34))
+	f.WaitFor(t, "the text format in the health", f.following(FormatText34))
 	if f.r.badRows != 0 {
 		t.Errorf("bad records: %v", badStrings(f.r))
 	}
@@ -255,20 +180,12 @@ func TestFollowGarbage(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := writeFile(t, "simulation.log", []byte(data))
 			f := follow(t, path, false)
-			f.waitFor(t, "the failure", func() bool {
+			f.WaitFor(t, "the failure", func() bool {
 				n := len(f.r.health)
 				return n > 0 && f.r.health[n-1].State == sources.StateFailed
 			})
-			if !f.ended {
-				select {
-				case err := <-f.done:
-					f.once.Do(func() { f.err, f.ended = err, true })
-				case <-time.After(followTimeout):
-					t.Fatal("Run did not return after its failure")
-				}
-			}
-			if f.err == nil || !strings.Contains(f.err.Error(), "not a Gatling") {
-				t.Errorf("Run returned %v, want the not-Gatling error", f.err)
+			if err := f.Wait(t); err == nil || !strings.Contains(err.Error(), "not a Gatling") {
+				t.Errorf("Run returned %v, want the not-Gatling error", err)
 			}
 		})
 	}

@@ -1,39 +1,12 @@
 package gatling
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
-)
 
-// addSeeds seeds f with the fixtures in testdata matching pattern (none when
-// it is "") and the first few KB of some corpus files, inflated (when the
-// corpus is present; fuzzing without it still has the fixtures).
-func addSeeds(f *testing.F, pattern string, corpus ...string) {
-	var files []string
-	if pattern != "" {
-		files, _ = filepath.Glob(filepath.Join("testdata", pattern))
-	}
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest", "gatling")
-	for _, c := range corpus {
-		files = append(files, filepath.Join(dir, c))
-	}
-	for i, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			continue // corpus absent
-		}
-		if zr, err := gzip.NewReader(bytes.NewReader(data)); err == nil {
-			data, _ = io.ReadAll(io.LimitReader(zr, 4096))
-		}
-		f.Add(data[:min(len(data), 4096)], uint16(i*37))
-	}
-}
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
+)
 
 // fuzzChunking parses data in one piece and cut in two at cut, and fails
 // when the two disagree: a record must not depend on where reads end.
@@ -65,7 +38,7 @@ func fuzzChunking(t *testing.T, data []byte, cut uint16) {
 // FuzzText must not panic, and must read the same records however the
 // input is cut into chunks.
 func FuzzText(f *testing.F) {
-	addSeeds(f, "text*.log",
+	loadtesttest.AddSeeds(f, "text*.log", "gatling",
 		"text/nuxeo_simulation-small.log", "text/nuxeo_simulation-v2.3.log", "text/nuxeo_simulation-small-v3.4.log",
 		"text/taurus_gatling-3.3.1.simulation.log", "text/nuxeo_simulation-1.log.gz")
 	f.Add([]byte("RUN\ts\ti\t1\t \t3.4\nREQUEST\ta,b\tn\t1\t-9223372036854775808\tKO\tstatus.x found 500\r\n"), uint16(30))
@@ -76,7 +49,7 @@ func FuzzText(f *testing.F) {
 // FuzzBinary is FuzzText for the binary format, seeded with the corpus and
 // with generated logs (nested groups, UTF-16 strings, errors).
 func FuzzBinary(f *testing.F) {
-	addSeeds(f, "",
+	loadtesttest.AddSeeds(f, "", "gatling",
 		"binary/gatling_known_stats_3.12.1dev_binary.simulation.log",
 		"binary/taurus_gatling-3.14.3_binary.simulation.log",
 		"binary/taurus_gatling-3.14.3_groups_binary.simulation.log")

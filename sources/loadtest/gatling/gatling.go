@@ -101,20 +101,19 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // handler is the tail.Handler of one source.
 type handler struct {
-	path     string
-	opt      Options
-	out      *batch.Batcher
-	st       *state
-	parser   parser // nil until the first byte is seen
-	health   sources.Health
-	caughtUp bool
-	err      error
-	failed   bool // the Failed health was pushed
+	path   string
+	opt    Options
+	out    *batch.Batcher
+	st     *state
+	parser parser // nil until the first byte is seen
+	err    error
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
 	out := batch.New(ctx, sink)
-	return &handler{path: info.Name, opt: opt, out: out, st: &state{out: out}}
+	h := &handler{path: info.Name, opt: opt, out: out, st: &state{out: out}}
+	out.Describe = h.describe
+	return h
 }
 
 // Data parses the next chunk.
@@ -140,12 +139,7 @@ func (h *handler) Data(p []byte) error {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 	h.afterParse()
-	if h.caughtUp || h.out.Lingered() {
-		h.out.Flush()
-	}
-	if h.err == nil && h.out.Err != nil {
-		h.err = h.out.Err
-	}
+	h.err = h.out.Settle(h.err)
 	return h.err
 }
 
@@ -153,15 +147,14 @@ func (h *handler) Data(p []byte) error {
 func (h *handler) afterParse() {
 	if h.st.dirty {
 		h.st.dirty = false
-		if h.health.State != sources.StateStarting {
-			h.pushHealth(h.health)
-		}
+		h.out.SetFormat(h.st.format)
 	}
 }
 
 // Reset starts over: the file was truncated or replaced.
 func (h *handler) Reset() {
-	h.out.Push(sources.Batch{Reset: true})
+	h.out.Reset()
+	h.out.Format = "" // known again from the new input's first byte
 	h.parser = nil
 	h.st = &state{out: h.out}
 }
@@ -172,27 +165,14 @@ func (h *handler) CaughtUp() {
 	if h.err == nil && !h.opt.Follow && h.parser != nil {
 		h.finishParser()
 	}
-	h.caughtUp = true
-	h.out.Batch.CaughtUp = true
-	h.out.Flush()
-	h.reportEarly()
-}
-
-// reportEarly shows an error found outside Data at once: tail only stops at
-// the next Data call, which may be far off while following a quiet file.
-func (h *handler) reportEarly() {
-	if h.err != nil && !h.failed {
-		h.Fail(h.err)
-	}
+	h.out.CaughtUp(h.err)
 }
 
 // Idle shows a partial batch: no new data came for a poll interval.
 func (h *handler) Idle() {
-	h.out.Flush()
-	h.reportEarly()
+	h.out.Idle(h.err)
 }
 
-// finish reads what is held back at the end of the input.
 // Err is the fatal format error met while handling data, nil when none.
 func (h *handler) Err() error { return h.err }
 
@@ -215,45 +195,24 @@ func (h *handler) finishParser() {
 	h.afterParse()
 }
 
-// Status receives tail's health changes and adds the format and run.
-func (h *handler) Status(hs sources.Health) {
-	h.health = hs
-	h.pushHealth(hs)
-}
-
-func (h *handler) pushHealth(hs sources.Health) {
-	hs.Format = h.st.format
+// describe adds the run, once known, to every health but a failure.
+func (h *handler) describe(hs *sources.Health) {
 	if r := h.st.run; r != nil && hs.State != sources.StateFailed {
 		hs.Detail += fmt.Sprintf(" (%s, Gatling %s, started %s)", r.simulation, r.version,
 			time.UnixMilli(r.startMS).UTC().Format("2006-01-02 15:04:05Z"))
 	}
-	if hs.Since.IsZero() {
-		hs.Since = time.Now()
-	}
-	h.out.Batch.Health = &hs
-	h.out.Flush()
 }
 
 // Done pushes the final health.
 func (h *handler) Done() {
-	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
+	detail := h.out.ReadDetail(h.path)
 	if h.out.Bad > 0 {
 		detail += fmt.Sprintf(", %d bad records", h.out.Bad)
 	}
 	if n := h.st.errorRecords; n > 0 {
 		detail += fmt.Sprintf(", %d Gatling ERROR records", n)
 	}
-	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
-}
-
-// Fail pushes the Failed health for err, once.
-func (h *handler) Fail(err error) {
-	if h.failed {
-		return
-	}
-	h.failed = true
-	h.out.Err = nil // the batches before the failure are still worth showing
-	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
+	h.out.Done(detail)
 }
 
 // Sniff reports whether head (the first bytes of a file, already inflated)

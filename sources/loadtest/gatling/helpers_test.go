@@ -2,26 +2,19 @@ package gatling
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
-// corpusDir returns the shared load-test corpus, which lives beside the
-// repository (../shared/corpus); a fresh clone without it skips, CI fails.
+// corpusDir returns the shared load-test corpus (its gatling directory
+// must be there; see loadtesttest.CorpusDir).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest")
-	if _, err := os.Stat(filepath.Join(dir, "gatling")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing at %s (CI=true requires it): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: clone the shared corpus beside the repository to run this test", dir)
-	}
-	return dir
+	loadtesttest.CorpusDir(t, "gatling")
+	return loadtesttest.Corpus
 }
 
 // result is everything one run of a source produced.
@@ -98,55 +91,25 @@ func badStrings(r result) []string {
 // readFile reads path to its end with a bounded context.
 func readFile(t testing.TB, path string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var sink sources.Collect
-	err := New(sources.Info{Name: path, Zone: time.UTC}, Options{}).Run(ctx, &sink)
-	if ctx.Err() != nil {
-		t.Fatalf("%s: read did not finish in time", path)
-	}
-	r := collect(sink.Take())
+	batches, err := loadtesttest.Read(t, New(sources.Info{Name: path, Zone: time.UTC}, Options{}))
+	r := collect(batches)
 	r.err = err
 	return r
 }
 
 // writeFile writes a fixture into a fresh temporary directory.
-func writeFile(t testing.TB, name string, data []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+var writeFile = loadtesttest.TempFile[[]byte]
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+// readTestdata returns the content of testdata/name.
+var readTestdata = loadtesttest.Testdata
 
 // parseChunks feeds data to a fresh handler cut at the given offsets, then
 // ends the input as a non-following read does.
 func parseChunks(data []byte, cuts ...int) (result, error) {
 	var sink sources.Collect
 	h := newHandler(context.Background(), &sink, sources.Info{Name: "simulation.log", Zone: time.UTC}, Options{})
-	var err error
-	prev := 0
-	for _, cut := range append(cuts, len(data)) {
-		if cut < prev || cut > len(data) {
-			continue
-		}
-		if err = h.Data(data[prev:cut]); err != nil {
-			break
-		}
-		prev = cut
-	}
+	err := loadtesttest.FeedCuts(h, data, cuts...)
 	if err == nil {
-		h.CaughtUp()
 		h.Finish()
 		err = h.err
 	}

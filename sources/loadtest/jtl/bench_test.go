@@ -8,16 +8,8 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
-
-// countingSink counts what it is pushed and keeps nothing.
-type countingSink struct{ samples, bad int }
-
-func (c *countingSink) Push(_ context.Context, b sources.Batch) error {
-	c.samples += len(b.Samples)
-	c.bad += b.BadRows
-	return nil
-}
 
 // generateCSV returns about size bytes of a headerless JMeter 2.13-style JTL
 // (12 columns, ~98 bytes a row): two requests and the transaction controller
@@ -59,40 +51,17 @@ func generateXML(size int) (data []byte, rows int) {
 
 // feedChunks runs data through a fresh handler in ReadChunk pieces, as
 // tail.File would, and returns what the sink counted.
-func feedChunks(tb testing.TB, data []byte) *countingSink {
-	sink := &countingSink{}
+func feedChunks(tb testing.TB, data []byte) *loadtesttest.CountingSink {
+	sink := &loadtesttest.CountingSink{}
 	h := newHandler(context.Background(), sink, sources.Info{Name: "bench.jtl", Zone: time.UTC}, Options{})
-	for p := data; len(p) > 0; {
-		n := min(len(p), sources.ReadChunk)
-		if err := h.Data(p[:n]); err != nil {
-			tb.Fatal(err)
-		}
-		p = p[n:]
-	}
-	h.CaughtUp()
+	loadtesttest.FeedChunks(tb, h, data)
 	return sink
 }
 
-// benchmarkParse feeds data through a handler b.N times. Besides MB/s (wall
-// time, what the targets below refer to) it reports MB/cpu-s, the bytes per
-// second of CPU time the process used: on a shared machine whose other
-// tenants take the CPU away, that is the figure that says whether the code
-// got slower.
+// benchmarkParse feeds data, rows samples, through a handler b.N times
+// (see loadtesttest.BenchmarkParse for the figures it reports).
 func benchmarkParse(b *testing.B, data []byte, rows int) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	cpu0 := processCPU()
-	b.ResetTimer()
-	for b.Loop() {
-		sink := feedChunks(b, data)
-		if sink.samples != rows || sink.bad != 0 {
-			b.Fatalf("got %d samples and %d bad rows, want %d and 0", sink.samples, sink.bad, rows)
-		}
-	}
-	b.StopTimer()
-	if cpu := processCPU() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
-	}
+	loadtesttest.BenchmarkParse(b, data, rows, feedChunks)
 }
 
 // BenchmarkCSVFastPath measures the CSV parser through the handler, batches

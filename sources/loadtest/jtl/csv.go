@@ -77,8 +77,6 @@ type csvParser struct {
 	threads               map[string]*threadState
 	lastThread            *threadState
 	err                   error
-
-	segFree chan *segment // bulk parsing's segments (bulk.go), made at its first use
 }
 
 // threadState is what sub-result detection remembers per thread.
@@ -207,9 +205,6 @@ func (c *csvParser) parse(b []byte) int {
 	c.cur = b
 	start := 0
 	for start < len(b) && c.err == nil {
-		if c.bulkReady(b, start) {
-			return c.parseBulk(b, start)
-		}
 		nl := bytes.IndexByte(b[start:], '\n')
 		if nl < 0 {
 			break

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -25,32 +25,15 @@ func parseChunks(data []byte, opt Options, loc *time.Location, cuts ...int) (res
 		loc = time.UTC
 	}
 	h := newHandler(context.Background(), &sink, sources.Info{Name: "test.jtl", Zone: loc}, opt)
-	var err error
-	prev := 0
-	for _, cut := range append(cuts, len(data)) {
-		if cut < prev || cut > len(data) {
-			continue
-		}
-		if err = h.Data(data[prev:cut]); err != nil {
-			break
-		}
-		prev = cut
-	}
+	err := loadtesttest.FeedCuts(h, data, cuts...)
 	if err == nil {
-		h.CaughtUp()
 		err = h.err
 	}
 	return collect(sink.Take()), err
 }
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+// readTestdata returns the content of testdata/name.
+var readTestdata = loadtesttest.Testdata
 
 func badStrings(r result) []string {
 	var out []string

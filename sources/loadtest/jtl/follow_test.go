@@ -1,7 +1,6 @@
 package jtl
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,94 +11,38 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
-// follower runs a following source in the background and collects what it
-// pushes, so a test can await conditions on it.
+// follower follows a JTL in the background; r and health hold what it
+// pushed so far.
 type follower struct {
-	batches chan sources.Batch
-	r       result
-	health  []sources.Health
-	cancel  context.CancelFunc
-	done    chan error
-	once    sync.Once
-	err     error
+	*loadtesttest.Follower
+	r      result
+	health []sources.Health
 }
-
-// followTimeout bounds every wait: tail polls every 200 ms, so anything
-// taking seconds is a bug, not a slow machine.
-const followTimeout = 10 * time.Second
 
 func follow(t *testing.T, path string, wait bool) *follower {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	f := &follower{batches: make(chan sources.Batch, 4096), done: make(chan error, 1), cancel: cancel}
-	sink := sources.Func(func(ctx context.Context, b sources.Batch) error {
-		select {
-		case f.batches <- b:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
+	f := &follower{}
 	src := New(sources.Info{Name: path, Wait: wait, Zone: time.UTC}, Options{Follow: true})
-	go func() { f.done <- src.Run(ctx, sink) }()
-	t.Cleanup(func() { f.stop(t) })
-	return f
-}
-
-// waitFor collects batches until cond holds.
-func (f *follower) waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.NewTimer(followTimeout)
-	defer deadline.Stop()
-	for !cond() {
-		select {
-		case b := <-f.batches:
-			f.r.add(b)
-			if b.Health != nil {
-				f.health = append(f.health, *b.Health)
-			}
-		case err := <-f.done:
-			t.Fatalf("Run returned %v while waiting for %s", err, what)
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s: %d samples, %d bad %v, %d resets, health %+v",
-				what, len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.health)
+	f.Follower = loadtesttest.Follow(t, src, func(b sources.Batch) {
+		f.r.add(b)
+		if b.Health != nil {
+			f.health = append(f.health, *b.Health)
 		}
-	}
+	}, func() string {
+		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.health)
+	})
+	return f
 }
 
 func (f *follower) samples(n int) func() bool {
 	return func() bool { return len(f.r.samples) >= n }
 }
 
-// stop cancels the source and returns what Run returned.
-func (f *follower) stop(t *testing.T) error {
-	t.Helper()
-	f.once.Do(func() {
-		f.cancel()
-		select {
-		case f.err = <-f.done:
-		case <-time.After(followTimeout):
-			t.Errorf("Run did not return after its context ended")
-		}
-	})
-	return f.err
-}
-
-func appendFile(t *testing.T, path, data string) {
-	t.Helper()
-	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fh.WriteString(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := fh.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
+// appendFile appends to a followed file, as a running JMeter writes.
+var appendFile = loadtesttest.AppendFile[string]
 
 func labelsOf(s []sources.Sample) []string {
 	var out []string
@@ -116,20 +59,20 @@ func TestFollowCSV(t *testing.T) {
 	row := func(i int) string { return fmt.Sprintf("%d,%d,row %d,200,true\n", 1700000000000+i, i, i) }
 	appendFile(t, path, "timeStamp,elapsed,label,responseCode,success\n")
 	f := follow(t, path, false)
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
-	f.waitFor(t, "following", func() bool {
+	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "following", func() bool {
 		n := len(f.health)
 		return n > 0 && f.health[n-1].State == sources.StateFollowing && f.health[n-1].Format == FormatCSV
 	})
 
 	r2 := row(2)
 	appendFile(t, path, row(1)+r2[:9]) // a row and half of the next
-	f.waitFor(t, "row 1", f.samples(1))
+	f.WaitFor(t, "row 1", f.samples(1))
 	appendFile(t, path, r2[9:]+row(3))
-	f.waitFor(t, "rows 2 and 3", f.samples(3))
+	f.WaitFor(t, "rows 2 and 3", f.samples(3))
 	for i := 4; i <= 6; i++ { // a trickle, one row at a time
 		appendFile(t, path, row(i))
-		f.waitFor(t, fmt.Sprintf("row %d", i), f.samples(i))
+		f.WaitFor(t, fmt.Sprintf("row %d", i), f.samples(i))
 	}
 	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"row 1", "row 2", "row 3", "row 4", "row 5", "row 6"}) {
 		t.Fatalf("rows %q", got)
@@ -139,7 +82,7 @@ func TestFollowCSV(t *testing.T) {
 	if err := os.WriteFile(path, []byte("label;timeStamp;elapsed\nafter truncation;1700000009000;9\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f.waitFor(t, "the row after the truncation", f.samples(7))
+	f.WaitFor(t, "the row after the truncation", f.samples(7))
 	if f.r.resets != 1 {
 		t.Errorf("%d resets, want 1", f.r.resets)
 	}
@@ -169,14 +112,14 @@ func TestFollowCSV(t *testing.T) {
 	if err := os.Rename(next, path); err != nil {
 		t.Fatal(err)
 	}
-	f.waitFor(t, "the row of the new file", f.samples(8))
+	f.WaitFor(t, "the row of the new file", f.samples(8))
 	if f.r.resets != 2 || f.r.samples[7].Label != "rotated" {
 		t.Errorf("after rotation: %d resets, last row %+v", f.r.resets, f.r.samples[7])
 	}
 	if f.r.badRows != 0 {
 		t.Errorf("bad rows while following: %v", badStrings(f.r))
 	}
-	if err := f.stop(t); err != nil {
+	if err := f.Stop(t); err != nil {
 		t.Errorf("Run returned %v after cancel, want nil", err)
 	}
 }
@@ -185,12 +128,12 @@ func TestFollowCSV(t *testing.T) {
 func TestFollowWait(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "later.jtl")
 	f := follow(t, path, true)
-	f.waitFor(t, "waiting", func() bool { return len(f.health) > 0 && f.health[0].State == sources.StateWaiting })
+	f.WaitFor(t, "waiting", func() bool { return len(f.health) > 0 && f.health[0].State == sources.StateWaiting })
 	if err := os.WriteFile(path, []byte("timeStamp,elapsed,label\n1700000000000,1,first\n1700000000001,2,second\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f.waitFor(t, "both rows", f.samples(2))
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "both rows", f.samples(2))
+	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
 	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"first", "second"}) {
 		t.Errorf("rows %q", got)
 	}
@@ -214,16 +157,16 @@ func TestFollowXML(t *testing.T) {
 	s2 := sample(2)
 	appendFile(t, path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n"+sample(1)+s2[:40])
 	f := follow(t, path, false)
-	f.waitFor(t, "the first sample", f.samples(1))
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "the first sample", f.samples(1))
+	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
 	appendFile(t, path, s2[40:90])
 	appendFile(t, path, s2[90:]+sample(3))
-	f.waitFor(t, "samples 2 and 3", f.samples(3))
+	f.WaitFor(t, "samples 2 and 3", f.samples(3))
 	appendFile(t, path, "</testResults>\n")
 	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"s1", "s2", "s3"}) {
 		t.Errorf("samples %q", got)
 	}
-	f.waitFor(t, "format in health", func() bool {
+	f.WaitFor(t, "format in health", func() bool {
 		for _, h := range f.health {
 			if h.Format == FormatXML {
 				return true
@@ -244,19 +187,13 @@ func TestFollowGarbage(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := follow(t, path, false)
-	f.waitFor(t, "the failure", func() bool {
+	f.WaitFor(t, "the failure", func() bool {
 		n := len(f.health)
 		return n > 0 && f.health[n-1].State == sources.StateFailed
 	})
 	appendFile(t, path, "more\n")
-	select {
-	case err := <-f.done:
-		if err == nil || !strings.Contains(err.Error(), "not a JMeter JTL") {
-			t.Errorf("Run returned %v, want the not-a-JTL error", err)
-		}
-		f.once.Do(f.cancel)
-	case <-time.After(followTimeout):
-		t.Fatal("Run did not return after more data came")
+	if err := f.Wait(t); err == nil || !strings.Contains(err.Error(), "not a JMeter JTL") {
+		t.Errorf("Run returned %v, want the not-a-JTL error", err)
 	}
 }
 
@@ -267,9 +204,9 @@ func TestFollowPendingRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "live.jtl")
 	appendFile(t, path, "timeStamp,elapsed,label,responseCode,threadName,success\n")
 	f := follow(t, path, false)
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
 	appendFile(t, path, "1700000000100,5,Home-0,200,T 1-1,true\n1700000000120,5,Home-1,200,T 1-1,true\n1700000000000,300,Home,200,T 1-1,true\n")
-	f.waitFor(t, "the parent and its sub-results", f.samples(3))
+	f.WaitFor(t, "the parent and its sub-results", f.samples(3))
 	if s := f.r.samples; !s[0].SubResult || !s[1].SubResult || s[2].SubResult {
 		t.Fatalf("samples %+v", s)
 	}
@@ -292,7 +229,7 @@ func TestFollowPendingRows(t *testing.T) {
 			}
 		}
 	}()
-	f.waitFor(t, "the row whose parent never comes", func() bool {
+	f.WaitFor(t, "the row whose parent never comes", func() bool {
 		for _, s := range f.r.samples {
 			if s.Label == "Orphan-1" {
 				return true

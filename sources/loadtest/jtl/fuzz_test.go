@@ -2,28 +2,16 @@ package jtl
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
 // addSeeds seeds f with the fixtures in testdata matching pattern and the
-// first few KB of some corpus files (when the corpus is present; fuzzing
-// without it still has the fixtures).
+// start of some files of the corpus's jmeter directory.
 func addSeeds(f *testing.F, pattern string, corpus ...string) {
-	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest", "jmeter")
-	for _, c := range corpus {
-		files = append(files, filepath.Join(dir, c))
-	}
-	for i, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			continue // corpus absent
-		}
-		f.Add(data[:min(len(data), 4096)], uint16(i*37))
-	}
+	loadtesttest.AddSeeds(f, pattern, "jmeter", corpus...)
 }
 
 // fuzzChunking parses data in one piece and cut in two at cut, and fails

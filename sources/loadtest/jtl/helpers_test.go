@@ -1,27 +1,19 @@
 package jtl
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
-// corpusDir returns the shared load-test corpus, which lives beside the
-// repository (../shared/corpus); a fresh clone without it skips, CI fails.
+// corpusDir returns the shared load-test corpus (its jmeter directory must
+// be there; see loadtesttest.CorpusDir).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest")
-	if _, err := os.Stat(filepath.Join(dir, "jmeter")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing at %s (CI=true requires it): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: clone the shared corpus beside the repository to run this test", dir)
-	}
-	return dir
+	loadtesttest.CorpusDir(t, "jmeter")
+	return loadtesttest.Corpus
 }
 
 // result is everything one run of a source produced.
@@ -63,24 +55,11 @@ func (r *result) add(b sources.Batch) {
 // readFile reads path to its end with a bounded context.
 func readFile(t testing.TB, path string, opt Options) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var sink sources.Collect
-	err := New(sources.Info{Name: path, Zone: time.UTC}, opt).Run(ctx, &sink)
-	if ctx.Err() != nil {
-		t.Fatalf("%s: read did not finish in time", path)
-	}
-	r := collect(sink.Take())
+	batches, err := loadtesttest.Read(t, New(sources.Info{Name: path, Zone: time.UTC}, opt))
+	r := collect(batches)
 	r.err = err
 	return r
 }
 
 // writeFile writes a fixture into a fresh temporary directory.
-func writeFile(t testing.TB, name string, data []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+var writeFile = loadtesttest.TempFile[[]byte]

@@ -126,18 +126,14 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // handler is the tail.Handler of one source.
 type handler struct {
-	path     string
-	opt      Options
-	loc      *time.Location
-	out      *batch.Batcher
-	labels   *labels.Mapper // shared by the parsers of the source (one after each reset)
-	head     []byte         // bytes held until the format is known
-	parser   parser         // nil until the format is known
-	format   string
-	health   sources.Health
-	caughtUp bool
-	err      error
-	failed   bool // the Failed health was pushed
+	path   string
+	opt    Options
+	loc    *time.Location
+	out    *batch.Batcher
+	labels *labels.Mapper // shared by the parsers of the source (one after each reset)
+	head   []byte         // bytes held until the format is known
+	parser parser         // nil until the format is known
+	err    error
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
@@ -160,15 +156,10 @@ func (h *handler) Data(p []byte) error {
 	} else if err := h.parser.feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
-	if h.opt.Follow && h.caughtUp && h.parser != nil && h.out.PinnedFor() > pendingLinger {
+	if h.opt.Follow && h.out.IsCaughtUp() && h.parser != nil && h.out.PinnedFor() > pendingLinger {
 		h.parser.idle() // a live file: rows waiting for a parent are shown in time
 	}
-	if h.caughtUp || h.out.Lingered() {
-		h.out.Flush()
-	}
-	if h.err == nil && h.out.Err != nil {
-		h.err = h.out.Err
-	}
+	h.err = h.out.Settle(h.err)
 	return h.err
 }
 
@@ -190,12 +181,11 @@ func (h *handler) detect(force bool) {
 		return
 	}
 	if b[i] == '<' {
-		h.format, h.parser = FormatXML, newXMLParser(h.out, h.loc, h.labels)
+		h.parser = newXMLParser(h.out, h.loc, h.labels)
+		h.out.SetFormat(FormatXML)
 	} else {
-		h.format, h.parser = FormatCSV, newCSVParser(h.out, h.loc, h.opt, h.labels)
-	}
-	if h.health.State != sources.StateStarting {
-		h.pushHealth(h.health)
+		h.parser = newCSVParser(h.out, h.loc, h.opt, h.labels)
+		h.out.SetFormat(FormatCSV)
 	}
 	h.head = nil
 	if err := h.parser.feed(b); err != nil {
@@ -205,8 +195,7 @@ func (h *handler) detect(force bool) {
 
 // Reset starts over: the file was truncated or replaced.
 func (h *handler) Reset() {
-	h.out.Unpin()
-	h.out.Push(sources.Batch{Reset: true})
+	h.out.Reset()
 	h.parser, h.head = nil, nil
 }
 
@@ -226,19 +215,7 @@ func (h *handler) CaughtUp() {
 		}
 		h.labels.Flush()
 	}
-	h.caughtUp = true
-	h.out.Batch.CaughtUp = true
-	h.out.Flush()
-	h.reportEarly()
-}
-
-// reportEarly shows an error found outside Data (CaughtUp, Idle) at once:
-// tail only stops at the next Data call, which may be far off while
-// following a file that does not grow.
-func (h *handler) reportEarly() {
-	if h.err != nil && !h.failed {
-		h.Fail(h.err)
-	}
+	h.out.CaughtUp(h.err)
 }
 
 // Idle shows a partial batch: no new data came for a poll interval.
@@ -250,11 +227,9 @@ func (h *handler) Idle() {
 		h.parser.idle()
 	}
 	h.labels.Flush()
-	h.out.Flush()
-	h.reportEarly()
+	h.out.Idle(h.err)
 }
 
-// finish reads what is held back at the end of the input.
 // Err is the fatal format error met while handling data, nil when none.
 func (h *handler) Err() error { return h.err }
 
@@ -275,39 +250,13 @@ func (h *handler) Finish() {
 	h.out.Flush()
 }
 
-// Status receives tail's health changes and adds the format.
-func (h *handler) Status(hs sources.Health) {
-	h.health = hs
-	h.pushHealth(hs)
-}
-
-func (h *handler) pushHealth(hs sources.Health) {
-	hs.Format = h.format
-	if hs.Since.IsZero() {
-		hs.Since = time.Now()
-	}
-	h.out.Batch.Health = &hs
-	h.out.Flush()
-}
-
 // Done pushes the final health.
 func (h *handler) Done() {
-	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
+	detail := h.out.ReadDetail(h.path)
 	if h.out.Bad > 0 {
 		detail += fmt.Sprintf(" (%d bad rows)", h.out.Bad)
 	}
-	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
-}
-
-// Fail pushes the Failed health for err, once.
-func (h *handler) Fail(err error) {
-	if h.failed {
-		return
-	}
-	h.failed = true
-	h.out.Err = nil // the batches before the failure are still worth showing
-	h.out.Unpin()
-	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
+	h.out.Done(detail)
 }
 
 func firstNonSpace(b []byte) int {

@@ -7,16 +7,8 @@ import (
 	"testing"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
-
-// countingSink counts what it is pushed and keeps nothing.
-type countingSink struct{ samples, bad int }
-
-func (c *countingSink) Push(_ context.Context, b sources.Batch) error {
-	c.samples += len(b.Samples)
-	c.bad += b.BadRows
-	return nil
-}
 
 // generateJSON returns about size bytes of k6 --out json as k6 v0.5x writes
 // it: per iteration two HTTP requests of nine points each (one a 400 with
@@ -104,40 +96,17 @@ func generateCSV(size int) (data []byte, requests int) {
 
 // feedChunks runs data through a fresh handler in ReadChunk pieces, as
 // tail.File would, and returns what the sink counted.
-func feedChunks(tb testing.TB, data []byte) *countingSink {
-	sink := &countingSink{}
+func feedChunks(tb testing.TB, data []byte) *loadtesttest.CountingSink {
+	sink := &loadtesttest.CountingSink{}
 	h := newHandler(context.Background(), sink, sources.Info{Name: "bench.json"}, Options{})
-	for p := data; len(p) > 0; {
-		n := min(len(p), sources.ReadChunk)
-		if err := h.Data(p[:n]); err != nil {
-			tb.Fatal(err)
-		}
-		p = p[n:]
-	}
-	h.CaughtUp()
+	loadtesttest.FeedChunks(tb, h, data)
 	return sink
 }
 
-// benchmarkParse feeds data through a handler b.N times. Besides MB/s (wall
-// time, what the targets below refer to) it reports MB/cpu-s, the bytes per
-// second of CPU time the process used: on a shared machine whose other
-// tenants take the CPU away, that is the figure that says whether the code
-// got slower.
+// benchmarkParse feeds data, requests samples, through a handler b.N times
+// (see loadtesttest.BenchmarkParse for the figures it reports).
 func benchmarkParse(b *testing.B, data []byte, requests int) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	cpu0 := processCPU()
-	b.ResetTimer()
-	for b.Loop() {
-		sink := feedChunks(b, data)
-		if sink.samples != requests || sink.bad != 0 {
-			b.Fatalf("got %d samples and %d bad lines, want %d and 0", sink.samples, sink.bad, requests)
-		}
-	}
-	b.StopTimer()
-	if cpu := processCPU() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
-	}
+	loadtesttest.BenchmarkParse(b, data, requests, feedChunks)
 }
 
 // BenchmarkJSON measures the JSON parser through the handler, joining and

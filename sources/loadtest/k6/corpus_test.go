@@ -141,37 +141,6 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-// TestCorpusSummaries checks that every summary export is recognised and
-// refused with a message that names the file and says what to use.
-func TestCorpusSummaries(t *testing.T) {
-	dir := filepath.Join(corpusDir(t), "summary")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		t.Run(e.Name(), func(t *testing.T) {
-			path := filepath.Join(dir, e.Name())
-			head, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if format, ok := Sniff(head); !ok || format != FormatSummary {
-				t.Errorf("Sniff = %q, %v; want %q", format, ok, FormatSummary)
-			}
-			r := readFile(t, path)
-			want := path + ": k6 summary export holds aggregates only; use --out json or --out csv"
-			if r.err == nil || r.err.Error() != want {
-				t.Fatalf("Run error %v, want %q", r.err, want)
-			}
-			last := r.health[len(r.health)-1]
-			if last.State != sources.StateFailed || last.Format != FormatSummary || last.Err != want {
-				t.Errorf("last health %+v", last)
-			}
-		})
-	}
-}
-
 // TestSniffCorpus checks Sniff on the start of every k6 file, and that it
 // claims none of the other tools' files.
 func TestSniffCorpus(t *testing.T) {

@@ -1,88 +1,42 @@
 package k6
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
-// follower runs a following source in the background and collects what it
-// pushes, so a test can await conditions on it.
+// follower follows a k6 result file in the background; r holds what it
+// pushed so far.
 type follower struct {
-	batches chan sources.Batch
-	r       result
-	cancel  context.CancelFunc
-	done    chan error
-	once    sync.Once
-	err     error
-	// returned: Run has returned err (while a wait was on).
-	returned bool
+	*loadtesttest.Follower
+	r   result
+	err error // what Run returned, once it has
 }
-
-// followTimeout bounds every wait: tail polls every 200 ms, so anything
-// taking seconds is a bug, not a slow machine.
-const followTimeout = 10 * time.Second
 
 func follow(t *testing.T, path string, wait bool) *follower {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	f := &follower{batches: make(chan sources.Batch, 4096), done: make(chan error, 1), cancel: cancel}
-	sink := sources.Func(func(ctx context.Context, b sources.Batch) error {
-		select {
-		case f.batches <- b:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
+	f := &follower{}
 	src := New(sources.Info{Name: path, Wait: wait}, Options{Follow: true})
-	go func() { f.done <- src.Run(ctx, sink) }()
-	t.Cleanup(func() { f.stop(t) })
+	f.Follower = loadtesttest.Follow(t, src, f.r.add, func() string {
+		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.r.health)
+	})
 	return f
 }
 
-// waitFor collects batches until cond holds.
+// waitFor takes batches until cond holds (loadtesttest.Follower.WaitFor),
+// then notes in err what Run returned if it has.
 func (f *follower) waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.NewTimer(followTimeout)
-	defer deadline.Stop()
-	for !cond() {
-		select {
-		case b := <-f.batches:
-			f.r.add(b)
-		case err := <-f.done:
-			// Run pushed its last batches before returning: take them first.
-			f.returned, f.err = true, err
-			f.drain()
-			if !cond() {
-				t.Fatalf("Run returned %v while waiting for %s", err, what)
-			}
-			return
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s: %d samples, %d bad %v, %d resets, health %+v",
-				what, len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.r.health)
-		}
-	}
-}
-
-// drain collects what has been pushed so far without waiting.
-func (f *follower) drain() {
-	for {
-		select {
-		case b := <-f.batches:
-			f.r.add(b)
-		default:
-			return
-		}
-	}
+	f.WaitFor(t, what, cond)
+	f.err = f.Err()
 }
 
 func (f *follower) samples(n int) func() bool {
@@ -96,36 +50,8 @@ func (f *follower) lastHealth(state sources.State, format string) func() bool {
 	}
 }
 
-// stop cancels the source and returns what Run returned.
-func (f *follower) stop(t *testing.T) error {
-	t.Helper()
-	f.once.Do(func() {
-		f.cancel()
-		if f.returned {
-			return
-		}
-		select {
-		case f.err = <-f.done:
-		case <-time.After(followTimeout):
-			t.Errorf("Run did not return after its context ended")
-		}
-	})
-	return f.err
-}
-
-func appendFile(t *testing.T, path, data string) {
-	t.Helper()
-	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fh.WriteString(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := fh.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
+// appendFile appends to a followed file, as a running k6 writes.
+var appendFile = loadtesttest.AppendFile[string]
 
 // jsonRequest returns the nine lines k6 writes for one request.
 func jsonRequest(i int) string {
@@ -156,7 +82,7 @@ func TestFollowJSON(t *testing.T) {
 	// stay held, since its waiting, receiving and failed points are still
 	// in k6's buffer.
 	time.Sleep(3 * sources.PollInterval)
-	f.drain()
+	f.Drain()
 	if len(f.r.samples) != 1 {
 		t.Fatalf("%d samples while the second request is incomplete, want 1", len(f.r.samples))
 	}
@@ -192,7 +118,7 @@ func TestFollowJSON(t *testing.T) {
 	if f.r.badRows != 0 {
 		t.Errorf("bad lines while following: %v", badStrings(f.r))
 	}
-	if err := f.stop(t); err != nil {
+	if err := f.Stop(t); err != nil {
 		t.Errorf("Run returned %v after cancel, want nil", err)
 	}
 }
@@ -208,22 +134,4 @@ func TestFollowWait(t *testing.T) {
 	f.waitFor(t, "both requests", f.samples(2))
 	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
 	f.waitFor(t, "following", f.lastHealth(sources.StateFollowing, FormatJSON))
-}
-
-// TestFollowSummary follows a summary export: the failure must show at once.
-func TestFollowSummary(t *testing.T) {
-	path := writeFile(t, "summary.json", []byte("{\n  \"root_group\": {},\n  \"metrics\": {}\n}\n"))
-	f := follow(t, path, false)
-	f.waitFor(t, "the failure", f.lastHealth(sources.StateFailed, FormatSummary))
-	if !f.returned {
-		select {
-		case f.err = <-f.done:
-			f.returned = true
-		case <-time.After(followTimeout):
-			t.Fatal("Run did not return after the failure")
-		}
-	}
-	if f.err == nil || !strings.Contains(f.err.Error(), "k6 summary export holds aggregates only") {
-		t.Errorf("Run returned %v", f.err)
-	}
 }

@@ -1,53 +1,17 @@
 package k6
 
 import (
-	"compress/gzip"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
 // addSeeds seeds f with the fixtures in testdata matching pattern and the
-// first few KB of the corpus files (when the corpus is present; fuzzing
-// without it still has the fixtures).
+// start of some files of the corpus's k6 directory.
 func addSeeds(f *testing.F, pattern string, corpus ...string) {
-	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
-	for _, c := range corpus {
-		files = append(files, filepath.Join(corpusRoot, "k6", c))
-	}
-	for i, path := range files {
-		data, err := readStart(path, 4096)
-		if err != nil {
-			continue // corpus absent
-		}
-		f.Add(data, uint16(i*37))
-	}
-}
-
-// readStart returns the first n bytes of a file, inflated when gzip'd.
-func readStart(path string, n int) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	var r io.Reader = fh
-	if filepath.Ext(path) == ".gz" {
-		zr, err := gzip.NewReader(fh)
-		if err != nil {
-			return nil, err
-		}
-		r = zr
-	}
-	buf := make([]byte, n)
-	m, err := io.ReadFull(r, buf)
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		err = nil
-	}
-	return buf[:m], err
+	loadtesttest.AddSeeds(f, pattern, "k6", corpus...)
 }
 
 // fuzzChunking parses data in one piece and cut in two at cut, and fails
@@ -93,4 +57,36 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("metric_name,timestamp,metric_value,name,error\nhttp_reqs,1,1,\"a\n\"\"b\",\"x,y\"\n"), uint16(60))
 	f.Add([]byte("metric_name,timestamp,metric_value\nhttp_req_duration,2024-03-01T10:00:00Z,-1\n"), uint16(9))
 	f.Fuzz(fuzzChunking)
+}
+
+// FuzzSummary must not panic, must read the same rows however the input is
+// cut into chunks, and must agree with ParseSummary on a whole document.
+func FuzzSummary(f *testing.F) {
+	addSeeds(f, "summary_*.json", "summary/apiratelimiter_summary-export_legacy.json",
+		"summary/k6reporter_handleSummary_data_simple.json", "summary/k6reporter_handleSummary_data_grpc.json")
+	f.Add([]byte(`{"metrics":{"http_reqs{name:a,b}":{"count":1e308,"rate":-1},"http_req_duration{name:}":{"p(1e3)":1,"p()":2,"p(-5)":3}}}`), uint16(17))
+	f.Add([]byte(`{"metrics":{"http_req_failed":{"values":null,"thresholds":{"x":{"ok":null}}}}} {"metrics":{}}`), uint16(30))
+	f.Add([]byte("{\"options\":{},\"metrics\":{\"grpc_reqs\":{\"type\":\"counter\",\"values\":{\"count\":\"1\"}}}"), uint16(5))
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
+		whole, wholeErr := parseChunks(data)
+		at := 0
+		if len(data) > 0 {
+			at = int(cut) % (len(data) + 1)
+		}
+		split, splitErr := parseChunks(data, at)
+		if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
+			t.Fatalf("cut at %d: error %v, in one piece %v", at, splitErr, wholeErr)
+		}
+		if fmt.Sprint(aggregatesOf(whole)) != fmt.Sprint(aggregatesOf(split)) || whole.rows != split.rows ||
+			!reflect.DeepEqual(whole.bad, split.bad) {
+			t.Fatalf("cut at %d: rows %v, bad %v; in one piece rows %v, bad %v",
+				at, aggregatesOf(split), split.bad, aggregatesOf(whole), whole.bad)
+		}
+		for _, a := range aggregatesOf(whole) {
+			if !a.Final || a.Requests < 0 || a.Failures < 0 {
+				t.Fatalf("row %+v", a)
+			}
+		}
+		_, _ = ParseSummary(data)
+	})
 }

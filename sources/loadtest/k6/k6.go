@@ -1,4 +1,6 @@
-// Package k6 reads k6 results (--out json, --out csv) as a sobang source.
+// Package k6 reads k6 results (--out json, --out csv) as a sobang source,
+// and k6's end-of-test summary (--summary-export, handleSummary's data) as
+// the aggregates k6 wrote (summary.go).
 //
 // The flow of one source:
 //
@@ -7,7 +9,7 @@
 //	   v
 //	handler --first key--> {"type":"Point"/"Metric" : jsonParser (byte-scanning NDJSON)
 //	   |                   metric_name,timestamp,  : csvParser
-//	   |                   {"metrics"/"root_group" : fails: a summary holds aggregates only
+//	   |                   {"metrics"/"root_group" : summaryParser: k6's own aggregates, no samples
 //	   v
 //	joiner: the points of one request (same time, same tags, written one
 //	   |    after the other) become one sources.Sample; group_duration a
@@ -31,7 +33,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/internal/batch"
@@ -41,7 +42,7 @@ import (
 const (
 	FormatJSON    = "k6 JSON"
 	FormatCSV     = "k6 CSV"
-	FormatSummary = "k6 summary" // recognised only to refuse it with a clear message
+	FormatSummary = "k6 summary" // --summary-export or handleSummary's data: aggregates only
 )
 
 // Options say how to read a k6 result file.
@@ -53,8 +54,8 @@ type Options struct {
 
 // New returns a source reading the k6 result file at info.Name (plain or
 // gzip'd; --out json or --out csv). With info.Wait it waits for the file to
-// appear. A summary export (--summary-export, handleSummary) makes Run fail:
-// it holds aggregates only.
+// appear. A summary (--summary-export, handleSummary's data) gives k6's own
+// figures as sources.Aggregate rows and no sample.
 //
 // An empty info.Kind becomes sources.KindK6, of the load-test group that
 // the load-test pane and the report read, whatever the tool.
@@ -96,17 +97,13 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // handler is the tail.Handler of one source.
 type handler struct {
-	path     string
-	opt      Options
-	out      *batch.Batcher
-	j        *joiner
-	head     []byte // bytes held until the format is known
-	parser   parser // nil until the format is known
-	format   string
-	health   sources.Health
-	caughtUp bool
-	err      error
-	failed   bool // the Failed health was pushed
+	path   string
+	opt    Options
+	out    *batch.Batcher
+	j      *joiner
+	head   []byte // bytes held until the format is known
+	parser parser // nil until the format is known
+	err    error
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
@@ -125,12 +122,7 @@ func (h *handler) Data(p []byte) error {
 	} else if err := h.parser.feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
-	if h.caughtUp || h.out.Lingered() {
-		h.out.Flush()
-	}
-	if h.err == nil && h.out.Err != nil {
-		h.err = h.out.Err
-	}
+	h.err = h.out.Settle(h.err)
 	return h.err
 }
 
@@ -160,18 +152,13 @@ func (h *handler) detect(force bool) {
 			"or --out csv (metric_name,timestamp,metric_value,...), found %s", h.path, describe(b))
 		return
 	case format == FormatSummary:
-		h.format = format
-		h.err = fmt.Errorf("%s: k6 summary export holds aggregates only; use --out json or --out csv", h.path)
-		return
+		h.parser = newSummaryParser(h.out, func(err error) { h.err = fmt.Errorf("%s: %w", h.path, err) })
 	case format == FormatJSON:
 		h.parser = newJSONParser(h.out, h.j)
 	default:
 		h.parser = newCSVParser(h.out, h.j)
 	}
-	h.format = format
-	if h.health.State != sources.StateStarting {
-		h.pushHealth(h.health)
-	}
+	h.out.SetFormat(format)
 	h.head = nil
 	if err := h.parser.feed(b); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
@@ -196,19 +183,7 @@ func (h *handler) CaughtUp() {
 			h.parser.finish()
 		}
 	}
-	h.caughtUp = true
-	h.out.Batch.CaughtUp = true
-	h.out.Flush()
-	h.reportEarly()
-}
-
-// reportEarly shows an error found outside Data (CaughtUp, Idle) at once:
-// tail only stops at the next Data call, which may be far off while
-// following a file that does not grow.
-func (h *handler) reportEarly() {
-	if h.err != nil && !h.failed {
-		h.Fail(h.err)
-	}
+	h.out.CaughtUp(h.err)
 }
 
 // Idle shows a partial batch: no new data came for a poll interval. A
@@ -219,8 +194,7 @@ func (h *handler) Idle() {
 	if h.err == nil && h.parser == nil && len(h.head) > 0 {
 		h.detect(true)
 	}
-	h.out.Flush()
-	h.reportEarly()
+	h.out.Idle(h.err)
 }
 
 // finish reads what is held back at the end of the input.
@@ -257,39 +231,14 @@ func (h *handler) summarise() {
 	h.out.Flush()
 }
 
-// Status receives tail's health changes and adds the format.
-func (h *handler) Status(hs sources.Health) {
-	h.health = hs
-	h.pushHealth(hs)
-}
-
-func (h *handler) pushHealth(hs sources.Health) {
-	hs.Format = h.format
-	if hs.Since.IsZero() {
-		hs.Since = time.Now()
-	}
-	h.out.Batch.Health = &hs
-	h.out.Flush()
-}
-
 // Done pushes the checks summary and the final health.
 func (h *handler) Done() {
 	h.summarise()
-	detail := fmt.Sprintf("read %d samples from %s", h.out.Samples, h.path)
+	detail := h.out.ReadDetail(h.path)
 	if h.out.Bad > 0 {
 		detail += fmt.Sprintf(" (%d bad lines)", h.out.Bad)
 	}
-	h.pushHealth(sources.Health{State: sources.StateDone, Detail: detail})
-}
-
-// Fail pushes the Failed health for err, once.
-func (h *handler) Fail(err error) {
-	if h.failed {
-		return
-	}
-	h.failed = true
-	h.out.Err = nil // the batches before the failure are still worth showing
-	h.pushHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
+	h.out.Done(detail)
 }
 
 func firstNonSpace(b []byte) int {
@@ -381,9 +330,10 @@ func classify(b []byte) (string, verdict) {
 
 // Sniff reports whether head (the first bytes of a file, already inflated)
 // is k6 output, and which: FormatJSON for --out json lines, FormatCSV for
-// --out csv, FormatSummary for a summary export, which New refuses with a
-// clear message. A summary is claimed only when head also names k6 metrics
-// or a k6 root group, so that other JSON documents are not.
+// --out csv, FormatSummary for a summary (--summary-export or
+// handleSummary's data), read as aggregates. A summary is claimed only when
+// head also names k6 metrics or a k6 root group, so that other JSON
+// documents are not.
 func Sniff(head []byte) (format string, ok bool) {
 	head = bytes.TrimPrefix(head, utf8BOM)
 	format, v := classify(head)

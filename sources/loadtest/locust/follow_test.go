@@ -2,12 +2,12 @@ package locust
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
 const (
@@ -51,10 +51,7 @@ func TestFollowAppendsHistoryAndRereadsStats(t *testing.T) {
 		return r.caughtUp && len(r.history) == 1 && len(r.final) == 2 && r.health.State == sources.StateFollowing
 	})
 	// Locust appends the rest of the line and another one.
-	f, _ := os.OpenFile(hist, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString("01," + histRow("1700000002", "20")[len("1700000002,"):])
-	f.WriteString(histRow("1700000003", "30"))
-	f.Close()
+	loadtesttest.AppendFile(t, hist, "01,"+histRow("1700000002", "20")[len("1700000002,"):]+histRow("1700000003", "30"))
 	// and rewrites _stats.csv in place.
 	time.Sleep(10 * time.Millisecond)
 	write(t, stats, statsFile("30"))

@@ -2,13 +2,12 @@ package locust
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
 // collector is a sources.Sink keeping every batch.
@@ -83,23 +82,12 @@ func read(t *testing.T, name string) (result, error) {
 	return c.result(), err
 }
 
-// corpusDir returns the shared corpus's Locust directory, skipping the test
-// when it is absent (failing under CI=true, where it is always present).
+// corpusDir returns the shared corpus's Locust directory (see
+// loadtesttest.CorpusDir).
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest", "locust")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the shared corpus is missing at %s (always present under CI=true)", dir)
-		}
-		t.Skipf("the shared corpus is not at %s; skipping", dir)
-	}
-	return dir
+	return loadtesttest.CorpusDir(t, "locust")
 }
 
-func write(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+// write writes data to path, replacing it, as Locust rewrites its files.
+var write = loadtesttest.WriteFile[string]

@@ -17,6 +17,10 @@
 // a _stats.csv read half-written (no Aggregated row yet) is read again at
 // the next poll.
 //
+// A gzip'd file of a set (PREFIX_stats.csv.gz, ...) is read like the plain
+// one; where both exist the plain one is read, unless the user named a
+// gzip'd file. A gzip'd file is read whole again when it changes.
+//
 // Columns are found by header name, so custom percentiles
 // (PERCENTILES_TO_REPORT) are read as written. Locust 1.0 and later are
 // read; the quoted 0.x files ("# requests") are not.
@@ -84,11 +88,16 @@ func Sniff(head []byte) (format string, ok bool) {
 	return "", false
 }
 
-// Prefix returns the --csv prefix of name: name without a Locust suffix, or
-// name itself when it has none (it is the prefix).
+// SuffixGzip ends the name of a gzip'd file of a set.
+const SuffixGzip = ".gz"
+
+// Prefix returns the --csv prefix of name: name without a Locust suffix
+// (and SuffixGzip after it), or name itself when it has none (it is the
+// prefix).
 func Prefix(name string) string {
+	plain := strings.TrimSuffix(name, SuffixGzip)
 	for _, s := range suffixes {
-		if p, ok := strings.CutSuffix(name, s); ok && p != "" {
+		if p, ok := strings.CutSuffix(plain, s); ok && p != "" {
 			return p
 		}
 	}
@@ -101,12 +110,14 @@ func Files(prefix string) (stats, history, failures, exceptions string) {
 }
 
 // Exists reports whether any file of the set named by name (a file of it or
-// its prefix) exists.
+// its prefix) exists, plain or gzip'd.
 func Exists(name string) bool {
 	s, h, f, e := Files(Prefix(name))
 	for _, p := range []string{s, h, f, e} {
-		if _, err := os.Stat(p); err == nil {
-			return true
+		for _, q := range []string{p, p + SuffixGzip} {
+			if _, err := os.Stat(q); err == nil {
+				return true
+			}
 		}
 	}
 	return false

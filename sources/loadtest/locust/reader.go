@@ -1,7 +1,9 @@
 package locust
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -30,6 +32,8 @@ type file struct {
 	header []string  // the history's header, once read
 	line   int       // history: lines consumed so far
 	wrong  bool      // history: its header is not Locust's; skipped until rewritten
+	cur    string    // the path read last: path, or path+SuffixGzip
+	cut    bool      // the gzip'd file was found cut short (told once)
 }
 
 // reader reads one set, poll by poll, in the source's goroutine.
@@ -40,12 +44,14 @@ type reader struct {
 	historyRows, finalRows, failRows  int
 	badKept                           int
 	statsRead, failuresRead, exceptOK bool
+	gz                                bool // the user named a gzip'd file: prefer gzip'd siblings
 }
 
 func newReader(name string) *reader {
 	r := &reader{prefix: Prefix(name)}
 	if r.prefix != name {
 		r.named = name
+		r.gz = strings.HasSuffix(name, SuffixGzip)
 	}
 	s, h, f, e := Files(r.prefix)
 	r.stats = file{path: s, suffix: SuffixStats}
@@ -105,18 +111,45 @@ func (r *reader) wrongFile(f *file, b *sources.Batch, head []byte, want string) 
 	if len(line) > 80 {
 		line = line[:80]
 	}
-	err := fmt.Errorf("%s: line 1: expected the header of a %s, found %q", f.path, want, bytes.TrimSpace(line))
-	if f.path == r.named {
+	err := fmt.Errorf("%s: line 1: expected the header of a %s, found %q", f.cur, want, bytes.TrimSpace(line))
+	if f.cur == r.named {
 		return err
 	}
 	b.Warnings = append(b.Warnings, err.Error()+"; file skipped")
 	return nil
 }
 
+// locate returns the path to read for f: the plain file or its gzip'd
+// copy, whichever exists, the gzip'd one first when the user named one.
+func (r *reader) locate(f *file) string {
+	first, second := f.path, f.path+SuffixGzip
+	if r.gz {
+		first, second = second, first
+	}
+	if _, err := os.Stat(first); err == nil {
+		return first
+	}
+	if _, err := os.Stat(second); err == nil {
+		return second
+	}
+	return first
+}
+
 // pollHistory reads the history's new complete lines.
 func (r *reader) pollHistory(b *sources.Batch, final bool) error {
 	f := &r.history
-	fh, err := os.Open(f.path)
+	p := r.locate(f)
+	if f.cur != "" && f.cur != p {
+		// The plain file gave way to the gzip'd one, or back: start over.
+		if f.line > 0 && !f.wrong {
+			b.Reset = true
+		}
+		f.size, f.header, f.line, f.wrong, f.good = 0, nil, 0, false, false
+	}
+	if strings.HasSuffix(p, SuffixGzip) {
+		return r.pollHistoryGzip(b, f, p)
+	}
+	fh, err := os.Open(p)
 	if err != nil {
 		return nil // not there (yet): missing() tells
 	}
@@ -125,7 +158,7 @@ func (r *reader) pollHistory(b *sources.Batch, final bool) error {
 	if err != nil {
 		return nil
 	}
-	f.seen = true
+	f.seen, f.cur = true, p
 	if st.Size() < f.size {
 		// Rewritten: a new run with the same prefix.
 		if !f.wrong {
@@ -145,7 +178,7 @@ func (r *reader) pollHistory(b *sources.Batch, final bool) error {
 	}
 	data, err := io.ReadAll(io.LimitReader(fh, st.Size()-f.size))
 	if err != nil {
-		return fmt.Errorf("%s: %w", f.path, err)
+		return fmt.Errorf("%s: %w", p, err)
 	}
 	end := bytes.LastIndexByte(data, '\n') + 1
 	if final {
@@ -153,65 +186,173 @@ func (r *reader) pollHistory(b *sources.Batch, final bool) error {
 	}
 	data = data[:end]
 	f.size += int64(end)
-	for len(data) > 0 {
+	for len(data) > 0 && !f.wrong {
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			line, data = data[:i], data[i+1:]
 		} else {
 			data = nil
 		}
-		f.line++
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if f.line == 1 {
-			line = bytes.TrimPrefix(line, utf8BOM)
+		if err := r.historyLine(b, f, line); err != nil {
+			return err
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		rec, err := splitCSV(line)
-		if err != nil {
-			r.badRow(b, f.path, f.line, "%v", err)
-			continue
-		}
-		if f.header == nil {
-			if format, ok := Sniff(line); !ok || format != FormatHistory {
-				f.wrong = true
-				return r.wrongFile(f, b, line, "Locust _stats_history.csv")
-			}
-			f.header = rec
-			continue
-		}
-		a, err := parseRow(f.header, rec, true)
-		if err != nil {
-			r.badRow(b, f.path, f.line, "%v", err)
-			continue
-		}
-		b.Aggregates = append(b.Aggregates, a)
-		b.Rows++
-		r.historyRows++
 	}
 	return nil
+}
+
+// pollHistoryGzip reads a gzip'd history whole, again whenever it changes
+// (a gzip stream cannot be read from the middle).
+func (r *reader) pollHistoryGzip(b *sources.Batch, f *file, p string) error {
+	st, err := os.Stat(p)
+	if err != nil || st.IsDir() {
+		return nil
+	}
+	f.seen = true
+	if f.good && f.cur == p && st.Size() == f.size && st.ModTime().Equal(f.mod) {
+		return nil
+	}
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer fh.Close()
+	zr, err := gzip.NewReader(fh)
+	if err != nil {
+		f.cur, f.good, f.size, f.mod = p, true, st.Size(), st.ModTime()
+		return r.notGzip(f, b, err)
+	}
+	if f.line > 0 && !f.wrong {
+		b.Reset = true
+	}
+	f.cur, f.header, f.line, f.wrong = p, nil, 0, false
+	f.good, f.size, f.mod = true, st.Size(), st.ModTime()
+	br := bufio.NewReaderSize(zr, 64<<10)
+	for !f.wrong {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it whole.
+			long := append([]byte(nil), line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		if len(line) > 0 || err == nil {
+			if herr := r.historyLine(b, f, line); herr != nil {
+				return herr
+			}
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				r.gzipCut(f, b, err)
+			}
+			break
+		}
+	}
+	return nil
+}
+
+// historyLine reads one line of the history (its newline removed).
+func (r *reader) historyLine(b *sources.Batch, f *file, line []byte) error {
+	f.line++
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if f.line == 1 {
+		line = bytes.TrimPrefix(line, utf8BOM)
+	}
+	if len(bytes.TrimSpace(line)) == 0 {
+		return nil
+	}
+	rec, err := splitCSV(line)
+	if err != nil {
+		r.badRow(b, f.cur, f.line, "%v", err)
+		return nil
+	}
+	if f.header == nil {
+		if format, ok := Sniff(line); !ok || format != FormatHistory {
+			f.wrong = true
+			return r.wrongFile(f, b, line, "Locust _stats_history.csv")
+		}
+		f.header = rec
+		return nil
+	}
+	a, err := parseRow(f.header, rec, true)
+	if err != nil {
+		r.badRow(b, f.cur, f.line, "%v", err)
+		return nil
+	}
+	b.Aggregates = append(b.Aggregates, a)
+	b.Rows++
+	r.historyRows++
+	return nil
+}
+
+// notGzip is the error for a .gz file that is not gzip data: fatal when it
+// is the file the user named, a warning for a sibling.
+func (r *reader) notGzip(f *file, b *sources.Batch, err error) error {
+	err = fmt.Errorf("%s: line 1: expected gzip data: %v", f.cur, err)
+	if f.cur == r.named {
+		return err
+	}
+	b.Warnings = append(b.Warnings, err.Error()+"; file skipped")
+	return nil
+}
+
+// gzipCut warns, once per file, of gzip data that ends before its trailer
+// (or is damaged): what came before is kept.
+func (r *reader) gzipCut(f *file, b *sources.Batch, err error) {
+	if f.cut {
+		return
+	}
+	f.cut = true
+	why := "is truncated"
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		why = "is damaged (" + err.Error() + ")"
+	}
+	b.Warnings = append(b.Warnings, fmt.Sprintf("%s: gzip data %s: kept what was read before", f.cur, why))
 }
 
 // pollRewritten reads a file Locust rewrites in place when its size or
 // time changed since its last whole read.
 func (r *reader) pollRewritten(f *file, b *sources.Batch, final bool, read func(*file, *sources.Batch, []byte, bool) (bool, error)) error {
-	st, err := os.Stat(f.path)
+	p := r.locate(f)
+	st, err := os.Stat(p)
 	if err != nil || st.IsDir() {
 		return nil
 	}
 	f.seen = true
-	if f.good && st.Size() == f.size && st.ModTime().Equal(f.mod) {
+	if f.good && f.cur == p && st.Size() == f.size && st.ModTime().Equal(f.mod) {
 		return nil
 	}
-	fh, err := os.Open(f.path)
+	f.cur = p
+	fh, err := os.Open(p)
 	if err != nil {
 		return nil
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileBytes))
+	var data []byte
+	if strings.HasSuffix(p, SuffixGzip) {
+		zr, zerr := gzip.NewReader(fh)
+		if zerr != nil {
+			fh.Close()
+			f.good, f.size, f.mod = true, st.Size(), st.ModTime()
+			return r.notGzip(f, b, zerr)
+		}
+		data, err = io.ReadAll(io.LimitReader(zr, maxFileBytes))
+		if err != nil && final {
+			// Cut or damaged at the end of the input: read what came before.
+			r.gzipCut(f, b, err)
+			err = nil
+		}
+	} else {
+		data, err = io.ReadAll(io.LimitReader(fh, maxFileBytes))
+	}
 	fh.Close()
 	if err != nil {
-		return fmt.Errorf("%s: %w", f.path, err)
+		if strings.HasSuffix(p, SuffixGzip) {
+			return nil // being written: read it again at the next poll
+		}
+		return fmt.Errorf("%s: %w", p, err)
 	}
 	whole, err := read(f, b, data, final)
 	if err != nil {
@@ -269,7 +410,7 @@ func (r *reader) readStats(f *file, b *sources.Batch, data []byte, final bool) (
 		}
 		a, err := parseRow(header, rec, false)
 		if err != nil {
-			r.badRow(&bad, f.path, lines[i], "%v", err)
+			r.badRow(&bad, f.cur, lines[i], "%v", err)
 			continue
 		}
 		out = append(out, a)
@@ -279,10 +420,10 @@ func (r *reader) readStats(f *file, b *sources.Batch, data []byte, final bool) (
 		return false, nil
 	}
 	if err != nil {
-		r.badRow(&bad, f.path, 0, "%v", err)
+		r.badRow(&bad, f.cur, 0, "%v", err)
 	}
 	if !whole {
-		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: no Aggregated row; no totals", f.path))
+		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: no Aggregated row; no totals", f.cur))
 	}
 	b.BadRows += bad.BadRows
 	b.Bad = append(b.Bad, bad.Bad...)
@@ -314,18 +455,18 @@ func (r *reader) readFailures(f *file, b *sources.Batch, data []byte, final bool
 			continue
 		}
 		if len(rec) != len(header) {
-			r.badRow(b, f.path, lines[i], "%d fields, want %d as in the header", len(rec), len(header))
+			r.badRow(b, f.cur, lines[i], "%d fields, want %d as in the header", len(rec), len(header))
 			continue
 		}
 		n, perr := strconv.ParseInt(strings.TrimSpace(rec[col["Occurrences"]]), 10, 64)
 		if perr != nil {
-			r.badRow(b, f.path, lines[i], "Occurrences %q: not a count", rec[col["Occurrences"]])
+			r.badRow(b, f.cur, lines[i], "Occurrences %q: not a count", rec[col["Occurrences"]])
 			continue
 		}
 		out = append(out, sources.AggregateFailure{Method: rec[col["Method"]], Label: rec[col["Name"]], Error: rec[col["Error"]], Occurrences: n})
 	}
 	if err != nil {
-		r.badRow(b, f.path, 0, "%v", err)
+		r.badRow(b, f.cur, 0, "%v", err)
 	}
 	b.Failures = out
 	if !r.failuresRead {
@@ -370,7 +511,7 @@ func (r *reader) readExceptions(f *file, b *sources.Batch, data []byte, final bo
 		if len(msg) > 200 {
 			msg = msg[:200] + "..."
 		}
-		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: Locust counted %d exceptions in the test code; most frequent (%d): %s", f.path, total, top, msg))
+		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: Locust counted %d exceptions in the test code; most frequent (%d): %s", f.cur, total, top, msg))
 	}
 	return true, nil
 }

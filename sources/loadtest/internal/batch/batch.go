@@ -61,7 +61,8 @@ func (in *Interner) Get(b []byte) string {
 // Batcher collects what a parser finds into sources.Batches and pushes them:
 // when BatchRecords samples are held, when a partial batch is older than
 // BatchLinger at the end of a chunk, and whenever the handler asks (CaughtUp,
-// Idle, health changes). It runs in the reading goroutine only.
+// Idle, health changes). It also reports the source's health (health.go).
+// It runs in the reading goroutine only.
 type Batcher struct {
 	ctx   context.Context
 	sink  sources.Sink
@@ -80,6 +81,16 @@ type Batcher struct {
 	// when none: flush keeps it and what follows it in the pending batch.
 	Pinned   int64
 	pinnedAt time.Time // when Pinned last went from none to a sample
+
+	// Format names the input's format in every health pushed ("JMeter
+	// CSV"); "" until the handler knows it (SetFormat).
+	Format string
+	// Describe, when set, adds to every health pushed what only the format
+	// knows (Gatling's run).
+	Describe func(*sources.Health)
+	status   sources.Health // the latest status from tail
+	failed   bool           // the Failed health was pushed
+	caughtUp bool           // CaughtUp was called
 }
 
 // Pin keeps the committed sample seq and those after it out of pushes.

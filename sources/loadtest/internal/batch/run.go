@@ -10,17 +10,14 @@ import (
 )
 
 // FileHandler is the format-specific half of a load-test file source (each
-// source's handler implements it directly): the
-// tail.Handler that parses, plus what RunFile needs at the end of input.
+// source's handler implements it directly): the tail.Handler that parses,
+// plus what RunFile needs at the end of input. Its Batcher reports tail's
+// health changes and failures.
 type FileHandler interface {
 	tail.Handler
-	// Status receives tail's health changes (waiting, reading, following).
-	Status(sources.Health)
 	// Err is a fatal format error found while handling data (not a JTL,
 	// not k6 output), nil when none.
 	Err() error
-	// Fail pushes the Failed health for err.
-	Fail(err error)
 	// Finish flushes the parser at the end of input.
 	Finish()
 	// Done pushes the final health (and any summary warning).
@@ -35,7 +32,8 @@ type FileHandler interface {
 // not of the handler's format; bad rows are counted, never fatal. A cut gzip
 // keeps what was read before the cut, with a warning.
 func RunFile(ctx context.Context, info sources.Info, follow bool, h FileHandler) error {
-	err := tail.File(ctx, info.Name, tail.Options{Follow: follow, Wait: info.Wait, Status: h.Status}, h)
+	out := h.Out()
+	err := tail.File(ctx, info.Name, tail.Options{Follow: follow, Wait: info.Wait, Status: out.Status}, h)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -44,15 +42,14 @@ func RunFile(ctx context.Context, info sources.Info, follow bool, h FileHandler)
 	}
 	truncated := errors.Is(err, tail.ErrTruncatedGzip)
 	if err != nil && !truncated {
-		h.Fail(err)
+		out.Fail(err)
 		return err
 	}
 	h.Finish()
 	if err := h.Err(); err != nil {
-		h.Fail(err)
+		out.Fail(err)
 		return err
 	}
-	out := h.Out()
 	if truncated {
 		out.Warn(fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", out.Samples))
 	}

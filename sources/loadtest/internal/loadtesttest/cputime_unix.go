@@ -1,14 +1,14 @@
 //go:build unix
 
-package jtl
+package loadtesttest
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time this process has used, user and system.
-func processCPU() time.Duration {
+// ProcessCPU returns the CPU time this process has used, user and system.
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

@@ -1,0 +1,188 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseGoodFile(t *testing.T) {
+	src := `# sobang's configuration
+[loadtest]
+label_map = ['^GET /users/[0-9]+$=GET /users/{id}', 'a\=b=c']
+apdex = "250ms:1s"
+
+[loadtest.paths]
+"POST transfer" = "/api/transfer"
+login = "/api/login"
+`
+	cfg, err := Parse("config.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := LoadTest{
+		LabelMap:         []string{`^GET /users/[0-9]+$=GET /users/{id}`, `a\=b=c`},
+		ApdexSatisfiedMS: 250, ApdexToleratedMS: 1000,
+		Paths: map[string]string{"POST transfer": "/api/transfer", "login": "/api/login"},
+	}
+	if !reflect.DeepEqual(cfg.LoadTest, want) {
+		t.Fatalf("got %+v\nwant %+v", cfg.LoadTest, want)
+	}
+	if cfg.Path != "config.toml" || !cfg.LoadTest.HasApdex() {
+		t.Fatalf("path %q, apdex %v", cfg.Path, cfg.LoadTest.HasApdex())
+	}
+}
+
+func TestParseEmptyFile(t *testing.T) {
+	cfg, err := Parse("config.toml", []byte("# nothing yet\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.LoadTest.LabelMap != nil || cfg.LoadTest.HasApdex() || cfg.LoadTest.Paths != nil {
+		t.Fatalf("an empty file must set nothing: %+v", cfg.LoadTest)
+	}
+}
+
+// TestParseErrors checks that every problem names file:line, and what was
+// expected.
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string
+	}{
+		{"bad TOML", "[loadtest]\napdex = \"500ms\n", []string{"cfg.toml:2: bad TOML"}},
+		{"unknown key", "[loadtest]\napdex = \"1:2\"\nlable_map = []\n",
+			[]string{`cfg.toml:3: unknown key "loadtest.lable_map"`, "loadtest.label_map, loadtest.apdex, loadtest.paths"}},
+		{"unknown table", "\n[metrics]\nx = 1\ny = 2\n",
+			[]string{`cfg.toml:2: unknown key "metrics"`}},
+		{"case matters", "[LoadTest]\n", []string{`cfg.toml:1: unknown key "LoadTest"`}},
+		{"bad regex", "[loadtest]\nlabel_map = [\n  'ok=fine',\n  '^GET (=x',\n]\n",
+			[]string{"cfg.toml:4: loadtest.label_map[1]:", "bad REGEX"}},
+		{"rule without name", "[loadtest]\nlabel_map = ['^x$']\n", []string{"cfg.toml:2: loadtest.label_map[0]:", "want REGEX=NAME"}},
+		{"label_map not an array", "[loadtest]\nlabel_map = 'a=b'\n", []string{"cfg.toml:2:", "is a string, want an array"}},
+		{"bad apdex", "[loadtest]\n\napdex = \"2s:1s\"\n", []string{"cfg.toml:3: loadtest.apdex:", "satisfied <= tolerated"}},
+		{"apdex not a string", "[loadtest]\napdex = 500\n", []string{"cfg.toml:2:", "is an integer, want a string"}},
+		{"path without slash", "[loadtest.paths]\n\"POST transfer\" = \"api/transfer\"\n",
+			[]string{`cfg.toml:2: the path of label "POST transfer" is "api/transfer"`, "starting with /"}},
+		{"loadtest not a table", "loadtest = 1\n", []string{"cfg.toml:1:", "want a table"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("cfg.toml", []byte(c.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryProblemInLineOrder(t *testing.T) {
+	src := "[loadtest]\napdex = \"x\"\ntypo = 1\nlabel_map = ['(=y']\n"
+	_, err := Parse("c.toml", []byte(src))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "c.toml:2:") || !strings.HasPrefix(lines[1], "c.toml:3:") || !strings.HasPrefix(lines[2], "c.toml:4:") {
+		t.Fatalf("want three problems in line order, got:\n%s", err)
+	}
+}
+
+func TestLoadMissingDefaultIsFine(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir) // os.UserConfigDir on Linux and BSDs
+	t.Setenv("HOME", dir)            // and on macOS
+	cfg, err := Load("")
+	if err != nil {
+		t.Fatalf("a missing default file must be no error: %v", err)
+	}
+	if cfg.Path != "" {
+		t.Fatalf("path %q, want none read", cfg.Path)
+	}
+}
+
+func TestLoadDefaultFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	p := DefaultPath()
+	if p == "" {
+		t.Skip("no configuration directory on this system")
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("[loadtest]\napdex = \"100:200\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Path != p || cfg.LoadTest.ApdexSatisfiedMS != 100 || cfg.LoadTest.ApdexToleratedMS != 200 {
+		t.Fatalf("got %+v", cfg)
+	}
+	if !strings.HasSuffix(p, filepath.Join("sobang", "config.toml")) {
+		t.Fatalf("default path %q", p)
+	}
+}
+
+func TestLoadNamedFileMustExist(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "nope.toml")
+	_, err := Load(p)
+	if err == nil || !strings.Contains(err.Error(), p+": no such file") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = Load(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestParseApdex(t *testing.T) {
+	for text, want := range map[string][2]int64{"500ms:1500ms": {500, 1500}, "500:1.5s": {500, 1500}, " 1s : 1s": {1000, 1000}} {
+		s, f, err := ParseApdex(text)
+		if err != nil || s != want[0] || f != want[1] {
+			t.Errorf("ParseApdex(%q) = %d, %d, %v", text, s, f, err)
+		}
+	}
+	for _, text := range []string{"", "500ms", "0:1s", "1.5ms:2ms", "x:1s"} {
+		if _, _, err := ParseApdex(text); err == nil {
+			t.Errorf("ParseApdex(%q) accepted", text)
+		}
+	}
+}
+
+// TestREADMEDocumentsEveryKey keeps the README's Configuration section in
+// step with the keys the loader knows.
+func TestREADMEDocumentsEveryKey(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	i := strings.Index(readme, "## Configuration")
+	if i < 0 {
+		t.Fatal("README.md has no Configuration section")
+	}
+	section := readme[i:]
+	if j := strings.Index(section[3:], "\n## "); j >= 0 {
+		section = section[:j+3]
+	}
+	for _, k := range KnownKeys {
+		table, leaf := k[:strings.LastIndex(k, ".")], k[strings.LastIndex(k, ".")+1:]
+		if !strings.Contains(section, "["+table+"]") && !strings.Contains(section, "["+k+"]") {
+			t.Errorf("the Configuration section lacks the table of %s", k)
+		}
+		if !strings.Contains(section, leaf+" =") && !strings.Contains(section, "["+k+"]") {
+			t.Errorf("the Configuration section lacks %s", k)
+		}
+	}
+}

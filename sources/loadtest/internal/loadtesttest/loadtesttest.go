@@ -1,0 +1,123 @@
+// Package loadtesttest holds what the tests of the load-test sources (jtl,
+// k6, gatling, locust) share: the path to the shared corpus, file writers
+// for fixtures and followed files, a reader and a follower for sources,
+// chunked feeding of a handler, and the parse benchmark with its CPU-time
+// figure. It is imported by tests only.
+package loadtesttest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// Corpus is the shared load-test corpus, which lives beside the repository
+// (../shared/corpus/loadtest), as seen from a source's package directory
+// (sources/loadtest/<name>), where its tests run.
+var Corpus = filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest")
+
+// CorpusDir returns the corpus directory of one tool ("jmeter", "k6",
+// "gatling", "locust"). A fresh clone without the corpus skips the test; CI
+// (CI=true), where the corpus is always present, fails it instead.
+func CorpusDir(t testing.TB, tool string) string {
+	t.Helper()
+	dir := filepath.Join(Corpus, tool)
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("corpus missing at %s (CI=true requires it): %v", dir, err)
+		}
+		t.Skipf("corpus not found at %s: clone the shared corpus beside the repository to run this test", dir)
+	}
+	return dir
+}
+
+// Testdata returns the content of testdata/name.
+func Testdata(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TempFile writes data into a file called name in a fresh temporary
+// directory and returns its path.
+func TempFile[T string | []byte](t testing.TB, name string, data T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	WriteFile(t, path, data)
+	return path
+}
+
+// WriteFile writes data to path, replacing what was there.
+func WriteFile[T string | []byte](t testing.TB, path string, data T) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// AppendFile appends data to path, creating it, as a running tool writes
+// its output.
+func AppendFile[T string | []byte](t testing.TB, path string, data T) {
+	t.Helper()
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fh.Write([]byte(data)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ReadTimeout bounds a read of a whole file by Read.
+const ReadTimeout = 20 * time.Second
+
+// Read runs src (not following) to the end of its input and returns every
+// batch it pushed and what Run returned; it fails the test when that takes
+// longer than ReadTimeout.
+func Read(t testing.TB, src sources.Source) ([]sources.Batch, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), ReadTimeout)
+	defer cancel()
+	var sink sources.Collect
+	err := src.Run(ctx, &sink)
+	if ctx.Err() != nil {
+		t.Fatalf("%s: read did not finish in time", src.Info().Name)
+	}
+	return sink.Take(), err
+}
+
+// Handler is the side of a source's handler that tail.File drives, as
+// FeedCuts and FeedChunks drive it.
+type Handler interface {
+	Data(p []byte) error
+	CaughtUp()
+}
+
+// FeedCuts gives data to h in pieces cut at the given offsets (offsets out
+// of order or out of range are skipped), as tail.File would deliver them,
+// and, unless Data failed, ends the input with CaughtUp. It returns Data's
+// error.
+func FeedCuts(h Handler, data []byte, cuts ...int) error {
+	prev := 0
+	for _, cut := range append(cuts, len(data)) {
+		if cut < prev || cut > len(data) {
+			continue
+		}
+		if err := h.Data(data[prev:cut]); err != nil {
+			return err
+		}
+		prev = cut
+	}
+	h.CaughtUp()
+	return nil
+}

@@ -1,0 +1,591 @@
+package k6
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+)
+
+// A k6 end-of-test summary holds k6's own statistics over the whole run and
+// nothing per request: it is read into sources.Aggregate rows, as written,
+// never into samples. Two shapes are read (k6's internal/js/summary.go and
+// summary-wrapper.js):
+//
+//   - the data object handed to handleSummary(data), whose metrics are
+//     {"type","contains","values":{...},"thresholds":{"expr":{"ok":bool}}};
+//   - the --summary-export file, the same metrics flattened to their values
+//     ({"avg":..,"p(95)":..,"thresholds":{"expr":true}}, true meaning the
+//     threshold FAILED), rates written as "value".
+//
+// The request figures come from http_req_duration (a trend, milliseconds),
+// http_reqs (a counter: count and rate over the run) and http_req_failed (a
+// rate whose "passes" are the failed requests); gRPC tests have
+// grpc_req_duration and grpc_reqs and no failure metric. Tagged sub-metrics
+// (http_req_duration{name:login}, {group:::checkout}), which k6 writes for
+// the thresholds a script declares on them, become one row each.
+//
+// Neither shape has a timestamp: a summary has no start, no end and no
+// timeline. k6's machine-readable summary of v1.5+ (--new-machine-readable-
+// summary) is a third shape, refused with a message until a real file of it
+// can be tested against.
+
+// maxSummaryBytes bounds the summary held in memory: a summary has one entry
+// per metric and sub-metric, a few KB.
+const maxSummaryBytes = 64 << 20
+
+// The metrics a summary's request figures come from.
+const (
+	metricHTTPDuration = "http_req_duration"
+	metricHTTPReqs     = "http_reqs"
+	metricHTTPFailed   = "http_req_failed"
+	metricGRPCDuration = "grpc_req_duration"
+	metricGRPCReqs     = "grpc_reqs"
+	metricChecks       = "checks"
+)
+
+// Summary is what sobang reads from a k6 end-of-test summary.
+type Summary struct {
+	// Export is true for a --summary-export file, false for the data
+	// object of handleSummary.
+	Export bool
+	// Protocol names the request metrics the rows come from: "http",
+	// "grpc", or "" when the summary has none.
+	Protocol string
+	// Aggregates are Final rows as k6 wrote them: one per tagged sub-metric,
+	// by label, then the totals (sources.AggregatedLabel).
+	Aggregates []sources.Aggregate
+	// Warnings tell what the figures leave out: failed thresholds, checks,
+	// a missing failure count.
+	Warnings []string
+	// Bad are the metrics that could not be read whole, with their lines.
+	Bad []sources.BadRow
+}
+
+// summaryMetric is one entry of the summary's metrics object.
+type summaryMetric struct {
+	name     string // as written, sub-metric tags included
+	base     string // the metric's name without its tags
+	selector string // the tags, normalised ("name:login"), "" for the metric itself
+	values   map[string]float64
+	failed   []string // the failed thresholds' expressions
+	export   bool     // flattened, as --summary-export writes it
+	line     int
+}
+
+// ParseSummary reads a whole k6 summary (the data of handleSummary or a
+// --summary-export file). An error names the line where the document stops
+// being one; a metric that cannot be read whole is a bad row.
+func ParseSummary(data []byte) (*Summary, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	failAt := func(err error) error {
+		off := dec.InputOffset()
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			off = syn.Offset
+		case errors.As(err, &typ):
+			off = typ.Offset
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return fmt.Errorf("line %d: the k6 summary ends before its last }", lineAt(data, int64(len(data))))
+		}
+		return fmt.Errorf("line %d: not a k6 summary: %v", lineAt(data, off), err)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, failAt(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("line %d: not a k6 summary: want a JSON object", lineAt(data, dec.InputOffset()))
+	}
+	s := &Summary{}
+	var metrics []summaryMetric
+	seenMetrics, machine := false, false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, failAt(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "metrics":
+			seenMetrics = true
+			if metrics, err = readMetrics(dec, data, s); err != nil {
+				return nil, failAt(err)
+			}
+			continue
+		case "results", "version", "config":
+			machine = true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, failAt(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, failAt(err)
+	}
+	if !seenMetrics {
+		if machine {
+			return nil, errors.New("line 1: k6's machine-readable summary (--new-machine-readable-summary) is not read; " +
+				"write --summary-export=FILE or --out json instead")
+		}
+		return nil, errors.New(`line 1: not a k6 summary: no "metrics" object`)
+	}
+	s.Export = len(metrics) > 0
+	for _, m := range metrics {
+		s.Export = s.Export && m.export
+	}
+	s.build(metrics)
+	return s, nil
+}
+
+// readMetrics reads the metrics object; the decoder stands before its '{'.
+func readMetrics(dec *json.Decoder, data []byte, s *Summary) ([]summaryMetric, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf(`"metrics": want an object, found %q`, fmt.Sprint(tok))
+	}
+	var out []summaryMetric
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := tok.(string)
+		line := lineAt(data, dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		m, problem := parseMetric(name, raw)
+		m.line = line
+		if problem != "" {
+			s.Bad = append(s.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf("metric %q: %s", name, problem)})
+		}
+		if m.values != nil {
+			out = append(out, m)
+		}
+	}
+	_, err = dec.Token() // the closing '}'
+	return out, err
+}
+
+// parseMetric reads one metric in either shape. problem describes what
+// could not be read ("" when all could); values is nil when nothing could.
+func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem string) {
+	m.name = name
+	m.base, m.selector = splitMetricName(name)
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return m, "want an object of values, found " + shorten(raw)
+	}
+	src := obj
+	m.export = true
+	if v, ok := obj["values"]; ok {
+		src, m.export = nil, false
+		if err := json.Unmarshal(v, &src); err != nil || src == nil {
+			return m, `"values" is ` + shorten(v) + ", want an object"
+		}
+	}
+	m.values = map[string]float64{}
+	for k, v := range src {
+		if m.export && (k == "thresholds" || k == "type" || k == "contains") {
+			continue
+		}
+		var f float64
+		if err := json.Unmarshal(v, &f); err != nil {
+			if string(bytes.TrimSpace(v)) != "null" && problem == "" {
+				problem = fmt.Sprintf("%q is %s, not a number", k, shorten(v))
+			}
+			continue
+		}
+		if isCount(k) && (f < 0 || f > maxCount) {
+			if problem == "" {
+				problem = fmt.Sprintf("%q is %s, not a count", k, shorten(v))
+			}
+			continue
+		}
+		m.values[k] = f
+	}
+	if t, ok := obj["thresholds"]; ok {
+		var th map[string]json.RawMessage
+		if err := json.Unmarshal(t, &th); err != nil {
+			if problem == "" {
+				problem = `"thresholds" is ` + shorten(t) + ", want an object"
+			}
+		}
+		for expr, v := range th {
+			var failed bool
+			var data struct {
+				OK *bool `json:"ok"`
+			}
+			switch {
+			case json.Unmarshal(v, &failed) == nil: // --summary-export: true = failed
+			case json.Unmarshal(v, &data) == nil && data.OK != nil:
+				failed = !*data.OK
+			default:
+				if problem == "" {
+					problem = fmt.Sprintf("threshold %q is %s, want true/false or {\"ok\":...}", expr, shorten(v))
+				}
+				continue
+			}
+			if failed {
+				m.failed = append(m.failed, expr)
+			}
+		}
+		sort.Strings(m.failed)
+	}
+	return m, problem
+}
+
+// maxCount bounds a count: beyond 2^53 a float64 no longer holds every
+// integer, and no test makes that many requests.
+const maxCount = 1 << 53
+
+// isCount reports whether a value key holds a number of events.
+func isCount(key string) bool {
+	return key == "count" || key == "passes" || key == "fails"
+}
+
+// splitMetricName splits `http_req_duration{name:login}` into the metric and
+// its normalised tags (`name:login`; tags sorted, spaces and quotes around
+// keys and values removed, as k6 reads a sub-metric's tags).
+func splitMetricName(name string) (base, selector string) {
+	open := strings.IndexByte(name, '{')
+	if open < 0 || !strings.HasSuffix(name, "}") {
+		return name, ""
+	}
+	base = strings.TrimSpace(name[:open])
+	var tags []string
+	for _, kv := range strings.Split(name[open+1:len(name)-1], ",") {
+		k, v, _ := strings.Cut(kv, ":")
+		k, v = trimTag(k), trimTag(v)
+		if k == "" {
+			continue
+		}
+		tags = append(tags, k+":"+v)
+	}
+	sort.Strings(tags)
+	return base, strings.Join(tags, ",")
+}
+
+func trimTag(s string) string {
+	return strings.Trim(strings.TrimSpace(s), `"'`)
+}
+
+// summaryLabel is the label of a sub-metric's row: the value of a lone name
+// tag (the label k6's --out json requests get), the tags as written
+// otherwise. A lone expected_response tag is no label: it splits the
+// requests by outcome, not by request.
+func summaryLabel(selector string) (string, bool) {
+	if strings.HasPrefix(selector, "expected_response:") && !strings.Contains(selector, ",") {
+		return "", false
+	}
+	if v, ok := strings.CutPrefix(selector, "name:"); ok && !strings.Contains(selector, ",") && v != "" {
+		return v, true
+	}
+	return selector, true
+}
+
+// build turns the metrics into rows and warnings.
+func (s *Summary) build(metrics []summaryMetric) {
+	byName := map[string]*summaryMetric{}
+	for i := range metrics {
+		m := &metrics[i]
+		key := m.base
+		if m.selector != "" {
+			key += "{" + m.selector + "}"
+		}
+		byName[key] = m
+	}
+	durationName, reqsName, failedName := metricHTTPDuration, metricHTTPReqs, metricHTTPFailed
+	switch {
+	case byName[metricHTTPDuration] != nil || byName[metricHTTPReqs] != nil:
+		s.Protocol = "http"
+		if byName[metricGRPCDuration] != nil || byName[metricGRPCReqs] != nil {
+			s.Warnings = append(s.Warnings, "the summary has gRPC requests too (grpc_req_duration): only the HTTP requests' figures are shown")
+		}
+		if byName[metricHTTPFailed] == nil {
+			s.Warnings = append(s.Warnings, "the summary has no http_req_failed: the failed requests are not known and shown as 0")
+		}
+	case byName[metricGRPCDuration] != nil || byName[metricGRPCReqs] != nil:
+		s.Protocol = "grpc"
+		durationName, reqsName, failedName = metricGRPCDuration, metricGRPCReqs, ""
+		s.Warnings = append(s.Warnings, "k6 counts no failed gRPC requests in its summary: failures are shown as 0")
+	default:
+		s.Warnings = append(s.Warnings, "the summary has no request metric (http_req_duration, http_reqs, grpc_req_duration): no request figures")
+	}
+	if s.Protocol != "" {
+		// One row per tagged sub-metric of the request metrics.
+		selectors := map[string]bool{}
+		for _, m := range metrics {
+			if m.selector != "" && (m.base == durationName || m.base == reqsName || (failedName != "" && m.base == failedName)) {
+				selectors[m.selector] = true
+			}
+		}
+		sorted := make([]string, 0, len(selectors))
+		for sel := range selectors {
+			sorted = append(sorted, sel)
+		}
+		sort.Strings(sorted) // so that a clash of labels is settled the same way every time
+		type labelled struct{ label, selector string }
+		var rows []labelled
+		seen := map[string]bool{}
+		for _, sel := range sorted {
+			label, ok := summaryLabel(sel)
+			if !ok {
+				continue
+			}
+			if seen[label] {
+				label = sel // a lone name tag and the same text as tags: keep both apart
+			}
+			seen[label] = true
+			rows = append(rows, labelled{label, sel})
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].label < rows[j].label })
+		get := func(base, sel string) *summaryMetric {
+			if base == "" {
+				return nil
+			}
+			if sel != "" {
+				base += "{" + sel + "}"
+			}
+			return byName[base]
+		}
+		var uncounted []string
+		for _, r := range rows {
+			a, counted := requestRow(r.label, get(durationName, r.selector), get(reqsName, r.selector), get(failedName, r.selector))
+			if !counted {
+				uncounted = append(uncounted, strconv.Quote(r.label))
+			}
+			s.Aggregates = append(s.Aggregates, a)
+		}
+		total, _ := requestRow(sources.AggregatedLabel, byName[durationName], byName[reqsName], get(failedName, ""))
+		s.Aggregates = append(s.Aggregates, total)
+		if len(uncounted) > 0 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("the summary has no request count for %s: shown as 0 requests "+
+				"(a threshold on %s{...} of the same tags, or \"count\" in summaryTrendStats, would give one)",
+				strings.Join(uncounted, ", "), reqsName))
+		}
+	}
+	if c := byName[metricChecks]; c != nil {
+		passes, fails := c.values["passes"], c.values["fails"]
+		s.Warnings = append(s.Warnings, fmt.Sprintf("k6 checks: %d run, %d failed (checks are not requests; a failed check does not fail its request)",
+			int64(passes+fails), int64(fails)))
+	}
+	var failed []string
+	for _, m := range metrics {
+		for _, expr := range m.failed {
+			failed = append(failed, m.name+": "+expr)
+		}
+	}
+	if len(failed) > 0 {
+		sort.Strings(failed)
+		s.Warnings = append(s.Warnings, fmt.Sprintf("k6 thresholds failed: %s", strings.Join(failed, "; ")))
+	}
+}
+
+// requestRow builds one Final row from a trend of durations, a counter of
+// requests and a rate of failures (each may be nil). counted is false when
+// none of them gives a number of requests.
+func requestRow(label string, trend, counter, failed *summaryMetric) (a sources.Aggregate, counted bool) {
+	nan := math.NaN()
+	a = sources.Aggregate{Final: true, Label: label, Users: -1, RequestsPerSec: nan, FailuresPerSec: nan,
+		MedianMS: nan, MeanMS: nan, MinMS: nan, MaxMS: nan, AvgBytes: nan}
+	value := func(m *summaryMetric, key string) (float64, bool) {
+		if m == nil {
+			return nan, false
+		}
+		v, ok := m.values[key]
+		if !ok {
+			return nan, false
+		}
+		return v, true
+	}
+	if trend != nil {
+		a.MeanMS, _ = value(trend, "avg")
+		a.MinMS, _ = value(trend, "min")
+		a.MaxMS, _ = value(trend, "max")
+		a.MedianMS, _ = value(trend, "med")
+		hasHalf := false
+		for k, v := range trend.values {
+			if q, ok := percentileOf(k); ok {
+				a.Percentiles = append(a.Percentiles, sources.Percentile{Q: q, MS: v})
+				hasHalf = hasHalf || q == 0.5
+			}
+		}
+		// k6's med is its P(0.5) (metrics/sink.go): the same figure.
+		if med, ok := value(trend, "med"); ok && !hasHalf {
+			a.Percentiles = append(a.Percentiles, sources.Percentile{Q: 0.5, MS: med})
+		}
+		sort.Slice(a.Percentiles, func(i, j int) bool { return a.Percentiles[i].Q < a.Percentiles[j].Q })
+		if n, ok := value(trend, "count"); ok {
+			a.Requests, counted = int64(math.Round(n)), true
+		}
+	}
+	if n, ok := value(counter, "count"); ok {
+		a.Requests, counted = int64(math.Round(n)), true
+	}
+	if r, ok := value(counter, "rate"); ok {
+		a.RequestsPerSec = r
+	}
+	if n, ok := value(failed, "passes"); ok {
+		a.Failures = int64(math.Round(n))
+		if !counted {
+			if f, ok := value(failed, "fails"); ok {
+				a.Requests, counted = int64(math.Round(n+f)), true
+			}
+		}
+	}
+	return a, counted
+}
+
+// percentileOf reads a trend stat "p(95)" or "p(99.9)" as a quantile.
+func percentileOf(key string) (float64, bool) {
+	inner, ok := strings.CutPrefix(key, "p(")
+	if !ok {
+		return 0, false
+	}
+	inner, ok = strings.CutSuffix(inner, ")")
+	if !ok {
+		return 0, false
+	}
+	q, err := strconv.ParseFloat(strings.TrimSpace(inner)+"e-2", 64)
+	if err != nil || q < 0 || q > 1 {
+		return 0, false
+	}
+	return q, true
+}
+
+func lastNonSpace(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if c := b[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// lineAt is the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+// shorten quotes a JSON value for a message, cut to a readable length.
+func shorten(raw []byte) string {
+	return quote(bytes.TrimSpace(raw))
+}
+
+// summaryParser is the parser of a summary: it holds the document until its
+// closing brace has come, then hands its rows over at once. Bytes after the
+// document are one bad row.
+type summaryParser struct {
+	out    *batch.Batcher
+	fail   func(error) // reports a fatal error found at the end of the input
+	buf    []byte
+	read   bool // the document was read
+	failed bool // fail was called
+	// After the document: the newlines seen so far, and the line of the
+	// first byte that is not white space (0 while there is none).
+	lines, restLine int
+	restTold        bool
+}
+
+func newSummaryParser(out *batch.Batcher, fail func(error)) *summaryParser {
+	return &summaryParser{out: out, fail: fail}
+}
+
+func (p *summaryParser) feed(b []byte) error {
+	if p.read {
+		p.after(b)
+		return nil
+	}
+	if len(p.buf)+len(b) > maxSummaryBytes {
+		return fmt.Errorf("line 1: a k6 summary of more than %d MB: not a summary", maxSummaryBytes>>20)
+	}
+	p.buf = append(p.buf, b...)
+	// A document ends with its '}': try only then, so that a big input is
+	// not decoded again at every chunk.
+	if i := lastNonSpace(b); i >= 0 && b[i] == '}' {
+		return p.try(false)
+	}
+	return nil
+}
+
+// try reads the document once its first JSON value is complete (whatever
+// follows it); with end, the input has ended and an incomplete or broken
+// document is an error. Where the input was cut into chunks does not matter:
+// the first value of a prefix is the first value of the whole.
+func (p *summaryParser) try(end bool) error {
+	dec := json.NewDecoder(bytes.NewReader(p.buf))
+	var doc json.RawMessage
+	if err := dec.Decode(&doc); err != nil {
+		if !end {
+			return nil // incomplete, or broken: decided at the end
+		}
+		if _, err := ParseSummary(p.buf); err != nil {
+			return err
+		}
+		return errors.New("line 1: not a k6 summary")
+	}
+	n := dec.InputOffset()
+	s, err := ParseSummary(p.buf[:n])
+	if err != nil {
+		return err
+	}
+	rest := p.buf[n:]
+	p.lines = bytes.Count(p.buf[:n], []byte{'\n'})
+	p.read, p.buf = true, nil
+	for _, w := range s.Warnings {
+		p.out.Warn(w)
+	}
+	for _, bad := range s.Bad {
+		p.out.BadRow(bad.Line, "%s", bad.Reason)
+	}
+	p.out.Push(sources.Batch{Aggregates: s.Aggregates, Rows: len(s.Aggregates)})
+	p.after(rest)
+	return nil
+}
+
+// after notes the bytes that follow the document.
+func (p *summaryParser) after(b []byte) {
+	if p.restLine > 0 {
+		return
+	}
+	if i := firstNonSpace(b); i >= 0 {
+		p.restLine = p.lines + bytes.Count(b[:i], []byte{'\n'}) + 1
+		return
+	}
+	p.lines += bytes.Count(b, []byte{'\n'})
+}
+
+func (p *summaryParser) finish() {
+	if !p.read && !p.failed {
+		if firstNonSpace(p.buf) < 0 {
+			return
+		}
+		if err := p.try(true); err != nil {
+			p.failed = true
+			p.fail(err)
+			return
+		}
+	}
+	if p.restLine > 0 && !p.restTold {
+		p.restTold = true
+		p.out.BadRow(p.restLine, "data after the end of the k6 summary, left out")
+	}
+}

@@ -14,10 +14,10 @@ package tail
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/gzip"
 	"io"
 	"os"
 	"runtime/debug"
@@ -239,6 +239,11 @@ func open(ctx context.Context, path string, opt Options, status func(sources.Hea
 	}
 }
 
+// readGzip reads the gzip'd file f to its end into h.
+//
+// It inflates with github.com/klauspost/compress, not compress/gzip:
+// measured on a 1 GiB gzip'd JTL, 525 MB/s against 389 MB/s on one core,
+// and inflating is a third of the CPU time a gzip'd report takes.
 func readGzip(ctx context.Context, f *os.File, h Handler) error {
 	zr, err := gzip.NewReader(bufio.NewReaderSize(f, sources.ReadChunk))
 	if err != nil {

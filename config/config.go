@@ -179,20 +179,20 @@ func Parse(path string, src []byte) (*Config, error) {
 	table, ok := data[keyLoadTest]
 	if ok {
 		if _, isTable := table.(map[string]any); !isTable {
-			report(keyLoadTest, "%q is %s, want a table ([%s])", keyLoadTest, tomlType(table), keyLoadTest)
+			report(keyLoadTest, "%q is %s, want a table ([%s])", keyLoadTest, themes.TOMLType(table), keyLoadTest)
 		}
 	}
 	load, _ := table.(map[string]any)
 	if v, ok := load["label_map"]; ok {
 		list, isList := v.([]any)
 		if !isList {
-			report(keyLabelMap, "%q is %s, want an array of 'REGEX=NAME' strings", keyLabelMap, tomlType(v))
+			report(keyLabelMap, "%q is %s, want an array of 'REGEX=NAME' strings", keyLabelMap, themes.TOMLType(v))
 		}
 		for i, item := range list {
 			key := fmt.Sprintf("%s[%d]", keyLabelMap, i)
 			s, isText := item.(string)
 			if !isText {
-				report(key, "%s is %s, want a 'REGEX=NAME' string", key, tomlType(item))
+				report(key, "%s is %s, want a 'REGEX=NAME' string", key, themes.TOMLType(item))
 				continue
 			}
 			if _, err := labels.ParseRule(s); err != nil {
@@ -205,7 +205,7 @@ func Parse(path string, src []byte) (*Config, error) {
 	if v, ok := load["apdex"]; ok {
 		s, isText := v.(string)
 		if !isText {
-			report(keyApdex, "%q is %s, want a string SATISFIED:TOLERATED such as \"500ms:1500ms\"", keyApdex, tomlType(v))
+			report(keyApdex, "%q is %s, want a string SATISFIED:TOLERATED such as \"500ms:1500ms\"", keyApdex, themes.TOMLType(v))
 		} else if sat, tol, err := ParseApdex(s); err != nil {
 			report(keyApdex, "%s: %v", keyApdex, err)
 		} else {
@@ -215,14 +215,14 @@ func Parse(path string, src []byte) (*Config, error) {
 	if v, ok := load["paths"]; ok {
 		paths, isTable := v.(map[string]any)
 		if !isTable {
-			report(keyPaths, "%q is %s, want a table of label = \"/path\"", keyPaths, tomlType(v))
+			report(keyPaths, "%q is %s, want a table of label = \"/path\"", keyPaths, themes.TOMLType(v))
 		}
 		for label, p := range paths {
 			key := toml.Key{"loadtest", "paths", label}.String()
 			s, isText := p.(string)
 			switch {
 			case !isText:
-				report(key, "the path of label %q is %s, want a string such as \"/api/transfer\"", label, tomlType(p))
+				report(key, "the path of label %q is %s, want a string such as \"/api/transfer\"", label, themes.TOMLType(p))
 			case !strings.HasPrefix(s, "/"):
 				report(key, "the path of label %q is %q, want a request path starting with /, such as \"/api/transfer\"", label, s)
 			default:
@@ -258,26 +258,6 @@ func under(key string, parents []string) bool {
 		}
 	}
 	return false
-}
-
-// tomlType names the TOML type of a decoded value, for messages.
-func tomlType(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a float"
-	case bool:
-		return "a boolean"
-	case []any, []map[string]any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	default:
-		return "a date/time"
-	}
 }
 
 // ParseApdex reads APDEX thresholds SATISFIED:TOLERATED as --apdex does:

@@ -143,7 +143,7 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			report(key, "%q is %s, want a string", key, tomlType(v))
+			report(key, "%q is %s, want a string", key, TOMLType(v))
 		}
 		return s
 	}
@@ -157,7 +157,7 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 	for _, t := range tableKeys {
 		if v, ok := data[t]; ok {
 			if _, ok := v.(map[string]any); !ok {
-				report(t, "%q is %s, want a table ([%s])", t, tomlType(v), t)
+				report(t, "%q is %s, want a table ([%s])", t, TOMLType(v), t)
 			}
 		}
 	}
@@ -177,7 +177,7 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 		list, ok := v.([]any)
 		switch {
 		case !ok:
-			report(keySeries, "%q is %s, want an array of at least %d colours", keySeries, tomlType(v), MinSeries)
+			report(keySeries, "%q is %s, want an array of at least %d colours", keySeries, TOMLType(v), MinSeries)
 		case len(list) < MinSeries:
 			report(keySeries, "%q has %d colours, want at least %d", keySeries, len(list), MinSeries)
 		default:
@@ -256,7 +256,7 @@ func parseColour(v any, allowDefault bool) (color.Color, error) {
 		}
 		return nil, fmt.Errorf("%d", v)
 	default:
-		return nil, fmt.Errorf("(%s)", tomlType(v))
+		return nil, fmt.Errorf("(%s)", TOMLType(v))
 	}
 }
 
@@ -278,8 +278,9 @@ func isDigits(s string) bool {
 	return true
 }
 
-// tomlType names the TOML type of a decoded value, for messages.
-func tomlType(v any) string {
+// TOMLType names the TOML type of a value toml.Decode gave ("a string",
+// "a table"), for messages about TOML files.
+func TOMLType(v any) string {
 	switch v.(type) {
 	case string:
 		return "a string"

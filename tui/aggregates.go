@@ -11,17 +11,18 @@ import (
 )
 
 // renderAggregates draws the load-test pane for a tool that writes only
-// aggregates (Locust): its own figures, never recomputed, with the charts
-// drawn from its history rows.
+// aggregates (Locust, a k6 summary): its own figures, never recomputed, with
+// the charts drawn from its history rows.
 func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []string {
 	set := f.store.Load.AggregateSets()[0]
+	title := aggregatesTitle(f.store, set.Source)
 	total := set.Total()
 	if total != nil {
-		lines = append(lines, wrap(f.st.Bold, "Locust's own aggregates")+"  "+
+		lines = append(lines, wrap(f.st.Bold, title)+"  "+
 			"requests "+count(total.Requests)+"  failures "+count(total.Failures)+" ("+pct(100*ratio(total.Failures, total.Requests))+")  "+
 			"p95 "+ms(total.Percentile(0.95))+"  "+rate(total.RequestsPerSec)+"/s")
 	} else {
-		lines = append(lines, wrap(f.st.Bold, "Locust's own aggregates")+wrap(f.st.Muted, "  (no final figures yet)"))
+		lines = append(lines, wrap(f.st.Bold, title)+wrap(f.st.Muted, "  (no final figures yet)"))
 	}
 	hist := aggregatedHistory(set)
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
@@ -128,4 +129,12 @@ func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
 		b.WriteString(padLeft(cells[i], c.width))
 	}
 	return b.String()
+}
+
+// aggregatesTitle names the tool whose own figures the pane shows.
+func aggregatesTitle(st *store.Store, source int) string {
+	if source >= 0 && source < len(st.Sources) && st.Sources[source].Info.Kind == sources.KindK6 {
+		return "k6's own summary (no timeline)"
+	}
+	return "Locust's own aggregates"
 }

@@ -429,6 +429,23 @@ func TestLoadPaneShowsAggregates(t *testing.T) {
 	checkFrameSize(t, m.Render(), 120, 40)
 }
 
+// TestLoadPaneNamesTheTool: a k6 summary's figures are called k6's, not
+// Locust's.
+func TestLoadPaneNamesTheTool(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	st := store.New([]sources.Info{{Name: "summary.json", Kind: sources.KindK6}})
+	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Aggregates: []sources.Aggregate{
+		{Final: true, Label: "login", Users: -1, Requests: 40, Failures: 2, RequestsPerSec: 4},
+		{Final: true, Label: sources.AggregatedLabel, Users: -1, Requests: 40, Failures: 2, RequestsPerSec: 4}}})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0 }})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	f := plain(m.Render())
+	if !strings.Contains(f, "k6's own summary") || strings.Contains(f, "Locust") {
+		t.Fatalf("the pane must name k6:\n%s", f)
+	}
+}
+
 func TestTimeAxisLabelsFitTheSpan(t *testing.T) {
 	st := NewStyles(themes.Plain())
 	cases := []struct {

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/config"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/slo"
 	"github.com/sobang/sobang/sources/store"
@@ -244,38 +244,12 @@ func (a *apdexFlag) String() string {
 func (a *apdexFlag) Type() string { return "T:F" }
 
 func (a *apdexFlag) Set(text string) error {
-	s, f, ok := strings.Cut(text, ":")
-	if !ok {
-		return fmt.Errorf("want SATISFIED:TOLERATED, e.g. 500ms:1500ms, found %q", text)
-	}
-	sat, err := apdexMS(s)
+	sat, tol, err := config.ParseApdex(text)
 	if err != nil {
 		return err
-	}
-	tol, err := apdexMS(f)
-	if err != nil {
-		return err
-	}
-	if sat <= 0 || tol < sat {
-		return fmt.Errorf("%q: want 0 < satisfied <= tolerated", text)
 	}
 	a.satisfiedMS, a.toleratedMS, a.set = sat, tol, true
 	return nil
-}
-
-func apdexMS(text string) (int64, error) {
-	text = strings.TrimSpace(text)
-	if ms, err := strconv.ParseInt(text, 10, 64); err == nil {
-		return ms, nil
-	}
-	d, err := time.ParseDuration(text)
-	if err != nil {
-		return 0, fmt.Errorf("%q: want a duration such as 500ms or 1.5s", text)
-	}
-	if d%time.Millisecond != 0 {
-		return 0, fmt.Errorf("%q: want whole milliseconds, as sample times are", text)
-	}
-	return d.Milliseconds(), nil
 }
 
 // apply sets the thresholds on a store before anything is read into it.

@@ -235,6 +235,9 @@ func (h *handler) summarise() {
 func (h *handler) Done() {
 	h.summarise()
 	detail := h.out.ReadDetail(h.path)
+	if sp, ok := h.parser.(*summaryParser); ok {
+		detail = fmt.Sprintf("read k6's summary from %s: %d aggregate rows, no samples", h.path, sp.rows)
+	}
 	if h.out.Bad > 0 {
 		detail += fmt.Sprintf(" (%d bad lines)", h.out.Bad)
 	}

@@ -503,6 +503,7 @@ type summaryParser struct {
 	// first byte that is not white space (0 while there is none).
 	lines, restLine int
 	restTold        bool
+	rows            int // the aggregate rows read, for the final health
 }
 
 func newSummaryParser(out *batch.Batcher, fail func(error)) *summaryParser {
@@ -556,6 +557,7 @@ func (p *summaryParser) try(end bool) error {
 	for _, bad := range s.Bad {
 		p.out.BadRow(bad.Line, "%s", bad.Reason)
 	}
+	p.rows = len(s.Aggregates)
 	p.out.Push(sources.Batch{Aggregates: s.Aggregates, Rows: len(s.Aggregates)})
 	p.after(rest)
 	return nil

@@ -170,6 +170,10 @@ func TestSummaryTaggedSubmetrics(t *testing.T) {
 			t.Errorf("no warning %q in %q", w, r.warnings)
 		}
 	}
+	whole := readFile(t, filepath.Join("testdata", "summary_export_tagged.json"))
+	if n := len(whole.health); n == 0 || !strings.HasSuffix(whole.health[n-1].Detail, "summary_export_tagged.json: 3 aggregate rows, no samples") {
+		t.Errorf("final health %+v, want the rows read", whole.health)
+	}
 	if hasWarning(r, "p(95)<800") {
 		t.Errorf("a passed threshold (false in an export) reported as failed: %q", r.warnings)
 	}

@@ -19,6 +19,7 @@ type jtlFlags struct {
 	delimiter  string
 	timeFormat string
 	labelMap   []string
+	endTimes   bool
 
 	parsed bool // options ran: opt and err hold its result
 	opt    jtl.Options
@@ -33,6 +34,8 @@ func (j *jtlFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&j.delimiter, "jtl-delimiter", "", "field delimiter of CSV JTLs: , ; | tab or another character (default: detected)")
 	fs.StringVar(&j.timeFormat, "jtl-time-format", "",
 		"timeStamp layout of CSV JTLs as JMeter's SimpleDateFormat pattern, e.g. 'dd/MM/yyyy HH:mm:ss.SSS', or ms (default: detected)")
+	fs.BoolVar(&j.endTimes, "jtl-end-times", false,
+		"JTL timestamps are each sample's end, as JMeter writes them with sampleresult.timestamp.start=false (default: starts, as its shipped jmeter.properties says)")
 	fs.StringArrayVar(&j.labelMap, "label-map", nil,
 		"rename load-test labels matching REGEX to NAME, ${1} for its groups, e.g. '^GET /users/[0-9]+$=GET /users/{id}' (repeatable; the first match wins)")
 }
@@ -58,7 +61,7 @@ func (j *jtlFlags) parse() (jtl.Options, error) {
 		if err != nil {
 			return opt, usageErr("--jmeter-props: %v", err)
 		}
-		opt.Columns, opt.Delimiter, opt.TimeFormat = sc.Columns, sc.Delimiter, sc.TimeFormat
+		opt.Columns, opt.Delimiter, opt.TimeFormat, opt.EndTimes = sc.Columns, sc.Delimiter, sc.TimeFormat, sc.EndTimes
 		opt.ColumnsFrom = "--jmeter-props " + strings.Join(j.props, " ")
 		for _, w := range sc.Warnings {
 			opt.Warnings = append(opt.Warnings, "--jmeter-props: "+w)
@@ -86,6 +89,9 @@ func (j *jtlFlags) parse() (jtl.Options, error) {
 			return opt, usageErr("--jtl-time-format: %v", err)
 		}
 		opt.TimeFormat = j.timeFormat
+	}
+	if j.endTimes {
+		opt.EndTimes = true
 	}
 	if len(j.labelMap) > 0 {
 		rules, err := labels.ParseRules(j.labelMap)

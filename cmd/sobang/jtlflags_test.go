@@ -156,6 +156,37 @@ func TestReportDelimiter(t *testing.T) {
 	}
 }
 
+// TestReportEndTimes: with --jtl-end-times, or properties saying
+// sampleresult.timestamp.start=false, a sample starts elapsed before its
+// timeStamp.
+func TestReportEndTimes(t *testing.T) {
+	dir := t.TempDir()
+	jtlPath := filepath.Join(dir, "ends.jtl")
+	// Ends at 12:00:01.000 after 1.5 s: it started at 11:59:59.500.
+	if err := os.WriteFile(jtlPath, []byte("timeStamp,elapsed,label,responseCode,success\n1795003201000,1500,a,200,true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	props := filepath.Join(dir, "user.properties")
+	if err := os.WriteFile(props, []byte("sampleresult.timestamp.start=false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := func(doc jtlReport) string {
+		if len(doc.LoadTest.Timeline) == 0 {
+			return ""
+		}
+		return doc.LoadTest.Timeline[0].T
+	}
+	if got := start(reportJSON(t, "--utc", jtlPath)); got != "2026-11-18T12:00:01Z" {
+		t.Errorf("as start times: first second %q", got)
+	}
+	for _, args := range [][]string{{"--jtl-end-times"}, {"--jmeter-props", props}} {
+		doc := reportJSON(t, append(args, "--utc", jtlPath)...)
+		if got := start(doc); got != "2026-11-18T11:59:59Z" {
+			t.Errorf("%v: first second %q, want 11:59:59", args, got)
+		}
+	}
+}
+
 // TestReportLabelMap merges ids in labels, and caps the distinct labels.
 func TestReportLabelMap(t *testing.T) {
 	var b strings.Builder

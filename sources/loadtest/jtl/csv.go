@@ -49,6 +49,7 @@ type csvParser struct {
 	forced      []string // Options.Columns
 	columnsFrom string   // where forced came from, for messages
 	delim       byte     // 0 until the first line is seen (unless forced)
+	endTimes    bool     // timeStamp is each sample's end (Options.EndTimes)
 	lay         *layout  // nil until the header (or first row) is seen
 	line        int      // physical lines consumed
 
@@ -101,6 +102,7 @@ func newCSVParser(out *batch.Batcher, loc *time.Location, opt Options, names *la
 		forced:      opt.Columns,
 		columnsFrom: opt.ColumnsFrom,
 		delim:       opt.Delimiter,
+		endTimes:    opt.EndTimes,
 		fields:      make([][]byte, 0, 32),
 		times:       timeParser{loc: loc, undecided: true},
 		pivot:       time.Now().Year() - 80, // SimpleDateFormat's default century for two-digit years
@@ -555,6 +557,9 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 	var ok bool
 	if s.ElapsedMS, ok = c.int32Field(f, l.index[colElapsed], 0, "elapsed", line); !ok {
 		return rowSkip
+	}
+	if c.endTimes {
+		s.StartMS -= int64(max(s.ElapsedMS, 0))
 	}
 	if s.LatencyMS, ok = c.int32Field(f, l.index[colLatency], -1, "Latency", line); !ok {
 		return rowSkip

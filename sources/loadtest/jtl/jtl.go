@@ -16,7 +16,8 @@
 // through one labels.Mapper per source (--label-map, the 500-label cap).
 //
 // Times are passed on as written: StartMS is the sample's start (JMeter's
-// timeStamp with the shipped sampleresult.timestamp.start=true). Dates written
+// timeStamp with the shipped sampleresult.timestamp.start=true, or timeStamp
+// minus elapsed with Options.EndTimes). Dates written
 // with a custom timestamp_format (given as Options.TimeFormat, or detected
 // from the first values: timedetect.go) are read in Info.Location();
 // Info.Offset is the store's business.
@@ -72,6 +73,10 @@ type Options struct {
 	// labels are counted under labels.Other. 0 means labels.DefaultMax, a
 	// negative number no cap.
 	MaxLabels int
+	// EndTimes says the file's timestamps are each sample's end
+	// (sampleresult.timestamp.start=false, --jtl-end-times): a sample's
+	// start is its timeStamp minus its elapsed time. CSV and XML alike.
+	EndTimes bool
 	// Warnings are told once among the source's warnings when it starts
 	// (SaveConfig.Warnings about the properties the options came from).
 	Warnings []string
@@ -181,7 +186,9 @@ func (h *handler) detect(force bool) {
 		return
 	}
 	if b[i] == '<' {
-		h.parser = newXMLParser(h.out, h.loc, h.labels)
+		x := newXMLParser(h.out, h.loc, h.labels)
+		x.endTimes = h.opt.EndTimes
+		h.parser = x
 		h.out.SetFormat(FormatXML)
 	} else {
 		h.parser = newCSVParser(h.out, h.loc, h.opt, h.labels)

@@ -434,3 +434,44 @@ func TestBadTimeFormatOption(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// TestEndTimes reads the same run written with start and with end
+// timestamps (sampleresult.timestamp.start=false): with EndTimes both give
+// the same samples, sub-results still found inside their parent, in CSV and
+// XML.
+func TestEndTimes(t *testing.T) {
+	starts := "timeStamp,elapsed,label,responseCode,threadName,success\n" +
+		"1000,50,home,200,T1,true\n" +
+		"1000,20,home-0,200,T1,true\n" +
+		"1020,30,home-1,200,T1,true\n" +
+		"1100,10,login,200,T1,true\n"
+	ends := "timeStamp,elapsed,label,responseCode,threadName,success\n" +
+		"1050,50,home,200,T1,true\n" +
+		"1020,20,home-0,200,T1,true\n" +
+		"1050,30,home-1,200,T1,true\n" +
+		"1110,10,login,200,T1,true\n"
+	want, err := parseChunks([]byte(starts), Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parseChunks([]byte(ends), Options{EndTimes: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.samples) != 4 || !reflect.DeepEqual(got.samples, want.samples) {
+		t.Fatalf("end times read as\n%+v\nwant\n%+v", got.samples, want.samples)
+	}
+	if !got.samples[1].SubResult || !got.samples[2].SubResult {
+		t.Fatalf("sub-results not found with end times: %+v", got.samples)
+	}
+	xml := `<?xml version="1.0" encoding="UTF-8"?>
+<testResults version="1.2">
+<httpSample t="50" ts="1050" s="true" lb="home" rc="200" tn="T1"/>
+<httpSample t="10" ts="1110" s="true" lb="login" rc="200" tn="T1"/>
+</testResults>
+`
+	x, err := parseChunks([]byte(xml), Options{EndTimes: true}, nil)
+	if err != nil || len(x.samples) != 2 || x.samples[0].StartMS != 1000 || x.samples[1].StartMS != 1100 {
+		t.Fatalf("XML with end times: %v, %+v", err, x.samples)
+	}
+}

@@ -248,12 +248,20 @@ type SaveConfig struct {
 	PrintFieldNames bool
 	// OutputFormat is output_format: "csv" or "xml".
 	OutputFormat string
+	// EndTimes is sampleresult.timestamp.start set to anything but true:
+	// JMeter then writes each sample's end as its timeStamp. Unset, the
+	// shipped jmeter.properties' true (start times) is assumed.
+	EndTimes bool
 	// Warnings describe properties that JMeter reads differently from what
 	// they seem to say (file:line: why), for the user to see.
 	Warnings []string
 }
 
 const savePrefix = "jmeter.save.saveservice."
+
+// timestampStartProperty says whether JMeter writes a sample's start (true,
+// as the shipped jmeter.properties sets it) or its end as timeStamp.
+const timestampStartProperty = "sampleresult.timestamp.start"
 
 // saveColumns are the CSV columns in JMeter's order with the property that
 // turns each on and its default in JMeter 5.x (SampleSaveConfiguration).
@@ -351,6 +359,11 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 		for _, name := range strings.Split(v.value, ",") { // JMeter splits without trimming
 			sc.Columns = append(sc.Columns, `"`+name+`"`)
 		}
+	}
+	if v, ok := p.values[timestampStartProperty]; ok && !strings.EqualFold(strings.TrimSpace(v.value), "true") {
+		sc.EndTimes = true
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s=%s: timeStamp is read as each sample's end (start = timeStamp - elapsed)",
+			v.where(), timestampStartProperty, v.value))
 	}
 	sc.Warnings = append(sc.Warnings, p.unknownSaveProperties()...)
 	return sc, nil

@@ -81,6 +81,7 @@ func TestSaveConfig(t *testing.T) {
 		delim    byte
 		format   string
 		header   bool
+		endTimes bool
 		warnings []string
 		err      string
 	}{
@@ -113,6 +114,9 @@ func TestSaveConfig(t *testing.T) {
 				"user.properties:3: jmeter.save.saveservice.sample_variables is not read by JMeter; the property is sample_variables",
 				"user.properties:1: jmeter.save.saveservice.sentBytes is not a property JMeter reads, so it changes nothing (did you mean jmeter.save.saveservice.sent_bytes?)",
 			}},
+		{name: "end times", text: "sampleresult.timestamp.start=false", columns: defaults, header: true, endTimes: true,
+			warnings: []string{"user.properties:1: sampleresult.timestamp.start=false: timeStamp is read as each sample's end (start = timeStamp - elapsed)"}},
+		{name: "start times said", text: "sampleresult.timestamp.start=true", columns: defaults, header: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,8 +137,8 @@ func TestSaveConfig(t *testing.T) {
 			if got := strings.Join(sc.Columns, ","); got != tc.columns {
 				t.Errorf("columns\n%s\nwant\n%s", got, tc.columns)
 			}
-			if sc.Delimiter != tc.delim || sc.TimeFormat != tc.format || sc.PrintFieldNames != tc.header {
-				t.Errorf("delimiter %q, format %q, header %v", sc.Delimiter, sc.TimeFormat, sc.PrintFieldNames)
+			if sc.Delimiter != tc.delim || sc.TimeFormat != tc.format || sc.PrintFieldNames != tc.header || sc.EndTimes != tc.endTimes {
+				t.Errorf("delimiter %q, format %q, header %v, end times %v", sc.Delimiter, sc.TimeFormat, sc.PrintFieldNames, sc.EndTimes)
 			}
 			if !reflect.DeepEqual(sc.Warnings, tc.warnings) {
 				t.Errorf("warnings\n%q\nwant\n%q", sc.Warnings, tc.warnings)

@@ -34,10 +34,11 @@ const maxText = 64 << 10
 // is a transaction controller, whose children are the real requests (the TC
 // is the one left out of request totals). Samples are emitted parent first.
 type xmlParser struct {
-	out   *batch.Batcher
-	buf   []byte // an incomplete markup token carried to the next chunk
-	line  int    // line of the next byte to scan
-	state int    // stateProlog, stateInRoot or stateAfterRoot
+	out      *batch.Batcher
+	endTimes bool   // ts is each sample's end (Options.EndTimes)
+	buf      []byte // an incomplete markup token carried to the next chunk
+	line     int    // line of the next byte to scan
+	state    int    // stateProlog, stateInRoot or stateAfterRoot
 
 	stack     []xframe
 	elem      []xsample // samples of the current top-level element, in document order
@@ -719,6 +720,8 @@ func (x *xmlParser) emit() {
 		}
 		if !xs.hasTime {
 			x.out.Warn("samples without a ts attribute: they have no time (shown at the epoch)")
+		} else if x.endTimes && !(xs.fieldForm && xs.startTime != 0) {
+			xs.s.StartMS -= int64(max(xs.s.ElapsedMS, 0))
 		}
 		if xs.s.Transaction && xs.s.Label == labels.Other {
 			xs.s.Label = labels.OtherTransactions

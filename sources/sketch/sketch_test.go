@@ -104,7 +104,8 @@ func TestEmptyAndReset(t *testing.T) {
 }
 
 // BenchmarkAdd must hold at least 20M adds/s (50 ns per add): the store adds
-// every sample of a 1 GB JTL (11 M rows) to two sketches.
+// every sample of a 1 GB JTL (11 M rows) to two sketches. Measured 7.5 ns
+// (whole milliseconds from the index table; 16 ns with the logarithm).
 func BenchmarkAdd(b *testing.B) {
 	s := New()
 	for i := 0; b.Loop(); i++ {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sobang/sobang/config"
+	"github.com/sobang/sobang/cmd/sobang/internal/config"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/slo"
 	"github.com/sobang/sobang/sources/store"

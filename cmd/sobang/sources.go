@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/sobang/sobang/config"
+	"github.com/sobang/sobang/cmd/sobang/internal/config"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/gatling"
 	"github.com/sobang/sobang/sources/loadtest/jtl"

@@ -163,7 +163,7 @@ func TestParseApdex(t *testing.T) {
 // TestREADMEDocumentsEveryKey keeps the README's Configuration section in
 // step with the keys the loader knows.
 func TestREADMEDocumentsEveryKey(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,11 @@ type Options struct {
 	// Baseline is an earlier run (--baseline), read to its end into a store
 	// of its own, that the load-test pane compares with; nil for none.
 	Baseline *store.Store
+	// Record, when not nil, is called with every batch drained from the hub
+	// before the store applies it (Apply shifts sample times in place) and
+	// before its samples are recycled; it must not keep the batch's slices.
+	// Its first error is shown in the status bar and ends the recording.
+	Record func(sources.Batch) error
 }
 
 // Model is the root model of the dashboard.
@@ -73,6 +78,7 @@ type Model struct {
 	decided   bool // the live-or-past decision is made
 	userMoved bool
 	clockWarn string
+	recordErr string // why the recording stopped, "" while it runs
 
 	crash   *sources.Panic
 	batches []sources.Batch
@@ -175,6 +181,7 @@ func (m *Model) ingest() {
 	}
 	m.batches = m.opt.Hub.Drain(m.batches[:0])
 	for i := range m.batches {
+		m.record(m.batches[i])
 		if m.store.Apply(m.batches[i]) != 0 {
 			m.dirty = true
 		}
@@ -182,6 +189,17 @@ func (m *Model) ingest() {
 		m.batches[i] = sources.Batch{}
 	}
 	m.syncData()
+}
+
+// record hands b to Options.Record until it fails once.
+func (m *Model) record(b sources.Batch) {
+	if m.opt.Record == nil || m.recordErr != "" {
+		return
+	}
+	if err := m.opt.Record(b); err != nil {
+		m.recordErr = "recording stopped: " + err.Error()
+		m.dirty = true
+	}
 }
 
 func (m *Model) nowMS() int64 { return m.opt.Now().UnixMilli() }
@@ -724,6 +742,9 @@ func (m *Model) statusBar(f *frame) string {
 	}
 	if m.clockWarn != "" {
 		b.WriteString("  " + wrap(st.Warn, m.clockWarn))
+	}
+	if m.recordErr != "" {
+		b.WriteString("  " + wrap(st.Warn, m.recordErr))
 	}
 	left := b.String()
 	right := "? help  q quit "

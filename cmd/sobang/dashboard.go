@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/record"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui"
@@ -27,6 +29,7 @@ type dashboardConfig struct {
 	setup    func(*store.Store) // configures the store before anything is read (APDEX); may be nil
 	baseline *store.Store       // an earlier run to compare with (--baseline), or nil
 	paths    map[string]string  // request paths of labels from the configuration file
+	record   string             // --record: where to record the session, "" for nowhere
 }
 
 func runDashboard(cfg dashboardConfig) error {
@@ -50,15 +53,28 @@ func runDashboard(cfg dashboardConfig) error {
 	if z, ok := cfg.zone.(*time.Location); ok && z != nil {
 		zone = z
 	}
-	model := tui.New(tui.Options{
+	opt := tui.Options{
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
 		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline,
-	})
+	}
+	finishRecording := func() {}
+	if cfg.record != "" {
+		rec, err := record.Create(cfg.record, infos)
+		if err != nil {
+			return &exitError{exitUsage, err}
+		}
+		opt.Record = rec.Write
+		var once sync.Once
+		finishRecording = func() { once.Do(func() { closeRecording(rec) }) }
+		defer finishRecording() // also when something below panics
+	}
+	model := tui.New(opt)
 	hub.Start(ctx)
 	prog := tea.NewProgram(model, tea.WithContext(ctx))
 	_, err := prog.Run()
 	cancel()
 	waitHub(hub)
+	finishRecording() // the program has ended: nothing writes any more
 	if p := model.Crash(); p != nil {
 		path := writeCrashReport(p)
 		return &exitError{exitFailure, fmt.Errorf("crashed: %v\ncrash report: %s", p, path)}
@@ -67,6 +83,16 @@ func runDashboard(cfg dashboardConfig) error {
 		return &exitError{exitFailure, err}
 	}
 	return nil
+}
+
+// closeRecording closes the recording and says on stderr where it is, or
+// why it ended early.
+func closeRecording(rec *record.Writer) {
+	if err := rec.Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "sobang: the recording stopped early: %v\n", err)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "recorded to %s\n", rec.Path())
 }
 
 // waitHub waits a little for sources to stop; a source blocked on a read

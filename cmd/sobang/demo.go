@@ -72,7 +72,7 @@ bar says LOAD ENDED). q quits at any time and prints where the files are.`,
 			}
 			runErr := runDashboard(dashboardConfig{
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since, zone: zone,
-				noMouse: df.noMouse, loadEnded: world.LoadEnded(), hub: hub, setup: df.apdex.apply,
+				noMouse: df.noMouse, loadEnded: world.LoadEnded(), hub: hub, setup: df.apdex.apply, record: df.record,
 			})
 			closeErr := world.Close()
 			fmt.Fprintf(cmd.OutOrStdout(), "The demo's files are in %s\nOpen them again with:\n  sobang %s %s\n",

@@ -20,6 +20,7 @@ type dashFlags struct {
 	theme    string
 	noMouse  bool
 	apdex    apdexFlag
+	record   string // --record: the recording to write, "" for none
 }
 
 func (d *dashFlags) register(cmd *cobra.Command) {
@@ -29,6 +30,7 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&d.theme, "theme", themes.Default, "colour theme (see 'sobang themes')")
 	fs.BoolVar(&d.noMouse, "no-mouse", false, "leave the mouse to the terminal (for selecting text)")
 	fs.Var(&d.apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
+	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline)")
 }
 
 const rootExamples = `  # Watch the built-in demo: a bank service under load with an incident
@@ -58,7 +60,8 @@ jumped and every pane shows that second.
 
 A SOURCE is a file whose kind is detected from its content (a JMeter JTL in
 CSV or XML, or a log; plain or gzip), - for a log on stdin, or an
-http(s)://.../metrics URL to scrape. Use --jtl, --log and --scrape where
+http(s)://.../metrics URL to scrape, or a .sobang recording (--record), which
+stands for the sources it recorded. Use --jtl, --log and --scrape where
 detection cannot tell, or for files that do not exist yet.
 
 A TIME (--window, --at, --from) is RFC 3339 with a zone
@@ -96,7 +99,7 @@ START..END; an empty side means the data's edge.`,
 			return runDashboard(dashboardConfig{
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
 				zone: sf.displayZone(), noMouse: df.noMouse,
-				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(),
+				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(), record: df.record,
 			})
 		},
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/sobang/sobang/sources/loadtest/locust"
 	"github.com/sobang/sobang/sources/logs"
 	"github.com/sobang/sobang/sources/metrics/scrape"
+	"github.com/sobang/sobang/sources/record"
 	"github.com/sobang/sobang/sources/tail"
 	"github.com/sobang/sobang/sources/timespec"
 )
@@ -71,7 +72,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 // registerBaseline adds --baseline, for the commands that compare with an
 // earlier run (the dashboard and report).
 func (f *sourceFlags) registerBaseline(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.baselines, "baseline", nil, "compare with an earlier run's load-test files (repeatable)")
+	fs.StringArrayVar(&f.baselines, "baseline", nil, "compare with an earlier run's load-test files or its .sobang recording (repeatable)")
 }
 
 // loadConfig reads the configuration file once and applies it under the
@@ -123,6 +124,10 @@ func (f *sourceFlags) displayZone() *time.Location {
 	}
 	return time.Local
 }
+
+// kindRecording marks a spec that is a recording (a .sobang file): it is
+// built into the sources it recorded, each of its own kind.
+const kindRecording sources.Kind = "recording"
 
 // spec is one source the user asked for, before it is built.
 type spec struct {
@@ -255,6 +260,10 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if len(head) == 0 {
 		return kindByName(path), nil
 	}
+	// First: a recording is binary, and every other detector would refuse it.
+	if record.IsRecording(head) {
+		return kindRecording, nil
+	}
 	// Before JTL: a Locust history has a Timestamp column too.
 	if _, ok := locust.Sniff(head); ok {
 		return sources.KindLocust, nil
@@ -326,6 +335,14 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			}
 		}
 		switch s.kind {
+		case kindRecording:
+			recorded, err := record.Sources(s.name)
+			if err != nil {
+				return nil, &exitError{exitUsage, err}
+			}
+			for _, r := range recorded {
+				out = append(out, shifted(r, info.Offset))
+			}
 		case sources.KindJTL:
 			out = append(out, jtl.New(info, jopt))
 		case sources.KindK6:
@@ -354,6 +371,25 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	}
 	return out, nil
 }
+
+// shifted returns src with d added to its clock offset (--offset naming a
+// recording shifts every source it recorded).
+func shifted(src sources.Source, d time.Duration) sources.Source {
+	if d == 0 {
+		return src
+	}
+	info := src.Info()
+	info.Offset += d
+	return infoSource{src, info}
+}
+
+// infoSource is a source with another Info.
+type infoSource struct {
+	sources.Source
+	info sources.Info
+}
+
+func (s infoSource) Info() sources.Info { return s.info }
 
 // crashSource panics shortly after it starts, to test that a panic in a
 // source goroutine restores the terminal and writes a crash report.

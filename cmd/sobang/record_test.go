@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/jtl"
+	"github.com/sobang/sobang/sources/logs"
+	"github.com/sobang/sobang/sources/record"
+)
+
+// recordFiles reads the sources to their end and records their batches at
+// out, as the dashboard would have.
+func recordFiles(t *testing.T, out string, srcs ...sources.Source) {
+	t.Helper()
+	infos := make([]sources.Info, len(srcs))
+	for i, s := range srcs {
+		infos[i] = s.Info()
+	}
+	w, err := record.Create(out, infos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i, s := range srcs {
+		var c sources.Collect
+		if err := s.Run(ctx, &c); err != nil {
+			t.Fatalf("%s: %v", s.Info().Name, err)
+		}
+		for _, b := range c.Take() {
+			b.Source = i
+			if err := w.Write(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reportSection runs report --format json with args and returns one
+// top-level section of the document.
+func reportSection(t *testing.T, section string, args ...string) (json.RawMessage, map[string]json.RawMessage) {
+	t.Helper()
+	out, errs, code := runBin(t, append([]string{"report", "--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("report %v: exit %d: %s", args, code, errs)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc[section] == nil {
+		t.Fatalf("report %v has no %s section:\n%s", args, section, out)
+	}
+	return doc[section], doc
+}
+
+// sameJSON compares two JSON documents, reading the recording rec's
+// source names ("REC:NAME") in a as the names they recorded.
+func sameJSON(t *testing.T, what, rec string, a, b json.RawMessage) {
+	t.Helper()
+	var x, y any
+	a = json.RawMessage(strings.ReplaceAll(string(a), rec+":", ""))
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(x, y) {
+		t.Errorf("%s differs:\n got %s\nwant %s", what, a, b)
+	}
+}
+
+func TestReportOnRecording(t *testing.T) {
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "saved.sobang")
+	recordFiles(t, rec,
+		jtl.New(sources.Info{Name: jp, Kind: sources.KindJTL}, jtl.Options{}),
+		logs.New(sources.Info{Name: lp, Kind: sources.KindLog}, logs.Options{}))
+
+	want, _ := reportSection(t, "loadtest", jp, lp)
+	got, doc := reportSection(t, "loadtest", rec)
+	sameJSON(t, "the loadtest section of the recording's report", rec, got, want)
+	var srcs []struct {
+		Path string `json:"path"`
+		Kind string `json:"kind"`
+		Rows int    `json:"rows"`
+	}
+	if err := json.Unmarshal(doc["sources"], &srcs); err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 2 || srcs[0].Path != rec+":"+jp || srcs[0].Kind != "jtl" || srcs[0].Rows != 300 ||
+		srcs[1].Path != rec+":"+lp || srcs[1].Kind != "log" || srcs[1].Rows != 60 {
+		t.Errorf("sources of the recording: %+v", srcs)
+	}
+	wantLogs, _ := reportSection(t, "logs", jp, lp)
+	gotLogs, _ := reportSection(t, "logs", rec)
+	sameJSON(t, "the logs section of the recording's report", rec, gotLogs, wantLogs)
+
+	// --offset naming the recording shifts every source it recorded.
+	shifted, _ := reportSection(t, "loadtest", rec, "--offset", "saved.sobang=1h")
+	var a, b struct{ Start time.Time }
+	if err := json.Unmarshal(want, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(shifted, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Start.Sub(a.Start) != time.Hour {
+		t.Errorf("--offset saved.sobang=1h: start %v, want %v", b.Start, a.Start.Add(time.Hour))
+	}
+
+	// check reads recordings too.
+	if _, errs, code := runBin(t, "check", rec, "--slo", "p95<1s"); code != 0 {
+		t.Errorf("check on the recording: exit %d: %s", code, errs)
+	}
+}
+
+func TestBaselineRecording(t *testing.T) {
+	dir := t.TempDir()
+	old, cur := filepath.Join(dir, "old.jtl"), filepath.Join(dir, "new.jtl")
+	writeRun(t, old, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), 100, 200)
+	writeRun(t, cur, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), 100, 300)
+	rec := filepath.Join(dir, "old.sobang")
+	recordFiles(t, rec, jtl.New(sources.Info{Name: old, Kind: sources.KindJTL}, jtl.Options{}))
+
+	want, _ := reportSection(t, "baseline", cur, "--baseline", old)
+	got, _ := reportSection(t, "baseline", cur, "--baseline", rec)
+	if !strings.Contains(string(want), "regression") {
+		t.Fatalf("the JTL baseline finds no regression: %s", want)
+	}
+	sameJSON(t, "the comparison with a recorded baseline", rec, got, want)
+}
+
+func TestBadRecordingIsUsageError(t *testing.T) {
+	dir := t.TempDir()
+	v9 := filepath.Join(dir, "v9.sobang")
+	if err := os.WriteFile(v9, []byte("SOBANG\x00\x09rest"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"report", v9}, {"report", "--baseline", v9, v9}} {
+		_, errs, code := runBin(t, args...)
+		if code != exitUsage || !strings.Contains(errs, v9) || !strings.Contains(errs, "format version 9") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	// --record where no file can be created fails before the dashboard starts.
+	jp, _ := writeSavedRun(t, dir)
+	bad := filepath.Join(dir, "no-such-dir", "x.sobang")
+	_, errs, code := runBin(t, jp, "--record", bad)
+	if code != exitUsage || !strings.Contains(errs, bad) {
+		t.Errorf("--record into a missing directory: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestE2ERecord records a dashboard session of saved files, then reports on
+// the recording.
+func TestE2ERecord(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "session.sobang")
+	s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --utc %s %s --record %s", t.TempDir(), bin, jp, lp, rec))
+	s.waitFor("both files' data", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+	})
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	// With the history: the line may have scrolled off the visible screen.
+	if screen := s.run("capture-pane", "-p", "-S", "-200", "-t", s.name); !strings.Contains(screen, "recorded to "+rec) {
+		t.Errorf("on exit stderr must say where the recording is; screen:\n%s", screen)
+	}
+	want, _ := reportSection(t, "loadtest", jp, lp)
+	got, _ := reportSection(t, "loadtest", rec)
+	sameJSON(t, "the loadtest section of the recorded session's report", rec, got, want)
+}

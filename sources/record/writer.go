@@ -1,0 +1,125 @@
+package record
+
+import (
+	"bufio"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// flushEvery is how often Write flushes the gzip stream to the file at
+// most: what a crash can lose, against the cost of a flush per batch.
+const flushEvery = time.Second
+
+// Writer writes a recording. It is not safe for concurrent use: one
+// goroutine (the dashboard's ingest) writes, then closes it.
+type Writer struct {
+	path      string
+	file      *os.File
+	buf       *bufio.Writer
+	gz        *gzip.Writer
+	enc       *gob.Encoder
+	lastFlush time.Time
+	err       error // the first error, returned by every later call
+	closed    bool
+}
+
+// Create creates (or truncates) the recording at path for a session of the
+// given sources, in hub order, and writes its header.
+func Create(path string, infos []sources.Info) (*Writer, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("recording: %w", err)
+	}
+	w := &Writer{path: path, file: f, buf: bufio.NewWriterSize(f, 64<<10), lastFlush: time.Now()}
+	if _, err := w.buf.Write(Magic[:]); err != nil {
+		f.Close()
+		return nil, w.wrap(err)
+	}
+	// BestSpeed: the writer runs on the dashboard's ingest, where time
+	// matters more than bytes (BenchmarkWrite).
+	w.gz, _ = gzip.NewWriterLevel(w.buf, gzip.BestSpeed)
+	w.enc = gob.NewEncoder(w.gz)
+	h := Header{Version: Version, Created: time.Now()}
+	for _, info := range infos {
+		h.Sources = append(h.Sources, sourceOf(info))
+	}
+	if err := w.enc.Encode(&h); err != nil {
+		f.Close()
+		return nil, w.wrap(err)
+	}
+	if err := w.flush(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Path returns the file the writer writes.
+func (w *Writer) Path() string { return w.path }
+
+// Write records b at once: the writer keeps no reference to b's slices, so
+// the caller may recycle them as soon as Write returns. After an error every
+// call returns that error.
+func (w *Writer) Write(b sources.Batch) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return fmt.Errorf("%s: recording already closed", w.path)
+	}
+	e := Entry{Source: b.Source, At: time.Now(), Batch: b}
+	e.EmptyFailures = b.Failures != nil && len(b.Failures) == 0
+	if err := w.enc.Encode(&e); err != nil {
+		w.err = w.wrap(err)
+		return w.err
+	}
+	if time.Since(w.lastFlush) >= flushEvery {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush pushes everything written so far to the file, readable by a reader
+// even if the program dies before Close.
+func (w *Writer) flush() error {
+	w.lastFlush = time.Now()
+	if err := w.gz.Flush(); err != nil {
+		w.err = w.wrap(err)
+		return w.err
+	}
+	if err := w.buf.Flush(); err != nil {
+		w.err = w.wrap(err)
+		return w.err
+	}
+	return nil
+}
+
+// Close ends the gzip stream and closes the file. It returns the first
+// error the writer met, if any.
+func (w *Writer) Close() error {
+	if w.closed {
+		return w.err
+	}
+	w.closed = true
+	if w.err == nil {
+		if err := w.gz.Close(); err != nil {
+			w.err = w.wrap(err)
+		} else if err := w.buf.Flush(); err != nil {
+			w.err = w.wrap(err)
+		}
+	}
+	if err := w.file.Close(); err != nil && w.err == nil {
+		w.err = w.wrap(err)
+	}
+	return w.err
+}
+
+func (w *Writer) wrap(err error) error {
+	return fmt.Errorf("%s: writing the recording: %w", w.path, err)
+}

@@ -339,6 +339,38 @@ func TestFlushesWhileOpen(t *testing.T) {
 	}
 }
 
+// TestFlushesWhenQuiet: a batch written with no later Write reaches the
+// file within flushEvery all the same, from the writer's timer.
+func TestFlushesWhenQuiet(t *testing.T) {
+	saved := flushEvery
+	flushEvery = 20 * time.Millisecond
+	defer func() { flushEvery = saved }()
+	path := filepath.Join(t.TempDir(), "quiet.sobang")
+	w, err := Create(path, testInfos()[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Write(sources.Batch{Rows: 1, Samples: []sources.Sample{{StartMS: 1, Label: "a"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		rec, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		_, _ = rec.Each(func(*Entry) error { n++; return nil })
+		if n == 1 {
+			return
+		}
+		if try == 200 {
+			t.Fatal("the batch never reached the file while the writer was open")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func FuzzDecode(f *testing.F) {
 	data, err := os.ReadFile(writeRecording(f, testInfos(), testBatches()))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -12,13 +13,19 @@ import (
 	"github.com/sobang/sobang/sources"
 )
 
-// flushEvery is how often Write flushes the gzip stream to the file at
-// most: what a crash can lose, against the cost of a flush per batch.
-const flushEvery = time.Second
+// flushEvery is how long written batches may wait for a flush of the gzip
+// stream to the file: what a crash can lose, against the cost of a flush
+// per batch. A variable so that tests can shorten it.
+var flushEvery = time.Second
 
-// Writer writes a recording. It is not safe for concurrent use: one
-// goroutine (the dashboard's ingest) writes, then closes it.
+// Writer writes a recording. One goroutine (the dashboard's ingest) writes,
+// then closes it; a timer flushes what was written when no later Write
+// came within flushEvery, so a quiet session's last batches reach the file
+// too.
 type Writer struct {
+	mu        sync.Mutex
+	timer     *time.Timer // pending flush of unflushed batches, nil when none
+	dirty     bool        // batches written since the last flush
 	path      string
 	file      *os.File
 	buf       *bufio.Writer
@@ -67,6 +74,8 @@ func (w *Writer) Path() string { return w.path }
 // the caller may recycle them as soon as Write returns. After an error every
 // call returns that error.
 func (w *Writer) Write(b sources.Batch) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.err != nil {
 		return w.err
 	}
@@ -79,16 +88,31 @@ func (w *Writer) Write(b sources.Batch) error {
 		w.err = w.wrap(err)
 		return w.err
 	}
-	if time.Since(w.lastFlush) >= flushEvery {
+	w.dirty = true
+	since := time.Since(w.lastFlush)
+	if since >= flushEvery {
 		return w.flush()
 	}
+	if w.timer == nil {
+		w.timer = time.AfterFunc(flushEvery-since, w.timedFlush)
+	}
 	return nil
+}
+
+// timedFlush flushes batches that no later Write flushed.
+func (w *Writer) timedFlush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.timer = nil
+	if w.dirty && !w.closed && w.err == nil {
+		_ = w.flush() // the error stays in w.err for the next Write or Close
+	}
 }
 
 // flush pushes everything written so far to the file, readable by a reader
 // even if the program dies before Close.
 func (w *Writer) flush() error {
-	w.lastFlush = time.Now()
+	w.lastFlush, w.dirty = time.Now(), false
 	if err := w.gz.Flush(); err != nil {
 		w.err = w.wrap(err)
 		return w.err
@@ -103,6 +127,12 @@ func (w *Writer) flush() error {
 // Close ends the gzip stream and closes the file. It returns the first
 // error the writer met, if any.
 func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.timer != nil {
+		w.timer.Stop()
+		w.timer = nil
+	}
 	if w.closed {
 		return w.err
 	}

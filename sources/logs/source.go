@@ -11,7 +11,7 @@
 //	   format is known (format.Detect) -> format.Parse -> group.Grouper
 //	   -> LogEntry -> Batch (BatchRecords, or after BatchLinger) -> Sink
 //
-// Every line is sanitised once, here, at ingest (DESIGN §4): the store and
+// Every line is sanitised once, here, at ingest, not every frame: the store and
 // the panes only ever see display-safe text. The header is parsed from the
 // sanitised line, so colour codes around a timestamp do not hide it and
 // LevelCol indexes Lines[0].

@@ -1,7 +1,6 @@
 // Package corpus finds the shared log corpus for tests of the log packages.
 //
-// The corpus lives in ../shared/corpus/logs beside the module (see
-// shared/README.md). A fresh clone without it still passes: tests that need
+// The corpus lives in ../shared/corpus/logs beside the module. A fresh clone without it still passes: tests that need
 // it skip with a clear message; under CI=true, where it is always present,
 // they fail instead, so CI cannot go green by skipping.
 package corpus

@@ -126,7 +126,7 @@ func (p *loadPane) memberList(f *frame, lt *store.LoadTest, label string, sum st
 	members := lt.TransactionMembers(label)
 	switch {
 	case members == nil:
-		return "", nil, append(tail, wrap(f.st.Muted, "its member requests are not known: the results name no threads to link them by"))
+		return "", nil, append(tail, wrap(f.st.Muted, "its member requests are not known: the results name no threads to link them by, and no label names it as its group"))
 	case len(members) == 0:
 		return "", nil, append(tail, wrap(f.st.Muted, "its member requests: none ran within its transactions"))
 	}

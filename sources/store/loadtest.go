@@ -262,6 +262,9 @@ type LoadTest struct {
 	rolledAny bool  // some per-label data was rolled up
 
 	links *linker // which requests each transaction is made of (transactions.go)
+	// unthreaded counts, per label id, the samples without a thread name
+	// (Gatling's): their transactions are found by group path instead.
+	unthreaded []int64
 }
 
 func newLoadTest() *LoadTest {
@@ -515,6 +518,12 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 			}
 		}
 		id := l.label(s.Label, s.Transaction)
+		if s.Thread == "" && !s.SubResult {
+			for id >= len(l.unthreaded) {
+				l.unthreaded = append(l.unthreaded, 0)
+			}
+			l.unthreaded[id]++
+		}
 		if s.Thread != "" && !s.SubResult {
 			if threads == nil {
 				threads = l.links.threads(source)

@@ -425,14 +425,20 @@ type Member struct {
 // start after the transaction's start), over every sample ingested, not a
 // window. A transaction contains the requests of its thread that start
 // within its span; a JMeter transaction written after its children also
-// keeps those that ran after a think time (see linker). It returns nil when
-// label is not a transaction or none of its transactions had a thread name
-// to link by (Gatling's simulation.log has none), and an empty slice when
-// they were linked but held no request. The caller may keep the result.
+// keeps those that ran after a think time (see linker). Transactions
+// without a thread name (Gatling's simulation.log names no user) are made of
+// the labels whose group path they are: "Shop / Cart" and the group
+// "Shop / Checkout" in the group "Shop", in the order they were first seen.
+// It returns nil when label is not a transaction or nothing links it, and an
+// empty slice when its transactions were linked but held no request. The
+// caller may keep the result.
 func (l *LoadTest) TransactionMembers(label string) []Member {
 	id, ok := l.labelIdx[label]
-	if !ok || id >= len(l.links.tx) || l.links.tx[id].instances == 0 {
+	if !ok || !l.txn[id] {
 		return nil
+	}
+	if id >= len(l.links.tx) || l.links.tx[id].instances == 0 {
+		return l.groupMembers(id)
 	}
 	tx := &l.links.tx[id]
 	type ranked struct {
@@ -455,6 +461,29 @@ func (l *LoadTest) TransactionMembers(label string) []Member {
 	out := make([]Member, len(rows))
 	for i, r := range rows {
 		out[i] = r.Member
+	}
+	return out
+}
+
+// groupSeparator joins a Gatling group path and a request name in labels.
+const groupSeparator = " / "
+
+// groupMembers returns the labels directly inside the group labelled by
+// transaction id, counted over the samples without a thread name, or nil
+// when there are none.
+func (l *LoadTest) groupMembers(id int) []Member {
+	if id >= len(l.unthreaded) || l.unthreaded[id] == 0 {
+		return nil
+	}
+	prefix := l.labels[id] + groupSeparator
+	var out []Member
+	for j, name := range l.labels {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || strings.Contains(rest, groupSeparator) || j >= len(l.unthreaded) || l.unthreaded[j] == 0 {
+			continue
+		}
+		out = append(out, Member{Label: name, Count: l.unthreaded[j], Transactions: l.unthreaded[id],
+			PerTransaction: float64(l.unthreaded[j]) / float64(l.unthreaded[id])})
 	}
 	return out
 }

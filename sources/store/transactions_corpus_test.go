@@ -149,25 +149,17 @@ func TestTransactionMembersK6Groups(t *testing.T) {
 	checkMembers(t, st, map[string]string{"checkout": "cart×1.5/2, pay×1/2"})
 }
 
-// TestTransactionMembersGatlingGroups: Gatling's groups are transactions, but
-// its simulation.log names no user, so requests cannot be told apart by
-// user and groups are not linked.
+// TestTransactionMembersGatlingGroups: Gatling's simulation.log names no
+// user, so its groups are made of the labels whose group path they are:
+// requests and the groups nested in them.
 func TestTransactionMembersGatlingGroups(t *testing.T) {
 	path := filepath.Join("..", "loadtest", "gatling", "testdata", "text34_groups.log")
 	info := sources.Info{Name: path, Kind: sources.KindGatling, Zone: time.UTC}
 	st := readIntoStore(t, info, gatling.New(info, gatling.Options{}))
-	sum := st.Load.Summarize(0, 0, "")
-	groups := 0
-	for _, l := range sum.Labels {
-		if !l.Transaction {
-			continue
-		}
-		groups++
-		if got := st.Load.TransactionMembers(l.Label); got != nil {
-			t.Errorf("group %q: members %+v, want none (no user to link by)", l.Label, got)
-		}
-	}
-	if groups == 0 {
-		t.Fatal("no group read as a transaction")
-	}
+	checkMembers(t, st, map[string]string{
+		"Shop":            "Shop / Cart×3/1, Shop / Checkout×1/1",
+		"Shop / Checkout": "Shop / Checkout / Pay×1/1",
+		"Shop / Cart":     "<nil>",
+		"Home":            "<nil>",
+	})
 }

@@ -168,10 +168,13 @@ func TestTransactionMembers(t *testing.T) {
 			req(10, 100, "pay", a), req(400, 100, "GET next", a),
 			func() sources.Sample { s := tx(0, 300, "checkout", a, 0); s.Message = ""; return s }(),
 		}, map[string]string{"checkout": "pay×1/1"}},
-		{"no thread name: not linked", []sources.Sample{
+		{"no thread name: by group path", []sources.Sample{
 			req(10, 100, "Shop / Cart", ""),
+			req(120, 100, "Shop / Cart", ""),
+			req(130, 10, "Shopping / Cart", ""),   // not inside Shop
+			req(140, 10, "Shop / Pay / Card", ""), // inside Shop / Pay, not Shop
 			func() sources.Sample { s := tx(0, 300, "Shop", "", 1); s.Message = ""; return s }(),
-		}, map[string]string{"Shop": "<nil>", "Shop / Cart": "<nil>"}},
+		}, map[string]string{"Shop": "Shop / Cart×2/1", "Shop / Cart": "<nil>"}},
 		{"a transaction that holds none of the requests", []sources.Sample{
 			req(-100, 50, "GET before", a),
 			tx(0, 100, "Empty", a, 1),

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -81,6 +82,34 @@ func runDashboard(cfg dashboardConfig) error {
 	}
 	if err != nil && err != tea.ErrProgramKilled && err != context.Canceled {
 		return &exitError{exitFailure, err}
+	}
+	return nil
+}
+
+// checkRecordTarget refuses a --record path that would overwrite something
+// worth keeping: one of the session's inputs (a source, a baseline, the
+// recording being replayed), or an existing file that is not a recording.
+func checkRecordTarget(path string, inputs []string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // nothing there yet: Create says what goes wrong, if anything
+	}
+	for _, in := range inputs {
+		if ii, err := os.Stat(in); err == nil && os.SameFile(fi, ii) {
+			return usageErr("--record %s: it is one of the inputs and would be overwritten; record to another file", path)
+		}
+	}
+	if fi.Mode().IsRegular() && fi.Size() > 0 {
+		head := make([]byte, len(record.Magic))
+		f, err := os.Open(path)
+		if err == nil {
+			n, _ := io.ReadFull(f, head)
+			f.Close()
+			head = head[:n]
+		}
+		if !record.IsRecording(head) {
+			return usageErr("--record %s: the file exists and is not a .sobang recording; not overwriting it", path)
+		}
 	}
 	return nil
 }

@@ -46,6 +46,11 @@ bar says LOAD ENDED). q quits at any time and prints where the files are.`,
 			if err != nil {
 				return err
 			}
+			if df.record != "" {
+				if err := checkRecordTarget(df.record, nil); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			if dir == "" {
 				dir, err = os.MkdirTemp("", "sobang-demo-")

@@ -166,6 +166,38 @@ func TestBadRecordingIsUsageError(t *testing.T) {
 	}
 }
 
+// TestRecordNeverOverwritesInputs: --record naming a source, a baseline or
+// a file that is not a recording is refused, and the file is left as it was.
+func TestRecordNeverOverwritesInputs(t *testing.T) {
+	dir := t.TempDir()
+	jp, _ := writeSavedRun(t, dir)
+	before, err := os.ReadFile(jp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(other, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{jp, "--record", jp},
+		{jp, "--baseline", jp, "--record", jp},
+		{jp, "--record", other},
+		{"demo", "--record", other},
+	} {
+		_, errs, code := runBin(t, args...)
+		if code != exitUsage || !strings.Contains(errs, "--record") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if after, _ := os.ReadFile(jp); string(after) != string(before) {
+		t.Fatal("the JTL was overwritten")
+	}
+	if after, _ := os.ReadFile(other); string(after) != "keep me\n" {
+		t.Fatal("a file that is not a recording was overwritten")
+	}
+}
+
 // TestE2ERecord records a dashboard session of saved files, then reports on
 // the recording.
 func TestE2ERecord(t *testing.T) {

@@ -85,6 +85,15 @@ START..END; an empty side means the data's edge.`,
 			if err != nil {
 				return err
 			}
+			if df.record != "" {
+				inputs := append([]string(nil), sf.baselines...)
+				for _, s := range specs {
+					inputs = append(inputs, s.name)
+				}
+				if err := checkRecordTarget(df.record, inputs); err != nil {
+					return err
+				}
+			}
 			srcs, err := sf.build(specs, true, os.Stdin)
 			if err != nil {
 				return err

@@ -138,9 +138,14 @@ func (k *linker) threads(source int) *threadSet {
 
 // thread returns the state of thread name, creating it. A transaction row
 // usually follows its last request's, so the latest sample's thread is
-// tried first, with one compare.
+// tried first, with one compare; it is marked active all the same (its
+// line is the one the sample writes next), or a source with one busy
+// thread would look idle to dropIdle.
 func (ts *threadSet) thread(k *linker, name string) *threadLinks {
 	if e := ts.last; e.thread == name {
+		if e.t != nil {
+			e.t.seen = k.tick
+		}
 		return e.t
 	}
 	return ts.lookup(k, name)

@@ -317,3 +317,29 @@ func BenchmarkLink(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/sample")
 }
+
+// TestBusyThreadIsNotIdle: a source with one thread, whose every sample
+// takes the latest-thread shortcut, keeps its thread while another source
+// brings more threads than are followed at once.
+func TestBusyThreadIsNotIdle(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}, {Name: "b.jtl", Kind: sources.KindJTL}})
+	other := 0
+	busy := func() {
+		var b []sources.Sample
+		for range 1000 {
+			b = append(b, req(10, 1, "GET x", fmt.Sprintf("Other 1-%d", other)))
+			other++
+		}
+		st.Apply(sources.Batch{Source: 1, Samples: b})
+	}
+	for i := range 4 {
+		st.Apply(sources.Batch{Source: 0, Samples: []sources.Sample{req(int64(i)*1000+1, 100, "warmup", "Solo")}})
+		busy()
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: []sources.Sample{req(10_001, 100, "POST login", "Solo")}})
+	busy()
+	st.Apply(sources.Batch{Source: 0, Samples: []sources.Sample{req(10_110, 50, "GET accounts", "Solo"), tx(10_000, 160, "Login", "Solo", 2)}})
+	if got, want := members(st, "Login"), "POST login×1/1, GET accounts×1/1"; got != want {
+		t.Fatalf("members %q, want %q", got, want)
+	}
+}

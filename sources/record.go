@@ -59,21 +59,25 @@ type Sample struct {
 // summary): figures over many requests, never per-sample data, and never
 // recomputed by sobang.
 type Aggregate struct {
-	TimeMS         int64        // the row's time, epoch milliseconds; 0 for Final rows, which carry none
-	Final          bool         // the tool's final figures for the label (_stats.csv), not a point in time
-	Method         string       // request type as written ("GET", "grpc"); "" on the Aggregated row
-	Label          string       // request name; AggregatedLabel for the totals
-	Users          int32        // active users at TimeMS, -1 when unknown (Final rows)
-	Requests       int64        // requests so far (history) or in all (Final)
-	Failures       int64        // failed requests, counted the same way
-	RequestsPerSec float64      // as written: current rate (history) or over the run (Final); NaN when unknown
-	FailuresPerSec float64      // as written, NaN when unknown
-	MedianMS       float64      // NaN when unknown
-	MeanMS         float64      // NaN when unknown
-	MinMS          float64      // NaN when unknown
-	MaxMS          float64      // NaN when unknown
-	AvgBytes       float64      // average content size, NaN when unknown
-	Percentiles    []Percentile // in the file's column order; MS is NaN where it says N/A
+	TimeMS   int64  // the row's time, epoch milliseconds; 0 for Final rows, which carry none
+	Final    bool   // the tool's final figures for the label (_stats.csv), not a point in time
+	Method   string // request type as written ("GET", "grpc"); "" on the Aggregated row
+	Label    string // request name; AggregatedLabel for the totals
+	Users    int32  // active users at TimeMS, -1 when unknown (Final rows)
+	Requests int64  // requests so far (history) or in all (Final)
+	Failures int64  // failed requests, counted the same way
+	// FailuresUnknown says the tool wrote no failure count for the row (a
+	// k6 summary without http_req_failed for its tags): Failures is 0 for
+	// want of one, not because nothing failed.
+	FailuresUnknown bool
+	RequestsPerSec  float64      // as written: current rate (history) or over the run (Final); NaN when unknown
+	FailuresPerSec  float64      // as written, NaN when unknown
+	MedianMS        float64      // NaN when unknown
+	MeanMS          float64      // NaN when unknown
+	MinMS           float64      // NaN when unknown
+	MaxMS           float64      // NaN when unknown
+	AvgBytes        float64      // average content size, NaN when unknown
+	Percentiles     []Percentile // in the file's column order; MS is NaN where it says N/A
 }
 
 // AggregatedLabel is the label of a row giving the totals over every label.

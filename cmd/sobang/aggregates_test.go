@@ -392,3 +392,17 @@ func TestLocustGzipSet(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckK6UnknownFailures: a k6 summary that counts no failed requests
+// (gRPC) cannot pass an error_rate objective: it fails, saying why, and the
+// summary's warning reaches stderr.
+func TestCheckK6UnknownFailures(t *testing.T) {
+	path := filepath.Join(corpusDir(t), "loadtest", "k6", "summary", "k6reporter_handleSummary_data_grpc.json")
+	out, errs, code := runBin(t, "check", path, "--slo", "error_rate<1%")
+	if code != exitFailure || !strings.Contains(out, "FAIL") || !strings.Contains(out, "no count of failed requests") {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, errs)
+	}
+	if !strings.Contains(errs, "failures are shown as 0") {
+		t.Errorf("the summary's warning is not on stderr: %q", errs)
+	}
+}

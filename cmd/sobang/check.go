@@ -123,6 +123,9 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 				if errs[i] != nil {
 					fmt.Fprintln(os.Stderr, "sobang: warning:", errs[i])
 				}
+				for _, w := range s.Warnings {
+					fmt.Fprintf(os.Stderr, "sobang: warning: %s: %s\n", s.Info.Name, w)
+				}
 				if s.BadRows > 0 {
 					first := ""
 					if len(s.Bad) > 0 {

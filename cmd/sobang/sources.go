@@ -111,10 +111,13 @@ func (f *sourceFlags) configPaths() map[string]string {
 }
 
 // baselineFlags are the flags an earlier run (--baseline) is read with: the
-// same zone, label renaming and configuration as the run itself, so that
-// both name their labels alike.
+// same zone, JTL reading (columns, delimiter, timestamps, label renaming)
+// and configuration as the run itself, so that both name their labels
+// alike and a headerless or end-stamped baseline from the same setup reads.
 func (f *sourceFlags) baselineFlags() *sourceFlags {
-	return &sourceFlags{tz: f.tz, cfg: f.cfg, jtlf: jtlFlags{labelMap: f.jtlf.labelMap}}
+	j := f.jtlf
+	return &sourceFlags{tz: f.tz, cfg: f.cfg, jtlf: jtlFlags{columns: j.columns, props: j.props, delimiter: j.delimiter,
+		timeFormat: j.timeFormat, labelMap: j.labelMap, endTimes: j.endTimes}}
 }
 
 // displayZone is the zone times are shown in.

@@ -87,6 +87,9 @@ func measureAggregate(m Metric, a *sources.Aggregate, rows int, from string) (fl
 		if a.Requests == 0 {
 			return math.NaN(), "not available from " + from + ": no request count"
 		}
+		if a.FailuresUnknown {
+			return math.NaN(), "not available from " + from + ": no count of failed requests"
+		}
 		return float64(a.Failures) / float64(a.Requests), ""
 	case Throughput:
 		v = a.RequestsPerSec

@@ -133,3 +133,15 @@ func TestEvaluateAggregatesWithoutFigures(t *testing.T) {
 		t.Errorf("no requests: %+v", r)
 	}
 }
+
+// TestEvaluateAggregatesUnknownFailures: a row whose tool wrote no failure
+// count fails error_rate with the reason, never passes with 0%.
+func TestEvaluateAggregatesUnknownFailures(t *testing.T) {
+	row := finalRow("", sources.AggregatedLabel, 100, 0, 10, 20, 30, 40)
+	row.FailuresUnknown = true
+	st := aggregateStore([]sources.Aggregate{row})
+	r := evalAggregates(t, st, "error_rate<1%")[0]
+	if r.Pass || !strings.Contains(r.Problem, "no count of failed requests") {
+		t.Errorf("unknown failures: %+v", r)
+	}
+}

@@ -167,6 +167,7 @@ func MergeFinal(sets []*AggregateSet, keep func(*sources.Aggregate) bool) (sourc
 		}
 		out.Requests += a.Requests
 		out.Failures += a.Failures
+		out.FailuresUnknown = out.FailuresUnknown || a.FailuresUnknown
 		addRate(&out.RequestsPerSec, a.RequestsPerSec)
 		addRate(&out.FailuresPerSec, a.FailuresPerSec)
 		if !math.IsNaN(a.MinMS) && (math.IsNaN(out.MinMS) || a.MinMS < out.MinMS) {

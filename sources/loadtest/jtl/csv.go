@@ -296,7 +296,9 @@ func cutLine(f [][]byte, q []bool, line []byte, delim byte) ([][]byte, []bool, b
 		if end+1 < len(line) && line[end+1] != delim {
 			return 0, false
 		}
-		if len(f) < limit {
+		// The last field is kept past the limit, as an unquoted one is: a
+		// field count over maxFields says "more than".
+		if len(f) < limit || end+1 >= len(line) {
 			for len(q)-qbase < len(f)-base {
 				q = append(q, false)
 			}
@@ -558,7 +560,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 	if s.ElapsedMS, ok = c.int32Field(f, l.index[colElapsed], 0, "elapsed", line); !ok {
 		return rowSkip
 	}
-	if c.endTimes {
+	if c.endTimes && l.index[colTimeStamp] >= 0 {
 		s.StartMS -= int64(max(s.ElapsedMS, 0))
 	}
 	if s.LatencyMS, ok = c.int32Field(f, l.index[colLatency], -1, "Latency", line); !ok {
@@ -739,6 +741,9 @@ func (c *csvParser) settle() {
 		txn := false
 		if i := l.index[colResponseMessage]; i >= 0 {
 			txn = bytes.HasPrefix(f[i], []byte(transactionPrefix))
+		}
+		if c.endTimes {
+			start -= max(elapsed, 0) // as fill reads it
 		}
 		if okStart && okElapsed && !txn {
 			for _, q := range t.pending {

@@ -55,3 +55,15 @@ func FuzzCutLine(f *testing.F) {
 		}
 	})
 }
+
+// TestCutLineLimitWithQuotedLast: a line with more than maxFields fields
+// says so (maxFields+1) whether its last field is quoted or not.
+func TestCutLineLimitWithQuotedLast(t *testing.T) {
+	base := bytes.Repeat([]byte("a,"), maxFields)
+	for _, last := range []string{"z", `"z"`} {
+		f, _, ok := cutLine(nil, nil, append(slices.Clone(base), last...), ',')
+		if !ok || len(f) != maxFields+1 {
+			t.Errorf("last field %s: ok %v, %d fields, want %d", last, ok, len(f), maxFields+1)
+		}
+	}
+}

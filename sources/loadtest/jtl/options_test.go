@@ -475,3 +475,24 @@ func TestEndTimes(t *testing.T) {
 		t.Fatalf("XML with end times: %v, %+v", err, x.samples)
 	}
 }
+
+// TestEndTimesChildrenFirst: with end timestamps, sub-results written before
+// their parent (JMeter 5.5+ trees) are still found; without a timeStamp
+// column nothing is shifted before the epoch.
+func TestEndTimesChildrenFirst(t *testing.T) {
+	ends := "timeStamp,elapsed,label,responseCode,threadName,success\n" +
+		"1030,20,home-0,200,T1,true\n1060,30,home-1,200,T1,true\n1100,100,home,200,T1,true\n1210,10,login,200,T1,true\n"
+	got, err := parseChunks([]byte(ends), Options{EndTimes: true}, nil)
+	if err != nil || len(got.samples) != 4 {
+		t.Fatalf("%v, %d samples", err, len(got.samples))
+	}
+	for _, s := range got.samples {
+		if sub := s.Label == "home-0" || s.Label == "home-1"; s.SubResult != sub {
+			t.Errorf("%s: SubResult %v", s.Label, s.SubResult)
+		}
+	}
+	none, err := parseChunks([]byte("elapsed,label,responseCode,success\n250,a,200,true\n"), Options{EndTimes: true}, nil)
+	if err != nil || len(none.samples) != 1 || none.samples[0].StartMS != 0 {
+		t.Fatalf("no timeStamp column: %v, %+v", err, none.samples)
+	}
+}

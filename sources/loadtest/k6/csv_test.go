@@ -162,6 +162,9 @@ func TestSniff(t *testing.T) {
 		{"{\n  \"metrics\": {\n    \"http_reqs\": {\"count\": 3}\n", FormatSummary},
 		{"{\"root_group\": {}, \"metrics\": {}}", FormatSummary},
 		{"{\"metrics\": {}}", ""}, // no k6 metric named: some other JSON
+		// handleSummary's data whose root group fills the sniffed head.
+		{"{\n  \"root_group\": {\"name\": \"\", \"groups\": [], \"checks\": [{\"name\": \"status is 200\"", FormatSummary},
+		{"{\"root_group\": {\"name\": \"x\"", ""}, // too little to tell
 		{`{"type":"Sample"}`, ""},
 		{`{"level":"info","msg":"x"}`, ""},
 		{"timeStamp,elapsed,label\n", ""},

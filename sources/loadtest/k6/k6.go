@@ -345,6 +345,11 @@ func Sniff(head []byte) (format string, ok bool) {
 	}
 	if format == FormatSummary {
 		if !bytes.Contains(head, []byte(`"metrics"`)) {
+			// handleSummary's data can open with a root group (every
+			// group and check of the test) longer than head.
+			if startsRootGroup(head) && bytes.Contains(head, []byte(`"groups"`)) && bytes.Contains(head, []byte(`"checks"`)) {
+				return format, true
+			}
 			return "", false
 		}
 		for _, marker := range []string{`"root_group"`, `"k6Version"`, `"http_reqs"`, `"iterations"`, `"vus"`, `"checks"`} {
@@ -355,6 +360,16 @@ func Sniff(head []byte) (format string, ok bool) {
 		return "", false
 	}
 	return format, true
+}
+
+// startsRootGroup reports whether head is a JSON object whose first key is
+// "root_group", as handleSummary's data is.
+func startsRootGroup(head []byte) bool {
+	head = bytes.TrimLeft(head, " \t\r\n")
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	return bytes.HasPrefix(bytes.TrimLeft(head[1:], " \t\r\n"), []byte(`"root_group"`))
 }
 
 // describe shows the start of a bad input for a message.

@@ -365,11 +365,13 @@ func (s *Summary) build(metrics []summaryMetric) {
 			}
 			return byName[base]
 		}
-		var uncounted []string
+		var uncounted, unfailed []string
 		for _, r := range rows {
 			a, counted := requestRow(r.label, get(durationName, r.selector), get(reqsName, r.selector), get(failedName, r.selector))
 			if !counted {
 				uncounted = append(uncounted, strconv.Quote(r.label))
+			} else if a.FailuresUnknown && failedName != "" && byName[failedName] != nil {
+				unfailed = append(unfailed, strconv.Quote(r.label))
 			}
 			s.Aggregates = append(s.Aggregates, a)
 		}
@@ -379,6 +381,10 @@ func (s *Summary) build(metrics []summaryMetric) {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("the summary has no request count for %s: shown as 0 requests "+
 				"(a threshold on %s{...} of the same tags, or \"count\" in summaryTrendStats, would give one)",
 				strings.Join(uncounted, ", "), reqsName))
+		}
+		if len(unfailed) > 0 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("the summary has no %s for %s: their failed requests are not known "+
+				"(shown as 0; an error_rate objective on them fails)", failedName, strings.Join(unfailed, ", ")))
 		}
 	}
 	if c := byName[metricChecks]; c != nil {
@@ -442,7 +448,9 @@ func requestRow(label string, trend, counter, failed *summaryMetric) (a sources.
 	if r, ok := value(counter, "rate"); ok {
 		a.RequestsPerSec = r
 	}
-	if n, ok := value(failed, "passes"); ok {
+	n, ok := value(failed, "passes")
+	a.FailuresUnknown = !ok
+	if ok {
 		a.Failures = int64(math.Round(n))
 		if !counted {
 			if f, ok := value(failed, "fails"); ok {

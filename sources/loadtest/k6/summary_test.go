@@ -314,3 +314,27 @@ func TestFollowSummary(t *testing.T) {
 		t.Errorf("bad %v, err %v", badStrings(f.r), f.err)
 	}
 }
+
+// TestSummaryUnknownFailures: a tagged row with a request count but no
+// http_req_failed of its tags has unknown failures, said in a warning; the
+// totals, which have one, do not.
+func TestSummaryUnknownFailures(t *testing.T) {
+	doc := `{"metrics": {
+  "http_reqs": {"count": 10, "rate": 2.5},
+  "http_reqs{name:login}": {"count": 4, "rate": 1},
+  "http_req_failed": {"passes": 5, "fails": 5, "value": 0.5},
+  "http_req_duration": {"avg": 10, "min": 1, "med": 9, "max": 30, "p(90)": 20, "p(95)": 25},
+  "http_req_duration{name:login}": {"avg": 12, "min": 2, "med": 10, "max": 30, "p(90)": 22, "p(95)": 26}
+}}`
+	r, err := parseChunks([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := aggregatesOf(r)
+	if len(rows) != 2 || rows[0].Label != "login" || !rows[0].FailuresUnknown || rows[1].FailuresUnknown || rows[1].Failures != 5 {
+		t.Fatalf("rows %+v", rows)
+	}
+	if !hasWarning(r, `the summary has no http_req_failed for "login"`) {
+		t.Errorf("no warning naming login: %q", r.warnings)
+	}
+}

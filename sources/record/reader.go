@@ -173,7 +173,7 @@ func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 	end := sources.Batch{CaughtUp: true}
 	switch {
 	case errors.Is(err, ErrTruncated):
-		end.Warnings = append(end.Warnings, err.Error()+"; the batches before were replayed")
+		end.Warnings = append(end.Warnings, err.Error()+" (a crash, or a session still recording); the batches before were replayed")
 	case err != nil:
 		_ = sources.SetHealth(ctx, sink, sources.Health{State: sources.StateFailed, Err: err.Error(), Format: format})
 		return err

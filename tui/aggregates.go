@@ -14,33 +14,60 @@ import (
 // aggregates (Locust, a k6 summary): its own figures, never recomputed, with
 // the charts drawn from its history rows.
 func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []string {
-	set := f.store.Load.AggregateSets()[0]
-	title := aggregatesTitle(f.store, set.Source)
-	total := set.Total()
-	if total != nil {
+	sets := f.store.Load.AggregateSets()
+	title := aggregatesTitle(f.store, sets[0].Source)
+	if len(sets) > 1 {
+		// Several sets: counts and rates add; percentiles, which cannot be
+		// merged from aggregates, are shown only where one set has them.
+		title = "tools' own aggregates of " + itoa(len(sets)) + " sets"
+	}
+	if total, n := store.MergeFinal(sets, store.IsTotal); n > 0 {
 		lines = append(lines, wrap(f.st.Bold, title)+"  "+
-			"requests "+count(total.Requests)+"  failures "+count(total.Failures)+" ("+pct(100*ratio(total.Failures, total.Requests))+")  "+
+			"requests "+count(total.Requests)+"  failures "+failures(&total)+" ("+failurePct(&total)+")  "+
 			"p95 "+ms(total.Percentile(0.95))+"  "+rate(total.RequestsPerSec)+"/s")
 	} else {
 		lines = append(lines, wrap(f.st.Bold, title)+wrap(f.st.Muted, "  (no final figures yet)"))
 	}
-	hist := aggregatedHistory(set)
+	hists := make([][]sources.Aggregate, len(sets))
+	for i, set := range sets {
+		hists[i] = aggregatedHistory(set)
+	}
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	rps, fps := make([]float64, n), make([]float64, n)
 	p50, p95, p99 := make([]float64, n), make([]float64, n), make([]float64, n)
 	span := f.toMS - f.fromMS
 	for c := 0; c < n; c++ {
 		t1 := f.fromMS + int64(c+1)*span/int64(n)
-		row := historyAt(hist, t1-1, staleMS+span/int64(n))
-		if row == nil {
-			rps[c], fps[c], p50[c], p95[c], p99[c] = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
-			continue
+		rps[c], fps[c], p50[c], p95[c], p99[c] = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		for _, hist := range hists {
+			row := historyAt(hist, t1-1, staleMS+span/int64(n))
+			if row == nil {
+				continue
+			}
+			rps[c], fps[c] = addKnown(rps[c], row.RequestsPerSec), addKnown(fps[c], row.FailuresPerSec)
+			if len(hists) == 1 {
+				p50[c], p95[c], p99[c] = row.Percentile(0.5), row.Percentile(0.95), row.Percentile(0.99)
+			}
 		}
-		rps[c], fps[c] = row.RequestsPerSec, row.FailuresPerSec
-		p50[c], p95[c], p99[c] = row.Percentile(0.5), row.Percentile(0.95), row.Percentile(0.99)
 	}
 	at := "at " + f.clock(f.cursorMS) + "  "
-	cur := historyAt(hist, f.cursorMS+999, staleMS)
+	var cur *sources.Aggregate
+	for _, hist := range hists {
+		row := historyAt(hist, f.cursorMS+999, staleMS)
+		switch {
+		case row == nil:
+		case cur == nil:
+			c := *row
+			cur = &c
+		default:
+			cur.RequestsPerSec = addKnown(cur.RequestsPerSec, row.RequestsPerSec)
+			cur.FailuresPerSec = addKnown(cur.FailuresPerSec, row.FailuresPerSec)
+			if row.Users >= 0 {
+				cur.Users = max(cur.Users, 0) + row.Users
+			}
+			cur.Percentiles = nil
+		}
+	}
 	var legend1, legend2 string
 	if cur != nil {
 		users := ""
@@ -55,7 +82,8 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		legend1 = wrap(f.st.Muted, at+"no history row here")
 		legend2 = wrap(f.st.Muted, at+"response time")
 	}
-	tableRows := min(len(set.Final)+1, max(ih/3, 3))
+	rows := aggregateRows(sets)
+	tableRows := min(len(rows)+1, max(ih/3, 3))
 	chartH := max((ih-1-2-1-tableRows)/2, 1)
 	c1 := chart.Chart{Height: chartH, AutoScale: true, Fill: true, Max: headroom(rps),
 		Series: []chart.Series{{Values: rps, Style: f.st.Series[0]}, {Values: fps, Style: f.st.Levels[sources.LevelError]}}}
@@ -70,19 +98,72 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		lines = append(lines, timeAxis(f, inner))
 	}
 	lines = append(lines, p.tableHeader(f, loadCols, inner))
-	for _, a := range set.Final {
+	for i := range rows {
 		if len(lines) >= ih {
 			break
 		}
-		if a.Label == sources.AggregatedLabel && a.Method == "" {
-			continue
-		}
+		a := &rows[i]
 		if p.filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(p.filter)) {
 			continue
 		}
-		lines = append(lines, p.aggregateRow(&a, inner))
+		lines = append(lines, p.aggregateRow(a, inner))
 	}
 	return lines
+}
+
+// aggregateRows returns one row per label of the sets' final figures, in
+// the order the sets list them, the same label of several sets merged as
+// store.MergeFinal merges (no totals row).
+func aggregateRows(sets []*store.AggregateSet) []sources.Aggregate {
+	type key struct{ method, label string }
+	var keys []key
+	seen := map[key]bool{}
+	for _, set := range sets {
+		for i := range set.Final {
+			a := &set.Final[i]
+			k := key{a.Method, a.Label}
+			if store.IsTotal(a) || seen[k] {
+				continue
+			}
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	rows := make([]sources.Aggregate, 0, len(keys))
+	for _, k := range keys {
+		row, _ := store.MergeFinal(sets, func(a *sources.Aggregate) bool {
+			return a.Method == k.method && a.Label == k.label && !store.IsTotal(a)
+		})
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// addKnown adds v to sum, NaN standing for unknown on either side.
+func addKnown(sum, v float64) float64 {
+	switch {
+	case math.IsNaN(v):
+		return sum
+	case math.IsNaN(sum):
+		return v
+	}
+	return sum + v
+}
+
+// failures shows a row's failure count, "?" when the tool wrote none.
+func failures(a *sources.Aggregate) string {
+	if a.FailuresUnknown {
+		return "?"
+	}
+	return count(a.Failures)
+}
+
+// failurePct shows a row's failure percentage, "?" when unknown.
+func failurePct(a *sources.Aggregate) string {
+	if a.FailuresUnknown {
+		return "?"
+	}
+	return pct(100 * ratio(a.Failures, a.Requests))
 }
 
 func ratio(a, b int64) float64 {
@@ -123,7 +204,7 @@ func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
 		name = a.Method + " " + name
 	}
 	b.WriteString(fitPlain(name, 0, labelWidth(loadCols, w)))
-	cells := []string{count(a.Requests), count(a.Failures), pct(100 * ratio(a.Failures, a.Requests)),
+	cells := []string{count(a.Requests), failures(a), failurePct(a),
 		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
 	for i, c := range loadCols {
 		b.WriteString(padLeft(cells[i], c.width))

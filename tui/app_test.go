@@ -516,3 +516,45 @@ func TestLabelSetsSharedFilter(t *testing.T) {
 		t.Fatal("esc must drop the label and its shared filter")
 	}
 }
+
+// TestLoadPaneSeveralAggregateSets: two Locust sets add their counts, a
+// label of both is one row, a failure count nobody wrote shows as "?", and
+// aggregates beside samples are said under the table.
+func TestLoadPaneSeveralAggregateSets(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	final := func(label string, req, fail int64, unknown bool) sources.Aggregate {
+		return sources.Aggregate{Final: true, Method: "GET", Label: label, Users: -1, Requests: req, Failures: fail,
+			FailuresUnknown: unknown, RequestsPerSec: 10, Percentiles: []sources.Percentile{{Q: 0.95, MS: 90}}}
+	}
+	total := func(req, fail int64) sources.Aggregate {
+		a := final(sources.AggregatedLabel, req, fail, false)
+		a.Method = ""
+		return a
+	}
+	st := store.New([]sources.Info{{Name: "a_stats.csv", Kind: sources.KindLocust}, {Name: "b_stats.csv", Kind: sources.KindLocust}})
+	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Aggregates: []sources.Aggregate{final("/api", 100, 5, false), total(100, 5)}})
+	st.Apply(sources.Batch{Source: 1, CaughtUp: true, Aggregates: []sources.Aggregate{final("/api", 50, 0, false), final("/new", 7, 0, true), total(57, 0)}})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0 }})
+	m.Update(sizeMsg(140, 40))
+	m.ingest()
+	f := plain(m.Render())
+	for _, want := range []string{"aggregates of 2 sets", "requests 157  failures 5", "GET /api", "GET /new"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("pane lacks %q:\n%s", want, f)
+		}
+	}
+	if !strings.Contains(f, "?") || strings.Count(f, "GET /api") != 1 {
+		t.Errorf("want one merged /api row and a ? for /new's failures:\n%s", f)
+	}
+
+	mixed := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "a_stats.csv", Kind: sources.KindLocust}})
+	mixed.Apply(sources.Batch{Source: 0, CaughtUp: true, Samples: []sources.Sample{{StartMS: t0.UnixMilli(), ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1, GrpThreads: -1}}})
+	mixed.Apply(sources.Batch{Source: 1, CaughtUp: true, Aggregates: []sources.Aggregate{total(100, 5)}})
+	m = New(Options{Store: mixed, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(time.Hour) }})
+	m.Update(sizeMsg(160, 40))
+	m.ingest()
+	if f := plain(m.Render()); !strings.Contains(f, "also Locust's own aggregates (not merged with the samples): requests 100") {
+		t.Errorf("the aggregates beside samples are not said:\n%s", f)
+	}
+	checkFrameSize(t, m.Render(), 160, 40)
+}

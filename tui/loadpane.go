@@ -292,7 +292,21 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 		title += " · " + printable(p.labelSel)
 		lines = p.renderDetail(f, lines, inner, ih)
 	default:
-		lines = p.renderTable(f, lines, inner, ih, focused)
+		// Tool-written aggregates beside the samples: said on the last line,
+		// not merged.
+		also := ""
+		if sets := lt.AggregateSets(); len(sets) > 0 && ih > 8 {
+			if total, n := store.MergeFinal(sets, store.IsTotal); n > 0 {
+				also = wrap(f.st.Muted, "also "+aggregatesTitle(f.store, sets[0].Source)+
+					" (not merged with the samples): requests "+count(total.Requests)+"  failures "+failures(&total)+
+					"  p95 "+ms(total.Percentile(0.95))+"; sobang report lists them")
+			}
+		}
+		if also == "" {
+			lines = p.renderTable(f, lines, inner, ih, focused)
+		} else {
+			lines = append(p.renderTable(f, lines, inner, ih-1, focused), also)
+		}
 	}
 	p.cache = box(f.st, title, note, noteSt, lines, w, h, focused)
 	p.cacheKey = k

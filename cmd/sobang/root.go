@@ -54,15 +54,17 @@ func newRootCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sobang [SOURCE...] [flags]",
 		Short: "Trace a failure while it happens: load tests, metrics and logs on one time axis",
-		Long: `sobang puts load-test results (JMeter JTL), Prometheus metrics and logs into
-linked panes on one time axis: move the cursor to the second the error rate
-jumped and every pane shows that second.
+		Long: `sobang puts load-test results (JMeter, k6, Gatling, Locust), Prometheus
+metrics and logs into linked panes on one time axis: move the cursor to the
+second the error rate jumped and every pane shows that second.
 
 A SOURCE is a file whose kind is detected from its content (a JMeter JTL in
-CSV or XML, or a log; plain or gzip), - for a log on stdin, or an
+CSV or XML, k6 output or summary, a Gatling simulation.log, a file of a Locust
+--csv set, or a log; plain or gzip), - for a log on stdin, an
 http(s)://.../metrics URL to scrape, or a .sobang recording (--record), which
-stands for the sources it recorded. Use --jtl, --log and --scrape where
-detection cannot tell, or for files that do not exist yet.
+stands for the sources it recorded. Use --jtl, --k6, --gatling, --locust,
+--log and --scrape where detection cannot tell, or for files that do not
+exist yet.
 
 A TIME (--window, --at, --from) is RFC 3339 with a zone
 (2026-11-25T12:38:19Z), a clock time HH:MM[:SS] in the display zone on the

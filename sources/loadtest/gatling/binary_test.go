@@ -158,13 +158,13 @@ func TestBinary(t *testing.T) {
 	data := shopLog().Bytes()
 	path := writeFile(t, "simulation.log", data)
 	r := readFile(t, path)
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
-	if !reflect.DeepEqual(r.samples, shopSamples) {
-		t.Errorf("samples:\n%s\nwant:\n%s", dump(r.samples), dump(shopSamples))
+	if !reflect.DeepEqual(r.Samples, shopSamples) {
+		t.Errorf("samples:\n%s\nwant:\n%s", dump(r.Samples), dump(shopSamples))
 	}
-	if r.badRows != 0 {
+	if r.BadRows != 0 {
 		t.Errorf("bad records: %v", badStrings(r))
 	}
 	// Six distinct ERROR messages, five shown, then the total.
@@ -173,12 +173,12 @@ func TestBinary(t *testing.T) {
 		want = append(want, fmt.Sprintf("Gatling error at 2023-11-14 22:13:20.950Z: j.u.c.TimeoutException: %d", i))
 	}
 	want = append(want, "7 Gatling ERROR records in all; the first 5 are shown")
-	if !reflect.DeepEqual(r.warnings, want) {
-		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(r.warnings, "\n"), strings.Join(want, "\n"))
+	if !reflect.DeepEqual(r.Warnings, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(r.Warnings, "\n"), strings.Join(want, "\n"))
 	}
 	checkBatches(t, r, FormatBinary)
 	checkRun(t, r, "shop.CheckoutSimulation", "3.13.1")
-	if last := r.health[len(r.health)-1].Detail; !strings.Contains(last, "7 Gatling ERROR records") {
+	if last := r.Health[len(r.Health)-1].Detail; !strings.Contains(last, "7 Gatling ERROR records") {
 		t.Errorf("final health %q does not count the ERROR records", last)
 	}
 	if f, ok := Sniff(data); !ok || f != FormatBinary {
@@ -191,21 +191,21 @@ func TestBinary(t *testing.T) {
 func TestBinaryEveryCut(t *testing.T) {
 	data := shopLog().Bytes()
 	whole, err := parseChunks(data)
-	if err != nil || !reflect.DeepEqual(whole.samples, shopSamples) {
-		t.Fatalf("whole: %v\n%s", err, dump(whole.samples))
+	if err != nil || !reflect.DeepEqual(whole.Samples, shopSamples) {
+		t.Fatalf("whole: %v\n%s", err, dump(whole.Samples))
 	}
 	for cut := range len(data) + 1 {
 		r, err := parseChunks(data, cut)
-		if err != nil || !reflect.DeepEqual(r.samples, whole.samples) || r.badRows != 0 {
-			t.Fatalf("cut at %d: error %v, bad %v, samples:\n%s", cut, err, badStrings(r), dump(r.samples))
+		if err != nil || !reflect.DeepEqual(r.Samples, whole.Samples) || r.BadRows != 0 {
+			t.Fatalf("cut at %d: error %v, bad %v, samples:\n%s", cut, err, badStrings(r), dump(r.Samples))
 		}
 	}
 	cuts := make([]int, len(data))
 	for i := range cuts {
 		cuts[i] = i
 	}
-	if r, err := parseChunks(data, cuts...); err != nil || !reflect.DeepEqual(r.samples, whole.samples) {
-		t.Fatalf("byte by byte: error %v, samples:\n%s", err, dump(r.samples))
+	if r, err := parseChunks(data, cuts...); err != nil || !reflect.DeepEqual(r.Samples, whole.Samples) {
+		t.Fatalf("byte by byte: error %v, samples:\n%s", err, dump(r.Samples))
 	}
 }
 
@@ -218,21 +218,21 @@ func TestBinaryVersions(t *testing.T) {
 		w.request(nil, "Home", 1, 2, true, "")
 		path := writeFile(t, "simulation.log", w.Bytes())
 		r := readFile(t, path)
-		if r.err == nil || !strings.Contains(r.err.Error(), "written by Gatling "+version) || !strings.Contains(r.err.Error(), path) {
-			t.Errorf("%s: Run returned %v, want an error naming the version and the file", version, r.err)
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "written by Gatling "+version) || !strings.Contains(r.Err.Error(), path) {
+			t.Errorf("%s: Run returned %v, want an error naming the version and the file", version, r.Err)
 		}
-		if len(r.samples) != 0 {
-			t.Errorf("%s: %d samples", version, len(r.samples))
+		if len(r.Samples) != 0 {
+			t.Errorf("%s: %d samples", version, len(r.Samples))
 		}
 	}
 	w := newBinLog("3.15.0", t0, "S")
 	w.request(nil, "Home", 1, 2, true, "")
 	r := readFile(t, writeFile(t, "simulation.log", w.Bytes()))
-	if r.err != nil || len(r.samples) != 1 {
-		t.Fatalf("3.15.0: error %v, %d samples", r.err, len(r.samples))
+	if r.Err != nil || len(r.Samples) != 1 {
+		t.Fatalf("3.15.0: error %v, %d samples", r.Err, len(r.Samples))
 	}
-	if len(r.warnings) != 1 || !strings.Contains(r.warnings[0], "Gatling 3.15.0 is newer") {
-		t.Errorf("3.15.0: warnings %q", r.warnings)
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "Gatling 3.15.0 is newer") {
+		t.Errorf("3.15.0: warnings %q", r.Warnings)
 	}
 }
 
@@ -274,13 +274,13 @@ func TestBinaryBadRecords(t *testing.T) {
 		fmt.Sprintf(`offset %d: request "a" ends 100 ms before it starts`, backwards),
 		fmt.Sprintf("offset %d: the last record is cut short by the end of the input (%d bytes of it)", cut, len(data)-cut),
 	}
-	if got := badStrings(r); !reflect.DeepEqual(got, wantBad) || r.badRows != len(wantBad) {
-		t.Errorf("%d bad records:\n%s\nwant:\n%s", r.badRows, strings.Join(got, "\n"), strings.Join(wantBad, "\n"))
+	if got := badStrings(r); !reflect.DeepEqual(got, wantBad) || r.BadRows != len(wantBad) {
+		t.Errorf("%d bad records:\n%s\nwant:\n%s", r.BadRows, strings.Join(got, "\n"), strings.Join(wantBad, "\n"))
 	}
 	// "b" was lost with its type byte, so "c" got the cache index "b" had
 	// and is defined out of sequence: it must still be read.
 	var got []string
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		got = append(got, fmt.Sprintf("%s@%d", s.Label, s.StartMS-t0))
 	}
 	if want := []string{"a@100", "a@300", "c@500", "a@800"}; !reflect.DeepEqual(got, want) {
@@ -296,8 +296,8 @@ func TestBinaryNotGatling(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "not a Gatling binary simulation.log") {
 			t.Errorf("%q: error %v", data, err)
 		}
-		if len(r.samples) != 0 {
-			t.Errorf("%q: %d samples", data, len(r.samples))
+		if len(r.Samples) != 0 {
+			t.Errorf("%q: %d samples", data, len(r.Samples))
 		}
 	}
 }

@@ -37,14 +37,14 @@ var corpusFiles = []struct {
 			// 1448309155604 1448309155604 OK  ": four timestamps.
 			want := sources.Sample{StartMS: 1448309155292, ElapsedMS: 312, LatencyMS: 312, ConnectMS: -1,
 				Label: "Reindex All repository", Success: true, GrpThreads: -1, AllThreads: 1}
-			if r.samples[0] != want {
-				t.Errorf("first sample\n got %+v\nwant %+v", r.samples[0], want)
+			if r.Samples[0] != want {
+				t.Errorf("first sample\n got %+v\nwant %+v", r.Samples[0], want)
 			}
 		}},
 	{file: "text/nuxeo_simulation-v2.3.log", format: FormatText22, requests: 1000, maxUsers: 8,
 		check: func(t *testing.T, r result) {
 			// REQUEST CreateDocuments 1  Create File 1526391735153 1526391735276 OK
-			if s := r.samples[0]; s.Label != "Create File" || s.StartMS != 1526391735153 || s.ElapsedMS != 123 || s.AllThreads != 1 {
+			if s := r.Samples[0]; s.Label != "Create File" || s.StartMS != 1526391735153 || s.ElapsedMS != 123 || s.AllThreads != 1 {
 				t.Errorf("first sample %+v", s)
 			}
 		}},
@@ -58,8 +58,8 @@ var corpusFiles = []struct {
 			// Two USER START lines, then REQUEST  Google 1611903781377 1611903781828 OK.
 			want := sources.Sample{StartMS: 1611903781377, ElapsedMS: 451, LatencyMS: -1, ConnectMS: -1,
 				Label: "Google", Success: true, GrpThreads: -1, AllThreads: 2}
-			if r.samples[0] != want {
-				t.Errorf("first sample\n got %+v\nwant %+v", r.samples[0], want)
+			if r.Samples[0] != want {
+				t.Errorf("first sample\n got %+v\nwant %+v", r.Samples[0], want)
 			}
 		}},
 	{file: "text/nuxeo_simulation-v3.10.log.gz", format: FormatText34, requests: 16029, maxUsers: 85},
@@ -69,11 +69,11 @@ var corpusFiles = []struct {
 		check: func(t *testing.T, r result) {
 			want := sources.Sample{StartMS: 1730757532156, ElapsedMS: 368, LatencyMS: -1, ConnectMS: -1,
 				Label: "Home", Success: true, GrpThreads: -1, AllThreads: 2}
-			if r.samples[0] != want {
-				t.Errorf("first sample\n got %+v\nwant %+v", r.samples[0], want)
+			if r.Samples[0] != want {
+				t.Errorf("first sample\n got %+v\nwant %+v", r.Samples[0], want)
 			}
-			i := slices.IndexFunc(r.samples, func(s sources.Sample) bool { return !s.Success })
-			if s := r.samples[i]; s.Label != "Post Redirect 1" || s.Code != "200" || s.ElapsedMS != 108 ||
+			i := slices.IndexFunc(r.Samples, func(s sources.Sample) bool { return !s.Success })
+			if s := r.Samples[i]; s.Label != "Post Redirect 1" || s.Code != "200" || s.ElapsedMS != 108 ||
 				s.Message != "status.find.is(201), but actually found 200" {
 				t.Errorf("failed request %+v", s)
 			}
@@ -81,18 +81,18 @@ var corpusFiles = []struct {
 		}},
 	{file: "binary/taurus_gatling-3.14.3_binary.simulation.log", format: FormatBinary, requests: 39, maxUsers: 3,
 		check: func(t *testing.T, r result) {
-			if s := r.samples[0]; s.Label != "request_0" || s.StartMS != 1756103749149 || s.ElapsedMS != 290 {
+			if s := r.Samples[0]; s.Label != "request_0" || s.StartMS != 1756103749149 || s.ElapsedMS != 290 {
 				t.Errorf("first sample %+v", s)
 			}
 		}},
 	{file: "binary/taurus_gatling-3.14.3_groups_binary.simulation.log", format: FormatBinary, requests: 25, groups: 7, maxUsers: 2,
 		check: func(t *testing.T, r result) {
-			if s := r.samples[0]; s.Label != "HttpBin Group / First GET" || s.StartMS != 1756674724550 || s.ElapsedMS != 576 || s.Transaction {
+			if s := r.Samples[0]; s.Label != "HttpBin Group / First GET" || s.StartMS != 1756674724550 || s.ElapsedMS != 576 || s.Transaction {
 				t.Errorf("first sample %+v", s)
 			}
 			// The first group: start offset 605, end 3691, cumulated 2016.
-			i := slices.IndexFunc(r.samples, func(s sources.Sample) bool { return s.Transaction })
-			if s := r.samples[i]; s.Label != "HttpBin Group" || s.StartMS != 1756674723930+605 || s.ElapsedMS != 2016 || !s.Success {
+			i := slices.IndexFunc(r.Samples, func(s sources.Sample) bool { return s.Transaction })
+			if s := r.Samples[i]; s.Label != "HttpBin Group" || s.StartMS != 1756674723930+605 || s.ElapsedMS != 2016 || !s.Success {
 				t.Errorf("first group %+v", s)
 			}
 			checkRun(t, r, "com.example.TaurusSimulationWithGroups", "3.14.3")
@@ -106,29 +106,29 @@ func TestCorpus(t *testing.T) {
 		listed[tc.file] = true
 		t.Run(tc.file, func(t *testing.T) {
 			r := readFile(t, filepath.Join(dir, tc.file))
-			if r.err != nil {
-				t.Fatalf("Run: %v", r.err)
+			if r.Err != nil {
+				t.Fatalf("Run: %v", r.Err)
 			}
 			want := counts{requests: tc.requests, kos: tc.kos, groups: tc.groups, maxUsers: tc.maxUsers}
-			if got := r.counts(); got != want {
+			if got := countsOf(r); got != want {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
-			if r.rows != len(r.samples) {
-				t.Errorf("Rows %d for %d samples", r.rows, len(r.samples))
+			if r.Rows != len(r.Samples) {
+				t.Errorf("Rows %d for %d samples", r.Rows, len(r.Samples))
 			}
-			if r.badRows != 0 {
-				t.Errorf("%d bad records: %v", r.badRows, badStrings(r))
+			if r.BadRows != 0 {
+				t.Errorf("%d bad records: %v", r.BadRows, badStrings(r))
 			}
-			if len(r.warnings) != 0 {
-				t.Errorf("warnings: %q", r.warnings)
+			if len(r.Warnings) != 0 {
+				t.Errorf("warnings: %q", r.Warnings)
 			}
-			for i, s := range r.samples {
+			for i, s := range r.Samples {
 				if s.StartMS < 1e12 || s.ElapsedMS < 0 || s.Label == "" {
 					t.Fatalf("sample %d = %+v", i, s)
 				}
 			}
 			checkBatches(t, r, tc.format)
-			if tc.check != nil && len(r.samples) > 0 {
+			if tc.check != nil && len(r.Samples) > 0 {
 				tc.check(t, r)
 			}
 		})
@@ -150,11 +150,11 @@ func TestCorpus(t *testing.T) {
 // checkBatches checks the batch protocol of a complete non-follow read.
 func checkBatches(t *testing.T, r result, format string) {
 	t.Helper()
-	if r.caughtUp != 1 {
-		t.Errorf("%d CaughtUp batches, want 1", r.caughtUp)
+	if r.CaughtUp != 1 {
+		t.Errorf("%d CaughtUp batches, want 1", r.CaughtUp)
 	}
 	formats := map[string]bool{}
-	for _, b := range r.batches {
+	for _, b := range r.Batches {
 		if len(b.Samples) > sources.BatchRecords {
 			t.Errorf("batch of %d samples, more than %d", len(b.Samples), sources.BatchRecords)
 		}
@@ -162,18 +162,18 @@ func checkBatches(t *testing.T, r result, format string) {
 			t.Errorf("batch Rows %d with %d samples", b.Rows, len(b.Samples))
 		}
 	}
-	for _, h := range r.health {
+	for _, h := range r.Health {
 		formats[h.Format] = true
 	}
-	if n := len(r.health); n == 0 || r.health[n-1].State != sources.StateDone || r.health[n-1].Format != format {
-		t.Errorf("last health %+v, want done with format %q (saw formats %v)", r.health, format, formats)
+	if n := len(r.Health); n == 0 || r.Health[n-1].State != sources.StateDone || r.Health[n-1].Format != format {
+		t.Errorf("last health %+v, want done with format %q (saw formats %v)", r.Health, format, formats)
 	}
 }
 
 // checkRun checks that the health line names the simulation and version.
 func checkRun(t *testing.T, r result, simulation, version string) {
 	t.Helper()
-	last := r.health[len(r.health)-1].Detail
+	last := r.Health[len(r.Health)-1].Detail
 	if !strings.Contains(last, simulation) || !strings.Contains(last, "Gatling "+version) {
 		t.Errorf("health detail %q does not name %s and Gatling %s", last, simulation, version)
 	}

@@ -24,20 +24,20 @@ func follow(t *testing.T, path string, wait bool) *follower {
 	t.Helper()
 	f := &follower{}
 	src := New(sources.Info{Name: path, Wait: wait, Zone: time.UTC}, Options{Follow: true})
-	f.Follower = loadtesttest.Follow(t, src, f.r.add, func() string {
-		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.r.health)
+	f.Follower = loadtesttest.Follow(t, src, f.r.Add, func() string {
+		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.Samples), f.r.BadRows, badStrings(f.r), f.r.Resets, f.r.Health)
 	})
 	return f
 }
 
 func (f *follower) samples(n int) func() bool {
-	return func() bool { return len(f.r.samples) >= n }
+	return func() bool { return len(f.r.Samples) >= n }
 }
 
 func (f *follower) following(format string) func() bool {
 	return func() bool {
-		n := len(f.r.health)
-		return n > 0 && f.r.health[n-1].State == sources.StateFollowing && f.r.health[n-1].Format == format
+		n := len(f.r.Health)
+		return n > 0 && f.r.Health[n-1].State == sources.StateFollowing && f.r.Health[n-1].Format == format
 	}
 }
 
@@ -62,7 +62,7 @@ func TestFollowText(t *testing.T) {
 	}
 	appendFile(t, path, []byte("ASSERTION\tAAECAAIFAAAAAAAAAFlA\nRUN\tsim.Live\tlive\t1700000000000\t \t3.11.2\nUSER\tS\tSTART\t1700000000001\n"))
 	f := follow(t, path, false)
-	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
 	f.WaitFor(t, "following", f.following(FormatText34))
 
 	l2 := line(2)
@@ -76,10 +76,10 @@ func TestFollowText(t *testing.T) {
 		f.WaitFor(t, fmt.Sprintf("request %d", i), f.samples(i))
 	}
 	want := []string{"Shop / req 1@100/1", "Shop / req 2@200/1", "Shop / req 3@300/2", "Shop / req 4@400/2", "Shop / req 5@500/2"}
-	if got := labelsAt(f.r.samples); !reflect.DeepEqual(got, want) {
+	if got := labelsAt(f.r.Samples); !reflect.DeepEqual(got, want) {
 		t.Fatalf("samples %q, want %q", got, want)
 	}
-	if s := f.r.samples[1]; s.ElapsedMS != 2 {
+	if s := f.r.Samples[1]; s.ElapsedMS != 2 {
 		t.Errorf("request 2 (written in three pieces) = %+v", s)
 	}
 
@@ -89,17 +89,17 @@ func TestFollowText(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WaitFor(t, "the request after the truncation", f.samples(6))
-	if f.r.resets != 1 {
-		t.Errorf("%d resets, want 1", f.r.resets)
+	if f.r.Resets != 1 {
+		t.Errorf("%d resets, want 1", f.r.Resets)
 	}
-	if s := f.r.samples[5]; s.Label != "after" || s.StartMS != 1700000009000 || s.ElapsedMS != 9 || s.AllThreads != -1 {
+	if s := f.r.Samples[5]; s.Label != "after" || s.StartMS != 1700000009000 || s.ElapsedMS != 9 || s.AllThreads != -1 {
 		t.Errorf("request after truncation = %+v", s)
 	}
 	f.WaitFor(t, "the 3.0 format in the health", func() bool {
-		return f.r.health[len(f.r.health)-1].Format == FormatText30
+		return f.r.Health[len(f.r.Health)-1].Format == FormatText30
 	})
-	if f.r.badRows != 0 || len(f.r.warnings) != 0 {
-		t.Errorf("bad records %v, warnings %q", badStrings(f.r), f.r.warnings)
+	if f.r.BadRows != 0 || len(f.r.Warnings) != 0 {
+		t.Errorf("bad records %v, warnings %q", badStrings(f.r), f.r.Warnings)
 	}
 	if err := f.Stop(t); err != nil {
 		t.Errorf("Run returned %v after cancel, want nil", err)
@@ -123,7 +123,7 @@ func TestFollowBinary(t *testing.T) {
 
 	appendFile(t, path, data[:head/2]) // half the RUN record
 	f := follow(t, path, true)
-	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
 	appendFile(t, path, data[head/2:first+7]) // the rest of it, a request, half the next
 	f.WaitFor(t, "the first request", f.samples(1))
 	f.WaitFor(t, "following", f.following(FormatBinary))
@@ -131,8 +131,8 @@ func TestFollowBinary(t *testing.T) {
 	// tail two polls to read it; TestBinaryEveryCut checks every cut without
 	// timing.
 	time.Sleep(2 * sources.PollInterval)
-	if len(f.r.samples) != 1 || f.r.badRows != 0 {
-		t.Fatalf("after half a record: %d samples, bad %v", len(f.r.samples), badStrings(f.r))
+	if len(f.r.Samples) != 1 || f.r.BadRows != 0 {
+		t.Fatalf("after half a record: %d samples, bad %v", len(f.r.Samples), badStrings(f.r))
 	}
 	appendFile(t, path, data[first+7:second+1])
 	f.WaitFor(t, "the failed request", f.samples(2))
@@ -144,10 +144,10 @@ func TestFollowBinary(t *testing.T) {
 		req("Shop / Pay", t0+300, 10, 1),
 		grp("Shop", t0+90, 120, false, 1),
 	}
-	if !reflect.DeepEqual(f.r.samples, want) {
-		t.Errorf("samples:\n%s\nwant:\n%s", dump(f.r.samples), dump(want))
+	if !reflect.DeepEqual(f.r.Samples, want) {
+		t.Errorf("samples:\n%s\nwant:\n%s", dump(f.r.Samples), dump(want))
 	}
-	detail := f.r.health[len(f.r.health)-1].Detail
+	detail := f.r.Health[len(f.r.Health)-1].Detail
 	if !strings.Contains(detail, "following") || !strings.Contains(detail, "Gatling 3.14.3") {
 		t.Errorf("health detail %q", detail)
 	}
@@ -161,11 +161,11 @@ func TestFollowBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WaitFor(t, "the samples of the new file", f.samples(4+7))
-	if f.r.resets != 1 || f.r.samples[4].Label != "Home" {
-		t.Errorf("after replacement: %d resets, sample %+v", f.r.resets, f.r.samples[4])
+	if f.r.Resets != 1 || f.r.Samples[4].Label != "Home" {
+		t.Errorf("after replacement: %d resets, sample %+v", f.r.Resets, f.r.Samples[4])
 	}
 	f.WaitFor(t, "the text format in the health", f.following(FormatText34))
-	if f.r.badRows != 0 {
+	if f.r.BadRows != 0 {
 		t.Errorf("bad records: %v", badStrings(f.r))
 	}
 }
@@ -181,8 +181,8 @@ func TestFollowGarbage(t *testing.T) {
 			path := writeFile(t, "simulation.log", []byte(data))
 			f := follow(t, path, false)
 			f.WaitFor(t, "the failure", func() bool {
-				n := len(f.r.health)
-				return n > 0 && f.r.health[n-1].State == sources.StateFailed
+				n := len(f.r.Health)
+				return n > 0 && f.r.Health[n-1].State == sources.StateFailed
 			})
 			if err := f.Wait(t); err == nil || !strings.Contains(err.Error(), "not a Gatling") {
 				t.Errorf("Run returned %v, want the not-Gatling error", err)

@@ -20,15 +20,15 @@ func fuzzChunking(t *testing.T, data []byte, cut uint16) {
 	if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
 		t.Fatalf("cut at %d: error %v, in one piece %v", at, splitErr, wholeErr)
 	}
-	if !reflect.DeepEqual(whole.samples, split.samples) || whole.badRows != split.badRows ||
-		!reflect.DeepEqual(whole.bad, split.bad) || !reflect.DeepEqual(whole.warnings, split.warnings) {
+	if !reflect.DeepEqual(whole.Samples, split.Samples) || whole.BadRows != split.BadRows ||
+		!reflect.DeepEqual(whole.Bad, split.Bad) || !reflect.DeepEqual(whole.Warnings, split.Warnings) {
 		t.Fatalf("cut at %d: %d samples, bad %v; in one piece %d samples, bad %v",
-			at, len(split.samples), split.bad, len(whole.samples), whole.bad)
+			at, len(split.Samples), split.Bad, len(whole.Samples), whole.Bad)
 	}
-	if whole.rows != len(whole.samples) {
-		t.Fatalf("Rows %d for %d samples", whole.rows, len(whole.samples))
+	if whole.Rows != len(whole.Samples) {
+		t.Fatalf("Rows %d for %d samples", whole.Rows, len(whole.Samples))
 	}
-	for _, s := range whole.samples {
+	for _, s := range whole.Samples {
 		if s.ElapsedMS < 0 {
 			t.Fatalf("negative elapsed: %+v", s)
 		}

@@ -18,44 +18,11 @@ func corpusDir(t testing.TB) string {
 }
 
 // result is everything one run of a source produced.
-type result struct {
-	batches  []sources.Batch
-	samples  []sources.Sample
-	bad      []sources.BadRow
-	badRows  int
-	rows     int
-	warnings []string
-	health   []sources.Health
-	caughtUp int
-	resets   int
-	err      error
-}
+type result = loadtesttest.Result
 
-func collect(batches []sources.Batch) result {
-	var r result
-	for _, b := range batches {
-		r.add(b)
-	}
-	return r
-}
+var collect = loadtesttest.Collect
 
-func (r *result) add(b sources.Batch) {
-	r.batches = append(r.batches, b)
-	r.samples = append(r.samples, b.Samples...)
-	r.bad = append(r.bad, b.Bad...)
-	r.badRows += b.BadRows
-	r.rows += b.Rows
-	r.warnings = append(r.warnings, b.Warnings...)
-	if b.Health != nil {
-		r.health = append(r.health, *b.Health)
-	}
-	if b.CaughtUp {
-		r.caughtUp++
-	}
-	if b.Reset {
-		r.resets++
-	}
-}
+var badStrings = loadtesttest.BadStrings
 
 // counts of what a read produced, for comparing with independent counts.
 type counts struct {
@@ -63,10 +30,11 @@ type counts struct {
 	maxUsers              int32
 }
 
-func (r result) counts() counts {
+// countsOf counts what r holds.
+func countsOf(r result) counts {
 	var c counts
 	c.maxUsers = -1
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		if s.Transaction {
 			c.groups++
 		} else {
@@ -80,20 +48,12 @@ func (r result) counts() counts {
 	return c
 }
 
-func badStrings(r result) []string {
-	var out []string
-	for _, b := range r.bad {
-		out = append(out, b.String())
-	}
-	return out
-}
-
 // readFile reads path to its end with a bounded context.
 func readFile(t testing.TB, path string) result {
 	t.Helper()
 	batches, err := loadtesttest.Read(t, New(sources.Info{Name: path, Zone: time.UTC}, Options{}))
 	r := collect(batches)
-	r.err = err
+	r.Err = err
 	return r
 }
 

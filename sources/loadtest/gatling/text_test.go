@@ -94,16 +94,16 @@ func TestTextLayouts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			r := readFile(t, filepath.Join("testdata", tc.file))
-			if r.err != nil {
-				t.Fatal(r.err)
+			if r.Err != nil {
+				t.Fatal(r.Err)
 			}
-			if !reflect.DeepEqual(r.samples, tc.samples) {
-				t.Errorf("samples:\n%s\nwant:\n%s", dump(r.samples), dump(tc.samples))
+			if !reflect.DeepEqual(r.Samples, tc.samples) {
+				t.Errorf("samples:\n%s\nwant:\n%s", dump(r.Samples), dump(tc.samples))
 			}
-			if !reflect.DeepEqual(r.warnings, tc.warnings) {
-				t.Errorf("warnings %q, want %q", r.warnings, tc.warnings)
+			if !reflect.DeepEqual(r.Warnings, tc.warnings) {
+				t.Errorf("warnings %q, want %q", r.Warnings, tc.warnings)
 			}
-			if r.badRows != 0 {
+			if r.BadRows != 0 {
 				t.Errorf("bad records: %v", badStrings(r))
 			}
 			checkBatches(t, r, tc.format)
@@ -127,15 +127,15 @@ func dump(s []sources.Sample) string {
 // and described with its line, none stops the reading.
 func TestTextBadRows(t *testing.T) {
 	r := readFile(t, filepath.Join("testdata", "text_bad_rows.log"))
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
 	want := []sources.Sample{req("ok1", t0, 10, -1), req("incoming", t0+200, 0, -1), req("ok2", t0+300, 20, -1)}
-	if !reflect.DeepEqual(r.samples, want) {
-		t.Errorf("samples:\n%s\nwant:\n%s", dump(r.samples), dump(want))
+	if !reflect.DeepEqual(r.Samples, want) {
+		t.Errorf("samples:\n%s\nwant:\n%s", dump(r.Samples), dump(want))
 	}
-	if r.badRows != 6 {
-		t.Errorf("%d bad records, want 6", r.badRows)
+	if r.BadRows != 6 {
+		t.Errorf("%d bad records, want 6", r.BadRows)
 	}
 	wantBad := []string{
 		"line 3: REQUEST record with 5 fields and no OK or KO in field 6, 7 or 8, where Gatling 2.2 to 3.12 write the status",
@@ -147,7 +147,7 @@ func TestTextBadRows(t *testing.T) {
 	if got := badStrings(r); !reflect.DeepEqual(got, wantBad) {
 		t.Errorf("bad records:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantBad, "\n"))
 	}
-	last := r.health[len(r.health)-1]
+	last := r.Health[len(r.Health)-1]
 	if !strings.Contains(last.Detail, "read 3 samples") || !strings.Contains(last.Detail, "6 bad records") {
 		t.Errorf("final health %q", last.Detail)
 	}
@@ -157,15 +157,15 @@ func TestTextBadRows(t *testing.T) {
 // 3.5.1: they are read by their layout, with a warning.
 func TestTextEditedRun(t *testing.T) {
 	r := readFile(t, filepath.Join("testdata", "text_edited_run.log"))
-	if r.err != nil || r.badRows != 0 {
-		t.Fatalf("error %v, bad %v", r.err, badStrings(r))
+	if r.Err != nil || r.BadRows != 0 {
+		t.Fatalf("error %v, bad %v", r.Err, badStrings(r))
 	}
-	if want := []sources.Sample{req("request_1", 1617110480075, 15, 1)}; !reflect.DeepEqual(r.samples, want) {
-		t.Errorf("samples %+v", r.samples)
+	if want := []sources.Sample{req("request_1", 1617110480075, 15, 1)}; !reflect.DeepEqual(r.Samples, want) {
+		t.Errorf("samples %+v", r.Samples)
 	}
 	want := []string{"the RUN record says Gatling 3.5.1, but the requests are laid out as in a Gatling 2.2-2.3 text simulation.log; they are read by their layout"}
-	if !reflect.DeepEqual(r.warnings, want) {
-		t.Errorf("warnings %q", r.warnings)
+	if !reflect.DeepEqual(r.Warnings, want) {
+		t.Errorf("warnings %q", r.Warnings)
 	}
 	checkBatches(t, r, FormatText22)
 }
@@ -183,14 +183,14 @@ func TestNotGatling(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := writeFile(t, name, []byte(data))
 			r := readFile(t, path)
-			if r.err == nil || !strings.Contains(r.err.Error(), path) || !strings.Contains(r.err.Error(), "not a Gatling") {
-				t.Fatalf("Run returned %v, want a not-a-Gatling error naming %s", r.err, path)
+			if r.Err == nil || !strings.Contains(r.Err.Error(), path) || !strings.Contains(r.Err.Error(), "not a Gatling") {
+				t.Fatalf("Run returned %v, want a not-a-Gatling error naming %s", r.Err, path)
 			}
-			if len(r.samples) != 0 {
-				t.Errorf("%d samples", len(r.samples))
+			if len(r.Samples) != 0 {
+				t.Errorf("%d samples", len(r.Samples))
 			}
-			last := r.health[len(r.health)-1]
-			if last.State != sources.StateFailed || last.Err != r.err.Error() {
+			last := r.Health[len(r.Health)-1]
+			if last.State != sources.StateFailed || last.Err != r.Err.Error() {
 				t.Errorf("final health %+v", last)
 			}
 			if f, ok := Sniff([]byte(data)); ok {

@@ -45,7 +45,7 @@ var corpusFiles = []struct {
 	{file: "csv/perfplugin_JENKINS-16627_CSV_instead_of_XML.jtl", samples: 3, format: FormatCSV,
 		columns: "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,bytes,Latency",
 		check: func(t *testing.T, r result) {
-			last := r.samples[2]
+			last := r.Samples[2]
 			if last.StartMS != 1393227743132 || last.ElapsedMS != 2204 || last.LatencyMS != 25 || last.Bytes != 19714 {
 				t.Errorf("last row (no final newline) = %+v", last)
 			}
@@ -54,7 +54,7 @@ var corpusFiles = []struct {
 	{file: "csv/perfplugin_JMeterPublisher_formatted_timeStamp.csv", samples: 3, format: FormatCSV,
 		check: func(t *testing.T, r result) {
 			// 2014-02-24 07:42:21.256 read in UTC (readFile's zone).
-			if got := r.samples[0].StartMS; got != 1393227741256 {
+			if got := r.Samples[0].StartMS; got != 1393227741256 {
 				t.Errorf("formatted timeStamp = %d, want 1393227741256", got)
 			}
 		}},
@@ -66,19 +66,19 @@ var corpusFiles = []struct {
 				tx    bool
 			}{{"HP-0", false}, {"HP-1", false}, {"HP-2", false}, {"HP", true}}
 			for i, w := range want {
-				if s := r.samples[i]; s.Label != w.label || s.Transaction != w.tx || s.SubResult {
+				if s := r.Samples[i]; s.Label != w.label || s.Transaction != w.tx || s.SubResult {
 					t.Errorf("row %d = %q transaction %v sub-result %v, want %q %v false", i+2, s.Label, s.Transaction, s.SubResult, w.label, w.tx)
 				}
 			}
 		}},
 	{file: "csv/perfplugin_multiLineCSV.jtl", samples: 2, format: FormatCSV,
 		check: func(t *testing.T, r result) {
-			label := r.samples[1].Label
+			label := r.Samples[1].Label
 			if !strings.HasPrefix(label, `no such element: Unable to locate element: {"method":"id",`) ||
 				strings.Count(label, "\n") != 2 || !strings.HasSuffix(label, "value=reviewBAD}") {
 				t.Errorf("multi-line label = %q", label)
 			}
-			if s := r.samples[1]; s.Code != "500" || s.Success || s.Bytes != 5815 {
+			if s := r.Samples[1]; s.Code != "500" || s.Success || s.Bytes != 5815 {
 				t.Errorf("multi-line record = %+v", s)
 			}
 		}},
@@ -86,14 +86,14 @@ var corpusFiles = []struct {
 	{file: "csv/taurus_apiritif-results_apiritif-0.csv", samples: 37, format: FormatCSV,
 		check: func(t *testing.T, r result) {
 			// Columns in a non-JMeter order: timeStamp,elapsed,Latency,label,...
-			if s := r.samples[0]; s.Label != "http://blazedemo.com/" || s.ElapsedMS != 331 || s.LatencyMS != 0 || s.Bytes != 8507 {
+			if s := r.Samples[0]; s.Label != "http://blazedemo.com/" || s.ElapsedMS != 331 || s.LatencyMS != 0 || s.Bytes != 8507 {
 				t.Errorf("first row = %+v", s)
 			}
 		}},
 	{file: "csv/taurus_doublequoting.jtl", samples: 2, format: FormatCSV,
 		check: func(t *testing.T, r result) {
 			// The field ends `one of: <S>, ""("", , "` in the file.
-			s := r.samples[0]
+			s := r.Samples[0]
 			if !strings.HasSuffix(s.Message, `Was expecting one of: <S>, "(", , `) || s.Thread != "scen1 1-1" || s.Bytes != 2092356 || s.Success {
 				t.Errorf("row with a long quoted message = %+v", s)
 			}
@@ -106,7 +106,7 @@ var corpusFiles = []struct {
 	{file: "csv/taurus_slow-stdev.jtl", samples: 599, format: FormatCSV},
 	{file: "csv/taurus_tabs.jtl", samples: 4, format: FormatCSV,
 		check: func(t *testing.T, r result) {
-			if s := r.samples[0]; s.StartMS != 1488473413202 || s.Label != "http://localhost:8080" || s.Bytes != 1228181 || s.LatencyMS != 132 {
+			if s := r.Samples[0]; s.StartMS != 1488473413202 || s.Label != "http://localhost:8080" || s.Bytes != 1228181 || s.LatencyMS != 132 {
 				t.Errorf("TAB-delimited first row = %+v", s)
 			}
 		}},
@@ -120,7 +120,7 @@ var corpusFiles = []struct {
 	{file: "xml/perfplugin_JMeterResultsMultiLevel.jtl", samples: 10, format: FormatXML},
 	{file: "xml/taurus_cookies.jtl", samples: 2, format: FormatXML,
 		check: func(t *testing.T, r result) {
-			if u := r.samples[0].URL; u != "http://localhost:9999/hello" {
+			if u := r.Samples[0].URL; u != "http://localhost:9999/hello" {
 				t.Errorf("URL = %q", u)
 			}
 		}},
@@ -133,7 +133,7 @@ var corpusFiles = []struct {
 	{file: "xml/taurus_nonstandard-unicode.jtl", samples: 3, format: FormatXML,
 		check: func(t *testing.T, r result) {
 			// Field-by-field serialisation: <label>, <startTime>, <responseCode>.
-			if s := r.samples[0]; s.Label != "http://unknown.host/" || s.StartMS != 1431506202173 || s.Code != "500" || s.Success {
+			if s := r.Samples[0]; s.Label != "http://unknown.host/" || s.StartMS != 1431506202173 || s.Code != "500" || s.Success {
 				t.Errorf("field-form sample = %+v", s)
 			}
 		}},
@@ -142,7 +142,7 @@ var corpusFiles = []struct {
 	{file: "xml/taurus_standard-errors.jtl.gz", samples: 185, format: FormatXML},
 	{file: "xml/taurus_trace.jtl", samples: 1, format: FormatXML,
 		check: func(t *testing.T, r result) {
-			s := r.samples[0]
+			s := r.Samples[0]
 			if s.Success || s.Message != "OK" || s.Failure != "Test failed: text expected to contain /something/" || s.URL != "http://blazedemo.com/" || s.SentBytes != 123 || s.ConnectMS != 123 {
 				t.Errorf("failed sample with assertion = %+v", s)
 			}
@@ -161,17 +161,17 @@ func TestCorpus(t *testing.T) {
 				opt.Columns = strings.Split(tc.columns, ",")
 			}
 			r := readFile(t, filepath.Join(dir, tc.file), opt)
-			if r.err != nil {
-				t.Fatalf("Run: %v", r.err)
+			if r.Err != nil {
+				t.Fatalf("Run: %v", r.Err)
 			}
-			if len(r.samples) != tc.samples || r.rows != tc.samples {
-				t.Errorf("%d samples (Rows %d), want %d", len(r.samples), r.rows, tc.samples)
+			if len(r.Samples) != tc.samples || r.Rows != tc.samples {
+				t.Errorf("%d samples (Rows %d), want %d", len(r.Samples), r.Rows, tc.samples)
 			}
-			if r.badRows != 0 {
-				t.Errorf("%d bad rows: %v", r.badRows, r.bad)
+			if r.BadRows != 0 {
+				t.Errorf("%d bad rows: %v", r.BadRows, r.Bad)
 			}
 			tx, sub, untimed := 0, 0, 0
-			for _, s := range r.samples {
+			for _, s := range r.Samples {
 				if s.Transaction {
 					tx++
 				}
@@ -185,11 +185,11 @@ func TestCorpus(t *testing.T) {
 			if tx != tc.transactions || sub != tc.subResults {
 				t.Errorf("%d transactions, %d sub-results; want %d, %d", tx, sub, tc.transactions, tc.subResults)
 			}
-			if tc.noTime != (untimed == len(r.samples)) || (!tc.noTime && untimed > 0) {
-				t.Errorf("%d of %d samples without a time, want all: %v", untimed, len(r.samples), tc.noTime)
+			if tc.noTime != (untimed == len(r.Samples)) || (!tc.noTime && untimed > 0) {
+				t.Errorf("%d of %d samples without a time, want all: %v", untimed, len(r.Samples), tc.noTime)
 			}
 			checkBatches(t, r, tc.format)
-			if tc.check != nil && len(r.samples) == tc.samples {
+			if tc.check != nil && len(r.Samples) == tc.samples {
 				tc.check(t, r)
 			}
 		})
@@ -211,12 +211,12 @@ func TestCorpus(t *testing.T) {
 // checkBatches checks the batch protocol of a complete non-follow read.
 func checkBatches(t *testing.T, r result, format string) {
 	t.Helper()
-	if r.caughtUp != 1 {
-		t.Errorf("%d CaughtUp batches, want 1", r.caughtUp)
+	if r.CaughtUp != 1 {
+		t.Errorf("%d CaughtUp batches, want 1", r.CaughtUp)
 	}
 	var last *sources.Health
 	formats := map[string]bool{}
-	for _, b := range r.batches {
+	for _, b := range r.Batches {
 		if len(b.Samples) > sources.BatchRecords {
 			t.Errorf("batch of %d samples, more than %d", len(b.Samples), sources.BatchRecords)
 		}
@@ -243,16 +243,16 @@ func TestHeaderlessNeedsColumns(t *testing.T) {
 	for _, file := range []string{"jmeter_testfiles_Bug52968.csv", "perfplugin_JENKINS-16627_CSV_instead_of_XML.jtl"} {
 		path := filepath.Join(dir, file)
 		r := readFile(t, path, Options{})
-		if r.err == nil {
+		if r.Err == nil {
 			t.Fatalf("%s: read with no error, want one asking for --jtl-columns", file)
 		}
 		for _, want := range []string{path, "line 1", "10 ','-delimited fields", "--jtl-columns"} {
-			if !strings.Contains(r.err.Error(), want) {
-				t.Errorf("%s: error %q does not say %q", file, r.err, want)
+			if !strings.Contains(r.Err.Error(), want) {
+				t.Errorf("%s: error %q does not say %q", file, r.Err, want)
 			}
 		}
-		if len(r.samples) != 0 {
-			t.Errorf("%s: %d samples from a file with unknown columns", file, len(r.samples))
+		if len(r.Samples) != 0 {
+			t.Errorf("%s: %d samples from a file with unknown columns", file, len(r.Samples))
 		}
 	}
 }

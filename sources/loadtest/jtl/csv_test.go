@@ -35,14 +35,6 @@ func parseChunks(data []byte, opt Options, loc *time.Location, cuts ...int) (res
 // readTestdata returns the content of testdata/name.
 var readTestdata = loadtesttest.Testdata
 
-func badStrings(r result) []string {
-	var out []string
-	for _, b := range r.bad {
-		out = append(out, b.String())
-	}
-	return out
-}
-
 func TestCSVFixtures(t *testing.T) {
 	plus1 := time.FixedZone("UTC+1", 3600)
 	tests := []struct {
@@ -158,17 +150,17 @@ func TestCSVFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.samples) != tc.samples {
-				t.Fatalf("%d samples, want %d (bad: %v)", len(r.samples), tc.samples, badStrings(r))
+			if len(r.Samples) != tc.samples {
+				t.Fatalf("%d samples, want %d (bad: %v)", len(r.Samples), tc.samples, badStrings(r))
 			}
-			if got := badStrings(r); !reflect.DeepEqual(got, tc.bad) || r.badRows != len(tc.bad) {
-				t.Errorf("bad rows (%d):\n%q\nwant:\n%q", r.badRows, got, tc.bad)
+			if got := badStrings(r); !reflect.DeepEqual(got, tc.bad) || r.BadRows != len(tc.bad) {
+				t.Errorf("bad rows (%d):\n%q\nwant:\n%q", r.BadRows, got, tc.bad)
 			}
-			if tc.warning != "" && !strings.HasPrefix(strings.Join(r.warnings, "\n"), tc.warning) {
-				t.Errorf("warnings %q, want one starting %q", r.warnings, tc.warning)
+			if tc.warning != "" && !strings.HasPrefix(strings.Join(r.Warnings, "\n"), tc.warning) {
+				t.Errorf("warnings %q, want one starting %q", r.Warnings, tc.warning)
 			}
 			if tc.check != nil {
-				tc.check(t, r.samples)
+				tc.check(t, r.Samples)
 			}
 		})
 	}
@@ -190,10 +182,10 @@ func TestChunkBoundaries(t *testing.T) {
 		}
 		same := func(how string, got result, err error) {
 			t.Helper()
-			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got.samples, want.samples) ||
-				!reflect.DeepEqual(got.bad, want.bad) || got.badRows != want.badRows {
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got.Samples, want.Samples) ||
+				!reflect.DeepEqual(got.Bad, want.Bad) || got.BadRows != want.BadRows {
 				t.Fatalf("%s %s: %d samples, bad %v, err %v; in one chunk %d samples, bad %v, err %v",
-					path, how, len(got.samples), got.bad, err, len(want.samples), want.bad, wantErr)
+					path, how, len(got.Samples), got.Bad, err, len(want.Samples), want.Bad, wantErr)
 			}
 		}
 		for cut := 1; cut < len(data); cut++ {
@@ -268,20 +260,20 @@ func TestCSVEdgeCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.samples) != tc.samples || r.badRows != tc.badRows {
-				t.Errorf("%d samples, %d bad rows (%v); want %d, %d", len(r.samples), r.badRows, badStrings(r), tc.samples, tc.badRows)
+			if len(r.Samples) != tc.samples || r.BadRows != tc.badRows {
+				t.Errorf("%d samples, %d bad rows (%v); want %d, %d", len(r.Samples), r.BadRows, badStrings(r), tc.samples, tc.badRows)
 			}
 			if tc.bad != nil && !reflect.DeepEqual(badStrings(r), tc.bad) {
 				t.Errorf("bad rows %q, want %q", badStrings(r), tc.bad)
 			}
-			if tc.warning != "" && !strings.Contains(strings.Join(r.warnings, "\n"), tc.warning) {
-				t.Errorf("warnings %q, want %q", r.warnings, tc.warning)
+			if tc.warning != "" && !strings.Contains(strings.Join(r.Warnings, "\n"), tc.warning) {
+				t.Errorf("warnings %q, want %q", r.Warnings, tc.warning)
 			}
-			if tc.noWarnings && len(r.warnings) > 0 {
-				t.Errorf("warnings %q, want none", r.warnings)
+			if tc.noWarnings && len(r.Warnings) > 0 {
+				t.Errorf("warnings %q, want none", r.Warnings)
 			}
-			if r.caughtUp != 1 {
-				t.Errorf("%d CaughtUp batches", r.caughtUp)
+			if r.CaughtUp != 1 {
+				t.Errorf("%d CaughtUp batches", r.CaughtUp)
 			}
 		})
 	}
@@ -311,10 +303,10 @@ func TestLongLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.samples) != 2 || r.badRows == 0 {
-				t.Fatalf("%d samples, %d bad rows (%v); want 2 and some", len(r.samples), r.badRows, badStrings(r))
+			if len(r.Samples) != 2 || r.BadRows == 0 {
+				t.Fatalf("%d samples, %d bad rows (%v); want 2 and some", len(r.Samples), r.BadRows, badStrings(r))
 			}
-			if first := r.bad[0].String(); first != tc.bad {
+			if first := r.Bad[0].String(); first != tc.bad {
 				t.Errorf("first bad row %q, want %q", first, tc.bad)
 			}
 		})
@@ -335,13 +327,13 @@ func TestBinaryGarbage(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := writeFile(t, "garbage.jtl", data)
 			r := readFile(t, path, Options{})
-			if r.err == nil || !strings.Contains(r.err.Error(), "not a JMeter JTL") || !strings.Contains(r.err.Error(), path) {
-				t.Fatalf("error %v, want one naming %s and saying it is not a JTL", r.err, path)
+			if r.Err == nil || !strings.Contains(r.Err.Error(), "not a JMeter JTL") || !strings.Contains(r.Err.Error(), path) {
+				t.Fatalf("error %v, want one naming %s and saying it is not a JTL", r.Err, path)
 			}
-			if len(r.samples) != 0 {
-				t.Errorf("%d samples from garbage", len(r.samples))
+			if len(r.Samples) != 0 {
+				t.Errorf("%d samples from garbage", len(r.Samples))
 			}
-			last := r.batches[len(r.batches)-1].Health
+			last := r.Batches[len(r.Batches)-1].Health
 			if last == nil || last.State != sources.StateFailed || last.Err == "" {
 				t.Errorf("last health %+v, want failed with the error", last)
 			}
@@ -351,16 +343,16 @@ func TestBinaryGarbage(t *testing.T) {
 
 func TestEmptyFile(t *testing.T) {
 	r := readFile(t, writeFile(t, "empty.jtl", nil), Options{})
-	if r.err != nil || len(r.samples) != 0 || r.badRows != 0 || r.caughtUp != 1 {
-		t.Fatalf("empty file: err %v, %d samples, %d bad, %d caught-up", r.err, len(r.samples), r.badRows, r.caughtUp)
+	if r.Err != nil || len(r.Samples) != 0 || r.BadRows != 0 || r.CaughtUp != 1 {
+		t.Fatalf("empty file: err %v, %d samples, %d bad, %d caught-up", r.Err, len(r.Samples), r.BadRows, r.CaughtUp)
 	}
 }
 
 func TestMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "absent.jtl")
 	r := readFile(t, path, Options{})
-	if r.err == nil || !strings.Contains(r.err.Error(), path) {
-		t.Fatalf("error %v, want one naming %s", r.err, path)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), path) {
+		t.Fatalf("error %v, want one naming %s", r.Err, path)
 	}
 }
 
@@ -378,23 +370,23 @@ func TestTruncatedGzip(t *testing.T) {
 	zw.Close()
 	cut := gz.Bytes()[:gz.Len()/2]
 	r := readFile(t, writeFile(t, "cut.jtl.gz", cut), Options{})
-	if r.err != nil {
-		t.Fatalf("Run: %v", r.err)
+	if r.Err != nil {
+		t.Fatalf("Run: %v", r.Err)
 	}
-	if len(r.samples) < 1000 || len(r.samples) >= 20000 {
-		t.Fatalf("%d samples from half a gzip of 20000 rows", len(r.samples))
+	if len(r.Samples) < 1000 || len(r.Samples) >= 20000 {
+		t.Fatalf("%d samples from half a gzip of 20000 rows", len(r.Samples))
 	}
-	for i, s := range r.samples {
+	for i, s := range r.Samples {
 		if s.StartMS != 1700000000000+int64(i)*7 {
 			t.Fatalf("sample %d starts at %d: rows lost or reordered", i, s.StartMS)
 		}
 	}
-	want := fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", len(r.samples))
-	if !strings.Contains(strings.Join(r.warnings, "\n"), want) {
-		t.Errorf("warnings %q, want %q", r.warnings, want)
+	want := fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", len(r.Samples))
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), want) {
+		t.Errorf("warnings %q, want %q", r.Warnings, want)
 	}
-	if r.badRows > 1 {
-		t.Errorf("%d bad rows, want at most the row cut in half: %v", r.badRows, badStrings(r))
+	if r.BadRows > 1 {
+		t.Errorf("%d bad rows, want at most the row cut in half: %v", r.BadRows, badStrings(r))
 	}
 }
 
@@ -463,12 +455,12 @@ func TestQuotedFields(t *testing.T) {
 	} {
 		data := "timeStamp,elapsed,label,responseCode,success\n1700000000000,1," + field + ",200,true\r\n1700000000001,2,next,200,true\n"
 		r, err := parseChunks([]byte(data), Options{}, nil)
-		if err != nil || len(r.samples) != 2 || r.badRows != 0 {
-			t.Errorf("%q: err %v, %d samples, bad %v", field, err, len(r.samples), badStrings(r))
+		if err != nil || len(r.Samples) != 2 || r.BadRows != 0 {
+			t.Errorf("%q: err %v, %d samples, bad %v", field, err, len(r.Samples), badStrings(r))
 			continue
 		}
-		if r.samples[0].Label != want || r.samples[1].Label != "next" {
-			t.Errorf("%q: label %q, want %q", field, r.samples[0].Label, want)
+		if r.Samples[0].Label != want || r.Samples[1].Label != "next" {
+			t.Errorf("%q: label %q, want %q", field, r.Samples[0].Label, want)
 		}
 	}
 }

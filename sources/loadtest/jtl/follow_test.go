@@ -27,18 +27,18 @@ func follow(t *testing.T, path string, wait bool) *follower {
 	f := &follower{}
 	src := New(sources.Info{Name: path, Wait: wait, Zone: time.UTC}, Options{Follow: true})
 	f.Follower = loadtesttest.Follow(t, src, func(b sources.Batch) {
-		f.r.add(b)
+		f.r.Add(b)
 		if b.Health != nil {
 			f.health = append(f.health, *b.Health)
 		}
 	}, func() string {
-		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.health)
+		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.Samples), f.r.BadRows, badStrings(f.r), f.r.Resets, f.health)
 	})
 	return f
 }
 
 func (f *follower) samples(n int) func() bool {
-	return func() bool { return len(f.r.samples) >= n }
+	return func() bool { return len(f.r.Samples) >= n }
 }
 
 // appendFile appends to a followed file, as a running JMeter writes.
@@ -59,7 +59,7 @@ func TestFollowCSV(t *testing.T) {
 	row := func(i int) string { return fmt.Sprintf("%d,%d,row %d,200,true\n", 1700000000000+i, i, i) }
 	appendFile(t, path, "timeStamp,elapsed,label,responseCode,success\n")
 	f := follow(t, path, false)
-	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
 	f.WaitFor(t, "following", func() bool {
 		n := len(f.health)
 		return n > 0 && f.health[n-1].State == sources.StateFollowing && f.health[n-1].Format == FormatCSV
@@ -74,7 +74,7 @@ func TestFollowCSV(t *testing.T) {
 		appendFile(t, path, row(i))
 		f.WaitFor(t, fmt.Sprintf("row %d", i), f.samples(i))
 	}
-	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"row 1", "row 2", "row 3", "row 4", "row 5", "row 6"}) {
+	if got := labelsOf(f.r.Samples); !reflect.DeepEqual(got, []string{"row 1", "row 2", "row 3", "row 4", "row 5", "row 6"}) {
 		t.Fatalf("rows %q", got)
 	}
 
@@ -83,15 +83,15 @@ func TestFollowCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WaitFor(t, "the row after the truncation", f.samples(7))
-	if f.r.resets != 1 {
-		t.Errorf("%d resets, want 1", f.r.resets)
+	if f.r.Resets != 1 {
+		t.Errorf("%d resets, want 1", f.r.Resets)
 	}
-	if s := f.r.samples[6]; s.Label != "after truncation" || s.StartMS != 1700000009000 || s.ElapsedMS != 9 {
+	if s := f.r.Samples[6]; s.Label != "after truncation" || s.StartMS != 1700000009000 || s.ElapsedMS != 9 {
 		t.Errorf("row after truncation = %+v", s)
 	}
 	resetAt := -1
 	n := 0
-	for i, b := range f.r.batches {
+	for i, b := range f.r.Batches {
 		if b.Reset {
 			resetAt = n
 			if len(b.Samples) != 0 {
@@ -113,10 +113,10 @@ func TestFollowCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WaitFor(t, "the row of the new file", f.samples(8))
-	if f.r.resets != 2 || f.r.samples[7].Label != "rotated" {
-		t.Errorf("after rotation: %d resets, last row %+v", f.r.resets, f.r.samples[7])
+	if f.r.Resets != 2 || f.r.Samples[7].Label != "rotated" {
+		t.Errorf("after rotation: %d resets, last row %+v", f.r.Resets, f.r.Samples[7])
 	}
-	if f.r.badRows != 0 {
+	if f.r.BadRows != 0 {
 		t.Errorf("bad rows while following: %v", badStrings(f.r))
 	}
 	if err := f.Stop(t); err != nil {
@@ -133,8 +133,8 @@ func TestFollowWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WaitFor(t, "both rows", f.samples(2))
-	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
-	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"first", "second"}) {
+	f.WaitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
+	if got := labelsOf(f.r.Samples); !reflect.DeepEqual(got, []string{"first", "second"}) {
 		t.Errorf("rows %q", got)
 	}
 	formats := map[string]bool{}
@@ -158,12 +158,12 @@ func TestFollowXML(t *testing.T) {
 	appendFile(t, path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n"+sample(1)+s2[:40])
 	f := follow(t, path, false)
 	f.WaitFor(t, "the first sample", f.samples(1))
-	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
 	appendFile(t, path, s2[40:90])
 	appendFile(t, path, s2[90:]+sample(3))
 	f.WaitFor(t, "samples 2 and 3", f.samples(3))
 	appendFile(t, path, "</testResults>\n")
-	if got := labelsOf(f.r.samples); !reflect.DeepEqual(got, []string{"s1", "s2", "s3"}) {
+	if got := labelsOf(f.r.Samples); !reflect.DeepEqual(got, []string{"s1", "s2", "s3"}) {
 		t.Errorf("samples %q", got)
 	}
 	f.WaitFor(t, "format in health", func() bool {
@@ -174,7 +174,7 @@ func TestFollowXML(t *testing.T) {
 		}
 		return false
 	})
-	if f.r.badRows != 0 {
+	if f.r.BadRows != 0 {
 		t.Errorf("bad rows: %v", badStrings(f.r))
 	}
 }
@@ -204,10 +204,10 @@ func TestFollowPendingRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "live.jtl")
 	appendFile(t, path, "timeStamp,elapsed,label,responseCode,threadName,success\n")
 	f := follow(t, path, false)
-	f.WaitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.WaitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
 	appendFile(t, path, "1700000000100,5,Home-0,200,T 1-1,true\n1700000000120,5,Home-1,200,T 1-1,true\n1700000000000,300,Home,200,T 1-1,true\n")
 	f.WaitFor(t, "the parent and its sub-results", f.samples(3))
-	if s := f.r.samples; !s[0].SubResult || !s[1].SubResult || s[2].SubResult {
+	if s := f.r.Samples; !s[0].SubResult || !s[1].SubResult || s[2].SubResult {
 		t.Fatalf("samples %+v", s)
 	}
 	appendFile(t, path, "1700000001000,5,Orphan-1,200,T 1-2,true\n")
@@ -230,7 +230,7 @@ func TestFollowPendingRows(t *testing.T) {
 		}
 	}()
 	f.WaitFor(t, "the row whose parent never comes", func() bool {
-		for _, s := range f.r.samples {
+		for _, s := range f.r.Samples {
 			if s.Label == "Orphan-1" {
 				return true
 			}

@@ -17,47 +17,18 @@ func corpusDir(t testing.TB) string {
 }
 
 // result is everything one run of a source produced.
-type result struct {
-	batches  []sources.Batch
-	samples  []sources.Sample
-	bad      []sources.BadRow
-	badRows  int
-	rows     int
-	warnings []string
-	caughtUp int
-	resets   int
-	err      error
-}
+type result = loadtesttest.Result
 
-func collect(batches []sources.Batch) result {
-	var r result
-	for _, b := range batches {
-		r.add(b)
-	}
-	return r
-}
+var collect = loadtesttest.Collect
 
-func (r *result) add(b sources.Batch) {
-	r.batches = append(r.batches, b)
-	r.samples = append(r.samples, b.Samples...)
-	r.bad = append(r.bad, b.Bad...)
-	r.badRows += b.BadRows
-	r.rows += b.Rows
-	r.warnings = append(r.warnings, b.Warnings...)
-	if b.CaughtUp {
-		r.caughtUp++
-	}
-	if b.Reset {
-		r.resets++
-	}
-}
+var badStrings = loadtesttest.BadStrings
 
 // readFile reads path to its end with a bounded context.
 func readFile(t testing.TB, path string, opt Options) result {
 	t.Helper()
 	batches, err := loadtesttest.Read(t, New(sources.Info{Name: path, Zone: time.UTC}, opt))
 	r := collect(batches)
-	r.err = err
+	r.Err = err
 	return r
 }
 

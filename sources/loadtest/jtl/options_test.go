@@ -45,11 +45,11 @@ func TestDetectedTimestamps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := startTimes(r.samples); !reflect.DeepEqual(got, tc.want) || r.badRows != 0 {
+			if got := startTimes(r.Samples); !reflect.DeepEqual(got, tc.want) || r.BadRows != 0 {
 				t.Errorf("starts %v (bad %v), want %v", got, badStrings(r), tc.want)
 			}
-			if tc.warning != "" && !strings.Contains(strings.Join(r.warnings, "\n"), tc.warning) {
-				t.Errorf("warnings %q, want one containing %q", r.warnings, tc.warning)
+			if tc.warning != "" && !strings.Contains(strings.Join(r.Warnings, "\n"), tc.warning) {
+				t.Errorf("warnings %q, want one containing %q", r.Warnings, tc.warning)
 			}
 		})
 	}
@@ -107,22 +107,22 @@ func TestOptionFixtures(t *testing.T) {
 			r, err := parseChunks(readTestdata(t, filepath.Join("options", tc.file)), tc.opt(t), nil)
 			if tc.errText != nil {
 				if err == nil {
-					t.Fatalf("no error (%d samples), want %q", len(r.samples), tc.errText)
+					t.Fatalf("no error (%d samples), want %q", len(r.Samples), tc.errText)
 				}
 				for _, want := range tc.errText {
 					if !strings.Contains(err.Error(), want) {
 						t.Errorf("error %q lacks %q", err, want)
 					}
 				}
-				if len(r.samples) != 0 {
-					t.Errorf("%d samples read before the error", len(r.samples))
+				if len(r.Samples) != 0 {
+					t.Errorf("%d samples read before the error", len(r.Samples))
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := startTimes(r.samples); !reflect.DeepEqual(got, tc.want) || r.badRows != 0 {
+			if got := startTimes(r.Samples); !reflect.DeepEqual(got, tc.want) || r.BadRows != 0 {
 				t.Errorf("starts %v (bad %v), want %v", got, badStrings(r), tc.want)
 			}
 		})
@@ -139,9 +139,9 @@ func TestOptionFixturesChunked(t *testing.T) {
 		want, wantErr := parseChunks(data, opt, nil)
 		for cut := 1; cut < len(data); cut++ {
 			got, err := parseChunks(data, opt, nil, cut)
-			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got.samples, want.samples) || got.badRows != want.badRows {
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got.Samples, want.Samples) || got.BadRows != want.BadRows {
 				t.Fatalf("%s cut at %d: %d samples, err %v; in one piece %d samples, err %v",
-					tc.name, cut, len(got.samples), err, len(want.samples), wantErr)
+					tc.name, cut, len(got.Samples), err, len(want.Samples), wantErr)
 			}
 		}
 	}
@@ -166,8 +166,8 @@ func TestDetectionWaitsForValues(t *testing.T) {
 		}
 	}
 	h.Idle()
-	if r := collect(sink.Take()); len(r.samples) != 0 {
-		t.Fatalf("%d samples before the layout is known", len(r.samples))
+	if r := collect(sink.Take()); len(r.Samples) != 0 {
+		t.Fatalf("%d samples before the layout is known", len(r.Samples))
 	}
 	err := h.Data([]byte(row(5, detectValues)))
 	if err == nil || !strings.Contains(err.Error(), "live.jtl: line 2: timeStamp \"05/03/2026 10:00:00\" could be day-first") ||
@@ -179,8 +179,8 @@ func TestDetectionWaitsForValues(t *testing.T) {
 	h = newHandler(t.Context(), &sink, sources.Info{Name: "live.jtl", Zone: time.UTC}, Options{Follow: true})
 	h.Data([]byte(header + row(5, 0) + row(5, 1)))
 	h.Idle()
-	if r := collect(sink.Take()); len(r.samples) != 0 {
-		t.Fatalf("%d samples before the layout is known", len(r.samples))
+	if r := collect(sink.Take()); len(r.Samples) != 0 {
+		t.Fatalf("%d samples before the layout is known", len(r.Samples))
 	}
 	if err := h.Data([]byte(row(25, 2))); err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func TestDetectionWaitsForValues(t *testing.T) {
 	h.Idle()
 	r := collect(sink.Take())
 	want := []int64{1772704800000, 1772704801000, 1774432802000} // 5 March, 5 March, 25 March
-	if got := startTimes(r.samples); !reflect.DeepEqual(got, want) {
+	if got := startTimes(r.Samples); !reflect.DeepEqual(got, want) {
 		t.Fatalf("starts %v, want %v", got, want)
 	}
 }
@@ -216,10 +216,10 @@ func TestFormattedTimestampCorpus(t *testing.T) {
 			var sink sources.Collect
 			err := New(sources.Info{Name: path, Zone: tc.zone}, tc.opt).Run(t.Context(), &sink)
 			r := collect(sink.Take())
-			if err != nil || r.badRows != 0 {
+			if err != nil || r.BadRows != 0 {
 				t.Fatalf("err %v, bad %v", err, badStrings(r))
 			}
-			if got := startTimes(r.samples); !reflect.DeepEqual(got, tc.want) {
+			if got := startTimes(r.Samples); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("starts %v, want %v", got, tc.want)
 			}
 		})
@@ -230,9 +230,9 @@ func TestFormattedTimestampCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := collect(sink.Take())
-	if len(r.samples) != 0 || r.badRows != 3 ||
-		r.bad[0].String() != `line 2: timeStamp: want a date written as 'dd/MM/yyyy HH:mm:ss' (--jtl-time-format), found "2014-02-24 07:42:21.256"` {
-		t.Errorf("%d samples, bad %v", len(r.samples), badStrings(r))
+	if len(r.Samples) != 0 || r.BadRows != 3 ||
+		r.Bad[0].String() != `line 2: timeStamp: want a date written as 'dd/MM/yyyy HH:mm:ss' (--jtl-time-format), found "2014-02-24 07:42:21.256"` {
+		t.Errorf("%d samples, bad %v", len(r.Samples), badStrings(r))
 	}
 }
 
@@ -255,11 +255,11 @@ func TestHeaderlessCorpusFromProperties(t *testing.T) {
 					t.Fatalf("columns from %s:\n%s\nwant\n%s", props, got, tc.columns)
 				}
 				r := readFile(t, filepath.Join(dir, file), opt)
-				if r.err != nil || len(r.samples) != tc.samples || r.badRows != 0 {
-					t.Fatalf("err %v, %d samples, bad %v; want %d", r.err, len(r.samples), badStrings(r), tc.samples)
+				if r.Err != nil || len(r.Samples) != tc.samples || r.BadRows != 0 {
+					t.Fatalf("err %v, %d samples, bad %v; want %d", r.Err, len(r.Samples), badStrings(r), tc.samples)
 				}
-				if len(r.warnings) != 0 && !tc.noTime {
-					t.Errorf("warnings %q", r.warnings)
+				if len(r.Warnings) != 0 && !tc.noTime {
+					t.Errorf("warnings %q", r.Warnings)
 				}
 				return
 			}
@@ -274,7 +274,7 @@ func TestSubResultsBeforeParent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		kind := ""
 		if s.SubResult {
 			kind = " sub"
@@ -310,15 +310,15 @@ func TestPendingRowsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.samples) != n {
-		t.Fatalf("%d samples, want %d", len(r.samples), n)
+	if len(r.Samples) != n {
+		t.Fatalf("%d samples, want %d", len(r.Samples), n)
 	}
-	for i, s := range r.samples {
+	for i, s := range r.Samples {
 		if s.StartMS != 1700000000000+int64(i) || s.SubResult {
 			t.Fatalf("sample %d = %+v: order changed or wrongly a sub-result", i, s)
 		}
 	}
-	for _, b := range r.batches {
+	for _, b := range r.Batches {
 		if len(b.Samples) > sources.BatchRecords || b.Rows != len(b.Samples) {
 			t.Fatalf("batch of %d samples, Rows %d", len(b.Samples), b.Rows)
 		}
@@ -351,7 +351,7 @@ func TestLabelMap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := labelsOf(r.samples); !reflect.DeepEqual(got, tc.want) {
+			if got := labelsOf(r.Samples); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("labels %q, want %q", got, tc.want)
 			}
 		})
@@ -374,26 +374,26 @@ func TestLabelCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := map[string]int{}
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		count[s.Label]++
 	}
-	if len(r.samples) != 602 || len(count) != 502 || count[labels.Other] != 100 || count[labels.OtherTransactions] != 1 || count["GET /item/0"] != 2 {
-		t.Errorf("%d samples, %d labels, %d under %q, %d under %q", len(r.samples), len(count),
+	if len(r.Samples) != 602 || len(count) != 502 || count[labels.Other] != 100 || count[labels.OtherTransactions] != 1 || count["GET /item/0"] != 2 {
+		t.Errorf("%d samples, %d labels, %d under %q, %d under %q", len(r.Samples), len(count),
 			count[labels.Other], labels.Other, count[labels.OtherTransactions], labels.OtherTransactions)
 	}
 	var warned []string
-	for _, w := range r.warnings {
+	for _, w := range r.Warnings {
 		if strings.Contains(w, "distinct labels") {
 			warned = append(warned, w)
 		}
 	}
 	if len(warned) != 1 || !strings.Contains(warned[0], `more than 500 distinct labels`) ||
 		!strings.Contains(warned[0], `"GET /item/500", "GET /item/501", "GET /item/502", "GET /item/503", "GET /item/504", ...`) {
-		t.Errorf("warnings %q", r.warnings)
+		t.Errorf("warnings %q", r.Warnings)
 	}
 	// The cap is an option.
 	r, _ = parseChunks([]byte(b.String()), Options{MaxLabels: -1}, nil)
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		if s.Label == labels.Other {
 			t.Fatal("capped with MaxLabels -1")
 		}
@@ -458,11 +458,11 @@ func TestEndTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want.samples) != 4 || !reflect.DeepEqual(got.samples, want.samples) {
-		t.Fatalf("end times read as\n%+v\nwant\n%+v", got.samples, want.samples)
+	if len(want.Samples) != 4 || !reflect.DeepEqual(got.Samples, want.Samples) {
+		t.Fatalf("end times read as\n%+v\nwant\n%+v", got.Samples, want.Samples)
 	}
-	if !got.samples[1].SubResult || !got.samples[2].SubResult {
-		t.Fatalf("sub-results not found with end times: %+v", got.samples)
+	if !got.Samples[1].SubResult || !got.Samples[2].SubResult {
+		t.Fatalf("sub-results not found with end times: %+v", got.Samples)
 	}
 	xml := `<?xml version="1.0" encoding="UTF-8"?>
 <testResults version="1.2">
@@ -471,8 +471,8 @@ func TestEndTimes(t *testing.T) {
 </testResults>
 `
 	x, err := parseChunks([]byte(xml), Options{EndTimes: true}, nil)
-	if err != nil || len(x.samples) != 2 || x.samples[0].StartMS != 1000 || x.samples[1].StartMS != 1100 {
-		t.Fatalf("XML with end times: %v, %+v", err, x.samples)
+	if err != nil || len(x.Samples) != 2 || x.Samples[0].StartMS != 1000 || x.Samples[1].StartMS != 1100 {
+		t.Fatalf("XML with end times: %v, %+v", err, x.Samples)
 	}
 }
 
@@ -483,16 +483,16 @@ func TestEndTimesChildrenFirst(t *testing.T) {
 	ends := "timeStamp,elapsed,label,responseCode,threadName,success\n" +
 		"1030,20,home-0,200,T1,true\n1060,30,home-1,200,T1,true\n1100,100,home,200,T1,true\n1210,10,login,200,T1,true\n"
 	got, err := parseChunks([]byte(ends), Options{EndTimes: true}, nil)
-	if err != nil || len(got.samples) != 4 {
-		t.Fatalf("%v, %d samples", err, len(got.samples))
+	if err != nil || len(got.Samples) != 4 {
+		t.Fatalf("%v, %d samples", err, len(got.Samples))
 	}
-	for _, s := range got.samples {
+	for _, s := range got.Samples {
 		if sub := s.Label == "home-0" || s.Label == "home-1"; s.SubResult != sub {
 			t.Errorf("%s: SubResult %v", s.Label, s.SubResult)
 		}
 	}
 	none, err := parseChunks([]byte("elapsed,label,responseCode,success\n250,a,200,true\n"), Options{EndTimes: true}, nil)
-	if err != nil || len(none.samples) != 1 || none.samples[0].StartMS != 0 {
-		t.Fatalf("no timeStamp column: %v, %+v", err, none.samples)
+	if err != nil || len(none.Samples) != 1 || none.Samples[0].StartMS != 0 {
+		t.Fatalf("no timeStamp column: %v, %+v", err, none.Samples)
 	}
 }

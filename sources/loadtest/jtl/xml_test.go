@@ -13,7 +13,7 @@ func TestXMLNested(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.badRows != 0 {
+	if r.BadRows != 0 {
 		t.Errorf("bad rows: %v", badStrings(r))
 	}
 	want := []sources.Sample{
@@ -34,12 +34,12 @@ func TestXMLNested(t *testing.T) {
 		{StartMS: 1700000001500, LatencyMS: -1, ConnectMS: -1, Label: "JSR223 check", Code: "200", Message: "OK",
 			Thread: "Browsers 2-1", Success: true, GrpThreads: -1, AllThreads: -1},
 	}
-	if len(r.samples) != len(want) {
-		t.Fatalf("%d samples, want %d: %+v", len(r.samples), len(want), r.samples)
+	if len(r.Samples) != len(want) {
+		t.Fatalf("%d samples, want %d: %+v", len(r.Samples), len(want), r.Samples)
 	}
 	for i := range want {
-		if !reflect.DeepEqual(r.samples[i], want[i]) {
-			t.Errorf("sample %d:\n got %+v\nwant %+v", i, r.samples[i], want[i])
+		if !reflect.DeepEqual(r.Samples[i], want[i]) {
+			t.Errorf("sample %d:\n got %+v\nwant %+v", i, r.Samples[i], want[i])
 		}
 	}
 }
@@ -50,7 +50,7 @@ func TestXMLBad(t *testing.T) {
 		t.Fatal(err)
 	}
 	var labels []string
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		labels = append(labels, s.Label)
 	}
 	if !reflect.DeepEqual(labels, []string{"good 1", "good 2", "good 3"}) {
@@ -62,8 +62,8 @@ func TestXMLBad(t *testing.T) {
 		`line 8: <settings> is not a JMeter sample (no attributes t, ts, lb, s; no <label> or <startTime>)`,
 		`line 10: <httpSample>: s: want true or false, found "maybe"`,
 	}
-	if got := badStrings(r); !reflect.DeepEqual(got, want) || r.badRows != len(want) {
-		t.Errorf("bad rows (%d):\n%q\nwant\n%q", r.badRows, got, want)
+	if got := badStrings(r); !reflect.DeepEqual(got, want) || r.BadRows != len(want) {
+		t.Errorf("bad rows (%d):\n%q\nwant\n%q", r.BadRows, got, want)
 	}
 }
 
@@ -106,8 +106,8 @@ func TestXMLEdgeCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.samples) != tc.samples || !reflect.DeepEqual(badStrings(r), tc.bad) {
-				t.Errorf("%d samples, bad %q; want %d, %q", len(r.samples), badStrings(r), tc.samples, tc.bad)
+			if len(r.Samples) != tc.samples || !reflect.DeepEqual(badStrings(r), tc.bad) {
+				t.Errorf("%d samples, bad %q; want %d, %q", len(r.Samples), badStrings(r), tc.samples, tc.bad)
 			}
 		})
 	}

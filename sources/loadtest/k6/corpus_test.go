@@ -35,15 +35,15 @@ var corpusFiles = []struct {
 			want := sources.Sample{StartMS: 1760499188584, ElapsedMS: 222, LatencyMS: 221, ConnectMS: 13,
 				Label: "http://localhost:8080/actuator/health", Code: "200", Success: true,
 				GrpThreads: -1, AllThreads: -1, URL: "http://localhost:8080/actuator/health"}
-			if got := r.samples[0]; got != want {
+			if got := r.Samples[0]; got != want {
 				t.Errorf("first sample\n got %+v\nwant %+v", got, want)
 			}
 			// vus gauges come every second: later samples carry the count.
-			if last := r.samples[len(r.samples)-1]; last.AllThreads < 1 {
+			if last := r.Samples[len(r.Samples)-1]; last.AllThreads < 1 {
 				t.Errorf("last sample AllThreads %d, want the vus gauge", last.AllThreads)
 			}
 			codes := map[string]int{}
-			for _, s := range r.samples {
+			for _, s := range r.Samples {
 				codes[s.Code]++
 				if s.Code == "400" && s.Success {
 					t.Errorf("a 400 counted as success: %+v", s)
@@ -60,7 +60,7 @@ var corpusFiles = []struct {
 			"http://localhost:8080/actuator/health": 1},
 		warning: "k6 checks: 1012 run, 0 failed",
 		check: func(t *testing.T, r result) {
-			last := r.samples[len(r.samples)-1]
+			last := r.Samples[len(r.Samples)-1]
 			if last.LatencyMS != -1 || last.ElapsedMS != 6 || last.ConnectMS != 0 || !last.Success {
 				t.Errorf("request cut by the end of the file = %+v, want latency -1, elapsed 6, connect 0", last)
 			}
@@ -74,13 +74,13 @@ var corpusFiles = []struct {
 			want := sources.Sample{StartMS: 1633706789754, ElapsedMS: 246, LatencyMS: 242, ConnectMS: 2,
 				Label: "https://blazedemo.com/", Code: "200", Success: true,
 				GrpThreads: -1, AllThreads: -1, URL: "https://blazedemo.com/"}
-			if got := r.samples[0]; got != want {
+			if got := r.Samples[0]; got != want {
 				t.Errorf("first sample\n got %+v\nwant %+v", got, want)
 			}
-			if s := r.samples[1]; s.AllThreads != 1 {
+			if s := r.Samples[1]; s.AllThreads != 1 {
 				t.Errorf("second sample AllThreads %d, want 1 (the vus row before it)", s.AllThreads)
 			}
-			s := r.samples[2]
+			s := r.Samples[2]
 			if s.Code != "0" || s.Success || s.Message != "lookup: no such host" || s.ElapsedMS != 0 || s.StartMS != 1633706832000 {
 				t.Errorf("request without a response = %+v", s)
 			}
@@ -94,18 +94,18 @@ func TestCorpus(t *testing.T) {
 		listed[tc.file] = true
 		t.Run(tc.file, func(t *testing.T) {
 			r := readFile(t, filepath.Join(dir, tc.file))
-			if r.err != nil {
-				t.Fatalf("Run: %v", r.err)
+			if r.Err != nil {
+				t.Fatalf("Run: %v", r.Err)
 			}
-			if len(r.samples) != tc.samples || r.rows != tc.samples {
-				t.Fatalf("%d samples (Rows %d), want %d", len(r.samples), r.rows, tc.samples)
+			if len(r.Samples) != tc.samples || r.Rows != tc.samples {
+				t.Fatalf("%d samples (Rows %d), want %d", len(r.Samples), r.Rows, tc.samples)
 			}
-			if r.badRows != 0 {
-				t.Errorf("%d bad lines: %v", r.badRows, badStrings(r))
+			if r.BadRows != 0 {
+				t.Errorf("%d bad lines: %v", r.BadRows, badStrings(r))
 			}
 			failed := 0
 			labels := map[string]int{}
-			for _, s := range r.samples {
+			for _, s := range r.Samples {
 				if !s.Success {
 					failed++
 				}
@@ -120,8 +120,8 @@ func TestCorpus(t *testing.T) {
 			if !equalCounts(labels, tc.labels) {
 				t.Errorf("labels %v, want %v", labels, tc.labels)
 			}
-			if !strings.Contains(strings.Join(r.warnings, "\n"), tc.warning) {
-				t.Errorf("warnings %q, want one with %q", r.warnings, tc.warning)
+			if !strings.Contains(strings.Join(r.Warnings, "\n"), tc.warning) {
+				t.Errorf("warnings %q, want one with %q", r.Warnings, tc.warning)
 			}
 			checkBatches(t, r, tc.format)
 			tc.check(t, r)
@@ -194,11 +194,11 @@ func equalCounts(a, b map[string]int) bool {
 // checkBatches checks the batch protocol of a complete non-follow read.
 func checkBatches(t *testing.T, r result, format string) {
 	t.Helper()
-	if r.caughtUp != 1 {
-		t.Errorf("%d CaughtUp batches, want 1", r.caughtUp)
+	if r.CaughtUp != 1 {
+		t.Errorf("%d CaughtUp batches, want 1", r.CaughtUp)
 	}
 	formats := map[string]bool{}
-	for _, b := range r.batches {
+	for _, b := range r.Batches {
 		if len(b.Samples) > sources.BatchRecords {
 			t.Errorf("batch of %d samples, more than %d", len(b.Samples), sources.BatchRecords)
 		}
@@ -206,11 +206,11 @@ func checkBatches(t *testing.T, r result, format string) {
 			t.Errorf("batch Rows %d with %d samples", b.Rows, len(b.Samples))
 		}
 	}
-	for _, h := range r.health {
+	for _, h := range r.Health {
 		formats[h.Format] = true
 	}
-	if n := len(r.health); n == 0 || r.health[n-1].State != sources.StateDone {
-		t.Errorf("health %+v, want done last", r.health)
+	if n := len(r.Health); n == 0 || r.Health[n-1].State != sources.StateDone {
+		t.Errorf("health %+v, want done last", r.Health)
 	}
 	if !formats[format] {
 		t.Errorf("no health says format %q (saw %v)", format, formats)

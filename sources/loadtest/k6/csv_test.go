@@ -17,7 +17,7 @@ func TestCSVMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.badRows != 0 {
+	if r.BadRows != 0 {
 		t.Fatalf("bad rows: %v", badStrings(r))
 	}
 	want := []sources.Sample{
@@ -30,11 +30,11 @@ func TestCSVMetadata(t *testing.T) {
 			Message: `read tcp 10.0.0.1:5000->10.0.0.2:80: read: connection reset by peer, "retry"`,
 			Thread:  "2", GrpThreads: -1, AllThreads: 2, URL: "https://app.example/search?q=a,b"},
 	}
-	if !reflect.DeepEqual(r.samples, want) {
-		t.Errorf("samples\n got %+v\nwant %+v", r.samples, want)
+	if !reflect.DeepEqual(r.Samples, want) {
+		t.Errorf("samples\n got %+v\nwant %+v", r.Samples, want)
 	}
-	if !reflect.DeepEqual(r.warnings, []string{"k6 checks: 1 run, 1 failed (checks are not samples; a failed check does not fail its request)"}) {
-		t.Errorf("warnings %q (millisecond times must not warn about whole seconds)", r.warnings)
+	if !reflect.DeepEqual(r.Warnings, []string{"k6 checks: 1 run, 1 failed (checks are not samples; a failed check does not fail its request)"}) {
+		t.Errorf("warnings %q (millisecond times must not warn about whole seconds)", r.Warnings)
 	}
 }
 
@@ -60,15 +60,15 @@ func TestCSVTimeFormats(t *testing.T) {
 				"http_reqs," + tc.stamp + ",1.000000,a,200,\n" +
 				"http_req_duration," + tc.stamp + ",2.500000,a,200,\n"
 			r, err := parseChunks([]byte(data))
-			if err != nil || r.badRows != 0 || len(r.samples) != 1 {
-				t.Fatalf("err %v, bad %v, %d samples", err, badStrings(r), len(r.samples))
+			if err != nil || r.BadRows != 0 || len(r.Samples) != 1 {
+				t.Fatalf("err %v, bad %v, %d samples", err, badStrings(r), len(r.Samples))
 			}
-			if s := r.samples[0]; s.StartMS != tc.start || s.ElapsedMS != 3 {
+			if s := r.Samples[0]; s.StartMS != tc.start || s.ElapsedMS != 3 {
 				t.Errorf("start %d elapsed %d, want %d and 3", s.StartMS, s.ElapsedMS, tc.start)
 			}
-			warned := strings.Contains(strings.Join(r.warnings, "\n"), wholeSecondsWarning)
+			warned := strings.Contains(strings.Join(r.Warnings, "\n"), wholeSecondsWarning)
 			if warned != tc.whole {
-				t.Errorf("whole-seconds warning %v, want %v: %q", warned, tc.whole, r.warnings)
+				t.Errorf("whole-seconds warning %v, want %v: %q", warned, tc.whole, r.Warnings)
 			}
 		})
 	}
@@ -99,7 +99,7 @@ func TestCSVBadRows(t *testing.T) {
 		t.Errorf("bad rows\n got %q\nwant %q", got, want)
 	}
 	// The open quote on line 8 swallows line 9, as a CSV reader must.
-	if got := labels(r.samples); !reflect.DeepEqual(got, []string{"a"}) {
+	if got := labels(r.Samples); !reflect.DeepEqual(got, []string{"a"}) {
 		t.Errorf("samples %q, want a", got)
 	}
 }
@@ -110,17 +110,17 @@ func TestCSVNewHeader(t *testing.T) {
 		"metric_name,timestamp,metric_value,extra_tags,metadata,name\n" +
 		"http_reqs,1709287202123,1.000000,,vu=7&iter=1,b\n"
 	r, err := parseChunks([]byte(data))
-	if err != nil || r.badRows != 0 {
+	if err != nil || r.BadRows != 0 {
 		t.Fatalf("err %v, bad %v", err, badStrings(r))
 	}
-	if got := labels(r.samples); !reflect.DeepEqual(got, []string{"a", "b"}) {
+	if got := labels(r.Samples); !reflect.DeepEqual(got, []string{"a", "b"}) {
 		t.Fatalf("samples %q", got)
 	}
-	if s := r.samples[1]; s.Thread != "7" || s.StartMS != 1709287202123 {
+	if s := r.Samples[1]; s.Thread != "7" || s.StartMS != 1709287202123 {
 		t.Errorf("sample after the new header = %+v", s)
 	}
-	if !strings.Contains(strings.Join(r.warnings, "\n"), "line 3: a new header changes the columns") {
-		t.Errorf("warnings %q", r.warnings)
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "line 3: a new header changes the columns") {
+		t.Errorf("warnings %q", r.Warnings)
 	}
 }
 
@@ -137,11 +137,11 @@ func TestCSVAgainstJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rj.samples) != n || len(rc.samples) != m || rj.badRows+rc.badRows != 0 {
-		t.Fatalf("JSON %d samples (want %d), CSV %d (want %d), bad %v %v", len(rj.samples), n, len(rc.samples), m, badStrings(rj), badStrings(rc))
+	if len(rj.Samples) != n || len(rc.Samples) != m || rj.BadRows+rc.BadRows != 0 {
+		t.Fatalf("JSON %d samples (want %d), CSV %d (want %d), bad %v %v", len(rj.Samples), n, len(rc.Samples), m, badStrings(rj), badStrings(rc))
 	}
 	for i := range min(n, m) {
-		a, b := rj.samples[i], rc.samples[i]
+		a, b := rj.Samples[i], rc.Samples[i]
 		a.StartMS, b.StartMS, b.Thread = 0, 0, ""
 		if a != b {
 			t.Fatalf("sample %d: JSON %+v, CSV %+v", i, a, b)
@@ -191,10 +191,10 @@ func TestNotK6(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := writeFile(t, "x.json", []byte(data))
 			r := readFile(t, path)
-			if r.err == nil || !strings.HasPrefix(r.err.Error(), path+": not k6 output: ") {
-				t.Fatalf("error %v, want one naming %s and saying it is not k6 output", r.err, path)
+			if r.Err == nil || !strings.HasPrefix(r.Err.Error(), path+": not k6 output: ") {
+				t.Fatalf("error %v, want one naming %s and saying it is not k6 output", r.Err, path)
 			}
-			if last := r.health[len(r.health)-1]; last.State != sources.StateFailed {
+			if last := r.Health[len(r.Health)-1]; last.State != sources.StateFailed {
 				t.Errorf("last health %+v, want failed", last)
 			}
 		})
@@ -204,8 +204,8 @@ func TestNotK6(t *testing.T) {
 func TestEmptyFile(t *testing.T) {
 	for _, data := range []string{"", "\n\n  \n"} {
 		r := readFile(t, writeFile(t, "empty.json", []byte(data)))
-		if r.err != nil || len(r.samples) != 0 || r.badRows != 0 || r.caughtUp != 1 {
-			t.Errorf("%q: err %v, %d samples, %d bad, %d caught-up", data, r.err, len(r.samples), r.badRows, r.caughtUp)
+		if r.Err != nil || len(r.Samples) != 0 || r.BadRows != 0 || r.CaughtUp != 1 {
+			t.Errorf("%q: err %v, %d samples, %d bad, %d caught-up", data, r.Err, len(r.Samples), r.BadRows, r.CaughtUp)
 		}
 	}
 }
@@ -213,8 +213,8 @@ func TestEmptyFile(t *testing.T) {
 func TestMissingFile(t *testing.T) {
 	path := writeFile(t, "x", nil) + ".absent"
 	r := readFile(t, path)
-	if r.err == nil || !strings.Contains(r.err.Error(), path) {
-		t.Fatalf("error %v, want one naming %s", r.err, path)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), path) {
+		t.Fatalf("error %v, want one naming %s", r.Err, path)
 	}
 }
 
@@ -235,9 +235,9 @@ func TestChunkBoundaries(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s cut at %d: %v", name, cut, err)
 			}
-			if !reflect.DeepEqual(got.samples, whole.samples) || !reflect.DeepEqual(got.bad, whole.bad) || got.badRows != whole.badRows {
+			if !reflect.DeepEqual(got.Samples, whole.Samples) || !reflect.DeepEqual(got.Bad, whole.Bad) || got.BadRows != whole.BadRows {
 				t.Fatalf("%s cut at %d: %d samples, bad %v; whole: %d samples, bad %v", name, cut,
-					len(got.samples), badStrings(got), len(whole.samples), badStrings(whole))
+					len(got.Samples), badStrings(got), len(whole.Samples), badStrings(whole))
 			}
 		}
 	}
@@ -247,8 +247,8 @@ func TestCRLFAndBOM(t *testing.T) {
 	data := "\uFEFF" + strings.ReplaceAll(string(readTestdata(t, "requests.ndjson")), "\n", "\r\n")
 	r, err := parseChunks([]byte(data))
 	want, _ := parseChunks(readTestdata(t, "requests.ndjson"))
-	if err != nil || r.badRows != 0 || !reflect.DeepEqual(r.samples, want.samples) {
-		t.Fatalf("CRLF and BOM: err %v, bad %v, %d samples (want %d)", err, badStrings(r), len(r.samples), len(want.samples))
+	if err != nil || r.BadRows != 0 || !reflect.DeepEqual(r.Samples, want.Samples) {
+		t.Fatalf("CRLF and BOM: err %v, bad %v, %d samples (want %d)", err, badStrings(r), len(r.Samples), len(want.Samples))
 	}
 }
 
@@ -263,7 +263,7 @@ func TestLongLine(t *testing.T) {
 	if got := badStrings(r); !reflect.DeepEqual(got, []string{fmt.Sprintf("line 2: line longer than %d bytes", 1<<20)}) {
 		t.Errorf("bad %q", got)
 	}
-	if got := labels(r.samples); !reflect.DeepEqual(got, []string{"after"}) {
+	if got := labels(r.Samples); !reflect.DeepEqual(got, []string{"after"}) {
 		t.Errorf("samples %q", got)
 	}
 }

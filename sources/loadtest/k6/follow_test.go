@@ -25,8 +25,8 @@ func follow(t *testing.T, path string, wait bool) *follower {
 	t.Helper()
 	f := &follower{}
 	src := New(sources.Info{Name: path, Wait: wait}, Options{Follow: true})
-	f.Follower = loadtesttest.Follow(t, src, f.r.add, func() string {
-		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.samples), f.r.badRows, badStrings(f.r), f.r.resets, f.r.health)
+	f.Follower = loadtesttest.Follow(t, src, f.r.Add, func() string {
+		return fmt.Sprintf("%d samples, %d bad %v, %d resets, health %+v", len(f.r.Samples), f.r.BadRows, badStrings(f.r), f.r.Resets, f.r.Health)
 	})
 	return f
 }
@@ -40,13 +40,13 @@ func (f *follower) waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func (f *follower) samples(n int) func() bool {
-	return func() bool { return len(f.r.samples) >= n }
+	return func() bool { return len(f.r.Samples) >= n }
 }
 
 func (f *follower) lastHealth(state sources.State, format string) func() bool {
 	return func() bool {
-		n := len(f.r.health)
-		return n > 0 && f.r.health[n-1].State == state && f.r.health[n-1].Format == format
+		n := len(f.r.Health)
+		return n > 0 && f.r.Health[n-1].State == state && f.r.Health[n-1].Format == format
 	}
 }
 
@@ -83,8 +83,8 @@ func TestFollowJSON(t *testing.T) {
 	// in k6's buffer.
 	time.Sleep(3 * sources.PollInterval)
 	f.Drain()
-	if len(f.r.samples) != 1 {
-		t.Fatalf("%d samples while the second request is incomplete, want 1", len(f.r.samples))
+	if len(f.r.Samples) != 1 {
+		t.Fatalf("%d samples while the second request is incomplete, want 1", len(f.r.Samples))
 	}
 	appendFile(t, path, r2[cut:])
 	f.waitFor(t, "the second request", f.samples(2))
@@ -92,10 +92,10 @@ func TestFollowJSON(t *testing.T) {
 		appendFile(t, path, jsonRequest(i))
 		f.waitFor(t, fmt.Sprintf("request %d", i), f.samples(i))
 	}
-	if got := labels(f.r.samples); !reflect.DeepEqual(got, []string{"req 1", "req 2", "req 3", "req 4", "req 5"}) {
+	if got := labels(f.r.Samples); !reflect.DeepEqual(got, []string{"req 1", "req 2", "req 3", "req 4", "req 5"}) {
 		t.Fatalf("samples %q", got)
 	}
-	if s := f.r.samples[1]; s.LatencyMS != 11 || s.ElapsedMS != 12 || s.StartMS != ms(2024, 3, 1, 9, 0, 2, 488000000) || !s.Success {
+	if s := f.r.Samples[1]; s.LatencyMS != 11 || s.ElapsedMS != 12 || s.StartMS != ms(2024, 3, 1, 9, 0, 2, 488000000) || !s.Success {
 		t.Errorf("request written in two pieces = %+v", s)
 	}
 
@@ -105,17 +105,17 @@ func TestFollowJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.waitFor(t, "the format of the new stream", f.lastHealth(sources.StateFollowing, FormatCSV))
-	if f.r.resets != 1 {
-		t.Errorf("%d resets, want 1", f.r.resets)
+	if f.r.Resets != 1 {
+		t.Errorf("%d resets, want 1", f.r.Resets)
 	}
 	// Without http_req_failed or receiving the CSV request is still open:
 	// the next request closes it.
 	appendFile(t, path, "http_reqs,1709287210,1.000000,next,200\nhttp_req_duration,1709287210,1.000000,next,200\n")
 	f.waitFor(t, "the request after the truncation", f.samples(6))
-	if s := f.r.samples[5]; s.Label != "after truncation" || s.StartMS != 1709287208991 || s.ElapsedMS != 9 {
+	if s := f.r.Samples[5]; s.Label != "after truncation" || s.StartMS != 1709287208991 || s.ElapsedMS != 9 {
 		t.Errorf("request after truncation = %+v", s)
 	}
-	if f.r.badRows != 0 {
+	if f.r.BadRows != 0 {
 		t.Errorf("bad lines while following: %v", badStrings(f.r))
 	}
 	if err := f.Stop(t); err != nil {
@@ -127,11 +127,11 @@ func TestFollowJSON(t *testing.T) {
 func TestFollowWait(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "later.json")
 	f := follow(t, path, true)
-	f.waitFor(t, "waiting", func() bool { return len(f.r.health) > 0 && f.r.health[0].State == sources.StateWaiting })
+	f.waitFor(t, "waiting", func() bool { return len(f.r.Health) > 0 && f.r.Health[0].State == sources.StateWaiting })
 	if err := os.WriteFile(path, []byte(jsonRequest(1)+jsonRequest(2)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f.waitFor(t, "both requests", f.samples(2))
-	f.waitFor(t, "caught up", func() bool { return f.r.caughtUp == 1 })
+	f.waitFor(t, "caught up", func() bool { return f.r.CaughtUp == 1 })
 	f.waitFor(t, "following", f.lastHealth(sources.StateFollowing, FormatJSON))
 }

@@ -26,15 +26,15 @@ func fuzzChunking(t *testing.T, data []byte, cut uint16) {
 	if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
 		t.Fatalf("cut at %d: error %v, in one piece %v", at, splitErr, wholeErr)
 	}
-	if !reflect.DeepEqual(whole.samples, split.samples) || whole.badRows != split.badRows ||
-		!reflect.DeepEqual(whole.bad, split.bad) {
+	if !reflect.DeepEqual(whole.Samples, split.Samples) || whole.BadRows != split.BadRows ||
+		!reflect.DeepEqual(whole.Bad, split.Bad) {
 		t.Fatalf("cut at %d: %d samples, bad %v; in one piece %d samples, bad %v",
-			at, len(split.samples), split.bad, len(whole.samples), whole.bad)
+			at, len(split.Samples), split.Bad, len(whole.Samples), whole.Bad)
 	}
-	if whole.rows != len(whole.samples) {
-		t.Fatalf("Rows %d for %d samples", whole.rows, len(whole.samples))
+	if whole.Rows != len(whole.Samples) {
+		t.Fatalf("Rows %d for %d samples", whole.Rows, len(whole.Samples))
 	}
-	for _, s := range whole.samples {
+	for _, s := range whole.Samples {
 		if s.ElapsedMS < 0 || s.LatencyMS < -1 || s.ConnectMS < -1 {
 			t.Fatalf("negative timing in %+v", s)
 		}
@@ -77,10 +77,10 @@ func FuzzSummary(f *testing.F) {
 		if fmt.Sprint(wholeErr) != fmt.Sprint(splitErr) {
 			t.Fatalf("cut at %d: error %v, in one piece %v", at, splitErr, wholeErr)
 		}
-		if fmt.Sprint(aggregatesOf(whole)) != fmt.Sprint(aggregatesOf(split)) || whole.rows != split.rows ||
-			!reflect.DeepEqual(whole.bad, split.bad) {
+		if fmt.Sprint(aggregatesOf(whole)) != fmt.Sprint(aggregatesOf(split)) || whole.Rows != split.Rows ||
+			!reflect.DeepEqual(whole.Bad, split.Bad) {
 			t.Fatalf("cut at %d: rows %v, bad %v; in one piece rows %v, bad %v",
-				at, aggregatesOf(split), split.bad, aggregatesOf(whole), whole.bad)
+				at, aggregatesOf(split), split.Bad, aggregatesOf(whole), whole.Bad)
 		}
 		for _, a := range aggregatesOf(whole) {
 			if !a.Final || a.Requests < 0 || a.Failures < 0 {

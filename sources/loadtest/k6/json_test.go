@@ -22,7 +22,7 @@ func TestJSONRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.badRows != 0 {
+	if r.BadRows != 0 {
 		t.Fatalf("bad lines: %v", badStrings(r))
 	}
 	want := []sources.Sample{
@@ -53,16 +53,16 @@ func TestJSONRequests(t *testing.T) {
 			Label: "hello.Greeter/SayHello", Code: "0", Success: true, GrpThreads: -1, AllThreads: 5,
 			URL: "grpc://127.0.0.1:9000/hello.Greeter/SayHello"},
 	}
-	if len(r.samples) != len(want) {
-		t.Fatalf("%d samples, want %d: %+v", len(r.samples), len(want), r.samples)
+	if len(r.Samples) != len(want) {
+		t.Fatalf("%d samples, want %d: %+v", len(r.Samples), len(want), r.Samples)
 	}
 	for i := range want {
-		if r.samples[i] != want[i] {
-			t.Errorf("sample %d\n got %+v\nwant %+v", i, r.samples[i], want[i])
+		if r.Samples[i] != want[i] {
+			t.Errorf("sample %d\n got %+v\nwant %+v", i, r.Samples[i], want[i])
 		}
 	}
-	if !reflect.DeepEqual(r.warnings, []string{"k6 checks: 2 run, 1 failed (checks are not samples; a failed check does not fail its request)"}) {
-		t.Errorf("warnings %q", r.warnings)
+	if !reflect.DeepEqual(r.Warnings, []string{"k6 checks: 2 run, 1 failed (checks are not samples; a failed check does not fail its request)"}) {
+		t.Errorf("warnings %q", r.Warnings)
 	}
 }
 
@@ -83,21 +83,21 @@ func TestJSONBadLines(t *testing.T) {
 	}
 	// Lines 8 (a negative duration), 9 (text after the object) and 12 (not
 	// closed: the last line, without a newline) are counted too.
-	if r.badRows != 8 {
-		t.Errorf("%d bad lines, want 8", r.badRows)
+	if r.BadRows != 8 {
+		t.Errorf("%d bad lines, want 8", r.BadRows)
 	}
-	if got := labels(r.samples); !reflect.DeepEqual(got, []string{"ok", "last"}) {
+	if got := labels(r.Samples); !reflect.DeepEqual(got, []string{"ok", "last"}) {
 		t.Fatalf("samples %q, want ok and last", got)
 	}
-	if s := r.samples[0]; s.ElapsedMS != 5 || s.StartMS != ms(2024, 3, 1, 9, 59, 59, 995000000) {
+	if s := r.Samples[0]; s.ElapsedMS != 5 || s.StartMS != ms(2024, 3, 1, 9, 59, 59, 995000000) {
 		t.Errorf("first sample %+v", s)
 	}
 	for _, want := range []string{
 		"requests without an http_req_duration point (shown with 0 ms): 1",                 // last
 		"requests with neither an http_reqs nor an http_req_duration point (not shown): 1", // negative
 	} {
-		if !strings.Contains(strings.Join(r.warnings, "\n"), want) {
-			t.Errorf("warnings %q, want %q", r.warnings, want)
+		if !strings.Contains(strings.Join(r.Warnings, "\n"), want) {
+			t.Errorf("warnings %q, want %q", r.Warnings, want)
 		}
 	}
 }
@@ -129,18 +129,18 @@ func TestJSONNoExpectedResponseTag(t *testing.T) {
 		return b.String()
 	}
 	r, err := parseChunks([]byte(request(1, "200", 0) + request(2, "200", 1) + request(3, "500", 0)))
-	if err != nil || r.badRows != 0 {
+	if err != nil || r.BadRows != 0 {
 		t.Fatalf("err %v, bad %v", err, badStrings(r))
 	}
 	var got []string
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		got = append(got, fmt.Sprintf("%s %s %v", s.Label, s.Code, s.Success))
 	}
 	if want := []string{"r1 200 true", "r2 200 false", "r3 500 true"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("samples %q, want %q", got, want)
 	}
-	if len(r.warnings) != 0 {
-		t.Errorf("warnings %q: the trailing failed point of r1 is not a partial request", r.warnings)
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings %q: the trailing failed point of r1 is not a partial request", r.Warnings)
 	}
 }
 
@@ -153,17 +153,17 @@ func TestTruncatedGzip(t *testing.T) {
 	zw.Write(data)
 	zw.Close()
 	r := readFile(t, writeFile(t, "cut.json.gz", gz.Bytes()[:gz.Len()/2]))
-	if r.err != nil {
-		t.Fatalf("Run: %v", r.err)
+	if r.Err != nil {
+		t.Fatalf("Run: %v", r.Err)
 	}
-	if len(r.samples) < requests/4 || len(r.samples) >= requests {
-		t.Fatalf("%d samples from half a gzip of %d requests", len(r.samples), requests)
+	if len(r.Samples) < requests/4 || len(r.Samples) >= requests {
+		t.Fatalf("%d samples from half a gzip of %d requests", len(r.Samples), requests)
 	}
-	want := fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", len(r.samples))
-	if !strings.Contains(strings.Join(r.warnings, "\n"), want) {
-		t.Errorf("warnings %q, want %q", r.warnings, want)
+	want := fmt.Sprintf("gzip data is truncated: kept the %d samples read before the cut", len(r.Samples))
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), want) {
+		t.Errorf("warnings %q, want %q", r.Warnings, want)
 	}
-	if r.badRows > 1 {
-		t.Errorf("%d bad lines, want at most the line cut in half: %v", r.badRows, badStrings(r))
+	if r.BadRows > 1 {
+		t.Errorf("%d bad lines, want at most the line cut in half: %v", r.BadRows, badStrings(r))
 	}
 }

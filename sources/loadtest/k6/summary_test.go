@@ -14,7 +14,7 @@ import (
 // aggregatesOf returns the aggregate rows a read pushed, in order.
 func aggregatesOf(r result) []sources.Aggregate {
 	var out []sources.Aggregate
-	for _, b := range r.batches {
+	for _, b := range r.Batches {
 		out = append(out, b.Aggregates...)
 	}
 	return out
@@ -52,7 +52,7 @@ func checkRow(t *testing.T, got sources.Aggregate, want row) {
 }
 
 func hasWarning(r result, part string) bool {
-	for _, w := range r.warnings {
+	for _, w := range r.Warnings {
 		if strings.Contains(w, part) {
 			return true
 		}
@@ -114,22 +114,22 @@ func TestCorpusSummaries(t *testing.T) {
 				t.Errorf("Sniff = %q, %v; want %q", format, ok, FormatSummary)
 			}
 			r := readFile(t, path)
-			if r.err != nil || r.badRows != 0 || len(r.samples) != 0 {
-				t.Fatalf("Run: %v, %d bad %v, %d samples", r.err, r.badRows, badStrings(r), len(r.samples))
+			if r.Err != nil || r.BadRows != 0 || len(r.Samples) != 0 {
+				t.Fatalf("Run: %v, %d bad %v, %d samples", r.Err, r.BadRows, badStrings(r), len(r.Samples))
 			}
 			rows := aggregatesOf(r)
-			if len(rows) != len(want.rows) || r.rows != len(want.rows) {
-				t.Fatalf("%d rows (Rows %d), want %d: %+v", len(rows), r.rows, len(want.rows), rows)
+			if len(rows) != len(want.rows) || r.Rows != len(want.rows) {
+				t.Fatalf("%d rows (Rows %d), want %d: %+v", len(rows), r.Rows, len(want.rows), rows)
 			}
 			for i := range rows {
 				checkRow(t, rows[i], want.rows[i])
 			}
 			for _, w := range want.warnings {
 				if !hasWarning(r, w) {
-					t.Errorf("no warning %q in %q", w, r.warnings)
+					t.Errorf("no warning %q in %q", w, r.Warnings)
 				}
 			}
-			last := r.health[len(r.health)-1]
+			last := r.Health[len(r.Health)-1]
 			if last.State != sources.StateDone || last.Format != FormatSummary {
 				t.Errorf("last health %+v", last)
 			}
@@ -142,7 +142,7 @@ func TestCorpusSummaries(t *testing.T) {
 func TestSummaryTaggedSubmetrics(t *testing.T) {
 	nan := math.NaN()
 	r, err := parseChunks(readTestdata(t, "summary_export_tagged.json"))
-	if err != nil || r.badRows != 0 {
+	if err != nil || r.BadRows != 0 {
 		t.Fatalf("%v, bad %v", err, badStrings(r))
 	}
 	rows := aggregatesOf(r)
@@ -155,8 +155,8 @@ func TestSummaryTaggedSubmetrics(t *testing.T) {
 		{label: sources.AggregatedLabel, requests: 10, failures: 2, rps: 2.5, mean: 150, min: 10, max: 900, med: 120,
 			percentiles: map[float64]float64{0.5: 120, 0.9: 400, 0.95: 600, 0.999: 880}},
 	}
-	if len(rows) != len(want) || r.rows != len(want) {
-		t.Fatalf("%d rows (Rows %d), want %d: %+v", len(rows), r.rows, len(want), rows)
+	if len(rows) != len(want) || r.Rows != len(want) {
+		t.Fatalf("%d rows (Rows %d), want %d: %+v", len(rows), r.Rows, len(want), rows)
 	}
 	for i := range rows {
 		checkRow(t, rows[i], want[i])
@@ -167,15 +167,15 @@ func TestSummaryTaggedSubmetrics(t *testing.T) {
 		"k6 thresholds failed: http_req_failed: rate<0.01",
 	} {
 		if !hasWarning(r, w) {
-			t.Errorf("no warning %q in %q", w, r.warnings)
+			t.Errorf("no warning %q in %q", w, r.Warnings)
 		}
 	}
 	whole := readFile(t, filepath.Join("testdata", "summary_export_tagged.json"))
-	if n := len(whole.health); n == 0 || !strings.HasSuffix(whole.health[n-1].Detail, "summary_export_tagged.json: 3 aggregate rows, no samples") {
-		t.Errorf("final health %+v, want the rows read", whole.health)
+	if n := len(whole.Health); n == 0 || !strings.HasSuffix(whole.Health[n-1].Detail, "summary_export_tagged.json: 3 aggregate rows, no samples") {
+		t.Errorf("final health %+v, want the rows read", whole.Health)
 	}
 	if hasWarning(r, "p(95)<800") {
-		t.Errorf("a passed threshold (false in an export) reported as failed: %q", r.warnings)
+		t.Errorf("a passed threshold (false in an export) reported as failed: %q", r.Warnings)
 	}
 	s, err := ParseSummary(readTestdata(t, "summary_export_tagged.json"))
 	if err != nil || !s.Export || s.Protocol != "http" {
@@ -191,8 +191,8 @@ func TestSummaryDataShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.badRows != 1 || len(r.bad) != 1 || r.bad[0].String() != `line 14: metric "http_req_waiting": "avg" is "\"fast\"", not a number` {
-		t.Errorf("bad rows %d %q", r.badRows, badStrings(r))
+	if r.BadRows != 1 || len(r.Bad) != 1 || r.Bad[0].String() != `line 14: metric "http_req_waiting": "avg" is "\"fast\"", not a number` {
+		t.Errorf("bad rows %d %q", r.BadRows, badStrings(r))
 	}
 	rows := aggregatesOf(r)
 	nan := math.NaN()
@@ -210,7 +210,7 @@ func TestSummaryDataShape(t *testing.T) {
 		checkRow(t, rows[i], want[i])
 	}
 	if !hasWarning(r, "k6 thresholds failed: http_req_duration: p(99)<200") || hasWarning(r, "avg<100") || hasWarning(r, "no request count") {
-		t.Errorf("warnings %q", r.warnings)
+		t.Errorf("warnings %q", r.Warnings)
 	}
 	if s, err := ParseSummary(readTestdata(t, "summary_data_counts.json")); err != nil || s.Export {
 		t.Errorf("ParseSummary: %v; data shape read as an export", err)
@@ -250,14 +250,14 @@ func TestSummaryProblems(t *testing.T) {
 			if (err == nil) != (tt.err == "") || (err != nil && !strings.HasPrefix(err.Error(), tt.err)) {
 				t.Fatalf("error %v, want %q", err, tt.err)
 			}
-			if fmt.Sprint(badStrings(r)) != fmt.Sprint(tt.bad) || r.badRows != len(tt.bad) {
+			if fmt.Sprint(badStrings(r)) != fmt.Sprint(tt.bad) || r.BadRows != len(tt.bad) {
 				t.Errorf("bad rows %q, want %q", badStrings(r), tt.bad)
 			}
 			if len(aggregatesOf(r)) != tt.rows {
 				t.Errorf("%d rows, want %d", len(aggregatesOf(r)), tt.rows)
 			}
 			if tt.warns != "" && !hasWarning(r, tt.warns) {
-				t.Errorf("no warning %q in %q", tt.warns, r.warnings)
+				t.Errorf("no warning %q in %q", tt.warns, r.Warnings)
 			}
 		})
 	}
@@ -274,7 +274,7 @@ func TestSummaryAnyChunking(t *testing.T) {
 	want := fmt.Sprint(aggregatesOf(whole))
 	for cut := 0; cut <= len(data); cut++ {
 		r, err := parseChunks(data, cut)
-		if err != nil || fmt.Sprint(aggregatesOf(r)) != want || r.rows != whole.rows || r.badRows != 0 {
+		if err != nil || fmt.Sprint(aggregatesOf(r)) != want || r.Rows != whole.Rows || r.BadRows != 0 {
 			t.Fatalf("cut at %d: %v, rows %v, bad %v", cut, err, aggregatesOf(r), badStrings(r))
 		}
 	}
@@ -286,7 +286,7 @@ func TestSummaryAnyChunking(t *testing.T) {
 func TestFollowSummary(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "summary.json")
 	f := follow(t, path, true)
-	f.waitFor(t, "waiting", func() bool { return len(f.r.health) > 0 && f.r.health[0].State == sources.StateWaiting })
+	f.waitFor(t, "waiting", func() bool { return len(f.r.Health) > 0 && f.r.Health[0].State == sources.StateWaiting })
 	first := `{"root_group": {}, "metrics": {"http_reqs": {"count": 5, "rate": 1}, "http_req_duration": {"avg": 10, "p(95)": 20}}}` + "\n"
 	if err := os.WriteFile(path, []byte(first[:40]), 0o644); err != nil {
 		t.Fatal(err)
@@ -307,10 +307,10 @@ func TestFollowSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.waitFor(t, "the new totals", func() bool { rows := aggregatesOf(f.r); return len(rows) == 2 && rows[1].Requests == 7 })
-	if f.r.resets != 1 {
-		t.Errorf("%d resets, want 1", f.r.resets)
+	if f.r.Resets != 1 {
+		t.Errorf("%d resets, want 1", f.r.Resets)
 	}
-	if f.r.badRows != 0 || f.err != nil {
+	if f.r.BadRows != 0 || f.err != nil {
 		t.Errorf("bad %v, err %v", badStrings(f.r), f.err)
 	}
 }
@@ -335,6 +335,6 @@ func TestSummaryUnknownFailures(t *testing.T) {
 		t.Fatalf("rows %+v", rows)
 	}
 	if !hasWarning(r, `the summary has no http_req_failed for "login"`) {
-		t.Errorf("no warning naming login: %q", r.warnings)
+		t.Errorf("no warning naming login: %q", r.Warnings)
 	}
 }

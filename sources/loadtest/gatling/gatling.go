@@ -64,28 +64,15 @@ type Options struct {
 
 // New returns a source reading the simulation.log at info.Name. With
 // info.Wait it waits for the file to appear. The kind defaults to
-// sources.KindGatling, of the load-test group the load-test pane shows.
+// sources.KindGatling, of the load-test group the load-test pane shows. Run
+// returns an error naming the file for input that is not a simulation.log or
+// a binary one from a Gatling version it cannot read, and counts bad records,
+// never fatal.
 func New(info sources.Info, opt Options) sources.Source {
-	if info.Kind == "" {
-		info.Kind = sources.KindGatling
-	}
-	return &source{info: info, opt: opt}
-}
-
-type source struct {
-	info sources.Info
-	opt  Options
-}
-
-// Info identifies the source.
-func (s *source) Info() sources.Info { return s.info }
-
-// Run reads the file into sink until its end (without Follow) or until ctx
-// ends. It returns nil at the end of a readable file, and an error naming the
-// file for input that is not a simulation.log or a binary one from a Gatling
-// version it cannot read; bad records are counted, never fatal.
-func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	return batch.RunFile(ctx, s.info, s.opt.Follow, newHandler(ctx, sink, s.info, s.opt))
+	return batch.NewFileSource(info, sources.KindGatling, opt.Follow,
+		func(ctx context.Context, sink sources.Sink, info sources.Info) batch.FileHandler {
+			return newHandler(ctx, sink, info, opt)
+		})
 }
 
 // parser is the format-specific half of a handler.

@@ -83,27 +83,14 @@ type Options struct {
 }
 
 // New returns a source reading the JTL at info.Name. With info.Wait it waits
-// for the file to appear.
+// for the file to appear. Its Run reads the file until its end (without
+// Follow) or until ctx ends; it returns an error naming the file for input
+// that is not a JTL, and counts bad rows, never fatal.
 func New(info sources.Info, opt Options) sources.Source {
-	if info.Kind == "" {
-		info.Kind = sources.KindJTL
-	}
-	return &source{info: info, opt: opt}
-}
-
-type source struct {
-	info sources.Info
-	opt  Options
-}
-
-// Info identifies the source.
-func (s *source) Info() sources.Info { return s.info }
-
-// Run reads the file into sink until its end (without Follow) or until ctx
-// ends. It returns nil at the end of a readable file, and an error naming the
-// file for input that is not a JTL; bad rows are counted, never fatal.
-func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	return batch.RunFile(ctx, s.info, s.opt.Follow, newHandler(ctx, sink, s.info, s.opt))
+	return batch.NewFileSource(info, sources.KindJTL, opt.Follow,
+		func(ctx context.Context, sink sources.Sink, info sources.Info) batch.FileHandler {
+			return newHandler(ctx, sink, info, opt)
+		})
 }
 
 // parser is the format-specific half of a handler.

@@ -58,27 +58,14 @@ type Options struct {
 // figures as sources.Aggregate rows and no sample.
 //
 // An empty info.Kind becomes sources.KindK6, of the load-test group that
-// the load-test pane and the report read, whatever the tool.
+// the load-test pane and the report read, whatever the tool. Run returns an
+// error naming the file for input that is not k6 output, and counts bad
+// lines, never fatal.
 func New(info sources.Info, opt Options) sources.Source {
-	if info.Kind == "" {
-		info.Kind = sources.KindK6
-	}
-	return &source{info: info, opt: opt}
-}
-
-type source struct {
-	info sources.Info
-	opt  Options
-}
-
-// Info identifies the source.
-func (s *source) Info() sources.Info { return s.info }
-
-// Run reads the file into sink until its end (without Follow) or until ctx
-// ends. It returns nil at the end of a readable file, and an error naming the
-// file for input that is not k6 output; bad lines are counted, never fatal.
-func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	return batch.RunFile(ctx, s.info, s.opt.Follow, newHandler(ctx, sink, s.info, s.opt))
+	return batch.NewFileSource(info, sources.KindK6, opt.Follow,
+		func(ctx context.Context, sink sources.Sink, info sources.Info) batch.FileHandler {
+			return newHandler(ctx, sink, info, opt)
+		})
 }
 
 // parser is the format-specific half of a handler.

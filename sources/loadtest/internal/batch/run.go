@@ -26,6 +26,34 @@ type FileHandler interface {
 	Out() *Batcher
 }
 
+// FileSource is a source that reads one file through a FileHandler made for
+// each run; the load-test formats' New functions return one.
+type FileSource struct {
+	info    sources.Info
+	follow  bool
+	handler func(ctx context.Context, sink sources.Sink, info sources.Info) FileHandler
+}
+
+// NewFileSource returns a source reading info.Name with the handlers
+// handler makes, following the file as it grows with follow. An empty
+// info.Kind becomes kind.
+func NewFileSource(info sources.Info, kind sources.Kind, follow bool,
+	handler func(ctx context.Context, sink sources.Sink, info sources.Info) FileHandler) *FileSource {
+	if info.Kind == "" {
+		info.Kind = kind
+	}
+	return &FileSource{info: info, follow: follow, handler: handler}
+}
+
+// Info identifies the source.
+func (s *FileSource) Info() sources.Info { return s.info }
+
+// Run reads the file into sink until its end (without follow) or until ctx
+// ends (see RunFile).
+func (s *FileSource) Run(ctx context.Context, sink sources.Sink) error {
+	return RunFile(ctx, s.info, s.follow, s.handler(ctx, sink, s.info))
+}
+
 // RunFile reads the file of info into h until its end (without follow) or
 // until ctx ends, as every load-test file source does. It returns nil at the
 // end of a readable file, and an error naming the file for input that is

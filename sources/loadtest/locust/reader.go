@@ -392,25 +392,19 @@ func records(data []byte) (header []string, rows [][]string, lines []int, err er
 // is whole when it ends with the Aggregated row (Locust may be half-way
 // through rewriting it) or when the input has ended.
 func (r *reader) readStats(f *file, b *sources.Batch, data []byte, final bool) (bool, error) {
-	if format, ok := Sniff(data); !ok || format != FormatStats {
-		if partial(data, final) {
-			return false, nil
-		}
-		return true, r.wrongFile(f, b, data, "Locust _stats.csv")
-	}
-	header, rows, lines, err := records(data)
-	if err != nil && !final {
-		return false, nil
+	t, ok, err := r.readTable(f, b, data, final, FormatStats, "Locust _stats.csv")
+	if !ok {
+		return err != nil, err
 	}
 	var out []sources.Aggregate
 	var bad sources.Batch
-	for i, rec := range rows {
+	for i, rec := range t.rows {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		a, err := parseRow(header, rec, false)
+		a, err := parseRow(t.header, rec, false)
 		if err != nil {
-			r.badRow(&bad, f.cur, lines[i], "%v", err)
+			r.badRow(&bad, f.cur, t.lines[i], "%v", err)
 			continue
 		}
 		out = append(out, a)
@@ -419,8 +413,8 @@ func (r *reader) readStats(f *file, b *sources.Batch, data []byte, final bool) (
 	if !whole && !final {
 		return false, nil
 	}
-	if err != nil {
-		r.badRow(&bad, f.cur, 0, "%v", err)
+	if t.err != nil {
+		r.badRow(&bad, f.cur, 0, "%v", t.err)
 	}
 	if !whole {
 		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: no Aggregated row; no totals", f.cur))
@@ -438,35 +432,29 @@ func (r *reader) readStats(f *file, b *sources.Batch, data []byte, final bool) (
 
 // readFailures reads _failures.csv, whose rows replace the earlier ones.
 func (r *reader) readFailures(f *file, b *sources.Batch, data []byte, final bool) (bool, error) {
-	if format, ok := Sniff(data); !ok || format != FormatFailures {
-		if partial(data, final) {
-			return false, nil
-		}
-		return true, r.wrongFile(f, b, data, "Locust _failures.csv")
+	t, ok, err := r.readTable(f, b, data, final, FormatFailures, "Locust _failures.csv")
+	if !ok {
+		return err != nil, err
 	}
-	header, rows, lines, err := records(data)
-	if err != nil && !final {
-		return false, nil
-	}
-	col := index(header)
+	col := t.col
 	out := []sources.AggregateFailure{}
-	for i, rec := range rows {
+	for i, rec := range t.rows {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		if len(rec) != len(header) {
-			r.badRow(b, f.cur, lines[i], "%d fields, want %d as in the header", len(rec), len(header))
+		if len(rec) != len(t.header) {
+			r.badRow(b, f.cur, t.lines[i], "%d fields, want %d as in the header", len(rec), len(t.header))
 			continue
 		}
 		n, perr := strconv.ParseInt(strings.TrimSpace(rec[col["Occurrences"]]), 10, 64)
 		if perr != nil {
-			r.badRow(b, f.cur, lines[i], "Occurrences %q: not a count", rec[col["Occurrences"]])
+			r.badRow(b, f.cur, t.lines[i], "Occurrences %q: not a count", rec[col["Occurrences"]])
 			continue
 		}
 		out = append(out, sources.AggregateFailure{Method: rec[col["Method"]], Label: rec[col["Name"]], Error: rec[col["Error"]], Occurrences: n})
 	}
-	if err != nil {
-		r.badRow(b, f.cur, 0, "%v", err)
+	if t.err != nil {
+		r.badRow(b, f.cur, 0, "%v", t.err)
 	}
 	b.Failures = out
 	if !r.failuresRead {
@@ -480,21 +468,15 @@ func (r *reader) readFailures(f *file, b *sources.Batch, data []byte, final bool
 // readExceptions reads _exceptions.csv into a warning naming how many
 // exceptions Locust counted, and the most frequent one.
 func (r *reader) readExceptions(f *file, b *sources.Batch, data []byte, final bool) (bool, error) {
-	if format, ok := Sniff(data); !ok || format != FormatExceptions {
-		if partial(data, final) {
-			return false, nil
-		}
-		return true, r.wrongFile(f, b, data, "Locust _exceptions.csv")
+	t, ok, err := r.readTable(f, b, data, final, FormatExceptions, "Locust _exceptions.csv")
+	if !ok {
+		return err != nil, err
 	}
-	header, rows, _, err := records(data)
-	if err != nil && !final {
-		return false, nil
-	}
-	col := index(header)
+	col := t.col
 	var total, top int64
 	var topMsg string
-	for _, rec := range rows {
-		if len(rec) != len(header) {
+	for _, rec := range t.rows {
+		if len(rec) != len(t.header) {
 			continue
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(rec[col["Count"]]), 10, 64)
@@ -514,6 +496,33 @@ func (r *reader) readExceptions(f *file, b *sources.Batch, data []byte, final bo
 		b.Warnings = append(b.Warnings, fmt.Sprintf("%s: Locust counted %d exceptions in the test code; most frequent (%d): %s", f.cur, total, top, msg))
 	}
 	return true, nil
+}
+
+// table is a rewritten file of the set read as CSV records.
+type table struct {
+	header []string
+	rows   [][]string
+	lines  []int          // each row's line in the file
+	col    map[string]int // the column of each header name
+	err    error          // why the records stop early, once the input has ended
+}
+
+// readTable reads data as the file of the set that format names (want says
+// which, for messages). ok is false when it cannot be read yet (err is nil:
+// try again at the next poll) or is another file (err says so, fatal).
+func (r *reader) readTable(f *file, b *sources.Batch, data []byte, final bool, format, want string) (t table, ok bool, err error) {
+	if got, isSet := Sniff(data); !isSet || got != format {
+		if partial(data, final) {
+			return t, false, nil
+		}
+		return t, false, r.wrongFile(f, b, data, want)
+	}
+	t.header, t.rows, t.lines, t.err = records(data)
+	if t.err != nil && !final {
+		return t, false, nil
+	}
+	t.col = index(t.header)
+	return t, true, nil
 }
 
 // partial reports a rewritten file caught before its header line was

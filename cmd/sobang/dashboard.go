@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"sync"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/record"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/sources/tail"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui"
 )
@@ -100,14 +100,7 @@ func checkRecordTarget(path string, inputs []string) error {
 		}
 	}
 	if fi.Mode().IsRegular() && fi.Size() > 0 {
-		head := make([]byte, len(record.Magic))
-		f, err := os.Open(path)
-		if err == nil {
-			n, _ := io.ReadFull(f, head)
-			f.Close()
-			head = head[:n]
-		}
-		if !record.IsRecording(head) {
+		if head, _ := tail.Head(path, len(record.Magic)); !record.IsRecording(head) {
 			return usageErr("--record %s: the file exists and is not a .sobang recording; not overwriting it", path)
 		}
 	}

@@ -184,7 +184,6 @@ func (h *handler) Idle() {
 	h.out.Idle(h.err)
 }
 
-// finish reads what is held back at the end of the input.
 // Err is the fatal format error met while handling data, nil when none.
 func (h *handler) Err() error { return h.err }
 

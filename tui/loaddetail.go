@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/compare"
+	"github.com/sobang/sobang/sources/analysis/compare"
 	"github.com/sobang/sobang/sources/store"
 )
 

@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/compare"
+	"github.com/sobang/sobang/sources/analysis/compare"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 )

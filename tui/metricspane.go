@@ -9,8 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/metrics/calc"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/sources/store/calc"
 	"github.com/sobang/sobang/tui/chart"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/sobang/sobang/cmd/sobang/internal/demo"
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/demo"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
 	"github.com/sobang/sobang/sources/logs"
 	"github.com/sobang/sobang/sources/metrics/scrape"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/sobang/sobang/cmd/sobang/internal/config"
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/slo"
+	"github.com/sobang/sobang/sources/analysis/slo"
 	"github.com/sobang/sobang/sources/store"
 )
 

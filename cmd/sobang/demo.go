@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/cmd/sobang/internal/demo"
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/demo"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
 	"github.com/sobang/sobang/sources/logs"
 	"github.com/sobang/sobang/sources/metrics/scrape"

@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/cmd/sobang/internal/report"
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/report"
 	"github.com/sobang/sobang/sources/store"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/cmd/sobang/internal/timespec"
 	"github.com/sobang/sobang/sources/store"
-	"github.com/sobang/sobang/sources/timespec"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui/timeline"
 )

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sobang/sobang/cmd/sobang/internal/config"
+	"github.com/sobang/sobang/cmd/sobang/internal/timespec"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/gatling"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
@@ -22,7 +23,6 @@ import (
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/record"
 	"github.com/sobang/sobang/sources/tail"
-	"github.com/sobang/sobang/sources/timespec"
 )
 
 // sourceFlags are the arguments every command that reads sources shares.

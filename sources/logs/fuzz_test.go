@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/logs/internal/corpus"
-	"github.com/sobang/sobang/sources/logs/sanitize"
+	"github.com/sobang/sobang/sources/internal/corpus"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // FuzzIngest feeds arbitrary bytes, in chunks of arbitrary size, through the
@@ -19,7 +19,7 @@ func FuzzIngest(f *testing.F) {
 	f.Add([]byte("2024-01-01 00:00:00.000  INFO 1 --- [m] a : x\njava.lang.Error: y\n\tat a(b.java:1)\n"), uint16(7))
 	f.Add([]byte("{\"level\":\"info\"}\nnot json\n\n{\"ts\":1}"), uint16(3))
 	f.Add([]byte("\x1b]52;c;AAAA\x07\r\n\xff\xfe\u202e\n"), uint16(1))
-	if dir, err := corpus.Find(); err == nil {
+	if dir, err := corpus.Find("logs"); err == nil {
 		for _, rel := range []string{"java/stacktrace-edgecases-logviewer.log", "go-structured/zap-console-otelcol-lnav.log",
 			"hostile/c0-controls-lnav.txt", "hostile/invalid-utf8-crlf-lnav.log", "container/docker-compose-logs-ansi-lnav.log"} {
 			if data, err := os.ReadFile(filepath.Join(dir, rel)); err == nil {

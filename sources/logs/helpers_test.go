@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/logs/internal/corpus"
+	"github.com/sobang/sobang/sources/internal/corpus"
 )
 
 // corpusDir is the shared log corpus (skips without it, fails under CI=true).
-func corpusDir(t testing.TB) string { return corpus.Dir(t) }
+func corpusDir(t testing.TB) string { return corpus.Dir(t, "logs") }
 
 // recorder is a Sink that keeps what a source pushed, safe to read while the
 // source runs.

@@ -9,7 +9,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
-	"github.com/sobang/sobang/sources/logs/sanitize"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/tail"
 )
 

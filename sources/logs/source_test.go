@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/logs/sanitize"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 func levels(entries []sources.LogEntry) map[sources.Level]int {

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/sobang/sobang/sources/internal/corpus"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,22 +15,15 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
-	"github.com/sobang/sobang/sources/sketch"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/sources/store/sketch"
 )
 
 // corpusDir returns the shared load-test corpus, which lives beside the
 // repository (../shared/corpus); a fresh clone without it skips, CI fails.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "loadtest")
-	if _, err := os.Stat(filepath.Join(dir, "jmeter")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing at %s (CI=true requires it): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: clone the shared corpus beside the repository to run this test", dir)
-	}
-	return dir
+	return corpus.Dir(t, "loadtest")
 }
 
 // jmeterStats is one row of JMeter's statistics.json (JsonExporter).

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/sketch"
+	"github.com/sobang/sobang/sources/store/sketch"
 )
 
 // Default APDEX thresholds in milliseconds, as JMeter's dashboard's

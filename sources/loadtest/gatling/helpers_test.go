@@ -2,6 +2,7 @@ package gatling
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,8 +14,7 @@ import (
 // must be there; see loadtesttest.CorpusDir).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	loadtesttest.CorpusDir(t, "gatling")
-	return loadtesttest.Corpus
+	return filepath.Dir(loadtesttest.CorpusDir(t, "gatling"))
 }
 
 // result is everything one run of a source produced.

@@ -1,6 +1,7 @@
 package jtl
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,8 +13,7 @@ import (
 // be there; see loadtesttest.CorpusDir).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	loadtesttest.CorpusDir(t, "jmeter")
-	return loadtesttest.Corpus
+	return filepath.Dir(loadtesttest.CorpusDir(t, "jmeter"))
 }
 
 // result is everything one run of a source produced.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/logs/internal/corpus"
-	"github.com/sobang/sobang/sources/logs/sanitize"
+	"github.com/sobang/sobang/sources/internal/corpus"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // testZone is the testZone testZone-less timestamps are read in by these tests.
@@ -257,7 +257,7 @@ func TestDetectSynthetic(t *testing.T) {
 // readCorpus returns the sanitised lines of a corpus file.
 func readCorpus(t *testing.T, rel string) [][]byte {
 	t.Helper()
-	data, err := os.ReadFile(corpus.File(t, rel))
+	data, err := os.ReadFile(corpus.File(t, "logs", rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +368,7 @@ func seeds(f *testing.F) []string {
 		"[Sun Dec 04 04:47:44 2005] [notice] x", "I0102 15:04:05.000000 1 a.go:1] x", "081109 203615 148 INFO x",
 		"17/06/09 20:10:40 INFO x", `{"a":[{"b":[`, `{"ts":1e400}`, `{"ts":"99999999999999999999999999"}`,
 	}
-	dir, err := corpus.Find()
+	dir, err := corpus.Find("logs")
 	if err != nil {
 		return out
 	}

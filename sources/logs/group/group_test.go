@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sobang/sobang/sources/internal/corpus"
 	"github.com/sobang/sobang/sources/logs/format"
-	"github.com/sobang/sobang/sources/logs/internal/corpus"
 )
 
 // run groups text (one line per "\n") and returns the groups. Lines marked
@@ -179,7 +179,7 @@ func FuzzGroup(f *testing.F) {
 	f.Add("java.lang.Error: x\nmsg\n\tat a\n\n...", uint8(2))
 	f.Add("Traceback (most recent call last):\n  File\nE: x", uint8(2))
 	f.Add("panic: x\n\ngoroutine 1 [running]:\nf()\n\tx.go:1\n\n", uint8(2))
-	if dir, err := corpus.Find(); err == nil {
+	if dir, err := corpus.Find("logs"); err == nil {
 		files, _ := filepath.Glob(filepath.Join(dir, "java", "*"))
 		for _, name := range files {
 			if data, err := os.ReadFile(name); err == nil {

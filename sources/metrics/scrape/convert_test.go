@@ -1,6 +1,7 @@
 package scrape
 
 import (
+	"github.com/sobang/sobang/sources/internal/corpus"
 	"math"
 	"net/http"
 	"os"
@@ -13,7 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/metrics/calc"
+	"github.com/sobang/sobang/sources/store/calc"
 )
 
 // decodeBody decodes body as the given Content-Type would be.
@@ -180,7 +181,7 @@ func FuzzProtobufConvert(f *testing.F) {
 // addCorpusSeeds adds the corpus files with one of the suffixes, when the
 // corpus is there (fuzzing must not need it).
 func addCorpusSeeds(f *testing.F, suffixes ...string) {
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "metrics")
+	dir, _ := corpus.Find("metrics")
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		for _, s := range suffixes {

@@ -3,12 +3,12 @@ package scrape
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sobang/sobang/sources/internal/corpus"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -19,14 +19,7 @@ import (
 // would hide a failure.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "metrics")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("metrics corpus missing under CI=true: %v", err)
-		}
-		t.Skipf("metrics corpus not found at %s (it lives beside the repository in ../shared/corpus): %v", dir, err)
-	}
-	return dir
+	return corpus.Dir(t, "metrics")
 }
 
 // recorder is a Sink that keeps every batch and wakes waiters.

@@ -20,7 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/metrics/calc"
+	"github.com/sobang/sobang/sources/store/calc"
 )
 
 // requestLog records what the scraper sent.

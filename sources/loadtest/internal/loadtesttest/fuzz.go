@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"github.com/sobang/sobang/sources/internal/corpus"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,13 +19,14 @@ const SeedLen = 4096
 // of the given files of tool's corpus directory, each inflated when gzip'd,
 // with a varied second argument. Corpus files are skipped when the corpus
 // is absent: fuzzing without it still has the fixtures.
-func AddSeeds(f *testing.F, pattern, tool string, corpus ...string) {
+func AddSeeds(f *testing.F, pattern, tool string, names ...string) {
 	var files []string
 	if pattern != "" {
 		files, _ = filepath.Glob(filepath.Join("testdata", pattern))
 	}
-	for _, c := range corpus {
-		files = append(files, filepath.Join(Corpus, tool, c))
+	dir, _ := corpus.Find(filepath.Join("loadtest", tool))
+	for _, c := range names {
+		files = append(files, filepath.Join(dir, c))
 	}
 	for i, path := range files {
 		data, err := readStart(path, SeedLen)

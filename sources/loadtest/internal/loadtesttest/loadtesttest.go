@@ -13,26 +13,15 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/corpus"
 )
-
-// Corpus is the shared load-test corpus, which lives beside the repository
-// (../shared/corpus/loadtest), as seen from a source's package directory
-// (sources/loadtest/<name>), where its tests run.
-var Corpus = filepath.Join("..", "..", "..", "..", "shared", "corpus", "loadtest")
 
 // CorpusDir returns the corpus directory of one tool ("jmeter", "k6",
 // "gatling", "locust"). A fresh clone without the corpus skips the test; CI
 // (CI=true), where the corpus is always present, fails it instead.
 func CorpusDir(t testing.TB, tool string) string {
 	t.Helper()
-	dir := filepath.Join(Corpus, tool)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing at %s (CI=true requires it): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: clone the shared corpus beside the repository to run this test", dir)
-	}
-	return dir
+	return corpus.Dir(t, filepath.Join("loadtest", tool))
 }
 
 // Testdata returns the content of testdata/name.

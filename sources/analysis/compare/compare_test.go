@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/sobang/sobang/sources/sketch"
+	"github.com/sobang/sobang/sources/store/sketch"
 )
 
 func fill(vals ...float64) *sketch.Sketch {

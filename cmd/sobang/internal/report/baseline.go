@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/compare"
+	"github.com/sobang/sobang/sources/analysis/compare"
 	"github.com/sobang/sobang/sources/store"
 )
 

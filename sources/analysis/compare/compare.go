@@ -12,7 +12,7 @@ package compare
 import (
 	"math"
 
-	"github.com/sobang/sobang/sources/sketch"
+	"github.com/sobang/sobang/sources/store/sketch"
 )
 
 // Thresholds of the verdict.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/sobang/sobang/sources/logs/internal/corpus"
+	"github.com/sobang/sobang/sources/internal/corpus"
 )
 
 func TestLineRules(t *testing.T) {
@@ -155,7 +155,7 @@ func checkSafe(t testing.TB, in, out []byte) {
 }
 
 func TestHostileCorpus(t *testing.T) {
-	dir := filepath.Join(corpus.Dir(t), "hostile")
+	dir := filepath.Join(corpus.Dir(t, "logs"), "hostile")
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no files in %s: %v", dir, err)
@@ -184,7 +184,7 @@ func FuzzLine(f *testing.F) {
 	for _, s := range []string{"", "abc", "\x1b[31mx", "\x1b]52;c;AA\x07", "\t日\tx", "\xff\u202e\u009b", "\x1bP\x1b\\"} {
 		f.Add([]byte(s))
 	}
-	if dir, err := corpus.Find(); err == nil {
+	if dir, err := corpus.Find("logs"); err == nil {
 		seedFromCorpus(f, filepath.Join(dir, "hostile"))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {

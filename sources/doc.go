@@ -18,6 +18,19 @@
 // blocks (backpressure, nothing lost) instead of growing memory, and the UI
 // drains everything on one tick instead of receiving one message per record.
 //
+// One Clock (clock.go) says what "now" is for the sources, the store, the
+// recorder and the UI: no other file of sources/ or tui/ reads the wall
+// clock or waits on it (clock_guard_test.go fails when one does). A source
+// finds its clock in Info.Clock rather than in a parameter of each
+// constructor: Info is already what every source is built from and what
+// its parts (tailer, batcher, parsers) receive, so the field reaches them
+// all without changing a signature per adapter, and a nil Clock means Wall,
+// so a source built without one (a test, a tool) runs on the real clock as
+// before. The store, the recorder and the UI take theirs explicitly
+// (Store.SetClock, record.Create, tui.Options.Clock); the hub reads no
+// time. The program passes Wall to all of them, tests a ManualClock, and
+// replay will pass its own.
+//
 // This package must not import Bubble Tea or any pane code; the store and the
 // panes depend on it, never the other way round.
 package sources

@@ -6,13 +6,18 @@ import (
 	"time"
 )
 
-// Info identifies a source: what the user named and how its clock is read.
+// Info identifies a source: what the user named, how its timestamps are
+// read, and the clock it runs on.
 type Info struct {
 	Name   string         // the path, URL or "-" the user gave
 	Kind   Kind           // what it reads
 	Zone   *time.Location // zone of zone-less timestamps (--tz, SOURCE@ZONE); nil means local
 	Offset time.Duration  // --offset SOURCE=D: added to every timestamp of this source
 	Wait   bool           // wait for a missing file instead of failing
+	// Clock is what the source reads "now" from and waits on (polls,
+	// retries, lingering batches, health times, the year of a syslog
+	// stamp); nil means Wall. See the package doc for why it rides here.
+	Clock Clock
 }
 
 // Location returns the zone for zone-less timestamps, local when unset.
@@ -68,10 +73,11 @@ type Source interface {
 	Run(ctx context.Context, sink Sink) error
 }
 
-// SetHealth is a shorthand for pushing a health change.
-func SetHealth(ctx context.Context, sink Sink, h Health) error {
+// SetHealth is a shorthand for pushing a health change; a health without a
+// Since gets clock's now.
+func SetHealth(ctx context.Context, sink Sink, clock Clock, h Health) error {
 	if h.Since.IsZero() {
-		h.Since = time.Now()
+		h.Since = clock.Now()
 	}
 	return sink.Push(ctx, Batch{Health: &h})
 }

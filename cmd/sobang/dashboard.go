@@ -60,7 +60,7 @@ func runDashboard(cfg dashboardConfig) error {
 	}
 	finishRecording := func() {}
 	if cfg.record != "" {
-		rec, err := record.Create(cfg.record, infos)
+		rec, err := record.Create(cfg.record, infos, clock)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}

@@ -67,9 +67,9 @@ bar says LOAD ENDED). q quits at any time and prints where the files are.`,
 				return &exitError{exitFailure, fmt.Errorf("demo: %w", err)}
 			}
 			srcs := []sources.Source{
-				jtl.New(sources.Info{Name: world.JTLPath(), Kind: sources.KindJTL, Wait: true}, jtl.Options{Follow: true}),
-				scrape.New(sources.Info{Name: world.MetricsURL(), Kind: sources.KindScrape}, scrape.Options{Follow: true}),
-				logs.New(sources.Info{Name: world.LogPath(), Kind: sources.KindLog, Wait: true}, logs.Options{Follow: true}),
+				jtl.New(sources.Info{Name: world.JTLPath(), Kind: sources.KindJTL, Wait: true, Clock: clock}, jtl.Options{Follow: true}),
+				scrape.New(sources.Info{Name: world.MetricsURL(), Kind: sources.KindScrape, Clock: clock}, scrape.Options{Follow: true}),
+				logs.New(sources.Info{Name: world.LogPath(), Kind: sources.KindLog, Wait: true, Clock: clock}, logs.Options{Follow: true}),
 			}
 			zone := time.Local
 			if utc {

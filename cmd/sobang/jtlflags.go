@@ -142,7 +142,7 @@ func (j *jtlFlags) sniff(path string) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := jtl.SniffOptions(head, opt)
+	_, ok := jtl.SniffOptions(head, opt, clock.Now())
 	return ok
 }
 

@@ -25,7 +25,7 @@ func recordFiles(t *testing.T, out string, srcs ...sources.Source) {
 	for i, s := range srcs {
 		infos[i] = s.Info()
 	}
-	w, err := record.Create(out, infos)
+	w, err := record.Create(out, infos, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

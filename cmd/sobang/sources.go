@@ -25,6 +25,10 @@ import (
 	"github.com/sobang/sobang/sources/tail"
 )
 
+// clock is the program's one clock: the sources, the store, the dashboard
+// and the recording all read "now" from it and wait on it.
+var clock = sources.Wall
+
 // sourceFlags are the arguments every command that reads sources shares.
 type sourceFlags struct {
 	jtl     []string
@@ -330,7 +334,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	var out []sources.Source
 	used := map[string]bool{}
 	for _, s := range specs {
-		info := sources.Info{Name: s.name, Kind: s.kind, Zone: s.zone, Wait: s.wait}
+		info := sources.Info{Name: s.name, Kind: s.kind, Zone: s.zone, Wait: s.wait, Clock: clock}
 		for name, d := range offsets {
 			if name == s.name || name == filepath.Base(s.name) {
 				info.Offset = d
@@ -339,7 +343,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		}
 		switch s.kind {
 		case kindRecording:
-			recorded, err := record.Sources(s.name)
+			recorded, err := record.Sources(s.name, clock)
 			if err != nil {
 				return nil, &exitError{exitUsage, err}
 			}

@@ -36,7 +36,8 @@ type ingest struct {
 	scratch []byte // sanitised text of the current line
 	emitFn  func(line []byte, no int, cut bool)
 	groupFn func(group.Group)
-	now     time.Time // time of the event being handled
+	clock   sources.Clock // what now is for the source
+	now     time.Time     // time of the event being handled
 
 	// Detection.
 	decided   bool
@@ -64,7 +65,7 @@ type ingest struct {
 }
 
 func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
-	in := &ingest{info: info, loc: info.Location(), push: push, grouper: group.New(format.Join)}
+	in := &ingest{info: info, loc: info.Location(), clock: sources.OrWall(info.Clock), push: push, grouper: group.New(format.Join)}
 	in.emitFn = in.line
 	in.groupFn = in.entry
 	return in
@@ -250,7 +251,7 @@ func (in *ingest) process(b []byte, text string, no int) {
 	if mode == format.Alone && len(bytes.TrimSpace(b)) == 0 {
 		return // blank lines between JSON records are not entries
 	}
-	h, ok := in.format.Parse(b, in.loc)
+	h, ok := in.format.Parse(b, in.loc, in.now)
 	if !ok && mode == format.Alone {
 		in.bad(no, fmt.Sprintf("expected a JSON object, found %q", clip(text, 40)))
 	}
@@ -327,7 +328,7 @@ func (in *ingest) setHealth(h sources.Health) {
 		h.Format = in.health.Format
 	}
 	if h.Since.IsZero() {
-		h.Since = time.Now()
+		h.Since = in.clock.Now()
 	}
 	in.health = h
 	in.batch.Health = &h

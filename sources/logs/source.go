@@ -90,28 +90,28 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	if stdin {
 		in.setHealth(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
 		go func() {
-			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, s.opt.Stdin, fw) })
+			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
 		}()
 	} else {
-		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status}
+		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock}
 		go func() {
 			done <- sources.Safe("reading "+s.info.Name, func() error { return tail.File(ctx, s.info.Name, opt, fw) })
 		}()
 	}
 
-	timer := time.NewTimer(time.Hour)
+	timer := in.clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	for in.err == nil {
 		timer.Stop()
 		if d, ok := in.deadline(); ok {
-			timer.Reset(max(time.Until(d), 0))
+			timer.Reset(max(sources.Until(in.clock, d), 0))
 		}
 		select {
 		case e := <-fw.events:
-			in.handle(e, time.Now())
+			in.handle(e, in.clock.Now())
 			fw.ack <- struct{}{}
-		case <-timer.C:
-			in.tick(time.Now())
+		case <-timer.C():
+			in.tick(in.clock.Now())
 		case err := <-done:
 			sources.RaiseIfPanic(err)
 			return in.finish(ctx, err)
@@ -191,7 +191,7 @@ func (in *ingest) finish(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	now := time.Now()
+	now := in.clock.Now()
 	in.endOfInput(now)
 	if err != nil {
 		in.setHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})

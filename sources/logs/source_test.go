@@ -268,6 +268,29 @@ func TestOffsetAndZone(t *testing.T) {
 	}
 }
 
+// TestClock checks that the source takes "now" from Info.Clock: the year of
+// syslog stamps around New Year, and the time of its health.
+func TestClock(t *testing.T) {
+	path := writeFile(t, "syslog", "Dec 31 23:59:58 host app: x\nJan  1 00:00:01 host app: y\n")
+	now := time.Date(2027, 1, 1, 0, 0, 5, 0, time.UTC)
+	r := readAll(t, path, sources.Info{Clock: sources.NewManualClock(now)})
+	want := []time.Time{
+		time.Date(2026, 12, 31, 23, 59, 58, 0, time.UTC),
+		time.Date(2027, 1, 1, 0, 0, 1, 0, time.UTC),
+	}
+	if len(r.entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(r.entries), len(want))
+	}
+	for i, e := range r.entries {
+		if !e.Time.Equal(want[i]) {
+			t.Errorf("entry %d at %v, want %v", i, e.Time, want[i])
+		}
+	}
+	if h := r.lastHealth(); !h.Since.Equal(now) {
+		t.Errorf("health since %v, want the clock's %v", h.Since, now)
+	}
+}
+
 func TestBatches(t *testing.T) {
 	var b strings.Builder
 	const n = 2*sources.BatchRecords + 10

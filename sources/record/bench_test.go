@@ -14,7 +14,7 @@ import (
 // two thirds of it gob's reflection, a quarter deflate; it must stay under
 // 2 ms per batch, far above any live run's rate.
 func BenchmarkWrite(b *testing.B) {
-	w, err := Create(filepath.Join(b.TempDir(), "bench.sobang"), []sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	w, err := Create(filepath.Join(b.TempDir(), "bench.sobang"), []sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

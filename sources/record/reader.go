@@ -124,15 +124,16 @@ func stopped(err error) error {
 
 // Sources returns one source per source recorded at path. Each one's Run
 // reads the file and pushes that source's batches in their recorded order,
-// then a batch that says it caught up with a Done health.
-func Sources(path string) ([]sources.Source, error) {
+// then a batch that says it caught up with a Done health stamped on clock
+// (nil means sources.Wall), which each source's Info carries.
+func Sources(path string, clock sources.Clock) ([]sources.Source, error) {
 	rec, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]sources.Source, len(rec.Header.Sources))
 	for i, s := range rec.Header.Sources {
-		info := sources.Info{Name: path + ":" + s.Name, Kind: s.Kind, Offset: s.Offset}
+		info := sources.Info{Name: path + ":" + s.Name, Kind: s.Kind, Offset: s.Offset, Clock: clock}
 		if s.Zone != "" {
 			if loc, err := time.LoadLocation(s.Zone); err == nil {
 				info.Zone = loc
@@ -175,7 +176,7 @@ func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 	case errors.Is(err, ErrTruncated):
 		end.Warnings = append(end.Warnings, err.Error()+" (a crash, or a session still recording); the batches before were replayed")
 	case err != nil:
-		_ = sources.SetHealth(ctx, sink, sources.Health{State: sources.StateFailed, Err: err.Error(), Format: format})
+		_ = sources.SetHealth(ctx, sink, sources.OrWall(r.info.Clock), sources.Health{State: sources.StateFailed, Err: err.Error(), Format: format})
 		return err
 	}
 	if skipped > 0 {
@@ -184,7 +185,7 @@ func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 	end.Health = &sources.Health{
 		State:  sources.StateDone,
 		Detail: fmt.Sprintf("replayed %d batches from %s", n, r.rec.Path),
-		Since:  time.Now(),
+		Since:  sources.OrWall(r.info.Clock).Now(),
 		Format: format,
 	}
 	return sink.Push(ctx, end)

@@ -72,7 +72,7 @@ func testBatches() []sources.Batch {
 func writeRecording(t testing.TB, infos []sources.Info, batches []sources.Batch) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "run.sobang")
-	w, err := Create(path, infos)
+	w, err := Create(path, infos, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func writeRecording(t testing.TB, infos []sources.Info, batches []sources.Batch)
 // replayAll runs every source of the recording and returns each one's batches.
 func replayAll(t *testing.T, path string) ([]sources.Source, [][]sources.Batch) {
 	t.Helper()
-	srcs, err := Sources(path)
+	srcs, err := Sources(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestNaNSurvives(t *testing.T) {
 // as the dashboard does, and checks the recording holds the original.
 func TestWriteDoesNotKeepSlices(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "run.sobang")
-	w, err := Create(path, testInfos()[:1])
+	w, err := Create(path, testInfos()[:1], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestTruncated(t *testing.T) {
 	}
 	// A recording whose writer died: written and flushed, never closed.
 	path := filepath.Join(t.TempDir(), "crash.sobang")
-	w, err := Create(path, testInfos()[1:2])
+	w, err := Create(path, testInfos()[1:2], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestNotARecording(t *testing.T) {
 		if err := os.WriteFile(path, c.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Sources(path)
+		_, err := Sources(path, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: error %v, want one naming the path and saying %q", c.name, err, c.want)
 		}
@@ -315,11 +315,66 @@ func TestIsRecording(t *testing.T) {
 	}
 }
 
+// TestStampsFromClock checks that the header's Created and every entry's
+// At come from the writer's clock, and the replayed end's health too.
+func TestStampsFromClock(t *testing.T) {
+	clock := sources.NewManualClock(t0)
+	path := filepath.Join(t.TempDir(), "clocked.sobang")
+	w, err := Create(path, testInfos()[:1], clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []time.Duration{0, 1500 * time.Millisecond, time.Hour}
+	var want []time.Time
+	for i, d := range steps {
+		clock.Advance(d)
+		want = append(want, clock.Now())
+		if err := w.Write(sources.Batch{Rows: 1, Samples: []sources.Sample{{StartMS: int64(i), Label: "a"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Header.Created.Equal(t0) {
+		t.Errorf("Created = %v, want %v", rec.Header.Created, t0)
+	}
+	var got []time.Time
+	if _, err := rec.Each(func(e *Entry) error { got = append(got, e.At); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d entries, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !got[i].Equal(want[i]) {
+			t.Errorf("entry %d: At = %v, want %v", i, got[i], want[i])
+		}
+	}
+
+	srcs, err := Sources(path, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c sources.Collect
+	if err := srcs[0].Run(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	bs := c.Take()
+	if h := bs[len(bs)-1].Health; h == nil || !h.Since.Equal(clock.Now()) {
+		t.Errorf("replayed end health %+v, want Since %v", h, clock.Now())
+	}
+}
+
 // TestFlushesWhileOpen checks that a reader sees what was written before
 // Close once a second has passed.
 func TestFlushesWhileOpen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "live.sobang")
-	w, err := Create(path, testInfos()[:1])
+	w, err := Create(path, testInfos()[:1], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +401,7 @@ func TestFlushesWhenQuiet(t *testing.T) {
 	flushEvery = 20 * time.Millisecond
 	defer func() { flushEvery = saved }()
 	path := filepath.Join(t.TempDir(), "quiet.sobang")
-	w, err := Create(path, testInfos()[:1])
+	w, err := Create(path, testInfos()[:1], nil)
 	if err != nil {
 		t.Fatal(err)
 	}

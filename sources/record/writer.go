@@ -24,8 +24,9 @@ var flushEvery = time.Second
 // too.
 type Writer struct {
 	mu        sync.Mutex
-	timer     *time.Timer // pending flush of unflushed batches, nil when none
-	dirty     bool        // batches written since the last flush
+	clock     sources.Clock
+	timer     sources.Timer // pending flush of unflushed batches, nil when none
+	dirty     bool          // batches written since the last flush
 	path      string
 	file      *os.File
 	buf       *bufio.Writer
@@ -37,13 +38,16 @@ type Writer struct {
 }
 
 // Create creates (or truncates) the recording at path for a session of the
-// given sources, in hub order, and writes its header.
-func Create(path string, infos []sources.Info) (*Writer, error) {
+// given sources, in hub order, and writes its header. clock (nil means
+// sources.Wall) stamps the header's Created and every Entry's At, and times
+// the flushes.
+func Create(path string, infos []sources.Info, clock sources.Clock) (*Writer, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w", err)
 	}
-	w := &Writer{path: path, file: f, buf: bufio.NewWriterSize(f, 64<<10), lastFlush: time.Now()}
+	clock = sources.OrWall(clock)
+	w := &Writer{clock: clock, path: path, file: f, buf: bufio.NewWriterSize(f, 64<<10), lastFlush: clock.Now()}
 	if _, err := w.buf.Write(Magic[:]); err != nil {
 		f.Close()
 		return nil, w.wrap(err)
@@ -52,7 +56,7 @@ func Create(path string, infos []sources.Info) (*Writer, error) {
 	// matters more than bytes (BenchmarkWrite).
 	w.gz, _ = gzip.NewWriterLevel(w.buf, gzip.BestSpeed)
 	w.enc = gob.NewEncoder(w.gz)
-	h := Header{Version: Version, Created: time.Now()}
+	h := Header{Version: Version, Created: clock.Now()}
 	for _, info := range infos {
 		h.Sources = append(h.Sources, sourceOf(info))
 	}
@@ -82,19 +86,19 @@ func (w *Writer) Write(b sources.Batch) error {
 	if w.closed {
 		return fmt.Errorf("%s: recording already closed", w.path)
 	}
-	e := Entry{Source: b.Source, At: time.Now(), Batch: b}
+	e := Entry{Source: b.Source, At: w.clock.Now(), Batch: b}
 	e.EmptyFailures = b.Failures != nil && len(b.Failures) == 0
 	if err := w.enc.Encode(&e); err != nil {
 		w.err = w.wrap(err)
 		return w.err
 	}
 	w.dirty = true
-	since := time.Since(w.lastFlush)
+	since := sources.Since(w.clock, w.lastFlush)
 	if since >= flushEvery {
 		return w.flush()
 	}
 	if w.timer == nil {
-		w.timer = time.AfterFunc(flushEvery-since, w.timedFlush)
+		w.timer = w.clock.AfterFunc(flushEvery-since, w.timedFlush)
 	}
 	return nil
 }
@@ -112,7 +116,7 @@ func (w *Writer) timedFlush() {
 // flush pushes everything written so far to the file, readable by a reader
 // even if the program dies before Close.
 func (w *Writer) flush() error {
-	w.lastFlush, w.dirty = time.Now(), false
+	w.lastFlush, w.dirty = w.clock.Now(), false
 	if err := w.gz.Flush(); err != nil {
 		w.err = w.wrap(err)
 		return w.err

@@ -21,7 +21,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"time"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -48,6 +47,9 @@ type Options struct {
 	Wait   bool // wait for a missing file instead of failing
 	// Status, when set, receives health changes (waiting, reading, following).
 	Status func(sources.Health)
+	// Clock paces the polls and stamps the health changes; nil means
+	// sources.Wall.
+	Clock sources.Clock
 }
 
 // ErrTruncatedGzip reports a gzip file that ends before its trailer; every
@@ -94,7 +96,8 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 	if status == nil {
 		status = func(sources.Health) {}
 	}
-	f, err := open(ctx, path, opt, status)
+	clock := sources.OrWall(opt.Clock)
+	f, err := open(ctx, path, opt, clock, status)
 	if err != nil {
 		return err
 	}
@@ -103,19 +106,19 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 	head := make([]byte, 2)
 	n, _ := f.ReadAt(head, 0)
 	if IsGzip(head[:n]) {
-		status(sources.Health{State: sources.StateReading, Detail: "reading " + path + " (gzip)", Since: time.Now()})
+		status(sources.Health{State: sources.StateReading, Detail: "reading " + path + " (gzip)", Since: clock.Now()})
 		err := readGzip(ctx, f, h)
 		h.CaughtUp()
 		return err
 	}
 
-	status(sources.Health{State: sources.StateReading, Detail: "reading " + path, Since: time.Now()})
+	status(sources.Health{State: sources.StateReading, Detail: "reading " + path, Since: clock.Now()})
 	buf := make([]byte, sources.ReadChunk)
 	var offset int64
 	fingerprint := make([]byte, 0, fingerprintBytes)
 	caughtUp := false
 	idleSent := false
-	ticker := time.NewTicker(sources.PollInterval)
+	ticker := clock.NewTicker(sources.PollInterval)
 	defer ticker.Stop()
 	for {
 		n, err := f.ReadAt(buf, offset)
@@ -145,7 +148,7 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 			if !opt.Follow {
 				return nil
 			}
-			status(sources.Health{State: sources.StateFollowing, Detail: "following " + path, Since: time.Now()})
+			status(sources.Health{State: sources.StateFollowing, Detail: "following " + path, Since: clock.Now()})
 		}
 		if !opt.Follow {
 			return nil
@@ -153,7 +156,7 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-ticker.C:
+		case <-ticker.C():
 		}
 		if !idleSent {
 			h.Idle()
@@ -215,19 +218,19 @@ func samePrefix(f *os.File, fp []byte) bool {
 }
 
 // open opens path, waiting for it to appear when asked to.
-func open(ctx context.Context, path string, opt Options, status func(sources.Health)) (*os.File, error) {
+func open(ctx context.Context, path string, opt Options, clock sources.Clock, status func(sources.Health)) (*os.File, error) {
 	f, err := os.Open(path)
 	if err == nil || !opt.Wait || !errors.Is(err, os.ErrNotExist) {
 		return f, err
 	}
-	status(sources.Health{State: sources.StateWaiting, Detail: "waiting for " + path, Since: time.Now()})
-	ticker := time.NewTicker(sources.WaitInterval)
+	status(sources.Health{State: sources.StateWaiting, Detail: "waiting for " + path, Since: clock.Now()})
+	ticker := clock.NewTicker(sources.WaitInterval)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-ticker.C:
+		case <-ticker.C():
 		}
 		f, err = os.Open(path)
 		if err == nil {
@@ -335,8 +338,9 @@ func pump(ctx context.Context, r io.Reader, h Handler) error {
 // Stream reads r (stdin, a command's output) into h until EOF or ctx ends.
 // A read blocked in r cannot be interrupted, so it runs in its own goroutine
 // and Stream returns as soon as ctx ends; Idle is called when no data came
-// for a poll interval, so a held-back record still shows.
-func Stream(ctx context.Context, r io.Reader, h Handler) error {
+// for a poll interval on clock (nil means sources.Wall), so a held-back
+// record still shows.
+func Stream(ctx context.Context, clock sources.Clock, r io.Reader, h Handler) error {
 	type chunk struct {
 		data []byte
 		err  error
@@ -376,13 +380,13 @@ func Stream(ctx context.Context, r io.Reader, h Handler) error {
 			}
 		}
 	}()
-	idle := time.NewTimer(sources.PartialFlush)
+	idle := sources.OrWall(clock).NewTimer(sources.PartialFlush)
 	defer idle.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-idle.C:
+		case <-idle.C():
 			h.Idle()
 		case c := <-chunks:
 			if len(c.data) > 0 {

@@ -160,11 +160,59 @@ func TestGzip(t *testing.T) {
 	}
 }
 
+// TestWaitOnClock: the polls for a missing file and the times of the
+// health changes come from Options.Clock.
+func TestWaitOnClock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "later.log")
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := sources.NewManualClock(t0)
+	var mu sync.Mutex
+	var health []sources.Health
+	status := func(h sources.Health) { mu.Lock(); health = append(health, h); mu.Unlock() }
+	var r recorder
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- File(ctx, path, Options{Wait: true, Status: status, Clock: clock}, &r) }()
+	if err := clock.AwaitArmed(ctx, 1); err != nil {
+		t.Fatalf("no poll armed: %v", err)
+	}
+	if err := os.WriteFile(path, []byte("one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(sources.WaitInterval)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("File did not return once the file appeared and the clock moved")
+	}
+	if r.text() != "one\n" {
+		t.Errorf("read %q", r.text())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []struct {
+		state sources.State
+		since time.Time
+	}{{sources.StateWaiting, t0}, {sources.StateReading, t0.Add(sources.WaitInterval)}}
+	if len(health) != len(want) {
+		t.Fatalf("health %+v, want waiting then reading", health)
+	}
+	for i, w := range want {
+		if health[i].State != w.state || !health[i].Since.Equal(w.since) {
+			t.Errorf("health %d: %v since %v, want %v since %v", i, health[i].State, health[i].Since, w.state, w.since)
+		}
+	}
+}
+
 func TestStream(t *testing.T) {
 	pr, pw := io.Pipe()
 	var r recorder
 	done := make(chan error, 1)
-	go func() { done <- Stream(context.Background(), pr, &r) }()
+	go func() { done <- Stream(context.Background(), nil, pr, &r) }()
 	pw.Write([]byte("x\n"))
 	waitUntil(t, 5*time.Second, "idle after silence", func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.idles > 0 })
 	pw.Write([]byte("y\n"))
@@ -183,7 +231,7 @@ func (panicReader) Read([]byte) (int, error) { panic("reader exploded") }
 
 func TestStreamPanicBecomesError(t *testing.T) {
 	var r recorder
-	err := Stream(context.Background(), panicReader{}, &r)
+	err := Stream(context.Background(), nil, panicReader{}, &r)
 	var p *sources.Panic
 	if !errors.As(err, &p) || p.Value != "reader exploded" || len(p.Stack) == 0 {
 		t.Fatalf("err = %v, want a *sources.Panic with its stack", err)

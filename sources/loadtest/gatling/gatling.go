@@ -97,7 +97,7 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	out := batch.New(ctx, sink)
+	out := batch.New(ctx, sink, info.Clock)
 	h := &handler{path: info.Name, opt: opt, out: out, st: &state{out: out}}
 	out.Describe = h.describe
 	return h

@@ -105,7 +105,7 @@ func newCSVParser(out *batch.Batcher, loc *time.Location, opt Options, names *la
 		endTimes:    opt.EndTimes,
 		fields:      make([][]byte, 0, 32),
 		times:       timeParser{loc: loc, undecided: true},
-		pivot:       time.Now().Year() - 80, // SimpleDateFormat's default century for two-digit years
+		pivot:       pivotYear(out.Clock().Now()),
 		labels:      names,
 		codes:       batch.NewInterner(),
 		messages:    batch.NewInterner(),

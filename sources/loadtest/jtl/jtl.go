@@ -129,7 +129,7 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	h := &handler{path: info.Name, opt: opt, loc: info.Location(), out: batch.New(ctx, sink)}
+	h := &handler{path: info.Name, opt: opt, loc: info.Location(), out: batch.New(ctx, sink, info.Clock)}
 	h.labels = labels.NewMapper(opt.LabelMap, opt.MaxLabels, h.out.Warn)
 	for _, w := range opt.Warnings {
 		h.out.Warn(w)
@@ -347,8 +347,9 @@ func looksLikeSample(fields [][]byte, tp *timeParser) (strict, loose bool) {
 // knows a header written with a forced Delimiter, a headerless first line
 // with exactly as many fields as opt.Columns whose typed columns (elapsed,
 // success, bytes, thread counts, ...) hold what they should, and a
-// headerless sample row whose timestamp has opt.TimeFormat's layout.
-func SniffOptions(head []byte, opt Options) (format string, ok bool) {
+// headerless sample row whose timestamp has opt.TimeFormat's layout (its
+// two-digit years placed in the century around now).
+func SniffOptions(head []byte, opt Options, now time.Time) (format string, ok bool) {
 	custom := opt.TimeFormat != "" && opt.TimeFormat != "ms"
 	if format, ok = Sniff(head); ok || (opt.Delimiter == 0 && opt.Columns == nil && !custom) {
 		return format, ok
@@ -371,7 +372,7 @@ func SniffOptions(head []byte, opt Options) (format string, ok bool) {
 		return FormatCSV, true
 	}
 	if opt.Columns == nil {
-		if l, err := parseTimeFormat(opt.TimeFormat, time.Now().Year()-80); custom && err == nil {
+		if l, err := parseTimeFormat(opt.TimeFormat, pivotYear(now)); custom && err == nil {
 			if strict, _ := looksLikeSample(fields, &timeParser{loc: time.UTC, layout: l, strict: true}); strict {
 				return FormatCSV, true
 			}

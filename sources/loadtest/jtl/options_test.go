@@ -420,7 +420,7 @@ func TestSniffOptions(t *testing.T) {
 		{"time format, a log", "05/03/2026 10:00:00 INFO started\n", Options{TimeFormat: "dd/MM/yyyy HH:mm:ss"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			format, ok := SniffOptions([]byte(tc.head), tc.opt)
+			format, ok := SniffOptions([]byte(tc.head), tc.opt, time.Now())
 			if ok != tc.ok || (ok && format != FormatCSV) {
 				t.Errorf("SniffOptions = %q, %v; want %v", format, ok, tc.ok)
 			}

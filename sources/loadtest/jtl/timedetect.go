@@ -342,7 +342,7 @@ func (c *csvParser) decideTimes(first []byte, line int) bool {
 		if l.yearLast || strings.Contains(l.pattern, "yy") && !strings.Contains(l.pattern, "yyyy") {
 			zone := "with the zone they carry"
 			if !l.hasZone {
-				zone = "in zone " + zoneName(c.times.loc)
+				zone = "in zone " + zoneName(c.times.loc, c.out.Clock().Now())
 			}
 			c.out.Warn(fmt.Sprintf("timeStamp: dates such as %s read as %s %s (detected from the first values); "+
 				"if that is wrong, give the layout with --jtl-time-format", quote(first), l.pattern, zone))
@@ -387,10 +387,11 @@ func (c *csvParser) lookahead(first []byte) [][]byte {
 	return values
 }
 
-// zoneName names a zone for messages: "Local" says little.
-func zoneName(loc *time.Location) string {
+// zoneName names a zone for messages: "Local" says little, the local
+// zone's name at now says more.
+func zoneName(loc *time.Location, now time.Time) string {
 	if loc == time.Local {
-		name, _ := time.Now().Zone()
+		name, _ := now.In(loc).Zone()
 		return "local (" + name + ", set another with --tz)"
 	}
 	return loc.String()

@@ -81,6 +81,10 @@ func ValidateTimeFormat(pattern string) error {
 	return err
 }
 
+// pivotYear is where two-digit years start at now: SimpleDateFormat's
+// default century, from 80 years before to 20 years after.
+func pivotYear(now time.Time) int { return now.Year() - 80 }
+
 // parseTimeFormat translates a SimpleDateFormat pattern. Supported letters:
 // y M L d H k h K m s S a E z Z X; text in single quotes ('T', ” for a quote)
 // and any other character are literals.

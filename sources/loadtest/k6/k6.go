@@ -94,7 +94,7 @@ type handler struct {
 }
 
 func newHandler(ctx context.Context, sink sources.Sink, info sources.Info, opt Options) *handler {
-	out := batch.New(ctx, sink)
+	out := batch.New(ctx, sink, info.Clock)
 	return &handler{path: info.Name, opt: opt, out: out, j: newJoiner(out)}
 }
 

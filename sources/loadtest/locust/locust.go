@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -154,9 +153,10 @@ func (s *source) Info() sources.Info { return s.info }
 // is not a Locust CSV; bad rows are counted, never fatal.
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	r := newReader(s.info.Name)
+	clock := sources.OrWall(s.info.Clock)
 	health := func(h sources.Health) error {
 		h.Format = FormatSet
-		return sources.SetHealth(ctx, sink, h)
+		return sources.SetHealth(ctx, sink, clock, h)
 	}
 	fail := func(err error) error {
 		_ = health(sources.Health{State: sources.StateFailed, Err: err.Error()})
@@ -170,10 +170,8 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			return nil
 		}
 		for !Exists(s.info.Name) {
-			select {
-			case <-ctx.Done():
+			if sources.Sleep(ctx, clock, sources.WaitInterval) != nil {
 				return nil
-			case <-time.After(sources.WaitInterval):
 			}
 		}
 	}
@@ -198,13 +196,13 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	if err := health(sources.Health{State: sources.StateFollowing, Detail: "following " + r.prefix + "_*.csv"}); err != nil {
 		return nil
 	}
-	tick := time.NewTicker(sources.PollInterval)
+	tick := clock.NewTicker(sources.PollInterval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
+		case <-tick.C():
 		}
 		b, err := r.poll(false)
 		if err != nil {

@@ -9,6 +9,11 @@ import (
 // DetectLines is how many lines Detect looks at.
 const DetectLines = 250
 
+// detectNow is the "now" Detect parses with: detection asks whether a line
+// has a time, never which year a stamp without one falls in, so any instant
+// serves and Detect needs no clock.
+var detectNow = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
 // candidate is a format Detect tries, with the weight of one recognised line:
 // a line explained by a more specific format counts more, so that a Spring
 // Boot log (whose lines are also generic timestamped text) is called Spring
@@ -51,7 +56,7 @@ func Detect(lines [][]byte) Format {
 			continue
 		}
 		for c, cand := range candidates {
-			h, ok := cand.format.Parse(line, time.UTC)
+			h, ok := cand.format.Parse(line, time.UTC, detectNow)
 			if !ok {
 				continue
 			}

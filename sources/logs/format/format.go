@@ -125,11 +125,12 @@ func (f Format) Continuations() Continuations {
 
 // Parse reads the header of line. ok reports whether the line is a header
 // of this format, that is the start of an entry. Zone-less timestamps are
-// read in loc. For Plain, ok is always false but Level is still set when a
-// level word appears early in the line.
+// read in loc; a timestamp without a year (syslog, klog) is placed in now's
+// year or the one before (see yearless). For Plain, ok is always false but
+// Level is still set when a level word appears early in the line.
 //
 // Parse does not allocate, except for a level spelled in an unusual way.
-func (f Format) Parse(line []byte, loc *time.Location) (h Header, ok bool) {
+func (f Format) Parse(line []byte, loc *time.Location, now time.Time) (h Header, ok bool) {
 	if loc == nil {
 		loc = time.Local
 	}
@@ -139,7 +140,7 @@ func (f Format) Parse(line []byte, loc *time.Location) (h Header, ok bool) {
 	case Logback:
 		return parseLogback(line, loc)
 	case Text:
-		return parseText(f.Layout, line, loc)
+		return parseText(f.Layout, line, loc, now)
 	case JSON:
 		s, ok := scanJSON(line)
 		if !ok {
@@ -164,9 +165,9 @@ func (f Format) Parse(line []byte, loc *time.Location) (h Header, ok bool) {
 
 // parseText reads a leading timestamp of layout l, then the first level
 // word before LevelSearch.
-func parseText(l Layout, line []byte, loc *time.Location) (Header, bool) {
+func parseText(l Layout, line []byte, loc *time.Location, now time.Time) (Header, bool) {
 	h := Header{LevelCol: -1}
-	t, end, ok := parseStamp(l, line, loc)
+	t, end, ok := parseStamp(l, line, loc, now)
 	if !ok {
 		return h, false
 	}

@@ -155,7 +155,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, ok := tt.format.Parse([]byte(tt.line), testZone)
+			h, ok := tt.format.Parse([]byte(tt.line), testZone, now)
 			if ok != tt.ok {
 				t.Fatalf("%s.Parse(%q) ok = %v, want %v", tt.format, tt.line, ok, tt.ok)
 			}
@@ -208,7 +208,7 @@ func TestYearlessAroundNewYear(t *testing.T) {
 		year int
 	}{{soon, soon.Year()}, {late, late.Year() - 1}} {
 		line := c.at.Format("Jan _2 15:04:05") + " host app: x"
-		h, ok := Format{Kind: Text, Layout: LayoutSyslog}.Parse([]byte(line), testZone)
+		h, ok := Format{Kind: Text, Layout: LayoutSyslog}.Parse([]byte(line), testZone, now)
 		if !ok || h.Time.Year() != c.year {
 			t.Errorf("%q: year %d (ok %v), want %d", line, h.Time.Year(), ok, c.year)
 		}
@@ -320,7 +320,7 @@ func TestDetectCorpus(t *testing.T) {
 			}
 			headers, timed, lvl := 0, 0, 0
 			for _, l := range lines {
-				h, ok := got.Parse(l, testZone)
+				h, ok := got.Parse(l, testZone, time.Now())
 				if !ok {
 					continue
 				}
@@ -353,7 +353,7 @@ func TestParseDoesNotAllocate(t *testing.T) {
 	}
 	for f, line := range lines {
 		b := []byte(line)
-		if n := testing.AllocsPerRun(100, func() { f.Parse(b, testZone) }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { f.Parse(b, testZone, time.Now()) }); n != 0 {
 			t.Errorf("%s.Parse allocates %.1f times per line", f, n)
 		}
 	}
@@ -395,7 +395,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		for _, c := range candidates {
-			h, _ := c.format.Parse(line, testZone)
+			h, _ := c.format.Parse(line, testZone, time.Now())
 			if h.LevelCol >= 0 {
 				if h.LevelCol+len(h.LevelText) > len(line) || string(line[h.LevelCol:h.LevelCol+len(h.LevelText)]) != h.LevelText {
 					t.Fatalf("%s: LevelCol %d LevelText %q do not match %q", c.format, h.LevelCol, h.LevelText, line)
@@ -404,7 +404,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("%s: LevelText %q without LevelCol", c.format, h.LevelText)
 			}
 		}
-		Format{}.Parse(line, nil)
+		Format{}.Parse(line, nil, time.Now())
 	})
 }
 

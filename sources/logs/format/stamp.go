@@ -32,8 +32,8 @@ const (
 
 // parseStamp reads a timestamp of layout l at the start of b. It returns
 // the time, the index just past it, and for LayoutKlog the level letter's
-// position (0).
-func parseStamp(l Layout, b []byte, loc *time.Location) (time.Time, int, bool) {
+// position (0). now places a stamp without a year.
+func parseStamp(l Layout, b []byte, loc *time.Location, now time.Time) (time.Time, int, bool) {
 	switch l {
 	case LayoutISO:
 		return parseISO(b, loc, true)
@@ -42,11 +42,11 @@ func parseStamp(l Layout, b []byte, loc *time.Location) (time.Time, int, bool) {
 	case LayoutCompact:
 		return parseCompact(b, loc)
 	case LayoutSyslog:
-		return parseSyslog(b, loc)
+		return parseSyslog(b, loc, now)
 	case LayoutCtime:
 		return parseCtime(b, loc)
 	case LayoutKlog:
-		return parseKlog(b, loc)
+		return parseKlog(b, loc, now)
 	}
 	return time.Time{}, 0, false
 }
@@ -254,7 +254,7 @@ func day(b []byte, i int) (int, bool) {
 
 // parseSyslog reads "Jan  2 15:04:05" (optionally with a fraction). The
 // year is not written: it is the one that puts the time closest before now.
-func parseSyslog(b []byte, loc *time.Location) (time.Time, int, bool) {
+func parseSyslog(b []byte, loc *time.Location, now time.Time) (time.Time, int, bool) {
 	if len(b) < 15 || b[3] != ' ' || b[6] != ' ' {
 		return time.Time{}, 0, false
 	}
@@ -265,7 +265,7 @@ func parseSyslog(b []byte, loc *time.Location) (time.Time, int, bool) {
 		return time.Time{}, 0, false
 	}
 	ns, j := fraction(b, 15, ".")
-	t, ok := yearless(mo, d, h, mi, s, ns, loc)
+	t, ok := yearless(mo, d, h, mi, s, ns, loc, now)
 	return t, j, ok
 }
 
@@ -303,7 +303,7 @@ func parseCtime(b []byte, loc *time.Location) (time.Time, int, bool) {
 
 // parseKlog reads "I0102 15:04:05.000000" (the level letter is read by the
 // caller). The year is inferred as for syslog.
-func parseKlog(b []byte, loc *time.Location) (time.Time, int, bool) {
+func parseKlog(b []byte, loc *time.Location, now time.Time) (time.Time, int, bool) {
 	if len(b) < 14 || b[5] != ' ' {
 		return time.Time{}, 0, false
 	}
@@ -322,15 +322,15 @@ func parseKlog(b []byte, loc *time.Location) (time.Time, int, bool) {
 	if j < len(b) && b[j] != ' ' {
 		return time.Time{}, 0, false
 	}
-	t, ok := yearless(mo, d, h, mi, s, ns, loc)
+	t, ok := yearless(mo, d, h, mi, s, ns, loc, now)
 	return t, j, ok
 }
 
-// yearless places a date written without a year in the current year, or
-// the previous one when that would put it more than two days in the future
-// (a December line read in January).
-func yearless(mo, d, h, mi, s, ns int, loc *time.Location) (time.Time, bool) {
-	now := time.Now().In(loc)
+// yearless places a date written without a year in now's year, or the
+// previous one when that would put it more than two days after now (a
+// December line read in January).
+func yearless(mo, d, h, mi, s, ns int, loc *time.Location, now time.Time) (time.Time, bool) {
+	now = now.In(loc)
 	t, ok := date(now.Year(), mo, d, h, mi, s, ns, loc, 0, false)
 	if ok && t.Sub(now) > 48*time.Hour {
 		t, ok = date(now.Year()-1, mo, d, h, mi, s, ns, loc, 0, false)

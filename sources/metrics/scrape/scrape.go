@@ -83,6 +83,7 @@ func New(info sources.Info, opt Options) sources.Source {
 	return &source{
 		info:     info,
 		opt:      opt,
+		clock:    sources.OrWall(info.Clock),
 		retryMin: sources.RetryMin,
 		retryMax: sources.RetryMax,
 		fetcher: &fetcher{
@@ -98,6 +99,7 @@ func New(info sources.Info, opt Options) sources.Source {
 type source struct {
 	info     sources.Info
 	opt      Options
+	clock    sources.Clock
 	retryMin time.Duration // tests shorten the backoff
 	retryMax time.Duration
 	fetcher  *fetcher
@@ -120,13 +122,13 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		format   string
 		failures int
 		delay    time.Duration // before the next retry
-		next     = time.Now()
+		next     = s.clock.Now()
 	)
 	for {
-		if err := sleepUntil(ctx, next); err != nil {
+		if err := s.sleepUntil(ctx, next); err != nil {
 			return nil
 		}
-		start := time.Now()
+		start := s.clock.Now()
 		samples, f, err := s.fetcher.scrape(ctx)
 		if ctx.Err() != nil {
 			return nil
@@ -170,7 +172,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		// After the push, which blocks while the UI is behind: ticks
 		// missed meanwhile are skipped, not scraped in a burst.
 		if failures == 0 {
-			next = nextTick(start, s.opt.Interval, time.Now())
+			next = nextTick(start, s.opt.Interval, s.clock.Now())
 		} else {
 			next = start.Add(delay)
 		}
@@ -191,12 +193,12 @@ func (s *source) runOnce(ctx context.Context, sink sources.Sink) error {
 		if attempt > 1 {
 			// RetryMin, then twice that: about 1.5 s in all by default,
 			// not bound to the interval, which a one-shot scrape has not.
-			if sleepUntil(ctx, time.Now().Add(wait)) != nil {
+			if sources.Sleep(ctx, s.clock, wait) != nil {
 				return nil
 			}
 			wait *= 2
 		}
-		start = time.Now()
+		start = s.clock.Now()
 		samples, format, err = s.fetcher.scrape(ctx)
 		if ctx.Err() != nil {
 			return nil
@@ -206,7 +208,7 @@ func (s *source) runOnce(ctx context.Context, sink sources.Sink) error {
 		}
 	}
 	batch := sources.Batch{Scrapes: []sources.Scrape{s.record(start, samples, err)}, CaughtUp: true}
-	h := sources.Health{State: sources.StateDone, Detail: "scraped once", Since: time.Now(), Format: format}
+	h := sources.Health{State: sources.StateDone, Detail: "scraped once", Since: s.clock.Now(), Format: format}
 	if err == nil {
 		batch.Rows = 1
 		batch.Warnings = s.warnings()
@@ -241,7 +243,7 @@ func (s *source) record(start time.Time, samples []sources.MetricSample, err err
 	sc := sources.Scrape{
 		Time:     start, // the store applies Info.Offset, for every kind
 		Up:       err == nil,
-		Duration: time.Since(start),
+		Duration: sources.Since(s.clock, start),
 	}
 	if err == nil {
 		sc.Samples = samples
@@ -272,18 +274,8 @@ func nextTick(start time.Time, interval time.Duration, now time.Time) time.Time 
 	return next
 }
 
-// sleepUntil waits until t or until ctx ends, whichever is first.
-func sleepUntil(ctx context.Context, t time.Time) error {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+// sleepUntil waits until t on the source's clock or until ctx ends,
+// whichever is first.
+func (s *source) sleepUntil(ctx context.Context, t time.Time) error {
+	return sources.Sleep(ctx, s.clock, sources.Until(s.clock, t))
 }

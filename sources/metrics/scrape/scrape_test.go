@@ -3,6 +3,7 @@ package scrape
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"math"
 	"net"
@@ -722,4 +723,34 @@ func ExampleNew() {
 	src := New(sources.Info{Name: "http://127.0.0.1:9100/metrics"}, Options{Interval: 5 * time.Second, Follow: true})
 	fmt.Println(src.Info().Kind)
 	// Output: scrape
+}
+
+// TestScrapeOnClock: the ticks, the scrape times and the health come from
+// Info.Clock, so a test can step them.
+func TestScrapeOnClock(t *testing.T) {
+	srv := httptest.NewServer(serveBody(t, textType, []byte("# TYPE up gauge\nup 1\n"), false))
+	defer srv.Close()
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := sources.NewManualClock(t0)
+	s := New(sources.Info{Name: srv.URL, Clock: clock}, Options{Interval: time.Second, Follow: true}).(*source)
+	s.fetcher.timeout = 5 * time.Second // on the wall clock: the request is real
+	rec := start(t, s)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for n := 1; n <= 3; n++ {
+		rec.waitFor(t, 5*time.Second, fmt.Sprintf("scrape %d", n), func(b []sources.Batch) bool { return len(scrapes(b)) >= n })
+		if err := clock.AwaitArmed(ctx, 1); err != nil {
+			t.Fatalf("the source armed no timer after scrape %d: %v", n, err)
+		}
+		clock.Advance(time.Second)
+	}
+	batches := rec.waitFor(t, 5*time.Second, "scrape 4", func(b []sources.Batch) bool { return len(scrapes(b)) >= 4 })
+	for i, sc := range scrapes(batches)[:4] {
+		if want := t0.Add(time.Duration(i) * time.Second); !sc.Time.Equal(want) || sc.Duration != 0 || !sc.Up {
+			t.Errorf("scrape %d: %+v, want up at %v taking 0s on the clock", i, sc, want)
+		}
+	}
+	if h := lastHealth(batches); h.State != sources.StateFollowing || !h.Since.Equal(t0) {
+		t.Errorf("health %+v, want following since %v", h, t0)
+	}
 }

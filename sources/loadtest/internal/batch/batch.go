@@ -66,6 +66,7 @@ func (in *Interner) Get(b []byte) string {
 type Batcher struct {
 	ctx   context.Context
 	sink  sources.Sink
+	clock sources.Clock
 	Batch sources.Batch // the pending batch
 	since time.Time     // when the pending batch got its first content
 	spare []sources.Sample
@@ -96,7 +97,7 @@ type Batcher struct {
 // Pin keeps the committed sample seq and those after it out of pushes.
 func (o *Batcher) Pin(seq int64) {
 	if o.Pinned < 0 {
-		o.pinnedAt = time.Now()
+		o.pinnedAt = o.clock.Now()
 	}
 	o.Pinned = seq
 }
@@ -106,13 +107,18 @@ func (o *Batcher) PinnedFor() time.Duration {
 	if o.Pinned < 0 {
 		return 0
 	}
-	return time.Since(o.pinnedAt)
+	return sources.Since(o.clock, o.pinnedAt)
 }
 
-// New returns a Batcher pushing into sink until ctx ends.
-func New(ctx context.Context, sink sources.Sink) *Batcher {
-	return &Batcher{ctx: ctx, sink: sink, warns: map[string]bool{}, Pinned: -1}
+// New returns a Batcher pushing into sink until ctx ends, timing lingering
+// batches and stamping health on clock (nil means sources.Wall).
+func New(ctx context.Context, sink sources.Sink, clock sources.Clock) *Batcher {
+	return &Batcher{ctx: ctx, sink: sink, clock: sources.OrWall(clock), warns: map[string]bool{}, Pinned: -1}
 }
+
+// Clock returns the clock the Batcher runs on, for what the parser feeding
+// it needs to know of "now" (the century of two-digit years).
+func (o *Batcher) Clock() sources.Clock { return o.clock }
 
 // Committed returns the sample with sequence number q, which must be Pinned
 // (so still in the pending batch).
@@ -182,14 +188,14 @@ func (o *Batcher) Warn(msg string) {
 
 func (o *Batcher) start() {
 	if o.since.IsZero() {
-		o.since = time.Now()
+		o.since = o.clock.Now()
 	}
 }
 
 // Lingered reports whether the pending batch has waited long enough to be
 // pushed although it is not full.
 func (o *Batcher) Lingered() bool {
-	return !o.since.IsZero() && time.Since(o.since) >= sources.BatchLinger
+	return !o.since.IsZero() && sources.Since(o.clock, o.since) >= sources.BatchLinger
 }
 
 // Flush pushes the pending batch, if it carries anything; Pinned samples

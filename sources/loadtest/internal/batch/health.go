@@ -2,7 +2,6 @@ package batch
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -43,7 +42,7 @@ func (o *Batcher) PushHealth(hs sources.Health) {
 		o.Describe(&hs)
 	}
 	if hs.Since.IsZero() {
-		hs.Since = time.Now()
+		hs.Since = o.clock.Now()
 	}
 	o.Batch.Health = &hs
 	o.Flush()

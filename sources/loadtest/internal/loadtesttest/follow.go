@@ -9,7 +9,8 @@ import (
 )
 
 // FollowTimeout bounds every wait of a Follower: tail polls every 200 ms,
-// so anything taking seconds is a bug, not a slow machine.
+// so anything taking seconds is a bug, not a slow machine. The bound is on
+// the wall clock, as the sources a Follower runs are.
 const FollowTimeout = 10 * time.Second
 
 // Follower runs a source that follows its input in the background and hands
@@ -51,7 +52,7 @@ func Follow(t *testing.T, src sources.Source, add func(sources.Batch), state fun
 // must hold then.
 func (f *Follower) WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.NewTimer(FollowTimeout)
+	deadline := sources.Wall.NewTimer(FollowTimeout)
 	defer deadline.Stop()
 	for !cond() {
 		if f.ended {
@@ -66,7 +67,7 @@ func (f *Follower) WaitFor(t *testing.T, what string, cond func() bool) {
 			f.add(b)
 		case err := <-f.done:
 			f.ended, f.err = true, err
-		case <-deadline.C:
+		case <-deadline.C():
 			t.Fatalf("timed out waiting for %s: %s", what, f.state())
 		}
 	}
@@ -116,11 +117,13 @@ func (f *Follower) await() bool {
 	if f.ended {
 		return true
 	}
+	deadline := sources.Wall.NewTimer(FollowTimeout)
+	defer deadline.Stop()
 	select {
 	case f.err = <-f.done:
 		f.ended = true
 		return true
-	case <-time.After(FollowTimeout):
+	case <-deadline.C():
 		return false
 	}
 }

@@ -40,7 +40,7 @@ type Options struct {
 	Since     time.Duration // live session whose range starts this long ago; 0 = unset
 	Zone      *time.Location
 	NoMouse   bool
-	Now       func() time.Time
+	Clock     sources.Clock   // what "now" is for the live edge; nil means sources.Wall
 	LoadEnded <-chan struct{} // closed when a demo's load stops; nil otherwise
 	// Baseline is an earlier run (--baseline), read to its end into a store
 	// of its own, that the load-test pane compares with; nil for none.
@@ -100,8 +100,8 @@ func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r
 
 // New returns the dashboard model.
 func New(opt Options) *Model {
-	if opt.Now == nil {
-		opt.Now = time.Now
+	if opt.Clock == nil {
+		opt.Clock = sources.Wall
 	}
 	if opt.Zone == nil {
 		opt.Zone = time.Local
@@ -121,7 +121,7 @@ func New(opt Options) *Model {
 	}
 	m.panes = [3]pane{newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)}
 	if opt.Since > 0 {
-		m.tl.SetSince(opt.Now().Add(-opt.Since).UnixMilli())
+		m.tl.SetSince(opt.Clock.Now().Add(-opt.Since).UnixMilli())
 	}
 	// Focus the first pane that has a source.
 	for i, p := range m.panes {
@@ -202,7 +202,7 @@ func (m *Model) record(b sources.Batch) {
 	}
 }
 
-func (m *Model) nowMS() int64 { return m.opt.Now().UnixMilli() }
+func (m *Model) nowMS() int64 { return m.opt.Clock.Now().UnixMilli() }
 
 func (m *Model) syncData() {
 	first, last, ok := m.store.DataRange()

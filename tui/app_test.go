@@ -247,7 +247,7 @@ func TestTooSmallAndTiny(t *testing.T) {
 func TestEmptyPaneShowsHint(t *testing.T) {
 	theme, _ := themes.Load("dark", "")
 	st := store.New([]sources.Info{{Name: "app.log", Kind: sources.KindLog}})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0 }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0)})
 	m.Update(sizeMsg(80, 24))
 	f := plain(m.Render())
 	for _, want := range []string{"--jtl FILE", "--scrape URL", "Logs"} {
@@ -374,7 +374,7 @@ func TestLoadTableSorts(t *testing.T) {
 func TestLoadEndedShown(t *testing.T) {
 	ended := make(chan struct{})
 	theme, _ := themes.Load("dark", "")
-	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(125 * time.Second) }, LoadEnded: ended})
+	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(125 * time.Second)), LoadEnded: ended})
 	m.Update(sizeMsg(120, 40))
 	if strings.Contains(plain(m.Render()), "LOAD ENDED") {
 		t.Fatal("LOAD ENDED before the load ended")
@@ -393,7 +393,7 @@ func TestClockWarning(t *testing.T) {
 	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Samples: []sources.Sample{{StartMS: t0.UnixMilli(), ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1}}})
 	// A log written nine hours off: a zone mistake.
 	st.Apply(sources.Batch{Source: 1, CaughtUp: true, Entries: []sources.LogEntry{{Time: t0.Add(9 * time.Hour), Lines: []string{"x"}}}})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(24 * time.Hour) }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(24 * time.Hour))})
 	m.Update(sizeMsg(200, 40))
 	m.ingest()
 	f := plain(m.Render())
@@ -417,7 +417,7 @@ func TestLoadPaneShowsAggregates(t *testing.T) {
 		sources.Aggregate{Final: true, Method: "GET", Label: "/api/balance", Users: -1, Requests: 600, Failures: 30, RequestsPerSec: 20, Percentiles: pcts(31, 91)},
 		sources.Aggregate{Final: true, Label: sources.AggregatedLabel, Users: -1, Requests: 600, Failures: 30, RequestsPerSec: 20, Percentiles: pcts(31, 91)})
 	st.Apply(sources.Batch{Source: 0, Aggregates: aggs, CaughtUp: true})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(3 * time.Hour) }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour))})
 	m.Update(sizeMsg(120, 40))
 	m.ingest()
 	f := plain(m.Render())
@@ -437,7 +437,7 @@ func TestLoadPaneNamesTheTool(t *testing.T) {
 	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Aggregates: []sources.Aggregate{
 		{Final: true, Label: "login", Users: -1, Requests: 40, Failures: 2, RequestsPerSec: 4},
 		{Final: true, Label: sources.AggregatedLabel, Users: -1, Requests: 40, Failures: 2, RequestsPerSec: 4}}})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0 }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0)})
 	m.Update(sizeMsg(120, 40))
 	m.ingest()
 	f := plain(m.Render())
@@ -494,7 +494,7 @@ func TestLabelSetsSharedFilter(t *testing.T) {
 		{Time: t0.Add(time.Second), Lines: []string{"GET /api/accounts/101 served"}, LevelCol: -1},
 		{Time: t0.Add(2 * time.Second), Lines: []string{"POST /api/transfer done"}, LevelCol: -1},
 	}})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(3 * time.Hour) }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour))})
 	m.Update(sizeMsg(160, 50))
 	m.ingest()
 	before := plain(m.Render())
@@ -534,7 +534,7 @@ func TestLoadPaneSeveralAggregateSets(t *testing.T) {
 	st := store.New([]sources.Info{{Name: "a_stats.csv", Kind: sources.KindLocust}, {Name: "b_stats.csv", Kind: sources.KindLocust}})
 	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Aggregates: []sources.Aggregate{final("/api", 100, 5, false), total(100, 5)}})
 	st.Apply(sources.Batch{Source: 1, CaughtUp: true, Aggregates: []sources.Aggregate{final("/api", 50, 0, false), final("/new", 7, 0, true), total(57, 0)}})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0 }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0)})
 	m.Update(sizeMsg(140, 40))
 	m.ingest()
 	f := plain(m.Render())
@@ -550,7 +550,7 @@ func TestLoadPaneSeveralAggregateSets(t *testing.T) {
 	mixed := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "a_stats.csv", Kind: sources.KindLocust}})
 	mixed.Apply(sources.Batch{Source: 0, CaughtUp: true, Samples: []sources.Sample{{StartMS: t0.UnixMilli(), ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1, GrpThreads: -1}}})
 	mixed.Apply(sources.Batch{Source: 1, CaughtUp: true, Aggregates: []sources.Aggregate{total(100, 5)}})
-	m = New(Options{Store: mixed, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(time.Hour) }})
+	m = New(Options{Store: mixed, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(time.Hour))})
 	m.Update(sizeMsg(160, 40))
 	m.ingest()
 	if f := plain(m.Render()); !strings.Contains(f, "also Locust's own aggregates (not merged with the samples): requests 100") {

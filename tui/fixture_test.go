@@ -113,7 +113,7 @@ func fixtureModel(now time.Time, w, h int) *Model {
 	if err != nil {
 		panic(err)
 	}
-	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Now: func() time.Time { return now }})
+	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(now)})
 	m.Update(sizeMsg(w, h))
 	m.ingest()
 	return m

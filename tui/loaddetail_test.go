@@ -45,7 +45,7 @@ func baselineModel(now time.Time, w, h int) *Model {
 	if err != nil {
 		panic(err)
 	}
-	m := New(Options{Store: fixtureStore(), Baseline: baselineStore(), Theme: theme, Zone: time.UTC, Now: func() time.Time { return now }})
+	m := New(Options{Store: fixtureStore(), Baseline: baselineStore(), Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(now)})
 	m.Update(sizeMsg(w, h))
 	m.ingest()
 	return m
@@ -166,7 +166,7 @@ func TestDrillDownListsTransactionMembers(t *testing.T) {
 		}
 	}
 	st.Apply(sources.Batch{Source: 0, Samples: samples, CaughtUp: true})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Now: func() time.Time { return t0.Add(3 * time.Hour) }})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour))})
 	m.Update(sizeMsg(120, 40))
 	m.ingest()
 	press(m, "1", "j", "j", "enter") // requests first, then the transaction

@@ -46,7 +46,7 @@ func TestRecordSeesBatchesBeforeApply(t *testing.T) {
 	calls := 0
 	theme, _ := themes.Load("dark", "")
 	m := New(Options{Hub: hub, Store: store.New([]sources.Info{info}), Theme: theme, Zone: time.UTC,
-		Now: func() time.Time { return t0.Add(time.Hour) },
+		Clock: sources.NewManualClock(t0.Add(time.Hour)),
 		Record: func(b sources.Batch) error {
 			calls++
 			if calls == 2 {

@@ -46,6 +46,7 @@ func runDashboard(cfg dashboardConfig) error {
 		infos = append(infos, s.Info())
 	}
 	st := store.New(infos)
+	st.SetClock(clock)
 	if cfg.setup != nil {
 		cfg.setup(st)
 	}
@@ -56,7 +57,7 @@ func runDashboard(cfg dashboardConfig) error {
 	}
 	opt := tui.Options{
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
-		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline,
+		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline, Clock: clock,
 	}
 	finishRecording := func() {}
 	if cfg.record != "" {

@@ -73,7 +73,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 			if err != nil {
 				return err
 			}
-			opt := report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone()}
+			opt := report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone(), Now: clock.Now()}
 			doc := report.Build(st, opt)
 			if len(sf.baselines) > 0 {
 				base, err := readBaseline(&sf, sf.baselines, apdex.apply)
@@ -107,6 +107,7 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 		infos[i] = s.Info()
 	}
 	st := store.New(infos)
+	st.SetClock(clock)
 	for _, f := range setup {
 		f(st)
 	}

@@ -407,10 +407,8 @@ func (crashSource) Info() sources.Info {
 }
 
 func (crashSource) Run(ctx context.Context, _ sources.Sink) error {
-	select {
-	case <-time.After(500 * time.Millisecond):
-		panic("crash test: a source goroutine panicked on purpose")
-	case <-ctx.Done():
+	if sources.Sleep(ctx, clock, 500*time.Millisecond) != nil {
 		return nil
 	}
+	panic("crash test: a source goroutine panicked on purpose")
 }

@@ -12,8 +12,6 @@
 package store
 
 import (
-	"time"
-
 	"github.com/sobang/sobang/sources"
 )
 
@@ -53,7 +51,7 @@ type Store struct {
 	Metrics *Metrics
 	// Version increases on every change, so views can cache by it.
 	Version uint64
-	now     func() time.Time
+	clock   sources.Clock
 	// configPaths maps a label to its request path from the configuration
 	// file, for labels whose samples carry no URL (paths.go).
 	configPaths map[string]string
@@ -61,15 +59,16 @@ type Store struct {
 
 // New returns a store for the given sources, in hub index order.
 func New(infos []sources.Info) *Store {
-	s := &Store{Load: newLoadTest(), Logs: newLogs(), Metrics: newMetrics(), now: time.Now}
+	s := &Store{Load: newLoadTest(), Logs: newLogs(), Metrics: newMetrics(), clock: sources.Wall}
 	for _, in := range infos {
 		s.Sources = append(s.Sources, &Source{Info: in, Health: sources.Health{State: sources.StateStarting}})
 	}
 	return s
 }
 
-// SetNow replaces the clock used to stamp records that carry no time.
-func (s *Store) SetNow(now func() time.Time) { s.now = now }
+// SetClock replaces the clock (Wall until then; nil means Wall) used to
+// stamp records that carry no time.
+func (s *Store) SetClock(c sources.Clock) { s.clock = sources.OrWall(c) }
 
 // Apply folds one batch into the store and says which parts changed.
 func (s *Store) Apply(b sources.Batch) Part {
@@ -133,7 +132,7 @@ func (s *Store) Apply(b sources.Batch) Part {
 		changed |= PartLoad
 	}
 	if len(b.Entries) > 0 {
-		first, last := s.Logs.add(b.Source, b.Entries, offset, s.now().UnixMilli())
+		first, last := s.Logs.add(b.Source, b.Entries, offset, s.clock.Now().UnixMilli())
 		note(first)
 		note(last)
 		changed |= PartLogs

@@ -99,6 +99,18 @@ func TestColumns(t *testing.T) {
 	}
 }
 
+// TestUntimedLogsTakeTheClock: entries before a source's first timestamp
+// are placed at the store clock's now.
+func TestUntimedLogsTakeTheClock(t *testing.T) {
+	st := New([]sources.Info{{Name: "plain.log", Kind: sources.KindLog}})
+	now := time.UnixMilli(base + 42_000)
+	st.SetClock(sources.NewManualClock(now))
+	st.Apply(sources.Batch{Entries: []sources.LogEntry{{Lines: []string{"starting"}}}})
+	if got := st.Logs.At(0).TimeMS; got != now.UnixMilli() {
+		t.Errorf("untimed entry at %d, want the clock's %d", got, now.UnixMilli())
+	}
+}
+
 func TestLogsOrderAndSearch(t *testing.T) {
 	st := New([]sources.Info{{Name: "a.log", Kind: sources.KindLog}, {Name: "b.log", Kind: sources.KindLog, Offset: -2 * time.Second}})
 	at := func(ms int64) time.Time { return time.UnixMilli(base + ms) }

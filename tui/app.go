@@ -26,11 +26,6 @@ import (
 	"github.com/sobang/sobang/tui/timeline"
 )
 
-// Timing and size constants live in sources/constants.go, with the rest.
-const (
-	MinWidth, MinHeight = sources.MinWidth, sources.MinHeight
-)
-
 // Options configure the dashboard.
 type Options struct {
 	Hub       *sources.Hub
@@ -148,7 +143,7 @@ type panicMsg struct{ p *sources.Panic }
 type loadEndedMsg struct{}
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(sources.TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return tea.Tick(tickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 func (m *Model) waitPanic() tea.Cmd {
@@ -223,7 +218,7 @@ func (m *Model) checkClocks() {
 	for _, pair := range m.store.NonOverlapping() {
 		a, b := pair[0], pair[1]
 		gap := max(a.FirstMS-b.LastMS, b.FirstMS-a.LastMS)
-		if time.Duration(gap)*time.Millisecond < sources.ClockGapWarn {
+		if time.Duration(gap)*time.Millisecond < clockGapWarn {
 			continue
 		}
 		warn = fmt.Sprintf("clocks: %s (%s–%s) and %s (%s–%s) do not overlap: try --tz or --offset",
@@ -621,12 +616,12 @@ func (m *Model) layout(w, h int) [3]rect {
 	// wide, most of the height when stacked.
 	drilled := has[0] && m.drilled()
 	switch {
-	case has[0] && has[1] && has[2] && w >= sources.WideLayout && drilled:
+	case has[0] && has[1] && has[2] && w >= wideLayout && drilled:
 		top := rest * 3 / 5
 		r[0] = rect{0, y, w, top}
 		r[1] = rect{0, y + top, w / 2, rest - top}
 		r[2] = rect{w / 2, y + top, w - w/2, rest - top}
-	case has[0] && has[1] && has[2] && w >= sources.WideLayout:
+	case has[0] && has[1] && has[2] && w >= wideLayout:
 		top := rest * 11 / 20
 		r[0] = rect{0, y, w / 2, top}
 		r[1] = rect{w / 2, y, w - w/2, top}

@@ -49,11 +49,12 @@ type Options struct {
 
 // Model is the root model of the dashboard.
 type Model struct {
+	linked // the one cursor, window, open label and filters every pane reads
+
 	opt    Options
 	keys   KeyMap
 	st     *Styles
 	store  *store.Store
-	tl     *timeline.Timeline
 	zone   *time.Location
 	panes  [3]pane
 	focus  int
@@ -71,7 +72,6 @@ type Model struct {
 
 	loadEnded bool
 	decided   bool // the live-or-past decision is made
-	userMoved bool
 	clockWarn string
 	recordErr string // why the recording stopped, "" while it runs
 
@@ -103,16 +103,16 @@ func New(opt Options) *Model {
 	}
 	k := DefaultKeys()
 	m := &Model{
-		opt:   opt,
-		keys:  k,
-		st:    NewStyles(opt.Theme),
-		store: opt.Store,
-		tl:    timeline.New(opt.Range),
-		zone:  opt.Zone,
-		help:  help.New(),
-		dirty: true,
-		w:     MinWidth,
-		h:     MinHeight,
+		linked: linked{tl: timeline.New(opt.Range)},
+		opt:    opt,
+		keys:   k,
+		st:     NewStyles(opt.Theme),
+		store:  opt.Store,
+		zone:   opt.Zone,
+		help:   help.New(),
+		dirty:  true,
+		w:      MinWidth,
+		h:      MinHeight,
 	}
 	m.panes = [3]pane{newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)}
 	if opt.Since > 0 {
@@ -236,10 +236,6 @@ func (m *Model) stamp(ms int64) string {
 	return time.UnixMilli(ms).In(m.zone).Format("01-02 15:04:05")
 }
 
-// windowFrom and windowTo return the selected window, 0 when none.
-func (m *Model) windowFrom() int64 { f, _, _ := m.tl.Window(); return f }
-func (m *Model) windowTo() int64   { _, t, _ := m.tl.Window(); return t }
-
 // frame computes the time state every pane renders from.
 func (m *Model) frame() *frame {
 	now := m.nowMS()
@@ -248,28 +244,13 @@ func (m *Model) frame() *frame {
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), winFrom: wf, winTo: wt, marks: m.tl.Marks(),
-		zone: m.zone, live: m.tl.Live(), path: m.sharedPath(),
+		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
 	}
-}
-
-// sharedPath is the shared filter the other panes apply: the request path of
-// the label opened in the load-test pane (from its URLs, else from the
-// configuration), "" when none is open or it has no path.
-func (m *Model) sharedPath() string {
-	lp, ok := m.panes[0].(*loadPane)
-	if !ok || lp.labelSel == "" {
-		return ""
-	}
-	path, _ := m.store.LabelPath(lp.labelSel)
-	return path
 }
 
 // drilled reports whether the load-test pane shows one label in detail, for
 // which it grows.
-func (m *Model) drilled() bool {
-	lp, ok := m.panes[0].(*loadPane)
-	return ok && lp.drilled() && !m.store.Load.Empty()
-}
+func (m *Model) drilled() bool { return m.label != "" && !m.store.Load.Empty() }
 
 // pauseForScroll pauses a live session when the user scrolls back.
 func (m *Model) pauseForScroll() {
@@ -406,7 +387,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.userMoved = true
 		m.tl.NextMark(now)
 	case key.Matches(msg, k.Clear):
-		if !m.panes[m.focus].clear() {
+		if !m.panes[m.focus].clear(m) {
 			m.tl.ClearWindow()
 		}
 	case key.Matches(msg, k.Search):
@@ -430,13 +411,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// searchTarget is the pane a / applies to: the focused one, or the logs
-// when the focused pane has nothing to search.
+// applySearch sets the / filter of the focused pane, or of the logs when
+// the focused pane has no source to filter.
 func (m *Model) applySearch(text string) {
-	if m.store.KindCount(m.panes[m.focus].kind()) > 0 && m.panes[m.focus].search(text) {
-		return
+	target := m.focus
+	if m.store.KindCount(m.panes[target].kind()) == 0 {
+		target = paneLogs
 	}
-	m.panes[2].search(text)
+	m.filters[target] = text
+	m.panes[target].filterChanged()
 }
 
 func (m *Model) handleSearchKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -484,7 +467,7 @@ func (m *Model) handleMouse(msg tea.MouseMsg) bool {
 		if mouse.Button == tea.MouseWheelUp {
 			n = -3
 		}
-		m.panes[paneAt].scroll(n)
+		m.panes[paneAt].scroll(m.frame(), n)
 		if paneAt == 2 && n < 0 {
 			m.pauseForScroll()
 		}

@@ -128,7 +128,7 @@ func TestFlowDrillDownAndBack(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	m := finalModel(t, tm)
 	lp := m.panes[0].(*loadPane)
-	if lp.drilled() {
+	if m.label != "" {
 		t.Fatal("esc must leave the detail")
 	}
 	if lp.selected != 1 {

@@ -22,11 +22,9 @@ import (
 // label (baseline.go).
 type loadPane struct {
 	keymap   KeyMap
-	selected int    // selected table row
-	labelSel string // label drilled into with enter, "" for the table
-	filter   string // / filter on labels
-	offset   int    // first table row shown
-	sortCol  int    // 0 = label, else 1 + index into the table's columns; descending
+	selected int // selected table row
+	offset   int // first table row shown
+	sortCol  int // 0 = label, else 1 + index into the table's columns; descending
 
 	base     *baselineView          // the --baseline run, nil without one
 	showBase bool                   // b: the baseline beside the labels
@@ -81,8 +79,8 @@ func (p *loadPane) keys() []key.Binding {
 
 func (p *loadPane) charts() []chartArea { return p.areas }
 
-func (p *loadPane) scroll(n int) {
-	if p.labelSel != "" {
+func (p *loadPane) scroll(f *frame, n int) {
+	if f.label != "" {
 		return // the detail of one label does not scroll
 	}
 	p.selected = max(p.selected+n, 0)
@@ -90,9 +88,6 @@ func (p *loadPane) scroll(n int) {
 
 // baseShown reports whether the table and the detail show the baseline.
 func (p *loadPane) baseShown() bool { return p.showBase && p.base != nil }
-
-// drilled reports whether the pane shows one label in detail.
-func (p *loadPane) drilled() bool { return p.labelSel != "" }
 
 func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 	step := 0
@@ -114,22 +109,22 @@ func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 		return false
 	}
 	if step != 0 {
-		if p.labelSel == "" {
-			p.scroll(step)
+		if f := m.frame(); f.label == "" {
+			p.scroll(f, step)
 		} else {
-			p.stepLabel(m, step)
+			p.stepLabel(f, m, step)
 		}
 	}
 	return true
 }
 
 // stepLabel opens the label n rows away from the open one, in table order.
-func (p *loadPane) stepLabel(m *Model, n int) {
-	ls := p.orderedLabels(m.store.Load, m.windowFrom(), m.windowTo())
+func (p *loadPane) stepLabel(f *frame, m *Model, n int) {
+	ls := p.orderedLabels(f)
 	for i := range ls {
-		if ls[i].Label == p.labelSel {
+		if ls[i].Label == f.label {
 			j := min(max(i+n, 0), len(ls)-1)
-			p.labelSel, p.selected = ls[j].Label, j
+			m.label, p.selected = ls[j].Label, j
 			return
 		}
 	}
@@ -147,11 +142,13 @@ func (p *loadPane) columns() []tableCol {
 	return baseColsNarrow
 }
 
-// orderedLabels summarises the window and orders the labels as the table
-// shows them; with the baseline shown it also compares each label (rows).
-func (p *loadPane) orderedLabels(lt *store.LoadTest, winFrom, winTo int64) []store.LabelSummary {
-	sum := lt.Summarize(winFrom, winTo, p.filter)
-	p.compareLabels(lt, sum.Labels, winFrom, winTo)
+// orderedLabels summarises the window for the pane's filter and orders the
+// labels as the table shows them; with the baseline shown it also compares
+// each label (rows).
+func (p *loadPane) orderedLabels(f *frame) []store.LabelSummary {
+	lt := f.store.Load
+	sum := lt.Summarize(f.winFrom, f.winTo, f.filters[paneLoad])
+	p.compareLabels(lt, sum.Labels, f.winFrom, f.winTo)
 	p.sortLabels(sum.Labels)
 	return sum.Labels
 }
@@ -241,18 +238,14 @@ func verdictRank(r *baselineRow) float64 {
 	return -1
 }
 
-func (p *loadPane) search(text string) bool {
-	p.filter = text
-	p.selected = 0
-	return true
-}
+func (p *loadPane) filterChanged() { p.selected = 0 }
 
-func (p *loadPane) clear() bool {
+func (p *loadPane) clear(m *Model) bool {
 	switch {
-	case p.labelSel != "":
-		p.labelSel = ""
-	case p.filter != "":
-		p.filter = ""
+	case m.label != "":
+		m.label = ""
+	case m.filters[paneLoad] != "":
+		m.filters[paneLoad] = ""
 	default:
 		return false
 	}
@@ -261,20 +254,20 @@ func (p *loadPane) clear() bool {
 
 // open drills into the selected label, or back out of the open one.
 func (p *loadPane) open(m *Model) string {
-	if p.labelSel != "" {
-		p.labelSel = ""
+	if m.label != "" {
+		m.label = ""
 		return ""
 	}
-	ls := p.orderedLabels(m.store.Load, m.windowFrom(), m.windowTo())
+	ls := p.orderedLabels(m.frame())
 	if p.selected < len(ls) {
-		p.labelSel = ls[p.selected].Label
+		m.label = ls[p.selected].Label
 	}
 	return ""
 }
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindLoadTest)
-	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, p.labelSel, p.filter, p.showBase, f.st}
+	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, f.label, f.filters[paneLoad], p.showBase, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -288,8 +281,8 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 		lines = p.renderAggregates(f, lines, inner, ih)
 	case lt.Empty():
 		lines = append(lines, wrap(f.st.Muted, "no samples yet"))
-	case p.labelSel != "":
-		title += " · " + printable(p.labelSel)
+	case f.label != "":
+		title += " · " + printable(f.label)
 		lines = p.renderDetail(f, lines, inner, ih)
 	default:
 		// Tool-written aggregates beside the samples: said on the last line,
@@ -315,10 +308,9 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 
 // renderTable draws the run's charts and the per-label table.
 func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused bool) []string {
-	lt := f.store.Load
 	p.tableW = inner // before sorting: the width decides the columns
-	sum := lt.Summarize(f.winFrom, f.winTo, p.filter)
-	p.compareLabels(lt, sum.Labels, f.winFrom, f.winTo)
+	sum := f.store.Load.Summarize(f.winFrom, f.winTo, f.filters[paneLoad])
+	p.compareLabels(f.store.Load, sum.Labels, f.winFrom, f.winTo)
 	p.sortLabels(sum.Labels)
 	scope := "whole run"
 	if f.winTo != 0 {
@@ -393,8 +385,8 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 	for i := p.offset; i < len(sum.Labels) && len(lines) < ih; i++ {
 		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, inner, focused && i == p.selected))
 	}
-	if len(sum.Labels) == 0 && p.filter != "" {
-		lines = append(lines, wrap(f.st.Muted, "no label matches “"+p.filter+"”"))
+	if filter := f.filters[paneLoad]; len(sum.Labels) == 0 && filter != "" {
+		lines = append(lines, wrap(f.st.Muted, "no label matches “"+filter+"”"))
 	}
 	return lines
 }

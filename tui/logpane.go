@@ -20,7 +20,6 @@ type logPane struct {
 	keymap  KeyMap
 	offset  int // entries scrolled from the anchor (negative: older)
 	hscroll int // cells scrolled sideways
-	filter  string
 	anchor  int // index of the entry at the cursor, -1 when none
 
 	cacheKey logKey
@@ -66,18 +65,18 @@ func (p *logPane) keys() []key.Binding {
 	}
 }
 
-func (p *logPane) scroll(n int) { p.offset += n }
+func (p *logPane) scroll(_ *frame, n int) { p.offset += n }
 
 func (p *logPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(-1)
+		p.scroll(nil, -1)
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(1)
+		p.scroll(nil, 1)
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(-10)
+		p.scroll(nil, -10)
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(10)
+		p.scroll(nil, 10)
 	default:
 		return false
 	}
@@ -85,17 +84,13 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 	return true
 }
 
-func (p *logPane) search(text string) bool {
-	p.filter = text
-	p.offset = 0
-	return true
-}
+func (p *logPane) filterChanged() { p.offset = 0 }
 
-func (p *logPane) clear() bool {
-	if p.filter == "" && p.offset == 0 && p.hscroll == 0 {
+func (p *logPane) clear(m *Model) bool {
+	if m.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 {
 		return false
 	}
-	p.filter, p.offset, p.hscroll = "", 0, 0
+	m.filters[paneLogs], p.offset, p.hscroll = "", 0, 0
 	return true
 }
 
@@ -127,12 +122,12 @@ func (p *logPane) open(m *Model) string {
 // visible returns the indices of the entries the pane may show, in order;
 // nil means all of them (no filter and no window).
 func (p *logPane) visible(f *frame) []int {
-	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: p.filter, Path: f.path}
+	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Path: f.path}
 	if !flt.Active() {
 		return nil
 	}
 	logs := f.store.Logs
-	mk := logMatchKey{logs.Version, p.filter + "\x00" + f.path, f.winFrom, f.winTo}
+	mk := logMatchKey{logs.Version, flt.Text + "\x00" + f.path, f.winFrom, f.winTo}
 	if mk == p.matchKey && p.matches != nil {
 		return p.matches
 	}
@@ -164,12 +159,13 @@ func (p *logPane) render(f *frame, w, h int, focused bool) string {
 func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string {
 	logs := f.store.Logs
 	note, noteSt := paneHealth(f, sources.KindLog)
-	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, p.filter, zoomed, f.st}
+	filter := f.filters[paneLogs]
+	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, zoomed, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	if p.filter != "" {
-		note = "filter “" + p.filter + "” · " + note
+	if filter != "" {
+		note = "filter “" + filter + "” · " + note
 	}
 	if f.path != "" {
 		note = "path " + f.path + " · " + note
@@ -191,8 +187,8 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		msg := "no entries yet"
 		if vis != nil {
 			msg = "no entry matches"
-			if p.filter != "" {
-				msg += " “" + p.filter + "”"
+			if filter != "" {
+				msg += " “" + filter + "”"
 			}
 			if f.winTo != 0 {
 				msg += " in the selected window"

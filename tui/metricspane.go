@@ -23,7 +23,6 @@ const maxSeriesPerChart = 6
 type metricsPane struct {
 	keymap KeyMap
 	offset int // first panel shown
-	filter string
 
 	cacheKey metricsKey
 	cache    string
@@ -60,35 +59,31 @@ func (p *metricsPane) keys() []key.Binding {
 	}
 }
 
-func (p *metricsPane) scroll(n int) { p.offset = max(p.offset+n, 0) }
+func (p *metricsPane) scroll(_ *frame, n int) { p.offset = max(p.offset+n, 0) }
 
 func (p *metricsPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(-1)
+		p.scroll(nil, -1)
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(1)
+		p.scroll(nil, 1)
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(-5)
+		p.scroll(nil, -5)
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(5)
+		p.scroll(nil, 5)
 	default:
 		return false
 	}
 	return true
 }
 
-func (p *metricsPane) search(text string) bool {
-	p.filter = text
-	p.offset = 0
-	return true
-}
+func (p *metricsPane) filterChanged() { p.offset = 0 }
 
-func (p *metricsPane) clear() bool {
-	if p.filter == "" {
+func (p *metricsPane) clear(m *Model) bool {
+	if m.filters[paneMetrics] == "" {
 		return false
 	}
-	p.filter = ""
+	m.filters[paneMetrics] = ""
 	return true
 }
 
@@ -133,8 +128,9 @@ func familyRank(f *store.Family) int {
 
 func (p *metricsPane) families(f *frame) []*store.Family {
 	var out []*store.Family
+	filter := f.filters[paneMetrics]
 	for _, fam := range f.store.Metrics.Families() {
-		if p.filter != "" && !strings.Contains(strings.ToLower(fam.Name), strings.ToLower(p.filter)) {
+		if filter != "" && !strings.Contains(strings.ToLower(fam.Name), strings.ToLower(filter)) {
 			continue
 		}
 		out = append(out, fam)
@@ -145,12 +141,13 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindScrape)
-	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, p.filter, f.st}
+	filter := f.filters[paneMetrics]
+	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	if p.filter != "" {
-		note = "filter “" + p.filter + "” · " + note
+	if filter != "" {
+		note = "filter “" + filter + "” · " + note
 	}
 	inner, ih := w-2, h-2
 	p.areas = p.areas[:0]
@@ -158,8 +155,8 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	fams := p.families(f)
 	if len(fams) == 0 {
 		msg := "no metrics yet"
-		if p.filter != "" {
-			msg = "no metric matches “" + p.filter + "”"
+		if filter != "" {
+			msg = "no metric matches “" + filter + "”"
 		}
 		lines = append(lines, wrap(f.st.Muted, msg))
 		p.cache, p.cacheKey = box(f.st, p.title(), note, noteSt, lines, w, h, focused), k

@@ -11,6 +11,15 @@ import (
 	"github.com/sobang/sobang/tui/chart"
 )
 
+// The panes in screen order; a pane's place indexes the root's panes, their
+// rectangles and the linked state's filters.
+const (
+	paneLoad = iota
+	paneMetrics
+	paneLogs
+	paneCount
+)
+
 // pane is one of the dashboard's three views. A pane is a pure view of the
 // frame plus its own scroll and selection state.
 type pane interface {
@@ -27,16 +36,16 @@ type pane interface {
 	// handleKey handles a key meant for the focused pane; false passes it on.
 	handleKey(msg tea.KeyPressMsg, m *Model) bool
 	// scroll moves the pane's content by n lines (wheel, j/k).
-	scroll(n int)
+	scroll(f *frame, n int)
 	// charts returns where the pane drew its charts, relative to the pane.
 	charts() []chartArea
 	// open handles enter; it returns an overlay to show, or "" for none.
 	open(m *Model) (overlay string)
-	// search applies the pane's / filter; false means the pane has nothing
-	// to search, and the text goes to the logs.
-	search(text string) bool
+	// filterChanged tells the pane its / filter changed, so it goes back to
+	// its first row.
+	filterChanged()
 	// clear drops the pane's own selection (esc); false when there was none.
-	clear() bool
+	clear(m *Model) bool
 }
 
 // chartArea is a chart's plot rectangle inside its pane, for the mouse.

@@ -293,7 +293,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.apply(msg) {
+		m.dirty = true
+	}
 	return m, nil
+}
+
+// apply applies a message of a pane or of the search line to the linked
+// state or the screen; false when msg is none of theirs. Keys apply their
+// messages at once, so a key and its effect are one step.
+func (m *Model) apply(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case openLabelMsg:
+		m.label = msg.label
+	case setFilterMsg:
+		m.filters[msg.pane] = msg.text
+	case showOverlayMsg:
+		m.overlay, m.overlayOffset = msg.text, 0
+	case pauseLiveMsg:
+		m.pauseForScroll()
+	default:
+		return false
+	}
+	return true
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -387,16 +409,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.userMoved = true
 		m.tl.NextMark(now)
 	case key.Matches(msg, k.Clear):
-		if !m.panes[m.focus].clear(m) {
+		if cleared := m.panes[m.focus].clear(m.frame()); cleared != nil {
+			m.apply(cleared)
+		} else {
 			m.tl.ClearWindow()
 		}
 	case key.Matches(msg, k.Search):
 		m.searching = true
 		m.input = m.input[:0]
 	case key.Matches(msg, k.Open):
-		if text := m.panes[m.focus].open(m); text != "" {
-			m.overlay, m.overlayOffset = text, 0
-		}
+		m.apply(m.panes[m.focus].open(m.frame()))
 	case key.Matches(msg, k.ScrollLeft):
 		if lp, ok := m.panes[2].(*logPane); ok {
 			lp.scrollSideways(-8)
@@ -406,7 +428,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			lp.scrollSideways(8)
 		}
 	default:
-		m.panes[m.focus].handleKey(msg, m)
+		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
 	}
 	return nil
 }
@@ -467,10 +489,7 @@ func (m *Model) handleMouse(msg tea.MouseMsg) bool {
 		if mouse.Button == tea.MouseWheelUp {
 			n = -3
 		}
-		m.panes[paneAt].scroll(m.frame(), n)
-		if paneAt == 2 && n < 0 {
-			m.pauseForScroll()
-		}
+		m.apply(m.panes[paneAt].scroll(m.frame(), n))
 		return true
 	case tea.MouseClickMsg:
 		if paneAt < 0 || mouse.Button != tea.MouseLeft {

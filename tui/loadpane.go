@@ -41,6 +41,10 @@ type loadPane struct {
 	c1, c2, c3 chart.Chart
 }
 
+// openLabelMsg asks the root to open a label in the load-test pane, the
+// shared filter of the others; "" goes back to the table.
+type openLabelMsg struct{ label string }
+
 type loadKey struct {
 	frame         frameKey
 	version       uint64
@@ -79,17 +83,18 @@ func (p *loadPane) keys() []key.Binding {
 
 func (p *loadPane) charts() []chartArea { return p.areas }
 
-func (p *loadPane) scroll(f *frame, n int) {
+func (p *loadPane) scroll(f *frame, n int) tea.Msg {
 	if f.label != "" {
-		return // the detail of one label does not scroll
+		return nil // the detail of one label does not scroll
 	}
 	p.selected = max(p.selected+n, 0)
+	return nil
 }
 
 // baseShown reports whether the table and the detail show the baseline.
 func (p *loadPane) baseShown() bool { return p.showBase && p.base != nil }
 
-func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+func (p *loadPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	step := 0
 	switch {
 	case key.Matches(msg, p.keymap.Up):
@@ -105,29 +110,27 @@ func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 	case msg.String() == "b":
 		p.showBase = !p.showBase
 		p.sortCol = 0
-	default:
-		return false
 	}
-	if step != 0 {
-		if f := m.frame(); f.label == "" {
-			p.scroll(f, step)
-		} else {
-			p.stepLabel(f, m, step)
-		}
+	switch {
+	case step == 0:
+		return nil
+	case f.label == "":
+		return p.scroll(f, step)
 	}
-	return true
+	return p.stepLabel(f, step)
 }
 
 // stepLabel opens the label n rows away from the open one, in table order.
-func (p *loadPane) stepLabel(f *frame, m *Model, n int) {
+func (p *loadPane) stepLabel(f *frame, n int) tea.Msg {
 	ls := p.orderedLabels(f)
 	for i := range ls {
 		if ls[i].Label == f.label {
 			j := min(max(i+n, 0), len(ls)-1)
-			m.label, p.selected = ls[j].Label, j
-			return
+			p.selected = j
+			return openLabelMsg{ls[j].Label}
 		}
 	}
+	return nil
 }
 
 // columns are the table's columns after the label; beside the baseline, a
@@ -240,29 +243,26 @@ func verdictRank(r *baselineRow) float64 {
 
 func (p *loadPane) filterChanged() { p.selected = 0 }
 
-func (p *loadPane) clear(m *Model) bool {
+func (p *loadPane) clear(f *frame) tea.Msg {
 	switch {
-	case m.label != "":
-		m.label = ""
-	case m.filters[paneLoad] != "":
-		m.filters[paneLoad] = ""
-	default:
-		return false
+	case f.label != "":
+		return openLabelMsg{}
+	case f.filters[paneLoad] != "":
+		return setFilterMsg{pane: paneLoad}
 	}
-	return true
+	return nil
 }
 
 // open drills into the selected label, or back out of the open one.
-func (p *loadPane) open(m *Model) string {
-	if m.label != "" {
-		m.label = ""
-		return ""
+func (p *loadPane) open(f *frame) tea.Msg {
+	if f.label != "" {
+		return openLabelMsg{}
 	}
-	ls := p.orderedLabels(m.frame())
+	ls := p.orderedLabels(f)
 	if p.selected < len(ls) {
-		m.label = ls[p.selected].Label
+		return openLabelMsg{ls[p.selected].Label}
 	}
-	return ""
+	return nil
 }
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {

@@ -28,6 +28,10 @@ type logPane struct {
 	matchKey logMatchKey
 }
 
+// pauseLiveMsg asks the root to pause a live session: the user scrolled
+// the logs back to read them, and they must not run away.
+type pauseLiveMsg struct{}
+
 type logKey struct {
 	frame           frameKey
 	version         uint64
@@ -65,46 +69,52 @@ func (p *logPane) keys() []key.Binding {
 	}
 }
 
-func (p *logPane) scroll(_ *frame, n int) { p.offset += n }
+// scroll moves the entries; scrolling back pauses a live session.
+func (p *logPane) scroll(_ *frame, n int) tea.Msg {
+	p.offset += n
+	if n < 0 {
+		return pauseLiveMsg{}
+	}
+	return nil
+}
 
-func (p *logPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(nil, -1)
+		p.scroll(f, -1)
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(nil, 1)
+		p.scroll(f, 1)
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(nil, -10)
+		p.scroll(f, -10)
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(nil, 10)
+		p.scroll(f, 10)
 	default:
-		return false
+		return nil
 	}
-	m.pauseForScroll()
-	return true
+	return pauseLiveMsg{} // a scroll key, either way, means the reader took over
 }
 
 func (p *logPane) filterChanged() { p.offset = 0 }
 
-func (p *logPane) clear(m *Model) bool {
-	if m.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 {
-		return false
+func (p *logPane) clear(f *frame) tea.Msg {
+	if f.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 {
+		return nil
 	}
-	m.filters[paneLogs], p.offset, p.hscroll = "", 0, 0
-	return true
+	p.offset, p.hscroll = 0, 0
+	return setFilterMsg{pane: paneLogs}
 }
 
 func (p *logPane) scrollSideways(n int) { p.hscroll = max(p.hscroll+n, 0) }
 
-func (p *logPane) open(m *Model) string {
-	logs := m.store.Logs
+func (p *logPane) open(f *frame) tea.Msg {
+	logs := f.store.Logs
 	if p.anchor < 0 || p.anchor >= logs.Len() {
-		return ""
+		return nil
 	}
 	e := logs.At(p.anchor)
 	var b strings.Builder
-	b.WriteString(time.UnixMilli(e.TimeMS).In(m.zone).Format("2006-01-02 15:04:05.000 MST"))
-	b.WriteString("  " + m.store.Sources[e.Source].Info.Name)
+	b.WriteString(time.UnixMilli(e.TimeMS).In(f.zone).Format("2006-01-02 15:04:05.000 MST"))
+	b.WriteString("  " + f.store.Sources[e.Source].Info.Name)
 	if e.LineNo > 0 {
 		b.WriteString(":" + itoa(e.LineNo))
 	}
@@ -116,7 +126,7 @@ func (p *logPane) open(m *Model) string {
 	if e.Truncated {
 		b.WriteString("[entry cut at its size cap]\n")
 	}
-	return b.String()
+	return showOverlayMsg{b.String()}
 }
 
 // visible returns the indices of the entries the pane may show, in order;

@@ -59,47 +59,46 @@ func (p *metricsPane) keys() []key.Binding {
 	}
 }
 
-func (p *metricsPane) scroll(_ *frame, n int) { p.offset = max(p.offset+n, 0) }
+func (p *metricsPane) scroll(_ *frame, n int) tea.Msg {
+	p.offset = max(p.offset+n, 0)
+	return nil
+}
 
-func (p *metricsPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+func (p *metricsPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(nil, -1)
+		return p.scroll(f, -1)
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(nil, 1)
+		return p.scroll(f, 1)
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(nil, -5)
+		return p.scroll(f, -5)
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(nil, 5)
-	default:
-		return false
+		return p.scroll(f, 5)
 	}
-	return true
+	return nil
 }
 
 func (p *metricsPane) filterChanged() { p.offset = 0 }
 
-func (p *metricsPane) clear(m *Model) bool {
-	if m.filters[paneMetrics] == "" {
-		return false
+func (p *metricsPane) clear(f *frame) tea.Msg {
+	if f.filters[paneMetrics] == "" {
+		return nil
 	}
-	m.filters[paneMetrics] = ""
-	return true
+	return setFilterMsg{pane: paneMetrics}
 }
 
-func (p *metricsPane) open(m *Model) string {
+func (p *metricsPane) open(f *frame) tea.Msg {
 	if len(p.shown) == 0 {
-		return ""
+		return nil
 	}
 	fam := p.shown[0]
-	f := m.frame()
 	var b strings.Builder
 	b.WriteString(fam.Name + " at " + f.clock(f.cursorMS) + "\n\n")
 	for _, s := range fam.Series {
 		v := seriesValues(s, f.cursorMS, f.cursorMS+1000, 1, nil)
 		b.WriteString(padLeft(num(v[0]), 10) + "  " + s.ID() + "\n")
 	}
-	return b.String()
+	return showOverlayMsg{b.String()}
 }
 
 // familyOrder puts the families that tell a pool or latency story first.

@@ -51,15 +51,18 @@ type Options struct {
 type Model struct {
 	linked // the one cursor, window, open label and filters every pane reads
 
-	opt    Options
-	keys   KeyMap
-	st     *Styles
-	store  *store.Store
-	zone   *time.Location
-	panes  [3]pane
-	focus  int
-	zoomed bool
-	w, h   int
+	opt     Options
+	keys    KeyMap
+	st      *Styles
+	store   *store.Store
+	zone    *time.Location
+	load    *loadPane
+	metrics *metricsPane
+	logs    *logPane
+	panes   [paneCount]pane // the three above in screen order, for what applies to each
+	focus   int             // index into panes
+	zoomed  bool
+	w, h    int
 
 	help     help.Model
 	showHelp bool
@@ -82,7 +85,7 @@ type Model struct {
 	dragStart int64
 	dragPane  int
 
-	rects   [3]rect
+	rects   [paneCount]rect
 	dirty   bool
 	lastSec int64
 	view    string
@@ -114,7 +117,8 @@ func New(opt Options) *Model {
 		w:      MinWidth,
 		h:      MinHeight,
 	}
-	m.panes = [3]pane{newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)}
+	m.load, m.metrics, m.logs = newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)
+	m.panes = [paneCount]pane{paneLoad: m.load, paneMetrics: m.metrics, paneLogs: m.logs}
 	if opt.Since > 0 {
 		m.tl.SetSince(opt.Now().Add(-opt.Since).UnixMilli())
 	}
@@ -382,9 +386,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.tl.Move(10, now)
 	case key.Matches(msg, k.Live):
 		m.tl.GoLive()
-		if lp, ok := m.panes[2].(*logPane); ok {
-			lp.offset = 0
-		}
+		m.logs.followCursor()
 	case key.Matches(msg, k.Home):
 		m.userMoved = true
 		if first, _, ok := m.store.DataRange(); ok {
@@ -397,8 +399,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Follow):
 		m.userMoved = true
 		m.tl.ToggleLive(now)
-		if lp, ok := m.panes[2].(*logPane); ok && m.tl.Live() {
-			lp.offset = 0
+		if m.tl.Live() {
+			m.logs.followCursor()
 		}
 	case key.Matches(msg, k.Window):
 		m.userMoved = true
@@ -420,13 +422,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		m.apply(m.panes[m.focus].open(m.frame()))
 	case key.Matches(msg, k.ScrollLeft):
-		if lp, ok := m.panes[2].(*logPane); ok {
-			lp.scrollSideways(-8)
-		}
+		m.logs.scrollSideways(-8)
 	case key.Matches(msg, k.ScrollRight):
-		if lp, ok := m.panes[2].(*logPane); ok {
-			lp.scrollSideways(8)
-		}
+		m.logs.scrollSideways(8)
 	default:
 		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
 	}
@@ -579,13 +577,13 @@ func (m *Model) render() string {
 }
 
 // layout assigns each pane its rectangle.
-func (m *Model) layout(w, h int) [3]rect {
-	var r [3]rect
+func (m *Model) layout(w, h int) [paneCount]rect {
+	var r [paneCount]rect
 	if m.zoomed {
 		r[m.focus] = rect{0, 0, w, h}
 		return r
 	}
-	has := [3]bool{}
+	has := [paneCount]bool{}
 	empty := 0
 	for i, p := range m.panes {
 		has[i] = m.store.KindCount(p.kind()) > 0
@@ -616,38 +614,39 @@ func (m *Model) layout(w, h int) [3]rect {
 	rest := h - y
 	// A label opened in the load-test pane grows it: the whole top row when
 	// wide, most of the height when stacked.
-	drilled := has[0] && m.drilled()
+	drilled := has[paneLoad] && m.drilled()
+	all := has[paneLoad] && has[paneMetrics] && has[paneLogs]
 	switch {
-	case has[0] && has[1] && has[2] && w >= wideLayout && drilled:
+	case all && w >= wideLayout && drilled:
 		top := rest * 3 / 5
-		r[0] = rect{0, y, w, top}
-		r[1] = rect{0, y + top, w / 2, rest - top}
-		r[2] = rect{w / 2, y + top, w - w/2, rest - top}
-	case has[0] && has[1] && has[2] && w >= wideLayout:
+		r[paneLoad] = rect{0, y, w, top}
+		r[paneMetrics] = rect{0, y + top, w / 2, rest - top}
+		r[paneLogs] = rect{w / 2, y + top, w - w/2, rest - top}
+	case all && w >= wideLayout:
 		top := rest * 11 / 20
-		r[0] = rect{0, y, w / 2, top}
-		r[1] = rect{w / 2, y, w - w/2, top}
-		r[2] = rect{0, y + top, w, rest - top}
+		r[paneLoad] = rect{0, y, w / 2, top}
+		r[paneMetrics] = rect{w / 2, y, w - w/2, top}
+		r[paneLogs] = rect{0, y + top, w, rest - top}
 	case drilled:
 		// The other panes keep a sixth of the height each, at least a
 		// chart's legend and a row or two of log.
 		other := max(rest/6, 4)
 		left := rest
-		for i := 1; i < len(m.panes); i++ {
+		for i := paneLoad + 1; i < paneCount; i++ {
 			if has[i] {
 				left -= other
 			}
 		}
-		r[0] = rect{0, y, w, left}
+		r[paneLoad] = rect{0, y, w, left}
 		y += left
-		for i := 1; i < len(m.panes); i++ {
+		for i := paneLoad + 1; i < paneCount; i++ {
 			if has[i] {
 				r[i] = rect{0, y, w, other}
 				y += other
 			}
 		}
 	default:
-		weights := [3]int{4, 3, 3}
+		weights := [paneCount]int{paneLoad: 4, paneMetrics: 3, paneLogs: 3}
 		total := 0
 		for i := range m.panes {
 			if has[i] {
@@ -684,8 +683,8 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 		switch {
 		case m.store.KindCount(p.kind()) == 0:
 			text = emptyPane(m.st, p, r.w, r.h, i == m.focus)
-		case m.zoomed && i == 2:
-			text = m.panes[2].(*logPane).renderZoomed(f, r.w, r.h, true, true)
+		case m.zoomed && i == paneLogs:
+			text = m.logs.renderZoomed(f, r.w, r.h, true, true)
 		default:
 			text = p.render(f, r.w, r.h, i == m.focus)
 		}

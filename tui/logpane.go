@@ -106,6 +106,10 @@ func (p *logPane) clear(f *frame) tea.Msg {
 
 func (p *logPane) scrollSideways(n int) { p.hscroll = max(p.hscroll+n, 0) }
 
+// followCursor drops the scroll: the pane shows the entry at the cursor
+// again (live: the newest), as after end or space.
+func (p *logPane) followCursor() { p.offset = 0 }
+
 func (p *logPane) open(f *frame) tea.Msg {
 	logs := f.store.Logs
 	if p.anchor < 0 || p.anchor >= logs.Len() {

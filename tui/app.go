@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -64,14 +63,9 @@ type Model struct {
 	zoomed  bool
 	w, h    int
 
-	help     help.Model
-	showHelp bool
-
-	searching bool
-	input     []rune
-
-	overlay       string
-	overlayOffset int
+	help    helpScreen
+	search  searchLine
+	overlay overlay
 
 	loadEnded bool
 	decided   bool // the live-or-past decision is made
@@ -106,16 +100,18 @@ func New(opt Options) *Model {
 	}
 	k := DefaultKeys()
 	m := &Model{
-		linked: linked{tl: timeline.New(opt.Range)},
-		opt:    opt,
-		keys:   k,
-		st:     NewStyles(opt.Theme),
-		store:  opt.Store,
-		zone:   opt.Zone,
-		help:   help.New(),
-		dirty:  true,
-		w:      MinWidth,
-		h:      MinHeight,
+		linked:  linked{tl: timeline.New(opt.Range)},
+		opt:     opt,
+		keys:    k,
+		st:      NewStyles(opt.Theme),
+		store:   opt.Store,
+		zone:    opt.Zone,
+		help:    newHelpScreen(k),
+		search:  newSearchLine(),
+		overlay: newOverlay(k),
+		dirty:   true,
+		w:       MinWidth,
+		h:       MinHeight,
 	}
 	m.load, m.metrics, m.logs = newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)
 	m.panes = [paneCount]pane{paneLoad: m.load, paneMetrics: m.metrics, paneLogs: m.logs}
@@ -313,7 +309,9 @@ func (m *Model) apply(msg tea.Msg) bool {
 	case setFilterMsg:
 		m.filters[msg.pane] = msg.text
 	case showOverlayMsg:
-		m.overlay, m.overlayOffset = msg.text, 0
+		m.overlay.show(msg.text)
+	case searchMsg:
+		m.applySearch(msg.text)
 	case pauseLiveMsg:
 		m.pauseForScroll()
 	default:
@@ -322,56 +320,79 @@ func (m *Model) apply(msg tea.Msg) bool {
 	return true
 }
 
+// handleKey gives a key to what has the keyboard: the search line, the help
+// or the overlay while shown; else to the screen's keys, the time axis's,
+// and last the focused pane's.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	now := m.nowMS()
-	if msg.String() == "ctrl+c" {
-		m.quit = true
-		return tea.Quit
-	}
-	if m.searching {
-		return m.handleSearchKey(msg)
-	}
-	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Clear) || msg.String() == "q" {
-			m.showHelp = false
-			return nil
-		}
-		return nil
-	}
-	if m.overlay != "" {
-		switch {
-		case key.Matches(msg, k.Clear, k.Open), msg.String() == "q":
-			m.overlay, m.overlayOffset = "", 0
-		case key.Matches(msg, k.Up):
-			m.overlayOffset = max(m.overlayOffset-1, 0)
-		case key.Matches(msg, k.Down):
-			m.overlayOffset++
-		case key.Matches(msg, k.PageUp):
-			m.overlayOffset = max(m.overlayOffset-10, 0)
-		case key.Matches(msg, k.PageDown):
-			m.overlayOffset += 10
-		}
-		return nil
-	}
 	switch {
-	case key.Matches(msg, k.Quit):
-		m.quit = true
-		return tea.Quit
+	case msg.String() == "ctrl+c":
+		return m.quitNow()
+	case m.search.active:
+		m.apply(m.search.handleKey(msg))
+	case m.help.shown:
+		m.help.handleKey(msg)
+	case m.overlay.shown():
+		m.overlay.handleKey(msg)
+	case key.Matches(msg, m.keys.Quit):
+		return m.quitNow()
+	case m.screenKey(msg) || m.timeKey(msg):
+	default:
+		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
+	}
+	return nil
+}
+
+// quitNow ends the program; the last frame is empty.
+func (m *Model) quitNow() tea.Cmd {
+	m.quit = true
+	return tea.Quit
+}
+
+// screenKey handles the keys of the screen: help, focus, zoom, search, and
+// enter and esc for the focused pane; false when msg is none of them.
+func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	switch {
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.help.shown = true
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):
 		m.focus = (m.focus + len(m.panes) - 1) % len(m.panes)
 	case key.Matches(msg, k.Pane1):
-		m.focus = 0
+		m.focus = paneLoad
 	case key.Matches(msg, k.Pane2):
-		m.focus = 1
+		m.focus = paneMetrics
 	case key.Matches(msg, k.Pane3):
-		m.focus = 2
+		m.focus = paneLogs
 	case key.Matches(msg, k.Zoom):
 		m.zoomed = !m.zoomed
+	case key.Matches(msg, k.Clear):
+		if cleared := m.panes[m.focus].clear(m.frame()); cleared != nil {
+			m.apply(cleared)
+		} else {
+			m.tl.ClearWindow()
+		}
+	case key.Matches(msg, k.Search):
+		m.search.start()
+	case key.Matches(msg, k.Open):
+		m.apply(m.panes[m.focus].open(m.frame()))
+	case key.Matches(msg, k.ScrollLeft):
+		m.logs.scrollSideways(-8)
+	case key.Matches(msg, k.ScrollRight):
+		m.logs.scrollSideways(8)
+	default:
+		return false
+	}
+	return true
+}
+
+// timeKey handles the keys of the shared time axis: cursor, range, window,
+// marks, live; false when msg is none of them.
+func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	now := m.nowMS()
+	switch {
 	case key.Matches(msg, k.Left):
 		m.userMoved = true
 		m.tl.Move(-1, now)
@@ -410,25 +431,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.NextMark):
 		m.userMoved = true
 		m.tl.NextMark(now)
-	case key.Matches(msg, k.Clear):
-		if cleared := m.panes[m.focus].clear(m.frame()); cleared != nil {
-			m.apply(cleared)
-		} else {
-			m.tl.ClearWindow()
-		}
-	case key.Matches(msg, k.Search):
-		m.searching = true
-		m.input = m.input[:0]
-	case key.Matches(msg, k.Open):
-		m.apply(m.panes[m.focus].open(m.frame()))
-	case key.Matches(msg, k.ScrollLeft):
-		m.logs.scrollSideways(-8)
-	case key.Matches(msg, k.ScrollRight):
-		m.logs.scrollSideways(8)
 	default:
-		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
+		return false
 	}
-	return nil
+	return true
 }
 
 // applySearch sets the / filter of the focused pane, or of the logs when
@@ -442,33 +448,8 @@ func (m *Model) applySearch(text string) {
 	m.panes[target].filterChanged()
 }
 
-func (m *Model) handleSearchKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		m.searching = false
-	case "esc":
-		m.searching = false
-		m.input = m.input[:0]
-		m.applySearch("")
-	case "backspace":
-		if len(m.input) > 0 {
-			m.input = m.input[:len(m.input)-1]
-			m.applySearch(string(m.input))
-		}
-	case "ctrl+u":
-		m.input = m.input[:0]
-		m.applySearch("")
-	default:
-		if msg.Text != "" {
-			m.input = append(m.input, []rune(msg.Text)...)
-			m.applySearch(string(m.input))
-		}
-	}
-	return nil
-}
-
 func (m *Model) handleMouse(msg tea.MouseMsg) bool {
-	if m.opt.NoMouse || m.showHelp || m.overlay != "" {
+	if m.opt.NoMouse || m.help.shown || m.overlay.shown() {
 		return false
 	}
 	mouse := msg.Mouse()
@@ -566,10 +547,10 @@ func (m *Model) render() string {
 	body := m.h - 1
 	var out string
 	switch {
-	case m.showHelp:
-		out = m.renderHelp(m.w, body)
-	case m.overlay != "":
-		out = m.renderOverlay(m.w, body)
+	case m.help.shown:
+		out = m.help.render(m.st, m.panes[m.focus], m.keys, m.w, body)
+	case m.overlay.shown():
+		out = m.overlay.render(m.st, m.w, body)
 	default:
 		out = m.renderPanes(f, m.w, body)
 	}
@@ -743,38 +724,11 @@ func (m *Model) statusBar(f *frame) string {
 		b.WriteString("  " + wrap(st.Warn, m.recordErr))
 	}
 	left := b.String()
-	right := "? help  q quit "
-	if m.searching {
-		left = " /" + string(m.input) + "▏"
-		right = "enter keep  esc clear "
+	right := hints("  ", m.keys.Help, m.keys.Quit) + " "
+	if m.search.active {
+		left, right = m.search.statusBar()
 	}
 	room := m.w - ansi.StringWidth(right)
 	line := fit(left, max(room, 0)) + right
 	return wrap(st.StatusBar, line)
-}
-
-func (m *Model) renderHelp(w, h int) string {
-	p := m.panes[m.focus]
-	m.help.ShowAll = true
-	m.help.Styles = help.DefaultStyles(!m.st.Theme.NoColor && m.st.Theme.Name != "light")
-	var b strings.Builder
-	b.WriteString("Keys of the " + p.title() + " pane\n\n")
-	b.WriteString(m.help.FullHelpView([][]key.Binding{p.keys()}))
-	b.WriteString("\n\nEverywhere\n\n")
-	g := m.keys.Global()
-	half := (len(g) + 1) / 2
-	b.WriteString(m.help.FullHelpView([][]key.Binding{g[:half], g[half:]}))
-	b.WriteString("\n\nMouse: the wheel scrolls, a click focuses a pane, a click on a chart moves the cursor,\na drag on a chart selects a window (--no-mouse leaves the mouse to the terminal).\n\n? or esc closes this help.")
-	lines := strings.Split(b.String(), "\n")
-	return box(m.st, "Help", "", m.st.Muted, lines, w, h, true)
-}
-
-func (m *Model) renderOverlay(w, h int) string {
-	lines := strings.Split(strings.TrimRight(m.overlay, "\n"), "\n")
-	m.overlayOffset = min(m.overlayOffset, max(len(lines)-(h-2), 0))
-	lines = lines[m.overlayOffset:]
-	for i, l := range lines {
-		lines[i] = fitPlain(l, 0, w-2)
-	}
-	return box(m.st, "Entry", "↑/↓ scroll · esc closes", m.st.Muted, lines, w, h, true)
 }

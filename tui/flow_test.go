@@ -97,7 +97,7 @@ func TestFlowHelpOpensAndCloses(t *testing.T) {
 	waitScreen(t, tm, "Everywhere")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	m := finalModel(t, tm)
-	if m.showHelp {
+	if m.help.shown {
 		t.Fatal("esc must close help")
 	}
 }

@@ -1,6 +1,10 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is the one key map of the dashboard. Later capabilities add keys;
 // they never rebind these.
@@ -63,4 +67,27 @@ func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.ZoomIn, k.ZoomOut,
 		k.Window, k.Clear, k.Mark, k.NextMark, k.Follow, k.Search, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Help, k.Quit}
+}
+
+// anyOf returns a binding that matches every key of bs and is shown in help
+// as keyHelp and desc: one line of help for several keys (↑/↓), or a
+// shared key described for where it is used.
+func anyOf(keyHelp, desc string, bs ...key.Binding) key.Binding {
+	var keys []string
+	for _, b := range bs {
+		keys = append(keys, b.Keys()...)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyHelp, desc))
+}
+
+// hints writes bindings as a one-line hint, "key desc" joined by sep.
+func hints(sep string, bs ...key.Binding) string {
+	var b strings.Builder
+	for i, k := range bs {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(k.Help().Key + " " + k.Help().Desc)
+	}
+	return b.String()
 }

@@ -325,7 +325,7 @@ func (m *Model) apply(msg tea.Msg) bool {
 // and last the focused pane's.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case msg.String() == "ctrl+c":
+	case key.Matches(msg, m.keys.Interrupt):
 		return m.quitNow()
 	case m.search.active:
 		m.apply(m.search.handleKey(msg))
@@ -724,7 +724,7 @@ func (m *Model) statusBar(f *frame) string {
 		b.WriteString("  " + wrap(st.Warn, m.recordErr))
 	}
 	left := b.String()
-	right := hints("  ", m.keys.Help, m.keys.Quit) + " "
+	right := hints("  ", m.keys.ShortHelp()...) + " "
 	if m.search.active {
 		left, right = m.search.statusBar()
 	}

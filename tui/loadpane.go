@@ -21,7 +21,7 @@ import (
 // the other panes. With --baseline, b shows the earlier run beside each
 // label (baseline.go).
 type loadPane struct {
-	keymap   KeyMap
+	keymap   loadKeys
 	selected int // selected table row
 	offset   int // first table row shown
 	sortCol  int // 0 = label, else 1 + index into the table's columns; descending
@@ -39,6 +39,31 @@ type loadPane struct {
 	p50, p95   []float64
 	p99, vu    []float64
 	c1, c2, c3 chart.Chart
+}
+
+// loadKeys are the load-test pane's keys, in the order its help lists them;
+// enter, / and esc are the shared keys, described for this pane.
+type loadKeys struct {
+	Select                     key.Binding // Up and Down, for help
+	Open, Baseline, Filter     key.Binding
+	Sort, Back                 key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newLoadKeys(k KeyMap) loadKeys {
+	return loadKeys{
+		Select:   anyOf("↑/↓ j/k", "select a label (open: the previous or next one)", k.Up, k.Down),
+		Open:     describe(k.Open, "open the selected label: every statistic, charts, errors, path (again: back)"),
+		Baseline: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "show or hide the --baseline run beside the labels")),
+		Filter:   describe(k.Search, "filter labels"),
+		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort the table by the next column")),
+		Back:     describe(k.Clear, "back from a label, clear the filter or window"),
+		Up:       k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+	}
+}
+
+func (k loadKeys) help() []key.Binding {
+	return []key.Binding{k.Select, k.Open, k.Baseline, k.Filter, k.Sort, k.Back}
 }
 
 // openLabelMsg asks the root to open a label in the load-test pane, the
@@ -59,7 +84,7 @@ type loadKey struct {
 }
 
 func newLoadPane(k KeyMap, base *store.Store) *loadPane {
-	p := &loadPane{keymap: k, base: newBaselineView(base)}
+	p := &loadPane{keymap: newLoadKeys(k), base: newBaselineView(base)}
 	p.showBase = p.base != nil
 	return p
 }
@@ -70,16 +95,7 @@ func (p *loadPane) hint() string {
 	return "no load test: add one with --jtl FILE"
 }
 
-func (p *loadPane) keys() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "select a label (open: the previous or next one)")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the selected label: every statistic, charts, errors, path (again: back)")),
-		key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "show or hide the --baseline run beside the labels")),
-		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter labels")),
-		key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort the table by the next column")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back from a label, clear the filter or window")),
-	}
-}
+func (p *loadPane) keys() []key.Binding { return p.keymap.help() }
 
 func (p *loadPane) charts() []chartArea { return p.areas }
 
@@ -105,9 +121,9 @@ func (p *loadPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 		step = -10
 	case key.Matches(msg, p.keymap.PageDown):
 		step = 10
-	case msg.String() == "s":
+	case key.Matches(msg, p.keymap.Sort):
 		p.sortCol = (p.sortCol + 1) % (len(p.columns()) + 1)
-	case msg.String() == "b":
+	case key.Matches(msg, p.keymap.Baseline):
 		p.showBase = !p.showBase
 		p.sortCol = 0
 	}

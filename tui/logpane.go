@@ -17,7 +17,7 @@ const maxContinuation = 4
 
 // logPane shows log entries oldest to newest around the cursor.
 type logPane struct {
-	keymap  KeyMap
+	keymap  logKeys
 	offset  int // entries scrolled from the anchor (negative: older)
 	hscroll int // cells scrolled sideways
 	anchor  int // index of the entry at the cursor, -1 when none
@@ -26,6 +26,29 @@ type logPane struct {
 	cache    string
 	matches  []int // indices of entries passing the filter, when filtering
 	matchKey logMatchKey
+}
+
+// logKeys are the log pane's keys, in the order its help lists them; < and
+// > work from every pane.
+type logKeys struct {
+	Scroll, Page, Sideways     key.Binding
+	Open, Filter               key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newLogKeys(k KeyMap) logKeys {
+	return logKeys{
+		Scroll:   anyOf("↑/↓ j/k", "scroll entries", k.Up, k.Down),
+		Page:     anyOf("pgup/pgdn", "scroll a page", k.PageUp, k.PageDown),
+		Sideways: anyOf("< >", "scroll long lines sideways", k.ScrollLeft, k.ScrollRight),
+		Open:     describe(k.Open, "open the entry at the cursor"),
+		Filter:   describe(k.Search, "filter by text"),
+		Up:       k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+	}
+}
+
+func (k logKeys) help() []key.Binding {
+	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter}
 }
 
 // pauseLiveMsg asks the root to pause a live session: the user scrolled
@@ -50,7 +73,7 @@ type logMatchKey struct {
 	winFrom, winTo int64
 }
 
-func newLogPane(k KeyMap) *logPane { return &logPane{keymap: k, anchor: -1} }
+func newLogPane(k KeyMap) *logPane { return &logPane{keymap: newLogKeys(k), anchor: -1} }
 
 func (p *logPane) title() string      { return "Logs" }
 func (p *logPane) kind() sources.Kind { return sources.KindLog }
@@ -59,15 +82,7 @@ func (p *logPane) hint() string {
 }
 func (p *logPane) charts() []chartArea { return nil }
 
-func (p *logPane) keys() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "scroll entries")),
-		key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll a page")),
-		key.NewBinding(key.WithKeys("<", ">"), key.WithHelp("< >", "scroll long lines sideways")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the entry at the cursor")),
-		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter by text")),
-	}
-}
+func (p *logPane) keys() []key.Binding { return p.keymap.help() }
 
 // scroll moves the entries; scrolling back pauses a live session.
 func (p *logPane) scroll(_ *frame, n int) tea.Msg {

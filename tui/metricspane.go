@@ -21,7 +21,7 @@ const maxSeriesPerChart = 6
 // metricsPane shows one chart per metric family: gauges as they are,
 // counters as per-second rates, histograms as p50/p99 over all their series.
 type metricsPane struct {
-	keymap KeyMap
+	keymap metricsKeys
 	offset int // first panel shown
 
 	cacheKey metricsKey
@@ -30,6 +30,24 @@ type metricsPane struct {
 	shown    []*store.Family
 	c        chart.Chart
 }
+
+// metricsKeys are the metrics pane's keys, in the order its help lists
+// them.
+type metricsKeys struct {
+	Scroll, Filter, Open       key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newMetricsKeys(k KeyMap) metricsKeys {
+	return metricsKeys{
+		Scroll: anyOf("↑/↓ j/k", "scroll charts", k.Up, k.Down),
+		Filter: describe(k.Search, "filter metrics by name"),
+		Open:   describe(k.Open, "list the top chart's series at the cursor"),
+		Up:     k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+	}
+}
+
+func (k metricsKeys) help() []key.Binding { return []key.Binding{k.Scroll, k.Filter, k.Open} }
 
 type metricsKey struct {
 	frame   frameKey
@@ -42,7 +60,7 @@ type metricsKey struct {
 	theme   *Styles
 }
 
-func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: k} }
+func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: newMetricsKeys(k)} }
 
 func (p *metricsPane) title() string      { return "Metrics" }
 func (p *metricsPane) kind() sources.Kind { return sources.KindScrape }
@@ -51,13 +69,7 @@ func (p *metricsPane) hint() string {
 }
 func (p *metricsPane) charts() []chartArea { return p.areas }
 
-func (p *metricsPane) keys() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "scroll charts")),
-		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter metrics by name")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list the top chart's series at the cursor")),
-	}
-}
+func (p *metricsPane) keys() []key.Binding { return p.keymap.help() }
 
 func (p *metricsPane) scroll(_ *frame, n int) tea.Msg {
 	p.offset = max(p.offset+n, 0)

@@ -25,7 +25,7 @@ type overlayKeys struct {
 
 func newOverlay(k KeyMap) overlay {
 	return overlay{keys: overlayKeys{
-		Close:  anyOf("esc", "closes", k.Clear, k.Open, k.Quit),
+		Close:  anyOf(k.Clear.Help().Key, "closes", k.Clear, k.Open, k.Quit),
 		Scroll: anyOf("↑/↓", "scroll", k.Up, k.Down),
 		Up:     k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
 	}}

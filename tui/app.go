@@ -1,10 +1,21 @@
 // Package tui is the dashboard: the root model, the three panes (load test,
-// metrics, logs), the status bar, help and the shared key map.
+// metrics, logs), the status bar, and three small components that have the
+// keyboard while shown (help, the search line, the overlay).
 //
-// The root Model is the only tea.Model. It owns the one Timeline (cursor,
-// range, window, marks) and drains the sources' hub on one coalescing tick
-// into the store; panes are pure views of (store, timeline, filters, size,
-// theme) that cache their rendered text until one of those changes.
+// The root Model is the only tea.Model and the only holder of the linked
+// state (linked.go): the one timeline (cursor, range, window, marks), the
+// label opened in the load-test pane with the request path it implies for
+// the others, and each pane's text filter. It drains the sources' hub on one
+// coalescing tick into the store. Panes are pure views of a frame (store,
+// linked state, theme) that cache their rendered text until it changes; they
+// hold no *Model, and ask the root for changes with small messages declared
+// in their own files, which the root applies at once. The root names its
+// panes; an array of them in screen order serves what applies to each.
+//
+// Every key goes through a key map: KeyMap holds the shared keys, and each
+// pane and component builds its own from them, its help from that. The
+// dashboard's timings and sizes are in constants.go, the time axis's in
+// the timeline package.
 //
 // The package must not read files or the network: everything arrives
 // through the hub. Sources never reach the UI except as batches.
@@ -63,9 +74,10 @@ type Model struct {
 	zoomed  bool
 	w, h    int
 
-	help    helpScreen
-	search  searchLine
-	overlay overlay
+	help     helpScreen
+	search   searchLine
+	overlay  overlay
+	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
 
 	loadEnded bool
 	decided   bool // the live-or-past decision is made
@@ -100,18 +112,19 @@ func New(opt Options) *Model {
 	}
 	k := DefaultKeys()
 	m := &Model{
-		linked:  linked{tl: timeline.New(opt.Range)},
-		opt:     opt,
-		keys:    k,
-		st:      NewStyles(opt.Theme),
-		store:   opt.Store,
-		zone:    opt.Zone,
-		help:    newHelpScreen(k),
-		search:  newSearchLine(),
-		overlay: newOverlay(k),
-		dirty:   true,
-		w:       MinWidth,
-		h:       MinHeight,
+		linked:   linked{tl: timeline.New(opt.Range)},
+		opt:      opt,
+		keys:     k,
+		st:       NewStyles(opt.Theme),
+		store:    opt.Store,
+		zone:     opt.Zone,
+		help:     newHelpScreen(k),
+		search:   newSearchLine(),
+		overlay:  newOverlay(k),
+		keysHint: hints("  ", k.ShortHelp()...) + " ",
+		dirty:    true,
+		w:        MinWidth,
+		h:        MinHeight,
 	}
 	m.load, m.metrics, m.logs = newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)
 	m.panes = [paneCount]pane{paneLoad: m.load, paneMetrics: m.metrics, paneLogs: m.logs}
@@ -724,7 +737,7 @@ func (m *Model) statusBar(f *frame) string {
 		b.WriteString("  " + wrap(st.Warn, m.recordErr))
 	}
 	left := b.String()
-	right := hints("  ", m.keys.ShortHelp()...) + " "
+	right := m.keysHint
 	if m.search.active {
 		left, right = m.search.statusBar()
 	}

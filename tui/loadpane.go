@@ -41,8 +41,9 @@ type loadPane struct {
 	c1, c2, c3 chart.Chart
 }
 
-// loadKeys are the load-test pane's keys, in the order its help lists them;
-// enter, / and esc are the shared keys, described for this pane.
+// loadKeys are the load-test pane's keys: the first six are its help, in
+// order (Select standing for Up and Down); enter, / and esc are the shared
+// keys, described for this pane.
 type loadKeys struct {
 	Select                     key.Binding // Up and Down, for help
 	Open, Baseline, Filter     key.Binding

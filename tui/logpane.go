@@ -28,8 +28,9 @@ type logPane struct {
 	matchKey logMatchKey
 }
 
-// logKeys are the log pane's keys, in the order its help lists them; < and
-// > work from every pane.
+// logKeys are the log pane's keys: the first five are its help, in order
+// (Scroll, Page and Sideways standing for the pairs they name); < and >
+// work from every pane.
 type logKeys struct {
 	Scroll, Page, Sideways     key.Binding
 	Open, Filter               key.Binding

@@ -31,8 +31,9 @@ type metricsPane struct {
 	c        chart.Chart
 }
 
-// metricsKeys are the metrics pane's keys, in the order its help lists
-// them.
+// metricsKeys are the metrics pane's keys: the first three are its help, in
+// order (Scroll standing for Up and Down); enter and / are the shared keys,
+// described for this pane.
 type metricsKeys struct {
 	Scroll, Filter, Open       key.Binding
 	Up, Down, PageUp, PageDown key.Binding

@@ -32,7 +32,7 @@ type pane interface {
 	hint() string
 	// render draws the whole pane, border included, in exactly w x h cells.
 	render(f *frame, w, h int, focused bool) string
-	// keys lists the pane's key map, in the order of its help.
+	// keys returns the pane's help: bindings of its key map, in order.
 	keys() []key.Binding
 	// handleKey handles a key meant for the focused pane.
 	handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg

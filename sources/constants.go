@@ -59,31 +59,9 @@ const (
 	RollupStep = 10 * time.Second
 )
 
-// The dashboard's cadence and time axis.
+// How long a gauge's last value counts as current.
 const (
-	// TickInterval is the UI's coalescing tick: every tick drains the hub
-	// once and redraws only what changed (20 Hz).
-	TickInterval = 50 * time.Millisecond
-	// DefaultRange is the visible range of a live session without --range.
-	DefaultRange = 5 * time.Minute
-	// LiveLag is how far behind now the live cursor sits: the current second
-	// is still being written (a JTL arrives in flushed chunks, a sample is
-	// written when it ends), so its figures would read low.
-	LiveLag = 2 * time.Second
-	// ClockGapWarn is how far apart two sources' data must be before the
-	// dashboard suspects a wrong --tz or a clock offset.
-	ClockGapWarn = time.Minute
 	// StaleAfter is how long a gauge's last value stays drawn after its
 	// scrape before the chart shows a gap.
 	StaleAfter = 5 * time.Second
-	// ShutdownWait bounds how long the program waits for its sources after
-	// quitting; a read blocked on stdin is left to the process exit.
-	ShutdownWait = 500 * time.Millisecond
-)
-
-// The dashboard's smallest usable terminal and its layout switch.
-const (
-	MinWidth, MinHeight = 80, 24
-	// WideLayout is the width from which load test and metrics sit side by side.
-	WideLayout = 140
 )

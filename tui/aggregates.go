@@ -103,7 +103,7 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 			break
 		}
 		a := &rows[i]
-		if p.filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(p.filter)) {
+		if filter := f.filters[paneLoad]; filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(filter)) {
 			continue
 		}
 		lines = append(lines, p.aggregateRow(a, inner))

@@ -1,10 +1,21 @@
 // Package tui is the dashboard: the root model, the three panes (load test,
-// metrics, logs), the status bar, help and the shared key map.
+// metrics, logs), the status bar, and three small components that have the
+// keyboard while shown (help, the search line, the overlay).
 //
-// The root Model is the only tea.Model. It owns the one Timeline (cursor,
-// range, window, marks) and drains the sources' hub on one coalescing tick
-// into the store; panes are pure views of (store, timeline, filters, size,
-// theme) that cache their rendered text until one of those changes.
+// The root Model is the only tea.Model and the only holder of the linked
+// state (linked.go): the one timeline (cursor, range, window, marks), the
+// label opened in the load-test pane with the request path it implies for
+// the others, and each pane's text filter. It drains the sources' hub on one
+// coalescing tick into the store. Panes are pure views of a frame (store,
+// linked state, theme) that cache their rendered text until it changes; they
+// hold no *Model, and ask the root for changes with small messages declared
+// in their own files, which the root applies at once. The root names its
+// panes; an array of them in screen order serves what applies to each.
+//
+// Every key goes through a key map: KeyMap holds the shared keys, and each
+// pane and component builds its own from them, its help from that. The
+// dashboard's timings and sizes are in constants.go, the time axis's in
+// the timeline package.
 //
 // The package must not read files or the network: everything arrives
 // through the hub. Sources never reach the UI except as batches.
@@ -15,7 +26,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -24,11 +34,6 @@ import (
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui/timeline"
-)
-
-// Timing and size constants live in sources/constants.go, with the rest.
-const (
-	MinWidth, MinHeight = sources.MinWidth, sources.MinHeight
 )
 
 // Options configure the dashboard.
@@ -54,29 +59,28 @@ type Options struct {
 
 // Model is the root model of the dashboard.
 type Model struct {
-	opt    Options
-	keys   KeyMap
-	st     *Styles
-	store  *store.Store
-	tl     *timeline.Timeline
-	zone   *time.Location
-	panes  [3]pane
-	focus  int
-	zoomed bool
-	w, h   int
+	linked // the one cursor, window, open label and filters every pane reads
 
-	help     help.Model
-	showHelp bool
+	opt     Options
+	keys    KeyMap
+	st      *Styles
+	store   *store.Store
+	zone    *time.Location
+	load    *loadPane
+	metrics *metricsPane
+	logs    *logPane
+	panes   [paneCount]pane // the three above in screen order, for what applies to each
+	focus   int             // index into panes
+	zoomed  bool
+	w, h    int
 
-	searching bool
-	input     []rune
-
-	overlay       string
-	overlayOffset int
+	help     helpScreen
+	search   searchLine
+	overlay  overlay
+	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
 
 	loadEnded bool
 	decided   bool // the live-or-past decision is made
-	userMoved bool
 	clockWarn string
 	recordErr string // why the recording stopped, "" while it runs
 
@@ -87,7 +91,7 @@ type Model struct {
 	dragStart int64
 	dragPane  int
 
-	rects   [3]rect
+	rects   [paneCount]rect
 	dirty   bool
 	lastSec int64
 	view    string
@@ -108,18 +112,22 @@ func New(opt Options) *Model {
 	}
 	k := DefaultKeys()
 	m := &Model{
-		opt:   opt,
-		keys:  k,
-		st:    NewStyles(opt.Theme),
-		store: opt.Store,
-		tl:    timeline.New(opt.Range),
-		zone:  opt.Zone,
-		help:  help.New(),
-		dirty: true,
-		w:     MinWidth,
-		h:     MinHeight,
+		linked:   linked{tl: timeline.New(opt.Range)},
+		opt:      opt,
+		keys:     k,
+		st:       NewStyles(opt.Theme),
+		store:    opt.Store,
+		zone:     opt.Zone,
+		help:     newHelpScreen(k),
+		search:   newSearchLine(),
+		overlay:  newOverlay(k),
+		keysHint: hints("  ", k.ShortHelp()...) + " ",
+		dirty:    true,
+		w:        MinWidth,
+		h:        MinHeight,
 	}
-	m.panes = [3]pane{newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)}
+	m.load, m.metrics, m.logs = newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)
+	m.panes = [paneCount]pane{paneLoad: m.load, paneMetrics: m.metrics, paneLogs: m.logs}
 	if opt.Since > 0 {
 		m.tl.SetSince(opt.Clock.Now().Add(-opt.Since).UnixMilli())
 	}
@@ -148,7 +156,7 @@ type panicMsg struct{ p *sources.Panic }
 type loadEndedMsg struct{}
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(sources.TickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return tea.Tick(tickInterval, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 func (m *Model) waitPanic() tea.Cmd {
@@ -223,7 +231,7 @@ func (m *Model) checkClocks() {
 	for _, pair := range m.store.NonOverlapping() {
 		a, b := pair[0], pair[1]
 		gap := max(a.FirstMS-b.LastMS, b.FirstMS-a.LastMS)
-		if time.Duration(gap)*time.Millisecond < sources.ClockGapWarn {
+		if time.Duration(gap)*time.Millisecond < clockGapWarn {
 			continue
 		}
 		warn = fmt.Sprintf("clocks: %s (%s–%s) and %s (%s–%s) do not overlap: try --tz or --offset",
@@ -241,10 +249,6 @@ func (m *Model) stamp(ms int64) string {
 	return time.UnixMilli(ms).In(m.zone).Format("01-02 15:04:05")
 }
 
-// windowFrom and windowTo return the selected window, 0 when none.
-func (m *Model) windowFrom() int64 { f, _, _ := m.tl.Window(); return f }
-func (m *Model) windowTo() int64   { _, t, _ := m.tl.Window(); return t }
-
 // frame computes the time state every pane renders from.
 func (m *Model) frame() *frame {
 	now := m.nowMS()
@@ -253,28 +257,13 @@ func (m *Model) frame() *frame {
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), winFrom: wf, winTo: wt, marks: m.tl.Marks(),
-		zone: m.zone, live: m.tl.Live(), path: m.sharedPath(),
+		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
 	}
-}
-
-// sharedPath is the shared filter the other panes apply: the request path of
-// the label opened in the load-test pane (from its URLs, else from the
-// configuration), "" when none is open or it has no path.
-func (m *Model) sharedPath() string {
-	lp, ok := m.panes[0].(*loadPane)
-	if !ok || lp.labelSel == "" {
-		return ""
-	}
-	path, _ := m.store.LabelPath(lp.labelSel)
-	return path
 }
 
 // drilled reports whether the load-test pane shows one label in detail, for
 // which it grows.
-func (m *Model) drilled() bool {
-	lp, ok := m.panes[0].(*loadPane)
-	return ok && lp.drilled() && !m.store.Load.Empty()
-}
+func (m *Model) drilled() bool { return m.label != "" && !m.store.Load.Empty() }
 
 // pauseForScroll pauses a live session when the user scrolls back.
 func (m *Model) pauseForScroll() {
@@ -317,59 +306,106 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.apply(msg) {
+		m.dirty = true
+	}
 	return m, nil
 }
 
+// apply applies a message of a pane or of the search line to the linked
+// state or the screen; false when msg is none of theirs. Keys apply their
+// messages at once, so a key and its effect are one step.
+func (m *Model) apply(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case openLabelMsg:
+		m.label = msg.label
+	case setFilterMsg:
+		m.filters[msg.pane] = msg.text
+	case showOverlayMsg:
+		m.overlay.show(msg.text)
+	case searchMsg:
+		m.applySearch(msg.text)
+	case pauseLiveMsg:
+		m.pauseForScroll()
+	default:
+		return false
+	}
+	return true
+}
+
+// handleKey gives a key to what has the keyboard: the search line, the help
+// or the overlay while shown; else to the screen's keys, the time axis's,
+// and last the focused pane's.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	now := m.nowMS()
-	if msg.String() == "ctrl+c" {
-		m.quit = true
-		return tea.Quit
-	}
-	if m.searching {
-		return m.handleSearchKey(msg)
-	}
-	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Clear) || msg.String() == "q" {
-			m.showHelp = false
-			return nil
-		}
-		return nil
-	}
-	if m.overlay != "" {
-		switch {
-		case key.Matches(msg, k.Clear, k.Open), msg.String() == "q":
-			m.overlay, m.overlayOffset = "", 0
-		case key.Matches(msg, k.Up):
-			m.overlayOffset = max(m.overlayOffset-1, 0)
-		case key.Matches(msg, k.Down):
-			m.overlayOffset++
-		case key.Matches(msg, k.PageUp):
-			m.overlayOffset = max(m.overlayOffset-10, 0)
-		case key.Matches(msg, k.PageDown):
-			m.overlayOffset += 10
-		}
-		return nil
-	}
 	switch {
-	case key.Matches(msg, k.Quit):
-		m.quit = true
-		return tea.Quit
+	case key.Matches(msg, m.keys.Interrupt):
+		return m.quitNow()
+	case m.search.active:
+		m.apply(m.search.handleKey(msg))
+	case m.help.shown:
+		m.help.handleKey(msg)
+	case m.overlay.shown():
+		m.overlay.handleKey(msg)
+	case key.Matches(msg, m.keys.Quit):
+		return m.quitNow()
+	case m.screenKey(msg) || m.timeKey(msg):
+	default:
+		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
+	}
+	return nil
+}
+
+// quitNow ends the program; the last frame is empty.
+func (m *Model) quitNow() tea.Cmd {
+	m.quit = true
+	return tea.Quit
+}
+
+// screenKey handles the keys of the screen: help, focus, zoom, search, and
+// enter and esc for the focused pane; false when msg is none of them.
+func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	switch {
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.help.shown = true
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):
 		m.focus = (m.focus + len(m.panes) - 1) % len(m.panes)
 	case key.Matches(msg, k.Pane1):
-		m.focus = 0
+		m.focus = paneLoad
 	case key.Matches(msg, k.Pane2):
-		m.focus = 1
+		m.focus = paneMetrics
 	case key.Matches(msg, k.Pane3):
-		m.focus = 2
+		m.focus = paneLogs
 	case key.Matches(msg, k.Zoom):
 		m.zoomed = !m.zoomed
+	case key.Matches(msg, k.Clear):
+		if cleared := m.panes[m.focus].clear(m.frame()); cleared != nil {
+			m.apply(cleared)
+		} else {
+			m.tl.ClearWindow()
+		}
+	case key.Matches(msg, k.Search):
+		m.search.start()
+	case key.Matches(msg, k.Open):
+		m.apply(m.panes[m.focus].open(m.frame()))
+	case key.Matches(msg, k.ScrollLeft):
+		m.logs.scrollSideways(-8)
+	case key.Matches(msg, k.ScrollRight):
+		m.logs.scrollSideways(8)
+	default:
+		return false
+	}
+	return true
+}
+
+// timeKey handles the keys of the shared time axis: cursor, range, window,
+// marks, live; false when msg is none of them.
+func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	now := m.nowMS()
+	switch {
 	case key.Matches(msg, k.Left):
 		m.userMoved = true
 		m.tl.Move(-1, now)
@@ -384,9 +420,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.tl.Move(10, now)
 	case key.Matches(msg, k.Live):
 		m.tl.GoLive()
-		if lp, ok := m.panes[2].(*logPane); ok {
-			lp.offset = 0
-		}
+		m.logs.followCursor()
 	case key.Matches(msg, k.Home):
 		m.userMoved = true
 		if first, _, ok := m.store.DataRange(); ok {
@@ -399,8 +433,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Follow):
 		m.userMoved = true
 		m.tl.ToggleLive(now)
-		if lp, ok := m.panes[2].(*logPane); ok && m.tl.Live() {
-			lp.offset = 0
+		if m.tl.Live() {
+			m.logs.followCursor()
 		}
 	case key.Matches(msg, k.Window):
 		m.userMoved = true
@@ -410,67 +444,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.NextMark):
 		m.userMoved = true
 		m.tl.NextMark(now)
-	case key.Matches(msg, k.Clear):
-		if !m.panes[m.focus].clear() {
-			m.tl.ClearWindow()
-		}
-	case key.Matches(msg, k.Search):
-		m.searching = true
-		m.input = m.input[:0]
-	case key.Matches(msg, k.Open):
-		if text := m.panes[m.focus].open(m); text != "" {
-			m.overlay, m.overlayOffset = text, 0
-		}
-	case key.Matches(msg, k.ScrollLeft):
-		if lp, ok := m.panes[2].(*logPane); ok {
-			lp.scrollSideways(-8)
-		}
-	case key.Matches(msg, k.ScrollRight):
-		if lp, ok := m.panes[2].(*logPane); ok {
-			lp.scrollSideways(8)
-		}
 	default:
-		m.panes[m.focus].handleKey(msg, m)
+		return false
 	}
-	return nil
+	return true
 }
 
-// searchTarget is the pane a / applies to: the focused one, or the logs
-// when the focused pane has nothing to search.
+// applySearch sets the / filter of the focused pane, or of the logs when
+// the focused pane has no source to filter.
 func (m *Model) applySearch(text string) {
-	if m.store.KindCount(m.panes[m.focus].kind()) > 0 && m.panes[m.focus].search(text) {
-		return
+	target := m.focus
+	if m.store.KindCount(m.panes[target].kind()) == 0 {
+		target = paneLogs
 	}
-	m.panes[2].search(text)
-}
-
-func (m *Model) handleSearchKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		m.searching = false
-	case "esc":
-		m.searching = false
-		m.input = m.input[:0]
-		m.applySearch("")
-	case "backspace":
-		if len(m.input) > 0 {
-			m.input = m.input[:len(m.input)-1]
-			m.applySearch(string(m.input))
-		}
-	case "ctrl+u":
-		m.input = m.input[:0]
-		m.applySearch("")
-	default:
-		if msg.Text != "" {
-			m.input = append(m.input, []rune(msg.Text)...)
-			m.applySearch(string(m.input))
-		}
-	}
-	return nil
+	m.filters[target] = text
+	m.panes[target].filterChanged()
 }
 
 func (m *Model) handleMouse(msg tea.MouseMsg) bool {
-	if m.opt.NoMouse || m.showHelp || m.overlay != "" {
+	if m.opt.NoMouse || m.help.shown || m.overlay.shown() {
 		return false
 	}
 	mouse := msg.Mouse()
@@ -489,10 +481,7 @@ func (m *Model) handleMouse(msg tea.MouseMsg) bool {
 		if mouse.Button == tea.MouseWheelUp {
 			n = -3
 		}
-		m.panes[paneAt].scroll(n)
-		if paneAt == 2 && n < 0 {
-			m.pauseForScroll()
-		}
+		m.apply(m.panes[paneAt].scroll(m.frame(), n))
 		return true
 	case tea.MouseClickMsg:
 		if paneAt < 0 || mouse.Button != tea.MouseLeft {
@@ -571,10 +560,10 @@ func (m *Model) render() string {
 	body := m.h - 1
 	var out string
 	switch {
-	case m.showHelp:
-		out = m.renderHelp(m.w, body)
-	case m.overlay != "":
-		out = m.renderOverlay(m.w, body)
+	case m.help.shown:
+		out = m.help.render(m.st, m.panes[m.focus], m.keys, m.w, body)
+	case m.overlay.shown():
+		out = m.overlay.render(m.st, m.w, body)
 	default:
 		out = m.renderPanes(f, m.w, body)
 	}
@@ -582,13 +571,13 @@ func (m *Model) render() string {
 }
 
 // layout assigns each pane its rectangle.
-func (m *Model) layout(w, h int) [3]rect {
-	var r [3]rect
+func (m *Model) layout(w, h int) [paneCount]rect {
+	var r [paneCount]rect
 	if m.zoomed {
 		r[m.focus] = rect{0, 0, w, h}
 		return r
 	}
-	has := [3]bool{}
+	has := [paneCount]bool{}
 	empty := 0
 	for i, p := range m.panes {
 		has[i] = m.store.KindCount(p.kind()) > 0
@@ -619,38 +608,39 @@ func (m *Model) layout(w, h int) [3]rect {
 	rest := h - y
 	// A label opened in the load-test pane grows it: the whole top row when
 	// wide, most of the height when stacked.
-	drilled := has[0] && m.drilled()
+	drilled := has[paneLoad] && m.drilled()
+	all := has[paneLoad] && has[paneMetrics] && has[paneLogs]
 	switch {
-	case has[0] && has[1] && has[2] && w >= sources.WideLayout && drilled:
+	case all && w >= wideLayout && drilled:
 		top := rest * 3 / 5
-		r[0] = rect{0, y, w, top}
-		r[1] = rect{0, y + top, w / 2, rest - top}
-		r[2] = rect{w / 2, y + top, w - w/2, rest - top}
-	case has[0] && has[1] && has[2] && w >= sources.WideLayout:
+		r[paneLoad] = rect{0, y, w, top}
+		r[paneMetrics] = rect{0, y + top, w / 2, rest - top}
+		r[paneLogs] = rect{w / 2, y + top, w - w/2, rest - top}
+	case all && w >= wideLayout:
 		top := rest * 11 / 20
-		r[0] = rect{0, y, w / 2, top}
-		r[1] = rect{w / 2, y, w - w/2, top}
-		r[2] = rect{0, y + top, w, rest - top}
+		r[paneLoad] = rect{0, y, w / 2, top}
+		r[paneMetrics] = rect{w / 2, y, w - w/2, top}
+		r[paneLogs] = rect{0, y + top, w, rest - top}
 	case drilled:
 		// The other panes keep a sixth of the height each, at least a
 		// chart's legend and a row or two of log.
 		other := max(rest/6, 4)
 		left := rest
-		for i := 1; i < len(m.panes); i++ {
+		for i := paneLoad + 1; i < paneCount; i++ {
 			if has[i] {
 				left -= other
 			}
 		}
-		r[0] = rect{0, y, w, left}
+		r[paneLoad] = rect{0, y, w, left}
 		y += left
-		for i := 1; i < len(m.panes); i++ {
+		for i := paneLoad + 1; i < paneCount; i++ {
 			if has[i] {
 				r[i] = rect{0, y, w, other}
 				y += other
 			}
 		}
 	default:
-		weights := [3]int{4, 3, 3}
+		weights := [paneCount]int{paneLoad: 4, paneMetrics: 3, paneLogs: 3}
 		total := 0
 		for i := range m.panes {
 			if has[i] {
@@ -687,8 +677,8 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 		switch {
 		case m.store.KindCount(p.kind()) == 0:
 			text = emptyPane(m.st, p, r.w, r.h, i == m.focus)
-		case m.zoomed && i == 2:
-			text = m.panes[2].(*logPane).renderZoomed(f, r.w, r.h, true, true)
+		case m.zoomed && i == paneLogs:
+			text = m.logs.renderZoomed(f, r.w, r.h, true, true)
 		default:
 			text = p.render(f, r.w, r.h, i == m.focus)
 		}
@@ -747,38 +737,11 @@ func (m *Model) statusBar(f *frame) string {
 		b.WriteString("  " + wrap(st.Warn, m.recordErr))
 	}
 	left := b.String()
-	right := "? help  q quit "
-	if m.searching {
-		left = " /" + string(m.input) + "▏"
-		right = "enter keep  esc clear "
+	right := m.keysHint
+	if m.search.active {
+		left, right = m.search.statusBar()
 	}
 	room := m.w - ansi.StringWidth(right)
 	line := fit(left, max(room, 0)) + right
 	return wrap(st.StatusBar, line)
-}
-
-func (m *Model) renderHelp(w, h int) string {
-	p := m.panes[m.focus]
-	m.help.ShowAll = true
-	m.help.Styles = help.DefaultStyles(!m.st.Theme.NoColor && m.st.Theme.Name != "light")
-	var b strings.Builder
-	b.WriteString("Keys of the " + p.title() + " pane\n\n")
-	b.WriteString(m.help.FullHelpView([][]key.Binding{p.keys()}))
-	b.WriteString("\n\nEverywhere\n\n")
-	g := m.keys.Global()
-	half := (len(g) + 1) / 2
-	b.WriteString(m.help.FullHelpView([][]key.Binding{g[:half], g[half:]}))
-	b.WriteString("\n\nMouse: the wheel scrolls, a click focuses a pane, a click on a chart moves the cursor,\na drag on a chart selects a window (--no-mouse leaves the mouse to the terminal).\n\n? or esc closes this help.")
-	lines := strings.Split(b.String(), "\n")
-	return box(m.st, "Help", "", m.st.Muted, lines, w, h, true)
-}
-
-func (m *Model) renderOverlay(w, h int) string {
-	lines := strings.Split(strings.TrimRight(m.overlay, "\n"), "\n")
-	m.overlayOffset = min(m.overlayOffset, max(len(lines)-(h-2), 0))
-	lines = lines[m.overlayOffset:]
-	for i, l := range lines {
-		lines[i] = fitPlain(l, 0, w-2)
-	}
-	return box(m.st, "Entry", "↑/↓ scroll · esc closes", m.st.Muted, lines, w, h, true)
 }

@@ -97,7 +97,7 @@ func TestFlowHelpOpensAndCloses(t *testing.T) {
 	waitScreen(t, tm, "Everywhere")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	m := finalModel(t, tm)
-	if m.showHelp {
+	if m.help.shown {
 		t.Fatal("esc must close help")
 	}
 }
@@ -127,12 +127,11 @@ func TestFlowDrillDownAndBack(t *testing.T) {
 	tm.Type("j") // the next label, in the detail
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	m := finalModel(t, tm)
-	lp := m.panes[0].(*loadPane)
-	if lp.drilled() {
+	if m.label != "" {
 		t.Fatal("esc must leave the detail")
 	}
-	if lp.selected != 1 {
-		t.Fatalf("j in the detail must have opened the second label: row %d selected", lp.selected)
+	if m.load.selected != 1 {
+		t.Fatalf("j in the detail must have opened the second label: row %d selected", m.load.selected)
 	}
 	if f := plain(m.Render()); !strings.Contains(f, "label ▲") || strings.Contains(f, "▸ GET") {
 		t.Fatalf("after esc the table is back:\n%s", f)

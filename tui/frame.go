@@ -24,7 +24,9 @@ type frame struct {
 	marks    []int64
 	zone     *time.Location
 	live     bool
-	path     string // the shared filter: the chosen label's request path, "" when none
+	label    string            // the label opened in the load-test pane, "" when none
+	path     string            // the shared filter: the open label's request path, "" when none
+	filters  [paneCount]string // each pane's / filter
 }
 
 // key identifies the time state of a frame, for pane caches.

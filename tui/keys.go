@@ -1,10 +1,18 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strings"
 
-// KeyMap is the one key map of the dashboard. Later capabilities add keys;
-// they never rebind these.
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap holds the keys that work everywhere and the ones every pane
+// shares (↑/↓, pages, enter, esc, /). Each pane, the help, the overlay and
+// the search line build their own small key map from these and their own
+// keys, and their help from that key map. Later capabilities add keys; they
+// never rebind these.
 type KeyMap struct {
+	Interrupt                  key.Binding // quits even while typing a search
 	Quit, Help                 key.Binding
 	NextPane, PrevPane         key.Binding
 	Pane1, Pane2, Pane3        key.Binding
@@ -26,7 +34,8 @@ type KeyMap struct {
 // DefaultKeys returns the key map.
 func DefaultKeys() KeyMap {
 	return KeyMap{
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c")),
+		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
@@ -63,4 +72,33 @@ func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.ZoomIn, k.ZoomOut,
 		k.Window, k.Clear, k.Mark, k.NextMark, k.Follow, k.Search, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Help, k.Quit}
+}
+
+// ShortHelp returns the keys the status bar names.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Help, k.Quit} }
+
+// describe returns b described for where it is used, for a pane's help.
+func describe(b key.Binding, desc string) key.Binding { return anyOf(b.Help().Key, desc, b) }
+
+// anyOf returns a binding that matches every key of bs and is shown in help
+// as keyHelp and desc: one line of help for several keys (↑/↓), or a
+// shared key described for where it is used.
+func anyOf(keyHelp, desc string, bs ...key.Binding) key.Binding {
+	var keys []string
+	for _, b := range bs {
+		keys = append(keys, b.Keys()...)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyHelp, desc))
+}
+
+// hints writes bindings as a one-line hint, "key desc" joined by sep.
+func hints(sep string, bs ...key.Binding) string {
+	var b strings.Builder
+	for i, k := range bs {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(k.Help().Key + " " + k.Help().Desc)
+	}
+	return b.String()
 }

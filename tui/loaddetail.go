@@ -21,7 +21,7 @@ const detailTopErrors = 5
 // follows the shared cursor and window.
 func (p *loadPane) renderDetail(f *frame, lines []string, inner, ih int) []string {
 	lt := f.store.Load
-	label := p.labelSel
+	label := f.label
 	txn := isTransaction(lt, label)
 	filter := label // a request needs only its own figures
 	if txn {

@@ -21,12 +21,10 @@ import (
 // the other panes. With --baseline, b shows the earlier run beside each
 // label (baseline.go).
 type loadPane struct {
-	keymap   KeyMap
-	selected int    // selected table row
-	labelSel string // label drilled into with enter, "" for the table
-	filter   string // / filter on labels
-	offset   int    // first table row shown
-	sortCol  int    // 0 = label, else 1 + index into the table's columns; descending
+	keymap   loadKeys
+	selected int // selected table row
+	offset   int // first table row shown
+	sortCol  int // 0 = label, else 1 + index into the table's columns; descending
 
 	base     *baselineView          // the --baseline run, nil without one
 	showBase bool                   // b: the baseline beside the labels
@@ -43,6 +41,36 @@ type loadPane struct {
 	c1, c2, c3 chart.Chart
 }
 
+// loadKeys are the load-test pane's keys: the first six are its help, in
+// order (Select standing for Up and Down); enter, / and esc are the shared
+// keys, described for this pane.
+type loadKeys struct {
+	Select                     key.Binding // Up and Down, for help
+	Open, Baseline, Filter     key.Binding
+	Sort, Back                 key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newLoadKeys(k KeyMap) loadKeys {
+	return loadKeys{
+		Select:   anyOf("↑/↓ j/k", "select a label (open: the previous or next one)", k.Up, k.Down),
+		Open:     describe(k.Open, "open the selected label: every statistic, charts, errors, path (again: back)"),
+		Baseline: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "show or hide the --baseline run beside the labels")),
+		Filter:   describe(k.Search, "filter labels"),
+		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort the table by the next column")),
+		Back:     describe(k.Clear, "back from a label, clear the filter or window"),
+		Up:       k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+	}
+}
+
+func (k loadKeys) help() []key.Binding {
+	return []key.Binding{k.Select, k.Open, k.Baseline, k.Filter, k.Sort, k.Back}
+}
+
+// openLabelMsg asks the root to open a label in the load-test pane, the
+// shared filter of the others; "" goes back to the table.
+type openLabelMsg struct{ label string }
+
 type loadKey struct {
 	frame         frameKey
 	version       uint64
@@ -57,7 +85,7 @@ type loadKey struct {
 }
 
 func newLoadPane(k KeyMap, base *store.Store) *loadPane {
-	p := &loadPane{keymap: k, base: newBaselineView(base)}
+	p := &loadPane{keymap: newLoadKeys(k), base: newBaselineView(base)}
 	p.showBase = p.base != nil
 	return p
 }
@@ -68,33 +96,22 @@ func (p *loadPane) hint() string {
 	return "no load test: add one with --jtl FILE"
 }
 
-func (p *loadPane) keys() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "select a label (open: the previous or next one)")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the selected label: every statistic, charts, errors, path (again: back)")),
-		key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "show or hide the --baseline run beside the labels")),
-		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter labels")),
-		key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort the table by the next column")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back from a label, clear the filter or window")),
-	}
-}
+func (p *loadPane) keys() []key.Binding { return p.keymap.help() }
 
 func (p *loadPane) charts() []chartArea { return p.areas }
 
-func (p *loadPane) scroll(n int) {
-	if p.labelSel != "" {
-		return // the detail of one label does not scroll
+func (p *loadPane) scroll(f *frame, n int) tea.Msg {
+	if f.label != "" {
+		return nil // the detail of one label does not scroll
 	}
 	p.selected = max(p.selected+n, 0)
+	return nil
 }
 
 // baseShown reports whether the table and the detail show the baseline.
 func (p *loadPane) baseShown() bool { return p.showBase && p.base != nil }
 
-// drilled reports whether the pane shows one label in detail.
-func (p *loadPane) drilled() bool { return p.labelSel != "" }
-
-func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+func (p *loadPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	step := 0
 	switch {
 	case key.Matches(msg, p.keymap.Up):
@@ -105,34 +122,32 @@ func (p *loadPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
 		step = -10
 	case key.Matches(msg, p.keymap.PageDown):
 		step = 10
-	case msg.String() == "s":
+	case key.Matches(msg, p.keymap.Sort):
 		p.sortCol = (p.sortCol + 1) % (len(p.columns()) + 1)
-	case msg.String() == "b":
+	case key.Matches(msg, p.keymap.Baseline):
 		p.showBase = !p.showBase
 		p.sortCol = 0
-	default:
-		return false
 	}
-	if step != 0 {
-		if p.labelSel == "" {
-			p.scroll(step)
-		} else {
-			p.stepLabel(m, step)
-		}
+	switch {
+	case step == 0:
+		return nil
+	case f.label == "":
+		return p.scroll(f, step)
 	}
-	return true
+	return p.stepLabel(f, step)
 }
 
 // stepLabel opens the label n rows away from the open one, in table order.
-func (p *loadPane) stepLabel(m *Model, n int) {
-	ls := p.orderedLabels(m.store.Load, m.windowFrom(), m.windowTo())
+func (p *loadPane) stepLabel(f *frame, n int) tea.Msg {
+	ls := p.orderedLabels(f)
 	for i := range ls {
-		if ls[i].Label == p.labelSel {
+		if ls[i].Label == f.label {
 			j := min(max(i+n, 0), len(ls)-1)
-			p.labelSel, p.selected = ls[j].Label, j
-			return
+			p.selected = j
+			return openLabelMsg{ls[j].Label}
 		}
 	}
+	return nil
 }
 
 // columns are the table's columns after the label; beside the baseline, a
@@ -147,11 +162,13 @@ func (p *loadPane) columns() []tableCol {
 	return baseColsNarrow
 }
 
-// orderedLabels summarises the window and orders the labels as the table
-// shows them; with the baseline shown it also compares each label (rows).
-func (p *loadPane) orderedLabels(lt *store.LoadTest, winFrom, winTo int64) []store.LabelSummary {
-	sum := lt.Summarize(winFrom, winTo, p.filter)
-	p.compareLabels(lt, sum.Labels, winFrom, winTo)
+// orderedLabels summarises the window for the pane's filter and orders the
+// labels as the table shows them; with the baseline shown it also compares
+// each label (rows).
+func (p *loadPane) orderedLabels(f *frame) []store.LabelSummary {
+	lt := f.store.Load
+	sum := lt.Summarize(f.winFrom, f.winTo, f.filters[paneLoad])
+	p.compareLabels(lt, sum.Labels, f.winFrom, f.winTo)
 	p.sortLabels(sum.Labels)
 	return sum.Labels
 }
@@ -241,40 +258,33 @@ func verdictRank(r *baselineRow) float64 {
 	return -1
 }
 
-func (p *loadPane) search(text string) bool {
-	p.filter = text
-	p.selected = 0
-	return true
-}
+func (p *loadPane) filterChanged() { p.selected = 0 }
 
-func (p *loadPane) clear() bool {
+func (p *loadPane) clear(f *frame) tea.Msg {
 	switch {
-	case p.labelSel != "":
-		p.labelSel = ""
-	case p.filter != "":
-		p.filter = ""
-	default:
-		return false
+	case f.label != "":
+		return openLabelMsg{}
+	case f.filters[paneLoad] != "":
+		return setFilterMsg{pane: paneLoad}
 	}
-	return true
+	return nil
 }
 
 // open drills into the selected label, or back out of the open one.
-func (p *loadPane) open(m *Model) string {
-	if p.labelSel != "" {
-		p.labelSel = ""
-		return ""
+func (p *loadPane) open(f *frame) tea.Msg {
+	if f.label != "" {
+		return openLabelMsg{}
 	}
-	ls := p.orderedLabels(m.store.Load, m.windowFrom(), m.windowTo())
+	ls := p.orderedLabels(f)
 	if p.selected < len(ls) {
-		p.labelSel = ls[p.selected].Label
+		return openLabelMsg{ls[p.selected].Label}
 	}
-	return ""
+	return nil
 }
 
 func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindLoadTest)
-	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, p.labelSel, p.filter, p.showBase, f.st}
+	k := loadKey{f.key(), f.store.Load.Version, note, w, h, focused, p.selected, p.offset, p.sortCol, f.label, f.filters[paneLoad], p.showBase, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -288,8 +298,8 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 		lines = p.renderAggregates(f, lines, inner, ih)
 	case lt.Empty():
 		lines = append(lines, wrap(f.st.Muted, "no samples yet"))
-	case p.labelSel != "":
-		title += " · " + printable(p.labelSel)
+	case f.label != "":
+		title += " · " + printable(f.label)
 		lines = p.renderDetail(f, lines, inner, ih)
 	default:
 		// Tool-written aggregates beside the samples: said on the last line,
@@ -315,10 +325,9 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 
 // renderTable draws the run's charts and the per-label table.
 func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused bool) []string {
-	lt := f.store.Load
 	p.tableW = inner // before sorting: the width decides the columns
-	sum := lt.Summarize(f.winFrom, f.winTo, p.filter)
-	p.compareLabels(lt, sum.Labels, f.winFrom, f.winTo)
+	sum := f.store.Load.Summarize(f.winFrom, f.winTo, f.filters[paneLoad])
+	p.compareLabels(f.store.Load, sum.Labels, f.winFrom, f.winTo)
 	p.sortLabels(sum.Labels)
 	scope := "whole run"
 	if f.winTo != 0 {
@@ -393,8 +402,8 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 	for i := p.offset; i < len(sum.Labels) && len(lines) < ih; i++ {
 		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, inner, focused && i == p.selected))
 	}
-	if len(sum.Labels) == 0 && p.filter != "" {
-		lines = append(lines, wrap(f.st.Muted, "no label matches “"+p.filter+"”"))
+	if filter := f.filters[paneLoad]; len(sum.Labels) == 0 && filter != "" {
+		lines = append(lines, wrap(f.st.Muted, "no label matches “"+filter+"”"))
 	}
 	return lines
 }

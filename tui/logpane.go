@@ -17,10 +17,9 @@ const maxContinuation = 4
 
 // logPane shows log entries oldest to newest around the cursor.
 type logPane struct {
-	keymap  KeyMap
+	keymap  logKeys
 	offset  int // entries scrolled from the anchor (negative: older)
 	hscroll int // cells scrolled sideways
-	filter  string
 	anchor  int // index of the entry at the cursor, -1 when none
 
 	cacheKey logKey
@@ -28,6 +27,34 @@ type logPane struct {
 	matches  []int // indices of entries passing the filter, when filtering
 	matchKey logMatchKey
 }
+
+// logKeys are the log pane's keys: the first five are its help, in order
+// (Scroll, Page and Sideways standing for the pairs they name); < and >
+// work from every pane.
+type logKeys struct {
+	Scroll, Page, Sideways     key.Binding
+	Open, Filter               key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newLogKeys(k KeyMap) logKeys {
+	return logKeys{
+		Scroll:   anyOf("↑/↓ j/k", "scroll entries", k.Up, k.Down),
+		Page:     anyOf("pgup/pgdn", "scroll a page", k.PageUp, k.PageDown),
+		Sideways: anyOf("< >", "scroll long lines sideways", k.ScrollLeft, k.ScrollRight),
+		Open:     describe(k.Open, "open the entry at the cursor"),
+		Filter:   describe(k.Search, "filter by text"),
+		Up:       k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+	}
+}
+
+func (k logKeys) help() []key.Binding {
+	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter}
+}
+
+// pauseLiveMsg asks the root to pause a live session: the user scrolled
+// the logs back to read them, and they must not run away.
+type pauseLiveMsg struct{}
 
 type logKey struct {
 	frame           frameKey
@@ -47,7 +74,7 @@ type logMatchKey struct {
 	winFrom, winTo int64
 }
 
-func newLogPane(k KeyMap) *logPane { return &logPane{keymap: k, anchor: -1} }
+func newLogPane(k KeyMap) *logPane { return &logPane{keymap: newLogKeys(k), anchor: -1} }
 
 func (p *logPane) title() string      { return "Logs" }
 func (p *logPane) kind() sources.Kind { return sources.KindLog }
@@ -56,60 +83,58 @@ func (p *logPane) hint() string {
 }
 func (p *logPane) charts() []chartArea { return nil }
 
-func (p *logPane) keys() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "scroll entries")),
-		key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll a page")),
-		key.NewBinding(key.WithKeys("<", ">"), key.WithHelp("< >", "scroll long lines sideways")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the entry at the cursor")),
-		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter by text")),
+func (p *logPane) keys() []key.Binding { return p.keymap.help() }
+
+// scroll moves the entries; scrolling back pauses a live session.
+func (p *logPane) scroll(_ *frame, n int) tea.Msg {
+	p.offset += n
+	if n < 0 {
+		return pauseLiveMsg{}
 	}
+	return nil
 }
 
-func (p *logPane) scroll(n int) { p.offset += n }
-
-func (p *logPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(-1)
+		p.scroll(f, -1)
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(1)
+		p.scroll(f, 1)
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(-10)
+		p.scroll(f, -10)
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(10)
+		p.scroll(f, 10)
 	default:
-		return false
+		return nil
 	}
-	m.pauseForScroll()
-	return true
+	return pauseLiveMsg{} // a scroll key, either way, means the reader took over
 }
 
-func (p *logPane) search(text string) bool {
-	p.filter = text
-	p.offset = 0
-	return true
-}
+func (p *logPane) filterChanged() { p.offset = 0 }
 
-func (p *logPane) clear() bool {
-	if p.filter == "" && p.offset == 0 && p.hscroll == 0 {
-		return false
+func (p *logPane) clear(f *frame) tea.Msg {
+	if f.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 {
+		return nil
 	}
-	p.filter, p.offset, p.hscroll = "", 0, 0
-	return true
+	p.offset, p.hscroll = 0, 0
+	return setFilterMsg{pane: paneLogs}
 }
 
 func (p *logPane) scrollSideways(n int) { p.hscroll = max(p.hscroll+n, 0) }
 
-func (p *logPane) open(m *Model) string {
-	logs := m.store.Logs
+// followCursor drops the scroll: the pane shows the entry at the cursor
+// again (live: the newest), as after end or space.
+func (p *logPane) followCursor() { p.offset = 0 }
+
+func (p *logPane) open(f *frame) tea.Msg {
+	logs := f.store.Logs
 	if p.anchor < 0 || p.anchor >= logs.Len() {
-		return ""
+		return nil
 	}
 	e := logs.At(p.anchor)
 	var b strings.Builder
-	b.WriteString(time.UnixMilli(e.TimeMS).In(m.zone).Format("2006-01-02 15:04:05.000 MST"))
-	b.WriteString("  " + m.store.Sources[e.Source].Info.Name)
+	b.WriteString(time.UnixMilli(e.TimeMS).In(f.zone).Format("2006-01-02 15:04:05.000 MST"))
+	b.WriteString("  " + f.store.Sources[e.Source].Info.Name)
 	if e.LineNo > 0 {
 		b.WriteString(":" + itoa(e.LineNo))
 	}
@@ -121,18 +146,18 @@ func (p *logPane) open(m *Model) string {
 	if e.Truncated {
 		b.WriteString("[entry cut at its size cap]\n")
 	}
-	return b.String()
+	return showOverlayMsg{b.String()}
 }
 
 // visible returns the indices of the entries the pane may show, in order;
 // nil means all of them (no filter and no window).
 func (p *logPane) visible(f *frame) []int {
-	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: p.filter, Path: f.path}
+	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Path: f.path}
 	if !flt.Active() {
 		return nil
 	}
 	logs := f.store.Logs
-	mk := logMatchKey{logs.Version, p.filter + "\x00" + f.path, f.winFrom, f.winTo}
+	mk := logMatchKey{logs.Version, flt.Text + "\x00" + f.path, f.winFrom, f.winTo}
 	if mk == p.matchKey && p.matches != nil {
 		return p.matches
 	}
@@ -164,12 +189,13 @@ func (p *logPane) render(f *frame, w, h int, focused bool) string {
 func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string {
 	logs := f.store.Logs
 	note, noteSt := paneHealth(f, sources.KindLog)
-	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, p.filter, zoomed, f.st}
+	filter := f.filters[paneLogs]
+	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, zoomed, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	if p.filter != "" {
-		note = "filter “" + p.filter + "” · " + note
+	if filter != "" {
+		note = "filter “" + filter + "” · " + note
 	}
 	if f.path != "" {
 		note = "path " + f.path + " · " + note
@@ -191,8 +217,8 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		msg := "no entries yet"
 		if vis != nil {
 			msg = "no entry matches"
-			if p.filter != "" {
-				msg += " “" + p.filter + "”"
+			if filter != "" {
+				msg += " “" + filter + "”"
 			}
 			if f.winTo != 0 {
 				msg += " in the selected window"

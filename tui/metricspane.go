@@ -21,9 +21,8 @@ const maxSeriesPerChart = 6
 // metricsPane shows one chart per metric family: gauges as they are,
 // counters as per-second rates, histograms as p50/p99 over all their series.
 type metricsPane struct {
-	keymap KeyMap
+	keymap metricsKeys
 	offset int // first panel shown
-	filter string
 
 	cacheKey metricsKey
 	cache    string
@@ -31,6 +30,25 @@ type metricsPane struct {
 	shown    []*store.Family
 	c        chart.Chart
 }
+
+// metricsKeys are the metrics pane's keys: the first three are its help, in
+// order (Scroll standing for Up and Down); enter and / are the shared keys,
+// described for this pane.
+type metricsKeys struct {
+	Scroll, Filter, Open       key.Binding
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newMetricsKeys(k KeyMap) metricsKeys {
+	return metricsKeys{
+		Scroll: anyOf("↑/↓ j/k", "scroll charts", k.Up, k.Down),
+		Filter: describe(k.Search, "filter metrics by name"),
+		Open:   describe(k.Open, "list the top chart's series at the cursor"),
+		Up:     k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+	}
+}
+
+func (k metricsKeys) help() []key.Binding { return []key.Binding{k.Scroll, k.Filter, k.Open} }
 
 type metricsKey struct {
 	frame   frameKey
@@ -43,7 +61,7 @@ type metricsKey struct {
 	theme   *Styles
 }
 
-func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: k} }
+func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: newMetricsKeys(k)} }
 
 func (p *metricsPane) title() string      { return "Metrics" }
 func (p *metricsPane) kind() sources.Kind { return sources.KindScrape }
@@ -52,59 +70,48 @@ func (p *metricsPane) hint() string {
 }
 func (p *metricsPane) charts() []chartArea { return p.areas }
 
-func (p *metricsPane) keys() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ j/k", "scroll charts")),
-		key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter metrics by name")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list the top chart's series at the cursor")),
-	}
+func (p *metricsPane) keys() []key.Binding { return p.keymap.help() }
+
+func (p *metricsPane) scroll(_ *frame, n int) tea.Msg {
+	p.offset = max(p.offset+n, 0)
+	return nil
 }
 
-func (p *metricsPane) scroll(n int) { p.offset = max(p.offset+n, 0) }
-
-func (p *metricsPane) handleKey(msg tea.KeyPressMsg, m *Model) bool {
+func (p *metricsPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	switch {
 	case key.Matches(msg, p.keymap.Up):
-		p.scroll(-1)
+		return p.scroll(f, -1)
 	case key.Matches(msg, p.keymap.Down):
-		p.scroll(1)
+		return p.scroll(f, 1)
 	case key.Matches(msg, p.keymap.PageUp):
-		p.scroll(-5)
+		return p.scroll(f, -5)
 	case key.Matches(msg, p.keymap.PageDown):
-		p.scroll(5)
-	default:
-		return false
+		return p.scroll(f, 5)
 	}
-	return true
+	return nil
 }
 
-func (p *metricsPane) search(text string) bool {
-	p.filter = text
-	p.offset = 0
-	return true
-}
+func (p *metricsPane) filterChanged() { p.offset = 0 }
 
-func (p *metricsPane) clear() bool {
-	if p.filter == "" {
-		return false
+func (p *metricsPane) clear(f *frame) tea.Msg {
+	if f.filters[paneMetrics] == "" {
+		return nil
 	}
-	p.filter = ""
-	return true
+	return setFilterMsg{pane: paneMetrics}
 }
 
-func (p *metricsPane) open(m *Model) string {
+func (p *metricsPane) open(f *frame) tea.Msg {
 	if len(p.shown) == 0 {
-		return ""
+		return nil
 	}
 	fam := p.shown[0]
-	f := m.frame()
 	var b strings.Builder
 	b.WriteString(fam.Name + " at " + f.clock(f.cursorMS) + "\n\n")
 	for _, s := range fam.Series {
 		v := seriesValues(s, f.cursorMS, f.cursorMS+1000, 1, nil)
 		b.WriteString(padLeft(num(v[0]), 10) + "  " + s.ID() + "\n")
 	}
-	return b.String()
+	return showOverlayMsg{b.String()}
 }
 
 // familyOrder puts the families that tell a pool or latency story first.
@@ -133,8 +140,9 @@ func familyRank(f *store.Family) int {
 
 func (p *metricsPane) families(f *frame) []*store.Family {
 	var out []*store.Family
+	filter := f.filters[paneMetrics]
 	for _, fam := range f.store.Metrics.Families() {
-		if p.filter != "" && !strings.Contains(strings.ToLower(fam.Name), strings.ToLower(p.filter)) {
+		if filter != "" && !strings.Contains(strings.ToLower(fam.Name), strings.ToLower(filter)) {
 			continue
 		}
 		out = append(out, fam)
@@ -145,12 +153,13 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindScrape)
-	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, p.filter, f.st}
+	filter := f.filters[paneMetrics]
+	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
-	if p.filter != "" {
-		note = "filter “" + p.filter + "” · " + note
+	if filter != "" {
+		note = "filter “" + filter + "” · " + note
 	}
 	inner, ih := w-2, h-2
 	p.areas = p.areas[:0]
@@ -158,8 +167,8 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	fams := p.families(f)
 	if len(fams) == 0 {
 		msg := "no metrics yet"
-		if p.filter != "" {
-			msg = "no metric matches “" + p.filter + "”"
+		if filter != "" {
+			msg = "no metric matches “" + filter + "”"
 		}
 		lines = append(lines, wrap(f.st.Muted, msg))
 		p.cache, p.cacheKey = box(f.st, p.title(), note, noteSt, lines, w, h, focused), k

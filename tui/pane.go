@@ -11,8 +11,18 @@ import (
 	"github.com/sobang/sobang/tui/chart"
 )
 
+// The panes in screen order; a pane's place indexes the root's panes, their
+// rectangles and the linked state's filters.
+const (
+	paneLoad = iota
+	paneMetrics
+	paneLogs
+	paneCount
+)
+
 // pane is one of the dashboard's three views. A pane is a pure view of the
-// frame plus its own scroll and selection state.
+// frame plus its own scroll and selection state; it changes the linked state
+// or the screen only by returning a message, which the root applies at once.
 type pane interface {
 	// title is the pane's name in its border.
 	title() string
@@ -22,22 +32,33 @@ type pane interface {
 	hint() string
 	// render draws the whole pane, border included, in exactly w x h cells.
 	render(f *frame, w, h int, focused bool) string
-	// keys lists the pane's own keys for help.
+	// keys returns the pane's help: bindings of its key map, in order.
 	keys() []key.Binding
-	// handleKey handles a key meant for the focused pane; false passes it on.
-	handleKey(msg tea.KeyPressMsg, m *Model) bool
+	// handleKey handles a key meant for the focused pane.
+	handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg
 	// scroll moves the pane's content by n lines (wheel, j/k).
-	scroll(n int)
+	scroll(f *frame, n int) tea.Msg
 	// charts returns where the pane drew its charts, relative to the pane.
 	charts() []chartArea
-	// open handles enter; it returns an overlay to show, or "" for none.
-	open(m *Model) (overlay string)
-	// search applies the pane's / filter; false means the pane has nothing
-	// to search, and the text goes to the logs.
-	search(text string) bool
-	// clear drops the pane's own selection (esc); false when there was none.
-	clear() bool
+	// open handles enter.
+	open(f *frame) tea.Msg
+	// filterChanged tells the pane its / filter changed, so it goes back to
+	// its first row.
+	filterChanged()
+	// clear drops the pane's own selection or filter (esc); nil when it had
+	// none, and the root clears the window instead.
+	clear(f *frame) tea.Msg
 }
+
+// setFilterMsg asks the root to set a pane's / filter.
+type setFilterMsg struct {
+	pane int
+	text string
+}
+
+// showOverlayMsg asks the root to show text over the panes (enter on a log
+// entry or a chart).
+type showOverlayMsg struct{ text string }
 
 // chartArea is a chart's plot rectangle inside its pane, for the mouse.
 type chartArea struct {

@@ -118,6 +118,10 @@ func closeRecording(rec *record.Writer) {
 	fmt.Fprintf(os.Stderr, "recorded to %s\n", rec.Path())
 }
 
+// shutdownWait bounds how long the program waits for its sources after
+// quitting; a read blocked on stdin is left to the process exit.
+const shutdownWait = 500 * time.Millisecond
+
 // waitHub waits a little for sources to stop; a source blocked on a read
 // (stdin) cannot be interrupted and is left to the process exit.
 func waitHub(hub *sources.Hub) {
@@ -125,7 +129,7 @@ func waitHub(hub *sources.Hub) {
 	go func() { hub.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(sources.ShutdownWait):
+	case <-time.After(shutdownWait):
 	}
 }
 

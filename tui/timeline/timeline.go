@@ -10,15 +10,13 @@ package timeline
 import (
 	"sort"
 	"time"
-
-	"github.com/sobang/sobang/sources"
 )
 
 // Zooms are the visible ranges `+` and `-` step through; 0 is the whole run.
 var Zooms = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 0}
 
-// DefaultRange is the live range when --range is not given.
-const DefaultRange = sources.DefaultRange
+// DefaultRange is the visible range of a live session without --range.
+const DefaultRange = 5 * time.Minute
 
 // Timeline is the shared time state. The zero value is not ready: use New.
 type Timeline struct {
@@ -89,8 +87,10 @@ func (t *Timeline) View(nowMS int64) (fromMS, toMS int64) {
 	return t.endMS - t.rangeMS, t.endMS
 }
 
-// LiveLag is how far behind now the live cursor sits (see sources.LiveLag).
-const LiveLag = sources.LiveLag
+// LiveLag is how far behind now the live cursor sits: the current second
+// is still being written (a JTL arrives in flushed chunks, a sample is
+// written when it ends), so its figures would read low.
+const LiveLag = 2 * time.Second
 
 // Cursor returns the cursor instant. Live, it is the last complete second.
 func (t *Timeline) Cursor(nowMS int64) int64 {

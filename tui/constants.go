@@ -1,0 +1,26 @@
+package tui
+
+import "time"
+
+// The dashboard's cadence, in one place with its sizes so that their
+// trade-offs can be read together. The time axis's own constants (the
+// default range, the live cursor's lag) are timeline.DefaultRange and
+// timeline.LiveLag.
+const (
+	// tickInterval is the coalescing tick: every tick drains the hub once
+	// and redraws only what changed (20 Hz).
+	tickInterval = 50 * time.Millisecond
+	// clockGapWarn is how far apart two sources' data must be before the
+	// dashboard suspects a wrong --tz or a clock offset.
+	clockGapWarn = time.Minute
+)
+
+// The dashboard's smallest usable terminal and its layout switch.
+const (
+	// MinWidth and MinHeight are the smallest terminal the dashboard draws
+	// in; below them it says how large it needs to be.
+	MinWidth, MinHeight = 80, 24
+	// wideLayout is the width from which load test and metrics sit side by
+	// side.
+	wideLayout = 140
+)

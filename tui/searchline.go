@@ -1,0 +1,73 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// searchLine is the / prompt that takes the status bar's place: while
+// active it has every key, and each change of its text filters a pane as
+// the user types.
+type searchLine struct {
+	keys   searchKeys
+	active bool
+	input  []rune
+}
+
+// searchKeys are the search line's own keys; the status bar's hint while it
+// is active is built from Keep and Clear.
+type searchKeys struct {
+	Keep     key.Binding // close the line, keep the filter
+	Clear    key.Binding // close the line, drop the filter
+	Erase    key.Binding // the last character
+	EraseAll key.Binding // the whole text, the line stays open
+}
+
+// searchMsg carries the search line's text on every change, for the root
+// to filter the focused pane (or the logs) by.
+type searchMsg struct{ text string }
+
+func newSearchLine() searchLine {
+	return searchLine{keys: searchKeys{
+		Keep:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
+		Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Erase:    key.NewBinding(key.WithKeys("backspace")),
+		EraseAll: key.NewBinding(key.WithKeys("ctrl+u")),
+	}}
+}
+
+// start opens the line, empty.
+func (s *searchLine) start() {
+	s.active = true
+	s.input = s.input[:0]
+}
+
+// handleKey edits the text; it returns a searchMsg when the text changed.
+func (s *searchLine) handleKey(msg tea.KeyPressMsg) tea.Msg {
+	switch {
+	case key.Matches(msg, s.keys.Keep):
+		s.active = false
+	case key.Matches(msg, s.keys.Clear):
+		s.active = false
+		s.input = s.input[:0]
+		return searchMsg{}
+	case key.Matches(msg, s.keys.Erase):
+		if len(s.input) > 0 {
+			s.input = s.input[:len(s.input)-1]
+			return searchMsg{string(s.input)}
+		}
+	case key.Matches(msg, s.keys.EraseAll):
+		s.input = s.input[:0]
+		return searchMsg{}
+	case msg.Text != "":
+		s.input = append(s.input, []rune(msg.Text)...)
+		return searchMsg{string(s.input)}
+	}
+	return nil
+}
+
+// statusBar returns the status bar's two sides while the line is active:
+// the text with a caret, and the hint of its keys.
+func (s *searchLine) statusBar() (left, right string) {
+	return " /" + string(s.input) + "▏", hints("  ", s.keys.Keep, s.keys.Clear) + " "
+}

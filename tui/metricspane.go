@@ -331,12 +331,12 @@ func seriesValues(s *store.Series, fromMS, toMS int64, n int, out []float64) []f
 		t0 := fromMS + int64(c)*span/int64(n)
 		t1 := fromMS + int64(c+1)*span/int64(n)
 		j1 := s.At(t1 - 1)
-		if j1 < 0 || s.T[j1] < t0-staleMS-(t1-t0) {
+		if j1 < 0 || s.Points[j1].T < t0-staleMS-(t1-t0) {
 			out = append(out, math.NaN())
 			continue
 		}
 		if !counter {
-			out = append(out, s.V[j1])
+			out = append(out, s.Points[j1].V)
 			continue
 		}
 		j0 := s.At(t0 - 1)
@@ -347,27 +347,9 @@ func seriesValues(s *store.Series, fromMS, toMS int64, n int, out []float64) []f
 			out = append(out, math.NaN())
 			continue
 		}
-		out = append(out, counterRate(s.T, s.V, j0, j1))
+		out = append(out, calc.RateBetween(s.Points[j0:j1+1]))
 	}
 	return out
-}
-
-// counterRate is the per-second increase between points j0 and j1, counting
-// a drop as a reset.
-func counterRate(t []int64, v []float64, j0, j1 int) float64 {
-	inc := 0.0
-	for j := j0 + 1; j <= j1; j++ {
-		d := v[j] - v[j-1]
-		if d < 0 {
-			d = v[j]
-		}
-		inc += d
-	}
-	dt := float64(t[j1]-t[j0]) / 1000
-	if dt <= 0 {
-		return math.NaN()
-	}
-	return inc / dt
 }
 
 // histogramQuantiles computes p50 and p99 per column over the bucket

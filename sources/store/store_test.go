@@ -166,7 +166,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		}}}})
 	}
 	fams := st.Metrics.Families()
-	if len(fams) != 2 || fams[0].Name != "g" || len(fams[1].Series[0].T) != 3 {
+	if len(fams) != 2 || fams[0].Name != "g" || len(fams[1].Series[0].Points) != 3 {
 		t.Fatalf("families = %+v", fams)
 	}
 	s := fams[1].Series[0]

@@ -45,7 +45,7 @@ type metricsKey struct {
 func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: k} }
 
 func (p *metricsPane) title() string      { return "Metrics" }
-func (p *metricsPane) kind() sources.Kind { return sources.KindScrape }
+func (p *metricsPane) kind() sources.Kind { return sources.KindMetrics }
 func (p *metricsPane) hint() string {
 	return "no metrics: add one with --scrape URL"
 }
@@ -142,7 +142,7 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 }
 
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
-	note, noteSt := paneHealth(f, sources.KindScrape)
+	note, noteSt := paneHealth(f, sources.KindMetrics)
 	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, p.filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache

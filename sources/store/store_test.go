@@ -186,6 +186,23 @@ func TestMetricsAndHealth(t *testing.T) {
 	}
 }
 
+func TestKindCountByKindAndGroup(t *testing.T) {
+	st := New([]sources.Info{
+		{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "k6.json", Kind: sources.KindK6},
+		{Name: "http://x/metrics", Kind: sources.KindScrape}, {Name: "app.log", Kind: sources.KindLog},
+	})
+	for _, tc := range []struct {
+		kind sources.Kind
+		want int
+	}{
+		{sources.KindLoadTest, 2}, {sources.KindJTL, 1}, {sources.KindMetrics, 1}, {sources.KindScrape, 1}, {sources.KindLog, 1}, {sources.KindGatling, 0},
+	} {
+		if got := st.KindCount(tc.kind); got != tc.want {
+			t.Errorf("KindCount(%s) = %d, want %d", tc.kind, got, tc.want)
+		}
+	}
+}
+
 func TestNonOverlapping(t *testing.T) {
 	st := New([]sources.Info{{Name: "a.log", Kind: sources.KindLog}, {Name: "b.jtl", Kind: sources.KindJTL}})
 	st.Apply(sources.Batch{Source: 0, Entries: []sources.LogEntry{{Time: time.UnixMilli(base), Lines: []string{"x"}}}})

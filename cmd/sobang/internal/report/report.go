@@ -241,7 +241,7 @@ func Build(st *store.Store, opt Options) *Document {
 		doc.LoadTest = buildLoadTest(st.Load, opt, loc)
 		addAggregates(doc.LoadTest, st, opt, loc)
 	}
-	if st.KindCount(sources.KindScrape) > 0 {
+	if st.KindCount(sources.KindMetrics) > 0 {
 		doc.Metrics = buildMetrics(st.Metrics, opt)
 	}
 	if st.KindCount(sources.KindLog) > 0 {

@@ -18,7 +18,7 @@ type Panic struct {
 func (p *Panic) Error() string { return fmt.Sprintf("panic in %s: %v", p.Where, p.Value) }
 
 // Hub is the Sink every source of a program pushes into: one bounded queue
-// per source, drained by the UI on its tick.
+// per source, drained by the store's Pump on the UI's tick.
 type Hub struct {
 	mu      sync.Mutex
 	sources []Source

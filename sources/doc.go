@@ -5,7 +5,7 @@
 //
 //	outside world           adapters (one goroutine each)        hub                 app model (tui)
 //	JTL CSV/XML file  --->  sources/loadtest/jtl  --Batch-->  +-----------+
-//	log file, stdin   --->  sources/logs          --Batch-->  | per-source|  Drain() on one
+//	log file, stdin   --->  sources/logs          --Batch-->  | per-source|  store.Pump.Step() on one
 //	/metrics over HTTP --> sources/metrics/scrape --Batch-->  | bounded   | ---coalescing tick--->  store.Store
 //	                                                          | queues    |   (10-30 Hz)           |
 //	                                                          +-----------+                        v
@@ -15,8 +15,9 @@
 // A source never touches the UI: it pushes Batches (records plus its Health)
 // into a Sink and returns when its context ends. The Hub is the Sink the
 // program uses: it keeps one bounded queue per source, so a fast source
-// blocks (backpressure, nothing lost) instead of growing memory, and the UI
-// drains everything on one tick instead of receiving one message per record.
+// blocks (backpressure, nothing lost) instead of growing memory, and the
+// store's Pump drains everything on the UI's tick (or, headless, for the
+// report) instead of the UI receiving one message per record.
 //
 // One Clock (clock.go) says what "now" is for the sources, the store, the
 // recorder and the UI: no other file of sources/ or tui/ reads the wall

@@ -8,7 +8,7 @@ import (
 )
 
 // Hub is the Sink every source of a program pushes into: one bounded queue
-// per source, drained by the UI on its tick.
+// per source, drained by the store's Pump on the UI's tick.
 type Hub struct {
 	mu      sync.Mutex
 	sources []Source

@@ -19,16 +19,26 @@ const (
 	KindScrape  Kind = "scrape"  // a Prometheus /metrics endpoint scraped directly
 )
 
-// KindLoadTest names the group of every load-test kind (JMeter, k6,
-// Gatling, Locust): they share the load-test pane, the store's buckets and the
-// report's loadtest section.
-const KindLoadTest Kind = "loadtest"
+// The groups of kinds that share a pane, a part of the store and a section
+// of the report.
+const (
+	// KindLoadTest groups every load-test kind (JMeter, k6, Gatling,
+	// Locust): the load-test pane, the store's buckets, the loadtest section.
+	KindLoadTest Kind = "loadtest"
+	// KindMetrics groups every metrics kind (a scraped endpoint today, a
+	// Prometheus server's API next): the metrics pane, the store's series,
+	// the metrics section.
+	KindMetrics Kind = "metrics"
+)
 
-// Group returns KindLoadTest for the load-test kinds and k itself otherwise.
+// Group returns the group of k (KindLoadTest, KindMetrics), or k itself for
+// a kind alone in its group (logs).
 func (k Kind) Group() Kind {
 	switch k {
 	case KindJTL, KindK6, KindGatling, KindLocust, KindLoadTest:
 		return KindLoadTest
+	case KindScrape, KindMetrics:
+		return KindMetrics
 	}
 	return k
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/sobang/sobang/tui/chart"
 )
 
+// staleMS is how long a history row stays drawn after its time.
+var staleMS = sources.StaleAfter.Milliseconds()
+
 // renderAggregates draws the load-test pane for a tool that writes only
 // aggregates (Locust, a k6 summary): its own figures, never recomputed, with
 // the charts drawn from its history rows.

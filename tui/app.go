@@ -84,8 +84,8 @@ type Model struct {
 	clockWarn string
 	recordErr string // why the recording stopped, "" while it runs
 
-	crash   *sources.Panic
-	batches []sources.Batch
+	crash *sources.Panic
+	pump  *store.Pump
 
 	dragging  bool
 	dragStart int64
@@ -117,6 +117,7 @@ func New(opt Options) *Model {
 		keys:     k,
 		st:       NewStyles(opt.Theme),
 		store:    opt.Store,
+		pump:     store.NewPump(opt.Hub, opt.Store, opt.Record),
 		zone:     opt.Zone,
 		help:     newHelpScreen(k),
 		search:   newSearchLine(),
@@ -181,33 +182,18 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.tick(), m.waitPanic(), m.waitLoadEnded())
 }
 
-// ingest drains the hub into the store and updates the timeline.
+// ingest moves what the sources sent into the store (the store's one
+// ingestion step) and updates the timeline.
 func (m *Model) ingest() {
-	if m.opt.Hub == nil {
-		m.syncData()
-		return
-	}
-	m.batches = m.opt.Hub.Drain(m.batches[:0])
-	for i := range m.batches {
-		m.record(m.batches[i])
-		if m.store.Apply(m.batches[i]) != 0 {
-			m.dirty = true
-		}
-		sources.RecycleSamples(m.batches[i].Samples)
-		m.batches[i] = sources.Batch{}
-	}
-	m.syncData()
-}
-
-// record hands b to Options.Record until it fails once.
-func (m *Model) record(b sources.Batch) {
-	if m.opt.Record == nil || m.recordErr != "" {
-		return
-	}
-	if err := m.opt.Record(b); err != nil {
-		m.recordErr = "recording stopped: " + err.Error()
+	ch := m.pump.Step()
+	if ch.Changed() {
 		m.dirty = true
 	}
+	if ch.RecordErr != nil {
+		m.recordErr = "recording stopped: " + ch.RecordErr.Error()
+		m.dirty = true
+	}
+	m.syncData()
 }
 
 func (m *Model) nowMS() int64 { return m.opt.Clock.Now().UnixMilli() }

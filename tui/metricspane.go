@@ -10,7 +10,6 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
-	"github.com/sobang/sobang/sources/store/calc"
 	"github.com/sobang/sobang/tui/chart"
 )
 
@@ -64,7 +63,7 @@ type metricsKey struct {
 func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: newMetricsKeys(k)} }
 
 func (p *metricsPane) title() string      { return "Metrics" }
-func (p *metricsPane) kind() sources.Kind { return sources.KindScrape }
+func (p *metricsPane) kind() sources.Kind { return sources.KindMetrics }
 func (p *metricsPane) hint() string {
 	return "no metrics: add one with --scrape URL"
 }
@@ -108,8 +107,7 @@ func (p *metricsPane) open(f *frame) tea.Msg {
 	var b strings.Builder
 	b.WriteString(fam.Name + " at " + f.clock(f.cursorMS) + "\n\n")
 	for _, s := range fam.Series {
-		v := seriesValues(s, f.cursorMS, f.cursorMS+1000, 1, nil)
-		b.WriteString(padLeft(num(v[0]), 10) + "  " + s.ID() + "\n")
+		b.WriteString(padLeft(num(s.ValueAt(f.cursorMS)), 10) + "  " + s.ID() + "\n")
 	}
 	return showOverlayMsg{b.String()}
 }
@@ -152,7 +150,7 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 }
 
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
-	note, noteSt := paneHealth(f, sources.KindScrape)
+	note, noteSt := paneHealth(f, sources.KindMetrics)
 	filter := f.filters[paneMetrics]
 	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
@@ -202,8 +200,11 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	return p.cache
 }
 
-// panel computes one family's chart series and legend.
+// panel asks the store for one family's points, n per chart, and writes
+// the legend with the values under the cursor.
 func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart.Series, string) {
+	// The legend reads the right-hand dot of the cell the cursor is in: a
+	// cell holds two of the n points.
 	cursorCol := 2*f.col(f.cursorMS, n/2) + 1
 	valueAt := func(v []float64) float64 {
 		if cursorCol >= 0 && cursorCol < len(v) {
@@ -211,6 +212,7 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 		}
 		return math.NaN()
 	}
+	steps := store.Steps{FromMS: f.fromMS, ToMS: f.toMS, N: n}
 	var legend strings.Builder
 	var series []chart.Series
 	unit := ""
@@ -218,14 +220,15 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 	// the family has a uri label (Micrometer's http_server_requests).
 	ss := fam.Series
 	name := wrap(f.st.Bold, fam.Name)
-	if sel := withURI(fam.Series, f.path); len(sel) > 0 {
+	if sel := fam.Where("uri", f.path); len(sel) > 0 {
 		ss = sel
 		name += wrap(f.st.Muted, " uri="+f.path)
 	}
 	switch fam.Type {
 	case sources.MetricHistogram:
 		unit = unitOf(fam.Name)
-		p50, p99 := histogramQuantiles(ss, f.fromMS, f.toMS, n)
+		q := store.HistogramQuantiles(ss, steps, 0.5, 0.99)
+		p50, p99 := q[0], q[1]
 		legend.WriteString(name + wrap(f.st.Muted, " p50/p99 of "+itoa(len(ss))+" series "))
 		legend.WriteString(wrap(f.st.Series[0], "■ p50 "+chart.FormatValue(valueAt(p50), unit)) + " ")
 		legend.WriteString(wrap(f.st.Series[1], "■ p99 "+chart.FormatValue(valueAt(p99), unit)))
@@ -238,13 +241,13 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 		legend.WriteString(name + " ")
 		unit = unitOf(fam.Name)
 	}
-	common := commonLabels(ss)
+	common := store.CommonLabels(ss)
 	for i, s := range ss {
 		if i == maxSeriesPerChart {
 			legend.WriteString(wrap(f.st.Muted, " +"+itoa(len(ss)-i)+" more"))
 			break
 		}
-		v := seriesValues(s, f.fromMS, f.toMS, n, nil)
+		v := s.Values(steps, nil)
 		st := f.st.Series[i%len(f.st.Series)]
 		series = append(series, chart.Series{Values: v, Style: st})
 		name := shortLabels(s.Labels, common)
@@ -268,53 +271,9 @@ func unitOf(name string) string {
 	return ""
 }
 
-// commonLabels returns the label pairs every series shares.
-func commonLabels(ss []*store.Series) map[string]bool {
-	if len(ss) < 2 {
-		return map[string]bool{}
-	}
-	counts := map[string]int{}
-	for _, s := range ss {
-		for _, kv := range splitLabels(s.Labels) {
-			counts[kv]++
-		}
-	}
-	out := map[string]bool{}
-	for kv, n := range counts {
-		if n == len(ss) {
-			out[kv] = true
-		}
-	}
-	return out
-}
-
-// splitLabels splits a canonical label string at the commas between pairs.
-func splitLabels(ls string) []string {
-	var out []string
-	inQuote := false
-	start := 0
-	for i := 0; i < len(ls); i++ {
-		switch ls[i] {
-		case '\\':
-			i++
-		case '"':
-			inQuote = !inQuote
-		case ',':
-			if !inQuote {
-				out = append(out, ls[start:i])
-				start = i + 1
-			}
-		}
-	}
-	if start < len(ls) {
-		out = append(out, ls[start:])
-	}
-	return out
-}
-
 func shortLabels(ls string, common map[string]bool) string {
 	var parts []string
-	for _, kv := range splitLabels(ls) {
+	for _, kv := range store.SplitLabels(ls) {
 		if !common[kv] {
 			parts = append(parts, strings.Replace(kv, `="`, "=", 1))
 		}
@@ -325,147 +284,4 @@ func shortLabels(ls string, common map[string]bool) string {
 		s = s[:39] + "…"
 	}
 	return s
-}
-
-// staleMS is how long a gauge value stays drawn after its scrape.
-var staleMS = sources.StaleAfter.Milliseconds()
-
-// seriesValues computes n columns of a series over [from, to): gauges as
-// their last value, counters as per-second rates.
-func seriesValues(s *store.Series, fromMS, toMS int64, n int, out []float64) []float64 {
-	out = out[:0]
-	counter := s.Type == sources.MetricCounter || s.Type == sources.MetricSummary || s.Type == sources.MetricHistogram
-	span := toMS - fromMS
-	for c := 0; c < n; c++ {
-		t0 := fromMS + int64(c)*span/int64(n)
-		t1 := fromMS + int64(c+1)*span/int64(n)
-		j1 := s.At(t1 - 1)
-		if j1 < 0 || s.T[j1] < t0-staleMS-(t1-t0) {
-			out = append(out, math.NaN())
-			continue
-		}
-		if !counter {
-			out = append(out, s.V[j1])
-			continue
-		}
-		j0 := s.At(t0 - 1)
-		if j0 >= j1 || j0 < 0 {
-			j0 = j1 - 1
-		}
-		if j0 < 0 {
-			out = append(out, math.NaN())
-			continue
-		}
-		out = append(out, counterRate(s.T, s.V, j0, j1))
-	}
-	return out
-}
-
-// counterRate is the per-second increase between points j0 and j1, counting
-// a drop as a reset.
-func counterRate(t []int64, v []float64, j0, j1 int) float64 {
-	inc := 0.0
-	for j := j0 + 1; j <= j1; j++ {
-		d := v[j] - v[j-1]
-		if d < 0 {
-			d = v[j]
-		}
-		inc += d
-	}
-	dt := float64(t[j1]-t[j0]) / 1000
-	if dt <= 0 {
-		return math.NaN()
-	}
-	return inc / dt
-}
-
-// histogramQuantiles computes p50 and p99 per column over the bucket
-// increases of every series of a histogram family, summed by bucket.
-func histogramQuantiles(ss []*store.Series, fromMS, toMS int64, n int) (p50, p99 []float64) {
-	p50, p99 = make([]float64, n), make([]float64, n)
-	span := toMS - fromMS
-	var acc []sources.Bucket
-	for c := 0; c < n; c++ {
-		t0 := fromMS + int64(c)*span/int64(n)
-		t1 := fromMS + int64(c+1)*span/int64(n)
-		acc = acc[:0]
-		for _, s := range ss {
-			j1 := histAt(s.Hist, t1-1)
-			if j1 < 1 || s.Hist[j1].TimeMS < t0-staleMS-(t1-t0) {
-				continue
-			}
-			j0 := histAt(s.Hist, t0-1)
-			if j0 >= j1 || j0 < 0 {
-				j0 = j1 - 1
-			}
-			acc = addBuckets(acc, calc.BucketDelta(s.Hist[j0].Buckets, s.Hist[j1].Buckets))
-		}
-		p50[c], p99[c] = math.NaN(), math.NaN()
-		if len(acc) > 0 && acc[len(acc)-1].Count > 0 {
-			p50[c] = calc.HistogramQuantile(0.5, acc)
-			p99[c] = calc.HistogramQuantile(0.99, acc)
-		}
-	}
-	return p50, p99
-}
-
-func histAt(h []store.HistPoint, ms int64) int {
-	return sort.Search(len(h), func(i int) bool { return h[i].TimeMS > ms }) - 1
-}
-
-// addBuckets adds b into acc by upper bound (both sorted).
-func addBuckets(acc, b []sources.Bucket) []sources.Bucket {
-	if len(acc) == 0 {
-		return append(acc, b...)
-	}
-	if len(acc) == len(b) {
-		same := true
-		for i := range b {
-			if acc[i].UpperBound != b[i].UpperBound {
-				same = false
-				break
-			}
-		}
-		if same {
-			for i := range b {
-				acc[i].Count += b[i].Count
-			}
-			return acc
-		}
-	}
-	merged := make([]sources.Bucket, 0, len(acc)+len(b))
-	i, j := 0, 0
-	for i < len(acc) || j < len(b) {
-		switch {
-		case j == len(b) || (i < len(acc) && acc[i].UpperBound < b[j].UpperBound):
-			merged = append(merged, acc[i])
-			i++
-		case i == len(acc) || b[j].UpperBound < acc[i].UpperBound:
-			merged = append(merged, b[j])
-			j++
-		default:
-			merged = append(merged, sources.Bucket{UpperBound: acc[i].UpperBound, Count: acc[i].Count + b[j].Count})
-			i++
-			j++
-		}
-	}
-	return merged
-}
-
-// withURI returns the series whose uri label is path (none when path is "").
-func withURI(ss []*store.Series, path string) []*store.Series {
-	if path == "" {
-		return nil
-	}
-	want := `uri="` + path + `"`
-	var out []*store.Series
-	for _, s := range ss {
-		for _, kv := range splitLabels(s.Labels) {
-			if kv == want {
-				out = append(out, s)
-				break
-			}
-		}
-	}
-	return out
 }

@@ -131,23 +131,14 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 	defer ticker.Stop()
 	idle := time.NewTicker(2 * time.Millisecond)
 	defer idle.Stop()
-	var batches []sources.Batch
-	drain := func() int {
-		batches = hub.Drain(batches[:0])
-		for i := range batches {
-			st.Apply(batches[i])
-			sources.RecycleSamples(batches[i].Samples)
-			batches[i] = sources.Batch{}
-		}
-		return len(batches)
-	}
+	pump := store.NewPump(hub, st, nil)
 	for {
-		if drain() > 0 {
+		if pump.Step().Batches > 0 {
 			continue
 		}
 		select {
 		case <-done:
-			for drain() > 0 {
+			for pump.Step().Batches > 0 {
 			}
 			if progress {
 				fmt.Fprint(os.Stderr, "\r\x1b[K")

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store/calc"
 )
 
 // HistPoint is one scrape of a classic histogram series.
@@ -21,8 +22,10 @@ type Series struct {
 	Labels string
 	Type   sources.MetricType
 	Source int
-	T      []int64   // scrape times, ms
-	V      []float64 // values (histograms: sample count)
+	// Points are the scrapes in time order, ms: the value, or a
+	// histogram's or summary's sample count. They are calc.Points so that
+	// the metric math reads them in place.
+	Points []calc.Point
 	Hist   []HistPoint
 }
 
@@ -98,14 +101,12 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 			f.Series = append(f.Series, s)
 			sort.Slice(f.Series, func(i, j int) bool { return f.Series[i].Labels < f.Series[j].Labels })
 		}
-		s.T = append(s.T, ms)
-		s.V = append(s.V, smp.Value)
+		s.Points = append(s.Points, calc.Point{T: ms, V: smp.Value})
 		if smp.Type == sources.MetricHistogram {
 			s.Hist = append(s.Hist, HistPoint{TimeMS: ms, Count: smp.Value, Sum: smp.Sum, Buckets: smp.Buckets})
 		}
-		if len(s.T) > 2*sources.MaxPoints {
-			s.T = append(s.T[:0], s.T[len(s.T)-sources.MaxPoints:]...)
-			s.V = append(s.V[:0], s.V[len(s.V)-sources.MaxPoints:]...)
+		if len(s.Points) > 2*sources.MaxPoints {
+			s.Points = append(s.Points[:0], s.Points[len(s.Points)-sources.MaxPoints:]...)
 		}
 		if len(s.Hist) > 2*sources.MaxPoints {
 			s.Hist = append(s.Hist[:0], s.Hist[len(s.Hist)-sources.MaxPoints:]...)
@@ -116,5 +117,5 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 
 // At returns the index of the last point at or before ms, -1 when none.
 func (s *Series) At(ms int64) int {
-	return sort.Search(len(s.T), func(i int) bool { return s.T[i] > ms }) - 1
+	return sort.Search(len(s.Points), func(i int) bool { return s.Points[i].T > ms }) - 1
 }

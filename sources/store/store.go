@@ -2,9 +2,9 @@
 // about itself, per-second load-test buckets with mergeable latency sketches,
 // log entries in time order, and metric series as bounded point lists.
 //
-// The store is fed only by Apply, with batches drained from the hub on the
-// UI's tick (or, headless, by the report). It is not safe for concurrent use:
-// one goroutine owns it. It must not import Bubble Tea or know about panes;
+// The store is fed only by Apply, which its Pump calls with the batches it
+// drains from the hub on the UI's tick (or, headless, for the report). It is
+// not safe for concurrent use: one goroutine owns it. It must not import Bubble Tea or know about panes;
 // panes ask it questions about time ranges and render the answers.
 //
 // Times inside the store are epoch milliseconds with each source's --offset

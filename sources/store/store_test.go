@@ -178,7 +178,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		}}}})
 	}
 	fams := st.Metrics.Families()
-	if len(fams) != 2 || fams[0].Name != "g" || len(fams[1].Series[0].T) != 3 {
+	if len(fams) != 2 || fams[0].Name != "g" || len(fams[1].Series[0].Points) != 3 {
 		t.Fatalf("families = %+v", fams)
 	}
 	s := fams[1].Series[0]
@@ -195,6 +195,23 @@ func TestMetricsAndHealth(t *testing.T) {
 	st.Apply(sources.Batch{Source: 0, CaughtUp: true})
 	if !st.AllCaughtUp() {
 		t.Fatal("caught up after the source says so")
+	}
+}
+
+func TestKindCountByKindAndGroup(t *testing.T) {
+	st := New([]sources.Info{
+		{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "k6.json", Kind: sources.KindK6},
+		{Name: "http://x/metrics", Kind: sources.KindScrape}, {Name: "app.log", Kind: sources.KindLog},
+	})
+	for _, tc := range []struct {
+		kind sources.Kind
+		want int
+	}{
+		{sources.KindLoadTest, 2}, {sources.KindJTL, 1}, {sources.KindMetrics, 1}, {sources.KindScrape, 1}, {sources.KindLog, 1}, {sources.KindGatling, 0},
+	} {
+		if got := st.KindCount(tc.kind); got != tc.want {
+			t.Errorf("KindCount(%s) = %d, want %d", tc.kind, got, tc.want)
+		}
 	}
 }
 

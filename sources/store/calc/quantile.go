@@ -157,7 +157,12 @@ func almostEqual(a, b, epsilon float64) bool {
 // left out, as Prometheus has no rate for a series with one sample. The
 // result is in cur's order and can go straight to HistogramQuantile.
 func BucketDelta(prev, cur []sources.Bucket) []sources.Bucket {
-	out := make([]sources.Bucket, 0, len(cur))
+	return AppendBucketDelta(make([]sources.Bucket, 0, len(cur)), prev, cur)
+}
+
+// AppendBucketDelta is BucketDelta appending to dst, for a caller that
+// reuses one slice from column to column.
+func AppendBucketDelta(dst, prev, cur []sources.Bucket) []sources.Bucket {
 	j := 0
 	for _, c := range cur {
 		for j < len(prev) && prev[j].UpperBound < c.UpperBound {
@@ -170,7 +175,51 @@ func BucketDelta(prev, cur []sources.Bucket) []sources.Bucket {
 		if c.Count < prev[j].Count {
 			inc = c.Count
 		}
-		out = append(out, sources.Bucket{UpperBound: c.UpperBound, Count: inc})
+		dst = append(dst, sources.Bucket{UpperBound: c.UpperBound, Count: inc})
 	}
-	return out
+	return dst
+}
+
+// SumBuckets adds the buckets b into acc by upper bound, as PromQL's
+// sum by (le) does for the series of one histogram; both are sorted by upper
+// bound and the sum is too. acc is added to in place when both have one
+// layout (the common case: one client library, one set of buckets), else a
+// new slice is returned. Bounds are numbers, so le="1" of one series and
+// le="1.0" of another are one bucket.
+func SumBuckets(acc, b []sources.Bucket) []sources.Bucket {
+	if len(acc) == 0 {
+		return append(acc, b...)
+	}
+	if len(acc) == len(b) {
+		same := true
+		for i := range b {
+			if acc[i].UpperBound != b[i].UpperBound {
+				same = false
+				break
+			}
+		}
+		if same {
+			for i := range b {
+				acc[i].Count += b[i].Count
+			}
+			return acc
+		}
+	}
+	merged := make([]sources.Bucket, 0, len(acc)+len(b))
+	i, j := 0, 0
+	for i < len(acc) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(acc) && acc[i].UpperBound < b[j].UpperBound):
+			merged = append(merged, acc[i])
+			i++
+		case i == len(acc) || b[j].UpperBound < acc[i].UpperBound:
+			merged = append(merged, b[j])
+			j++
+		default:
+			merged = append(merged, sources.Bucket{UpperBound: acc[i].UpperBound, Count: acc[i].Count + b[j].Count})
+			i++
+			j++
+		}
+	}
+	return merged
 }

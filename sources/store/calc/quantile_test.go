@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -199,6 +200,44 @@ func TestBucketDelta(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("%s: BucketDelta(%v, %v) = %v, want %v", tc.name, tc.prev, tc.cur, got, tc.want)
 		}
+	}
+}
+
+func TestSumBuckets(t *testing.T) {
+	tests := []struct {
+		name    string
+		acc, b  []sources.Bucket
+		want    []sources.Bucket
+		inPlace bool
+	}{
+		{"into nothing", nil, bk(0.1, 1, inf, 2), bk(0.1, 1, inf, 2), false},
+		{"same layout", bk(0.1, 1, 1, 3, inf, 4), bk(0.1, 2, 1, 2, inf, 5), bk(0.1, 3, 1, 5, inf, 9), true},
+		{"other layouts", bk(0.1, 1, inf, 4), bk(0.5, 2, inf, 3), bk(0.1, 1, 0.5, 2, inf, 7), false},
+		{"one more bucket", bk(0.1, 1, 1, 3, inf, 4), bk(1, 2, inf, 3), bk(0.1, 1, 1, 5, inf, 7), false},
+		{"nothing added", bk(0.1, 1, inf, 4), nil, bk(0.1, 1, inf, 4), false},
+	}
+	for _, tc := range tests {
+		acc := slices.Clone(tc.acc)
+		got := SumBuckets(acc, tc.b)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: SumBuckets(%v, %v) = %v, want %v", tc.name, tc.acc, tc.b, got, tc.want)
+		}
+		if tc.inPlace && &got[0] != &acc[0] {
+			t.Errorf("%s: one layout must be summed in place", tc.name)
+		}
+	}
+	// le="1" of one series and le="1.0" of another parse to one bound.
+	got := SumBuckets(bkLE("1", 2, "+Inf", 3), bkLE("1.0", 5, "+Inf", 5))
+	if q := HistogramQuantile(0.5, got); q != 0.5714285714285714 {
+		t.Errorf("p50 of le=1 and le=1.0 summed = %v, want 4/7", q)
+	}
+}
+
+func TestAppendBucketDeltaReusesDst(t *testing.T) {
+	dst := make([]sources.Bucket, 0, 8)
+	got := AppendBucketDelta(dst, bk(0.1, 1, inf, 4), bk(0.1, 3, inf, 10))
+	if fmt.Sprint(got) != fmt.Sprint(bk(0.1, 2, inf, 6)) || &got[:1][0] != &dst[:1][0] {
+		t.Errorf("AppendBucketDelta = %v, want the deltas in dst", got)
 	}
 }
 

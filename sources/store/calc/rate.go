@@ -6,7 +6,7 @@
 // The functions follow prometheus/prometheus promql/functions.go
 // (extrapolatedRate) and promql/quantile.go (BucketQuantile) and are tested
 // against Prometheus' own test cases and against values a real Prometheus
-// computed (the shared corpus, metrics/promapi). Rate, Increase, SimpleRate
+// computed (the shared corpus, metrics/promapi). Rate, Increase, RateBetween
 // and HistogramQuantile (up to 32 buckets) allocate nothing.
 package calc
 
@@ -40,19 +40,29 @@ func Rate(points []Point, rangeStartMS, rangeEndMS int64, isCounter bool) (float
 	return extrapolatedRate(points, rangeStartMS, rangeEndMS, isCounter, true, false)
 }
 
-// SimpleRate is the per-second increase of a counter between two consecutive
-// scrapes, the way irate() treats a pair: when the counter went down it was
-// reset, and cur.V is taken as the whole increase since the reset. It returns
-// NaN when cur is not later than prev (no interval to divide by), which a
-// chart draws as a gap.
-func SimpleRate(prev, cur Point) float64 {
-	dt := float64(cur.T-prev.T) / 1000
-	if dt <= 0 {
+// RateBetween is the per-second increase of a counter from the first to the
+// last of points, taken as they are, without Prometheus' extrapolation: the
+// rate a chart draws from the scrape before a column to the last one in it.
+// Every drop between neighbours is a reset, after which the new value is the
+// whole increase since the reset (irate's rule for one pair, applied to each
+// pair). It returns NaN for fewer than two points or when the last is not
+// later than the first (no interval to divide by), which a chart draws as a
+// gap.
+func RateBetween(points []Point) float64 {
+	if len(points) < 2 {
 		return math.NaN()
 	}
-	inc := cur.V - prev.V
-	if cur.V < prev.V {
-		inc = cur.V
+	inc := 0.0
+	for j := 1; j < len(points); j++ {
+		d := points[j].V - points[j-1].V
+		if d < 0 {
+			d = points[j].V
+		}
+		inc += d
+	}
+	dt := float64(points[len(points)-1].T-points[0].T) / 1000
+	if dt <= 0 {
+		return math.NaN()
 	}
 	return inc / dt
 }

@@ -130,21 +130,26 @@ func TestRateEdgeCases(t *testing.T) {
 	}
 }
 
-func TestSimpleRate(t *testing.T) {
+func TestRateBetween(t *testing.T) {
 	tests := []struct {
-		prev, cur Point
-		want      float64
+		name   string
+		points []Point
+		want   float64
 	}{
-		{Point{0, 10}, Point{1000, 15}, 5},
-		{Point{0, 10}, Point{2000, 10}, 0},
-		{Point{0, 10}, Point{500, 12}, 4},
-		{Point{0, 100}, Point{1000, 7}, 7}, // reset: restarted from 0
-		{Point{1000, 1}, Point{1000, 2}, math.NaN()},
-		{Point{2000, 1}, Point{1000, 2}, math.NaN()},
+		{"pair", []Point{{0, 10}, {1000, 15}}, 5},
+		{"flat", []Point{{0, 10}, {2000, 10}}, 0},
+		{"half a second", []Point{{0, 10}, {500, 12}}, 4},
+		{"reset", []Point{{0, 100}, {1000, 7}}, 7}, // restarted from 0
+		{"one instant", []Point{{1000, 1}, {1000, 2}}, math.NaN()},
+		{"backwards", []Point{{2000, 1}, {1000, 2}}, math.NaN()},
+		{"several", []Point{{0, 0}, {1000, 4}, {2000, 10}, {4000, 12}}, 3},
+		{"reset inside", []Point{{0, 10}, {1000, 20}, {2000, 5}, {3000, 9}}, 19.0 / 3}, // 10, then 5 since the reset, then 4
+		{"one point", []Point{{0, 1}}, math.NaN()},
+		{"none", nil, math.NaN()},
 	}
 	for _, tc := range tests {
-		if got := SimpleRate(tc.prev, tc.cur); !closeTo(got, tc.want, 0) {
-			t.Errorf("SimpleRate(%v, %v) = %v, want %v", tc.prev, tc.cur, got, tc.want)
+		if got := RateBetween(tc.points); !closeTo(got, tc.want, 1e-15) {
+			t.Errorf("%s: RateBetween(%v) = %v, want %v", tc.name, tc.points, got, tc.want)
 		}
 	}
 }

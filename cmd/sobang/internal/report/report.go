@@ -241,7 +241,7 @@ func Build(st *store.Store, opt Options) *Document {
 		doc.LoadTest = buildLoadTest(st.Load, opt, loc)
 		addAggregates(doc.LoadTest, st, opt, loc)
 	}
-	if st.KindCount(sources.KindScrape) > 0 {
+	if st.KindCount(sources.KindMetrics) > 0 {
 		doc.Metrics = buildMetrics(st.Metrics, opt)
 	}
 	if st.KindCount(sources.KindLog) > 0 {
@@ -366,27 +366,27 @@ func buildMetrics(m *store.Metrics, opt Options) *Metrics {
 		out.Series += len(fam.Series)
 		for _, s := range fam.Series {
 			var first, last = -1, -1
-			for i, t := range s.T {
-				if (opt.FromMS != 0 && t < opt.FromMS) || (opt.ToMS != 0 && t >= opt.ToMS) {
+			for i, p := range s.Points {
+				if (opt.FromMS != 0 && p.T < opt.FromMS) || (opt.ToMS != 0 && p.T >= opt.ToMS) {
 					continue
 				}
 				if first < 0 {
 					first = i
 				}
 				last = i
-				f.Min = math.Min(f.Min, s.V[i])
-				f.Max = math.Max(f.Max, s.V[i])
+				f.Min = math.Min(f.Min, p.V)
+				f.Max = math.Max(f.Max, p.V)
 			}
 			if last < 0 {
 				continue
 			}
 			if fam.Type == sources.MetricGauge || fam.Type == sources.MetricUntyped {
-				f.Last += s.V[last]
+				f.Last += s.Points[last].V
 			} else {
 				for j := first + 1; j <= last; j++ {
-					d := s.V[j] - s.V[j-1]
+					d := s.Points[j].V - s.Points[j-1].V
 					if d < 0 {
-						d = s.V[j]
+						d = s.Points[j].V
 					}
 					f.Last += d
 				}

@@ -5,12 +5,13 @@
 // The root Model is the only tea.Model and the only holder of the linked
 // state (linked.go): the one timeline (cursor, range, window, marks), the
 // label opened in the load-test pane with the request path it implies for
-// the others, and each pane's text filter. It drains the sources' hub on one
-// coalescing tick into the store. Panes are pure views of a frame (store,
-// linked state, theme) that cache their rendered text until it changes; they
-// hold no *Model, and ask the root for changes with small messages declared
-// in their own files, which the root applies at once. The root names its
-// panes; an array of them in screen order serves what applies to each.
+// the others, and each pane's text filter. On one coalescing tick it runs
+// the store's Pump, which drains the sources' hub into the store. Panes are
+// pure views of a frame (store, linked state, theme) that cache their
+// rendered text until it changes; they hold no *Model, and ask the root for
+// changes with small messages declared in their own files, which the root
+// applies at once. The root names its panes; an array of them in screen
+// order serves what applies to each.
 //
 // Every key goes through a key map: KeyMap holds the shared keys, and each
 // pane and component builds its own from them, its help from that. The

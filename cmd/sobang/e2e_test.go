@@ -152,13 +152,13 @@ func TestE2EDemo(t *testing.T) {
 	dir := t.TempDir()
 	exitFile := filepath.Join(dir, "exit")
 	s := startTmux(t, 140, 45, fmt.Sprintf("%s demo --duration 20s --dir %s; echo $? > %s", bin, filepath.Join(dir, "run"), exitFile))
-	screen := s.waitFor("the three panes with data", 20*time.Second, func(sc string) bool {
+	s.waitFor("the three panes with data", 20*time.Second, func(sc string) bool {
 		return strings.Contains(sc, "Load test") && strings.Contains(sc, "Metrics") && strings.Contains(sc, "Logs") &&
 			strings.Contains(sc, "hikaricp_connections") && strings.Contains(sc, "GET balance")
 	})
 	// A few seconds of data, so that steps back are not clamped to its start.
 	samplesRe := regexp.MustCompile(`samples ([0-9,]+)`)
-	screen = s.waitFor("150 samples", 20*time.Second, func(sc string) bool {
+	screen := s.waitFor("150 samples", 20*time.Second, func(sc string) bool {
 		m := samplesRe.FindStringSubmatch(sc)
 		if m == nil {
 			return false

@@ -316,7 +316,7 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, w, h int, lo, hi float64, auto, fill bool, cursor, from, to int, data []byte) {
 		// Keep sizes terminal-like so the fuzzer spends its time on values.
 		w, h = w%300, h%100
-		specials := []float64{nan, math.Inf(1), math.Inf(-1), 0, -0.0, math.MaxFloat64, -math.MaxFloat64, 5e-324, 1e-9, 1e9}
+		specials := []float64{nan, math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), math.MaxFloat64, -math.MaxFloat64, 5e-324, 1e-9, 1e9}
 		c := Chart{Width: w, Height: h, Min: lo, Max: hi, AutoScale: auto, Tight: fill && auto, Fill: fill,
 			CursorCol: cursor, CursorStyle: sgrStyle(1), WindowFrom: from, WindowTo: to, WindowStyle: Style{"\x1b[48;5;4m", "\x1b[49m"},
 			MarkCols: []int{cursor + 1, from, to}, MarkStyle: sgrStyle(2)}

@@ -70,7 +70,7 @@ func TestWorldPlaysIncident(t *testing.T) {
 
 	select {
 	case <-w.LoadEnded():
-		if early := start.Add(duration).Sub(time.Now()); early > 50*time.Millisecond {
+		if early := time.Until(start.Add(duration)); early > 50*time.Millisecond {
 			t.Errorf("LoadEnded closed %v before Duration elapsed", early)
 		}
 	case <-time.After(time.Until(start.Add(duration + 3*time.Second))):

@@ -42,7 +42,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // The formats this package reads, as Sniff and Health.Format name them.

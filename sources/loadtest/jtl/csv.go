@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 

@@ -34,7 +34,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 

@@ -3,7 +3,7 @@ package k6
 import (
 	"bytes"
 	"fmt"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"math"
 
 	"github.com/sobang/sobang/sources/tail"

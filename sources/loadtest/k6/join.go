@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // kind is what a metric means to the joiner.

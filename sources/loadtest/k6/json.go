@@ -2,7 +2,7 @@ package k6
 
 import (
 	"bytes"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources/tail"

@@ -35,7 +35,7 @@ import (
 	"fmt"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // The formats this package recognises, as Sniff and Health.Format name them.

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // A k6 end-of-test summary holds k6's own statistics over the whole run and

@@ -97,7 +97,8 @@ func newBinaryParser(st *state) *binaryParser {
 	}
 }
 
-func (p *binaryParser) feed(data []byte) error {
+// Feed parses the next bytes: records, the last one maybe cut short.
+func (p *binaryParser) Feed(data []byte) error {
 	if len(p.buf) > 0 {
 		p.buf = append(p.buf, data...)
 		n := p.parse(p.buf, false)
@@ -111,9 +112,9 @@ func (p *binaryParser) feed(data []byte) error {
 	return p.err
 }
 
-// finish reads what is held as the end of the input: a record still cut
+// Finish reads what is held as the end of the input: a record still cut
 // short is a bad record.
-func (p *binaryParser) finish() error {
+func (p *binaryParser) Finish() error {
 	if len(p.buf) > 0 && p.err == nil {
 		n := p.parse(p.buf, true)
 		p.off += int64(n)

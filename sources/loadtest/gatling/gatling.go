@@ -75,15 +75,6 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-// parser is the format-specific half of a handler.
-type parser interface {
-	// feed parses the next bytes; a returned error is fatal.
-	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended. It
-	// may be called more than once; an error is fatal, as feed's.
-	finish() error
-}
-
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // handler is the tail.Handler of one source.
@@ -92,7 +83,7 @@ type handler struct {
 	opt    Options
 	out    *batch.Batcher
 	st     *state
-	parser parser // nil until the first byte is seen
+	parser batch.Parser // nil until the first byte is seen
 	err    error
 }
 
@@ -122,7 +113,7 @@ func (h *handler) Data(p []byte) error {
 			h.st.setFormat(FormatText)
 		}
 	}
-	if err := h.parser.feed(p); err != nil {
+	if err := h.parser.Feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 	h.afterParse()
@@ -176,7 +167,7 @@ func (h *handler) Finish() {
 }
 
 func (h *handler) finishParser() {
-	if err := h.parser.finish(); err != nil {
+	if err := h.parser.Finish(); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 	h.afterParse()

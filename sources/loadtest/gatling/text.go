@@ -59,13 +59,14 @@ func newTextParser(st *state) *textParser {
 	return p
 }
 
-func (p *textParser) feed(b []byte) error {
+// Feed parses the next bytes: lines, the last one maybe partial.
+func (p *textParser) Feed(b []byte) error {
 	p.lines.Feed(b, p.emit)
 	return p.err
 }
 
-// finish reads a last line that has no newline.
-func (p *textParser) finish() error {
+// Finish reads a last line that has no newline.
+func (p *textParser) Finish() error {
 	p.lines.Flush(p.emit)
 	return p.err
 }

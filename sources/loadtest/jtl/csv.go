@@ -130,7 +130,8 @@ func newCSVParser(out *batch.Batcher, loc *time.Location, opt Options, names *la
 	return c
 }
 
-func (c *csvParser) feed(p []byte) error {
+// Feed parses the next bytes: records, the last one maybe partial.
+func (c *csvParser) Feed(p []byte) error {
 	if c.skipLine {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
@@ -174,7 +175,9 @@ func (c *csvParser) limitPartial() {
 	c.skipLine = true
 }
 
-func (c *csvParser) finish() error {
+// Finish reads the last record and lets go of the rows waiting for a
+// parent.
+func (c *csvParser) Finish() error {
 	c.final = true
 	if c.skipLine {
 		c.skipLine = false
@@ -192,9 +195,9 @@ func (c *csvParser) finish() error {
 	return c.err
 }
 
-// idle settles the rows pending for a parent that did not come yet: the
+// Idle settles the rows pending for a parent that did not come yet: the
 // input paused (a followed file), so they are shown as they are.
-func (c *csvParser) idle() {
+func (c *csvParser) Idle() {
 	if c.err == nil {
 		c.releaseAll()
 	}

@@ -93,18 +93,6 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-// parser is the format-specific half of a handler.
-type parser interface {
-	// feed parses the next bytes; a returned error is fatal (not a JTL).
-	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended. A
-	// returned error is fatal, as feed's.
-	finish() error
-	// idle passes on what is held back waiting for more input that may not
-	// come soon (the input paused, or a followed file caught up).
-	idle()
-}
-
 // pendingLinger is how long rows that may be sub-results of a row still to
 // come (see csvParser.subResult) may wait in a followed file; JMeter writes a
 // parent and its sub-results in one go, so this is ample.
@@ -124,7 +112,7 @@ type handler struct {
 	out    *batch.Batcher
 	labels *labels.Mapper // shared by the parsers of the source (one after each reset)
 	head   []byte         // bytes held until the format is known
-	parser parser         // nil until the format is known
+	parser batch.Parser   // nil until the format is known
 	err    error
 }
 
@@ -145,11 +133,11 @@ func (h *handler) Data(p []byte) error {
 	if h.parser == nil {
 		h.head = append(h.head, p...)
 		h.detect(false)
-	} else if err := h.parser.feed(p); err != nil {
+	} else if err := h.parser.Feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 	if h.opt.Follow && h.out.IsCaughtUp() && h.parser != nil && h.out.PinnedFor() > pendingLinger {
-		h.parser.idle() // a live file: rows waiting for a parent are shown in time
+		batch.Idle(h.parser) // a live file: rows waiting for a parent are shown in time
 	}
 	h.err = h.out.Settle(h.err)
 	return h.err
@@ -182,7 +170,7 @@ func (h *handler) detect(force bool) {
 		h.out.SetFormat(FormatCSV)
 	}
 	h.head = nil
-	if err := h.parser.feed(b); err != nil {
+	if err := h.parser.Feed(b); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 }
@@ -202,8 +190,8 @@ func (h *handler) CaughtUp() {
 		}
 		if h.parser != nil {
 			if h.opt.Follow {
-				h.parser.idle()
-			} else if err := h.parser.finish(); err != nil {
+				batch.Idle(h.parser)
+			} else if err := h.parser.Finish(); err != nil {
 				h.err = fmt.Errorf("%s: %w", h.path, err)
 			}
 		}
@@ -218,7 +206,7 @@ func (h *handler) Idle() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		h.parser.idle()
+		batch.Idle(h.parser)
 	}
 	h.labels.Flush()
 	h.out.Idle(h.err)
@@ -236,7 +224,7 @@ func (h *handler) Finish() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		if err := h.parser.finish(); err != nil {
+		if err := h.parser.Finish(); err != nil {
 			h.err = fmt.Errorf("%s: %w", h.path, err)
 		}
 	}

@@ -158,7 +158,10 @@ func newXMLParser(out *batch.Batcher, loc *time.Location, names *labels.Mapper) 
 	}
 }
 
-func (x *xmlParser) feed(p []byte) error {
+// Feed parses the next bytes: markup, the last token maybe partial. A
+// sample is emitted when its top-level element closes, so the parser holds
+// nothing back that Idle could pass on.
+func (x *xmlParser) Feed(p []byte) error {
 	// Complete the carried token with p up to each next '>' (a '>' inside a
 	// quoted attribute or a comment needs more), then scan p where it lies.
 	for len(x.buf) > 0 && len(p) > 0 && x.err == nil {
@@ -181,11 +184,8 @@ func (x *xmlParser) feed(p []byte) error {
 	return x.err
 }
 
-// idle has nothing to pass on: a sample is emitted when its top-level
-// element closes, and an open element is not a sample yet.
-func (x *xmlParser) idle() {}
-
-func (x *xmlParser) finish() error {
+// Finish counts an element or markup left open by the end of the input.
+func (x *xmlParser) Finish() error {
 	if x.err != nil {
 		return x.err
 	}

@@ -55,18 +55,21 @@ func newCSVParser(out *batch.Batcher, j *joiner) *csvParser {
 	return &csvParser{out: out, j: j}
 }
 
-func (c *csvParser) feed(b []byte) error {
+// Feed parses the next bytes: CSV records, the last one maybe partial.
+func (c *csvParser) Feed(b []byte) error {
 	c.lines.Feed(b, c.line)
 	return nil
 }
 
-func (c *csvParser) finish() {
+// Finish reads the last record and lets go of the request being joined.
+func (c *csvParser) Finish() error {
 	c.lines.Flush(c.line)
 	if len(c.rec) > 0 || c.skipRec {
 		c.out.BadRow(c.recLine, "quoted field not closed before the end of the input")
 		c.rec, c.skipRec = c.rec[:0], false
 	}
 	c.j.finish()
+	return nil
 }
 
 // line assembles records from physical lines: a line with an odd number of

@@ -30,14 +30,17 @@ func newJSONParser(out *batch.Batcher, j *joiner) *jsonParser {
 	return &jsonParser{out: out, j: j}
 }
 
-func (p *jsonParser) feed(b []byte) error {
+// Feed parses the next bytes: lines of JSON, the last one maybe partial.
+func (p *jsonParser) Feed(b []byte) error {
 	p.lines.Feed(b, p.line)
 	return nil
 }
 
-func (p *jsonParser) finish() {
+// Finish reads the last line and lets go of the request being joined.
+func (p *jsonParser) Finish() error {
 	p.lines.Flush(p.line)
 	p.j.finish()
+	return nil
 }
 
 func (p *jsonParser) line(b []byte, no int, cut bool) {

@@ -68,14 +68,6 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-// parser is the format-specific half of a handler.
-type parser interface {
-	// feed parses the next bytes; a returned error is fatal.
-	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended.
-	finish()
-}
-
 // maxSniff is the most the handler holds while the first key of the input is
 // not complete yet; beyond it the input is not k6 output.
 const maxSniff = 64 << 10
@@ -88,8 +80,8 @@ type handler struct {
 	opt    Options
 	out    *batch.Batcher
 	j      *joiner
-	head   []byte // bytes held until the format is known
-	parser parser // nil until the format is known
+	head   []byte       // bytes held until the format is known
+	parser batch.Parser // nil until the format is known
 	err    error
 }
 
@@ -106,7 +98,7 @@ func (h *handler) Data(p []byte) error {
 	if h.parser == nil {
 		h.head = append(h.head, p...)
 		h.detect(false)
-	} else if err := h.parser.feed(p); err != nil {
+	} else if err := h.parser.Feed(p); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 	h.err = h.out.Settle(h.err)
@@ -139,7 +131,7 @@ func (h *handler) detect(force bool) {
 			"or --out csv (metric_name,timestamp,metric_value,...), found %s", h.path, describe(b))
 		return
 	case format == FormatSummary:
-		h.parser = newSummaryParser(h.out, func(err error) { h.err = fmt.Errorf("%s: %w", h.path, err) })
+		h.parser = newSummaryParser(h.out)
 	case format == FormatJSON:
 		h.parser = newJSONParser(h.out, h.j)
 	default:
@@ -147,7 +139,7 @@ func (h *handler) detect(force bool) {
 	}
 	h.out.SetFormat(format)
 	h.head = nil
-	if err := h.parser.feed(b); err != nil {
+	if err := h.parser.Feed(b); err != nil {
 		h.err = fmt.Errorf("%s: %w", h.path, err)
 	}
 }
@@ -167,7 +159,7 @@ func (h *handler) CaughtUp() {
 			h.detect(true)
 		}
 		if !h.opt.Follow && h.parser != nil {
-			h.parser.finish()
+			h.finishParser()
 		}
 	}
 	h.out.CaughtUp(h.err)
@@ -196,9 +188,15 @@ func (h *handler) Finish() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		h.parser.finish() // idempotent: CaughtUp may have finished it already
+		h.finishParser() // idempotent: CaughtUp may have finished it already
 	}
 	h.out.Flush()
+}
+
+func (h *handler) finishParser() {
+	if err := h.parser.Finish(); err != nil {
+		h.err = fmt.Errorf("%s: %w", h.path, err)
+	}
 }
 
 // summarise tells, once at the end, what the samples leave out.

@@ -503,10 +503,9 @@ func shorten(raw []byte) string {
 // document are one bad row.
 type summaryParser struct {
 	out    *batch.Batcher
-	fail   func(error) // reports a fatal error found at the end of the input
 	buf    []byte
 	read   bool // the document was read
-	failed bool // fail was called
+	failed bool // Finish returned the fatal error
 	// After the document: the newlines seen so far, and the line of the
 	// first byte that is not white space (0 while there is none).
 	lines, restLine int
@@ -514,11 +513,13 @@ type summaryParser struct {
 	rows            int // the aggregate rows read, for the final health
 }
 
-func newSummaryParser(out *batch.Batcher, fail func(error)) *summaryParser {
-	return &summaryParser{out: out, fail: fail}
+func newSummaryParser(out *batch.Batcher) *summaryParser {
+	return &summaryParser{out: out}
 }
 
-func (p *summaryParser) feed(b []byte) error {
+// Feed takes the next bytes of the document, and reads it once its first
+// JSON value is complete.
+func (p *summaryParser) Feed(b []byte) error {
 	if p.read {
 		p.after(b)
 		return nil
@@ -583,19 +584,21 @@ func (p *summaryParser) after(b []byte) {
 	p.lines += bytes.Count(b, []byte{'\n'})
 }
 
-func (p *summaryParser) finish() {
+// Finish reads a document that is still held (an incomplete or broken one
+// is the fatal error, returned once) and counts what followed it.
+func (p *summaryParser) Finish() error {
 	if !p.read && !p.failed {
 		if firstNonSpace(p.buf) < 0 {
-			return
+			return nil
 		}
 		if err := p.try(true); err != nil {
 			p.failed = true
-			p.fail(err)
-			return
+			return err
 		}
 	}
 	if p.restLine > 0 && !p.restTold {
 		p.restTold = true
 		p.out.BadRow(p.restLine, "data after the end of the k6 summary, left out")
 	}
+	return nil
 }

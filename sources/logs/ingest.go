@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
 	"github.com/sobang/sobang/sources/sanitize"
@@ -168,7 +169,7 @@ func (in *ingest) tick(now time.Time) {
 // line takes one raw line from the splitter.
 func (in *ingest) line(raw []byte, no int, _ bool) {
 	if no == 1 {
-		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+		raw = batch.TrimBOM(raw)
 	}
 	in.scratch = sanitizeLine(in.scratch[:0], raw)
 	text := string(in.scratch)
@@ -376,7 +377,7 @@ func mostlyText(head []byte) bool {
 
 // looksLikeJTL reports whether head starts like a JMeter result file.
 func looksLikeJTL(head []byte) bool {
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = batch.TrimBOM(head)
 	return bytes.HasPrefix(head, []byte("timeStamp,")) || bytes.HasPrefix(head, []byte("timeStamp;")) ||
 		bytes.HasPrefix(head, []byte("timeStamp\t")) ||
 		(bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<testResults")))

@@ -3,11 +3,12 @@ package gatling
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/sobang/sobang/sources/internal/batch"
 	"math"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // Record types of the binary simulation.log (Gatling's RecordHeader).

@@ -75,8 +75,6 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // handler is the tail.Handler of one source.
 type handler struct {
 	path   string
@@ -207,7 +205,7 @@ func Sniff(head []byte) (format string, ok bool) {
 	if head[0] == recRun {
 		return sniffBinary(head)
 	}
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	for len(head) > 0 {
 		line := head
 		if i := bytes.IndexByte(head, '\n'); i >= 0 {

@@ -3,9 +3,11 @@ package gatling
 import (
 	"bytes"
 	"fmt"
-	"github.com/sobang/sobang/sources/internal/batch"
 	"math"
 	"strings"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -92,7 +94,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 		return
 	}
 	if no == 1 {
-		line = bytes.TrimPrefix(line, utf8BOM)
+		line = batch.TrimBOM(line)
 	}
 	if len(line) == 0 || len(bytes.TrimSpace(line)) == 0 {
 		return
@@ -105,7 +107,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 	if !p.checked {
 		p.checked = true
 		if !isRecordType(f) {
-			p.err = fmt.Errorf("not a Gatling simulation.log: line %d starts with %s, not a RUN, ASSERTION, USER, REQUEST, GROUP or ERROR record", no, quote(line))
+			p.err = fmt.Errorf("not a Gatling simulation.log: line %d starts with %s, not a RUN, ASSERTION, USER, REQUEST, GROUP or ERROR record", no, sources.Quote(line))
 			return
 		}
 		if string(f[0]) == "RUN" && len(f) < 6 {
@@ -148,7 +150,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 			return
 		}
 	}
-	p.st.out.BadRow(no, "unknown record %s: want RUN, REQUEST, USER, GROUP, ERROR or ASSERTION", quote(f[0]))
+	p.st.out.BadRow(no, "unknown record %s: want RUN, REQUEST, USER, GROUP, ERROR or ASSERTION", sources.Quote(f[0]))
 }
 
 func isRecordType(f [][]byte) bool {
@@ -207,12 +209,12 @@ func (p *textParser) request20(f [][]byte, no int) {
 func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStart int) {
 	startMS, ok := atoi(f[start])
 	if !ok {
-		p.st.out.BadRow(no, "REQUEST start %s is not a time in epoch milliseconds", quote(f[start]))
+		p.st.out.BadRow(no, "REQUEST start %s is not a time in epoch milliseconds", sources.Quote(f[start]))
 		return
 	}
 	endMS, ok := atoi(f[end])
 	if !ok {
-		p.st.out.BadRow(no, "REQUEST end %s is not a time in epoch milliseconds", quote(f[end]))
+		p.st.out.BadRow(no, "REQUEST end %s is not a time in epoch milliseconds", sources.Quote(f[end]))
 		return
 	}
 	if endMS < startMS {
@@ -339,12 +341,12 @@ func (p *textParser) group20(f [][]byte, no int) {
 func (p *textParser) emitGroup(f [][]byte, no, g, status int) {
 	startMS, ok := atoi(f[g+1])
 	if !ok {
-		p.st.out.BadRow(no, "GROUP start %s is not a time in epoch milliseconds", quote(f[g+1]))
+		p.st.out.BadRow(no, "GROUP start %s is not a time in epoch milliseconds", sources.Quote(f[g+1]))
 		return
 	}
 	cumulated, ok := atoi(f[g+3])
 	if !ok || cumulated < 0 {
-		p.st.out.BadRow(no, "GROUP cumulated response time %s is not a number of milliseconds", quote(f[g+3]))
+		p.st.out.BadRow(no, "GROUP cumulated response time %s is not a number of milliseconds", sources.Quote(f[g+3]))
 		return
 	}
 	if len(f[g]) == 0 {
@@ -412,7 +414,7 @@ func (p *textParser) run20(f [][]byte, no int) {
 func (p *textParser) setRun(r run, start []byte, no int) {
 	ms, ok := atoi(start)
 	if !ok {
-		p.st.out.BadRow(no, "RUN start %s is not a time in epoch milliseconds", quote(start))
+		p.st.out.BadRow(no, "RUN start %s is not a time in epoch milliseconds", sources.Quote(start))
 		return
 	}
 	r.startMS = ms
@@ -468,13 +470,4 @@ func atoi(b []byte) (int64, bool) {
 		n = -n
 	}
 	return n, true
-}
-
-// quote shows the start of a field or line in a message.
-func quote(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return fmt.Sprintf("%q...", b[:max])
-	}
-	return fmt.Sprintf("%q", b)
 }

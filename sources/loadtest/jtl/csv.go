@@ -554,7 +554,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 			if c.reheader(line) {
 				return rowSkip
 			}
-			c.out.BadRow(line, "timeStamp: %s, found %s", c.times.want(), quote(f[i]))
+			c.out.BadRow(line, "timeStamp: %s, found %s", c.times.want(), sources.Quote(f[i]))
 			return rowSkip
 		}
 		s.StartMS = v
@@ -608,7 +608,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 				s.Success = true
 			case bytes.EqualFold(v, []byte("false")):
 			default:
-				c.out.BadRow(line, "success: want true or false, found %s", quote(v))
+				c.out.BadRow(line, "success: want true or false, found %s", sources.Quote(v))
 				return rowSkip
 			}
 		}
@@ -835,7 +835,7 @@ func (c *csvParser) int32Field(f [][]byte, i int, absent int32, name string, lin
 	}
 	v, ok := atoi(f[i])
 	if !ok || v != int64(int32(v)) {
-		c.out.BadRow(line, "%s: want an integer, found %s", name, quote(f[i]))
+		c.out.BadRow(line, "%s: want an integer, found %s", name, sources.Quote(f[i]))
 		return 0, false
 	}
 	return int32(v), true
@@ -847,7 +847,7 @@ func (c *csvParser) int64Field(f [][]byte, i int, name string, line int) (int64,
 	}
 	v, ok := atoi(f[i])
 	if !ok {
-		c.out.BadRow(line, "%s: want an integer, found %s", name, quote(f[i]))
+		c.out.BadRow(line, "%s: want an integer, found %s", name, sources.Quote(f[i]))
 		return 0, false
 	}
 	return v, true
@@ -873,7 +873,7 @@ func (c *csvParser) first(line int) bool {
 					line, len(f), delimiterName(c.delim), strings.Join(headerlessDefaults[17], ","))
 			} else {
 				c.err = fmt.Errorf("line %d: not a JMeter JTL: the first line is neither a JTL header "+
-					"(timeStamp,elapsed,label,...) nor a sample row: %s", line, quote(bytes.Join(f, []byte{c.delim})))
+					"(timeStamp,elapsed,label,...) nor a sample row: %s", line, sources.Quote(bytes.Join(f, []byte{c.delim})))
 			}
 			return false
 		}
@@ -921,13 +921,4 @@ func (c *csvParser) reheader(line int) bool {
 // 2xx and 3xx codes, or no code at all, count as successes.
 func successFromCode(code string) bool {
 	return code == "" || code[0] == '2' || code[0] == '3'
-}
-
-// quote renders a bad field for a message, cut to a readable length.
-func quote(b []byte) string {
-	const most = 40
-	if len(b) > most {
-		return fmt.Sprintf("%q...", b[:most])
-	}
-	return fmt.Sprintf("%q", b)
 }

@@ -102,8 +102,6 @@ const pendingLinger = 500 * time.Millisecond
 // the binary check sees enough of the file whatever the chunking.
 const sniffLen = 512
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // handler is the tail.Handler of one source.
 type handler struct {
 	path   string
@@ -146,12 +144,10 @@ func (h *handler) Data(p []byte) error {
 // detect chooses the parser once enough of the input is known (or, with
 // force, with what there is) and feeds it the held bytes.
 func (h *handler) detect(force bool) {
-	b := h.head
-	if bytes.HasPrefix(b, utf8BOM) {
-		b = b[len(utf8BOM):]
-	} else if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && !force {
+	if batch.PartialBOM(h.head) && !force {
 		return
 	}
+	b := batch.TrimBOM(h.head)
 	i := firstNonSpace(b)
 	if i < 0 || (len(b) < sniffLen && !force) {
 		return
@@ -286,7 +282,7 @@ func binaryReason(head []byte) string {
 // delimiter, any column order) or a headerless sample row (a timestamp, an
 // integer elapsed, a true/false success).
 func Sniff(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	i := firstNonSpace(head)
 	if i < 0 || binaryReason(head[:min(len(head), sniffLen)]) != "" {
 		return "", false
@@ -341,7 +337,7 @@ func SniffOptions(head []byte, opt Options) (format string, ok bool) {
 	if format, ok = Sniff(head); ok || (opt.Delimiter == 0 && opt.Columns == nil && !custom) {
 		return format, ok
 	}
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	i := firstNonSpace(head)
 	if i < 0 || binaryReason(head[:min(len(head), sniffLen)]) != "" || head[i] == '<' {
 		return "", false

@@ -192,9 +192,9 @@ func (x *xmlParser) Finish() error {
 	if len(x.stack) > 0 {
 		x.out.BadRow(x.elemLine, "<%s> is incomplete at the end of the input", x.elemName)
 	} else if len(bytes.TrimSpace(x.buf)) > 0 && x.state == stateInRoot {
-		x.out.BadRow(x.line, "incomplete markup at the end of the input: %s", quote(x.buf))
+		x.out.BadRow(x.line, "incomplete markup at the end of the input: %s", sources.Quote(x.buf))
 	} else if x.state == stateProlog && len(bytes.TrimSpace(x.buf)) > 0 {
-		x.err = fmt.Errorf("line %d: not a JMeter JTL: incomplete XML markup %s", x.line, quote(x.buf))
+		x.err = fmt.Errorf("line %d: not a JMeter JTL: incomplete XML markup %s", x.line, sources.Quote(x.buf))
 	}
 	x.stack, x.elem, x.buf = x.stack[:0], x.elem[:0], x.buf[:0]
 	return x.err
@@ -422,7 +422,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 		}
 		if status == attrBad {
 			if xs.bad == "" {
-				xs.bad = "malformed attributes: " + quote(attrs)
+				xs.bad = "malformed attributes: " + sources.Quote(attrs)
 			}
 			return n
 		}
@@ -452,7 +452,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 			xs.hasTime = true
 			v, ok := x.times.parse(val)
 			if !ok && xs.bad == "" {
-				xs.bad = "ts: want epoch milliseconds, found " + quote(val)
+				xs.bad = "ts: want epoch milliseconds, found " + sources.Quote(val)
 			}
 			s.StartMS = v
 		case "s":
@@ -464,7 +464,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 			case "false":
 			default:
 				if xs.bad == "" {
-					xs.bad = "s: want true or false, found " + quote(val)
+					xs.bad = "s: want true or false, found " + sources.Quote(val)
 				}
 			}
 		case "lb":
@@ -494,7 +494,7 @@ func (x *xmlParser) attrInt32(xs *xsample, name, val []byte, absent int32) int32
 	v, ok := atoi(val)
 	if !ok || v != int64(int32(v)) {
 		if xs.bad == "" {
-			xs.bad = fmt.Sprintf("%s: want an integer, found %s", name, quote(val))
+			xs.bad = fmt.Sprintf("%s: want an integer, found %s", name, sources.Quote(val))
 		}
 		return absent
 	}
@@ -507,7 +507,7 @@ func (x *xmlParser) attrInt64(xs *xsample, name, val []byte) int64 {
 	}
 	v, ok := atoi(val)
 	if !ok && xs.bad == "" {
-		xs.bad = fmt.Sprintf("%s: want an integer, found %s", name, quote(val))
+		xs.bad = fmt.Sprintf("%s: want an integer, found %s", name, sources.Quote(val))
 	}
 	return v
 }
@@ -636,7 +636,7 @@ func (x *xmlParser) setText(fr xframe) {
 	num := func(what string) int64 {
 		v, ok := atoi(trimmed)
 		if !ok && len(trimmed) > 0 && xs.bad == "" {
-			xs.bad = fmt.Sprintf("<%s>: want an integer, found %s", what, quote(trimmed))
+			xs.bad = fmt.Sprintf("<%s>: want an integer, found %s", what, sources.Quote(trimmed))
 		}
 		return v
 	}

@@ -3,8 +3,10 @@ package k6
 import (
 	"bytes"
 	"fmt"
-	"github.com/sobang/sobang/sources/internal/batch"
 	"math"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -115,7 +117,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if !c.split(b) {
-		c.out.BadRow(no, "want a quoted field to end before a comma or the end of the record: %s", quote(b))
+		c.out.BadRow(no, "want a quoted field to end before a comma or the end of the record: %s", sources.Quote(b))
 		return
 	}
 	f := c.fields
@@ -133,7 +135,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	v, ok := parseFloat(f[c.cols.value])
 	if !ok {
-		c.out.BadRow(no, "%s: metric_value: want a number, found %s", metricName(k), quote(f[c.cols.value]))
+		c.out.BadRow(no, "%s: metric_value: want a number, found %s", metricName(k), sources.Quote(f[c.cols.value]))
 		return
 	}
 	switch k {
@@ -157,7 +159,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	end, whole, ok := c.parseTime(ts)
 	if !ok {
-		c.out.BadRow(no, "timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found %s", quote(ts))
+		c.out.BadRow(no, "timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found %s", sources.Quote(ts))
 		return
 	}
 	if whole && !c.warned {
@@ -218,11 +220,11 @@ func (c *csvParser) header(b []byte, no int) {
 	}
 	if cols.metric < 0 || cols.ts < 0 || cols.value < 0 {
 		if c.cols == nil {
-			c.out.BadRow(no, "want the k6 CSV header metric_name,timestamp,metric_value,..., found %s", quote(b))
+			c.out.BadRow(no, "want the k6 CSV header metric_name,timestamp,metric_value,..., found %s", sources.Quote(b))
 			// Without columns nothing can be read: keep looking for a header.
 			return
 		}
-		c.out.BadRow(no, "a header without metric_name, timestamp and metric_value: %s", quote(b))
+		c.out.BadRow(no, "a header without metric_name, timestamp and metric_value: %s", sources.Quote(b))
 		return
 	}
 	if c.cols != nil {

@@ -2,8 +2,10 @@ package k6
 
 import (
 	"bytes"
-	"github.com/sobang/sobang/sources/internal/batch"
 	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -72,7 +74,7 @@ func (p *jsonParser) record(b []byte, no int) {
 		return
 	}
 	if l.ws(); l.i != len(b) {
-		p.out.BadRow(no, "want one JSON object a line, found more after column %d: %s", l.i+1, quote(b[l.i:]))
+		p.out.BadRow(no, "want one JSON object a line, found more after column %d: %s", l.i+1, sources.Quote(b[l.i:]))
 		return
 	}
 	switch string(pt.typ) {
@@ -90,7 +92,7 @@ func typeFound(typ []byte) string {
 	if typ == nil {
 		return "no type"
 	}
-	return quote(typ)
+	return sources.Quote(typ)
 }
 
 // topKey reads the value of one key of a line's object.
@@ -159,7 +161,7 @@ func (p *jsonParser) point(pt *point, no int) {
 	}
 	v, ok := parseFloat(pt.value)
 	if !ok {
-		p.out.BadRow(no, "%s: value: want a number, found %s", metricName(k), quote(pt.value))
+		p.out.BadRow(no, "%s: value: want a number, found %s", metricName(k), sources.Quote(pt.value))
 		return
 	}
 	switch k {
@@ -176,7 +178,7 @@ func (p *jsonParser) point(pt *point, no int) {
 	}
 	end, ok := p.times.parseRFC3339(pt.time)
 	if !ok {
-		p.out.BadRow(no, "time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found %s", quote(pt.time))
+		p.out.BadRow(no, "time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found %s", sources.Quote(pt.time))
 		return
 	}
 	if why := p.parseTags(pt.tags, pt.metadata); why != "" {
@@ -268,7 +270,7 @@ func (l *lexer) found() string {
 	if l.i >= len(l.b) {
 		return "the end of the line"
 	}
-	return quote(l.b[l.i:min(len(l.b), l.i+20)])
+	return sources.Quote(l.b[l.i:min(len(l.b), l.i+20)])
 }
 
 // object reads an object at the current position, calling member for each

@@ -72,8 +72,6 @@ func New(info sources.Info, opt Options) sources.Source {
 // not complete yet; beyond it the input is not k6 output.
 const maxSniff = 64 << 10
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // handler is the tail.Handler of one source.
 type handler struct {
 	path   string
@@ -108,10 +106,10 @@ func (h *handler) Data(p []byte) error {
 // detect chooses the parser once the first key of the input is known (or,
 // with force, with what there is) and feeds it the held bytes.
 func (h *handler) detect(force bool) {
-	b := bytes.TrimPrefix(h.head, utf8BOM)
-	if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && !force {
+	if batch.PartialBOM(h.head) && !force {
 		return
 	}
+	b := batch.TrimBOM(h.head)
 	format, verdict := classify(b)
 	if verdict == undecided {
 		if !force && len(b) < maxSniff {
@@ -322,7 +320,7 @@ func classify(b []byte) (string, verdict) {
 // head also names k6 metrics or a k6 root group, so that other JSON
 // documents are not.
 func Sniff(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	format, v := classify(head)
 	if v != isK6 {
 		return "", false
@@ -362,14 +360,5 @@ func describe(b []byte) string {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		b = b[:i]
 	}
-	return quote(b)
-}
-
-// quote renders bad input for a message, cut to a readable length.
-func quote(b []byte) string {
-	const most = 60
-	if len(b) > most {
-		return fmt.Sprintf("%q...", b[:most])
-	}
-	return fmt.Sprintf("%q", b)
+	return sources.Quote(b)
 }

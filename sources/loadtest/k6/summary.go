@@ -495,7 +495,7 @@ func lineAt(data []byte, off int64) int {
 
 // shorten quotes a JSON value for a message, cut to a readable length.
 func shorten(raw []byte) string {
-	return quote(bytes.TrimSpace(raw))
+	return sources.Quote(bytes.TrimSpace(raw))
 }
 
 // summaryParser is the parser of a summary: it holds the document until its

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // The files of a set, as Sniff names them.
@@ -69,12 +70,10 @@ var headers = []struct {
 	{"Count,Message,Traceback,Nodes", FormatExceptions},
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // Sniff reports whether head (the first bytes of a file) is one of a Locust
 // set's files, and which, by its header line.
 func Sniff(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	line := head
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		line = head[:i]

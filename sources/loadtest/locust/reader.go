@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // maxFileBytes bounds what is read of a rewritten file (_stats.csv,
@@ -259,7 +260,7 @@ func (r *reader) historyLine(b *sources.Batch, f *file, line []byte) error {
 	f.line++
 	line = bytes.TrimSuffix(line, []byte{'\r'})
 	if f.line == 1 {
-		line = bytes.TrimPrefix(line, utf8BOM)
+		line = batch.TrimBOM(line)
 	}
 	if len(bytes.TrimSpace(line)) == 0 {
 		return nil
@@ -365,7 +366,7 @@ func (r *reader) pollRewritten(f *file, b *sources.Batch, final bool, read func(
 // records splits a whole rewritten file into its header and rows, with the
 // line each row starts on.
 func records(data []byte) (header []string, rows [][]string, lines []int, err error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
+	data = batch.TrimBOM(data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true

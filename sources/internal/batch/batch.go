@@ -172,13 +172,30 @@ func (o *Batcher) Add(s *sources.Sample) {
 
 // BadRow counts a record that could not be read and describes the first few.
 func (o *Batcher) BadRow(line int, format string, args ...any) {
+	if o.countBad() {
+		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+// Expected counts a record with a bad value and describes the first few
+// in the one wording, sources.Expected: `field: expected want, found
+// "value"`. The description is made only for those.
+func (o *Batcher) Expected(line int, field, want string, found []byte) {
+	if o.countBad() {
+		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: sources.Expected(field, want, found)})
+	}
+}
+
+// countBad counts a bad record and reports whether it is to be described.
+func (o *Batcher) countBad() bool {
 	o.start()
 	o.Batch.BadRows++
 	o.Bad++
 	if o.kept < sources.MaxBadRowsKept {
 		o.kept++
-		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf(format, args...)})
+		return true
 	}
+	return false
 }
 
 // Warn tells the user something once per source.

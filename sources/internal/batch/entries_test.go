@@ -52,3 +52,19 @@ func TestAddEntryPushesFullBatches(t *testing.T) {
 		t.Error("a deadline after the flush")
 	}
 }
+
+func TestExpectedDescribesTheFirstFew(t *testing.T) {
+	var sink batches
+	o := New(context.Background(), &sink)
+	for i := range sources.MaxBadRowsKept + 2 {
+		o.Expected(i+1, "success", "true or false", []byte("maybe"))
+	}
+	o.Flush()
+	b := sink[0]
+	if b.BadRows != sources.MaxBadRowsKept+2 || len(b.Bad) != sources.MaxBadRowsKept || o.Bad != b.BadRows {
+		t.Fatalf("%d bad rows, %d described, total %d", b.BadRows, len(b.Bad), o.Bad)
+	}
+	if got, want := b.Bad[1].String(), `line 2: success: expected true or false, found "maybe"`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

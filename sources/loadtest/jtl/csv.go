@@ -541,7 +541,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 		if len(f) > maxFields {
 			found = fmt.Sprintf("more than %d", maxFields)
 		}
-		c.out.BadRow(line, "want %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
+		c.out.BadRow(line, "expected %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
 		return rowSkip
 	}
 	*s = sources.Sample{LatencyMS: -1, ConnectMS: -1, GrpThreads: -1, AllThreads: -1}
@@ -554,7 +554,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 			if c.reheader(line) {
 				return rowSkip
 			}
-			c.out.BadRow(line, "timeStamp: %s, found %s", c.times.want(), sources.Quote(f[i]))
+			c.out.Expected(line, "timeStamp", c.times.want(), f[i])
 			return rowSkip
 		}
 		s.StartMS = v
@@ -608,7 +608,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 				s.Success = true
 			case bytes.EqualFold(v, []byte("false")):
 			default:
-				c.out.BadRow(line, "success: want true or false, found %s", sources.Quote(v))
+				c.out.Expected(line, "success", "true or false", v)
 				return rowSkip
 			}
 		}
@@ -835,7 +835,7 @@ func (c *csvParser) int32Field(f [][]byte, i int, absent int32, name string, lin
 	}
 	v, ok := atoi(f[i])
 	if !ok || v != int64(int32(v)) {
-		c.out.BadRow(line, "%s: want an integer, found %s", name, sources.Quote(f[i]))
+		c.out.Expected(line, name, "an integer", f[i])
 		return 0, false
 	}
 	return int32(v), true
@@ -847,7 +847,7 @@ func (c *csvParser) int64Field(f [][]byte, i int, name string, line int) (int64,
 	}
 	v, ok := atoi(f[i])
 	if !ok {
-		c.out.BadRow(line, "%s: want an integer, found %s", name, sources.Quote(f[i]))
+		c.out.Expected(line, name, "an integer", f[i])
 		return 0, false
 	}
 	return v, true
@@ -867,13 +867,13 @@ func (c *csvParser) first(line int) bool {
 		names = headerlessDefaults[len(f)]
 		if names == nil {
 			if _, loose := looksLikeSample(f, &c.times); loose {
-				c.err = fmt.Errorf("line %d: a JTL without a header, with %d %s-delimited fields: "+
+				c.err = sources.LineErrorf(line, "a JTL without a header, with %d %s-delimited fields: "+
 					"JMeter's default sets have 12, 14, 16 or 17, so the columns are unknown; "+
 					"name them with --jtl-columns (or give the run's properties with --jmeter-props), e.g. --jtl-columns %s",
-					line, len(f), delimiterName(c.delim), strings.Join(headerlessDefaults[17], ","))
+					len(f), delimiterName(c.delim), strings.Join(headerlessDefaults[17], ","))
 			} else {
-				c.err = fmt.Errorf("line %d: not a JMeter JTL: the first line is neither a JTL header "+
-					"(timeStamp,elapsed,label,...) nor a sample row: %s", line, sources.Quote(bytes.Join(f, []byte{c.delim})))
+				c.err = sources.LineErrorf(line, "not a JMeter JTL: %s", sources.Expected("",
+					"a JTL header (timeStamp,elapsed,label,...) or a sample row", bytes.Join(f, []byte{c.delim})))
 			}
 			return false
 		}

@@ -29,6 +29,7 @@ package jtl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -132,7 +133,7 @@ func (h *handler) Data(p []byte) error {
 		h.head = append(h.head, p...)
 		h.detect(false)
 	} else if err := h.parser.Feed(p); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 	if h.opt.Follow && h.out.IsCaughtUp() && h.parser != nil && h.out.PinnedFor() > pendingLinger {
 		batch.Idle(h.parser) // a live file: rows waiting for a parent are shown in time
@@ -153,7 +154,7 @@ func (h *handler) detect(force bool) {
 		return
 	}
 	if why := binaryReason(b[:min(len(b), sniffLen)]); why != "" {
-		h.err = fmt.Errorf("%s: not a JMeter JTL: %s", h.path, why)
+		h.err = sources.InFile(h.path, errors.New("not a JMeter JTL: "+why))
 		return
 	}
 	if b[i] == '<' {
@@ -167,7 +168,7 @@ func (h *handler) detect(force bool) {
 	}
 	h.head = nil
 	if err := h.parser.Feed(b); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 }
 
@@ -188,7 +189,7 @@ func (h *handler) CaughtUp() {
 			if h.opt.Follow {
 				batch.Idle(h.parser)
 			} else if err := h.parser.Finish(); err != nil {
-				h.err = fmt.Errorf("%s: %w", h.path, err)
+				h.err = sources.InFile(h.path, err)
 			}
 		}
 		h.labels.Flush()
@@ -221,7 +222,7 @@ func (h *handler) Finish() {
 	}
 	if h.err == nil && h.parser != nil {
 		if err := h.parser.Finish(); err != nil {
-			h.err = fmt.Errorf("%s: %w", h.path, err)
+			h.err = sources.InFile(h.path, err)
 		}
 	}
 	h.labels.Flush()

@@ -316,9 +316,9 @@ func ambiguityError(line int, example []byte, seen int, cands []*dateLayout) err
 	if len(cands) == 2 && cands[0].yearLast && cands[1].yearLast {
 		what = fmt.Sprintf("could be day-first (%s) or month-first (%s)", cands[0].pattern, cands[1].pattern)
 	}
-	return fmt.Errorf("line %d: timeStamp %s %s, and the first %d values fit either; "+
+	return sources.LineErrorf(line, "timeStamp %s %s, and the first %d values fit either; "+
 		"give the layout with --jtl-time-format, e.g. --jtl-time-format %s",
-		line, sources.Quote(example), what, seen, strings.Join(names, " or --jtl-time-format "))
+		sources.Quote(example), what, seen, strings.Join(names, " or --jtl-time-format "))
 }
 
 // decideTimes runs at the first timestamp of a CSV file when no layout was

@@ -117,7 +117,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if !c.split(b) {
-		c.out.BadRow(no, "want a quoted field to end before a comma or the end of the record: %s", sources.Quote(b))
+		c.out.Expected(no, "", "a quoted field to end before a comma or the end of the record", b)
 		return
 	}
 	f := c.fields
@@ -126,7 +126,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if len(f) != c.cols.n {
-		c.out.BadRow(no, "want %d comma-separated fields, found %d", c.cols.n, len(f))
+		c.out.BadRow(no, "expected %d comma-separated fields, found %d", c.cols.n, len(f))
 		return
 	}
 	k := kindOf(f[c.cols.metric])
@@ -135,7 +135,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	v, ok := parseFloat(f[c.cols.value])
 	if !ok {
-		c.out.BadRow(no, "%s: metric_value: want a number, found %s", metricName(k), sources.Quote(f[c.cols.value]))
+		c.out.Expected(no, metricName(k)+": metric_value", "a number", f[c.cols.value])
 		return
 	}
 	switch k {
@@ -159,7 +159,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	end, whole, ok := c.parseTime(ts)
 	if !ok {
-		c.out.BadRow(no, "timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found %s", sources.Quote(ts))
+		c.out.Expected(no, "timestamp", "Unix seconds, milli-, micro- or nanoseconds, or RFC 3339", ts)
 		return
 	}
 	if whole && !c.warned {
@@ -220,7 +220,7 @@ func (c *csvParser) header(b []byte, no int) {
 	}
 	if cols.metric < 0 || cols.ts < 0 || cols.value < 0 {
 		if c.cols == nil {
-			c.out.BadRow(no, "want the k6 CSV header metric_name,timestamp,metric_value,..., found %s", sources.Quote(b))
+			c.out.Expected(no, "", "the k6 CSV header metric_name,timestamp,metric_value,...", b)
 			// Without columns nothing can be read: keep looking for a header.
 			return
 		}

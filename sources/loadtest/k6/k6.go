@@ -97,7 +97,7 @@ func (h *handler) Data(p []byte) error {
 		h.head = append(h.head, p...)
 		h.detect(false)
 	} else if err := h.parser.Feed(p); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 	h.err = h.out.Settle(h.err)
 	return h.err
@@ -125,8 +125,8 @@ func (h *handler) detect(force bool) {
 	}
 	switch {
 	case verdict == notK6:
-		h.err = fmt.Errorf("%s: not k6 output: want --out json lines ({\"type\":\"Point\",...}) "+
-			"or --out csv (metric_name,timestamp,metric_value,...), found %s", h.path, describe(b))
+		h.err = sources.InFile(h.path, fmt.Errorf("not k6 output: %s", sources.Expected("",
+			`--out json lines ({"type":"Point",...}) or --out csv (metric_name,timestamp,metric_value,...)`, firstLine(b))))
 		return
 	case format == FormatSummary:
 		h.parser = newSummaryParser(h.out)
@@ -138,7 +138,7 @@ func (h *handler) detect(force bool) {
 	h.out.SetFormat(format)
 	h.head = nil
 	if err := h.parser.Feed(b); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 }
 
@@ -193,7 +193,7 @@ func (h *handler) Finish() {
 
 func (h *handler) finishParser() {
 	if err := h.parser.Finish(); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 }
 
@@ -354,11 +354,12 @@ func startsRootGroup(head []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(head[1:], " \t\r\n"), []byte(`"root_group"`))
 }
 
-// describe shows the start of a bad input for a message.
-func describe(b []byte) string {
+// firstLine is the first line of a bad input that is not blank, for a
+// message.
+func firstLine(b []byte) []byte {
 	b = b[max(firstNonSpace(b), 0):]
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		b = b[:i]
 	}
-	return sources.Quote(b)
+	return b
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
 )
 
@@ -214,7 +215,7 @@ func (p *binaryParser) u8() byte {
 func (p *binaryParser) boolean(what string) bool {
 	v := p.u8()
 	if v > 1 {
-		p.fail("%s byte is %d, not 0 or 1", what, v)
+		p.fail("%s byte: expected 0 or 1, found %d", what, v)
 	}
 	return v == 1
 }
@@ -263,7 +264,7 @@ func (p *binaryParser) str() string {
 		}
 		return utf16le(raw)
 	}
-	p.fail("string coder byte is %d, not 0 (Latin-1) or 1 (UTF-16)", coder)
+	p.fail("string coder byte: expected 0 (Latin-1) or 1 (UTF-16), found %d", coder)
 	return ""
 }
 
@@ -344,7 +345,7 @@ func (p *binaryParser) commit() {
 func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 	p.begin(b)
 	if t := p.u8(); t != recRun && !p.short {
-		p.err = fmt.Errorf("not a Gatling binary simulation.log: it starts with byte %d, not a RUN record (0)", t)
+		p.err = fmt.Errorf("not a Gatling binary simulation.log: expected a RUN record (type 0) first, found type %d", t)
 		return 0, false
 	}
 	version := p.str()
@@ -358,7 +359,7 @@ func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 	major, minor, ok := versionNumbers(version)
 	switch {
 	case !ok:
-		p.err = fmt.Errorf("not a Gatling binary simulation.log: the RUN record's version is %q", version)
+		p.err = fmt.Errorf("not a Gatling binary simulation.log: %s", sources.Expected("the RUN record's version", "a version such as 3.13.0", version))
 		return 0, false
 	case major != binaryMajor || minor < binaryMinMinor:
 		p.err = fmt.Errorf("binary simulation.log written by Gatling %s: this reader knows the binary layout of Gatling %d.%d to %d.%d (and reads later %d.x the same way), not that version's",
@@ -396,7 +397,7 @@ func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 		return 0, true
 	}
 	if p.bad != "" {
-		p.err = fmt.Errorf("Gatling %s binary simulation.log: unreadable RUN record: %s", version, p.bad)
+		p.err = fmt.Errorf("binary simulation.log of Gatling %s: unreadable RUN record: %s", version, p.bad)
 		return 0, false
 	}
 	p.runDone = true
@@ -467,7 +468,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		p.st.errorRecord(msg, p.runStartMS+int64(ts))
 	default:
 		if !p.short {
-			p.fail("unknown record type %d (want 1 request, 2 user, 3 group or 4 error)", t)
+			p.fail("record type: expected 1 request, 2 user, 3 group or 4 error, found %d", t)
 		}
 		return 0, false
 	}

@@ -112,7 +112,7 @@ func (h *handler) Data(p []byte) error {
 		}
 	}
 	if err := h.parser.Feed(p); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 	h.afterParse()
 	h.err = h.out.Settle(h.err)
@@ -166,7 +166,7 @@ func (h *handler) Finish() {
 
 func (h *handler) finishParser() {
 	if err := h.parser.Finish(); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+		h.err = sources.InFile(h.path, err)
 	}
 	h.afterParse()
 }

@@ -163,7 +163,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	}
 	if !Exists(s.info.Name) {
 		if !s.info.Wait {
-			return fail(fmt.Errorf("%s: no Locust CSV file (%s, %s, ...)", s.info.Name, r.stats.path, r.history.path))
+			return fail(sources.InFile(s.info.Name, fmt.Errorf("no Locust CSV file (%s, %s, ...)", r.stats.path, r.history.path)))
 		}
 		if err := health(sources.Health{State: sources.StateWaiting, Detail: "waiting for " + r.history.path}); err != nil {
 			return nil

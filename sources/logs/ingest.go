@@ -250,7 +250,7 @@ func (in *ingest) process(b []byte, text string, no int) {
 	}
 	h, ok := in.format.Parse(b, in.loc)
 	if !ok && mode == format.Alone {
-		in.out.BadRow(no, "expected a JSON object, found %s", sources.Quote(text))
+		in.out.Expected(no, "", "a JSON object", b)
 	}
 	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok}, in.groupFn)
 }

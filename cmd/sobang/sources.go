@@ -368,7 +368,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	}
 	for name := range offsets {
 		if !used[name] {
-			return nil, usageErr("--offset %s: no source named %q", name, name)
+			return nil, usageErr("--offset: no source named %s", sources.Quote(name))
 		}
 	}
 	if f.crashTest {

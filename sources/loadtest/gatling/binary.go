@@ -439,7 +439,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		}
 		p.commit()
 		if end < start {
-			p.st.out.BadRow(0, "offset %d: request %q ends %d ms before it starts", p.at, label, start-end)
+			p.st.out.BadRow(0, "offset %d: request %s ends %d ms before it starts", p.at, sources.Quote(label), start-end)
 			return p.i, true
 		}
 		p.st.request(label, p.runStartMS+int64(start), p.runStartMS+int64(end), success, msg, -1)
@@ -454,7 +454,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		}
 		p.commit()
 		if cumulated < 0 {
-			p.st.out.BadRow(0, "offset %d: group %q has a negative cumulated response time %d", p.at, label, cumulated)
+			p.st.out.BadRow(0, "offset %d: group %s has a negative cumulated response time %d", p.at, sources.Quote(label), cumulated)
 			return p.i, true
 		}
 		p.st.group(label, p.runStartMS+int64(start), int64(cumulated), success)

@@ -885,7 +885,7 @@ func (c *csvParser) first(line int) bool {
 		}
 		for _, n := range names {
 			if _, ok := lookupColumn([]byte(n)); !ok && !strings.HasPrefix(n, `"`) {
-				c.out.Warn(fmt.Sprintf("%s: %q is not a JTL column name; its values are skipped", c.columnsFrom, n))
+				c.out.Warn(fmt.Sprintf("%s: %s is not a JTL column name; its values are skipped", c.columnsFrom, sources.Quote(n)))
 			}
 		}
 	}

@@ -313,8 +313,8 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 		}
 		on := strings.EqualFold(v.value, "true")
 		if !on && !strings.EqualFold(v.value, "false") {
-			sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%s%s=%q: JMeter reads anything but true as false",
-				savePrefix, name, v.value)))
+			sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%s%s=%s: JMeter reads anything but true as false",
+				savePrefix, name, sources.Quote(v.value))))
 		}
 		return on
 	}
@@ -324,8 +324,8 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 		case v.value == "xml":
 			sc.OutputFormat = "xml"
 		case v.value != "csv":
-			sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%soutput_format=%q: JMeter writes CSV for anything but xml",
-				savePrefix, v.value)))
+			sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%soutput_format=%s: JMeter writes CSV for anything but xml",
+				savePrefix, sources.Quote(v.value))))
 		}
 	}
 	if v, ok := p.values[savePrefix+"default_delimiter"]; ok {

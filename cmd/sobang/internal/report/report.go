@@ -444,7 +444,7 @@ func Write(w io.Writer, doc *Document, format string) error {
 	case "markdown", "md":
 		return writeText(w, doc, true)
 	}
-	return fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats, ", "))
+	return sources.ExpectedError("--format", "one of "+strings.Join(Formats, ", "), format)
 }
 
 // writeText renders plain text or Markdown; both share one layout.

@@ -257,15 +257,9 @@ func (in *ingest) process(b []byte, text string, no int) {
 
 // entry turns a finished group into a LogEntry.
 func (in *ingest) entry(g group.Group) {
-	e := sources.LogEntry{
-		Time:      g.Header.Time,
-		Level:     g.Header.Level,
-		LevelText: g.Header.LevelText,
-		LevelCol:  g.Header.LevelCol,
-		Lines:     g.Lines,
-		LineNo:    g.LineNo,
-		Truncated: g.Truncated,
-	}
+	e := in.out.EntrySlot()
+	e.Time, e.Level, e.LevelText, e.LevelCol = g.Header.Time, g.Header.Level, g.Header.LevelText, g.Header.LevelCol
+	e.Lines, e.LineNo, e.Truncated = g.Lines, g.LineNo, g.Truncated
 	if e.Time.IsZero() {
 		e.Time = in.lastTime
 	} else {
@@ -278,7 +272,7 @@ func (in *ingest) entry(g group.Group) {
 		e.LevelCol = -1
 	}
 	in.lastLevel, in.lastLevelText = e.Level, e.LevelText
-	in.out.AddEntry(&e)
+	in.out.CommitEntry()
 }
 
 // mostlyText reports whether head is text: no NUL, and at most one byte in

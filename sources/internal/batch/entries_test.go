@@ -16,7 +16,7 @@ func (s *batches) Push(_ context.Context, b sources.Batch) error {
 	return nil
 }
 
-func TestAddEntryPushesFullBatches(t *testing.T) {
+func TestEntriesPushFullBatches(t *testing.T) {
 	var sink batches
 	o := New(context.Background(), &sink)
 	if _, ok := o.LingerDeadline(); ok {
@@ -25,7 +25,8 @@ func TestAddEntryPushesFullBatches(t *testing.T) {
 	before := time.Now()
 	n := sources.BatchRecords + 3
 	for i := range n {
-		o.AddEntry(&sources.LogEntry{LineNo: i + 1})
+		o.EntrySlot().LineNo = i + 1
+		o.CommitEntry()
 		if i == 0 {
 			if d, ok := o.LingerDeadline(); !ok || d.Before(before.Add(sources.BatchLinger)) {
 				t.Fatalf("deadline %v, %v after the first entry", d, ok)

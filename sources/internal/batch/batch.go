@@ -43,6 +43,7 @@ type Interner struct {
 	next   uint8
 }
 
+// NewInterner returns an Interner holding no value yet.
 func NewInterner() Interner { return Interner{m: make(map[string]string, 64)} }
 
 // Get returns b as a string; looking up m[string(b)] does not allocate.

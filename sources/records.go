@@ -204,10 +204,6 @@ type BadRow struct {
 	Reason string // what was expected and what was found
 }
 
-// String formats the bad row as "line N: reason".
-func (b BadRow) String() string {
-	if b.Line > 0 {
-		return fmt.Sprintf("line %d: %s", b.Line, b.Reason)
-	}
-	return b.Reason
-}
+// String formats the bad row as "line N: reason", as a LineError without
+// a path reads.
+func (b BadRow) String() string { return At("", b.Line, b.Reason) }

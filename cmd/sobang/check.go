@@ -94,7 +94,7 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 			for _, text := range objectives {
 				o, err := slo.Parse(text)
 				if err != nil {
-					return usageErr("--slo %v", err)
+					return usageErr("--slo: %v", err)
 				}
 				objs = append(objs, o)
 			}

@@ -126,7 +126,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"no such label fails", []string{"check", "run.jtl", "--slo", "label=GET:p50<1s"}, exitFailure,
 			`(no such label; labels: "GET balance", "GET http://bank:8080/health", "POST transfer", "Transfer flow")`, ""},
 		{"malformed", []string{"check", "run.jtl", "--slo", "p50<1s", "--slo", "p95 < 500 ns"}, exitUsage,
-			"", "--slo \"p95 < 500 ns\": column 11: unknown unit \"ns\"" + ": want ms or s for p95\n  p95 < 500 ns\n            ^\n"},
+			"", "--slo: \"p95 < 500 ns\": column 11: unit: expected ms or s for p95, found \"ns\"\n  p95 < 500 ns\n            ^\n"},
 		{"unquoted colon", []string{"check", "run.jtl", "--slo", "label=GET http://bank:8080/health:mean<1s"}, exitUsage,
 			"", "must be double-quoted"},
 		{"no objective", []string{"check", "run.jtl"}, exitUsage, "", "at least one --slo"},

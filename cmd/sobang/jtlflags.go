@@ -80,7 +80,7 @@ func (j *jtlFlags) parse() (jtl.Options, error) {
 	if j.delimiter != "" {
 		d, err := jtl.ParseDelimiter(j.delimiter)
 		if err != nil {
-			return opt, usageErr("--jtl-delimiter %v", err)
+			return opt, usageErr("--jtl-delimiter: %v", err)
 		}
 		opt.Delimiter = d
 	}
@@ -96,7 +96,7 @@ func (j *jtlFlags) parse() (jtl.Options, error) {
 	if len(j.labelMap) > 0 {
 		rules, err := labels.ParseRules(j.labelMap)
 		if err != nil {
-			return opt, usageErr("--label-map %v", err)
+			return opt, usageErr("--label-map: %v", err)
 		}
 		opt.LabelMap = rules
 	}
@@ -118,10 +118,10 @@ func parseColumns(s string) ([]string, error) {
 		case len(c) > 2 && strings.HasPrefix(c, `"`) && strings.HasSuffix(c, `"`):
 			continue
 		case !jtl.KnownColumn(c):
-			return nil, usageErr("--jtl-columns: %q is not a JTL column; they are %s; write other columns in double quotes, e.g. '\"myVar\"'",
-				c, strings.Join(jtl.ColumnNames(), ","))
+			return nil, usageErr("--jtl-columns: %s is not a JTL column; they are %s; write other columns in double quotes, e.g. '\"myVar\"'",
+				sources.Quote(c), strings.Join(jtl.ColumnNames(), ","))
 		case seen[strings.ToLower(c)]:
-			return nil, usageErr("--jtl-columns: %q is named twice", c)
+			return nil, usageErr("--jtl-columns: %s is named twice", sources.Quote(c))
 		}
 		seen[strings.ToLower(c)] = true
 	}

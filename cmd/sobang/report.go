@@ -41,7 +41,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 		Example: reportExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" && format != "markdown" {
-				return usageErr("--format %q: want text, json or markdown", format)
+				return usageErr("%s", sources.Expected("--format", "text, json or markdown", format))
 			}
 			specs, err := sf.specs(args)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sobang/sobang/cmd/sobang/internal/timespec"
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui/timeline"
@@ -148,7 +149,7 @@ func loadTheme(name string) (themes.Theme, error) {
 // --skip (warm-up trimming: nothing before the data's start plus skip).
 func resolveWindow(text string, dataStartMS int64, zone *time.Location, skip time.Duration) (int64, int64, error) {
 	if skip < 0 {
-		return 0, 0, usageErr("--skip %v: want a positive duration such as 60s", skip)
+		return 0, 0, usageErr("%s", sources.Expected("--skip", "a positive duration such as 60s", skip.String()))
 	}
 	from, to, err := parseWindow(text, dataStartMS, zone)
 	if err != nil || skip == 0 {

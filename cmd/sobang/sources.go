@@ -210,7 +210,7 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 	}
 	for _, u := range f.scrape {
 		if !isURL(u) {
-			return nil, usageErr("--scrape %q: want an http:// or https:// URL, e.g. http://localhost:8080/actuator/prometheus", u)
+			return nil, usageErr("%s", sources.Expected("--scrape", "an http:// or https:// URL, e.g. http://localhost:8080/actuator/prometheus", u))
 		}
 		add(spec{name: u, kind: sources.KindScrape})
 	}
@@ -258,7 +258,7 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	case err != nil:
 		return "", &exitError{exitUsage, err}
 	case st.IsDir():
-		return "", usageErr("%s: is a directory; want a JTL or log file", path)
+		return "", usageErr("%s: is a directory, not a JTL or log file", path)
 	}
 	head, err := tail.Head(path, sources.SniffBytes)
 	if err != nil {
@@ -289,8 +289,7 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if _, ok := logs.Sniff(head); ok {
 		return sources.KindLog, nil
 	}
-	return "", usageErr("%s: line 1: expected a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, or a text log, found %s",
-		path, describeHead(head))
+	return "", usageErr("%s", sources.At(path, 1, describeHead(head)))
 }
 
 // kindByName guesses the kind of a file that cannot be read yet.
@@ -303,7 +302,10 @@ func kindByName(path string) sources.Kind {
 	return sources.KindLog
 }
 
+// describeHead says, for a file of no kind sobang reads, what was expected
+// and what its head holds instead.
 func describeHead(head []byte) string {
+	const want = "a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, or a text log"
 	bin := 0
 	for _, c := range head[:min(len(head), 512)] {
 		if c < 0x09 || (c > 0x0d && c < 0x20) {
@@ -311,10 +313,10 @@ func describeHead(head []byte) string {
 		}
 	}
 	if bin > 0 {
-		return "binary data"
+		return "expected " + want + ", found binary data"
 	}
-	line, _, _ := strings.Cut(string(head[:min(len(head), 80)]), "\n")
-	return fmt.Sprintf("%q", line)
+	line, _, _ := strings.Cut(string(head), "\n")
+	return sources.Expected("", want, line)
 }
 
 // build makes the sources of the specs. follow keeps reading live inputs.
@@ -370,7 +372,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	}
 	for name := range offsets {
 		if !used[name] {
-			return nil, usageErr("--offset %s: no source named %q", name, name)
+			return nil, usageErr("--offset: no source named %s", sources.Quote(name))
 		}
 	}
 	if f.crashTest {

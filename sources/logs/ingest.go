@@ -2,11 +2,12 @@ package logs
 
 import (
 	"bytes"
-	"fmt"
+	"context"
 	"time"
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
 	"github.com/sobang/sobang/sources/sanitize"
@@ -28,9 +29,8 @@ type heldLine struct {
 type ingest struct {
 	info sources.Info
 	loc  *time.Location
-	push func(sources.Batch) error
-	err  error // the first error of push; nothing is pushed after it
-	live bool  // a followed file: CaughtUp is not the end
+	out  *batch.Batcher // batches, bad lines, health; its Err stops the run
+	live bool           // a followed file: CaughtUp is not the end
 
 	lines   tail.Lines
 	scratch []byte // sanitised text of the current line
@@ -55,17 +55,21 @@ type ingest struct {
 	lastLevel     sources.Level
 	lastLevelText string
 
-	batch      sources.Batch
-	batchSince time.Time
-	lastFull   bool // the previous batch was full: size the next one for BatchRecords
-	badKept    int
-	health     sources.Health
-	entries    int
-	lineCount  int
+	lineCount int
 }
 
+// pushFunc is a Sink made of a function: the ingester does not need to know
+// where its batches go (a source's sink, a benchmark's counter).
+type pushFunc func(sources.Batch) error
+
+func (f pushFunc) Push(_ context.Context, b sources.Batch) error { return f(b) }
+
+// newIngest returns an ingester handing its batches to push; after push
+// fails nothing more is pushed.
 func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
-	in := &ingest{info: info, loc: info.Location(), clock: sources.OrWall(info.Clock), push: push, grouper: group.New(format.Join)}
+	clock := sources.OrWall(info.Clock)
+	in := &ingest{info: info, loc: info.Location(), clock: clock, out: batch.New(context.Background(), pushFunc(push), clock),
+		grouper: group.New(format.Join)}
 	in.emitFn = in.line
 	in.groupFn = in.entry
 	return in
@@ -84,15 +88,13 @@ func (in *ingest) Data(p []byte, now time.Time) {
 func (in *ingest) Reset(now time.Time) {
 	in.now = now
 	in.endOfInput(now)
-	in.flush()
 	in.lines.Reset()
 	in.decided = false
 	in.held = nil
 	in.sample = nil
 	in.seen = 0
 	in.grouper.Reset(format.Join)
-	in.batch.Reset = true
-	in.flush()
+	in.out.Reset()
 }
 
 // CaughtUp says everything that existed at the start was read. Without a
@@ -106,8 +108,7 @@ func (in *ingest) CaughtUp(now time.Time) {
 	} else {
 		in.endOfInput(now)
 	}
-	in.batch.CaughtUp = true
-	in.flush()
+	in.out.CaughtUp(nil)
 }
 
 // Idle says no data came for a while: decide the format, show what is held.
@@ -118,7 +119,7 @@ func (in *ingest) Idle(now time.Time) {
 	if now.Sub(in.lastData) >= sources.PartialFlush {
 		in.grouper.Flush(in.groupFn)
 	}
-	in.flush()
+	in.out.Flush()
 }
 
 // endOfInput flushes the partial last line, the held lines and the open
@@ -138,8 +139,8 @@ func (in *ingest) deadline() (time.Time, bool) {
 			d = t
 		}
 	}
-	if !in.batch.Empty() {
-		earliest(in.batchSince.Add(sources.BatchLinger))
+	if t, ok := in.out.LingerDeadline(); ok {
+		earliest(t)
 	}
 	if in.grouper.Open() {
 		earliest(in.lastData.Add(sources.PartialFlush))
@@ -161,15 +162,15 @@ func (in *ingest) tick(now time.Time) {
 		in.grouper.Flush(in.groupFn)
 		flushed = true
 	}
-	if !in.batch.Empty() && (flushed || now.Sub(in.batchSince) >= sources.BatchLinger) {
-		in.flush()
+	if flushed || in.out.Lingered() {
+		in.out.Flush()
 	}
 }
 
 // line takes one raw line from the splitter.
 func (in *ingest) line(raw []byte, no int, _ bool) {
 	if no == 1 {
-		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+		raw = batch.TrimBOM(raw)
 	}
 	in.scratch = sanitizeLine(in.scratch[:0], raw)
 	text := string(in.scratch)
@@ -216,9 +217,7 @@ func (in *ingest) decide() {
 func (in *ingest) setFormat(f format.Format) {
 	in.format = f
 	in.grouper.Reset(f.Continuations())
-	h := in.health
-	h.Format = f.Name()
-	in.setHealth(h)
+	in.out.SetFormat(f.Name())
 }
 
 // redetect looks again at the lines of a log detected as plain text.
@@ -253,42 +252,16 @@ func (in *ingest) process(b []byte, text string, no int) {
 	}
 	h, ok := in.format.Parse(b, in.loc, in.now)
 	if !ok && mode == format.Alone {
-		in.bad(no, fmt.Sprintf("expected a JSON object, found %q", clip(text, 40)))
+		in.out.Expected(no, "", "a JSON object", b)
 	}
 	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok}, in.groupFn)
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-// bad counts a line that could not be decoded, describing the first few.
-func (in *ingest) bad(no int, reason string) {
-	in.batch.BadRows++
-	if in.badKept < sources.MaxBadRowsKept {
-		in.badKept++
-		in.batch.Bad = append(in.batch.Bad, sources.BadRow{Line: no, Reason: reason})
-	}
-	in.touch()
-}
-
 // entry turns a finished group into a LogEntry.
 func (in *ingest) entry(g group.Group) {
-	e := sources.LogEntry{
-		Time:      g.Header.Time,
-		Level:     g.Header.Level,
-		LevelText: g.Header.LevelText,
-		LevelCol:  g.Header.LevelCol,
-		Lines:     g.Lines,
-		LineNo:    g.LineNo,
-		Truncated: g.Truncated,
-	}
+	e := in.out.EntrySlot()
+	e.Time, e.Level, e.LevelText, e.LevelCol = g.Header.Time, g.Header.Level, g.Header.LevelText, g.Header.LevelCol
+	e.Lines, e.LineNo, e.Truncated = g.Lines, g.LineNo, g.Truncated
 	if e.Time.IsZero() {
 		e.Time = in.lastTime
 	} else {
@@ -301,52 +274,7 @@ func (in *ingest) entry(g group.Group) {
 		e.LevelCol = -1
 	}
 	in.lastLevel, in.lastLevelText = e.Level, e.LevelText
-	if in.batch.Entries == nil && in.lastFull {
-		in.batch.Entries = make([]sources.LogEntry, 0, sources.BatchRecords)
-	}
-	in.batch.Entries = append(in.batch.Entries, e)
-	in.batch.Rows++
-	in.entries++
-	in.touch()
-	if len(in.batch.Entries) >= sources.BatchRecords {
-		in.lastFull = true
-		in.flush()
-	}
-}
-
-// touch notes when the pending batch got its first content.
-func (in *ingest) touch() {
-	if in.batchSince.IsZero() {
-		in.batchSince = in.now
-	}
-}
-
-// setHealth records a health change (keeping the detected format) and
-// pushes it at once.
-func (in *ingest) setHealth(h sources.Health) {
-	if h.Format == "" {
-		h.Format = in.health.Format
-	}
-	if h.Since.IsZero() {
-		h.Since = in.clock.Now()
-	}
-	in.health = h
-	in.batch.Health = &h
-	in.flush()
-}
-
-// flush pushes the pending batch.
-func (in *ingest) flush() {
-	if in.batch.Empty() || in.err != nil {
-		return
-	}
-	b := in.batch
-	in.batch = sources.Batch{}
-	in.batchSince = time.Time{}
-	if len(b.Entries) < sources.BatchRecords {
-		in.lastFull = false
-	}
-	in.err = in.push(b)
+	in.out.CommitEntry()
 }
 
 // mostlyText reports whether head is text: no NUL, and at most one byte in
@@ -377,7 +305,7 @@ func mostlyText(head []byte) bool {
 
 // looksLikeJTL reports whether head starts like a JMeter result file.
 func looksLikeJTL(head []byte) bool {
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = batch.TrimBOM(head)
 	return bytes.HasPrefix(head, []byte("timeStamp,")) || bytes.HasPrefix(head, []byte("timeStamp;")) ||
 		bytes.HasPrefix(head, []byte("timeStamp\t")) ||
 		(bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<testResults")))

@@ -9,7 +9,7 @@
 //	Run's loop (owns all state; a single timer for every deadline)
 //	   tail.Lines -> sanitize.Line -> hold the first lines until the
 //	   format is known (format.Detect) -> format.Parse -> group.Grouper
-//	   -> LogEntry -> Batch (BatchRecords, or after BatchLinger) -> Sink
+//	   -> LogEntry -> batch.Batcher (BatchRecords, or after BatchLinger) -> Sink
 //
 // Every line is sanitised once, here, at ingest, not every frame: the store and
 // the panes only ever see display-safe text. The header is parsed from the
@@ -88,7 +88,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	fw := &forwarder{ctx: ctx, events: make(chan event), ack: make(chan struct{})}
 	done := make(chan error, 1)
 	if stdin {
-		in.setHealth(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
+		in.out.Status(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
 		go func() {
 			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
 		}()
@@ -101,7 +101,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 
 	timer := in.clock.NewTimer(time.Hour)
 	defer timer.Stop()
-	for in.err == nil {
+	for in.out.Err == nil {
 		timer.Stop()
 		if d, ok := in.deadline(); ok {
 			timer.Reset(max(sources.Until(in.clock, d), 0))
@@ -126,7 +126,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	if parent.Err() != nil {
 		return nil
 	}
-	return in.err
+	return in.out.Err
 }
 
 // eventKind names what the tail goroutine reported.
@@ -182,7 +182,7 @@ func (in *ingest) handle(e event, now time.Time) {
 	case evIdle:
 		in.Idle(now)
 	case evStatus:
-		in.setHealth(e.health)
+		in.out.Status(e.health)
 	}
 }
 
@@ -194,17 +194,14 @@ func (in *ingest) finish(ctx context.Context, err error) error {
 	now := in.clock.Now()
 	in.endOfInput(now)
 	if err != nil {
-		in.setHealth(sources.Health{State: sources.StateFailed, Err: err.Error()})
-		in.flush()
+		in.out.Fail(err)
 		return err
 	}
-	in.setHealth(sources.Health{State: sources.StateDone,
-		Detail: fmt.Sprintf("read %d entries from %d lines", in.entries, in.lineCount)})
-	in.flush()
-	if in.err != nil && ctx.Err() != nil {
+	in.out.Done(fmt.Sprintf("read %d entries from %d lines", in.out.Entries, in.lineCount))
+	if in.out.Err != nil && ctx.Err() != nil {
 		return nil
 	}
-	return in.err
+	return in.out.Err
 }
 
 // Sniff reports whether the start of a file looks like a log and, if so,

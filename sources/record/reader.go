@@ -68,7 +68,7 @@ func readFile(path string, onHeader func(*Header) error, onEntry func(*Entry) er
 func decode(r io.Reader, path string, onHeader func(*Header) error, onEntry func(*Entry) error) (skipped int, err error) {
 	var magic [len(Magic)]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil || !IsRecording(magic[:]) {
-		return 0, fmt.Errorf("%s: not a sobang recording (want a file starting with %q)", path, magicPrefix)
+		return 0, sources.InFile(path, fmt.Errorf("not a sobang recording (expected a file starting with %s)", sources.Quote(magicPrefix)))
 	}
 	if v := magic[len(magic)-1]; v != Version {
 		return 0, fmt.Errorf("%s: a recording of format version %d; this sobang reads version %d", path, v, Version)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -149,7 +150,7 @@ func (e *SyntaxError) Column() int { return ansi.StringWidth(e.Text[:e.Offset]) 
 // Error shows the message, then the objective with a caret under the
 // offending column.
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("%q: column %d: %s\n  %s\n  %s^", e.Text, e.Column(), e.Msg, e.Text, strings.Repeat(" ", e.Column()-1))
+	return fmt.Sprintf("%s: column %d: %s\n  %s\n  %s^", sources.Quote(e.Text), e.Column(), e.Msg, e.Text, strings.Repeat(" ", e.Column()-1))
 }
 
 // parser walks one objective.
@@ -173,11 +174,7 @@ func (p *parser) found() string {
 	if p.pos >= len(p.text) {
 		return "the end"
 	}
-	rest := p.text[p.pos:]
-	if len(rest) > 20 {
-		rest = rest[:20] + "..."
-	}
-	return strconv.Quote(rest)
+	return sources.Quote(p.text[p.pos:])
 }
 
 func metricList() string {
@@ -194,7 +191,7 @@ func Parse(text string) (Objective, error) {
 	o := Objective{Text: text}
 	p.spaces()
 	if p.pos == len(text) {
-		return o, p.fail(p.pos, "empty objective: want [label=NAME:]METRIC OP VALUE[UNIT], e.g. p95<500ms")
+		return o, p.fail(p.pos, "expected an objective [label=NAME:]METRIC OP VALUE[UNIT], e.g. p95<500ms, found the end")
 	}
 	quoted := false
 	if strings.HasPrefix(text[p.pos:], "label=") {
@@ -218,7 +215,7 @@ func Parse(text string) (Objective, error) {
 		known = known || m == o.Metric
 	}
 	if !known {
-		msg := fmt.Sprintf("unknown metric %q: want one of %s", text[start:p.pos], metricList())
+		msg := sources.Expected("metric", "one of "+metricList(), text[start:p.pos])
 		if word == "" {
 			msg = fmt.Sprintf("expected a metric (%s), found %s", metricList(), p.found())
 		}
@@ -239,9 +236,7 @@ func Parse(text string) (Objective, error) {
 		o.Op = Less
 	case strings.HasPrefix(rest, ">"):
 		o.Op = Greater
-	case strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, "!="):
-		return o, p.fail(opAt, "unsupported comparison: want one of <, <=, >, >=")
-	default:
+	default: // = and != too: an objective is a bound
 		return o, p.fail(opAt, "expected a comparison (<, <=, >, >=) after %s, found %s", o.Metric, p.found())
 	}
 	p.pos += len(o.Op)
@@ -281,7 +276,7 @@ func Parse(text string) (Objective, error) {
 	}
 	p.spaces()
 	if p.pos != len(text) {
-		return o, p.fail(p.pos, "unexpected %s after the objective", p.found())
+		return o, p.fail(p.pos, "expected the end of the objective, found %s", p.found())
 	}
 	o.Value = value
 	o.Threshold = number + o.Unit
@@ -300,7 +295,7 @@ func (p *parser) label() (name string, quoted bool, err error) {
 		p.pos++
 		for {
 			if p.pos >= len(p.text) {
-				return "", true, p.fail(start, `unterminated quoted label name: want a closing '"' (write "" for a quote inside)`)
+				return "", true, p.fail(start, `quoted label name: expected a closing '"' (write "" for a quote inside), found the end`)
 			}
 			c := p.text[p.pos]
 			p.pos++
@@ -361,12 +356,12 @@ func scaled(number string, m Metric, unit string) (float64, error) {
 		switch unit {
 		case "%":
 			if v := parse(0); v > 100 {
-				return 0, fmt.Errorf("error_rate of %s%%: want at most 100%%", number)
+				return 0, sources.ExpectedError("error_rate", "at most 100%", number+"%")
 			}
 			return parse(-2), nil
 		case "":
 			if v := parse(0); v > 1 {
-				return 0, fmt.Errorf("error_rate without a unit is a ratio from 0 to 1, found %s: write %s%% for a percentage", number, number)
+				return 0, fmt.Errorf("%s: write %s%% for a percentage", sources.Expected("error_rate without a unit", "a ratio from 0 to 1", number), number)
 			}
 			return parse(0), nil
 		}
@@ -381,7 +376,7 @@ func scaled(number string, m Metric, unit string) (float64, error) {
 			return 0, unitError(unit, m, "no unit")
 		}
 		if v := parse(0); v > 1 {
-			return 0, fmt.Errorf("apdex is a score from 0 to 1, found %s", number)
+			return 0, sources.ExpectedError("apdex", "a score from 0 to 1", number)
 		}
 		return parse(0), nil
 	}
@@ -389,11 +384,7 @@ func scaled(number string, m Metric, unit string) (float64, error) {
 }
 
 func unitError(unit string, m Metric, want string) error {
-	switch unit {
-	case "ms", "s", "%", "rps":
-		return fmt.Errorf("%s does not fit %s: want %s", unit, m, want)
-	}
-	return fmt.Errorf("unknown unit %q: want %s for %s", unit, want, m)
+	return sources.ExpectedError("unit", want+" for "+string(m), unit)
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -3,11 +3,13 @@ package gatling
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"math"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // Record types of the binary simulation.log (Gatling's RecordHeader).
@@ -97,7 +99,8 @@ func newBinaryParser(st *state) *binaryParser {
 	}
 }
 
-func (p *binaryParser) feed(data []byte) error {
+// Feed parses the next bytes: records, the last one maybe cut short.
+func (p *binaryParser) Feed(data []byte) error {
 	if len(p.buf) > 0 {
 		p.buf = append(p.buf, data...)
 		n := p.parse(p.buf, false)
@@ -111,9 +114,9 @@ func (p *binaryParser) feed(data []byte) error {
 	return p.err
 }
 
-// finish reads what is held as the end of the input: a record still cut
+// Finish reads what is held as the end of the input: a record still cut
 // short is a bad record.
-func (p *binaryParser) finish() error {
+func (p *binaryParser) Finish() error {
 	if len(p.buf) > 0 && p.err == nil {
 		n := p.parse(p.buf, true)
 		p.off += int64(n)
@@ -212,7 +215,7 @@ func (p *binaryParser) u8() byte {
 func (p *binaryParser) boolean(what string) bool {
 	v := p.u8()
 	if v > 1 {
-		p.fail("%s byte is %d, not 0 or 1", what, v)
+		p.fail("%s byte: expected 0 or 1, found %d", what, v)
 	}
 	return v == 1
 }
@@ -261,7 +264,7 @@ func (p *binaryParser) str() string {
 		}
 		return utf16le(raw)
 	}
-	p.fail("string coder byte is %d, not 0 (Latin-1) or 1 (UTF-16)", coder)
+	p.fail("string coder byte: expected 0 (Latin-1) or 1 (UTF-16), found %d", coder)
 	return ""
 }
 
@@ -342,7 +345,7 @@ func (p *binaryParser) commit() {
 func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 	p.begin(b)
 	if t := p.u8(); t != recRun && !p.short {
-		p.err = fmt.Errorf("not a Gatling binary simulation.log: it starts with byte %d, not a RUN record (0)", t)
+		p.err = fmt.Errorf("not a Gatling binary simulation.log: expected a RUN record (type 0) first, found type %d", t)
 		return 0, false
 	}
 	version := p.str()
@@ -356,7 +359,7 @@ func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 	major, minor, ok := versionNumbers(version)
 	switch {
 	case !ok:
-		p.err = fmt.Errorf("not a Gatling binary simulation.log: the RUN record's version is %q", version)
+		p.err = fmt.Errorf("not a Gatling binary simulation.log: %s", sources.Expected("the RUN record's version", "a version such as 3.13.0", version))
 		return 0, false
 	case major != binaryMajor || minor < binaryMinMinor:
 		p.err = fmt.Errorf("binary simulation.log written by Gatling %s: this reader knows the binary layout of Gatling %d.%d to %d.%d (and reads later %d.x the same way), not that version's",
@@ -394,7 +397,7 @@ func (p *binaryParser) runRecord(b []byte) (n int, short bool) {
 		return 0, true
 	}
 	if p.bad != "" {
-		p.err = fmt.Errorf("Gatling %s binary simulation.log: unreadable RUN record: %s", version, p.bad)
+		p.err = fmt.Errorf("binary simulation.log of Gatling %s: unreadable RUN record: %s", version, p.bad)
 		return 0, false
 	}
 	p.runDone = true
@@ -436,7 +439,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		}
 		p.commit()
 		if end < start {
-			p.st.out.BadRow(0, "offset %d: request %q ends %d ms before it starts", p.at, label, start-end)
+			p.st.out.BadRow(0, "offset %d: request %s ends %d ms before it starts", p.at, sources.Quote(label), start-end)
 			return p.i, true
 		}
 		p.st.request(label, p.runStartMS+int64(start), p.runStartMS+int64(end), success, msg, -1)
@@ -451,7 +454,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		}
 		p.commit()
 		if cumulated < 0 {
-			p.st.out.BadRow(0, "offset %d: group %q has a negative cumulated response time %d", p.at, label, cumulated)
+			p.st.out.BadRow(0, "offset %d: group %s has a negative cumulated response time %d", p.at, sources.Quote(label), cumulated)
 			return p.i, true
 		}
 		p.st.group(label, p.runStartMS+int64(start), int64(cumulated), success)
@@ -465,7 +468,7 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		p.st.errorRecord(msg, p.runStartMS+int64(ts))
 	default:
 		if !p.short {
-			p.fail("unknown record type %d (want 1 request, 2 user, 3 group or 4 error)", t)
+			p.fail("record type: expected 1 request, 2 user, 3 group or 4 error, found %d", t)
 		}
 		return 0, false
 	}

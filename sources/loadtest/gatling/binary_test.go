@@ -268,8 +268,8 @@ func TestBinaryBadRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBad := []string{
-		fmt.Sprintf("offset %d: unknown record type 9 (want 1 request, 2 user, 3 group or 4 error)", badType),
-		fmt.Sprintf("offset %d: request status byte is 7, not 0 or 1", badFlag),
+		fmt.Sprintf("offset %d: record type: expected 1 request, 2 user, 3 group or 4 error, found 9", badType),
+		fmt.Sprintf("offset %d: request status byte: expected 0 or 1, found 7", badFlag),
 		fmt.Sprintf("offset %d: request name refers to string-cache index 99, which is not defined", badCache),
 		fmt.Sprintf(`offset %d: request "a" ends 100 ms before it starts`, backwards),
 		fmt.Sprintf("offset %d: the last record is cut short by the end of the input (%d bytes of it)", cut, len(data)-cut),

@@ -42,7 +42,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // The formats this package reads, as Sniff and Health.Format name them.
@@ -75,24 +75,13 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-// parser is the format-specific half of a handler.
-type parser interface {
-	// feed parses the next bytes; a returned error is fatal.
-	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended. It
-	// may be called more than once; an error is fatal, as feed's.
-	finish() error
-}
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // handler is the tail.Handler of one source.
 type handler struct {
 	path   string
 	opt    Options
 	out    *batch.Batcher
 	st     *state
-	parser parser // nil until the first byte is seen
+	parser batch.Parser // nil until the first byte is seen
 	err    error
 }
 
@@ -122,8 +111,8 @@ func (h *handler) Data(p []byte) error {
 			h.st.setFormat(FormatText)
 		}
 	}
-	if err := h.parser.feed(p); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+	if err := h.parser.Feed(p); err != nil {
+		h.err = sources.InFile(h.path, err)
 	}
 	h.afterParse()
 	h.err = h.out.Settle(h.err)
@@ -176,8 +165,8 @@ func (h *handler) Finish() {
 }
 
 func (h *handler) finishParser() {
-	if err := h.parser.finish(); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+	if err := h.parser.Finish(); err != nil {
+		h.err = sources.InFile(h.path, err)
 	}
 	h.afterParse()
 }
@@ -216,7 +205,7 @@ func Sniff(head []byte) (format string, ok bool) {
 	if head[0] == recRun {
 		return sniffBinary(head)
 	}
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	for len(head) > 0 {
 		line := head
 		if i := bytes.IndexByte(head, '\n'); i >= 0 {

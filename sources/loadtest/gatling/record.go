@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // groupSeparator joins a group hierarchy and a request name into one label,

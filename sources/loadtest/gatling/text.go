@@ -3,9 +3,11 @@ package gatling
 import (
 	"bytes"
 	"fmt"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"math"
 	"strings"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -59,13 +61,14 @@ func newTextParser(st *state) *textParser {
 	return p
 }
 
-func (p *textParser) feed(b []byte) error {
+// Feed parses the next bytes: lines, the last one maybe partial.
+func (p *textParser) Feed(b []byte) error {
 	p.lines.Feed(b, p.emit)
 	return p.err
 }
 
-// finish reads a last line that has no newline.
-func (p *textParser) finish() error {
+// Finish reads a last line that has no newline.
+func (p *textParser) Finish() error {
 	p.lines.Flush(p.emit)
 	return p.err
 }
@@ -91,7 +94,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 		return
 	}
 	if no == 1 {
-		line = bytes.TrimPrefix(line, utf8BOM)
+		line = batch.TrimBOM(line)
 	}
 	if len(line) == 0 || len(bytes.TrimSpace(line)) == 0 {
 		return
@@ -104,11 +107,12 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 	if !p.checked {
 		p.checked = true
 		if !isRecordType(f) {
-			p.err = fmt.Errorf("not a Gatling simulation.log: line %d starts with %s, not a RUN, ASSERTION, USER, REQUEST, GROUP or ERROR record", no, quote(line))
+			p.err = sources.LineErrorf(no, "not a Gatling simulation.log: %s",
+				sources.Expected("", "a RUN, ASSERTION, USER, REQUEST, GROUP or ERROR record", line))
 			return
 		}
 		if string(f[0]) == "RUN" && len(f) < 6 {
-			p.err = fmt.Errorf("not a Gatling 2.0 to 3.12 simulation.log: its RUN record on line %d has %d fields, where Gatling 2.2 and later write 6 or 7 (Gatling 1.x logs are not read)", no, len(f))
+			p.err = sources.LineErrorf(no, "not a Gatling 2.0 to 3.12 simulation.log: its RUN record has %d fields, where Gatling 2.2 and later write 6 or 7 (Gatling 1.x logs are not read)", len(f))
 			return
 		}
 	}
@@ -147,7 +151,7 @@ func (p *textParser) line(line []byte, no int, cut bool) {
 			return
 		}
 	}
-	p.st.out.BadRow(no, "unknown record %s: want RUN, REQUEST, USER, GROUP, ERROR or ASSERTION", quote(f[0]))
+	p.st.out.Expected(no, "record type", "RUN, REQUEST, USER, GROUP, ERROR or ASSERTION", f[0])
 }
 
 func isRecordType(f [][]byte) bool {
@@ -206,12 +210,12 @@ func (p *textParser) request20(f [][]byte, no int) {
 func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStart int) {
 	startMS, ok := atoi(f[start])
 	if !ok {
-		p.st.out.BadRow(no, "REQUEST start %s is not a time in epoch milliseconds", quote(f[start]))
+		p.st.out.Expected(no, "REQUEST start", "a time in epoch milliseconds", f[start])
 		return
 	}
 	endMS, ok := atoi(f[end])
 	if !ok {
-		p.st.out.BadRow(no, "REQUEST end %s is not a time in epoch milliseconds", quote(f[end]))
+		p.st.out.Expected(no, "REQUEST end", "a time in epoch milliseconds", f[end])
 		return
 	}
 	if endMS < startMS {
@@ -322,7 +326,7 @@ func (p *textParser) group(f [][]byte, no int) {
 			return
 		}
 	}
-	p.st.out.BadRow(no, "GROUP record with %d fields: want groups, start, end, cumulated response time and OK or KO", len(f))
+	p.st.out.BadRow(no, "GROUP record: expected groups, start, end, cumulated response time and OK or KO, found %d fields", len(f))
 }
 
 // group20 reads a GROUP record of Gatling 2.0-2.1: scenario userId GROUP
@@ -338,12 +342,12 @@ func (p *textParser) group20(f [][]byte, no int) {
 func (p *textParser) emitGroup(f [][]byte, no, g, status int) {
 	startMS, ok := atoi(f[g+1])
 	if !ok {
-		p.st.out.BadRow(no, "GROUP start %s is not a time in epoch milliseconds", quote(f[g+1]))
+		p.st.out.Expected(no, "GROUP start", "a time in epoch milliseconds", f[g+1])
 		return
 	}
 	cumulated, ok := atoi(f[g+3])
 	if !ok || cumulated < 0 {
-		p.st.out.BadRow(no, "GROUP cumulated response time %s is not a number of milliseconds", quote(f[g+3]))
+		p.st.out.Expected(no, "GROUP cumulated response time", "a number of milliseconds", f[g+3])
 		return
 	}
 	if len(f[g]) == 0 {
@@ -388,7 +392,7 @@ func (p *textParser) run(f [][]byte, no int) {
 			}
 		}
 	default:
-		p.st.out.BadRow(no, "RUN record with %d fields, want 6 (Gatling 3.x) or 7 (2.2-2.3)", len(f))
+		p.st.out.BadRow(no, "RUN record: expected 6 fields (Gatling 3.x) or 7 (2.2-2.3), found %d", len(f))
 		return
 	}
 	p.setRun(r, start, no)
@@ -397,7 +401,7 @@ func (p *textParser) run(f [][]byte, no int) {
 // run20 reads "class simulationId RUN start description 2.0" (2.0-2.1).
 func (p *textParser) run20(f [][]byte, no int) {
 	if len(f) < 5 {
-		p.st.out.BadRow(no, "Gatling 2.0 RUN record with %d fields, want 6", len(f))
+		p.st.out.BadRow(no, "Gatling 2.0 RUN record: expected 6 fields, found %d", len(f))
 		return
 	}
 	r := run{simulation: string(f[0]), description: string(f[4])}
@@ -411,7 +415,7 @@ func (p *textParser) run20(f [][]byte, no int) {
 func (p *textParser) setRun(r run, start []byte, no int) {
 	ms, ok := atoi(start)
 	if !ok {
-		p.st.out.BadRow(no, "RUN start %s is not a time in epoch milliseconds", quote(start))
+		p.st.out.Expected(no, "RUN start", "a time in epoch milliseconds", start)
 		return
 	}
 	r.startMS = ms
@@ -467,13 +471,4 @@ func atoi(b []byte) (int64, bool) {
 		n = -n
 	}
 	return n, true
-}
-
-// quote shows the start of a field or line in a message.
-func quote(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return fmt.Sprintf("%q...", b[:max])
-	}
-	return fmt.Sprintf("%q", b)
 }

@@ -139,9 +139,9 @@ func TestTextBadRows(t *testing.T) {
 	}
 	wantBad := []string{
 		"line 3: REQUEST record with 5 fields and no OK or KO in field 6, 7 or 8, where Gatling 2.2 to 3.12 write the status",
-		`line 4: REQUEST start "17000000x0000" is not a time in epoch milliseconds`,
+		`line 4: REQUEST start: expected a time in epoch milliseconds, found "17000000x0000"`,
 		"line 5: REQUEST ends at 1700000000010, before it starts at 1700000000100",
-		`line 6: unknown record "BOGUS": want RUN, REQUEST, USER, GROUP, ERROR or ASSERTION`,
+		`line 6: record type: expected RUN, REQUEST, USER, GROUP, ERROR or ASSERTION, found "BOGUS"`,
 		"line 7: USER record with 4 fields and no START or END where Gatling writes the event",
 	}
 	if got := badStrings(r); !reflect.DeepEqual(got, wantBad) {

@@ -246,7 +246,7 @@ func TestHeaderlessNeedsColumns(t *testing.T) {
 		if r.Err == nil {
 			t.Fatalf("%s: read with no error, want one asking for --jtl-columns", file)
 		}
-		for _, want := range []string{path, "line 1", "10 ','-delimited fields", "--jtl-columns"} {
+		for _, want := range []string{path + ":1: ", "10 ','-delimited fields", "--jtl-columns"} {
 			if !strings.Contains(r.Err.Error(), want) {
 				t.Errorf("%s: error %q does not say %q", file, r.Err, want)
 			}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
@@ -130,7 +130,8 @@ func newCSVParser(out *batch.Batcher, loc *time.Location, opt Options, names *la
 	return c
 }
 
-func (c *csvParser) feed(p []byte) error {
+// Feed parses the next bytes: records, the last one maybe partial.
+func (c *csvParser) Feed(p []byte) error {
 	if c.skipLine {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
@@ -174,7 +175,9 @@ func (c *csvParser) limitPartial() {
 	c.skipLine = true
 }
 
-func (c *csvParser) finish() error {
+// Finish reads the last record and lets go of the rows waiting for a
+// parent.
+func (c *csvParser) Finish() error {
 	c.final = true
 	if c.skipLine {
 		c.skipLine = false
@@ -192,9 +195,9 @@ func (c *csvParser) finish() error {
 	return c.err
 }
 
-// idle settles the rows pending for a parent that did not come yet: the
+// Idle settles the rows pending for a parent that did not come yet: the
 // input paused (a followed file), so they are shown as they are.
-func (c *csvParser) idle() {
+func (c *csvParser) Idle() {
 	if c.err == nil {
 		c.releaseAll()
 	}
@@ -538,7 +541,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 		if len(f) > maxFields {
 			found = fmt.Sprintf("more than %d", maxFields)
 		}
-		c.out.BadRow(line, "want %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
+		c.out.BadRow(line, "expected %d %s-delimited fields, found %s", l.fields, delimiterName(c.delim), found)
 		return rowSkip
 	}
 	*s = sources.Sample{LatencyMS: -1, ConnectMS: -1, GrpThreads: -1, AllThreads: -1}
@@ -551,7 +554,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 			if c.reheader(line) {
 				return rowSkip
 			}
-			c.out.BadRow(line, "timeStamp: %s, found %s", c.times.want(), quote(f[i]))
+			c.out.Expected(line, "timeStamp", c.times.want(), f[i])
 			return rowSkip
 		}
 		s.StartMS = v
@@ -605,7 +608,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 				s.Success = true
 			case bytes.EqualFold(v, []byte("false")):
 			default:
-				c.out.BadRow(line, "success: want true or false, found %s", quote(v))
+				c.out.Expected(line, "success", "true or false", v)
 				return rowSkip
 			}
 		}
@@ -832,7 +835,7 @@ func (c *csvParser) int32Field(f [][]byte, i int, absent int32, name string, lin
 	}
 	v, ok := atoi(f[i])
 	if !ok || v != int64(int32(v)) {
-		c.out.BadRow(line, "%s: want an integer, found %s", name, quote(f[i]))
+		c.out.Expected(line, name, "an integer", f[i])
 		return 0, false
 	}
 	return int32(v), true
@@ -844,7 +847,7 @@ func (c *csvParser) int64Field(f [][]byte, i int, name string, line int) (int64,
 	}
 	v, ok := atoi(f[i])
 	if !ok {
-		c.out.BadRow(line, "%s: want an integer, found %s", name, quote(f[i]))
+		c.out.Expected(line, name, "an integer", f[i])
 		return 0, false
 	}
 	return v, true
@@ -864,13 +867,13 @@ func (c *csvParser) first(line int) bool {
 		names = headerlessDefaults[len(f)]
 		if names == nil {
 			if _, loose := looksLikeSample(f, &c.times); loose {
-				c.err = fmt.Errorf("line %d: a JTL without a header, with %d %s-delimited fields: "+
+				c.err = sources.LineErrorf(line, "a JTL without a header, with %d %s-delimited fields: "+
 					"JMeter's default sets have 12, 14, 16 or 17, so the columns are unknown; "+
 					"name them with --jtl-columns (or give the run's properties with --jmeter-props), e.g. --jtl-columns %s",
-					line, len(f), delimiterName(c.delim), strings.Join(headerlessDefaults[17], ","))
+					len(f), delimiterName(c.delim), strings.Join(headerlessDefaults[17], ","))
 			} else {
-				c.err = fmt.Errorf("line %d: not a JMeter JTL: the first line is neither a JTL header "+
-					"(timeStamp,elapsed,label,...) nor a sample row: %s", line, quote(bytes.Join(f, []byte{c.delim})))
+				c.err = sources.LineErrorf(line, "not a JMeter JTL: %s", sources.Expected("",
+					"a JTL header (timeStamp,elapsed,label,...) or a sample row", bytes.Join(f, []byte{c.delim})))
 			}
 			return false
 		}
@@ -882,7 +885,7 @@ func (c *csvParser) first(line int) bool {
 		}
 		for _, n := range names {
 			if _, ok := lookupColumn([]byte(n)); !ok && !strings.HasPrefix(n, `"`) {
-				c.out.Warn(fmt.Sprintf("%s: %q is not a JTL column name; its values are skipped", c.columnsFrom, n))
+				c.out.Warn(fmt.Sprintf("%s: %s is not a JTL column name; its values are skipped", c.columnsFrom, sources.Quote(n)))
 			}
 		}
 	}
@@ -918,13 +921,4 @@ func (c *csvParser) reheader(line int) bool {
 // 2xx and 3xx codes, or no code at all, count as successes.
 func successFromCode(code string) bool {
 	return code == "" || code[0] == '2' || code[0] == '3'
-}
-
-// quote renders a bad field for a message, cut to a readable length.
-func quote(b []byte) string {
-	const most = 40
-	if len(b) > most {
-		return fmt.Sprintf("%q...", b[:most])
-	}
-	return fmt.Sprintf("%q", b)
 }

@@ -47,11 +47,11 @@ func TestCSVFixtures(t *testing.T) {
 		check   func(t *testing.T, s []sources.Sample)
 	}{
 		{file: "bad_rows.csv", samples: 3, bad: []string{
-			`line 3: elapsed: want an integer, found "abc"`,
-			`line 5: want 9 ','-delimited fields, found 6`,
-			`line 6: timeStamp: want epoch milliseconds or a date like 2006/01/02 15:04:05.000, found "yesterday"`,
-			`line 7: success: want true or false, found "maybe"`,
-			`line 8: bytes: want an integer, found "ten"`,
+			`line 3: elapsed: expected an integer, found "abc"`,
+			`line 5: expected 9 ','-delimited fields, found 6`,
+			`line 6: timeStamp: expected epoch milliseconds or a date like 2006/01/02 15:04:05.000, found "yesterday"`,
+			`line 7: success: expected true or false, found "maybe"`,
+			`line 8: bytes: expected an integer, found "ten"`,
 		}, check: func(t *testing.T, s []sources.Sample) {
 			for i, want := range []int64{1700000000000, 1700000000200, 1700000000700} {
 				if s[i].StartMS != want {
@@ -83,7 +83,7 @@ func TestCSVFixtures(t *testing.T) {
 				}
 			}
 		}},
-		{file: "multiline_crlf.csv", samples: 4, bad: []string{`line 9: elapsed: want an integer, found "x"`},
+		{file: "multiline_crlf.csv", samples: 4, bad: []string{`line 9: elapsed: expected an integer, found "x"`},
 			check: func(t *testing.T, s []sources.Sample) {
 				want := []string{"Quoted, with comma", "Two\r\nlines", "Three\nphysical\nlines", "plain"}
 				for i, w := range want {
@@ -226,19 +226,19 @@ func TestCSVEdgeCases(t *testing.T) {
 		{name: "new header with other columns", data: header + row(1) + "timeStamp,elapsed,label\n1700000000009,9,Other\n", samples: 2,
 			warning: "line 3: a new header changes the columns"},
 		{name: "many bad rows, five described", data: header + strings.Repeat("1,2\n", 12) + row(1), samples: 1, badRows: 12,
-			bad: []string{"line 2: want 5 ','-delimited fields, found 2", "line 3: want 5 ','-delimited fields, found 2",
-				"line 4: want 5 ','-delimited fields, found 2", "line 5: want 5 ','-delimited fields, found 2",
-				"line 6: want 5 ','-delimited fields, found 2"}},
+			bad: []string{"line 2: expected 5 ','-delimited fields, found 2", "line 3: expected 5 ','-delimited fields, found 2",
+				"line 4: expected 5 ','-delimited fields, found 2", "line 5: expected 5 ','-delimited fields, found 2",
+				"line 6: expected 5 ','-delimited fields, found 2"}},
 		{name: "unterminated quote at the end", data: header + row(1) + "1700000000002,2,\"open,200,true\n1700000000003,3,x,200,true\n", samples: 1, badRows: 1,
 			bad: []string{"line 3: quoted field not closed before the end of the input"}},
 		{name: "no timeStamp column", data: "label,elapsed,success\nA,1,true\n", samples: 1, warning: "no timeStamp column"},
 		{name: "text after a closing quote is kept", data: header + "1700000000001,1,\"ab\"cd,200,true\n", samples: 1},
 		{name: "log file", data: "2023-11-14 10:00:00 INFO starting\n2023-11-14 10:00:01 INFO ready\n",
-			errText: "test.jtl: line 1: not a JMeter JTL: the first line is neither a JTL header"},
+			errText: "test.jtl:1: not a JMeter JTL: expected a JTL header (timeStamp,elapsed,label,...) or a sample row, found"},
 		{name: "k6 CSV", data: "metric_name,timestamp,metric_value,check,error,error_code,group,method,name,proto,scenario,status,url\nhttp_reqs,1700000000,1.000000,,,,,GET,x,HTTP/1.1,default,200,http://x\n",
 			errText: "not a JMeter JTL"},
 		{name: "headerless 10 fields", data: "1700000000000,1,L,200,OK,T 1-1,text,true,1,2\n",
-			errText: "line 1: a JTL without a header, with 10 ','-delimited fields"},
+			errText: "test.jtl:1: a JTL without a header, with 10 ','-delimited fields"},
 		{name: "forced columns with an unknown name", data: "1700000000000,5,x,y\n", samples: 1,
 			opt:     Options{Columns: []string{"timeStamp", "elapsed", "label", "colour"}},
 			warning: `--jtl-columns: "colour" is not a JTL column name; its values are skipped`},

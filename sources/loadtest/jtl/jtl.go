@@ -29,12 +29,13 @@ package jtl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
@@ -93,18 +94,6 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-// parser is the format-specific half of a handler.
-type parser interface {
-	// feed parses the next bytes; a returned error is fatal (not a JTL).
-	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended. A
-	// returned error is fatal, as feed's.
-	finish() error
-	// idle passes on what is held back waiting for more input that may not
-	// come soon (the input paused, or a followed file caught up).
-	idle()
-}
-
 // pendingLinger is how long rows that may be sub-results of a row still to
 // come (see csvParser.subResult) may wait in a followed file; JMeter writes a
 // parent and its sub-results in one go, so this is ample.
@@ -114,8 +103,6 @@ const pendingLinger = 500 * time.Millisecond
 // the binary check sees enough of the file whatever the chunking.
 const sniffLen = 512
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // handler is the tail.Handler of one source.
 type handler struct {
 	path   string
@@ -124,7 +111,7 @@ type handler struct {
 	out    *batch.Batcher
 	labels *labels.Mapper // shared by the parsers of the source (one after each reset)
 	head   []byte         // bytes held until the format is known
-	parser parser         // nil until the format is known
+	parser batch.Parser   // nil until the format is known
 	err    error
 }
 
@@ -145,11 +132,11 @@ func (h *handler) Data(p []byte) error {
 	if h.parser == nil {
 		h.head = append(h.head, p...)
 		h.detect(false)
-	} else if err := h.parser.feed(p); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+	} else if err := h.parser.Feed(p); err != nil {
+		h.err = sources.InFile(h.path, err)
 	}
 	if h.opt.Follow && h.out.IsCaughtUp() && h.parser != nil && h.out.PinnedFor() > pendingLinger {
-		h.parser.idle() // a live file: rows waiting for a parent are shown in time
+		batch.Idle(h.parser) // a live file: rows waiting for a parent are shown in time
 	}
 	h.err = h.out.Settle(h.err)
 	return h.err
@@ -158,18 +145,16 @@ func (h *handler) Data(p []byte) error {
 // detect chooses the parser once enough of the input is known (or, with
 // force, with what there is) and feeds it the held bytes.
 func (h *handler) detect(force bool) {
-	b := h.head
-	if bytes.HasPrefix(b, utf8BOM) {
-		b = b[len(utf8BOM):]
-	} else if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && !force {
+	if batch.PartialBOM(h.head) && !force {
 		return
 	}
+	b := batch.TrimBOM(h.head)
 	i := firstNonSpace(b)
 	if i < 0 || (len(b) < sniffLen && !force) {
 		return
 	}
 	if why := binaryReason(b[:min(len(b), sniffLen)]); why != "" {
-		h.err = fmt.Errorf("%s: not a JMeter JTL: %s", h.path, why)
+		h.err = sources.InFile(h.path, errors.New("not a JMeter JTL: "+why))
 		return
 	}
 	if b[i] == '<' {
@@ -182,8 +167,8 @@ func (h *handler) detect(force bool) {
 		h.out.SetFormat(FormatCSV)
 	}
 	h.head = nil
-	if err := h.parser.feed(b); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+	if err := h.parser.Feed(b); err != nil {
+		h.err = sources.InFile(h.path, err)
 	}
 }
 
@@ -202,9 +187,9 @@ func (h *handler) CaughtUp() {
 		}
 		if h.parser != nil {
 			if h.opt.Follow {
-				h.parser.idle()
-			} else if err := h.parser.finish(); err != nil {
-				h.err = fmt.Errorf("%s: %w", h.path, err)
+				batch.Idle(h.parser)
+			} else if err := h.parser.Finish(); err != nil {
+				h.err = sources.InFile(h.path, err)
 			}
 		}
 		h.labels.Flush()
@@ -218,7 +203,7 @@ func (h *handler) Idle() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		h.parser.idle()
+		batch.Idle(h.parser)
 	}
 	h.labels.Flush()
 	h.out.Idle(h.err)
@@ -236,8 +221,8 @@ func (h *handler) Finish() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		if err := h.parser.finish(); err != nil {
-			h.err = fmt.Errorf("%s: %w", h.path, err)
+		if err := h.parser.Finish(); err != nil {
+			h.err = sources.InFile(h.path, err)
 		}
 	}
 	h.labels.Flush()
@@ -298,7 +283,7 @@ func binaryReason(head []byte) string {
 // delimiter, any column order) or a headerless sample row (a timestamp, an
 // integer elapsed, a true/false success).
 func Sniff(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	i := firstNonSpace(head)
 	if i < 0 || binaryReason(head[:min(len(head), sniffLen)]) != "" {
 		return "", false
@@ -354,7 +339,7 @@ func SniffOptions(head []byte, opt Options, now time.Time) (format string, ok bo
 	if format, ok = Sniff(head); ok || (opt.Delimiter == 0 && opt.Columns == nil && !custom) {
 		return format, ok
 	}
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	i := firstNonSpace(head)
 	if i < 0 || binaryReason(head[:min(len(head), sniffLen)]) != "" || head[i] == '<' {
 		return "", false

@@ -65,7 +65,7 @@ var optionFixtures = []struct {
 	errText []string
 }{
 	{name: "ambiguous day and month", file: "ambiguous_dates.csv", opt: func(testing.TB) Options { return Options{} },
-		errText: []string{"line 2: timeStamp \"03/04/2026 10:00:00.000\" could be day-first (dd/MM/yyyy HH:mm:ss.SSS) or month-first (MM/dd/yyyy HH:mm:ss.SSS)",
+		errText: []string{"test.jtl:2: timeStamp \"03/04/2026 10:00:00.000\" could be day-first (dd/MM/yyyy HH:mm:ss.SSS) or month-first (MM/dd/yyyy HH:mm:ss.SSS)",
 			"the first 5 values fit either", "--jtl-time-format 'dd/MM/yyyy HH:mm:ss.SSS' or --jtl-time-format 'MM/dd/yyyy HH:mm:ss.SSS'"}},
 	{name: "ambiguous, day-first given", file: "ambiguous_dates.csv",
 		opt:  func(testing.TB) Options { return Options{TimeFormat: "dd/MM/yyyy HH:mm:ss.SSS"} },
@@ -77,7 +77,7 @@ var optionFixtures = []struct {
 		opt:  func(t testing.TB) Options { return propsOptions(t, "dates_semicolon.properties") },
 		want: []int64{1775210400250, 1775210401250, 1775210402250}},
 	{name: "':' without --jtl-delimiter", file: "colon_delimiter.csv", opt: func(testing.TB) Options { return Options{} },
-		errText: []string{"line 1: not a JMeter JTL"}},
+		errText: []string{"test.jtl:1: not a JMeter JTL"}},
 	{name: "':' with --jtl-delimiter", file: "colon_delimiter.csv",
 		opt:  func(testing.TB) Options { return Options{Delimiter: ':'} },
 		want: []int64{1700000000000, 1700000000100}},
@@ -170,7 +170,7 @@ func TestDetectionWaitsForValues(t *testing.T) {
 		t.Fatalf("%d samples before the layout is known", len(r.Samples))
 	}
 	err := h.Data([]byte(row(5, detectValues)))
-	if err == nil || !strings.Contains(err.Error(), "live.jtl: line 2: timeStamp \"05/03/2026 10:00:00\" could be day-first") ||
+	if err == nil || !strings.Contains(err.Error(), "live.jtl:2: timeStamp \"05/03/2026 10:00:00\" could be day-first") ||
 		!strings.Contains(err.Error(), "the first 100 values") {
 		t.Fatalf("error %v, want the ambiguity after 100 values", err)
 	}
@@ -231,7 +231,7 @@ func TestFormattedTimestampCorpus(t *testing.T) {
 	}
 	r := collect(sink.Take())
 	if len(r.Samples) != 0 || r.BadRows != 3 ||
-		r.Bad[0].String() != `line 2: timeStamp: want a date written as 'dd/MM/yyyy HH:mm:ss' (--jtl-time-format), found "2014-02-24 07:42:21.256"` {
+		r.Bad[0].String() != `line 2: timeStamp: expected a date written as 'dd/MM/yyyy HH:mm:ss' (--jtl-time-format), found "2014-02-24 07:42:21.256"` {
 		t.Errorf("%d samples, bad %v", len(r.Samples), badStrings(r))
 	}
 }

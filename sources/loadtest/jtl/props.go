@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources"
 )
 
 // Properties are JMeter properties read from .properties files
@@ -25,8 +27,8 @@ type property struct {
 	line  int
 }
 
-// where names the file and line a property was set on.
-func (p property) where() string { return fmt.Sprintf("%s:%d", p.file, p.line) }
+// at puts msg at the file and line the property was set on.
+func (p property) at(msg string) string { return sources.At(p.file, p.line, msg) }
 
 // ReadProperties reads the files in order into one set.
 func ReadProperties(paths ...string) (*Properties, error) {
@@ -84,7 +86,7 @@ func (p *Properties) Load(r io.Reader, name string) error {
 		logical = nil
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s:%d: %w", name, lineNo+1, err)
+		return &sources.LineError{Path: name, Line: lineNo + 1, Err: err}
 	}
 	if logical != nil { // a continuation at the end of the file
 		return p.set(logical, name, start)
@@ -155,11 +157,11 @@ func (p *Properties) set(line []byte, file string, lineNo int) error {
 	}
 	key, err := unescapeProperty(line[:keyEnd])
 	if err != nil {
-		return fmt.Errorf("%s:%d: %v", file, lineNo, err)
+		return &sources.LineError{Path: file, Line: lineNo, Err: err}
 	}
 	value, err := unescapeProperty(line[valStart:])
 	if err != nil {
-		return fmt.Errorf("%s:%d: %v", file, lineNo, err)
+		return &sources.LineError{Path: file, Line: lineNo, Err: err}
 	}
 	p.values[key] = property{value: value, file: file, line: lineNo}
 	return nil
@@ -186,7 +188,7 @@ func unescapeProperty(b []byte) (string, error) {
 			out.WriteByte('\f')
 		case 'u':
 			if i+5 > len(b) {
-				return "", fmt.Errorf("malformed \\uxxxx escape %q: want four hex digits", b[i-1:])
+				return "", sources.ExpectedError("\\uxxxx escape", "four hex digits", b[i-1:])
 			}
 			var r rune
 			for _, h := range b[i+1 : i+5] {
@@ -199,7 +201,7 @@ func unescapeProperty(b []byte) (string, error) {
 				case h >= 'A' && h <= 'F':
 					d = h - 'A' + 10
 				default:
-					return "", fmt.Errorf("malformed \\uxxxx escape %q: want four hex digits", b[i-1:i+5])
+					return "", sources.ExpectedError("\\uxxxx escape", "four hex digits", b[i-1:i+5])
 				}
 				r = r<<4 | rune(d)
 			}
@@ -311,8 +313,8 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 		}
 		on := strings.EqualFold(v.value, "true")
 		if !on && !strings.EqualFold(v.value, "false") {
-			sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s%s=%q: JMeter reads anything but true as false",
-				v.where(), savePrefix, name, v.value))
+			sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%s%s=%s: JMeter reads anything but true as false",
+				savePrefix, name, sources.Quote(v.value))))
 		}
 		return on
 	}
@@ -322,14 +324,14 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 		case v.value == "xml":
 			sc.OutputFormat = "xml"
 		case v.value != "csv":
-			sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %soutput_format=%q: JMeter writes CSV for anything but xml",
-				v.where(), savePrefix, v.value))
+			sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%soutput_format=%s: JMeter writes CSV for anything but xml",
+				savePrefix, sources.Quote(v.value))))
 		}
 	}
 	if v, ok := p.values[savePrefix+"default_delimiter"]; ok {
 		d, err := ParseDelimiter(v.value)
 		if err != nil {
-			return sc, fmt.Errorf("%s: %sdefault_delimiter: %v", v.where(), savePrefix, err)
+			return sc, &sources.LineError{Path: v.file, Line: v.line, Err: fmt.Errorf("%sdefault_delimiter: %w", savePrefix, err)}
 		}
 		sc.Delimiter = d
 	}
@@ -342,7 +344,7 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 			timestamp = false
 		default:
 			if err := ValidateTimeFormat(v.value); err != nil {
-				return sc, fmt.Errorf("%s: %stimestamp_format: %v", v.where(), savePrefix, err)
+				return sc, &sources.LineError{Path: v.file, Line: v.line, Err: fmt.Errorf("%stimestamp_format: %w", savePrefix, err)}
 			}
 			sc.TimeFormat = v.value
 		}
@@ -362,8 +364,8 @@ func (p *Properties) SaveConfig() (SaveConfig, error) {
 	}
 	if v, ok := p.values[timestampStartProperty]; ok && !strings.EqualFold(strings.TrimSpace(v.value), "true") {
 		sc.EndTimes = true
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s=%s: timeStamp is read as each sample's end (start = timeStamp - elapsed)",
-			v.where(), timestampStartProperty, v.value))
+		sc.Warnings = append(sc.Warnings, v.at(fmt.Sprintf("%s=%s: timeStamp is read as each sample's end (start = timeStamp - elapsed)",
+			timestampStartProperty, v.value)))
 	}
 	sc.Warnings = append(sc.Warnings, p.unknownSaveProperties()...)
 	return sc, nil
@@ -386,7 +388,7 @@ func (p *Properties) unknownSaveProperties() []string {
 		case !ok:
 			continue
 		case name == "sample_variables":
-			out = append(out, fmt.Sprintf("%s: %s is not read by JMeter; the property is sample_variables", p.values[key].where(), key))
+			out = append(out, p.values[key].at(key+" is not read by JMeter; the property is sample_variables"))
 			continue
 		}
 		msg, found := "", false
@@ -400,7 +402,7 @@ func (p *Properties) unknownSaveProperties() []string {
 			}
 		}
 		if !found {
-			out = append(out, fmt.Sprintf("%s: %s is not a property JMeter reads, so it changes nothing%s", p.values[key].where(), key, msg))
+			out = append(out, p.values[key].at(key+" is not a property JMeter reads, so it changes nothing"+msg))
 		}
 	}
 	return out
@@ -415,14 +417,14 @@ func ParseDelimiter(s string) (byte, error) {
 		return '\t', nil
 	}
 	if len(s) != 1 {
-		return 0, fmt.Errorf("%q: want one character, such as , ; | or tab", s)
+		return 0, sources.ExpectedError("", "one character, such as , ; | or tab", s)
 	}
 	c := s[0]
 	switch {
 	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '"':
-		return 0, fmt.Errorf("%q: a delimiter must not be a letter, a digit or a double quote (JMeter refuses it too)", s)
+		return 0, sources.ExpectedError("", "a character other than a letter, a digit or a double quote (JMeter refuses those too)", s)
 	case c < 0x20 || c > 0x7e:
-		return 0, fmt.Errorf("%q: a delimiter must be a printable ASCII character or a tab (JMeter refuses others too)", s)
+		return 0, sources.ExpectedError("", "a printable ASCII character or a tab (JMeter refuses others too)", s)
 	}
 	return c, nil
 }

@@ -62,8 +62,8 @@ func TestPropertiesErrorsNameFileAndLine(t *testing.T) {
 		text string
 		want string
 	}{
-		{"a=1\n\nb=\\u00zz\n", `user.properties:3: malformed \uxxxx escape "\\u00zz"`},
-		{"a=1\nb=x\\\n  \\u12", `user.properties:2: malformed \uxxxx escape "\\u12": want four hex digits`},
+		{"a=1\n\nb=\\u00zz\n", `user.properties:3: \uxxxx escape: expected four hex digits, found "\\u00zz"`},
+		{"a=1\nb=x\\\n  \\u12", `user.properties:2: \uxxxx escape: expected four hex digits, found "\\u12"`},
 	} {
 		_, err := loadString(t, tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -97,8 +97,8 @@ func TestSaveConfig(t *testing.T) {
 		{name: "tab as escape", text: `jmeter.save.saveservice.default_delimiter=\t`, columns: defaults, delim: '\t', header: true},
 		{name: "tab as JMeter's \\\\t", text: `jmeter.save.saveservice.default_delimiter=\\t`, columns: defaults, delim: '\t', header: true},
 		{name: "pipe", text: "jmeter.save.saveservice.default_delimiter=|", columns: defaults, delim: '|', header: true},
-		{name: "bad delimiter", text: "\njmeter.save.saveservice.default_delimiter=x", err: `user.properties:2: jmeter.save.saveservice.default_delimiter: "x": a delimiter must not be a letter`},
-		{name: "two-character delimiter", text: "jmeter.save.saveservice.default_delimiter=;;", err: `user.properties:1: jmeter.save.saveservice.default_delimiter: ";;": want one character`},
+		{name: "bad delimiter", text: "\njmeter.save.saveservice.default_delimiter=x", err: `user.properties:2: jmeter.save.saveservice.default_delimiter: expected a character other than a letter`},
+		{name: "two-character delimiter", text: "jmeter.save.saveservice.default_delimiter=;;", err: `user.properties:1: jmeter.save.saveservice.default_delimiter: expected one character, such as , ; | or tab, found ";;"`},
 		{name: "ms", text: "jmeter.save.saveservice.timestamp_format=MS", columns: defaults, format: "ms", header: true},
 		{name: "no timestamps", text: "jmeter.save.saveservice.timestamp_format=none", columns: strings.TrimPrefix(defaults, "timeStamp,"), header: true},
 		{name: "pattern", text: "jmeter.save.saveservice.timestamp_format=yyyy/MM/dd HH:mm:ss.SSS", columns: defaults, format: "yyyy/MM/dd HH:mm:ss.SSS", header: true},

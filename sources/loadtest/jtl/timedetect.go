@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sobang/sobang/sources"
 )
 
 // Layout detection: a CSV JTL whose first timestamp is not epoch milliseconds
@@ -314,9 +316,9 @@ func ambiguityError(line int, example []byte, seen int, cands []*dateLayout) err
 	if len(cands) == 2 && cands[0].yearLast && cands[1].yearLast {
 		what = fmt.Sprintf("could be day-first (%s) or month-first (%s)", cands[0].pattern, cands[1].pattern)
 	}
-	return fmt.Errorf("line %d: timeStamp %s %s, and the first %d values fit either; "+
+	return sources.LineErrorf(line, "timeStamp %s %s, and the first %d values fit either; "+
 		"give the layout with --jtl-time-format, e.g. --jtl-time-format %s",
-		line, quote(example), what, seen, strings.Join(names, " or --jtl-time-format "))
+		sources.Quote(example), what, seen, strings.Join(names, " or --jtl-time-format "))
 }
 
 // decideTimes runs at the first timestamp of a CSV file when no layout was
@@ -345,12 +347,12 @@ func (c *csvParser) decideTimes(first []byte, line int) bool {
 				zone = "in zone " + zoneName(c.times.loc, c.out.Clock().Now())
 			}
 			c.out.Warn(fmt.Sprintf("timeStamp: dates such as %s read as %s %s (detected from the first values); "+
-				"if that is wrong, give the layout with --jtl-time-format", quote(first), l.pattern, zone))
+				"if that is wrong, give the layout with --jtl-time-format", sources.Quote(first), l.pattern, zone))
 		}
 	case detectNone:
 		if _, ok := c.times.parse(first); !ok {
 			c.out.Warn(fmt.Sprintf("timeStamp: values such as %s are neither epoch milliseconds nor a date of year, month, day, "+
-				"hour, minute and second; give JMeter's timestamp_format with --jtl-time-format, e.g. 'dd MMM yyyy HH:mm:ss'", quote(first)))
+				"hour, minute and second; give JMeter's timestamp_format with --jtl-time-format, e.g. 'dd MMM yyyy HH:mm:ss'", sources.Quote(first)))
 		}
 	}
 	c.times.undecided = false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sobang/sobang/sources"
 )
 
 // A dateLayout reads timestamps written with one layout: one given as
@@ -111,7 +113,7 @@ func parseTimeFormat(pattern string, pivot int) (*dateLayout, error) {
 			for {
 				j := strings.IndexByte(pattern[end:], '\'')
 				if j < 0 {
-					return nil, fmt.Errorf("time format %q: quoted text starting at character %d is not closed with '", pattern, i+1)
+					return nil, fmt.Errorf("time format %s: quoted text starting at character %d is not closed with '", sources.Quote(pattern), i+1)
 				}
 				lit.WriteString(pattern[end : end+j])
 				end += j + 1
@@ -134,8 +136,8 @@ func parseTimeFormat(pattern string, pivot int) (*dateLayout, error) {
 				if why == "" {
 					why = "not a SimpleDateFormat letter"
 				}
-				return nil, fmt.Errorf("time format %q: pattern letter %q (%s) is not supported; sobang reads y M d H h k K m s S a E z Z X "+
-					"and text in single quotes, e.g. 'yyyy/MM/dd HH:mm:ss.SSS'", pattern, c, why)
+				return nil, fmt.Errorf("time format %s: pattern letter %q (%s) is not supported; sobang reads y M d H h k K m s S a E z Z X "+
+					"and text in single quotes, e.g. 'yyyy/MM/dd HH:mm:ss.SSS'", sources.Quote(pattern), c, why)
 			}
 			if kind == tokMonth && n >= 3 {
 				kind = tokMonthText
@@ -158,7 +160,7 @@ func parseTimeFormat(pattern string, pivot int) (*dateLayout, error) {
 	}
 	flush()
 	if !hasDate && !hasTime {
-		return nil, fmt.Errorf("time format %q has neither a date nor a time (letters such as yyyy MM dd HH mm ss)", pattern)
+		return nil, fmt.Errorf("time format %s has neither a date nor a time (letters such as yyyy MM dd HH mm ss)", sources.Quote(pattern))
 	}
 	for i := range l.tokens { // abutting fields (yyyyMMddHHmmss) have fixed widths
 		if l.tokens[i].kind.numeric() && (i+1 < len(l.tokens) && l.tokens[i+1].kind.numeric() || i > 0 && l.tokens[i-1].kind.numeric()) {

@@ -77,15 +77,16 @@ func (p *timeParser) parse(b []byte) (int64, bool) {
 	return 0, false
 }
 
-// want says what a timestamp should look like, for bad-row messages.
+// want says what a timestamp should look like, for bad-row messages
+// (sources.Expected).
 func (p *timeParser) want() string {
 	switch {
 	case p.layout != nil && p.strict:
-		return "want a date written as '" + p.layout.pattern + "' (--jtl-time-format)"
+		return "a date written as '" + p.layout.pattern + "' (--jtl-time-format)"
 	case p.layout != nil:
-		return "want a date written as '" + p.layout.pattern + "' (as the first values are) or epoch milliseconds"
+		return "a date written as '" + p.layout.pattern + "' (as the first values are) or epoch milliseconds"
 	}
-	return "want epoch milliseconds or a date like 2006/01/02 15:04:05.000"
+	return "epoch milliseconds or a date like 2006/01/02 15:04:05.000"
 }
 
 // fixedWidth parses yyyy/MM/dd HH:mm:ss[.S{1,9}] with '/' or '-' between the

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
@@ -158,7 +158,10 @@ func newXMLParser(out *batch.Batcher, loc *time.Location, names *labels.Mapper) 
 	}
 }
 
-func (x *xmlParser) feed(p []byte) error {
+// Feed parses the next bytes: markup, the last token maybe partial. A
+// sample is emitted when its top-level element closes, so the parser holds
+// nothing back that Idle could pass on.
+func (x *xmlParser) Feed(p []byte) error {
 	// Complete the carried token with p up to each next '>' (a '>' inside a
 	// quoted attribute or a comment needs more), then scan p where it lies.
 	for len(x.buf) > 0 && len(p) > 0 && x.err == nil {
@@ -176,25 +179,22 @@ func (x *xmlParser) feed(p []byte) error {
 		x.buf = append(x.buf, p[n:]...)
 	}
 	if len(x.buf) > maxMarkup && x.err == nil {
-		x.err = fmt.Errorf("line %d: not a JMeter JTL: markup longer than %d bytes", x.line, maxMarkup)
+		x.err = sources.LineErrorf(x.line, "not a JMeter JTL: markup longer than %d bytes", maxMarkup)
 	}
 	return x.err
 }
 
-// idle has nothing to pass on: a sample is emitted when its top-level
-// element closes, and an open element is not a sample yet.
-func (x *xmlParser) idle() {}
-
-func (x *xmlParser) finish() error {
+// Finish counts an element or markup left open by the end of the input.
+func (x *xmlParser) Finish() error {
 	if x.err != nil {
 		return x.err
 	}
 	if len(x.stack) > 0 {
 		x.out.BadRow(x.elemLine, "<%s> is incomplete at the end of the input", x.elemName)
 	} else if len(bytes.TrimSpace(x.buf)) > 0 && x.state == stateInRoot {
-		x.out.BadRow(x.line, "incomplete markup at the end of the input: %s", quote(x.buf))
+		x.out.BadRow(x.line, "incomplete markup at the end of the input: %s", sources.Quote(x.buf))
 	} else if x.state == stateProlog && len(bytes.TrimSpace(x.buf)) > 0 {
-		x.err = fmt.Errorf("line %d: not a JMeter JTL: incomplete XML markup %s", x.line, quote(x.buf))
+		x.err = sources.LineErrorf(x.line, "not a JMeter JTL: incomplete XML markup %s", sources.Quote(x.buf))
 	}
 	x.stack, x.elem, x.buf = x.stack[:0], x.elem[:0], x.buf[:0]
 	return x.err
@@ -325,7 +325,7 @@ func (x *xmlParser) startTag(raw []byte, line int) {
 	switch x.state {
 	case stateProlog:
 		if string(name) != "testResults" {
-			x.err = fmt.Errorf("line %d: not a JMeter JTL: the XML root element is <%s>, want <testResults>", line, cut(name))
+			x.err = sources.LineErrorf(line, "not a JMeter JTL: %s", sources.Expected("XML root element", "<testResults>", name))
 			return
 		}
 		x.state = stateInRoot
@@ -422,7 +422,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 		}
 		if status == attrBad {
 			if xs.bad == "" {
-				xs.bad = "malformed attributes: " + quote(attrs)
+				xs.bad = "malformed attributes: " + sources.Quote(attrs)
 			}
 			return n
 		}
@@ -452,7 +452,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 			xs.hasTime = true
 			v, ok := x.times.parse(val)
 			if !ok && xs.bad == "" {
-				xs.bad = "ts: want epoch milliseconds, found " + quote(val)
+				xs.bad = sources.Expected("ts", "epoch milliseconds", val)
 			}
 			s.StartMS = v
 		case "s":
@@ -464,7 +464,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 			case "false":
 			default:
 				if xs.bad == "" {
-					xs.bad = "s: want true or false, found " + quote(val)
+					xs.bad = sources.Expected("s", "true or false", val)
 				}
 			}
 		case "lb":
@@ -494,7 +494,7 @@ func (x *xmlParser) attrInt32(xs *xsample, name, val []byte, absent int32) int32
 	v, ok := atoi(val)
 	if !ok || v != int64(int32(v)) {
 		if xs.bad == "" {
-			xs.bad = fmt.Sprintf("%s: want an integer, found %s", name, quote(val))
+			xs.bad = sources.Expected(string(name), "an integer", val)
 		}
 		return absent
 	}
@@ -507,7 +507,7 @@ func (x *xmlParser) attrInt64(xs *xsample, name, val []byte) int64 {
 	}
 	v, ok := atoi(val)
 	if !ok && xs.bad == "" {
-		xs.bad = fmt.Sprintf("%s: want an integer, found %s", name, quote(val))
+		xs.bad = sources.Expected(string(name), "an integer", val)
 	}
 	return v
 }
@@ -636,7 +636,7 @@ func (x *xmlParser) setText(fr xframe) {
 	num := func(what string) int64 {
 		v, ok := atoi(trimmed)
 		if !ok && len(trimmed) > 0 && xs.bad == "" {
-			xs.bad = fmt.Sprintf("<%s>: want an integer, found %s", what, quote(trimmed))
+			xs.bad = sources.Expected("<"+what+">", "an integer", trimmed)
 		}
 		return v
 	}

@@ -57,10 +57,10 @@ func TestXMLBad(t *testing.T) {
 		t.Errorf("samples %q, want the three good ones", labels)
 	}
 	want := []string{
-		`line 4: <httpSample>: t: want an integer, found "ten"`,
+		`line 4: <httpSample>: t: expected an integer, found "ten"`,
 		`line 5: <httpSample>: unexpected </responseHeader> inside <responseData>`,
 		`line 8: <settings> is not a JMeter sample (no attributes t, ts, lb, s; no <label> or <startTime>)`,
-		`line 10: <httpSample>: s: want true or false, found "maybe"`,
+		`line 10: <httpSample>: s: expected true or false, found "maybe"`,
 	}
 	if got := badStrings(r); !reflect.DeepEqual(got, want) || r.BadRows != len(want) {
 		t.Errorf("bad rows (%d):\n%q\nwant\n%q", r.BadRows, got, want)
@@ -91,7 +91,7 @@ func TestXMLEdgeCases(t *testing.T) {
 		{name: "declaration only", data: "<?xml version=\"1.0\"?>\n"},
 		{name: "greater-than in an attribute", data: prolog + sample("a > b"), samples: 1},
 		{name: "comment with tags", data: prolog + "<!-- <httpSample t=\"1\"/> -->\n" + sample("a"), samples: 1},
-		{name: "other root", data: "<?xml version=\"1.0\"?>\n<html><body/></html>", errText: "test.jtl: line 2: not a JMeter JTL: the XML root element is <html>, want <testResults>"},
+		{name: "other root", data: "<?xml version=\"1.0\"?>\n<html><body/></html>", errText: `test.jtl:2: not a JMeter JTL: XML root element: expected <testResults>, found "html"`},
 		{name: "garbage after <", data: "<<<>>>", errText: "not a JMeter JTL"},
 	}
 	for _, tc := range tests {

@@ -3,8 +3,10 @@ package k6
 import (
 	"bytes"
 	"fmt"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"math"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -55,18 +57,21 @@ func newCSVParser(out *batch.Batcher, j *joiner) *csvParser {
 	return &csvParser{out: out, j: j}
 }
 
-func (c *csvParser) feed(b []byte) error {
+// Feed parses the next bytes: CSV records, the last one maybe partial.
+func (c *csvParser) Feed(b []byte) error {
 	c.lines.Feed(b, c.line)
 	return nil
 }
 
-func (c *csvParser) finish() {
+// Finish reads the last record and lets go of the request being joined.
+func (c *csvParser) Finish() error {
 	c.lines.Flush(c.line)
 	if len(c.rec) > 0 || c.skipRec {
 		c.out.BadRow(c.recLine, "quoted field not closed before the end of the input")
 		c.rec, c.skipRec = c.rec[:0], false
 	}
 	c.j.finish()
+	return nil
 }
 
 // line assembles records from physical lines: a line with an odd number of
@@ -112,7 +117,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if !c.split(b) {
-		c.out.BadRow(no, "want a quoted field to end before a comma or the end of the record: %s", quote(b))
+		c.out.Expected(no, "", "a quoted field to end before a comma or the end of the record", b)
 		return
 	}
 	f := c.fields
@@ -121,7 +126,7 @@ func (c *csvParser) record(b []byte, no int) {
 		return
 	}
 	if len(f) != c.cols.n {
-		c.out.BadRow(no, "want %d comma-separated fields, found %d", c.cols.n, len(f))
+		c.out.BadRow(no, "expected %d comma-separated fields, found %d", c.cols.n, len(f))
 		return
 	}
 	k := kindOf(f[c.cols.metric])
@@ -130,7 +135,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	v, ok := parseFloat(f[c.cols.value])
 	if !ok {
-		c.out.BadRow(no, "%s: metric_value: want a number, found %s", metricName(k), quote(f[c.cols.value]))
+		c.out.Expected(no, metricName(k)+": metric_value", "a number", f[c.cols.value])
 		return
 	}
 	switch k {
@@ -154,7 +159,7 @@ func (c *csvParser) record(b []byte, no int) {
 	}
 	end, whole, ok := c.parseTime(ts)
 	if !ok {
-		c.out.BadRow(no, "timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found %s", quote(ts))
+		c.out.Expected(no, "timestamp", "Unix seconds, milli-, micro- or nanoseconds, or RFC 3339", ts)
 		return
 	}
 	if whole && !c.warned {
@@ -215,11 +220,11 @@ func (c *csvParser) header(b []byte, no int) {
 	}
 	if cols.metric < 0 || cols.ts < 0 || cols.value < 0 {
 		if c.cols == nil {
-			c.out.BadRow(no, "want the k6 CSV header metric_name,timestamp,metric_value,..., found %s", quote(b))
+			c.out.Expected(no, "", "the k6 CSV header metric_name,timestamp,metric_value,...", b)
 			// Without columns nothing can be read: keep looking for a header.
 			return
 		}
-		c.out.BadRow(no, "a header without metric_name, timestamp and metric_value: %s", quote(b))
+		c.out.BadRow(no, "a header without metric_name, timestamp and metric_value: %s", sources.Quote(b))
 		return
 	}
 	if c.cols != nil {

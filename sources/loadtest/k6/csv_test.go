@@ -89,10 +89,10 @@ func TestCSVBadRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`line 3: http_req_duration: metric_value: want a number, found "abc"`,
-		`line 4: timestamp: want Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found "noon"`,
-		`line 5: want 6 comma-separated fields, found 2`,
-		`line 6: want a quoted field to end before a comma or the end of the record: "http_reqs,1709287203,1.000000,\"c\"x,200,"`,
+		`line 3: http_req_duration: metric_value: expected a number, found "abc"`,
+		`line 4: timestamp: expected Unix seconds, milli-, micro- or nanoseconds, or RFC 3339, found "noon"`,
+		`line 5: expected 6 comma-separated fields, found 2`,
+		`line 6: expected a quoted field to end before a comma or the end of the record, found "http_reqs,1709287203,1.000000,\"c\"x,200,"`,
 		`line 8: quoted field not closed before the end of the input`,
 	}
 	if got := badStrings(r); !reflect.DeepEqual(got, want) {

@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // kind is what a metric means to the joiner.
@@ -178,7 +178,7 @@ func (j *joiner) set(k kind, v float64, line int) {
 	r := &j.req
 	if k != kindReqs && k != kindFailed {
 		if _, ok := msToInt32(v); !ok {
-			j.out.BadRow(line, "%s: want milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
+			j.out.BadRow(line, "%s: expected milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
 			return
 		}
 	}
@@ -254,7 +254,7 @@ func (j *joiner) emit() {
 func (j *joiner) single(k kind, line int, endNS int64, v float64, t *tagInfo) {
 	elapsed, ok := msToInt32(v)
 	if !ok {
-		j.out.BadRow(line, "%s: want milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
+		j.out.BadRow(line, "%s: expected milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
 		return
 	}
 	s := j.out.Slot()

@@ -2,8 +2,10 @@ package k6
 
 import (
 	"bytes"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
 	"unicode/utf8"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -30,14 +32,17 @@ func newJSONParser(out *batch.Batcher, j *joiner) *jsonParser {
 	return &jsonParser{out: out, j: j}
 }
 
-func (p *jsonParser) feed(b []byte) error {
+// Feed parses the next bytes: lines of JSON, the last one maybe partial.
+func (p *jsonParser) Feed(b []byte) error {
 	p.lines.Feed(b, p.line)
 	return nil
 }
 
-func (p *jsonParser) finish() {
+// Finish reads the last line and lets go of the request being joined.
+func (p *jsonParser) Finish() error {
 	p.lines.Flush(p.line)
 	p.j.finish()
+	return nil
 }
 
 func (p *jsonParser) line(b []byte, no int, cut bool) {
@@ -69,7 +74,7 @@ func (p *jsonParser) record(b []byte, no int) {
 		return
 	}
 	if l.ws(); l.i != len(b) {
-		p.out.BadRow(no, "want one JSON object a line, found more after column %d: %s", l.i+1, quote(b[l.i:]))
+		p.out.BadRow(no, "expected one JSON object a line, found more after column %d: %s", l.i+1, sources.Quote(b[l.i:]))
 		return
 	}
 	switch string(pt.typ) {
@@ -79,7 +84,7 @@ func (p *jsonParser) record(b []byte, no int) {
 		// A declaration: the metrics used here are k6's built-ins, whose
 		// types and units are fixed.
 	default:
-		p.out.BadRow(no, `want "type":"Point" or "type":"Metric", found %s`, typeFound(pt.typ))
+		p.out.BadRow(no, `expected "type":"Point" or "type":"Metric", found %s`, typeFound(pt.typ))
 	}
 }
 
@@ -87,7 +92,7 @@ func typeFound(typ []byte) string {
 	if typ == nil {
 		return "no type"
 	}
-	return quote(typ)
+	return sources.Quote(typ)
 }
 
 // topKey reads the value of one key of a line's object.
@@ -100,7 +105,7 @@ func (p *jsonParser) topKey(l *lexer, key []byte, pt *point) string {
 	case "data":
 		pt.hasData = true
 		if l.i >= len(l.b) || l.b[l.i] != '{' {
-			return "data: want an object, found " + l.found()
+			return "data: expected an object, found " + l.found()
 		}
 		return l.object(func(k []byte) string { return p.dataKey(l, k, pt) })
 	}
@@ -125,7 +130,7 @@ func (p *jsonParser) dataKey(l *lexer, key []byte, pt *point) string {
 			return l.skip(0) // null
 		}
 		if l.i >= len(l.b) || l.b[l.i] != '{' {
-			return string(key) + ": want an object, found " + l.found()
+			return string(key) + ": expected an object, found " + l.found()
 		}
 		if why := l.skip(0); why != "" {
 			return why
@@ -151,12 +156,12 @@ func (p *jsonParser) point(pt *point, no int) {
 		return
 	}
 	if !pt.hasData || !pt.hasTime || !pt.hasV {
-		p.out.BadRow(no, "%s point: want data with time and value", metricName(k))
+		p.out.BadRow(no, "%s point: expected data with time and value", metricName(k))
 		return
 	}
 	v, ok := parseFloat(pt.value)
 	if !ok {
-		p.out.BadRow(no, "%s: value: want a number, found %s", metricName(k), quote(pt.value))
+		p.out.Expected(no, metricName(k)+": value", "a number", pt.value)
 		return
 	}
 	switch k {
@@ -173,7 +178,7 @@ func (p *jsonParser) point(pt *point, no int) {
 	}
 	end, ok := p.times.parseRFC3339(pt.time)
 	if !ok {
-		p.out.BadRow(no, "time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found %s", quote(pt.time))
+		p.out.Expected(no, "time", "RFC 3339 like 2025-10-15T00:33:08.80655-03:00", pt.time)
 		return
 	}
 	if why := p.parseTags(pt.tags, pt.metadata); why != "" {
@@ -265,7 +270,7 @@ func (l *lexer) found() string {
 	if l.i >= len(l.b) {
 		return "the end of the line"
 	}
-	return quote(l.b[l.i:min(len(l.b), l.i+20)])
+	return sources.Quote(l.b[l.i:min(len(l.b), l.i+20)])
 }
 
 // object reads an object at the current position, calling member for each
@@ -273,7 +278,7 @@ func (l *lexer) found() string {
 // returns a reason when the line is bad.
 func (l *lexer) object(member func(key []byte) string) string {
 	if l.i >= len(l.b) || l.b[l.i] != '{' {
-		return "want a JSON object, found " + l.found()
+		return "expected a JSON object, found " + l.found()
 	}
 	l.i++
 	l.ws()
@@ -285,11 +290,11 @@ func (l *lexer) object(member func(key []byte) string) string {
 		l.ws()
 		key, ok := l.str()
 		if !ok {
-			return "want a quoted key, found " + l.found()
+			return "expected a quoted key, found " + l.found()
 		}
 		l.ws()
 		if l.i >= len(l.b) || l.b[l.i] != ':' {
-			return "want ':' after a key, found " + l.found()
+			return "expected ':' after a key, found " + l.found()
 		}
 		l.i++
 		l.ws()
@@ -307,7 +312,7 @@ func (l *lexer) object(member func(key []byte) string) string {
 			l.i++
 			return ""
 		default:
-			return "want ',' or '}' in an object, found " + l.found()
+			return "expected ',' or '}' in an object, found " + l.found()
 		}
 	}
 }
@@ -341,7 +346,7 @@ func (l *lexer) str() ([]byte, bool) {
 func (l *lexer) stringInto(dst *[]byte, what string) string {
 	s, ok := l.str()
 	if !ok {
-		return what + ": want a string, found " + l.found()
+		return what + ": expected a string, found " + l.found()
 	}
 	*dst = s
 	return ""
@@ -354,7 +359,7 @@ func (l *lexer) skip(depth int) string {
 	}
 	l.ws()
 	if l.i >= len(l.b) {
-		return "want a value, found the end of the line"
+		return "expected a value, found the end of the line"
 	}
 	switch l.b[l.i] {
 	case '"':
@@ -386,7 +391,7 @@ func (l *lexer) skip(depth int) string {
 				l.i++
 				return ""
 			default:
-				return "want ',' or ']' in an array, found " + l.found()
+				return "expected ',' or ']' in an array, found " + l.found()
 			}
 		}
 	}
@@ -400,7 +405,7 @@ func (l *lexer) skip(depth int) string {
 		break
 	}
 	if l.i == from {
-		return "want a value, found " + l.found()
+		return "expected a value, found " + l.found()
 	}
 	return ""
 }

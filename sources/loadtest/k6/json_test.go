@@ -72,11 +72,11 @@ func TestJSONBadLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBad := []string{
-		`line 3: want a JSON object, found "this is not JSON"`,
-		`line 4: time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found "yesterday"`,
-		`line 5: http_req_duration: value: want a number, found "\"fast\""`,
-		`line 6: want "type":"Point" or "type":"Metric", found "Sample"`,
-		`line 7: time: want RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found "2024-02-30T10:00:00Z"`,
+		`line 3: expected a JSON object, found "this is not JSON"`,
+		`line 4: time: expected RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found "yesterday"`,
+		`line 5: http_req_duration: value: expected a number, found "\"fast\""`,
+		`line 6: expected "type":"Point" or "type":"Metric", found "Sample"`,
+		`line 7: time: expected RFC 3339 like 2025-10-15T00:33:08.80655-03:00, found "2024-02-30T10:00:00Z"`,
 	}
 	if got := badStrings(r); !reflect.DeepEqual(got, wantBad) {
 		t.Errorf("bad lines\n got %q\nwant %q", got, wantBad)

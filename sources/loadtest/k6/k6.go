@@ -35,7 +35,7 @@ import (
 	"fmt"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // The formats this package recognises, as Sniff and Health.Format name them.
@@ -68,19 +68,9 @@ func New(info sources.Info, opt Options) sources.Source {
 		})
 }
 
-// parser is the format-specific half of a handler.
-type parser interface {
-	// feed parses the next bytes; a returned error is fatal.
-	feed(p []byte) error
-	// finish reads what is held back as complete: the input has ended.
-	finish()
-}
-
 // maxSniff is the most the handler holds while the first key of the input is
 // not complete yet; beyond it the input is not k6 output.
 const maxSniff = 64 << 10
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // handler is the tail.Handler of one source.
 type handler struct {
@@ -88,8 +78,8 @@ type handler struct {
 	opt    Options
 	out    *batch.Batcher
 	j      *joiner
-	head   []byte // bytes held until the format is known
-	parser parser // nil until the format is known
+	head   []byte       // bytes held until the format is known
+	parser batch.Parser // nil until the format is known
 	err    error
 }
 
@@ -106,8 +96,8 @@ func (h *handler) Data(p []byte) error {
 	if h.parser == nil {
 		h.head = append(h.head, p...)
 		h.detect(false)
-	} else if err := h.parser.feed(p); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+	} else if err := h.parser.Feed(p); err != nil {
+		h.err = sources.InFile(h.path, err)
 	}
 	h.err = h.out.Settle(h.err)
 	return h.err
@@ -116,10 +106,10 @@ func (h *handler) Data(p []byte) error {
 // detect chooses the parser once the first key of the input is known (or,
 // with force, with what there is) and feeds it the held bytes.
 func (h *handler) detect(force bool) {
-	b := bytes.TrimPrefix(h.head, utf8BOM)
-	if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && !force {
+	if batch.PartialBOM(h.head) && !force {
 		return
 	}
+	b := batch.TrimBOM(h.head)
 	format, verdict := classify(b)
 	if verdict == undecided {
 		if !force && len(b) < maxSniff {
@@ -135,11 +125,11 @@ func (h *handler) detect(force bool) {
 	}
 	switch {
 	case verdict == notK6:
-		h.err = fmt.Errorf("%s: not k6 output: want --out json lines ({\"type\":\"Point\",...}) "+
-			"or --out csv (metric_name,timestamp,metric_value,...), found %s", h.path, describe(b))
+		h.err = sources.InFile(h.path, fmt.Errorf("not k6 output: %s", sources.Expected("",
+			`--out json lines ({"type":"Point",...}) or --out csv (metric_name,timestamp,metric_value,...)`, firstLine(b))))
 		return
 	case format == FormatSummary:
-		h.parser = newSummaryParser(h.out, func(err error) { h.err = fmt.Errorf("%s: %w", h.path, err) })
+		h.parser = newSummaryParser(h.out)
 	case format == FormatJSON:
 		h.parser = newJSONParser(h.out, h.j)
 	default:
@@ -147,8 +137,8 @@ func (h *handler) detect(force bool) {
 	}
 	h.out.SetFormat(format)
 	h.head = nil
-	if err := h.parser.feed(b); err != nil {
-		h.err = fmt.Errorf("%s: %w", h.path, err)
+	if err := h.parser.Feed(b); err != nil {
+		h.err = sources.InFile(h.path, err)
 	}
 }
 
@@ -167,7 +157,7 @@ func (h *handler) CaughtUp() {
 			h.detect(true)
 		}
 		if !h.opt.Follow && h.parser != nil {
-			h.parser.finish()
+			h.finishParser()
 		}
 	}
 	h.out.CaughtUp(h.err)
@@ -196,9 +186,15 @@ func (h *handler) Finish() {
 		h.detect(true)
 	}
 	if h.err == nil && h.parser != nil {
-		h.parser.finish() // idempotent: CaughtUp may have finished it already
+		h.finishParser() // idempotent: CaughtUp may have finished it already
 	}
 	h.out.Flush()
+}
+
+func (h *handler) finishParser() {
+	if err := h.parser.Finish(); err != nil {
+		h.err = sources.InFile(h.path, err)
+	}
 }
 
 // summarise tells, once at the end, what the samples leave out.
@@ -324,7 +320,7 @@ func classify(b []byte) (string, verdict) {
 // head also names k6 metrics or a k6 root group, so that other JSON
 // documents are not.
 func Sniff(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	format, v := classify(head)
 	if v != isK6 {
 		return "", false
@@ -358,20 +354,12 @@ func startsRootGroup(head []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(head[1:], " \t\r\n"), []byte(`"root_group"`))
 }
 
-// describe shows the start of a bad input for a message.
-func describe(b []byte) string {
+// firstLine is the first line of a bad input that is not blank, for a
+// message.
+func firstLine(b []byte) []byte {
 	b = b[max(firstNonSpace(b), 0):]
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		b = b[:i]
 	}
-	return quote(b)
-}
-
-// quote renders bad input for a message, cut to a readable length.
-func quote(b []byte) string {
-	const most = 60
-	if len(b) > most {
-		return fmt.Sprintf("%q...", b[:most])
-	}
-	return fmt.Sprintf("%q", b)
+	return b
 }

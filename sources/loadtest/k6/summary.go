@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/loadtest/internal/batch"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // A k6 end-of-test summary holds k6's own statistics over the whole run and
@@ -96,16 +96,16 @@ func ParseSummary(data []byte) (*Summary, error) {
 		case errors.As(err, &typ):
 			off = typ.Offset
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			return fmt.Errorf("line %d: the k6 summary ends before its last }", lineAt(data, int64(len(data))))
+			return sources.LineErrorf(lineAt(data, int64(len(data))), "the k6 summary ends before its last }")
 		}
-		return fmt.Errorf("line %d: not a k6 summary: %v", lineAt(data, off), err)
+		return sources.LineErrorf(lineAt(data, off), "not a k6 summary: %v", err)
 	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, failAt(err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("line %d: not a k6 summary: want a JSON object", lineAt(data, dec.InputOffset()))
+		return nil, sources.LineErrorf(lineAt(data, dec.InputOffset()), "not a k6 summary: expected a JSON object")
 	}
 	s := &Summary{}
 	var metrics []summaryMetric
@@ -136,10 +136,10 @@ func ParseSummary(data []byte) (*Summary, error) {
 	}
 	if !seenMetrics {
 		if machine {
-			return nil, errors.New("line 1: k6's machine-readable summary (--new-machine-readable-summary) is not read; " +
+			return nil, sources.LineErrorf(1, "k6's machine-readable summary (--new-machine-readable-summary) is not read; "+
 				"write --summary-export=FILE or --out json instead")
 		}
-		return nil, errors.New(`line 1: not a k6 summary: no "metrics" object`)
+		return nil, sources.LineErrorf(1, `not a k6 summary: no "metrics" object`)
 	}
 	s.Export = len(metrics) > 0
 	for _, m := range metrics {
@@ -156,7 +156,7 @@ func readMetrics(dec *json.Decoder, data []byte, s *Summary) ([]summaryMetric, e
 		return nil, err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf(`"metrics": want an object, found %q`, fmt.Sprint(tok))
+		return nil, sources.ExpectedError(`"metrics"`, "an object", fmt.Sprint(tok))
 	}
 	var out []summaryMetric
 	for dec.More() {
@@ -173,7 +173,7 @@ func readMetrics(dec *json.Decoder, data []byte, s *Summary) ([]summaryMetric, e
 		m, problem := parseMetric(name, raw)
 		m.line = line
 		if problem != "" {
-			s.Bad = append(s.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf("metric %q: %s", name, problem)})
+			s.Bad = append(s.Bad, sources.BadRow{Line: line, Reason: "metric " + sources.Quote(name) + ": " + problem})
 		}
 		if m.values != nil {
 			out = append(out, m)
@@ -190,14 +190,14 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 	m.base, m.selector = splitMetricName(name)
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		return m, "want an object of values, found " + shorten(raw)
+		return m, sources.Expected("", "an object of values", bytes.TrimSpace(raw))
 	}
 	src := obj
 	m.export = true
 	if v, ok := obj["values"]; ok {
 		src, m.export = nil, false
 		if err := json.Unmarshal(v, &src); err != nil || src == nil {
-			return m, `"values" is ` + shorten(v) + ", want an object"
+			return m, sources.Expected(`"values"`, "an object", bytes.TrimSpace(v))
 		}
 	}
 	m.values = map[string]float64{}
@@ -208,13 +208,13 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 		var f float64
 		if err := json.Unmarshal(v, &f); err != nil {
 			if string(bytes.TrimSpace(v)) != "null" && problem == "" {
-				problem = fmt.Sprintf("%q is %s, not a number", k, shorten(v))
+				problem = sources.Expected(strconv.Quote(k), "a number", bytes.TrimSpace(v))
 			}
 			continue
 		}
 		if isCount(k) && (f < 0 || f > maxCount) {
 			if problem == "" {
-				problem = fmt.Sprintf("%q is %s, not a count", k, shorten(v))
+				problem = sources.Expected(strconv.Quote(k), "a count", bytes.TrimSpace(v))
 			}
 			continue
 		}
@@ -224,7 +224,7 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 		var th map[string]json.RawMessage
 		if err := json.Unmarshal(t, &th); err != nil {
 			if problem == "" {
-				problem = `"thresholds" is ` + shorten(t) + ", want an object"
+				problem = sources.Expected(`"thresholds"`, "an object", bytes.TrimSpace(t))
 			}
 		}
 		for expr, v := range th {
@@ -238,7 +238,7 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 				failed = !*data.OK
 			default:
 				if problem == "" {
-					problem = fmt.Sprintf("threshold %q is %s, want true/false or {\"ok\":...}", expr, shorten(v))
+					problem = sources.Expected("threshold "+strconv.Quote(expr), `true/false or {"ok":...}`, bytes.TrimSpace(v))
 				}
 				continue
 			}
@@ -493,20 +493,14 @@ func lineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
-// shorten quotes a JSON value for a message, cut to a readable length.
-func shorten(raw []byte) string {
-	return quote(bytes.TrimSpace(raw))
-}
-
 // summaryParser is the parser of a summary: it holds the document until its
 // closing brace has come, then hands its rows over at once. Bytes after the
 // document are one bad row.
 type summaryParser struct {
 	out    *batch.Batcher
-	fail   func(error) // reports a fatal error found at the end of the input
 	buf    []byte
 	read   bool // the document was read
-	failed bool // fail was called
+	failed bool // Finish returned the fatal error
 	// After the document: the newlines seen so far, and the line of the
 	// first byte that is not white space (0 while there is none).
 	lines, restLine int
@@ -514,17 +508,19 @@ type summaryParser struct {
 	rows            int // the aggregate rows read, for the final health
 }
 
-func newSummaryParser(out *batch.Batcher, fail func(error)) *summaryParser {
-	return &summaryParser{out: out, fail: fail}
+func newSummaryParser(out *batch.Batcher) *summaryParser {
+	return &summaryParser{out: out}
 }
 
-func (p *summaryParser) feed(b []byte) error {
+// Feed takes the next bytes of the document, and reads it once its first
+// JSON value is complete.
+func (p *summaryParser) Feed(b []byte) error {
 	if p.read {
 		p.after(b)
 		return nil
 	}
 	if len(p.buf)+len(b) > maxSummaryBytes {
-		return fmt.Errorf("line 1: a k6 summary of more than %d MB: not a summary", maxSummaryBytes>>20)
+		return sources.LineErrorf(1, "a k6 summary of more than %d MB: not a summary", maxSummaryBytes>>20)
 	}
 	p.buf = append(p.buf, b...)
 	// A document ends with its '}': try only then, so that a big input is
@@ -549,7 +545,7 @@ func (p *summaryParser) try(end bool) error {
 		if _, err := ParseSummary(p.buf); err != nil {
 			return err
 		}
-		return errors.New("line 1: not a k6 summary")
+		return sources.LineErrorf(1, "not a k6 summary")
 	}
 	n := dec.InputOffset()
 	s, err := ParseSummary(p.buf[:n])
@@ -583,19 +579,21 @@ func (p *summaryParser) after(b []byte) {
 	p.lines += bytes.Count(b, []byte{'\n'})
 }
 
-func (p *summaryParser) finish() {
+// Finish reads a document that is still held (an incomplete or broken one
+// is the fatal error, returned once) and counts what followed it.
+func (p *summaryParser) Finish() error {
 	if !p.read && !p.failed {
 		if firstNonSpace(p.buf) < 0 {
-			return
+			return nil
 		}
 		if err := p.try(true); err != nil {
 			p.failed = true
-			p.fail(err)
-			return
+			return err
 		}
 	}
 	if p.restLine > 0 && !p.restTold {
 		p.restTold = true
 		p.out.BadRow(p.restLine, "data after the end of the k6 summary, left out")
 	}
+	return nil
 }

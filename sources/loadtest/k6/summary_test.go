@@ -191,7 +191,7 @@ func TestSummaryDataShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.BadRows != 1 || len(r.Bad) != 1 || r.Bad[0].String() != `line 14: metric "http_req_waiting": "avg" is "\"fast\"", not a number` {
+	if r.BadRows != 1 || len(r.Bad) != 1 || r.Bad[0].String() != `line 14: metric "http_req_waiting": "avg": expected a number, found "\"fast\""` {
 		t.Errorf("bad rows %d %q", r.BadRows, badStrings(r))
 	}
 	rows := aggregatesOf(r)
@@ -228,19 +228,19 @@ func TestSummaryProblems(t *testing.T) {
 		warns string // part of a warning
 	}{
 		{name: "cut", data: "{\n  \"metrics\": {\n    \"http_reqs\": {\"count\": 3}\n",
-			err: "test.k6: line 4: the k6 summary ends before its last }"},
+			err: "test.k6:4: the k6 summary ends before its last }"},
 		{name: "broken", data: "{\"metrics\": {\"http_reqs\": {\"count\": 3,,}}}",
-			err: "test.k6: line 1: not a k6 summary: invalid character ',' looking for beginning of object key string"},
+			err: "test.k6:1: not a k6 summary: invalid character ',' looking for beginning of object key string"},
 		{name: "machine-readable", data: `{"version":"1.0.0","metadata":{"k6Version":"1.5.0"},"results":{"metrics":[]}}`,
-			err: "test.k6: line 1: k6's machine-readable summary (--new-machine-readable-summary) is not read"},
-		{name: "no metrics", data: `{"root_group":{"name":""}}`, err: `test.k6: line 1: not a k6 summary: no "metrics" object`},
-		{name: "metrics not an object", data: "{\"root_group\":{},\n\"metrics\": [1]}", err: "test.k6: line 2: not a k6 summary"},
+			err: "test.k6:1: k6's machine-readable summary (--new-machine-readable-summary) is not read"},
+		{name: "no metrics", data: `{"root_group":{"name":""}}`, err: `test.k6:1: not a k6 summary: no "metrics" object`},
+		{name: "metrics not an object", data: "{\"root_group\":{},\n\"metrics\": [1]}", err: "test.k6:2: not a k6 summary"},
 		{name: "data after the end", data: "{\"metrics\": {\"http_reqs\": {\"count\": 3, \"rate\": 1}}}\n\n  trailing\n",
 			bad: []string{"line 3: data after the end of the k6 summary, left out"}, rows: 1},
 		{name: "a metric not an object", data: "{\"metrics\": {\n\"http_reqs\": 3,\n\"http_req_duration\": {\"avg\": 1}}}",
-			bad: []string{`line 2: metric "http_reqs": want an object of values, found "3"`}, rows: 1, warns: "no http_req_failed"},
+			bad: []string{`line 2: metric "http_reqs": expected an object of values, found "3"`}, rows: 1, warns: "no http_req_failed"},
 		{name: "bad threshold", data: "{\"metrics\": {\"http_reqs\": {\"count\": 1, \"thresholds\": {\"count>0\": 7}}}}",
-			bad: []string{`line 1: metric "http_reqs": threshold "count>0" is "7", want true/false or {"ok":...}`}, rows: 1},
+			bad: []string{`line 1: metric "http_reqs": threshold "count>0": expected true/false or {"ok":...}, found "7"`}, rows: 1},
 		{name: "no request metric", data: `{"metrics": {"iterations": {"count": 3, "rate": 1}}, "root_group": {}}`,
 			warns: "no request metric"},
 	}

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/sobang/sobang/sources"
 )
 
 const (
@@ -69,23 +71,23 @@ func ParseRule(s string) (Rule, error) {
 		}
 	}
 	if split < 0 {
-		return Rule{}, fmt.Errorf("%q: want REGEX=NAME, e.g. '^GET /users/[0-9]+$=GET /users/{id}'", s)
+		return Rule{}, sources.ExpectedError("", "REGEX=NAME, e.g. '^GET /users/[0-9]+$=GET /users/{id}'", s)
 	}
 	pattern, name := s[:split], s[split+1:]
 	if pattern == "" {
-		return Rule{}, fmt.Errorf("%q: the REGEX before '=' is empty", s)
+		return Rule{}, fmt.Errorf("%s: the REGEX before '=' is empty", sources.Quote(s))
 	}
 	re, err := regexp.Compile(pattern)
 	if err != nil {
-		return Rule{}, fmt.Errorf("%q: bad REGEX: %v", s, err)
+		return Rule{}, fmt.Errorf("%s: bad REGEX: %v", sources.Quote(s), err)
 	}
 	if name == "" {
-		return Rule{}, fmt.Errorf("%q: the NAME after '=' is empty", s)
+		return Rule{}, fmt.Errorf("%s: the NAME after '=' is empty", sources.Quote(s))
 	}
 	for _, ref := range groupRefs(name) {
 		if !validRef(re, ref) {
-			return Rule{}, fmt.Errorf("%q: NAME refers to $%s, but REGEX has no such group (it has %d; write ${1}x, not $1x, before letters or digits)",
-				s, ref, re.NumSubexp())
+			return Rule{}, fmt.Errorf("%s: NAME refers to $%s, but REGEX has no such group (it has %d; write ${1}x, not $1x, before letters or digits)",
+				sources.Quote(s), ref, re.NumSubexp())
 		}
 	}
 	return Rule{Pattern: re, Name: name}, nil
@@ -284,7 +286,7 @@ func (m *Mapper) Flush() {
 	}
 	quoted := make([]string, len(m.extra))
 	for i, x := range m.extra {
-		quoted[i] = fmt.Sprintf("%q", cut(x))
+		quoted[i] = sources.Quote(x)
 	}
 	more := ""
 	if len(m.extra) == warnAfter {
@@ -296,11 +298,3 @@ func (m *Mapper) Flush() {
 
 // Labels returns how many distinct labels were handed out, Other excluded.
 func (m *Mapper) Labels() int { return len(m.names) }
-
-func cut(s string) string {
-	const most = 60
-	if len(s) > most {
-		return s[:most] + "..."
-	}
-	return s
-}

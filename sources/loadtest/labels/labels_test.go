@@ -20,7 +20,7 @@ func TestParseRule(t *testing.T) {
 		{spec: `a=b=c`, pattern: "a", name: "b=c"},
 		{spec: `(?P<verb>\w+) .*=${verb} *`, pattern: `(?P<verb>\w+) .*`, name: "${verb} *"},
 		{spec: `x=$$1`, pattern: "x", name: "$$1"},
-		{spec: "no equals sign", err: "want REGEX=NAME"},
+		{spec: "no equals sign", err: "expected REGEX=NAME"},
 		{spec: "=name", err: "the REGEX before '=' is empty"},
 		{spec: "abc=", err: "the NAME after '=' is empty"},
 		{spec: "a(b=c", err: "bad REGEX"},

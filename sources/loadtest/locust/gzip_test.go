@@ -117,7 +117,7 @@ func TestGzipCutOrNotGzip(t *testing.T) {
 	prefix = filepath.Join(dir, "fake")
 	write(t, prefix+SuffixStats+SuffixGzip, statsFile("5"))
 	writeBytes(t, prefix+SuffixHistory+SuffixGzip, gzipped(t, histHeader+histRow("1700000000", "1")))
-	if _, err := read(t, prefix+SuffixStats+SuffixGzip); err == nil || !strings.Contains(err.Error(), "fake_stats.csv.gz: line 1: expected gzip data") {
+	if _, err := read(t, prefix+SuffixStats+SuffixGzip); err == nil || !strings.Contains(err.Error(), "fake_stats.csv.gz:1: expected gzip data") {
 		t.Errorf("named: %v", err)
 	}
 	r, err = read(t, prefix+SuffixHistory+SuffixGzip)

@@ -34,6 +34,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // The files of a set, as Sniff names them.
@@ -68,12 +69,10 @@ var headers = []struct {
 	{"Count,Message,Traceback,Nodes", FormatExceptions},
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // Sniff reports whether head (the first bytes of a file) is one of a Locust
 // set's files, and which, by its header line.
 func Sniff(head []byte) (format string, ok bool) {
-	head = bytes.TrimPrefix(head, utf8BOM)
+	head = batch.TrimBOM(head)
 	line := head
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		line = head[:i]
@@ -164,7 +163,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	}
 	if !Exists(s.info.Name) {
 		if !s.info.Wait {
-			return fail(fmt.Errorf("%s: no Locust CSV file (%s, %s, ...)", s.info.Name, r.stats.path, r.history.path))
+			return fail(sources.InFile(s.info.Name, fmt.Errorf("no Locust CSV file (%s, %s, ...)", r.stats.path, r.history.path)))
 		}
 		if err := health(sources.Health{State: sources.StateWaiting, Detail: "waiting for " + r.history.path}); err != nil {
 			return nil
@@ -182,9 +181,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	if err != nil {
 		return fail(err)
 	}
-	for _, w := range r.missing() {
-		b.Warnings = append(b.Warnings, w)
-	}
+	b.Warnings = append(b.Warnings, r.missing()...)
 	b.CaughtUp = true
 	if err := sink.Push(ctx, b); err != nil {
 		return nil

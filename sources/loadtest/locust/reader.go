@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 )
 
 // maxFileBytes bounds what is read of a rewritten file (_stats.csv,
@@ -38,13 +39,13 @@ type file struct {
 
 // reader reads one set, poll by poll, in the source's goroutine.
 type reader struct {
-	named                             string // the path the user gave, "" when a prefix
-	prefix                            string
-	stats, history, failures, except  file
-	historyRows, finalRows, failRows  int
-	badKept                           int
-	statsRead, failuresRead, exceptOK bool
-	gz                                bool // the user named a gzip'd file: prefer gzip'd siblings
+	named                            string // the path the user gave, "" when a prefix
+	prefix                           string
+	stats, history, failures, except file
+	historyRows, finalRows, failRows int
+	badKept                          int
+	statsRead, failuresRead          bool
+	gz                               bool // the user named a gzip'd file: prefer gzip'd siblings
 }
 
 func newReader(name string) *reader {
@@ -108,10 +109,7 @@ func (r *reader) poll(final bool) (sources.Batch, error) {
 // when it is the file the user named, a warning for a sibling.
 func (r *reader) wrongFile(f *file, b *sources.Batch, head []byte, want string) error {
 	line, _, _ := bytes.Cut(head, []byte{'\n'})
-	if len(line) > 80 {
-		line = line[:80]
-	}
-	err := fmt.Errorf("%s: line 1: expected the header of a %s, found %q", f.cur, want, bytes.TrimSpace(line))
+	err := &sources.LineError{Path: f.cur, Line: 1, Err: sources.ExpectedError("", "the header of a "+want, bytes.TrimSpace(line))}
 	if f.cur == r.named {
 		return err
 	}
@@ -178,7 +176,7 @@ func (r *reader) pollHistory(b *sources.Batch, final bool) error {
 	}
 	data, err := io.ReadAll(io.LimitReader(fh, st.Size()-f.size))
 	if err != nil {
-		return fmt.Errorf("%s: %w", p, err)
+		return sources.InFile(p, err)
 	}
 	end := bytes.LastIndexByte(data, '\n') + 1
 	if final {
@@ -259,7 +257,7 @@ func (r *reader) historyLine(b *sources.Batch, f *file, line []byte) error {
 	f.line++
 	line = bytes.TrimSuffix(line, []byte{'\r'})
 	if f.line == 1 {
-		line = bytes.TrimPrefix(line, utf8BOM)
+		line = batch.TrimBOM(line)
 	}
 	if len(bytes.TrimSpace(line)) == 0 {
 		return nil
@@ -291,7 +289,7 @@ func (r *reader) historyLine(b *sources.Batch, f *file, line []byte) error {
 // notGzip is the error for a .gz file that is not gzip data: fatal when it
 // is the file the user named, a warning for a sibling.
 func (r *reader) notGzip(f *file, b *sources.Batch, err error) error {
-	err = fmt.Errorf("%s: line 1: expected gzip data: %v", f.cur, err)
+	err = &sources.LineError{Path: f.cur, Line: 1, Err: fmt.Errorf("expected gzip data: %v", err)}
 	if f.cur == r.named {
 		return err
 	}
@@ -352,7 +350,7 @@ func (r *reader) pollRewritten(f *file, b *sources.Batch, final bool, read func(
 		if strings.HasSuffix(p, SuffixGzip) {
 			return nil // being written: read it again at the next poll
 		}
-		return fmt.Errorf("%s: %w", p, err)
+		return sources.InFile(p, err)
 	}
 	whole, err := read(f, b, data, final)
 	if err != nil {
@@ -365,7 +363,7 @@ func (r *reader) pollRewritten(f *file, b *sources.Batch, final bool, read func(
 // records splits a whole rewritten file into its header and rows, with the
 // line each row starts on.
 func records(data []byte) (header []string, rows [][]string, lines []int, err error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
+	data = batch.TrimBOM(data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -443,12 +441,12 @@ func (r *reader) readFailures(f *file, b *sources.Batch, data []byte, final bool
 			continue
 		}
 		if len(rec) != len(t.header) {
-			r.badRow(b, f.cur, t.lines[i], "%d fields, want %d as in the header", len(rec), len(t.header))
+			r.badRow(b, f.cur, t.lines[i], "expected %d fields as in the header, found %d", len(t.header), len(rec))
 			continue
 		}
 		n, perr := strconv.ParseInt(strings.TrimSpace(rec[col["Occurrences"]]), 10, 64)
 		if perr != nil {
-			r.badRow(b, f.cur, t.lines[i], "Occurrences %q: not a count", rec[col["Occurrences"]])
+			r.badRow(b, f.cur, t.lines[i], "%s", sources.Expected("Occurrences", "a count", rec[col["Occurrences"]]))
 			continue
 		}
 		out = append(out, sources.AggregateFailure{Method: rec[col["Method"]], Label: rec[col["Name"]], Error: rec[col["Error"]], Occurrences: n})
@@ -556,9 +554,10 @@ func index(header []string) map[string]int {
 func parseRow(header, rec []string, history bool) (sources.Aggregate, error) {
 	a := sources.Aggregate{Users: -1, Final: !history}
 	if len(rec) != len(header) {
-		return a, fmt.Errorf("%d fields, want %d as in the header", len(rec), len(header))
+		return a, fmt.Errorf("expected %d fields as in the header, found %d", len(header), len(rec))
 	}
 	var err error
+	var col string // the column being read, for the message of a bad value
 	num := func(s string) float64 {
 		s = strings.TrimSpace(s)
 		if s == "" || s == "N/A" {
@@ -566,14 +565,14 @@ func parseRow(header, rec []string, history bool) (sources.Aggregate, error) {
 		}
 		v, perr := strconv.ParseFloat(s, 64)
 		if perr != nil && err == nil {
-			err = fmt.Errorf("%q: not a number", s)
+			err = sources.ExpectedError(col, "a number", s)
 		}
 		return v
 	}
-	count := func(col, s string) int64 {
+	count := func(s string) int64 {
 		v, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if perr != nil && err == nil {
-			err = fmt.Errorf("%s %q: not a count", col, s)
+			err = sources.ExpectedError(col, "a count", s)
 		}
 		return v
 	}
@@ -584,13 +583,14 @@ func parseRow(header, rec []string, history bool) (sources.Aggregate, error) {
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		v := rec[i]
+		col = h
 		switch h {
 		case "Timestamp":
 			if history {
-				a.TimeMS = count(h, v) * 1000
+				a.TimeMS = count(v) * 1000
 			}
 		case "User Count":
-			a.Users = int32(count(h, v))
+			a.Users = int32(count(v))
 		case "Type":
 			a.Method = v
 		case "Name":
@@ -600,9 +600,9 @@ func parseRow(header, rec []string, history bool) (sources.Aggregate, error) {
 		case "Failures/s":
 			a.FailuresPerSec = num(v)
 		case prefix + "Request Count":
-			a.Requests = count(h, v)
+			a.Requests = count(v)
 		case prefix + "Failure Count":
-			a.Failures = count(h, v)
+			a.Failures = count(v)
 		case prefix + "Median Response Time":
 			a.MedianMS = num(v)
 		case prefix + "Average Response Time":

@@ -3,7 +3,6 @@ package format
 import (
 	"bytes"
 	"time"
-	"unicode/utf8"
 )
 
 // DetectLines is how many lines Detect looks at.
@@ -84,13 +83,4 @@ func Detect(lines [][]byte) Format {
 		return Format{}
 	}
 	return candidates[best].format
-}
-
-// decodeRune decodes one UTF-8 sequence, returning -1 for invalid bytes.
-func decodeRune(b []byte) (rune, int) {
-	r, size := utf8.DecodeRune(b)
-	if r == utf8.RuneError && size <= 1 {
-		return -1, 1
-	}
-	return r, size
 }

@@ -158,7 +158,7 @@ func (f *fetcher) fetch(ctx context.Context, accept string) (http.Header, error)
 		}
 		body = f.gz
 	default:
-		return nil, failf(nil, "unsupported Content-Encoding %q", enc)
+		return nil, failf(nil, "%s", sources.Expected("Content-Encoding", "gzip or none", enc))
 	}
 
 	f.body.Reset()
@@ -190,7 +190,7 @@ func (f *fetcher) decode(h http.Header) (families []*dto.MetricFamily, format st
 		format = formatOpenMetrics
 		decodeFormat = expfmt.ResponseFormat(h)
 		if decodeFormat.FormatType() != expfmt.TypeOpenMetrics {
-			return nil, format, failf(nil, "unsupported format %q", h.Get("Content-Type"))
+			return nil, format, failf(nil, "%s", sources.Expected("Content-Type", "a version of OpenMetrics this reader knows", h.Get("Content-Type")))
 		}
 	case expfmt.ResponseFormat(h).FormatType() == expfmt.TypeProtoDelim:
 		format = formatProtobuf
@@ -250,7 +250,7 @@ func (f *fetcher) release() {
 func decodeError(err error, format string) *scrapeError {
 	var perr expfmt.ParseError
 	if errors.As(err, &perr) {
-		return failf(err, "line %d: %s", perr.Line, shorten(perr.Msg))
+		return failf(err, "%s", sources.At("", perr.Line, shorten(perr.Msg)))
 	}
 	return failf(err, "%s: %s", format, shorten(err.Error()))
 }

@@ -12,8 +12,8 @@
 //
 // The package reads and checks the file; cmd/sobang applies it. A typo must
 // not pass silently: an unknown key, a value of the wrong type or a bad
-// regular expression is an error naming file:line, and a missing default
-// file is no error at all (most users have none).
+// regular expression is an error naming file:line (a sources.LineError),
+// and a missing default file is no error at all (most users have none).
 package config
 
 import (
@@ -29,6 +29,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 	"github.com/sobang/sobang/themes"
 )
@@ -76,26 +77,6 @@ const (
 // KnownKeys lists every key the file may hold, in the order of the README.
 var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths}
 
-// Error is one problem in a configuration file.
-type Error struct {
-	// Path is the file.
-	Path string
-	// Line is the 1-based line of the problem, 0 when it is about the whole
-	// file (it cannot be read).
-	Line int
-	// Message says what was found and what was expected.
-	Message string
-}
-
-// Error formats the problem as "path:line: message", the form editors and
-// terminals jump to.
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Message)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Message)
-}
-
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
 func DefaultPath() string {
@@ -123,41 +104,45 @@ func Load(path string) (*Config, error) {
 			return &Config{}, nil
 		}
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{Path: path, Message: "no such file"}
+			return nil, sources.InFile(path, errors.New("no such file"))
 		}
-		return nil, &Error{Path: path, Message: err.Error()}
+		return nil, sources.InFile(path, err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, &Error{Path: path, Message: "is a directory; want a TOML file"}
+		return nil, sources.InFile(path, errors.New("is a directory, not a TOML file"))
 	}
 	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
-		return nil, &Error{Path: path, Message: err.Error()}
+		return nil, sources.InFile(path, err)
 	}
 	if len(src) > maxFileSize {
-		return nil, &Error{Path: path, Message: fmt.Sprintf("larger than %d bytes; is it the right file?", maxFileSize)}
+		return nil, sources.InFile(path, fmt.Errorf("larger than %d bytes; is it the right file?", maxFileSize))
 	}
 	return Parse(path, src)
 }
 
 // Parse checks the text of a configuration file; path names it in errors.
-// Every problem found is returned, each an *Error, in line order and joined
-// with errors.Join.
+// Every problem found is returned, each a *sources.LineError, in line order
+// and joined with errors.Join.
 func Parse(path string, src []byte) (*Config, error) {
 	var data map[string]any
 	md, err := toml.Decode(string(src), &data)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{Path: path, Line: pe.Position.Line, Message: "bad TOML: " + pe.Message}
+			return nil, &sources.LineError{Path: path, Line: pe.Position.Line, Err: errors.New("bad TOML: " + pe.Message)}
 		}
-		return nil, &Error{Path: path, Message: "bad TOML: " + strings.TrimPrefix(err.Error(), "toml: ")}
+		return nil, sources.InFile(path, errors.New("bad TOML: "+strings.TrimPrefix(err.Error(), "toml: ")))
 	}
 	line := themes.KeyLines(src)
-	var problems []*Error
+	var problems []*sources.LineError
 	report := func(key, format string, args ...any) {
-		problems = append(problems, &Error{Path: path, Line: line(key), Message: fmt.Sprintf(format, args...)})
+		problems = append(problems, &sources.LineError{Path: path, Line: line(key), Err: fmt.Errorf(format, args...)})
+	}
+	// wrongType reports a value of key that is not of the type it must be.
+	wrongType := func(key, want string, v any) {
+		report(key, "%s: expected %s, found %s", key, want, themes.TOMLType(v))
 	}
 
 	// Unknown keys, from the keys as written (case matters: Label_Map is
@@ -171,7 +156,7 @@ func Parse(path string, src []byte) (*Config, error) {
 			continue
 		}
 		skip = append(skip, ks)
-		report(ks, "unknown key %q; the known keys are %s", ks, strings.Join(KnownKeys, ", "))
+		report(ks, "unknown key %s; the known keys are %s", sources.Quote(ks), strings.Join(KnownKeys, ", "))
 	}
 
 	cfg := &Config{Path: path}
@@ -179,20 +164,20 @@ func Parse(path string, src []byte) (*Config, error) {
 	table, ok := data[keyLoadTest]
 	if ok {
 		if _, isTable := table.(map[string]any); !isTable {
-			report(keyLoadTest, "%q is %s, want a table ([%s])", keyLoadTest, themes.TOMLType(table), keyLoadTest)
+			wrongType(keyLoadTest, "a table (["+keyLoadTest+"])", table)
 		}
 	}
 	load, _ := table.(map[string]any)
 	if v, ok := load["label_map"]; ok {
 		list, isList := v.([]any)
 		if !isList {
-			report(keyLabelMap, "%q is %s, want an array of 'REGEX=NAME' strings", keyLabelMap, themes.TOMLType(v))
+			wrongType(keyLabelMap, "an array of 'REGEX=NAME' strings", v)
 		}
 		for i, item := range list {
 			key := fmt.Sprintf("%s[%d]", keyLabelMap, i)
 			s, isText := item.(string)
 			if !isText {
-				report(key, "%s is %s, want a 'REGEX=NAME' string", key, themes.TOMLType(item))
+				wrongType(key, "a 'REGEX=NAME' string", item)
 				continue
 			}
 			if _, err := labels.ParseRule(s); err != nil {
@@ -205,7 +190,7 @@ func Parse(path string, src []byte) (*Config, error) {
 	if v, ok := load["apdex"]; ok {
 		s, isText := v.(string)
 		if !isText {
-			report(keyApdex, "%q is %s, want a string SATISFIED:TOLERATED such as \"500ms:1500ms\"", keyApdex, themes.TOMLType(v))
+			wrongType(keyApdex, `a string SATISFIED:TOLERATED such as "500ms:1500ms"`, v)
 		} else if sat, tol, err := ParseApdex(s); err != nil {
 			report(keyApdex, "%s: %v", keyApdex, err)
 		} else {
@@ -215,16 +200,16 @@ func Parse(path string, src []byte) (*Config, error) {
 	if v, ok := load["paths"]; ok {
 		paths, isTable := v.(map[string]any)
 		if !isTable {
-			report(keyPaths, "%q is %s, want a table of label = \"/path\"", keyPaths, themes.TOMLType(v))
+			wrongType(keyPaths, `a table of label = "/path"`, v)
 		}
 		for label, p := range paths {
 			key := toml.Key{"loadtest", "paths", label}.String()
 			s, isText := p.(string)
 			switch {
 			case !isText:
-				report(key, "the path of label %q is %s, want a string such as \"/api/transfer\"", label, themes.TOMLType(p))
+				wrongType(key, `a string such as "/api/transfer"`, p)
 			case !strings.HasPrefix(s, "/"):
-				report(key, "the path of label %q is %q, want a request path starting with /, such as \"/api/transfer\"", label, s)
+				report(key, "%s", sources.Expected(key, `a request path starting with /, such as "/api/transfer"`, s))
 			default:
 				if lt.Paths == nil {
 					lt.Paths = map[string]string{}
@@ -235,11 +220,11 @@ func Parse(path string, src []byte) (*Config, error) {
 	}
 
 	if len(problems) > 0 {
-		slices.SortStableFunc(problems, func(a, b *Error) int {
+		slices.SortStableFunc(problems, func(a, b *sources.LineError) int {
 			if a.Line != b.Line {
 				return a.Line - b.Line
 			}
-			return strings.Compare(a.Message, b.Message)
+			return strings.Compare(a.Err.Error(), b.Err.Error())
 		})
 		errs := make([]error, len(problems))
 		for i, p := range problems {
@@ -266,7 +251,7 @@ func under(key string, parents []string) bool {
 func ParseApdex(text string) (satisfiedMS, toleratedMS int64, err error) {
 	s, t, ok := strings.Cut(text, ":")
 	if !ok {
-		return 0, 0, fmt.Errorf("want SATISFIED:TOLERATED, e.g. 500ms:1500ms, found %q", text)
+		return 0, 0, sources.ExpectedError("", "SATISFIED:TOLERATED, e.g. 500ms:1500ms", text)
 	}
 	if satisfiedMS, err = apdexMS(s); err != nil {
 		return 0, 0, err
@@ -275,7 +260,7 @@ func ParseApdex(text string) (satisfiedMS, toleratedMS int64, err error) {
 		return 0, 0, err
 	}
 	if satisfiedMS <= 0 || toleratedMS < satisfiedMS {
-		return 0, 0, fmt.Errorf("%q: want 0 < satisfied <= tolerated", text)
+		return 0, 0, sources.ExpectedError("", "0 < satisfied <= tolerated", text)
 	}
 	return satisfiedMS, toleratedMS, nil
 }
@@ -287,10 +272,10 @@ func apdexMS(text string) (int64, error) {
 	}
 	d, err := time.ParseDuration(text)
 	if err != nil {
-		return 0, fmt.Errorf("%q: want a duration such as 500ms or 1.5s", text)
+		return 0, sources.ExpectedError("", "a duration such as 500ms or 1.5s", text)
 	}
 	if d%time.Millisecond != 0 {
-		return 0, fmt.Errorf("%q: want whole milliseconds, as sample times are", text)
+		return 0, sources.ExpectedError("", "whole milliseconds, as sample times are", text)
 	}
 	return d.Milliseconds(), nil
 }

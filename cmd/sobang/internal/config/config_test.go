@@ -60,13 +60,13 @@ func TestParseErrors(t *testing.T) {
 		{"case matters", "[LoadTest]\n", []string{`cfg.toml:1: unknown key "LoadTest"`}},
 		{"bad regex", "[loadtest]\nlabel_map = [\n  'ok=fine',\n  '^GET (=x',\n]\n",
 			[]string{"cfg.toml:4: loadtest.label_map[1]:", "bad REGEX"}},
-		{"rule without name", "[loadtest]\nlabel_map = ['^x$']\n", []string{"cfg.toml:2: loadtest.label_map[0]:", "want REGEX=NAME"}},
-		{"label_map not an array", "[loadtest]\nlabel_map = 'a=b'\n", []string{"cfg.toml:2:", "is a string, want an array"}},
+		{"rule without name", "[loadtest]\nlabel_map = ['^x$']\n", []string{"cfg.toml:2: loadtest.label_map[0]:", "expected REGEX=NAME"}},
+		{"label_map not an array", "[loadtest]\nlabel_map = 'a=b'\n", []string{"cfg.toml:2: loadtest.label_map: expected an array", "found a string"}},
 		{"bad apdex", "[loadtest]\n\napdex = \"2s:1s\"\n", []string{"cfg.toml:3: loadtest.apdex:", "satisfied <= tolerated"}},
-		{"apdex not a string", "[loadtest]\napdex = 500\n", []string{"cfg.toml:2:", "is an integer, want a string"}},
+		{"apdex not a string", "[loadtest]\napdex = 500\n", []string{"cfg.toml:2: loadtest.apdex: expected a string", "found an integer"}},
 		{"path without slash", "[loadtest.paths]\n\"POST transfer\" = \"api/transfer\"\n",
-			[]string{`cfg.toml:2: the path of label "POST transfer" is "api/transfer"`, "starting with /"}},
-		{"loadtest not a table", "loadtest = 1\n", []string{"cfg.toml:1:", "want a table"}},
+			[]string{`cfg.toml:2: loadtest.paths."POST transfer": expected a request path starting with /`, `found "api/transfer"`}},
+		{"loadtest not a table", "loadtest = 1\n", []string{"cfg.toml:1: loadtest: expected a table", "found an integer"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

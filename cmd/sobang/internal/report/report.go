@@ -226,7 +226,7 @@ func Build(st *store.Store, opt Options) *Document {
 	for _, s := range st.Sources {
 		src := Source{Path: s.Info.Name, Kind: string(s.Info.Kind), Format: s.Health.Format, Rows: s.Rows, BadRows: s.BadRows, Warnings: []string{}}
 		for _, b := range s.Bad {
-			src.Warnings = append(src.Warnings, s.Info.Name+":"+strings.TrimPrefix(b.String(), "line "))
+			src.Warnings = append(src.Warnings, sources.At(s.Info.Name, b.Line, b.Reason))
 		}
 		if s.BadRows > len(s.Bad) {
 			src.Warnings = append(src.Warnings, fmt.Sprintf("%d more bad rows not described", s.BadRows-len(s.Bad)))
@@ -444,7 +444,7 @@ func Write(w io.Writer, doc *Document, format string) error {
 	case "markdown", "md":
 		return writeText(w, doc, true)
 	}
-	return fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats, ", "))
+	return sources.ExpectedError("--format", "one of "+strings.Join(Formats, ", "), format)
 }
 
 // writeText renders plain text or Markdown; both share one layout.

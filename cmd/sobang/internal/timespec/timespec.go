@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sobang/sobang/sources"
 )
 
 // Ref is what relative forms are resolved against.
@@ -38,11 +40,11 @@ func ParseInstant(s string) (Instant, error) {
 	in := Instant{text: s}
 	switch {
 	case s == "":
-		return in, fmt.Errorf("empty time: want RFC 3339 (2026-11-25T12:38:19Z), HH:MM[:SS] or +DURATION")
+		return in, sources.ExpectedError("", "a time in RFC 3339 (2026-11-25T12:38:19Z), HH:MM[:SS] or +DURATION", s)
 	case strings.HasPrefix(s, "+"):
 		d, err := time.ParseDuration(s[1:])
 		if err != nil || d < 0 {
-			return in, fmt.Errorf("time %q: want an offset from the data's start such as +90s or +1m30s", s)
+			return in, sources.ExpectedError("", "an offset from the data's start such as +90s or +1m30s", s)
 		}
 		in.kind, in.offset = 'o', d
 		return in, nil
@@ -55,7 +57,7 @@ func ParseInstant(s string) (Instant, error) {
 		for k, p := range parts {
 			n, err := strconv.Atoi(p)
 			if err != nil || len(p) != 2 || n < 0 || (k == 0 && n > 23) || (k > 0 && n > 59) {
-				return in, fmt.Errorf("time %q: want a clock time HH:MM or HH:MM:SS", s)
+				return in, sources.ExpectedError("", "a clock time HH:MM or HH:MM:SS", s)
 			}
 			secs[k] = n
 		}
@@ -65,7 +67,7 @@ func ParseInstant(s string) (Instant, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return in, fmt.Errorf("time %q: want RFC 3339 with a zone (2026-11-25T12:38:19Z or ...+09:00), HH:MM[:SS] or +DURATION", s)
+		return in, sources.ExpectedError("", "RFC 3339 with a zone (2026-11-25T12:38:19Z or ...+09:00), HH:MM[:SS] or +DURATION", s)
 	}
 	in.kind, in.abs = 'a', t
 	return in, nil
@@ -104,18 +106,18 @@ func ParseWindow(s string) (Window, error) {
 	var w Window
 	a, b, ok := strings.Cut(s, "..")
 	if !ok {
-		return w, fmt.Errorf("window %q: want START..END (either side may be empty), e.g. 12:38..12:40 or +60s..", s)
+		return w, sources.ExpectedError("", "START..END (either side may be empty), e.g. 12:38..12:40 or +60s..", s)
 	}
 	var err error
 	if a != "" {
 		if w.From, err = ParseInstant(a); err != nil {
-			return w, fmt.Errorf("window %q: start: %w", s, err)
+			return w, fmt.Errorf("start: %w", err)
 		}
 		w.HasFrom = true
 	}
 	if b != "" {
 		if w.To, err = ParseInstant(b); err != nil {
-			return w, fmt.Errorf("window %q: end: %w", s, err)
+			return w, fmt.Errorf("end: %w", err)
 		}
 		w.HasTo = true
 	}
@@ -156,7 +158,7 @@ func SplitZone(s string) (string, *time.Location) {
 // such as +09:00 or -0330.
 func ParseZone(z string) (*time.Location, error) {
 	if z == "" {
-		return nil, fmt.Errorf("empty zone")
+		return nil, sources.ExpectedError("", "a zone name such as Asia/Seoul, UTC or +09:00", z)
 	}
 	if z[0] == '+' || z[0] == '-' {
 		digits := strings.ReplaceAll(z[1:], ":", "")
@@ -164,12 +166,12 @@ func ParseZone(z string) (*time.Location, error) {
 			digits += "00"
 		}
 		if len(digits) != 4 {
-			return nil, fmt.Errorf("zone %q: want +HH:MM", z)
+			return nil, sources.ExpectedError("", "an offset +HH:MM", z)
 		}
 		h, err1 := strconv.Atoi(digits[:2])
 		m, err2 := strconv.Atoi(digits[2:])
 		if err1 != nil || err2 != nil || h > 14 || m > 59 {
-			return nil, fmt.Errorf("zone %q: want +HH:MM", z)
+			return nil, sources.ExpectedError("", "an offset +HH:MM", z)
 		}
 		off := h*3600 + m*60
 		if z[0] == '-' {
@@ -178,11 +180,11 @@ func ParseZone(z string) (*time.Location, error) {
 		return time.FixedZone(z, off), nil
 	}
 	if strings.ContainsAny(z, "/.:") && !strings.Contains(z, "/") {
-		return nil, fmt.Errorf("zone %q: not a zone name", z)
+		return nil, sources.ExpectedError("", "a zone name such as Asia/Seoul, UTC or +09:00", z)
 	}
 	loc, err := time.LoadLocation(z)
 	if err != nil {
-		return nil, fmt.Errorf("zone %q: want an IANA name such as Asia/Seoul, UTC or +09:00", z)
+		return nil, sources.ExpectedError("", "an IANA zone name such as Asia/Seoul, UTC or +09:00", z)
 	}
 	return loc, nil
 }
@@ -192,11 +194,11 @@ func ParseZone(z string) (*time.Location, error) {
 func ParseOffset(s string) (source string, d time.Duration, err error) {
 	i := strings.LastIndexByte(s, '=')
 	if i <= 0 {
-		return "", 0, fmt.Errorf("offset %q: want SOURCE=DURATION, e.g. app.log=-2.5s", s)
+		return "", 0, sources.ExpectedError("", "SOURCE=DURATION, e.g. app.log=-2.5s", s)
 	}
 	d, err = time.ParseDuration(strings.TrimPrefix(s[i+1:], "+"))
 	if err != nil {
-		return "", 0, fmt.Errorf("offset %q: %q is not a duration such as -2.5s or 1m", s, s[i+1:])
+		return "", 0, sources.ExpectedError(s[:i], "a duration such as -2.5s or 1m", s[i+1:])
 	}
 	return s[:i], d, nil
 }

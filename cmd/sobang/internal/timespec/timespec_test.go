@@ -40,7 +40,7 @@ func TestParseInstantErrors(t *testing.T) {
 	for _, in := range []string{"", "2026-11-25T12:38:19", "25:00", "12:60", "+abc", "yesterday", "12:3"} {
 		if _, err := ParseInstant(in); err == nil {
 			t.Errorf("%q: want an error", in)
-		} else if !strings.Contains(err.Error(), "want") {
+		} else if !strings.Contains(err.Error(), "expected") {
 			t.Errorf("%q: error %q does not say what was expected", in, err)
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sobang/sobang/sources"
 )
 
 // GiB is the unit the time span is scaled by.
@@ -131,11 +133,11 @@ func ReadBase(r io.Reader) ([]Row, error) {
 			continue
 		}
 		if len(rec) != len(Header) {
-			return nil, fmt.Errorf("row %d: %d columns, want the 12 of JMeter 2.13", line, len(rec))
+			return nil, fmt.Errorf("row %d: expected the 12 columns of JMeter 2.13, found %d", line, len(rec))
 		}
 		ts, err := strconv.ParseInt(rec[0], 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("row %d: timeStamp %q: want epoch ms", line, rec[0])
+			return nil, fmt.Errorf("row %d: %s", line, sources.Expected("timeStamp", "epoch milliseconds", rec[0]))
 		}
 		rows = append(rows, Row{ts, rec[1:]})
 	}
@@ -239,7 +241,7 @@ func ParseSize(s string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(u, 64)
 	if err != nil || v < 0 {
-		return 0, fmt.Errorf("size %q: want a number and an optional unit (KB, MB, GB)", s)
+		return 0, sources.ExpectedError("size", "a number and an optional unit (KB, MB, GB)", s)
 	}
 	return int64(v * float64(mult)), nil
 }

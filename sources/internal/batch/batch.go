@@ -1,8 +1,18 @@
-// Package batch is what every load-test source (jtl, k6, gatling) uses to
-// hand its samples over: a Batcher that fills sources.Batches in place and
-// pushes them when full, when they have lingered, or when asked, and an
-// Interner that shares one string per repeated value. It owns no format and
-// must not know one.
+// Package batch is the parsing kit that the file sources share: the
+// load-test formats (jtl, k6, gatling; locust for its byte order mark) and
+// the log ingester. It owns
+//   - batching: a Batcher fills sources.Batches (samples in place, log
+//     entries, bad rows described up to sources.MaxBadRowsKept, warnings told once) and
+//     pushes them when full, when they have lingered, or when asked;
+//   - the source's health, pushed the same way whatever the format
+//     (health.go);
+//   - the run loop of a load-test file (run.go) and the Parser a handler
+//     feeds (parser.go);
+//   - interning (Interner) and the byte order mark (bom.go).
+//
+// It owns no format and must not know one. How bad input is worded is not
+// here but in package sources, which the config loader and the grammars
+// use too.
 package batch
 
 import (
@@ -33,6 +43,7 @@ type Interner struct {
 	next   uint8
 }
 
+// NewInterner returns an Interner holding no value yet.
 func NewInterner() Interner { return Interner{m: make(map[string]string, 64)} }
 
 // Get returns b as a string; looking up m[string(b)] does not allocate.
@@ -74,8 +85,9 @@ type Batcher struct {
 	Err   error // the sink's error, once a push failed
 	warns map[string]bool
 
-	// Samples and Bad are totals, for the final health line.
-	Samples, Bad int
+	// Samples, Entries and Bad are totals, for the final health line.
+	Samples, Entries, Bad int
+	entriesFull           bool // the last batch pushed was full of entries (entries.go)
 
 	// Pinned is the sequence number (the count of samples committed before
 	// it) of the first committed sample the parser may still change, -1
@@ -167,13 +179,30 @@ func (o *Batcher) Add(s *sources.Sample) {
 
 // BadRow counts a record that could not be read and describes the first few.
 func (o *Batcher) BadRow(line int, format string, args ...any) {
+	if o.countBad() {
+		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf(format, args...)})
+	}
+}
+
+// Expected counts a record with a bad value and describes the first few
+// in the one wording, sources.Expected: `field: expected want, found
+// "value"`. The description is made only for those.
+func (o *Batcher) Expected(line int, field, want string, found []byte) {
+	if o.countBad() {
+		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: sources.Expected(field, want, found)})
+	}
+}
+
+// countBad counts a bad record and reports whether it is to be described.
+func (o *Batcher) countBad() bool {
 	o.start()
 	o.Batch.BadRows++
 	o.Bad++
 	if o.kept < sources.MaxBadRowsKept {
 		o.kept++
-		o.Batch.Bad = append(o.Batch.Bad, sources.BadRow{Line: line, Reason: fmt.Sprintf(format, args...)})
+		return true
 	}
+	return false
 }
 
 // Warn tells the user something once per source.
@@ -221,6 +250,9 @@ func (o *Batcher) Flush() {
 			o.spare = b.Samples[:0]
 		}
 		return
+	}
+	if len(b.Entries) < sources.BatchRecords {
+		o.entriesFull = false
 	}
 	if n := len(b.Samples); n == 0 {
 		if cap(b.Samples) > 0 {

@@ -1,16 +1,21 @@
 // Package sources turns outside systems into timestamped records and owns the
 // one ingestion path from them to the panes.
 //
-// The data flows one way:
+// The data flows one way, and this folder is laid out in its order:
 //
-//	outside world           adapters (one goroutine each)        hub                 app model (tui)
-//	JTL CSV/XML file  --->  sources/loadtest/jtl  --Batch-->  +-----------+
-//	log file, stdin   --->  sources/logs          --Batch-->  | per-source|  store.Pump.Step() on one
-//	/metrics over HTTP --> sources/metrics/scrape --Batch-->  | bounded   | ---coalescing tick--->  store.Store
-//	                                                          | queues    |   (10-30 Hz)           |
-//	                                                          +-----------+                        v
-//	                                                                          panes = views of (store, cursor,
-//	                                                                                   window, filters, size, theme)
+//	outside world        adapters (one goroutine each)      hub (hub.go)        store (store/)                 tui, report
+//	JTL, k6, Gatling,    loadtest/{jtl,k6,gatling,locust}   +------------+      Pump.Step on one tick:
+//	Locust files   --->    (kit: internal/batch) --Batch--> | per-source |      drain -> record -> apply  ---> queries: summaries,
+//	log files, stdin --->  logs (+format, group) --Batch--> | bounded    | ---> -> recycle                    rates, quantiles
+//	/metrics URLs  --->    metrics/scrape        --Batch--> | queues     |      buckets, sketches (sketch/),      |
+//	.sobang file   --->    record                --Batch--> +------------+      entries, series, calc/        v
+//	                                                                                  analysis/ (compare, slo) -> findings
+//
+// The root holds the contract every room shares: the record types
+// (records.go), Source, Sink and Batch (source.go), Health, the Hub, Panic,
+// the Clock, the wording of bad input (badinput.go), and the ingestion and
+// store sizes (constants.go). sanitize/ makes outside text safe for a
+// terminal, for adapters, the store, panes and reports alike.
 //
 // A source never touches the UI: it pushes Batches (records plus its Health)
 // into a Sink and returns when its context ends. The Hub is the Sink the

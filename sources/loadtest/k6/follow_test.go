@@ -82,7 +82,7 @@ func TestFollowJSON(t *testing.T) {
 	// stay held, since its waiting, receiving and failed points are still
 	// in k6's buffer.
 	time.Sleep(3 * sources.PollInterval)
-	f.Drain()
+	f.Collect()
 	if len(f.r.Samples) != 1 {
 		t.Fatalf("%d samples while the second request is incomplete, want 1", len(f.r.Samples))
 	}

@@ -56,7 +56,7 @@ func (f *Follower) WaitFor(t *testing.T, what string, cond func() bool) {
 	defer deadline.Stop()
 	for !cond() {
 		if f.ended {
-			f.Drain()
+			f.Collect()
 			if !cond() {
 				t.Fatalf("Run returned %v while waiting for %s", f.err, what)
 			}
@@ -76,8 +76,8 @@ func (f *Follower) WaitFor(t *testing.T, what string, cond func() bool) {
 // Err returns what Run returned, nil while it runs.
 func (f *Follower) Err() error { return f.err }
 
-// Drain takes the batches pushed so far without waiting.
-func (f *Follower) Drain() {
+// Collect takes the batches pushed so far without waiting.
+func (f *Follower) Collect() {
 	for {
 		select {
 		case b := <-f.batches:

@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/sobang/sobang/sources/internal/corpus"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,16 +13,18 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/corpus"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/sources/store/sketch"
 )
 
 // corpusDir returns the shared load-test corpus, which lives beside the
-// repository (../shared/corpus); a fresh clone without it skips, CI fails.
+// repository (../shared/corpus); its jmeter directory must be there. A fresh
+// clone without it skips, CI fails.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	return corpus.Dir(t, "loadtest")
+	return filepath.Dir(corpus.Dir(t, filepath.Join("loadtest", "jmeter")))
 }
 
 // jmeterStats is one row of JMeter's statistics.json (JsonExporter).

@@ -97,7 +97,7 @@ func TestSaveConfig(t *testing.T) {
 		{name: "tab as escape", text: `jmeter.save.saveservice.default_delimiter=\t`, columns: defaults, delim: '\t', header: true},
 		{name: "tab as JMeter's \\\\t", text: `jmeter.save.saveservice.default_delimiter=\\t`, columns: defaults, delim: '\t', header: true},
 		{name: "pipe", text: "jmeter.save.saveservice.default_delimiter=|", columns: defaults, delim: '|', header: true},
-		{name: "bad delimiter", text: "\njmeter.save.saveservice.default_delimiter=x", err: `user.properties:2: jmeter.save.saveservice.default_delimiter: expected a character other than a letter`},
+		{name: "bad delimiter", text: "\njmeter.save.saveservice.default_delimiter=x", err: `user.properties:2: jmeter.save.saveservice.default_delimiter: expected a character other than a letter, a digit or a double quote (JMeter refuses those too), found "x"`},
 		{name: "two-character delimiter", text: "jmeter.save.saveservice.default_delimiter=;;", err: `user.properties:1: jmeter.save.saveservice.default_delimiter: expected one character, such as , ; | or tab, found ";;"`},
 		{name: "ms", text: "jmeter.save.saveservice.timestamp_format=MS", columns: defaults, format: "ms", header: true},
 		{name: "no timestamps", text: "jmeter.save.saveservice.timestamp_format=none", columns: strings.TrimPrefix(defaults, "timeStamp,"), header: true},

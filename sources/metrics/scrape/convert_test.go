@@ -1,7 +1,6 @@
 package scrape
 
 import (
-	"github.com/sobang/sobang/sources/internal/corpus"
 	"math"
 	"net/http"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/corpus"
 	"github.com/sobang/sobang/sources/store/calc"
 )
 

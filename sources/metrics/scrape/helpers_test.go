@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sobang/sobang/sources/internal/corpus"
-
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/corpus"
 )
 
 // corpusDir returns the shared metrics corpus, which lives beside the

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"github.com/sobang/sobang/sources/internal/corpus"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sobang/sobang/sources/internal/corpus"
 )
 
 // SeedLen is how much of each seed file AddSeeds gives the fuzzer.

@@ -11,30 +11,11 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/BurntSushi/toml"
+	"github.com/sobang/sobang/sources"
 )
 
-// FileError is one problem in a theme file. Line is 0 when the problem
-// belongs to the file as a whole (a missing key, an unreadable file).
-type FileError struct {
-	// Path is the theme file, or builtin/NAME.toml for a built-in.
-	Path string
-	// Line is the 1-based line of the problem, 0 when there is none.
-	Line int
-	// Message says what was found and what was expected.
-	Message string
-}
-
-// Error formats the problem as "path:line: message", the form editors
-// and terminals can jump to.
-func (e *FileError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Message)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Message)
-}
-
-// wantColour ends every bad-colour message, so users learn the syntax.
-const wantColour = "want #rrggbb, #rgb or an ANSI number 0-255"
+// wantColour is what a colour key expects, so users learn the syntax.
+const wantColour = "#rrggbb, #rgb or an ANSI number 0-255"
 
 // colourKey ties one single-colour key of a theme file to its Theme field.
 type colourKey struct {
@@ -104,8 +85,8 @@ type layer struct {
 
 // parseLayer decodes and checks one theme file. name is the name the file
 // is selected by (its file name without .toml); display is the path used
-// in errors. Every problem found is returned, each a *FileError, sorted by
-// line and joined with errors.Join.
+// in errors. Every problem found is returned, each a *sources.LineError,
+// sorted by line and joined with errors.Join.
 func parseLayer(display, name string, src []byte) (*layer, error) {
 	var data map[string]any
 	md, err := toml.Decode(string(src), &data)
@@ -113,9 +94,13 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 		return nil, decodeError(display, err)
 	}
 	lines := keyLines(src)
-	var problems []*FileError
-	report := func(key, format string, args ...any) {
-		problems = append(problems, &FileError{Path: display, Line: lines.line(key), Message: fmt.Sprintf(format, args...)})
+	var problems []*sources.LineError
+	report := func(key, msg string) {
+		problems = append(problems, &sources.LineError{Path: display, Line: lines.line(key), Err: errors.New(msg)})
+	}
+	// wrongType reports a value of key that is not of the type it must be.
+	wrongType := func(key, want string, v any) {
+		report(key, fmt.Sprintf("%s: expected %s, found %s", key, want, TOMLType(v)))
 	}
 
 	// Unknown keys, from the keys as written. MetaData.Undecoded is not
@@ -128,11 +113,11 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 			continue
 		}
 		skip = append(skip, ks)
-		msg := fmt.Sprintf("unknown key %q", ks)
+		msg := "unknown key " + sources.Quote(ks)
 		if s := suggest(ks); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		problems = append(problems, &FileError{Path: display, Line: lines.line(ks), Message: msg})
+		report(ks, msg)
 	}
 
 	l := &layer{colours: map[string]color.Color{}}
@@ -143,12 +128,12 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			report(key, "%q is %s, want a string", key, TOMLType(v))
+			wrongType(key, "a string", v)
 		}
 		return s
 	}
 	if n := text(keyName); n != "" && n != name {
-		report(keyName, "name %q does not match the file name %q: set name = %q or remove the key", n, name+".toml", name)
+		report(keyName, sources.Expected(keyName, fmt.Sprintf("%q (the file name without .toml) or no name key", name), n))
 	}
 	l.description = text(keyDescription)
 	l.inherit = text(keyInherit)
@@ -157,7 +142,7 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 	for _, t := range tableKeys {
 		if v, ok := data[t]; ok {
 			if _, ok := v.(map[string]any); !ok {
-				report(t, "%q is %s, want a table ([%s])", t, TOMLType(v), t)
+				wrongType(t, "a table (["+t+"])", v)
 			}
 		}
 	}
@@ -166,9 +151,9 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 		if !ok {
 			continue
 		}
-		c, err := parseColour(v, true)
-		if err != nil {
-			report(ck.key, "bad colour %s for %q: %s", err, ck.key, wantColour)
+		c, ok := parseColour(v, true)
+		if !ok {
+			report(ck.key, badColour(ck.key, v))
 			continue
 		}
 		l.colours[ck.key] = c
@@ -177,17 +162,17 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 		list, ok := v.([]any)
 		switch {
 		case !ok:
-			report(keySeries, "%q is %s, want an array of at least %d colours", keySeries, TOMLType(v), MinSeries)
+			wrongType(keySeries, fmt.Sprintf("an array of at least %d colours", MinSeries), v)
 		case len(list) < MinSeries:
-			report(keySeries, "%q has %d colours, want at least %d", keySeries, len(list), MinSeries)
+			report(keySeries, fmt.Sprintf("%s: expected at least %d colours, found %d", keySeries, MinSeries, len(list)))
 		default:
 			series := make([]color.Color, 0, len(list))
 			bad := false
 			for i, item := range list {
-				c, err := parseColour(item, false)
-				if err != nil {
+				c, ok := parseColour(item, false)
+				if !ok {
 					key := fmt.Sprintf("%s[%d]", keySeries, i)
-					report(key, "bad colour %s for %q: %s", err, key, wantColour)
+					report(key, badColour(key, item))
 					bad = true
 					continue
 				}
@@ -200,7 +185,7 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 	}
 
 	if len(problems) > 0 {
-		slices.SortStableFunc(problems, func(a, b *FileError) int { return a.Line - b.Line })
+		slices.SortStableFunc(problems, func(a, b *sources.LineError) int { return a.Line - b.Line })
 		errs := make([]error, len(problems))
 		for i, p := range problems {
 			errs[i] = p
@@ -214,50 +199,61 @@ func parseLayer(display, name string, src []byte) (*layer, error) {
 // that are not a ParseError ("toml: line 3 (last key ...): ...").
 var lineInMessage = regexp.MustCompile(`^toml: line (\d+)(?: \(last key "[^"]*"\))?: `)
 
-// decodeError turns a TOML decoding error into a *FileError with a line.
+// decodeError turns a TOML decoding error into a *sources.LineError with a
+// line.
 func decodeError(display string, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		return &FileError{Path: display, Line: pe.Position.Line, Message: "bad TOML: " + pe.Message}
+		return &sources.LineError{Path: display, Line: pe.Position.Line, Err: errors.New("bad TOML: " + pe.Message)}
 	}
 	msg := err.Error()
 	if m := lineInMessage.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return &FileError{Path: display, Line: n, Message: "bad TOML: " + msg[len(m[0]):]}
+		return &sources.LineError{Path: display, Line: n, Err: errors.New("bad TOML: " + msg[len(m[0]):])}
 	}
-	return &FileError{Path: display, Message: "bad TOML: " + strings.TrimPrefix(msg, "toml: ")}
+	return sources.InFile(display, errors.New("bad TOML: "+strings.TrimPrefix(msg, "toml: ")))
+}
+
+// badColour words a value of key that is not a colour: a string quoted by
+// sources.Expected; an integer as written, unquoted, since an ANSI number
+// may be one and it must not pass for a string; any other value by its
+// TOML type.
+func badColour(key string, v any) string {
+	switch v := v.(type) {
+	case string:
+		return sources.Expected(key, wantColour, v)
+	case int64:
+		return fmt.Sprintf("%s: expected %s, found %d", key, wantColour, v)
+	}
+	return fmt.Sprintf("%s: expected %s, found %s", key, wantColour, TOMLType(v))
 }
 
 // parseColour reads one colour value: "#rrggbb", "#rgb", an ANSI number
 // 0-255 as a string or an integer, or, when allowDefault, "default" for
-// the terminal's own colour (nil). The error is the offending value,
-// formatted for "bad colour %s".
-func parseColour(v any, allowDefault bool) (color.Color, error) {
+// the terminal's own colour (nil). ok is false when v is none of these.
+func parseColour(v any, allowDefault bool) (c color.Color, ok bool) {
 	switch v := v.(type) {
 	case string:
 		s := strings.TrimSpace(v)
 		switch {
 		case s == "default" && allowDefault:
-			return nil, nil
+			return nil, true
 		case strings.HasPrefix(s, "#"):
 			if (len(s) == 7 || len(s) == 4) && isHex(s[1:]) {
-				return lipgloss.Color(strings.ToLower(s)), nil
+				return lipgloss.Color(strings.ToLower(s)), true
 			}
 		case s != "" && len(s) <= 3 && isDigits(s):
 			n, _ := strconv.Atoi(s)
 			if n <= 255 {
-				return lipgloss.Color(strconv.Itoa(n)), nil
+				return lipgloss.Color(strconv.Itoa(n)), true
 			}
 		}
-		return nil, fmt.Errorf("%q", v)
 	case int64:
 		if v >= 0 && v <= 255 {
-			return lipgloss.Color(strconv.FormatInt(v, 10)), nil
+			return lipgloss.Color(strconv.FormatInt(v, 10)), true
 		}
-		return nil, fmt.Errorf("%d", v)
-	default:
-		return nil, fmt.Errorf("(%s)", TOMLType(v))
 	}
+	return nil, false
 }
 
 func isHex(s string) bool {

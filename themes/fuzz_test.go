@@ -3,10 +3,12 @@ package themes
 import (
 	"errors"
 	"testing"
+
+	"github.com/sobang/sobang/sources"
 )
 
 // FuzzParseLayer feeds arbitrary text to the theme parser: it must never
-// panic or hang, and every problem it reports must be a *FileError.
+// panic or hang, and every problem it reports must be a *sources.LineError.
 func FuzzParseLayer(f *testing.F) {
 	for _, name := range Builtins() {
 		data, err := builtinFS.ReadFile("builtin/" + name + ".toml")
@@ -20,9 +22,9 @@ func FuzzParseLayer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := parseLayer("fuzz.toml", "fuzz", data)
 		if err != nil {
-			var fe *FileError
+			var fe *sources.LineError
 			if !errors.As(err, &fe) {
-				t.Fatalf("error %v is not a *FileError", err)
+				t.Fatalf("error %v is not a *sources.LineError", err)
 			}
 			return
 		}

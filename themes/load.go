@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/sobang/sobang/sources"
 )
 
 //go:embed builtin/*.toml
@@ -91,8 +93,8 @@ func List(userDir string) ([]Info, error) {
 // Load returns the theme called name: the user's userDir/NAME.toml if it
 // exists (userDir "" means no user themes), else the built-in of that
 // name. The theme's inherit chain is resolved. Errors in a theme file
-// name the file and line (see [FileError]); an unknown name lists the
-// themes that exist. Load does not look at NO_COLOR: see
+// name the file and line (each a *[sources.LineError]); an unknown name
+// lists the themes that exist. Load does not look at NO_COLOR: see
 // [NoColorRequested] and [Plain].
 func Load(name, userDir string) (Theme, error) {
 	if err := checkName(name); err != nil {
@@ -103,18 +105,22 @@ func Load(name, userDir string) (Theme, error) {
 		return Theme{}, err
 	}
 	if !ok {
-		return Theme{}, fmt.Errorf("unknown theme %q: available themes are %s", name, available(userDir))
+		return Theme{}, sources.ExpectedError(fieldTheme, "one of "+available(userDir), name)
 	}
 	return resolve(src, userDir, nil)
 }
 
+// fieldTheme names the value Load was given in its messages; the caller
+// knows whether it came from a flag.
+const fieldTheme = "theme"
+
 // checkName refuses names that would reach outside the theme directory.
 func checkName(name string) error {
 	if name == "" {
-		return errors.New("empty theme name: want one of " + strings.Join(Builtins(), ", "))
+		return sources.ExpectedError(fieldTheme, "one of "+strings.Join(Builtins(), ", "), name)
 	}
 	if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return fmt.Errorf("bad theme name %q: want a name such as %q, not a path (user themes live in %s)", name, Default, UserDir())
+		return sources.ExpectedError(fieldTheme, fmt.Sprintf("a name such as %q, not a path (user themes live in %s)", Default, UserDir()), name)
 	}
 	return nil
 }
@@ -134,7 +140,7 @@ func findTheme(name, userDir string, builtinOnly bool) (themeFile, bool, error) 
 		fi, err := os.Stat(p)
 		switch {
 		case err == nil && fi.IsDir():
-			return themeFile{}, false, &FileError{Path: p, Message: "is a directory, want a theme file"}
+			return themeFile{}, false, sources.InFile(p, errors.New("is a directory, not a theme file"))
 		case err == nil:
 			return themeFile{name: name, display: p}, true, nil
 		case !errors.Is(err, fs.ErrNotExist):
@@ -171,18 +177,18 @@ func resolve(src themeFile, userDir string, chain []string) (Theme, error) {
 		case err != nil:
 			return Theme{}, err
 		case checkName(l.inherit) != nil || !ok:
-			return Theme{}, &FileError{Path: src.display, Line: l.inheritLine,
-				Message: fmt.Sprintf("inherit %q: unknown theme: want one of %s", l.inherit, available(userDir))}
+			return Theme{}, &sources.LineError{Path: src.display, Line: l.inheritLine,
+				Err: sources.ExpectedError(keyInherit, "one of "+available(userDir), l.inherit)}
 		case slices.Contains(chain, base.display):
-			return Theme{}, &FileError{Path: src.display, Line: l.inheritLine,
-				Message: fmt.Sprintf("inherit %q makes a cycle: %s", l.inherit, strings.Join(append(chain, base.display), " -> "))}
+			return Theme{}, &sources.LineError{Path: src.display, Line: l.inheritLine,
+				Err: fmt.Errorf("inherit %s makes a cycle: %s", sources.Quote(l.inherit), strings.Join(append(chain, base.display), " -> "))}
 		}
 		if t, err = resolve(base, userDir, chain); err != nil {
 			return Theme{}, err
 		}
 	} else if missing := missingKeys(l); len(missing) > 0 {
-		return Theme{}, &FileError{Path: src.display,
-			Message: fmt.Sprintf("missing %s: set them, or add inherit = %q to take the rest from a built-in", quoteAll(missing), Default)}
+		return Theme{}, sources.InFile(src.display,
+			fmt.Errorf("missing %s: set them, or add inherit = %q to take the rest from a built-in", quoteAll(missing), Default))
 	}
 
 	for _, ck := range colourKeys {
@@ -220,10 +226,10 @@ func readTheme(src themeFile) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
-		return nil, &FileError{Path: src.display, Message: err.Error()}
+		return nil, sources.InFile(src.display, err)
 	}
 	if len(data) > maxFileSize {
-		return nil, &FileError{Path: src.display, Message: fmt.Sprintf("larger than %d bytes, want a theme file", maxFileSize)}
+		return nil, sources.InFile(src.display, fmt.Errorf("larger than %d bytes, not a theme file", maxFileSize))
 	}
 	return data, nil
 }

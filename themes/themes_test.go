@@ -12,6 +12,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/sobang/sobang/sources"
 )
 
 // writeTheme writes a theme file into dir and returns its path.
@@ -308,42 +309,42 @@ func TestFileErrors(t *testing.T) {
 		{
 			name: "bad hex colour",
 			text: "inherit = \"dark\"\n[levels]\nwarn = \"#123\"\n\nerror = \"#12345g\"\n",
-			want: []string{`FILE:5: bad colour "#12345g" for "levels.error": want #rrggbb, #rgb or an ANSI number 0-255`},
+			want: []string{`FILE:5: levels.error: expected #rrggbb, #rgb or an ANSI number 0-255, found "#12345g"`},
 		},
 		{
 			name: "ANSI number out of range",
 			text: "inherit = \"dark\"\n[status]\nbg = 256\n",
-			want: []string{`FILE:3: bad colour 256 for "status.bg": want #rrggbb`},
+			want: []string{`FILE:3: status.bg: expected #rrggbb, #rgb or an ANSI number 0-255, found 256`},
 		},
 		{
 			name: "colour name",
 			text: "inherit = \"dark\"\n[chart]\ncursor = \"red\"\n",
-			want: []string{`FILE:3: bad colour "red" for "chart.cursor"`},
+			want: []string{`FILE:3: chart.cursor: expected #rrggbb, #rgb or an ANSI number 0-255, found "red"`},
 		},
 		{
 			name: "wrong type",
 			text: "inherit = \"dark\"\n[chart]\ncursor = true\n",
-			want: []string{`FILE:3: bad colour (a boolean) for "chart.cursor"`},
+			want: []string{`FILE:3: chart.cursor: expected #rrggbb, #rgb or an ANSI number 0-255, found a boolean`},
 		},
 		{
 			name: "bad series colour on its own line",
 			text: "inherit = \"dark\"\n[chart]\nseries = [\n  \"#111\",\n  \"#222\",\n  \"default\",\n  \"#444\", \"#555\", \"#666\",\n]\n",
-			want: []string{`FILE:6: bad colour "default" for "chart.series[2]"`},
+			want: []string{`FILE:6: chart.series[2]: expected #rrggbb, #rgb or an ANSI number 0-255, found "default"`},
 		},
 		{
 			name: "short series",
 			text: "inherit = \"dark\"\n[chart]\nseries = [\"#111\", \"#222\"]\n",
-			want: []string{`FILE:3: "chart.series" has 2 colours, want at least 6`},
+			want: []string{`FILE:3: chart.series: expected at least 6 colours, found 2`},
 		},
 		{
 			name: "table that is not a table",
 			text: "inherit = \"dark\"\npane = 5\n",
-			want: []string{`FILE:2: "pane" is an integer, want a table ([pane])`},
+			want: []string{`FILE:2: pane: expected a table ([pane]), found an integer`},
 		},
 		{
 			name: "several problems, in line order",
 			text: "inherit = \"dark\"\n[levels]\nerror = \"#12\"\nwarm = \"#fff\"\n",
-			want: []string{"FILE:3: bad colour \"#12\"", "\nFILE:4: unknown key \"levels.warm\" (did you mean \"levels.warn\"?)"},
+			want: []string{"FILE:3: levels.error: expected #rrggbb, #rgb or an ANSI number 0-255, found \"#12\"", "\nFILE:4: unknown key \"levels.warm\" (did you mean \"levels.warn\"?)"},
 		},
 		{
 			name: "syntax error",
@@ -363,17 +364,17 @@ func TestFileErrors(t *testing.T) {
 		{
 			name: "unknown inherit",
 			text: "# mine\n\ninherit = \"drak\"\n",
-			want: []string{`FILE:3: inherit "drak": unknown theme: want one of colorblind, dark, high-contrast, light`},
+			want: []string{`FILE:3: inherit: expected one of colorblind, dark, high-contrast, light, mine, found "drak"`},
 		},
 		{
 			name: "inherit not a string",
 			text: "inherit = 1\n",
-			want: []string{`FILE:1: "inherit" is an integer, want a string`},
+			want: []string{`FILE:1: inherit: expected a string, found an integer`},
 		},
 		{
 			name: "name differs from the file name",
 			text: "name = \"dark\"\ninherit = \"dark\"\n",
-			want: []string{`FILE:1: name "dark" does not match the file name "mine.toml"`},
+			want: []string{`FILE:1: name: expected "mine" (the file name without .toml) or no name key, found "dark"`},
 		},
 	}
 	for _, tc := range tests {
@@ -389,9 +390,9 @@ func TestFileErrors(t *testing.T) {
 					t.Errorf("error\n%v\ndoes not contain\n%s", err, w)
 				}
 			}
-			var fe *FileError
+			var fe *sources.LineError
 			if !errors.As(err, &fe) || fe.Path != p {
-				t.Errorf("error is not a *FileError for %s: %#v", p, err)
+				t.Errorf("error is not a *sources.LineError for %s: %#v", p, err)
 			}
 		})
 	}
@@ -411,8 +412,8 @@ func TestLoadUnknownNames(t *testing.T) {
 	dir := t.TempDir()
 	writeTheme(t, dir, "mine", "inherit = \"dark\"\n")
 	tests := []struct{ name, want string }{
-		{"nope", `unknown theme "nope": available themes are colorblind, dark, high-contrast, light, mine`},
-		{"", "empty theme name"},
+		{"nope", `theme: expected one of colorblind, dark, high-contrast, light, mine, found "nope"`},
+		{"", `theme: expected one of colorblind, dark, high-contrast, light, found ""`},
 		{"../dark", "not a path"},
 		{".hidden", "not a path"},
 	}

@@ -22,9 +22,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -144,13 +143,18 @@ type SyntaxError struct {
 	Msg    string // what was expected and what was found
 }
 
-// Column is the 1-based display column of the mistake.
-func (e *SyntaxError) Column() int { return ansi.StringWidth(e.Text[:e.Offset]) + 1 }
+// Column is the 1-based display column of the mistake in the objective as
+// Error shows it (sanitised: tabs expanded, controls made visible).
+func (e *SyntaxError) Column() int {
+	before, _ := sanitize.String([]byte(e.Text[:e.Offset]))
+	return sanitize.Width([]byte(before)) + 1
+}
 
 // Error shows the message, then the objective with a caret under the
 // offending column.
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("%s: column %d: %s\n  %s\n  %s^", sources.Quote(e.Text), e.Column(), e.Msg, e.Text, strings.Repeat(" ", e.Column()-1))
+	shown, _ := sanitize.String([]byte(e.Text))
+	return fmt.Sprintf("%s: column %d: %s\n  %s\n  %s^", sources.Quote(e.Text), e.Column(), e.Msg, shown, strings.Repeat(" ", e.Column()-1))
 }
 
 // parser walks one objective.

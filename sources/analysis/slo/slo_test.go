@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -81,6 +82,7 @@ func TestParseInvalid(t *testing.T) {
 		{"latency<500ms", 1, `found "latency"`},
 		{"p95", 4, "expected a comparison"},
 		{"p95 500ms", 5, "expected a comparison"},
+		{"p95\t=500ms", 9, "expected a comparison"}, // the tab shows as spaces to column 9
 		{"p95=500ms", 4, `expected a comparison (<, <=, >, >=) after p95, found "=500ms"`},
 		{"p95!=500ms", 4, `expected a comparison (<, <=, >, >=) after p95, found "!=500ms"`},
 		{"p95<<500ms", 5, "expected a number"},
@@ -119,9 +121,11 @@ func TestParseInvalid(t *testing.T) {
 		if se.Column() != tt.column || !strings.Contains(se.Msg, tt.msg) {
 			t.Errorf("Parse(%q): column %d %q, want column %d containing %q", tt.text, se.Column(), se.Msg, tt.column, tt.msg)
 		}
-		// The caret sits under the column the message names.
+		// The caret sits under the column the message names, below the
+		// objective as a terminal shows it (sanitised, tabs expanded).
+		shown, _ := sanitize.String([]byte(tt.text))
 		lines := strings.Split(err.Error(), "\n")
-		if len(lines) != 3 || lines[1] != "  "+tt.text || lines[2] != strings.Repeat(" ", 2+tt.column-1)+"^" {
+		if len(lines) != 3 || lines[1] != "  "+shown || lines[2] != strings.Repeat(" ", 2+tt.column-1)+"^" {
 			t.Errorf("Parse(%q) error layout:\n%s", tt.text, err)
 		}
 	}

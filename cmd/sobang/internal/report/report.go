@@ -225,16 +225,7 @@ func Build(st *store.Store, opt Options) *Document {
 	}
 	for _, s := range st.Sources {
 		src := Source{Path: s.Info.Name, Kind: string(s.Info.Kind), Format: s.Health.Format, Rows: s.Rows, BadRows: s.BadRows, Warnings: []string{}}
-		for _, b := range s.Bad {
-			src.Warnings = append(src.Warnings, sources.At(s.Info.Name, b.Line, b.Reason))
-		}
-		if s.BadRows > len(s.Bad) {
-			src.Warnings = append(src.Warnings, fmt.Sprintf("%d more bad rows not described", s.BadRows-len(s.Bad)))
-		}
-		src.Warnings = append(src.Warnings, s.Warnings...)
-		if s.Health.State == sources.StateFailed || s.Health.State == sources.StateDown {
-			src.Warnings = append(src.Warnings, s.Health.Describe(func(t time.Time) string { return t.In(loc).Format("15:04:05") }))
-		}
+		src.Warnings = append(src.Warnings, s.WarningList(func(t time.Time) string { return t.In(loc).Format("15:04:05") })...)
 		doc.Sources = append(doc.Sources, src)
 	}
 	if st.KindCount(sources.KindLoadTest) > 0 || !st.Load.Empty() {

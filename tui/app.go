@@ -1,6 +1,7 @@
 // Package tui is the dashboard: the root model, the three panes (load test,
-// metrics, logs), the status bar, and three small components that have the
-// keyboard while shown (help, the search line, the overlay).
+// metrics, logs), the status bar, and four small components that have the
+// keyboard while shown (help, the search line, the overlay, the list of the
+// sources' warnings).
 //
 // The root Model is the only tea.Model and the only holder of the linked
 // state (linked.go): the one timeline (cursor, range, window, marks), the
@@ -78,7 +79,9 @@ type Model struct {
 	help     helpScreen
 	search   searchLine
 	overlay  overlay
+	warnings warnList
 	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
+	warnHint string // the status bar's hint beside a count of warnings
 
 	loadEnded bool
 	decided   bool // the live-or-past decision is made
@@ -123,7 +126,9 @@ func New(opt Options) *Model {
 		help:     newHelpScreen(k),
 		search:   newSearchLine(),
 		overlay:  newOverlay(k),
+		warnings: newWarnList(k),
 		keysHint: hints("  ", k.ShortHelp()...) + " ",
+		warnHint: hints("", describe(k.Warnings, "list")),
 		dirty:    true,
 		w:        MinWidth,
 		h:        MinHeight,
@@ -320,9 +325,9 @@ func (m *Model) apply(msg tea.Msg) bool {
 	return true
 }
 
-// handleKey gives a key to what has the keyboard: the search line, the help
-// or the overlay while shown; else to the screen's keys, the time axis's,
-// and last the focused pane's.
+// handleKey gives a key to what has the keyboard: the search line, the help,
+// the overlay or the warnings while shown; else to the screen's keys, the
+// time axis's, and last the focused pane's.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Interrupt):
@@ -333,6 +338,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.handleKey(msg)
 	case m.overlay.shown():
 		m.overlay.handleKey(msg)
+	case m.warnings.shown:
+		m.warnings.handleKey(msg)
 	case key.Matches(msg, m.keys.Quit):
 		return m.quitNow()
 	case m.screenKey(msg) || m.timeKey(msg):
@@ -348,13 +355,16 @@ func (m *Model) quitNow() tea.Cmd {
 	return tea.Quit
 }
 
-// screenKey handles the keys of the screen: help, focus, zoom, search, and
-// enter and esc for the focused pane; false when msg is none of them.
+// screenKey handles the keys of the screen: help, the warnings, focus, zoom,
+// search, and enter and esc for the focused pane; false when msg is none of
+// them.
 func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Help):
 		m.help.shown = true
+	case key.Matches(msg, k.Warnings):
+		m.warnings.open()
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):
@@ -453,6 +463,17 @@ func (m *Model) handleMouse(msg tea.MouseMsg) bool {
 		return false
 	}
 	mouse := msg.Mouse()
+	if m.warnings.shown {
+		if _, wheel := msg.(tea.MouseWheelMsg); wheel {
+			n := 3
+			if mouse.Button == tea.MouseWheelUp {
+				n = -3
+			}
+			m.warnings.scroll(n)
+			return true
+		}
+		return false
+	}
 	paneAt := -1
 	for i, r := range m.rects {
 		if r.contains(mouse.X, mouse.Y) {
@@ -551,6 +572,8 @@ func (m *Model) render() string {
 		out = m.help.render(m.st, m.panes[m.focus], m.keys, m.w, body)
 	case m.overlay.shown():
 		out = m.overlay.render(m.st, m.w, body)
+	case m.warnings.shown:
+		out = m.warnings.render(m.st, m.store, m.zone, m.w, body)
 	default:
 		out = m.renderPanes(f, m.w, body)
 	}
@@ -691,6 +714,14 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 	return strings.Join(screen, "\n")
 }
 
+// warnCount is the status bar's count of the sources' warnings.
+func warnCount(n int) string {
+	if n == 1 {
+		return "⚠ 1 warning"
+	}
+	return "⚠ " + itoa(n) + " warnings"
+}
+
 func (m *Model) statusBar(f *frame) string {
 	st := m.st
 	var b strings.Builder
@@ -725,6 +756,10 @@ func (m *Model) statusBar(f *frame) string {
 	}
 	left := b.String()
 	right := m.keysHint
+	if n := m.store.WarningCount(); n > 0 {
+		// Beside the keys, where a long left side cannot push it out.
+		right = "  " + wrap(st.Warn, warnCount(n)) + "  " + m.warnHint + "  " + right
+	}
 	if m.search.active {
 		left, right = m.search.statusBar()
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/analysis/compare"
+	"github.com/sobang/sobang/sources/loadtest/labels"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 )
@@ -348,10 +349,16 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 		lines = append(lines, wrap(f.st.Muted, "no baseline: start sobang with --baseline FILE to compare with an earlier run (b hides this)"))
 	}
 
+	// What a filter that matches no label has to say, below the table.
+	var notes []string
+	if filter := f.filters[paneLoad]; filter != "" {
+		notes = noMatch(f, sum.Labels, filter, inner)
+	}
+
 	cc := p.chartColumns(f, inner, "")
 	// Share the height: two charts and a table, the table at least 3 rows;
 	// a tall pane also charts the active threads (VUs) in 4 rows.
-	tableRows := min(len(sum.Labels)+1, max(ih/3, 3))
+	tableRows := min(len(sum.Labels)+1+len(notes), max(ih/3, 3))
 	threadRows := 0
 	if ih >= 30 {
 		for _, c := range p.cols {
@@ -402,10 +409,65 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 	for i := p.offset; i < len(sum.Labels) && len(lines) < ih; i++ {
 		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, inner, focused && i == p.selected))
 	}
-	if filter := f.filters[paneLoad]; len(sum.Labels) == 0 && filter != "" {
-		lines = append(lines, wrap(f.st.Muted, "no label matches “"+filter+"”"))
+	return append(lines, notes...)
+}
+
+// noMatch says, in lines of width cells, that filter matches no label;
+// when labels past a source's cap were folded into labels.Other the label
+// searched for may be one of them, which it says too (with how many samples
+// were folded), also when filter matched only the folded rows themselves.
+// It returns nil when filter matches a label of its own.
+func noMatch(f *frame, ls []store.LabelSummary, filter string, width int) []string {
+	for i := range ls {
+		if !isFolded(ls[i].Label) {
+			return nil
+		}
 	}
-	return lines
+	text := ""
+	if len(ls) == 0 {
+		text = "no label matches “" + clean(filter) + "”"
+	}
+	into, samples := foldedSamples(f.store.Load)
+	switch {
+	case samples == 0 && text == "":
+		return nil
+	case samples == 0:
+		return []string{wrap(f.st.Muted, text)}
+	}
+	if text == "" {
+		text = "no label of its own matches “" + clean(filter) + "”"
+	}
+	text += "; labels past the first " + itoa(labels.DefaultMax) + " were folded into " + into + " (" + count(samples) + " samples)"
+	var out []string
+	for _, l := range wrapWords(text, max(width, 8)) {
+		out = append(out, wrap(f.st.Warn, l))
+	}
+	return out
+}
+
+// isFolded reports whether label is where the labels past a source's cap
+// were counted.
+func isFolded(label string) bool { return label == labels.Other || label == labels.OtherTransactions }
+
+// foldedSamples returns the names of the rows labels were folded into and
+// how many samples they hold over the whole run; 0 when no label was
+// folded.
+func foldedSamples(lt *store.LoadTest) (into string, samples int64) {
+	folded := false
+	for _, l := range lt.Labels() {
+		folded = folded || isFolded(l)
+	}
+	if !folded {
+		return "", 0
+	}
+	var names []string
+	for _, l := range lt.Summarize(0, 0, "(other ").Labels {
+		if isFolded(l.Label) {
+			names = append(names, l.Label)
+			samples += l.Stats.Count
+		}
+	}
+	return strings.Join(names, " and "), samples
 }
 
 // chartColumns fills the pane's series over the visible range for label

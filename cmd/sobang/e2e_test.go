@@ -357,3 +357,38 @@ func TestE2EDrillDownAndBaseline(t *testing.T) {
 		t.Fatal("the terminal is still in the alternate screen after q")
 	}
 }
+
+// TestE2EWarnings reads a headerless JTL with more labels than the cap and a
+// bad row: the status bar counts the warnings `report` lists, ! lists them,
+// and a search for a folded label says where it went.
+func TestE2EWarnings(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC).UnixMilli()
+	var jtl strings.Builder
+	for i := range 1200 {
+		fmt.Fprintf(&jtl, "%d,%d,GET /users/%d,200,OK,Users 1-1,text,true,,512,128,1,1,http://127.0.0.1/users/%d,10,0,1\n",
+			start+int64(i)*50, 20+i%30, i%600, i%600)
+	}
+	jtl.WriteString("not,a,sample\n")
+	jp := filepath.Join(dir, "ids.jtl")
+	if err := os.WriteFile(jp, []byte(jtl.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startTmux(t, 80, 24, fmt.Sprintf("%s --utc %s", bin, jp))
+	s.waitText("⚠ 3 warnings  ! list", 10*time.Second)
+	s.send("!")
+	screen := s.waitText("Warnings (3)", 5*time.Second)
+	for _, want := range []string{"ids.jtl:1201: expected 17", "no header: read as the JMeter default 17 columns", "more than 500 distinct labels"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the list lacks %q; screen:\n%s", want, screen)
+		}
+	}
+	s.send("Escape")
+	s.waitFor("the list closed", 5*time.Second, func(sc string) bool { return !strings.Contains(sc, "Warnings (3)") })
+	s.send("/", "users/599", "Enter")
+	s.waitText("were folded into", 5*time.Second)
+	s.send("q")
+	s.waitExit(5 * time.Second)
+}

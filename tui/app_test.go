@@ -389,16 +389,38 @@ func TestLoadEndedShown(t *testing.T) {
 
 func TestClockWarning(t *testing.T) {
 	theme, _ := themes.Load("dark", "")
-	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
-	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Samples: []sources.Sample{{StartMS: t0.UnixMilli(), ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1}}})
-	// A log written nine hours off: a zone mistake.
-	st.Apply(sources.Batch{Source: 1, CaughtUp: true, Entries: []sources.LogEntry{{Time: t0.Add(9 * time.Hour), Lines: []string{"x"}}}})
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(24 * time.Hour))})
-	m.Update(sizeMsg(200, 40))
-	m.ingest()
-	f := plain(m.Render())
-	if !strings.Contains(f, "do not overlap: try --tz or --offset") || !strings.Contains(f, "run.jtl") || !strings.Contains(f, "app.log") {
-		t.Fatalf("no clock warning naming both sources:\n%s", f[len(f)-300:])
+	tests := []struct {
+		name string
+		log  []sources.LogEntry // the second source's entries; none for a source without data
+		warn bool
+	}{
+		// A log written nine hours off: a zone mistake.
+		{"nine hours apart", []sources.LogEntry{{Time: t0.Add(9 * time.Hour), Lines: []string{"x"}}}, true},
+		{"overlapping", []sources.LogEntry{{Time: t0, Lines: []string{"x"}}}, false},
+		// Nothing read (an empty file, one not there yet): no clock to judge.
+		{"a source without data", nil, false},
+		// Lines without timestamps are placed when read, a day after the
+		// run here: that says nothing about the log's clock.
+		{"a log without timestamps", []sources.LogEntry{{Lines: []string{"starting"}}, {Lines: []string{"ready"}}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
+			st.SetClock(sources.NewManualClock(t0.Add(24 * time.Hour)))
+			st.Apply(sources.Batch{Source: 0, CaughtUp: true, Samples: []sources.Sample{{StartMS: t0.UnixMilli(), ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1}}})
+			st.Apply(sources.Batch{Source: 1, CaughtUp: true, Entries: tt.log})
+			m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(24 * time.Hour))})
+			m.Update(sizeMsg(200, 40))
+			m.ingest()
+			f := plain(m.Render())
+			warned := strings.Contains(f, "do not overlap: try --tz or --offset")
+			if warned != tt.warn {
+				t.Fatalf("clock warning shown: %v, want %v:\n%s", warned, tt.warn, f[len(f)-300:])
+			}
+			if warned && (!strings.Contains(f, "run.jtl") || !strings.Contains(f, "app.log")) {
+				t.Fatalf("the clock warning does not name both sources:\n%s", f[len(f)-300:])
+			}
+		})
 	}
 }
 

@@ -1,6 +1,10 @@
 package tui
 
-import "time"
+import (
+	"time"
+
+	"github.com/sobang/sobang/sources/store"
+)
 
 // The dashboard's cadence, in one place with its sizes so that their
 // trade-offs can be read together. The time axis's own constants (the
@@ -11,8 +15,9 @@ const (
 	// and redraws only what changed (20 Hz).
 	tickInterval = 50 * time.Millisecond
 	// clockGapWarn is how far apart two sources' data must be before the
-	// dashboard suspects a wrong --tz or a clock offset.
-	clockGapWarn = time.Minute
+	// dashboard suspects a wrong --tz or a clock offset; the report warns
+	// from the same gap.
+	clockGapWarn = store.ClockGapWarn
 )
 
 // The dashboard's smallest usable terminal and its layout switch.

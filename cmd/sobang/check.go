@@ -62,7 +62,8 @@ over the run (or --window), printing one line per objective:
 
 It exits 0 when every objective passes, 1 when one fails (or names a label
 that has no samples), and 2 on bad input: a malformed objective, no readable
-source, or no sample at all in the window.
+source (a missing file is never waited for), or no sample at all in the
+window, which names the window and the load test's span.
 
 An objective is [label=NAME:]METRIC OP VALUE[UNIT]:
   METRIC  p50 p90 p95 p99 max mean (ms, or s)
@@ -98,17 +99,19 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 				}
 				objs = append(objs, o)
 			}
+			// A gate judges finished results: a missing file is an error,
+			// never something to wait for (a CI job would hang), and a file
+			// read as soon as it appeared would be judged half written.
+			if sf.wait {
+				return usageErr("--wait: check judges finished results and never waits; run it once the test has written them")
+			}
+			sf.headless = true
 			specs, err := sf.specs(args)
 			if err != nil {
 				return err
 			}
 			if len(specs) == 0 {
 				return usageErr("check needs at least one SOURCE (a load-test result file)")
-			}
-			// A gate judges finished results: a missing file is an error,
-			// never something to wait for (a CI job would hang).
-			for i := range specs {
-				specs[i].wait = false
 			}
 			srcs, err := sf.build(specs, false, os.Stdin)
 			if err != nil {
@@ -137,6 +140,11 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 			if read == 0 {
 				return usageErr("no input could be read")
 			}
+			// A window counted from a log hours off its load test would
+			// judge the wrong part of the run.
+			for _, w := range clockWarnings(st, sf.displayZone()) {
+				printWarning("%s", w)
+			}
 			var results []slo.Result
 			if st.Load.HasAggregates() {
 				results, err = checkAggregates(st, objs, window != "" || skip != 0)
@@ -151,7 +159,7 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 				}
 				results, err = slo.Evaluate(st.Load, from, to, objs)
 				if err != nil {
-					return checkEvalErr(err, window, args)
+					return checkEvalErr(err, st, window, skip, from, to, sf.displayZone(), args)
 				}
 			}
 			var out strings.Builder
@@ -172,6 +180,7 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 		},
 	}
 	sf.register(cmd.Flags())
+	_ = cmd.Flags().MarkHidden("wait") // refused: a gate never waits
 	cmd.Flags().StringArrayVar(&objectives, "slo", nil, "an objective, e.g. 'p95<500ms' or 'label=POST transfer:error_rate<1%' (repeatable)")
 	cmd.Flags().StringVar(&window, "window", "", "check only START..END, e.g. +60s.. to skip a minute of warm-up (see 'sobang --help' for TIME)")
 	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
@@ -179,15 +188,34 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 	return cmd
 }
 
-// checkEvalErr turns an error of slo.Evaluate into the command's.
-func checkEvalErr(err error, window string, args []string) error {
-	if errors.Is(err, slo.ErrNoSamples) {
-		if window != "" {
-			return usageErr("no load-test samples in --window %s", window)
-		}
-		return usageErr("no load-test samples to check in %s", strings.Join(args, ", "))
+// checkEvalErr turns an error of slo.Evaluate into the command's. A window
+// (--window, --skip) with no sample is an error, not a pass: a gate that
+// judged nothing must not let a build through.
+func checkEvalErr(err error, st *store.Store, window string, skip time.Duration, from, to int64, zone *time.Location, args []string) error {
+	if !errors.Is(err, slo.ErrNoSamples) {
+		return &exitError{exitFailure, err}
 	}
-	return &exitError{exitFailure, err}
+	first, last, ok := loadSpan(st)
+	if ok && (window != "" || skip != 0) {
+		return usageErr("no load-test samples to check: %s", windowWarning(window, skip, from, to, first, last, zone, "load-test samples", "load test"))
+	}
+	return usageErr("no load-test samples to check in %s", strings.Join(args, ", "))
+}
+
+// loadSpan returns the first and last sample time over the load-test
+// sources.
+func loadSpan(st *store.Store) (firstMS, lastMS int64, ok bool) {
+	for _, s := range st.Sources {
+		if s.Info.Kind.Group() != sources.KindLoadTest || !s.HasData() {
+			continue
+		}
+		if !ok || s.FirstMS < firstMS {
+			firstMS = s.FirstMS
+		}
+		lastMS = max(lastMS, s.LastMS)
+		ok = true
+	}
+	return firstMS, lastMS, ok
 }
 
 // checkAggregates decides the objectives against the final figures of

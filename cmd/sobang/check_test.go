@@ -134,7 +134,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"missing file", []string{"check", "nope.jtl", "--slo", "p95<1s"}, exitUsage, "", "nope.jtl"},
 		{"missing --jtl is not waited for", []string{"check", "--jtl", "nope.jtl", "--slo", "p95<1s"}, exitUsage, "", "nope.jtl"},
 		{"no samples", []string{"check", "empty.jtl", "--slo", "p95<1s"}, exitUsage, "", "no load-test samples"},
-		{"window without samples", []string{"check", "run.jtl", "--window", "+1h..", "--slo", "p95<1s"}, exitUsage, "", "no load-test samples in --window +1h.."},
+		{"window without samples", []string{"check", "run.jtl", "--window", "+1h..", "--slo", "p95<1s"}, exitUsage, "", "no load-test samples to check: --window +1h.. ("},
 		{"bad window", []string{"check", "run.jtl", "--window", "soon..", "--slo", "p95<1s"}, exitUsage, "", "--window"},
 		// The 503 burst is in seconds 10-12: the first ten seconds have
 		// only the assertion failures of seconds 0 and 5.

@@ -47,6 +47,7 @@ func runDashboard(cfg dashboardConfig) error {
 	}
 	st := store.New(infos)
 	st.SetClock(clock)
+	addNotes(st, cfg.sources)
 	if cfg.setup != nil {
 		cfg.setup(st)
 	}

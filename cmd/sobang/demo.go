@@ -42,6 +42,9 @@ bar says LOAD ENDED). q quits at any time and prints where the files are.`,
 		Example: demoExamples,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := positiveDurations(cmd.Flags(), "duration", "range", "since"); err != nil {
+				return err
+			}
 			theme, err := loadTheme(df.theme)
 			if err != nil {
 				return err

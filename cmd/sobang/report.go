@@ -37,12 +37,23 @@ func newReportCmd() *cobra.Command {
 --duration) and writes exactly one document to stdout: the sources read with
 their row counts, bad rows and warnings, and a section per kind of source
 (loadtest, metrics, logs). It exits 0 whenever it could write a report, even
-with bad rows; 2 when no input could be read or the usage is wrong.`,
+with bad rows; 2 when no input could be read or the usage is wrong.
+
+It waits for nothing unless asked: a file that does not exist is an error at
+once, unless --wait (wait for it to appear) or --duration (follow, and wait
+for files named by --jtl, --k6, --gatling, --locust or --log, until it ends;
+a source that gave nothing by then is a warning) is given. Warnings (a file
+named twice and read once, sources whose clocks do not overlap, a --window
+that holds no data) go to stderr and into the report.`,
 		Example: reportExamples,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" && format != "markdown" {
 				return usageErr("%s", sources.Expected("--format", "text, json or markdown", format))
 			}
+			if err := positiveDurations(cmd.Flags(), "duration"); err != nil {
+				return err
+			}
+			sf.headless, sf.follow = true, duration > 0
 			specs, err := sf.specs(args)
 			if err != nil {
 				return err
@@ -60,21 +71,41 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 				if errs[i] == nil || s.Rows > 0 {
 					read++
 				}
+				for _, n := range notesOf(srcs[i]) {
+					printWarning("%s: %s", s.Info.Name, n)
+				}
 				if errs[i] != nil {
 					s.Warnings = append(s.Warnings, errs[i].Error())
-					fmt.Fprintln(os.Stderr, "sobang: warning:", errs[i])
+					printWarning("%v", errs[i])
+				}
+				if duration > 0 && errs[i] == nil && s.Rows == 0 && !s.HasData() {
+					// Followed for --duration and nothing came: say so rather
+					// than print an empty report as if all were well.
+					w := fmt.Sprintf("no data within --duration %v", duration)
+					if s.Health.State == sources.StateWaiting {
+						w = fmt.Sprintf("the file did not appear within --duration %v", duration)
+					}
+					s.Warnings = append(s.Warnings, w)
+					printWarning("%s: %s", s.Info.Name, w)
 				}
 			}
 			if read == 0 {
 				return usageErr("no input could be read")
 			}
-			first, _, _ := st.DataRange()
+			first, last, hasData := st.DataRange()
 			from, to, err := resolveWindow(window, first, sf.displayZone(), skip)
 			if err != nil {
 				return err
 			}
 			opt := report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone(), Now: clock.Now()}
 			doc := report.Build(st, opt)
+			doc.Warnings = append(doc.Warnings, clockWarnings(st, sf.displayZone())...)
+			if hasData && outside(from, to, first, last) {
+				doc.Warnings = append(doc.Warnings, windowWarning(window, skip, from, to, first, last, sf.displayZone(), "data", "data"))
+			}
+			for _, w := range doc.Warnings {
+				printWarning("%s", w)
+			}
 			if len(sf.baselines) > 0 {
 				base, err := readBaseline(&sf, sf.baselines, apdex.apply)
 				if err != nil {
@@ -91,7 +122,7 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 	sf.register(cmd.Flags())
 	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
 	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
-	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long")
+	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long, waiting for files named by --jtl, --k6, --gatling, --locust or --log to appear")
 	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
 	sf.registerBaseline(cmd.Flags())
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
@@ -108,6 +139,7 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 	}
 	st := store.New(infos)
 	st.SetClock(clock)
+	addNotes(st, srcs)
 	for _, f := range setup {
 		f(st)
 	}
@@ -184,6 +216,11 @@ func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) 
 		return nil, err
 	}
 	st, errs := readAll(srcs, 0, setup...)
+	for i, s := range srcs {
+		for _, n := range notesOf(s) {
+			printWarning("--baseline %s: %s", st.Sources[i].Info.Name, n)
+		}
+	}
 	for i, e := range errs {
 		if e != nil && st.Sources[i].Rows == 0 {
 			return nil, usageErr("--baseline %s: %v", st.Sources[i].Info.Name, e)
@@ -193,4 +230,67 @@ func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) 
 		return nil, usageErr("--baseline %s: no load-test samples or tool-written aggregates", strings.Join(paths, ", "))
 	}
 	return st, nil
+}
+
+// clockGapWarn is how far apart two sources' data must be before a clock
+// warning: less is a test that started a little after its log, more a
+// wrong --tz or a clock that is off.
+const clockGapWarn = store.ClockGapWarn
+
+// clockWarnings says which sources' clocks do not overlap, as the dashboard
+// does: a log written in another zone than it is read in lands hours from
+// its load test, and every window and comparison across them is wrong. A
+// source with no data, or whose records carry no time of their own, is in
+// no pair (store.NonOverlapping).
+func clockWarnings(st *store.Store, zone *time.Location) []string {
+	var out []string
+	for _, pair := range st.NonOverlapping() {
+		a, b := pair[0], pair[1]
+		gap := time.Duration(max(a.FirstMS-b.LastMS, b.FirstMS-a.LastMS)) * time.Millisecond
+		if gap < clockGapWarn {
+			continue
+		}
+		out = append(out, fmt.Sprintf("clocks: %s (%s) and %s (%s) do not overlap, %v apart: try --tz or --offset",
+			a.Info.Name, span(a.FirstMS, a.LastMS, zone), b.Info.Name, span(b.FirstMS, b.LastMS, zone), gap.Round(time.Second)))
+	}
+	return out
+}
+
+// span writes [first, last] in zone, the second end without the date when
+// both share it.
+func span(firstMS, lastMS int64, zone *time.Location) string {
+	a, b := time.UnixMilli(firstMS).In(zone), time.UnixMilli(lastMS).In(zone)
+	end := b.Format(time.RFC3339Nano)
+	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
+		end = b.Format("15:04:05.999999999Z07:00")
+	}
+	return a.Format(time.RFC3339Nano) + " .. " + end
+}
+
+// outside reports whether the window [from, to) (0 for the data's edge)
+// holds none of the data [first, last].
+func outside(from, to, first, last int64) bool {
+	return (to != 0 && to <= first) || (from != 0 && from > last)
+}
+
+// windowWarning says that the window the flags asked for holds none of what
+// spans [first, last] (none: "data", "load-test samples"; subject: "data",
+// "load test"), naming the flags' values, the window they resolved to and
+// that span.
+func windowWarning(window string, skip time.Duration, from, to, first, last int64, zone *time.Location, none, subject string) string {
+	var flags []string
+	if window != "" {
+		flags = append(flags, "--window "+window)
+	}
+	if skip != 0 {
+		flags = append(flags, "--skip "+skip.String())
+	}
+	edge := func(ms int64, name string) string {
+		if ms == 0 {
+			return name
+		}
+		return time.UnixMilli(ms).In(zone).Format(time.RFC3339Nano)
+	}
+	return fmt.Sprintf("%s (%s .. %s) holds no %s: the %s spans %s", strings.Join(flags, " "),
+		edge(from, "the start"), edge(to, "the end"), none, subject, span(first, last, zone))
 }

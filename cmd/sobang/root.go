@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sobang/sobang/cmd/sobang/internal/timespec"
 	"github.com/sobang/sobang/sources"
@@ -80,6 +81,9 @@ START..END; an empty side means the data's edge.`,
 				fmt.Fprint(os.Stderr, shortUsage)
 				return &exitError{exitUsage, fmt.Errorf("")}
 			}
+			if err := positiveDurations(cmd.Flags(), "range", "since"); err != nil {
+				return err
+			}
 			theme, err := loadTheme(df.theme)
 			if err != nil {
 				return err
@@ -100,6 +104,13 @@ START..END; an empty side means the data's edge.`,
 			srcs, err := sf.build(specs, true, os.Stdin)
 			if err != nil {
 				return err
+			}
+			// Said before the dashboard takes the screen, so it is still
+			// there after it quits; the dashboard lists it too.
+			for _, s := range srcs {
+				for _, n := range notesOf(s) {
+					printWarning("%s: %s", s.Info().Name, n)
+				}
 			}
 			var base *store.Store
 			if len(sf.baselines) > 0 {
@@ -143,6 +154,22 @@ func loadTheme(name string) (themes.Theme, error) {
 		return t, &exitError{exitUsage, err}
 	}
 	return t, nil
+}
+
+// positiveDurations refuses each named duration flag that was given as 0 or
+// less: --range 0s would draw nothing, --since -5m would start in the
+// future and --duration -5s would not follow at all, each without a word.
+func positiveDurations(fs *pflag.FlagSet, names ...string) error {
+	for _, name := range names {
+		fl := fs.Lookup(name)
+		if fl == nil || !fl.Changed {
+			continue
+		}
+		if d, err := time.ParseDuration(fl.Value.String()); err == nil && d <= 0 {
+			return usageErr("%s", sources.Expected("--"+name, "a duration above 0", fl.Value.String()))
+		}
+	}
+	return nil
 }
 
 // resolveWindow parses --window against the data's start and applies

@@ -22,6 +22,7 @@ import (
 	"github.com/sobang/sobang/sources/logs"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/record"
+	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -49,16 +50,24 @@ type sourceFlags struct {
 	baselines  []string       // --baseline (registerBaseline)
 	cfg        *config.Config // the configuration file, once loadConfig ran
 	fs         *pflag.FlagSet // the command's flags, which the file fills in
+
+	// headless is set by the commands that read to an end (report, check):
+	// they wait for no file unless asked (--wait, or report's --duration),
+	// since a wait nobody asked for hangs a CI job without a word.
+	headless bool
+	// follow is set by report --duration: live inputs are followed, and
+	// files named by the kind flags waited for, until it ends.
+	follow bool
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.jtl, "jtl", nil, "a JMeter result file (CSV or XML JTL); waited for if missing (repeatable)")
-	fs.StringArrayVar(&f.k6, "k6", nil, "k6 output (--out json, --out csv, or a --summary-export file); waited for if missing (repeatable)")
-	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary); waited for if missing (repeatable)")
-	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files (plain or .gz); waited for if missing (repeatable)")
-	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin; waited for if missing (repeatable)")
+	fs.StringArrayVar(&f.jtl, "jtl", nil, "a JMeter result file (CSV or XML JTL) (repeatable)")
+	fs.StringArrayVar(&f.k6, "k6", nil, "k6 output (--out json, --out csv, or a --summary-export file) (repeatable)")
+	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary) (repeatable)")
+	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files (plain or .gz) (repeatable)")
+	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin (repeatable)")
 	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape every second (repeatable)")
-	fs.BoolVar(&f.wait, "wait", false, "wait for SOURCE files that do not exist yet")
+	fs.BoolVar(&f.wait, "wait", false, "wait for files that do not exist yet (the dashboard always waits for those of --jtl, --k6, --gatling, --locust and --log, report --duration until it ends)")
 	fs.StringVar(&f.tz, "tz", "", "zone of timestamps written without one (default: local); SOURCE@ZONE sets one source's")
 	fs.BoolVar(&f.utc, "utc", false, "show times in UTC instead of the local zone")
 	fs.StringArrayVar(&f.offsets, "offset", nil, "shift one source's clock: SOURCE=DURATION, e.g. app.log=-2.5s (repeatable)")
@@ -120,7 +129,7 @@ func (f *sourceFlags) configPaths() map[string]string {
 // alike and a headerless or end-stamped baseline from the same setup reads.
 func (f *sourceFlags) baselineFlags() *sourceFlags {
 	j := f.jtlf
-	return &sourceFlags{tz: f.tz, cfg: f.cfg, jtlf: jtlFlags{columns: j.columns, props: j.props, delimiter: j.delimiter,
+	return &sourceFlags{tz: f.tz, cfg: f.cfg, headless: true, jtlf: jtlFlags{columns: j.columns, props: j.props, delimiter: j.delimiter,
 		timeFormat: j.timeFormat, labelMap: j.labelMap, endTimes: j.endTimes}}
 }
 
@@ -142,6 +151,12 @@ type spec struct {
 	kind sources.Kind
 	zone *time.Location
 	wait bool
+	// aliases are other names given for the same input, read once (see
+	// dedupSame); --offset may use any of them.
+	aliases []string
+	// notes are warnings about how the input was named, for the store's
+	// warnings of the source built from it (see notedSource).
+	notes []string
 }
 
 // specs turns positional SOURCEs and the explicit kind flags into specs.
@@ -160,6 +175,9 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 		}
 		defZone = loc
 	}
+	// Files named by the kind flags may not exist yet: the dashboard waits
+	// for them; report and check only when asked.
+	flagWait := f.wait || !f.headless || f.follow
 	var out []spec
 	add := func(s spec) {
 		name, zone := timespec.SplitZone(s.name)
@@ -180,7 +198,7 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 		case isURL(name):
 			add(spec{name: a, kind: sources.KindScrape})
 		default:
-			kind, err := detect(name, f.wait)
+			kind, err := detect(name, f.wait, f.waitHint())
 			if (err != nil || kind == sources.KindLog) && f.jtlf.sniff(name) {
 				kind, err = sources.KindJTL, nil
 			}
@@ -191,22 +209,22 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 		}
 	}
 	for _, p := range f.jtl {
-		add(spec{name: p, kind: sources.KindJTL, wait: true})
+		add(spec{name: p, kind: sources.KindJTL, wait: flagWait})
 	}
 	for _, p := range f.k6 {
-		add(spec{name: p, kind: sources.KindK6, wait: true})
+		add(spec{name: p, kind: sources.KindK6, wait: flagWait})
 	}
 	for _, p := range f.gatling {
-		add(spec{name: p, kind: sources.KindGatling, wait: true})
+		add(spec{name: p, kind: sources.KindGatling, wait: flagWait})
 	}
 	for _, p := range f.locust {
-		add(spec{name: p, kind: sources.KindLocust, wait: true})
+		add(spec{name: p, kind: sources.KindLocust, wait: flagWait})
 	}
 	for _, p := range f.log {
 		if n, _ := timespec.SplitZone(p); n == "-" {
 			stdin++
 		}
-		add(spec{name: p, kind: sources.KindLog, wait: true})
+		add(spec{name: p, kind: sources.KindLog, wait: flagWait})
 	}
 	for _, u := range f.scrape {
 		if !isURL(u) {
@@ -217,7 +235,45 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 	if stdin > 1 {
 		return nil, usageErr("stdin (-) can be read only once, found %d times", stdin)
 	}
-	return dedupLocust(out), nil
+	if !flagWait {
+		if err := f.checkExist(out); err != nil {
+			return nil, err
+		}
+	}
+	return dedupSame(dedupLocust(out)), nil
+}
+
+// checkExist refuses, at once, a file named by a kind flag that does not
+// exist when nothing will wait for it (report without --wait or
+// --duration, check): reading it would fail anyway, after the others.
+func (f *sourceFlags) checkExist(specs []spec) error {
+	for _, s := range specs {
+		if s.wait || s.name == "-" || s.kind == sources.KindScrape {
+			continue
+		}
+		if s.kind == sources.KindLocust {
+			if !locust.Exists(s.name) {
+				return usageErr("%s: no Locust CSV file of this set%s", s.name, f.waitHint())
+			}
+			continue
+		}
+		if _, err := os.Stat(s.name); err != nil && os.IsNotExist(err) {
+			return usageErr("%s: no such file%s", s.name, f.waitHint())
+		}
+	}
+	return nil
+}
+
+// waitHint says how to wait for a missing file, where the command can: the
+// dashboard and report wait when asked, check never.
+func (f *sourceFlags) waitHint() string {
+	switch {
+	case !f.headless:
+		return " (use --wait, --jtl or --log to wait for a file that will appear)"
+	case f.fs != nil && f.fs.Lookup("duration") != nil:
+		return " (use --wait to wait for it to appear)"
+	}
+	return ""
 }
 
 // dedupLocust keeps one spec per Locust set: any file of a set opens the
@@ -238,12 +294,71 @@ func dedupLocust(in []spec) []spec {
 	return out
 }
 
+// dedupSame keeps one spec per input. A file named twice (the same path, or
+// another path to the same file by device and inode: ./x and x, a link) or a
+// URL given twice would otherwise be read twice, counting every sample twice
+// and doubling throughput, which can turn a failing gate into a pass. The
+// first naming is kept, with the others as its aliases and a note that says
+// so.
+func dedupSame(in []spec) []spec {
+	type key struct {
+		abs string      // the cleaned absolute path, or the URL
+		fi  os.FileInfo // nil when the file does not exist (yet)
+	}
+	keyOf := func(s spec) key {
+		if s.name == "-" || isURL(s.name) {
+			return key{abs: s.name}
+		}
+		k := key{abs: filepath.Clean(s.name)}
+		if abs, err := filepath.Abs(s.name); err == nil {
+			k.abs = abs
+		}
+		if fi, err := os.Stat(s.name); err == nil && fi.Mode().IsRegular() {
+			k.fi = fi
+		}
+		return k
+	}
+	var keys []key
+	out := in[:0]
+	for _, s := range in {
+		k := keyOf(s)
+		dup := -1
+		for i, o := range keys {
+			if k.abs == o.abs || (k.fi != nil && o.fi != nil && os.SameFile(k.fi, o.fi)) {
+				dup = i
+				break
+			}
+		}
+		if dup < 0 {
+			keys = append(keys, k)
+			out = append(out, s)
+			continue
+		}
+		first := &out[dup]
+		note := "named twice: read once"
+		if s.name != first.name {
+			note = s.name + " is the same file: read once"
+			if isURL(s.name) {
+				note = s.name + " is the same URL: read once"
+			}
+			first.aliases = append(first.aliases, s.name)
+		}
+		if s.kind != first.kind {
+			note += " as " + string(first.kind)
+		}
+		first.notes = append(first.notes, note+", so that no sample counts twice")
+	}
+	return out
+}
+
 func isURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
-// detect tells a JTL from a log by the file's content (gzip inflated).
-func detect(path string, wait bool) (sources.Kind, error) {
+// detect tells a JTL from a log by the file's content (gzip inflated). hint
+// follows the error for a missing file: how to wait for it, if the command
+// can.
+func detect(path string, wait bool, hint string) (sources.Kind, error) {
 	st, err := os.Stat(path)
 	switch {
 	case err != nil && os.IsNotExist(err):
@@ -254,7 +369,7 @@ func detect(path string, wait bool) (sources.Kind, error) {
 		if wait {
 			return kindByName(path), nil
 		}
-		return "", usageErr("%s: no such file (use --wait, --jtl or --log to wait for a file that will appear)", path)
+		return "", usageErr("%s: no such file%s", path, hint)
 	case err != nil:
 		return "", &exitError{exitUsage, err}
 	case st.IsDir():
@@ -338,11 +453,14 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	for _, s := range specs {
 		info := sources.Info{Name: s.name, Kind: s.kind, Zone: s.zone, Wait: s.wait, Clock: clock}
 		for name, d := range offsets {
-			if name == s.name || name == filepath.Base(s.name) {
-				info.Offset = d
-				used[name] = true
+			for _, n := range append([]string{s.name}, s.aliases...) {
+				if name == n || name == filepath.Base(n) {
+					info.Offset = d
+					used[name] = true
+				}
 			}
 		}
+		built := len(out)
 		switch s.kind {
 		case kindRecording:
 			recorded, err := record.Sources(s.name, clock)
@@ -368,6 +486,9 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			out = append(out, logs.New(info, opt))
 		case sources.KindScrape:
 			out = append(out, scrape.New(info, scrape.Options{Follow: follow}))
+		}
+		if len(s.notes) > 0 && len(out) > built {
+			out[built] = notedSource{out[built], s.notes}
 		}
 	}
 	for name := range offsets {
@@ -399,6 +520,38 @@ type infoSource struct {
 }
 
 func (s infoSource) Info() sources.Info { return s.info }
+
+// notedSource is a source with warnings the command line found about it (it
+// was named twice), which join the source's own in the store.
+type notedSource struct {
+	sources.Source
+	notes []string
+}
+
+// notesOf returns the command line's warnings about src.
+func notesOf(src sources.Source) []string {
+	if n, ok := src.(notedSource); ok {
+		return n.notes
+	}
+	return nil
+}
+
+// addNotes puts the command line's warnings about each source among the
+// store's warnings of that source, where the report and the dashboard list
+// them; st was made from srcs, in the same order.
+func addNotes(st *store.Store, srcs []sources.Source) {
+	for i, s := range srcs {
+		if n := notesOf(s); len(n) > 0 && i < len(st.Sources) {
+			st.Sources[i].Warnings = append(st.Sources[i].Warnings, n...)
+		}
+	}
+}
+
+// printWarning writes a warning to stderr, where warnings go so that stdout holds
+// only results.
+func printWarning(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "sobang: warning: "+format+"\n", args...)
+}
 
 // crashSource panics shortly after it starts, to test that a panic in a
 // source goroutine restores the terminal and writes a crash report.

@@ -12,6 +12,8 @@
 package store
 
 import (
+	"time"
+
 	"github.com/sobang/sobang/sources"
 )
 
@@ -38,6 +40,10 @@ type Source struct {
 	Resets   int
 	FirstMS  int64 // earliest data time, 0 when none yet
 	LastMS   int64 // latest data time, 0 when none yet
+	// ownTimes says some record carried a time of its own: a log whose
+	// lines have none is placed at the time it was read, which says
+	// nothing about its clock.
+	ownTimes bool
 }
 
 // HasData reports whether the source delivered any timed record.
@@ -109,6 +115,9 @@ func (s *Store) Apply(b sources.Batch) Part {
 			src.LastMS = ms
 		}
 	}
+	if len(b.Samples) > 0 || len(b.Scrapes) > 0 || len(b.Aggregates) > 0 {
+		src.ownTimes = true
+	}
 	if len(b.Samples) > 0 {
 		timed := b.Samples[:0]
 		for i := range b.Samples {
@@ -132,6 +141,9 @@ func (s *Store) Apply(b sources.Batch) Part {
 		changed |= PartLoad
 	}
 	if len(b.Entries) > 0 {
+		for i := 0; i < len(b.Entries) && !src.ownTimes; i++ {
+			src.ownTimes = !b.Entries[i].Time.IsZero()
+		}
 		first, last := s.Logs.add(b.Source, b.Entries, offset, s.clock.Now().UnixMilli())
 		note(first)
 		note(last)
@@ -191,16 +203,25 @@ func (s *Store) KindCount(k sources.Kind) int {
 	return n
 }
 
+// ClockGapWarn is how far apart two sources' data must be before the
+// dashboard and the report warn that their clocks differ: less is a test
+// that started a little after its log, more a wrong --tz or a clock offset.
+const ClockGapWarn = time.Minute
+
 // NonOverlapping returns pairs of sources with data whose time ranges do not
-// overlap at all: a sign of a wrong --tz or a clock offset.
+// overlap at all: a sign of a wrong --tz or a clock offset. A source without
+// data, or whose records carry no time of their own (a log without
+// timestamps, placed when read), says nothing about its clock and is in no
+// pair.
 func (s *Store) NonOverlapping() [][2]*Source {
 	var out [][2]*Source
+	clocked := func(src *Source) bool { return src.HasData() && src.ownTimes }
 	for i, a := range s.Sources {
-		if !a.HasData() {
+		if !clocked(a) {
 			continue
 		}
 		for _, b := range s.Sources[i+1:] {
-			if !b.HasData() {
+			if !clocked(b) {
 				continue
 			}
 			if a.LastMS < b.FirstMS || b.LastMS < a.FirstMS {

@@ -216,11 +216,17 @@ func TestKindCountByKindAndGroup(t *testing.T) {
 }
 
 func TestNonOverlapping(t *testing.T) {
-	st := New([]sources.Info{{Name: "a.log", Kind: sources.KindLog}, {Name: "b.jtl", Kind: sources.KindJTL}})
+	st := New([]sources.Info{{Name: "a.log", Kind: sources.KindLog}, {Name: "b.jtl", Kind: sources.KindJTL},
+		{Name: "empty.log", Kind: sources.KindLog}, {Name: "timeless.log", Kind: sources.KindLog}})
+	// Lines without a time are placed when read: a day after the rest.
+	st.SetClock(sources.NewManualClock(time.UnixMilli(base).Add(24 * time.Hour)))
 	st.Apply(sources.Batch{Source: 0, Entries: []sources.LogEntry{{Time: time.UnixMilli(base), Lines: []string{"x"}}}})
 	st.Apply(sources.Batch{Source: 1, Samples: []sources.Sample{sample(9*3600_000, 5, "a", true)}})
-	if pairs := st.NonOverlapping(); len(pairs) != 1 {
-		t.Fatalf("pairs = %d, want 1", len(pairs))
+	st.Apply(sources.Batch{Source: 2, CaughtUp: true})
+	st.Apply(sources.Batch{Source: 3, Entries: []sources.LogEntry{{Lines: []string{"starting"}}}})
+	pairs := st.NonOverlapping()
+	if len(pairs) != 1 || pairs[0][0].Info.Name != "a.log" || pairs[0][1].Info.Name != "b.jtl" {
+		t.Fatalf("pairs = %v, want a.log and b.jtl alone: a source without data or times of its own is in none", pairs)
 	}
 }
 

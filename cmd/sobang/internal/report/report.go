@@ -32,6 +32,10 @@ type Document struct {
 	Logs      *Logs     `json:"logs,omitempty"`
 	Baseline  *Baseline `json:"baseline,omitempty"`
 	zone      *time.Location
+
+	// Warnings concern the report as a whole rather than one source:
+	// sources whose clocks do not overlap, a window that holds no data.
+	Warnings []string `json:"warnings"`
 }
 
 // Window is the part of the data the report covers.
@@ -212,7 +216,7 @@ func Build(st *store.Store, opt Options) *Document {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	doc := &Document{Generated: opt.Now.In(loc).Format(time.RFC3339), zone: loc}
+	doc := &Document{Generated: opt.Now.In(loc).Format(time.RFC3339), Warnings: []string{}, zone: loc}
 	if opt.FromMS != 0 || opt.ToMS != 0 {
 		w := &Window{}
 		if opt.FromMS != 0 {
@@ -504,10 +508,18 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		rows = append(rows, []string{s.Path, s.Kind, s.Format, fmt.Sprint(s.Rows), fmt.Sprint(s.BadRows)})
 	}
 	table([]string{"source", "kind", "format", "rows", "bad rows"}, rows)
+	warned := len(doc.Warnings) > 0
 	for _, s := range doc.Sources {
 		for _, warn := range s.Warnings {
 			b.WriteString("warning: " + warn + "\n")
+			warned = true
 		}
+	}
+	for _, warn := range doc.Warnings {
+		b.WriteString("warning: " + warn + "\n")
+	}
+	if warned {
+		b.WriteString("\n")
 	}
 	if lt := doc.LoadTest; lt != nil {
 		h(2, "Load test")

@@ -112,3 +112,9 @@ func InFile(path string, err error) error {
 	}
 	return &LineError{Path: path, Err: err}
 }
+
+// AfterEpoch is what a load-test timestamp must be, as Expected's want: a
+// row stamped at or before 1970-01-01T00:00:00Z (a zero, a negative number,
+// a date before 1970) is no time a test ran at, and no second of the time
+// axis holds it, so it is a bad row rather than a sample.
+const AfterEpoch = "a time after the epoch (1970-01-01T00:00:00Z)"

@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -107,6 +108,18 @@ func (a *Aggregate) Percentile(q float64) float64 {
 		}
 	}
 	return math.NaN()
+}
+
+// Name is the row's name as a table shows it: the method and the label
+// ("GET /account"), or the label alone when the row has no method or its
+// label already starts with it (a Locust task named "GET account" would
+// otherwise read "GET GET account").
+func (a *Aggregate) Name() string {
+	m := a.Method
+	if m == "" || len(a.Label) > len(m) && strings.EqualFold(a.Label[:len(m)], m) && a.Label[len(m)] == ' ' {
+		return a.Label
+	}
+	return m + " " + a.Label
 }
 
 // AggregateFailure is one kind of failure a tool counted itself (Locust's

@@ -14,3 +14,22 @@ func TestKindGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestAggregateName(t *testing.T) {
+	tests := []struct{ method, label, want string }{
+		{"GET", "/account", "GET /account"},
+		{"GET", "GET account", "GET account"},
+		{"get", "GET account", "GET account"},
+		{"GET", "GETS", "GET GETS"},
+		{"GET", "GET", "GET GET"},
+		{"POST", "GET account", "POST GET account"},
+		{"", AggregatedLabel, AggregatedLabel},
+		{"grpc", "/svc/Call", "grpc /svc/Call"},
+	}
+	for _, tt := range tests {
+		a := Aggregate{Method: tt.method, Label: tt.label}
+		if got := a.Name(); got != tt.want {
+			t.Errorf("Name(%q, %q) = %q, want %q", tt.method, tt.label, got, tt.want)
+		}
+	}
+}

@@ -202,11 +202,7 @@ func historyAt(rows []sources.Aggregate, ms, stale int64) *sources.Aggregate {
 func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
 	var b strings.Builder
 	b.WriteString("  ")
-	name := a.Label
-	if a.Method != "" {
-		name = a.Method + " " + name
-	}
-	b.WriteString(fitPlain(name, 0, labelWidth(loadCols, w)))
+	b.WriteString(fitPlain(a.Name(), 0, labelWidth(loadCols, w)))
 	cells := []string{count(a.Requests), failures(a), failurePct(a),
 		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
 	for i, c := range loadCols {

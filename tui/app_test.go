@@ -436,17 +436,22 @@ func TestLoadPaneShowsAggregates(t *testing.T) {
 			Requests: sec * 20, RequestsPerSec: 20, FailuresPerSec: 1, Percentiles: pcts(30, 90)})
 	}
 	aggs = append(aggs,
-		sources.Aggregate{Final: true, Method: "GET", Label: "/api/balance", Users: -1, Requests: 600, Failures: 30, RequestsPerSec: 20, Percentiles: pcts(31, 91)},
+		sources.Aggregate{Final: true, Method: "GET", Label: "/api/balance", Users: -1, Requests: 300, Failures: 30, RequestsPerSec: 10, Percentiles: pcts(31, 91)},
+		// A Locust name that already says its method is not prefixed again.
+		sources.Aggregate{Final: true, Method: "GET", Label: "GET account", Users: -1, Requests: 300, RequestsPerSec: 10, Percentiles: pcts(31, 91)},
 		sources.Aggregate{Final: true, Label: sources.AggregatedLabel, Users: -1, Requests: 600, Failures: 30, RequestsPerSec: 20, Percentiles: pcts(31, 91)})
 	st.Apply(sources.Batch{Source: 0, Aggregates: aggs, CaughtUp: true})
 	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour))})
 	m.Update(sizeMsg(120, 40))
 	m.ingest()
 	f := plain(m.Render())
-	for _, want := range []string{"Locust's own aggregates", "requests 600  failures 30 (5.0%)", "GET /api/balance", "users 10"} {
+	for _, want := range []string{"Locust's own aggregates", "requests 600  failures 30 (5.0%)", "GET /api/balance", "  GET account ", "users 10"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("load pane lacks %q:\n%s", want, f)
 		}
+	}
+	if strings.Contains(f, "GET GET") {
+		t.Errorf("the method is repeated:\n%s", f)
 	}
 	checkFrameSize(t, m.Render(), 120, 40)
 }

@@ -83,7 +83,9 @@ func (b *baselineView) compare(l *store.LabelSummary) baselineRow {
 		row.res = compare.Result{P: math.NaN(), Verdict: compare.NotEnough, BaseP95: math.NaN(), CurP95: l.Stats.Latency.Quantile(0.95)}
 		return row
 	}
-	row.res = compare.Latency(&row.base.Stats.Latency, &l.Stats.Latency)
+	then, now := &row.base.Stats, &l.Stats
+	row.res = compare.Compare(compare.Side{Latency: &then.Latency, Samples: then.Count, Errors: then.Errors},
+		compare.Side{Latency: &now.Latency, Samples: now.Count, Errors: now.Errors})
 	return row
 }
 
@@ -103,22 +105,38 @@ func (b *baselineView) scope() string {
 	return side(b.fromMS) + "–" + side(b.toMS)
 }
 
-// verdictText is a row's verdict as the table shows it, in a word or two
-// when short.
-func (r *baselineRow) verdictText(short bool) string {
+// verdictText is a row's verdict as a table column width cells wide
+// shows it: with what moved ("regression (errors, p95)") where that fits
+// with a cell to spare, else in a word or two ("err+p95 worse", "too
+// few").
+func (r *baselineRow) verdictText(width int) string {
+	full := r.res.Text()
+	if r.base == nil {
+		full = "not in baseline"
+	}
+	if len(full) < width {
+		return full
+	}
 	switch {
-	case r.base == nil && short:
-		return "new"
 	case r.base == nil:
-		return "not in baseline"
-	case !short:
-		return string(r.res.Verdict)
+		return "new"
 	case r.res.Verdict == compare.NotEnough:
 		return "too few"
+	case r.res.Verdict == compare.Regression:
+		return shortMoved(r.res.Moved) + " worse"
 	case r.res.Verdict == compare.Improvement:
-		return "improved"
+		return shortMoved(r.res.Moved) + " better"
 	}
-	return string(r.res.Verdict)
+	return full
+}
+
+// shortMoved names what moved in a few characters: "errors", "p95",
+// "err+p95".
+func shortMoved(moved []string) string {
+	if len(moved) == 1 {
+		return moved[0]
+	}
+	return "err+p95"
 }
 
 // deltaPct formats a relative change in percent, "–" when the base is not a

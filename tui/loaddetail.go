@@ -313,22 +313,28 @@ func (p *loadPane) statsGrid(f *frame, lines []string, st *store.Stats, row *bas
 	return lines
 }
 
-// baselineLine is the label's verdict against the baseline.
+// baselineLine is the label's verdict against the baseline, then the
+// figures behind it: the verdict comes first, so a narrow pane that cuts
+// the line still shows it.
 func (p *loadPane) baselineLine(f *frame, row *baselineRow) string {
 	head := "baseline " + p.base.name + " (" + p.base.scope() + "): "
 	if row.base == nil {
 		return wrap(f.st.Muted, head+"no samples of this label")
 	}
 	r := &row.res
-	text := head + "p95 " + ms(r.BaseP95) + " → " + ms(r.CurP95) + " (" + deltaPct(r.CurP95, r.BaseP95) + ")"
-	if !math.IsNaN(r.P) {
-		text += " · Mann-Whitney p " + pValue(r.P)
-	}
-	verdict := string(r.Verdict)
+	verdict := r.Text()
 	if r.Verdict == compare.NotEnough {
 		verdict += " (under " + itoa(compare.MinSamples) + " samples in a run)"
 	}
-	return text + " · " + wrap(p.verdictStyle(f, row), verdict)
+	text := " · p95 " + ms(r.BaseP95) + " → " + ms(r.CurP95) + " (" + deltaPct(r.CurP95, r.BaseP95) + ")"
+	if !math.IsNaN(r.P) {
+		text += " Mann-Whitney p " + pValue(r.P)
+	}
+	text += " · errors " + pct(100*r.BaseErrorRate) + " → " + pct(100*r.CurErrorRate)
+	if !math.IsNaN(r.ErrorsP) {
+		text += " two-proportion p " + pValue(r.ErrorsP)
+	}
+	return head + wrap(p.verdictStyle(f, row), verdict) + text
 }
 
 // labelCodes lists a label's responses: its successful samples as ok, its

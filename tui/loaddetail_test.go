@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/compare"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
 )
@@ -277,7 +278,7 @@ func TestBaselineInDrillDown(t *testing.T) {
 	press(m, "1", "enter")
 	f := plain(m.Render())
 	for _, want := range []string{"now", "baseline", "change",
-		"baseline yesterday.jtl (whole run): p95", "Mann-Whitney p <0.0001 · regression",
+		"baseline yesterday.jtl (whole run): regression (errors, p95) · p95 76ms → 1.5s (+1869.0%) Mann-Whitney p <0.0001 · errors 0.0% → 25.0%",
 		"samples       840      840    +0.0%", "errors        210        0        –", "+25.0pp"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("the detail with a baseline lacks %q", want)
@@ -355,5 +356,36 @@ func TestGoldenBaselineTable(t *testing.T) {
 			checkFrameSize(t, frame, size.w, size.h)
 			golden.RequireEqual(t, frame)
 		})
+	}
+}
+
+// TestVerdictTextFitsItsColumn: every verdict names what moved, and the
+// longest still leaves a cell of space in its column, wide or narrow.
+func TestVerdictTextFitsItsColumn(t *testing.T) {
+	base := &store.LabelSummary{}
+	tests := []struct {
+		verdict     compare.Verdict
+		moved       []string
+		full, short string
+	}{
+		{compare.Regression, []string{compare.MovedErrors}, "regression (errors)", "errors worse"},
+		{compare.Regression, []string{compare.MovedP95}, "regression (p95)", "p95 worse"},
+		{compare.Regression, []string{compare.MovedErrors, compare.MovedP95}, "regression (errors, p95)", "err+p95 worse"},
+		{compare.Improvement, []string{compare.MovedErrors}, "improvement (errors)", "errors better"},
+		{compare.Improvement, []string{compare.MovedP95}, "improvement (p95)", "p95 better"},
+		{compare.Improvement, []string{compare.MovedErrors, compare.MovedP95}, "improvement (errors, p95)", "err+p95 better"},
+		{compare.NoChange, nil, "ok", "ok"},
+		{compare.NotEnough, nil, "not enough data", "too few"},
+	}
+	wide, narrow := baseCols[len(baseCols)-1], baseColsNarrow[len(baseColsNarrow)-1]
+	for _, tt := range tests {
+		row := baselineRow{base: base, res: compare.Result{Verdict: tt.verdict, Moved: tt.moved}}
+		full, short := row.verdictText(wide.width), row.verdictText(narrow.width)
+		if full != tt.full || short != tt.short {
+			t.Errorf("%s %v: %q and %q, want %q and %q", tt.verdict, tt.moved, full, short, tt.full, tt.short)
+		}
+		if len(full) >= wide.width || len(short) >= narrow.width {
+			t.Errorf("%q or %q does not fit its column with a space before it", full, short)
+		}
 	}
 }

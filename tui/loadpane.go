@@ -537,11 +537,13 @@ type tableCol struct {
 var loadCols = []tableCol{{"samples", 8}, {"errors", 7}, {"err%", 6}, {"p50", 7}, {"p95", 7}, {"p99", 7}, {"thr/s", 7}}
 
 // baseCols are the table's columns with the baseline shown: the p95 of both
-// runs, its change, the rank test's p-value and the verdict; baseColsNarrow
-// keep the comparison alone, with short verdicts.
+// runs, its change, the rank test's p-value and the verdict with what moved
+// (the longest, "improvement (errors, p95)", takes 25 cells);
+// baseColsNarrow keep the comparison alone, with short verdicts (the
+// longest, "err+p95 better", 14).
 var (
-	baseCols       = []tableCol{{"samples", 8}, {"err%", 6}, {"p95", 7}, {"base p95", 9}, {"Δp95", 10}, {"p", 8}, {"verdict", 17}}
-	baseColsNarrow = []tableCol{{"p95", 7}, {"base p95", 9}, {"Δp95", 10}, {"verdict", 12}}
+	baseCols       = []tableCol{{"samples", 8}, {"err%", 6}, {"p95", 7}, {"base p95", 9}, {"Δp95", 10}, {"p", 8}, {"verdict", 26}}
+	baseColsNarrow = []tableCol{{"p95", 7}, {"base p95", 9}, {"Δp95", 10}, {"verdict", 15}}
 )
 
 // minBaseLabel is the narrowest label column beside every baseline column.
@@ -608,7 +610,7 @@ func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w 
 			case "p":
 				b.WriteString(padLeft(pValue(row.res.P), c.width))
 			case "verdict":
-				verdict = padLeft(row.verdictText(c.width < 16), c.width)
+				verdict = padLeft(row.verdictText(c.width), c.width)
 			}
 		}
 		if selected {
@@ -644,7 +646,7 @@ func (p *loadPane) baselineSummary(f *frame) string {
 		}
 	}
 	text := "baseline " + p.base.name + " (" + p.base.scope() + "): "
-	rule := wrap(f.st.Muted, " · a regression is p95 up more than 5% with p < 0.01 (Mann-Whitney U)")
+	rule := wrap(f.st.Muted, " · a regression is errors or p95 up more than 5% with p < 0.01 (two-proportion test, Mann-Whitney U)")
 	switch regressions {
 	case 0:
 		return wrap(f.st.Muted, text+"no regression") + rule

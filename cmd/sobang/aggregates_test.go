@@ -26,14 +26,14 @@ func TestCheckAggregatesGolden(t *testing.T) {
 	}{
 		{"locust", []string{"check", "a_stats.csv",
 			"--slo", "p95<500ms", "--slo", "p99<1s", "--slo", "error_rate<5%", "--slo", "throughput>=10rps", "--slo", "apdex>=0.8",
-			"--slo", "label=/login:p90<=300ms", "--slo", "label=/cart:mean<100", "--slo", "label=/nope:p95<1s"}, "3 of 8 objectives failed"},
+			"--slo", "label=/login:p90<=300ms", "--slo", "label=/cart:mean<100ms", "--slo", "label=/nope:p95<1s"}, "3 of 8 objectives failed"},
 		{"k6", []string{"check", "k6_summary.json",
 			"--slo", "p95<700ms", "--slo", "p99<1s", "--slo", "error_rate<=5%", "--slo", "max<2s",
 			"--slo", "label=login:p95<500ms", "--slo", "label=login:error_rate<1%"}, "3 of 6 objectives failed"},
 		// Two sets: counts add up, the mean merges exactly, percentiles of
 		// what both sets have cannot be merged.
 		{"several", []string{"check", "a_stats.csv", "--locust", "b",
-			"--slo", "p95<1s", "--slo", "error_rate<5%", "--slo", "mean<100", "--slo", "throughput>=25",
+			"--slo", "p95<1s", "--slo", "error_rate<5%", "--slo", "mean<100ms", "--slo", "throughput>=25",
 			"--slo", "label=/search:p99<300ms", "--slo", "label=/login:p95<1s"}, "2 of 6 objectives failed"},
 	}
 	for _, tt := range tests {

@@ -66,8 +66,9 @@ source (a missing file is never waited for), or no sample at all in the
 window, which names the window and the load test's span.
 
 An objective is [label=NAME:]METRIC OP VALUE[UNIT]:
-  METRIC  p50 p90 p95 p99 max mean (ms, or s)
-          error_rate (%, or a ratio: error_rate<1% is error_rate<0.01)
+  METRIC  p50 p90 p95 p99 max mean (ms or s, always written: p95<500ms)
+          error_rate (%, or a ratio below 1: error_rate<1% is
+          error_rate<0.01; a bare 1 or more is refused as a likely %)
           throughput (samples per second, rps)
           apdex (a score from 0 to 1; see --apdex)
   OP      < <= > >=

@@ -97,7 +97,7 @@ func TestCheckGolden(t *testing.T) {
 		"--slo", "throughput>=8rps",
 		"--slo", "apdex>=0.8",
 		"--slo", "label=POST transfer:p99<800ms",
-		"--slo", "label=GET balance:max<100",
+		"--slo", "label=GET balance:max<100ms",
 		"--slo", `label="GET http://bank:8080/health":mean<1s`,
 		"--slo", "label=Transfer flow:error_rate<50%",
 		"--slo", "label=GET balanse:p95<100ms")
@@ -127,6 +127,11 @@ func TestCheckExitCodes(t *testing.T) {
 			`(no such label; labels: "GET balance", "GET http://bank:8080/health", "POST transfer", "Transfer flow")`, ""},
 		{"malformed", []string{"check", "run.jtl", "--slo", "p50<1s", "--slo", "p95 < 500 ns"}, exitUsage,
 			"", "--slo: \"p95 < 500 ns\": column 11: unit: expected ms or s for p95, found \"ns\"\n  p95 < 500 ns\n            ^\n"},
+		// A bare error rate of 1 is 100%, which every run passes.
+		{"bare rate of 1", []string{"check", "run.jtl", "--slo", "error_rate<1"}, exitUsage,
+			"", "did you mean 1%?"},
+		{"latency without a unit", []string{"check", "run.jtl", "--slo", "p95<500"}, exitUsage,
+			"", "unit: expected ms or s for p95"},
 		{"unquoted colon", []string{"check", "run.jtl", "--slo", "label=GET http://bank:8080/health:mean<1s"}, exitUsage,
 			"", "must be double-quoted"},
 		{"no objective", []string{"check", "run.jtl"}, exitUsage, "", "at least one --slo"},

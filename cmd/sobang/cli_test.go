@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +240,81 @@ func TestReportBaseline(t *testing.T) {
 	_, errs, code = runBin(t, "report", cur, "--baseline", filepath.Join(dir, "missing.jtl"))
 	if code != exitUsage || !strings.Contains(errs, "missing.jtl") {
 		t.Fatalf("missing baseline: %d %q", code, errs)
+	}
+}
+
+// writeFailingRun writes a JTL of one label, GET account, 1000 samples
+// over 100 s from start: failed samples (every one whose index modulo 1000
+// is below failures) take failMS, the rest okMS plus some jitter.
+func writeFailingRun(t *testing.T, path string, start time.Time, failures, failMS, okMS int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success\n")
+	for i := 0; i < 1000; i++ {
+		ts := start.Add(time.Duration(i) * 100 * time.Millisecond).UnixMilli()
+		// Spread the failures over the run: i*7 mod 1000 visits every index.
+		if (i*7)%1000 < failures {
+			fmt.Fprintf(&b, "%d,%d,GET account,503,Service Unavailable,T 1-1,text,false\n", ts, failMS)
+			continue
+		}
+		fmt.Fprintf(&b, "%d,%d,GET account,200,OK,T 1-1,text,true\n", ts, okMS+(i*37)%20)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReportBaselineWeighsErrors: a label whose failures return at once
+// gets a lower p95 while its error rate more than doubles; that is a
+// regression of its errors, not an improvement.
+func TestReportBaselineWeighsErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name             string
+		baseErr, curErr  int // of 1000 samples
+		curFail, curOK   int // elapsed ms
+		verdict, text    string
+		moved            []string
+		regressions      int
+		errorsPValueNull bool
+	}{
+		{"errors up, p95 down", 62, 144, 2, 10, "regression", "regression (errors)", []string{"errors"}, 1, false},
+		{"errors up, p95 up", 62, 144, 2, 200, "regression", "regression (errors, p95)", []string{"errors", "p95"}, 1, false},
+		{"errors down", 144, 62, 2, 100, "improvement", "improvement (errors)", []string{"errors"}, 0, false},
+		{"no errors, faster", 0, 0, 2, 50, "improvement", "improvement (p95)", []string{"p95"}, 0, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old, cur := filepath.Join(dir, fmt.Sprintf("old%d.jtl", i)), filepath.Join(dir, fmt.Sprintf("new%d.jtl", i))
+			writeFailingRun(t, old, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), tt.baseErr, 2, 100)
+			writeFailingRun(t, cur, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), tt.curErr, tt.curFail, tt.curOK)
+			out, errs, code := runBin(t, "report", cur, "--baseline", old, "--format", "json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var doc struct {
+				Baseline struct {
+					Regressions int
+					Labels      []struct {
+						Verdict      string   `json:"verdict"`
+						Moved        []string `json:"moved"`
+						ErrorsPValue *float64 `json:"errors_p_value"`
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			b := doc.Baseline
+			if len(b.Labels) != 1 || b.Labels[0].Verdict != tt.verdict || !slices.Equal(b.Labels[0].Moved, tt.moved) ||
+				b.Regressions != tt.regressions || (b.Labels[0].ErrorsPValue == nil) != tt.errorsPValueNull {
+				t.Fatalf("baseline = %s", out[strings.Index(out, `"baseline"`):])
+			}
+			out, _, _ = runBin(t, "report", cur, "--baseline", old)
+			if !strings.Contains(out, " "+tt.text+"\n") {
+				t.Fatalf("the text report's verdict is not %q:\n%s", tt.text, out)
+			}
+		})
 	}
 }
 

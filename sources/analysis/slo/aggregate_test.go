@@ -64,9 +64,9 @@ func TestEvaluateAggregates(t *testing.T) {
 		problem   string
 	}{
 		{"p95<500ms", true, 400, ""},
-		{"p50<=200", true, 200, ""},
+		{"p50<=200ms", true, 200, ""},
 		{"max<1s", true, 900, ""},
-		{"mean>100", false, 100, ""},
+		{"mean>100ms", false, 100, ""},
 		{"error_rate<5%", true, 5.0 / 150, ""},
 		{"throughput>=15", true, 15, ""},
 		{"p99<1s", false, math.NaN(), "not available from Locust's figures (no p99 written)"},
@@ -97,7 +97,7 @@ func TestEvaluateSeveralAggregateSets(t *testing.T) {
 		[]sources.Aggregate{finalRow("GET", "/a", 300, 1, 30, 40, 300, 90), finalRow("GET", "/only", 10, 0, 1, 5, 9, 8),
 			finalRow("", sources.AggregatedLabel, 310, 1, 31, 38.8, 300, 90)},
 	)
-	results := evalAggregates(t, st, "p95<1s", "error_rate<2%", "throughput>=41", "max<1s", "label=/a:mean<=60", "label=/a:p50<1s", "label=/only:p95<10ms")
+	results := evalAggregates(t, st, "p95<1s", "error_rate<2%", "throughput>=41", "max<1s", "label=/a:mean<=60ms", "label=/a:p50<1s", "label=/only:p95<10ms")
 	want := []struct {
 		pass     bool
 		measured float64

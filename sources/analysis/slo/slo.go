@@ -8,6 +8,9 @@
 //
 // with METRIC one of p50 p90 p95 p99 max mean error_rate throughput apdex,
 // OP one of < <= > >=, and UNIT one of ms s % rps where it fits the metric.
+// A number's meaning never depends on a guess: a latency always carries
+// its unit (ms or s), and an error rate without one is a ratio below 1
+// (error_rate<1 is refused: 1% is written error_rate<1%).
 // NAME runs to the first ':'; it may be double-quoted ("" stands for a
 // quote) and must be when it contains ':'. Spaces are allowed around OP.
 //
@@ -257,6 +260,7 @@ func Parse(text string) (Objective, error) {
 		}
 	}
 	number := text[numAt:p.pos]
+	numEnd := p.pos
 	if number == "" || number == "." {
 		p.pos = numAt
 		if p.pos < len(text) && text[p.pos] == '-' {
@@ -272,7 +276,13 @@ func Parse(text string) (Objective, error) {
 	}
 	o.Unit = strings.ToLower(text[unitAt:p.pos])
 	if p.pos == unitAt {
-		unitAt = numAt // a missing unit is the number's fault
+		// A latency has two units and neither is the obvious one, so the
+		// unit is required where it goes; elsewhere a missing unit makes
+		// the number the culprit.
+		if o.Metric.latency() {
+			return o, p.fail(numEnd, "unit: expected ms or s for %s, e.g. %s<500ms, found %s", o.Metric, o.Metric, p.found())
+		}
+		unitAt = numAt
 	}
 	value, err := scaled(number, o.Metric, o.Unit)
 	if err != nil {
@@ -284,9 +294,6 @@ func Parse(text string) (Objective, error) {
 	}
 	o.Value = value
 	o.Threshold = number + o.Unit
-	if o.Unit == "" && o.Metric.latency() {
-		o.Threshold += "ms"
-	}
 	return o, nil
 }
 
@@ -350,7 +357,7 @@ func scaled(number string, m Metric, unit string) (float64, error) {
 	switch {
 	case m.latency():
 		switch unit {
-		case "", "ms":
+		case "ms":
 			return parse(0), nil
 		case "s":
 			return parse(3), nil
@@ -364,8 +371,10 @@ func scaled(number string, m Metric, unit string) (float64, error) {
 			}
 			return parse(-2), nil
 		case "":
-			if v := parse(0); v > 1 {
-				return 0, fmt.Errorf("%s: write %s%% for a percentage", sources.Expected("error_rate without a unit", "a ratio from 0 to 1", number), number)
+			// A bare 1 is the ratio 100%, a gate every run passes: whoever
+			// writes it almost surely meant a percentage.
+			if v := parse(0); v >= 1 {
+				return 0, fmt.Errorf("%s; did you mean %s%%?", sources.Expected("error_rate without a unit", "a ratio below 1", number), number)
 			}
 			return parse(0), nil
 		}

@@ -24,7 +24,7 @@ func TestParseValid(t *testing.T) {
 	}{
 		{"p95<500ms", "", false, P95, Less, 500, "p95 < 500ms"},
 		{"p95 < 500ms", "", false, P95, Less, 500, "p95 < 500ms"},
-		{"  p50<=20  ", "", false, P50, LessEqual, 20, "p50 <= 20ms"},
+		{"  p50<=20ms  ", "", false, P50, LessEqual, 20, "p50 <= 20ms"},
 		{"p90 >= 1.5s", "", false, P90, GreaterEqual, 1500, "p90 >= 1.5s"},
 		{"P99<2S", "", false, P99, Less, 2000, "p99 < 2s"},
 		{"max<10s", "", false, Max, Less, 10000, "max < 10s"},
@@ -32,6 +32,8 @@ func TestParseValid(t *testing.T) {
 		{"error_rate<1%", "", false, ErrorRate, Less, 0.01, "error_rate < 1%"},
 		{"error_rate<1.1%", "", false, ErrorRate, Less, 0.011, "error_rate < 1.1%"},
 		{"error_rate<=0.05", "", false, ErrorRate, LessEqual, 0.05, "error_rate <= 0.05"},
+		{"error_rate<0.999", "", false, ErrorRate, Less, 0.999, "error_rate < 0.999"},
+		{"error_rate<=100%", "", false, ErrorRate, LessEqual, 1, "error_rate <= 100%"},
 		{"error_rate < 0 %", "", false, ErrorRate, Less, 0, "error_rate < 0%"},
 		{"throughput>100rps", "", false, Throughput, Greater, 100, "throughput > 100rps"},
 		{"throughput>=2.5", "", false, Throughput, GreaterEqual, 2.5, "throughput >= 2.5"},
@@ -41,7 +43,7 @@ func TestParseValid(t *testing.T) {
 		{`label="GET http://bank:8080/a":p95<1s`, "GET http://bank:8080/a", true, P95, Less, 1000, `label="GET http://bank:8080/a": p95 < 1s`},
 		{`label="say ""hi""" : error_rate<2%`, `say "hi"`, true, ErrorRate, Less, 0.02, `label=say "hi": error_rate < 2%`},
 		{`label="""quoted"":x":apdex>0.5`, `"quoted":x`, true, Apdex, Greater, 0.5, `label="""quoted"":x": apdex > 0.5`},
-		{`label=Café #2 — 조회:p50<1.`, "Café #2 — 조회", true, P50, Less, 1, "label=Café #2 — 조회: p50 < 1.ms"},
+		{`label=Café #2 — 조회:p50<1.ms`, "Café #2 — 조회", true, P50, Less, 1, "label=Café #2 — 조회: p50 < 1.ms"},
 	}
 	for _, tt := range tests {
 		o, err := Parse(tt.text)
@@ -93,7 +95,19 @@ func TestParseInvalid(t *testing.T) {
 		{"p95<500%", 8, `unit: expected ms or s for p95, found "%"`},
 		{"p95<500rps", 8, `for p95, found "rps"`},
 		{"error_rate<1ms", 13, `for error_rate, found "ms"`},
-		{"error_rate<5", 12, "ratio from 0 to 1"},
+		// A bare rate is a ratio below 1: error_rate<1 would be 100% and
+		// pass any run, so 1 or more is refused as a likely percentage.
+		{"error_rate<5", 12, `error_rate without a unit: expected a ratio below 1, found "5"; did you mean 5%?`},
+		{"error_rate<1", 12, "did you mean 1%?"},
+		{"error_rate <= 1.0", 15, "did you mean 1.0%?"},
+		{"error_rate>=1", 13, "did you mean 1%?"},
+		// A latency has two units and no default: the unit goes where the
+		// caret points.
+		{"p95<500", 8, "unit: expected ms or s for p95, e.g. p95<500ms, found the end"},
+		{"p50 <= 20  ", 10, "unit: expected ms or s for p50"},
+		{"mean<.5", 8, "expected ms or s for mean"},
+		{"max<0", 6, "expected ms or s for max"},
+		{"label=GET a:p99 < 800 ", 22, "expected ms or s for p99"},
 		{"error_rate<101%", 15, "at most 100%"},
 		{"throughput>5s", 13, `for throughput, found "s"`},
 		{"apdex>0.9%", 10, `expected no unit for apdex, found "%"`},
@@ -165,7 +179,7 @@ func TestEvaluate(t *testing.T) {
 		// which the sketch puts at 100.5 (within its 1%).
 		{"p50<=101ms", true, 100, 0.01, "PASS  p50 <= 101ms  (measured 100ms)"},
 		{"p95<1.5s", false, 1890, 0.01, "FAIL  p95 < 1.5s  (measured 1.9s)"},
-		{"max<=1990", true, 1990, 0, "PASS  max <= 1990ms  (measured 1.99s)"},
+		{"max<=1990ms", true, 1990, 0, "PASS  max <= 1990ms  (measured 1.99s)"},
 		{"mean<1s", true, (5050 + 149500) / 200.0, 0, "PASS  mean < 1s  (measured 773ms)"},
 		// 5 failures in 200 requests, transactions excluded.
 		{"error_rate<2.5%", false, 0.025, 0, "FAIL  error_rate < 2.5%  (measured 2.5%)"},

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -442,6 +443,10 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 			p.st.out.BadRow(0, "offset %d: request %s ends %d ms before it starts", p.at, sources.Quote(label), start-end)
 			return p.i, true
 		}
+		if at := p.runStartMS + int64(start); at <= 0 {
+			p.st.out.BadRow(0, "offset %d: request %s: %s", p.at, sources.Quote(label), sources.Expected("start", sources.AfterEpoch, strconv.FormatInt(at, 10)))
+			return p.i, true
+		}
 		p.st.request(label, p.runStartMS+int64(start), p.runStartMS+int64(end), success, msg, -1)
 	case recGroup:
 		label := p.groupPath(false)
@@ -455,6 +460,10 @@ func (p *binaryParser) record(b []byte) (n int, ok bool) {
 		p.commit()
 		if cumulated < 0 {
 			p.st.out.BadRow(0, "offset %d: group %s has a negative cumulated response time %d", p.at, sources.Quote(label), cumulated)
+			return p.i, true
+		}
+		if at := p.runStartMS + int64(start); at <= 0 {
+			p.st.out.BadRow(0, "offset %d: group %s: %s", p.at, sources.Quote(label), sources.Expected("start", sources.AfterEpoch, strconv.FormatInt(at, 10)))
 			return p.i, true
 		}
 		p.st.group(label, p.runStartMS+int64(start), int64(cumulated), success)

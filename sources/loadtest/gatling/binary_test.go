@@ -288,6 +288,33 @@ func TestBinaryBadRecords(t *testing.T) {
 	}
 }
 
+// TestBinaryAtOrBeforeTheEpoch: records of a run that starts at the epoch,
+// or of a run start written as 0, are bad rows with their offset; on the
+// time axis they would vanish from every statistic.
+func TestBinaryAtOrBeforeTheEpoch(t *testing.T) {
+	w := newBinLog("3.14.3", 0, "S")
+	w.user(0, true, 10)
+	zero := w.Len()
+	w.request(nil, "a", 0, 10, true, "")
+	w.request(nil, "a", 100, 110, true, "")
+	group := w.Len()
+	w.group([]string{"g"}, -5, 20, 10, true)
+	r, err := parseChunks(w.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		fmt.Sprintf(`offset %d: request "a": start: expected a time after the epoch (1970-01-01T00:00:00Z), found "0"`, zero),
+		fmt.Sprintf(`offset %d: group "g": start: expected a time after the epoch (1970-01-01T00:00:00Z), found "-5"`, group),
+	}
+	if got := badStrings(r); !reflect.DeepEqual(got, want) || r.BadRows != len(want) {
+		t.Errorf("%d bad records:\n%s\nwant:\n%s", r.BadRows, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(r.Samples) != 1 || r.Samples[0].StartMS != 100 {
+		t.Errorf("samples %+v, want the one at 100 ms", r.Samples)
+	}
+}
+
 // TestBinaryNotGatling: a file that starts with 0 but not with a RUN record
 // is refused.
 func TestBinaryNotGatling(t *testing.T) {

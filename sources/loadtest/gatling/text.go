@@ -213,6 +213,10 @@ func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStar
 		p.st.out.Expected(no, "REQUEST start", "a time in epoch milliseconds", f[start])
 		return
 	}
+	if startMS <= 0 {
+		p.st.out.Expected(no, "REQUEST start", sources.AfterEpoch, f[start])
+		return
+	}
 	endMS, ok := atoi(f[end])
 	if !ok {
 		p.st.out.Expected(no, "REQUEST end", "a time in epoch milliseconds", f[end])
@@ -343,6 +347,10 @@ func (p *textParser) emitGroup(f [][]byte, no, g, status int) {
 	startMS, ok := atoi(f[g+1])
 	if !ok {
 		p.st.out.Expected(no, "GROUP start", "a time in epoch milliseconds", f[g+1])
+		return
+	}
+	if startMS <= 0 {
+		p.st.out.Expected(no, "GROUP start", sources.AfterEpoch, f[g+1])
 		return
 	}
 	cumulated, ok := atoi(f[g+3])

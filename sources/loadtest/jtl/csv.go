@@ -563,8 +563,16 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 	if s.ElapsedMS, ok = c.int32Field(f, l.index[colElapsed], 0, "elapsed", line); !ok {
 		return rowSkip
 	}
-	if c.endTimes && l.index[colTimeStamp] >= 0 {
-		s.StartMS -= int64(max(s.ElapsedMS, 0))
+	if i := l.index[colTimeStamp]; i >= 0 {
+		if c.endTimes {
+			s.StartMS -= int64(max(s.ElapsedMS, 0))
+		}
+		// At or before the epoch a sample would fall off the time axis and
+		// out of every statistic: it is a bad row.
+		if s.StartMS <= 0 {
+			c.epochRow(line, f[i], s)
+			return rowSkip
+		}
 	}
 	if s.LatencyMS, ok = c.int32Field(f, l.index[colLatency], -1, "Latency", line); !ok {
 		return rowSkip
@@ -827,6 +835,17 @@ func (c *csvParser) thread(b []byte) *threadState {
 	}
 	c.lastThread = t
 	return t
+}
+
+// epochRow counts a row whose sample would start at or before the epoch:
+// its timeStamp says so, or (end times) its end minus its elapsed time does.
+func (c *csvParser) epochRow(line int, raw []byte, s *sources.Sample) {
+	if s.StartMS+int64(max(s.ElapsedMS, 0)) > 0 && c.endTimes {
+		c.out.BadRow(line, "timeStamp: the sample would start at or before the epoch: it ends at %d and took %d ms",
+			s.StartMS+int64(max(s.ElapsedMS, 0)), s.ElapsedMS)
+		return
+	}
+	c.out.Expected(line, "timeStamp", sources.AfterEpoch, raw)
 }
 
 func (c *csvParser) int32Field(f [][]byte, i int, absent int32, name string, line int) (int32, bool) {

@@ -451,8 +451,12 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 			n++
 			xs.hasTime = true
 			v, ok := x.times.parse(val)
-			if !ok && xs.bad == "" {
+			switch {
+			case !ok && xs.bad == "":
 				xs.bad = sources.Expected("ts", "epoch milliseconds", val)
+			case ok && v <= 0 && xs.bad == "":
+				// It would fall off the time axis and out of every statistic.
+				xs.bad = sources.Expected("ts", sources.AfterEpoch, val)
 			}
 			s.StartMS = v
 		case "s":
@@ -720,8 +724,15 @@ func (x *xmlParser) emit() {
 		}
 		if !xs.hasTime {
 			x.out.Warn("samples without a ts attribute: they have no time (shown at the epoch)")
-		} else if x.endTimes && !(xs.fieldForm && xs.startTime != 0) {
-			xs.s.StartMS -= int64(max(xs.s.ElapsedMS, 0))
+		} else {
+			end := xs.s.StartMS
+			if x.endTimes && !(xs.fieldForm && xs.startTime != 0) {
+				xs.s.StartMS -= int64(max(xs.s.ElapsedMS, 0))
+			}
+			if xs.s.StartMS <= 0 {
+				x.epochRow(xs, end)
+				continue
+			}
 		}
 		if xs.s.Transaction && xs.s.Label == labels.Other {
 			xs.s.Label = labels.OtherTransactions
@@ -729,6 +740,21 @@ func (x *xmlParser) emit() {
 		x.out.Add(&xs.s)
 	}
 	x.elem = x.elem[:0]
+}
+
+// epochRow counts a sample that would start at or before the epoch: a
+// field-form time says so, or (end times) its end minus its elapsed time
+// does. An attribute ts at or before the epoch is refused where it is read.
+func (x *xmlParser) epochRow(xs *xsample, end int64) {
+	if end > 0 {
+		x.out.BadRow(xs.line, "<%s>: the sample would start at or before the epoch: it ends at %d and took %d ms", x.elemName, end, xs.s.ElapsedMS)
+		return
+	}
+	field := "<startTime>"
+	if xs.startTime == 0 {
+		field = "<timeStamp>"
+	}
+	x.out.BadRow(xs.line, "<%s>: %s", x.elemName, sources.Expected(field, sources.AfterEpoch, strconv.FormatInt(end, 10)))
 }
 
 // unescape appends s to dst with XML's predefined and numeric character

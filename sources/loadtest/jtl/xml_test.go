@@ -93,6 +93,11 @@ func TestXMLEdgeCases(t *testing.T) {
 		{name: "comment with tags", data: prolog + "<!-- <httpSample t=\"1\"/> -->\n" + sample("a"), samples: 1},
 		{name: "other root", data: "<?xml version=\"1.0\"?>\n<html><body/></html>", errText: `test.jtl:2: not a JMeter JTL: XML root element: expected <testResults>, found "html"`},
 		{name: "garbage after <", data: "<<<>>>", errText: "not a JMeter JTL"},
+		// At or before the epoch a sample would vanish from every statistic.
+		{name: "ts at the epoch", data: prolog + `<httpSample t="1" ts="0" s="true" lb="a"/>` + "\n" + sample("b"), samples: 1,
+			bad: []string{`line 3: <httpSample>: ts: expected a time after the epoch (1970-01-01T00:00:00Z), found "0"`}},
+		{name: "field form before the epoch", data: prolog + "<result>\n<label>a</label>\n<startTime>-5</startTime>\n</result>\n" + sample("b"), samples: 1,
+			bad: []string{`line 3: <result>: <startTime>: expected a time after the epoch (1970-01-01T00:00:00Z), found "-5"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

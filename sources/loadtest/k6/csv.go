@@ -162,6 +162,10 @@ func (c *csvParser) record(b []byte, no int) {
 		c.out.Expected(no, "timestamp", "Unix seconds, milli-, micro- or nanoseconds, or RFC 3339", ts)
 		return
 	}
+	if end <= 0 {
+		c.out.Expected(no, "timestamp", sources.AfterEpoch, ts)
+		return
+	}
 	if whole && !c.warned {
 		c.warned = true
 		c.out.Warn(wholeSecondsWarning)

@@ -104,6 +104,35 @@ func TestCSVBadRows(t *testing.T) {
 	}
 }
 
+// TestCSVAtOrBeforeTheEpoch: a point stamped at or before the epoch, or a
+// sample whose duration would start it there, is a bad row: on the time
+// axis it would vanish from every statistic.
+func TestCSVAtOrBeforeTheEpoch(t *testing.T) {
+	data := "metric_name,timestamp,metric_value,name,status,group\n" +
+		"http_reqs,0,1.000000,a,200,\n" +
+		"http_reqs,1969-12-31T23:59:59Z,1.000000,a,200,\n" +
+		"group_duration,1970-01-01T00:00:00.5Z,600,,,::g\n" +
+		"http_reqs,1970-01-01T00:00:00.1Z,1.000000,b,200,\n" +
+		"http_req_duration,1970-01-01T00:00:00.1Z,250,b,200,\n" +
+		"http_reqs,1709287205,1.000000,c,200,\n"
+	r, err := parseChunks([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`line 2: timestamp: expected a time after the epoch (1970-01-01T00:00:00Z), found "0"`,
+		`line 3: timestamp: expected a time after the epoch (1970-01-01T00:00:00Z), found "1969-12-31T23:59:59Z"`,
+		`line 4: group_duration: the sample would start at or before the epoch: it ends 500 ms after it and took 600 ms`,
+		`line 5: http_req_duration: the sample would start at or before the epoch: it ends 100 ms after it and took 250 ms`,
+	}
+	if got := badStrings(r); !reflect.DeepEqual(got, want) || r.BadRows != len(want) {
+		t.Errorf("%d bad rows\n got %q\nwant %q", r.BadRows, got, want)
+	}
+	if got := labels(r.Samples); !reflect.DeepEqual(got, []string{"c"}) {
+		t.Errorf("samples %q, want c", got)
+	}
+}
+
 func TestCSVNewHeader(t *testing.T) {
 	data := "metric_name,timestamp,metric_value,name,extra_tags\n" +
 		"http_reqs,1709287201,1.000000,a,\n" +

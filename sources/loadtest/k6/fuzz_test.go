@@ -67,6 +67,9 @@ func FuzzSummary(f *testing.F) {
 	f.Add([]byte(`{"metrics":{"http_reqs{name:a,b}":{"count":1e308,"rate":-1},"http_req_duration{name:}":{"p(1e3)":1,"p()":2,"p(-5)":3}}}`), uint16(17))
 	f.Add([]byte(`{"metrics":{"http_req_failed":{"values":null,"thresholds":{"x":{"ok":null}}}}} {"metrics":{}}`), uint16(30))
 	f.Add([]byte("{\"options\":{},\"metrics\":{\"grpc_reqs\":{\"type\":\"counter\",\"values\":{\"count\":\"1\"}}}"), uint16(5))
+	// Keys that name one percentile, and several problems in one metric:
+	// both used to be settled by map order.
+	f.Add([]byte(`{"metrics":{"http_req_duration":{"p(95)":1,"p(95.0)":2,"p( 95 )":3,"a":"x","b":true}}}`), uint16(40))
 	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
 		whole, wholeErr := parseChunks(data)
 		at := 0

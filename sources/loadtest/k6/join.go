@@ -218,9 +218,14 @@ func (j *joiner) emit() {
 	if r.seen&(1<<kindDuration) == 0 {
 		j.noDuration++
 	}
+	start := startMS(r.endNS, r.duration)
+	if start <= 0 {
+		j.epochRow(r.line, kindDuration, r.endNS, r.duration)
+		return
+	}
 	s := j.out.Slot()
 	*s = sources.Sample{
-		StartMS:    startMS(r.endNS, r.duration),
+		StartMS:    start,
 		LatencyMS:  -1,
 		ConnectMS:  -1,
 		Label:      r.label,
@@ -257,9 +262,14 @@ func (j *joiner) single(k kind, line int, endNS int64, v float64, t *tagInfo) {
 		j.out.BadRow(line, "%s: expected milliseconds between 0 and %d, found %g", metricName(k), math.MaxInt32, v)
 		return
 	}
+	start := startMS(endNS, v)
+	if start <= 0 {
+		j.epochRow(line, k, endNS, v)
+		return
+	}
 	s := j.out.Slot()
 	*s = sources.Sample{
-		StartMS:    startMS(endNS, v),
+		StartMS:    start,
 		ElapsedMS:  elapsed,
 		LatencyMS:  -1,
 		ConnectMS:  -1,
@@ -279,6 +289,15 @@ func (j *joiner) single(k kind, line int, endNS int64, v float64, t *tagInfo) {
 		s.Success = string(t.status) == "0" // gRPC status OK
 	}
 	j.out.Commit()
+}
+
+// epochRow counts a sample that ends after the epoch but, its duration
+// taken off, would start at or before it: it would fall off the time axis
+// and out of every statistic. (A time at or before the epoch is refused
+// where it is read.)
+func (j *joiner) epochRow(line int, k kind, endNS int64, durMS float64) {
+	j.out.BadRow(line, "%s: the sample would start at or before the epoch: it ends %d ms after it and took %g ms",
+		metricName(k), floorDiv(endNS, 1e6), durMS)
 }
 
 // groupLabel names a group by its path without the leading "::", so a

@@ -181,6 +181,10 @@ func (p *jsonParser) point(pt *point, no int) {
 		p.out.Expected(no, "time", "RFC 3339 like 2025-10-15T00:33:08.80655-03:00", pt.time)
 		return
 	}
+	if end <= 0 {
+		p.out.Expected(no, "time", sources.AfterEpoch, pt.time)
+		return
+	}
 	if why := p.parseTags(pt.tags, pt.metadata); why != "" {
 		p.out.BadRow(no, "%s", why)
 		return

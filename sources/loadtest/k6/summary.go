@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -201,7 +203,9 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 		}
 	}
 	m.values = map[string]float64{}
-	for k, v := range src {
+	// In key order, so that the problem told is the same on every read.
+	for _, k := range slices.Sorted(maps.Keys(src)) {
+		v := src[k]
 		if m.export && (k == "thresholds" || k == "type" || k == "contains") {
 			continue
 		}
@@ -227,7 +231,8 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 				problem = sources.Expected(`"thresholds"`, "an object", bytes.TrimSpace(t))
 			}
 		}
-		for expr, v := range th {
+		for _, expr := range slices.Sorted(maps.Keys(th)) {
+			v := th[expr]
 			var failed bool
 			var data struct {
 				OK *bool `json:"ok"`
@@ -366,8 +371,12 @@ func (s *Summary) build(metrics []summaryMetric) {
 			return byName[base]
 		}
 		var uncounted, unfailed []string
+		var clashes []string
 		for _, r := range rows {
-			a, counted := requestRow(r.label, get(durationName, r.selector), get(reqsName, r.selector), get(failedName, r.selector))
+			a, counted, clash := requestRow(r.label, get(durationName, r.selector), get(reqsName, r.selector), get(failedName, r.selector))
+			if clash != "" {
+				clashes = append(clashes, clash)
+			}
 			if !counted {
 				uncounted = append(uncounted, strconv.Quote(r.label))
 			} else if a.FailuresUnknown && failedName != "" && byName[failedName] != nil {
@@ -375,8 +384,12 @@ func (s *Summary) build(metrics []summaryMetric) {
 			}
 			s.Aggregates = append(s.Aggregates, a)
 		}
-		total, _ := requestRow(sources.AggregatedLabel, byName[durationName], byName[reqsName], get(failedName, ""))
+		total, _, clash := requestRow(sources.AggregatedLabel, byName[durationName], byName[reqsName], get(failedName, ""))
 		s.Aggregates = append(s.Aggregates, total)
+		if clash != "" {
+			clashes = append(clashes, clash)
+		}
+		s.Warnings = append(s.Warnings, clashes...)
 		if len(uncounted) > 0 {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("the summary has no request count for %s: shown as 0 requests "+
 				"(a threshold on %s{...} of the same tags, or \"count\" in summaryTrendStats, would give one)",
@@ -406,8 +419,9 @@ func (s *Summary) build(metrics []summaryMetric) {
 
 // requestRow builds one Final row from a trend of durations, a counter of
 // requests and a rate of failures (each may be nil). counted is false when
-// none of them gives a number of requests.
-func requestRow(label string, trend, counter, failed *summaryMetric) (a sources.Aggregate, counted bool) {
+// none of them gives a number of requests; warning, when not "", says which
+// of the trend's keys that name one percentile was used.
+func requestRow(label string, trend, counter, failed *summaryMetric) (a sources.Aggregate, counted bool, warning string) {
 	nan := math.NaN()
 	a = sources.Aggregate{Final: true, Label: label, Users: -1, RequestsPerSec: nan, FailuresPerSec: nan,
 		MedianMS: nan, MeanMS: nan, MinMS: nan, MaxMS: nan, AvgBytes: nan}
@@ -426,12 +440,10 @@ func requestRow(label string, trend, counter, failed *summaryMetric) (a sources.
 		a.MinMS, _ = value(trend, "min")
 		a.MaxMS, _ = value(trend, "max")
 		a.MedianMS, _ = value(trend, "med")
-		hasHalf := false
-		for k, v := range trend.values {
-			if q, ok := percentileOf(k); ok {
-				a.Percentiles = append(a.Percentiles, sources.Percentile{Q: q, MS: v})
-				hasHalf = hasHalf || q == 0.5
-			}
+		var hasHalf bool
+		a.Percentiles, warning = trendPercentiles(trend)
+		for _, p := range a.Percentiles {
+			hasHalf = hasHalf || p.Q == 0.5
 		}
 		// k6's med is its P(0.5) (metrics/sink.go): the same figure.
 		if med, ok := value(trend, "med"); ok && !hasHalf {
@@ -458,7 +470,51 @@ func requestRow(label string, trend, counter, failed *summaryMetric) (a sources.
 			}
 		}
 	}
-	return a, counted
+	return a, counted, warning
+}
+
+// trendPercentiles returns the percentiles of a trend, one per quantile in
+// ascending order. Keys that name one percentile ("p(95)" and "p(95.0)",
+// when summaryTrendStats lists it twice) are settled by the shortest key,
+// then byte order, so the same file always gives the same figure; when
+// their values differ, warning says which key was used.
+func trendPercentiles(trend *summaryMetric) (out []sources.Percentile, warning string) {
+	keys := map[float64][]string{}
+	for k := range trend.values {
+		if q, ok := percentileOf(k); ok {
+			keys[q] = append(keys[q], k)
+		}
+	}
+	var clashes []string
+	for q, ks := range keys {
+		sort.Slice(ks, func(i, j int) bool {
+			if len(ks[i]) != len(ks[j]) {
+				return len(ks[i]) < len(ks[j])
+			}
+			return ks[i] < ks[j]
+		})
+		out = append(out, sources.Percentile{Q: q, MS: trend.values[ks[0]]})
+		differ := false
+		for _, k := range ks[1:] {
+			differ = differ || trend.values[k] != trend.values[ks[0]]
+		}
+		if !differ {
+			continue
+		}
+		quoted, values := make([]string, len(ks)), make([]string, len(ks))
+		for i, k := range ks {
+			quoted[i], values[i] = strconv.Quote(k), strconv.FormatFloat(trend.values[k], 'g', -1, 64)
+		}
+		list := strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
+		clashes = append(clashes, fmt.Sprintf("%s name the same percentile with different values (%s): %s is used, the shortest key",
+			list, strings.Join(values, ", "), quoted[0]))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Q < out[j].Q })
+	if len(clashes) > 0 {
+		sort.Strings(clashes)
+		warning = trend.name + ": " + strings.Join(clashes, "; ")
+	}
+	return out, warning
 }
 
 // percentileOf reads a trend stat "p(95)" or "p(99.9)" as a quantile.

@@ -338,3 +338,56 @@ func TestSummaryUnknownFailures(t *testing.T) {
 		t.Errorf("no warning naming login: %q", r.Warnings)
 	}
 }
+
+// TestSummarySamePercentileTwice: keys that name one percentile ("p(95)",
+// "p(95.0)", written when summaryTrendStats lists it twice) are settled the
+// same way every time, by the shortest key (then byte order), and a
+// difference between their values is told. Map order used to pick one at
+// random (FuzzSummary found it).
+func TestSummarySamePercentileTwice(t *testing.T) {
+	const data = `{"metrics":{"http_reqs":{"count":10,"rate":1},"http_req_failed":{"passes":0,"fails":10},` +
+		`"http_req_duration":{"avg":50,"p(95.00)":300,"p(95)":100,"p(95.0)":200,"p(99)":400,"p( 99 )":400,"med":40,"p(50)":40}}}`
+	const warning = `http_req_duration: "p(95)", "p(95.0)" and "p(95.00)" name the same percentile with different values ` +
+		`(100, 200, 300): "p(95)" is used, the shortest key`
+	for i := range 50 {
+		r, err := parseChunks([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := aggregatesOf(r)
+		if len(rows) != 1 {
+			t.Fatalf("rows %v", rows)
+		}
+		checkRow(t, rows[0], row{label: sources.AggregatedLabel, requests: 10, rps: 1, mean: 50, min: math.NaN(), max: math.NaN(), med: 40,
+			percentiles: map[float64]float64{0.5: 40, 0.95: 100, 0.99: 400}})
+		// Equal values need no word.
+		if !hasWarning(r, warning) || hasWarning(r, "p( 99 )") {
+			t.Fatalf("read %d: warnings %q, want %q only", i, r.Warnings, warning)
+		}
+	}
+}
+
+// TestSummaryProblemsInKeyOrder: of several bad values in one metric, the
+// bad row tells the first in key order, on every read (map order used to
+// choose).
+func TestSummaryProblemsInKeyOrder(t *testing.T) {
+	const data = `{"metrics":{"http_reqs":{"count":1,"d":"x","b":true,"c":[],"thresholds":{"z":7,"y":"no"}}}}`
+	want := []string{`line 1: metric "http_reqs": "b": expected a number, found "true"`}
+	for i := range 50 {
+		r, err := parseChunks([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := badStrings(r); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("read %d: bad rows %q, want %q", i, got, want)
+		}
+	}
+	const thresholds = `{"metrics":{"http_reqs":{"count":1,"thresholds":{"z":7,"y":"no","x":true}}}}`
+	want = []string{`line 1: metric "http_reqs": threshold "y": expected true/false or {"ok":...}, found "\"no\""`}
+	for i := range 50 {
+		r, _ := parseChunks([]byte(thresholds))
+		if got := badStrings(r); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("read %d: bad rows %q, want %q", i, got, want)
+		}
+	}
+}

@@ -587,7 +587,15 @@ func parseRow(header, rec []string, history bool) (sources.Aggregate, error) {
 		switch h {
 		case "Timestamp":
 			if history {
-				a.TimeMS = count(v) * 1000
+				sec := count(v)
+				switch {
+				case err != nil:
+				case sec <= 0: // at or before the epoch: no time the test ran at
+					err = sources.ExpectedError(col, sources.AfterEpoch, v)
+				case sec > math.MaxInt64/1000:
+					err = sources.ExpectedError(col, "a time in Unix seconds", v)
+				}
+				a.TimeMS = sec * 1000
 			}
 		case "User Count":
 			a.Users = int32(count(v))

@@ -71,6 +71,12 @@ type AggregateFigures struct {
 	Percentiles []PercentileMS `json:"percentiles"`
 }
 
+// name is the row's name as the tables show it (sources.Aggregate.Name).
+func (f *AggregateFigures) name() string {
+	a := sources.Aggregate{Method: f.Method, Label: f.Label}
+	return a.Name()
+}
+
 // PercentileMS is one written percentile: Q from 0 to 1, MS null where the
 // tool wrote none (Locust's N/A).
 type PercentileMS struct {
@@ -184,6 +190,8 @@ func addAggregates(out *LoadTest, st *store.Store, opt Options, loc *time.Locati
 		return
 	}
 	out.Timeline = out.Timeline[:0]
+	// No tool that gives aggregates only writes bytes per second.
+	out.KBReceivedPerSec, out.KBSentPerSec = nil, nil
 	if len(sets) == 1 {
 		kind := sources.KindLocust
 		if src := srcOf(sets[0]); src != nil {
@@ -363,11 +371,7 @@ func writeAggregates(b *strings.Builder, lt *LoadTest, md bool, h func(int, stri
 			all = append(all, *a.Total)
 		}
 		for _, f := range all {
-			name := f.Label
-			if f.Method != "" {
-				name = f.Method + " " + name
-			}
-			rows = append(rows, []string{cell(name, md), fmt.Sprint(f.Samples), fmt.Sprint(f.Errors), fmt.Sprintf("%.2f%%", f.ErrorPct),
+			rows = append(rows, []string{cell(f.name(), md), fmt.Sprint(f.Samples), fmt.Sprint(f.Errors), fmt.Sprintf("%.2f%%", f.ErrorPct),
 				opt(f.MeanMS, "%.0f"), opt(f.P50MS, "%.0f"), opt(f.P95MS, "%.0f"), opt(f.P99MS, "%.0f"), opt(f.MaxMS, "%.0f"),
 				opt(f.ThroughputRPS, "%.2f")})
 		}

@@ -146,3 +146,51 @@ func TestBaselineFromAggregates(t *testing.T) {
 		t.Errorf("text:\n%s", text.String())
 	}
 }
+
+// TestLocustWritesNoByteRates: Locust writes no received or sent rate, so
+// the report shows none (null, "–") rather than a made-up 0; a name that
+// already says its method is not prefixed with it again.
+func TestLocustWritesNoByteRates(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "a", Kind: sources.KindLocust}, {Name: "b", Kind: sources.KindLocust}})
+	st.Apply(sources.Batch{Source: 0, Aggregates: locustRows("GET account", 100, 300), Rows: 3})
+	one := Build(st, Options{Zone: time.UTC, Now: t0})
+	st.Apply(sources.Batch{Source: 1, Aggregates: locustRows("/x", 100, 300), Rows: 3})
+	two := Build(st, Options{Zone: time.UTC, Now: t0})
+	for _, doc := range []*Document{one, two} {
+		m := jsonOf(t, doc)["loadtest"].(map[string]any)
+		for _, k := range []string{"kb_received_per_s", "kb_sent_per_s"} {
+			if v, ok := m[k]; !ok || v != nil {
+				t.Errorf("totals %s = %v, want null", k, v)
+			}
+			for _, l := range m["labels"].([]any) {
+				if v, ok := l.(map[string]any)[k]; !ok || v != nil {
+					t.Errorf("label %s = %v, want null", k, v)
+				}
+			}
+		}
+		var text strings.Builder
+		Write(&text, doc, "text")
+		if !strings.Contains(text.String(), "received – KB/s, sent – KB/s") || strings.Contains(text.String(), "0.00 KB/s") {
+			t.Errorf("text:\n%s", text.String())
+		}
+		if row := lineOf(text.String(), "GET account"); !strings.HasSuffix(strings.TrimSpace(row), "–          –") {
+			t.Errorf("the label's KB/s columns: %q", row)
+		}
+	}
+	// The several sets' own figures, listed apart, name the row once.
+	var text strings.Builder
+	Write(&text, two, "text")
+	if !strings.Contains(text.String(), "Tool-written aggregates") || strings.Contains(text.String(), "GET GET") {
+		t.Errorf("text:\n%s", text.String())
+	}
+}
+
+// lineOf returns the first line of text holding s, "" when none does.
+func lineOf(text, s string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}

@@ -33,7 +33,10 @@ const baselineAggregateNote = "%s gives the tool's own aggregates only: per-labe
 	"(whole runs, whatever the window), no Mann-Whitney test without the latency distributions, so no label is judged"
 
 // LabelDelta is one label in both runs. PValue is null and Verdict "not
-// enough data" when either run has too few samples for the rank test.
+// enough data" when either run has too few samples for the tests. Verdict
+// is one of compare's verdicts (or VerdictAggregates), Moved what made it
+// ("errors", "p95"), ErrorsPValue the two-proportion test's p on the error
+// rates (null when no run has an error).
 type LabelDelta struct {
 	Label             string   `json:"label"`
 	Transaction       bool     `json:"transaction"`
@@ -47,7 +50,9 @@ type LabelDelta struct {
 	BaseThroughputRPS float64  `json:"base_throughput_rps"`
 	ThroughputRPS     float64  `json:"throughput_rps"`
 	PValue            *float64 `json:"p_value"`
+	ErrorsPValue      *float64 `json:"errors_p_value"`
 	Verdict           string   `json:"verdict"`
+	Moved             []string `json:"moved"`
 }
 
 // AddBaseline adds the comparison of cur's load test with base's to doc.
@@ -95,18 +100,23 @@ func AddBaseline(doc *Document, cur, base *store.Store, opt Options) {
 		if !ok {
 			continue
 		}
-		r := compare.Latency(&b.Stats.Latency, &l.Stats.Latency)
+		r := compare.Compare(compare.Side{Latency: &b.Stats.Latency, Samples: b.Stats.Count, Errors: b.Stats.Errors},
+			compare.Side{Latency: &l.Stats.Latency, Samples: l.Stats.Count, Errors: l.Stats.Errors})
 		d := LabelDelta{
 			Label: l.Label, Transaction: l.Transaction,
 			BaseSamples: b.Stats.Count, Samples: l.Stats.Count,
 			BaseP95MS: round(r.BaseP95, 1), P95MS: round(r.CurP95, 1), DeltaP95Pct: round(100*r.DeltaP95, 2),
 			BaseErrorPct: round(b.Stats.ErrorPct(), 3), ErrorPct: round(l.Stats.ErrorPct(), 3),
 			BaseThroughputRPS: round(b.Stats.Throughput(), 4), ThroughputRPS: round(l.Stats.Throughput(), 4),
-			Verdict: string(r.Verdict),
+			Verdict: string(r.Verdict), Moved: append([]string{}, r.Moved...),
 		}
 		if !math.IsNaN(r.P) {
 			p := r.P
 			d.PValue = &p
+		}
+		if !math.IsNaN(r.ErrorsP) {
+			p := r.ErrorsP
+			d.ErrorsPValue = &p
 		}
 		if r.Verdict == compare.Regression {
 			out.Regressions++
@@ -198,7 +208,7 @@ func addAggregateBaseline(out *Baseline, cur, base *store.Store, curAgg, baseAgg
 			BaseP95MS: round(b.p95, 1), P95MS: round(l.p95, 1),
 			BaseErrorPct: round(b.errorPct, 3), ErrorPct: round(l.errorPct, 3),
 			BaseThroughputRPS: round(b.throughput, 4), ThroughputRPS: round(l.throughput, 4),
-			Verdict: VerdictAggregates}
+			Verdict: VerdictAggregates, Moved: []string{}}
 		if b.p95 > 0 && !math.IsNaN(l.p95) {
 			d.DeltaP95Pct = round(100*(l.p95-b.p95)/b.p95, 2)
 		}
@@ -228,7 +238,16 @@ func writeBaseline(b *strings.Builder, base *Baseline, md bool, table func([]str
 		}
 		rows = append(rows, []string{cell(name, md), fmt.Sprint(d.BaseSamples), fmt.Sprint(d.Samples),
 			fmt.Sprintf("%.0f", d.BaseP95MS), fmt.Sprintf("%.0f", d.P95MS), fmt.Sprintf("%+.1f%%", d.DeltaP95Pct),
-			fmt.Sprintf("%.2f%%", d.BaseErrorPct), fmt.Sprintf("%.2f%%", d.ErrorPct), p, d.Verdict})
+			fmt.Sprintf("%.2f%%", d.BaseErrorPct), fmt.Sprintf("%.2f%%", d.ErrorPct), p, verdictText(d)})
 	}
 	table([]string{"label", "base n", "n", "base p95 ms", "p95 ms", "Δ p95", "base err", "err", "p", "verdict"}, rows)
+}
+
+// verdictText is a label's verdict with what moved, as the tables show it:
+// "regression (errors)", "improvement (p95)".
+func verdictText(d LabelDelta) string {
+	if len(d.Moved) == 0 {
+		return d.Verdict
+	}
+	return d.Verdict + " (" + strings.Join(d.Moved, ", ") + ")"
 }

@@ -69,18 +69,20 @@ type LoadTest struct {
 	Codes    map[string]int64 `json:"codes"`
 	Timeline []Second         `json:"timeline"`
 
-	MeanMS           float64 `json:"mean_ms"`
-	MinMS            float64 `json:"min_ms"`
-	MaxMS            float64 `json:"max_ms"`
-	P50MS            float64 `json:"p50_ms"`
-	P90MS            float64 `json:"p90_ms"`
-	P95MS            float64 `json:"p95_ms"`
-	P99MS            float64 `json:"p99_ms"`
-	ThroughputRPS    float64 `json:"throughput_rps"`
-	KBReceivedPerSec float64 `json:"kb_received_per_s"`
-	KBSentPerSec     float64 `json:"kb_sent_per_s"`
-	ApdexSatisfiedMS int64   `json:"apdex_satisfied_ms"`
-	ApdexToleratedMS int64   `json:"apdex_tolerated_ms"`
+	MeanMS        float64 `json:"mean_ms"`
+	MinMS         float64 `json:"min_ms"`
+	MaxMS         float64 `json:"max_ms"`
+	P50MS         float64 `json:"p50_ms"`
+	P90MS         float64 `json:"p90_ms"`
+	P95MS         float64 `json:"p95_ms"`
+	P99MS         float64 `json:"p99_ms"`
+	ThroughputRPS float64 `json:"throughput_rps"`
+	// KBReceivedPerSec and KBSentPerSec are null when the source wrote no
+	// byte counts (a Locust set, a k6 summary): nothing, not zero.
+	KBReceivedPerSec *float64 `json:"kb_received_per_s"`
+	KBSentPerSec     *float64 `json:"kb_sent_per_s"`
+	ApdexSatisfiedMS int64    `json:"apdex_satisfied_ms"`
+	ApdexToleratedMS int64    `json:"apdex_tolerated_ms"`
 	// ErrorsByKey is JMeter's Errors table: the requests' failures by
 	// "code/message" (or assertion message), most frequent first. It is not
 	// named "errors", which the contract gives to the error count.
@@ -115,8 +117,8 @@ type Label struct {
 	P95MS            float64  `json:"p95_ms"`
 	P99MS            float64  `json:"p99_ms"`
 	ThroughputRPS    float64  `json:"throughput_rps"`
-	KBReceivedPerSec float64  `json:"kb_received_per_s"`
-	KBSentPerSec     float64  `json:"kb_sent_per_s"`
+	KBReceivedPerSec *float64 `json:"kb_received_per_s"` // null as the section's
+	KBSentPerSec     *float64 `json:"kb_sent_per_s"`
 	Apdex            *float64 `json:"apdex"`
 	// TopErrors are the label's five most frequent error keys, as JMeter's
 	// "Top 5 errors by sampler" (none for a transaction); the percentages are
@@ -290,12 +292,13 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 		a := round(sum.All.Apdex(), 4)
 		out.Apdex = &a
 	}
+	out.KBReceivedPerSec, out.KBSentPerSec = ptr(0), ptr(0)
 	if req.Count > 0 {
 		out.MeanMS, out.MinMS, out.MaxMS = round(req.Latency.Mean(), 3), req.Latency.Min(), req.Latency.Max()
 		out.P50MS, out.P90MS = round(req.Latency.Quantile(0.50), 1), round(req.Latency.Quantile(0.90), 1)
 		out.P95MS, out.P99MS = round(req.Latency.Quantile(0.95), 1), round(req.Latency.Quantile(0.99), 1)
 		out.ThroughputRPS = round(req.Throughput(), 4)
-		out.KBReceivedPerSec, out.KBSentPerSec = round(req.ReceivedKBPerSec(), 3), round(req.SentKBPerSec(), 3)
+		out.KBReceivedPerSec, out.KBSentPerSec = ptr(round(req.ReceivedKBPerSec(), 3)), ptr(round(req.SentKBPerSec(), 3))
 	}
 	out.ErrorsByKey = errorKeys(sum.Errors, 0, req.Errors, req.Count)
 	if ms, ok := lt.RolledUpBefore(); ok && (opt.FromMS == 0 || opt.FromMS < ms) {
@@ -311,7 +314,7 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 			P50MS: round(s.Latency.Quantile(0.50), 1), P90MS: round(s.Latency.Quantile(0.90), 1),
 			P95MS: round(s.Latency.Quantile(0.95), 1), P99MS: round(s.Latency.Quantile(0.99), 1),
 			ThroughputRPS:    round(s.Throughput(), 4),
-			KBReceivedPerSec: round(s.ReceivedKBPerSec(), 3), KBSentPerSec: round(s.SentKBPerSec(), 3),
+			KBReceivedPerSec: ptr(round(s.ReceivedKBPerSec(), 3)), KBSentPerSec: ptr(round(s.SentKBPerSec(), 3)),
 			Apdex:     &apdex,
 			TopErrors: errorKeys(l.Errors, TopErrorsPerLabel, s.Errors, s.Count),
 			Requests:  transactionRequests(lt, l),
@@ -535,14 +538,14 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		}
 		b.WriteString(fmt.Sprintf("%s .. %s: %d requests, %d errors (%.2f%%), APDEX %s (satisfied <= %d ms, tolerated <= %d ms)\n",
 			orNotWritten(lt.Start), orNotWritten(lt.End), lt.Samples, lt.Errors, lt.ErrorPct, apdex, lt.ApdexSatisfiedMS, lt.ApdexToleratedMS))
-		b.WriteString(fmt.Sprintf("Requests: %.2f/s, received %.2f KB/s, sent %.2f KB/s; mean %.0f ms, p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, max %.0f ms\n\n",
-			lt.ThroughputRPS, lt.KBReceivedPerSec, lt.KBSentPerSec, lt.MeanMS, lt.P50MS, lt.P90MS, lt.P95MS, lt.P99MS, lt.MaxMS))
+		b.WriteString(fmt.Sprintf("Requests: %.2f/s, received %s KB/s, sent %s KB/s; mean %.0f ms, p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, max %.0f ms\n\n",
+			lt.ThroughputRPS, orDash(lt.KBReceivedPerSec), orDash(lt.KBSentPerSec), lt.MeanMS, lt.P50MS, lt.P90MS, lt.P95MS, lt.P99MS, lt.MaxMS))
 		rows = rows[:0]
 		for _, l := range lt.Labels {
 			rows = append(rows, []string{labelName(l), fmt.Sprint(l.Samples), fmt.Sprint(l.Errors), fmt.Sprintf("%.2f%%", l.ErrorPct),
 				fmt.Sprintf("%.0f", l.MeanMS), fmt.Sprintf("%.0f", l.P50MS), fmt.Sprintf("%.0f", l.P95MS), fmt.Sprintf("%.0f", l.P99MS),
 				fmt.Sprintf("%.0f", l.MaxMS), fmt.Sprintf("%.2f", l.ThroughputRPS),
-				fmt.Sprintf("%.2f", l.KBReceivedPerSec), fmt.Sprintf("%.2f", l.KBSentPerSec)})
+				orDash(l.KBReceivedPerSec), orDash(l.KBSentPerSec)})
 		}
 		table([]string{"label", "samples", "errors", "error %", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "recv KB/s", "sent KB/s"}, rows)
 		listed := false
@@ -679,6 +682,18 @@ func cell(s string, md bool) string {
 }
 
 // orNotWritten shows a time the data does not hold (a k6 summary's).
+// ptr returns a pointer to v, for a figure that may be null.
+func ptr(v float64) *float64 { return &v }
+
+// orDash formats a figure that may be unknown with two decimals, "–" when
+// it is.
+func orDash(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", *v)
+}
+
 func orNotWritten(s string) string {
 	if s == "" {
 		return "(no time)"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -289,7 +290,19 @@ func detect(path string, wait bool) (sources.Kind, error) {
 	if _, ok := logs.Sniff(head); ok {
 		return sources.KindLog, nil
 	}
-	return "", usageErr("%s", sources.At(path, 1, describeHead(head)))
+	if len(bytes.Trim(head, "\x00")) == 0 {
+		// Only NULs so far: a log whose start is a gap longer than the head
+		// (copytruncate), or one not written yet.
+		rest, _, err := tail.HeadPastNULs(path, sources.SniffBytes)
+		if err != nil {
+			return "", &exitError{exitUsage, fmt.Errorf("%s: %w", path, err)}
+		}
+		if _, ok := logs.Sniff(rest); ok || len(rest) == 0 {
+			return sources.KindLog, nil
+		}
+		head = rest
+	}
+	return "", usageErr("%s", sources.At(path, 1, describeHead(head)+"; if it is a log all the same, read it with --log "+path))
 }
 
 // kindByName guesses the kind of a file that cannot be read yet.

@@ -64,9 +64,21 @@ func IsGzip(head []byte) bool { return bytes.HasPrefix(head, gzipMagic) }
 // Head returns up to n bytes from the start of the file at path, inflated
 // when the file is gzip'd; it is used to detect a file's format.
 func Head(path string, n int) ([]byte, error) {
+	head, _, err := head(path, n, false)
+	return head, err
+}
+
+// HeadPastNULs is Head for a file that starts with a run of NUL bytes, as
+// a log does after copytruncate when its writer keeps its offset: the
+// first n bytes after the run, and how long the run is.
+func HeadPastNULs(path string, n int) ([]byte, int64, error) {
+	return head(path, n, true)
+}
+
+func head(path string, n int, pastNULs bool) ([]byte, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
@@ -75,17 +87,36 @@ func Head(path string, n int) ([]byte, error) {
 	if IsGzip(magic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip header: %w", path, err)
+			return nil, 0, fmt.Errorf("%s: gzip header: %w", path, err)
 		}
 		defer zr.Close()
+		r = zr
+	}
+	var skipped int64
+	if pastNULs {
+		zr := bufio.NewReaderSize(r, 64<<10)
+		for {
+			c, err := zr.ReadByte()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				return nil, skipped, err
+			}
+			if c != 0 {
+				_ = zr.UnreadByte()
+				break
+			}
+			skipped++
+		}
 		r = zr
 	}
 	buf := make([]byte, n)
 	m, err := io.ReadFull(r, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return buf[:m], err
+		return buf[:m], skipped, err
 	}
-	return buf[:m], nil
+	return buf[:m], skipped, nil
 }
 
 // File reads the file at path into h. Without Follow it returns at the end

@@ -357,3 +357,52 @@ func TestE2EDrillDownAndBaseline(t *testing.T) {
 		t.Fatal("the terminal is still in the alternate screen after q")
 	}
 }
+
+// TestE2EPipes opens the dashboard on a JTL and a log from pipes whose
+// writers keep them open (kubectl logs -f): named pipes, and the shell's
+// process substitution.
+func TestE2EPipes(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	src := t.TempDir()
+	jp, lp := writeSavedRun(t, src)
+	tests := []struct {
+		name string
+		cmd  func(dir string) string
+	}{
+		{"named pipes", func(dir string) string {
+			jf, lf := mkfifo(t, dir, "results"), mkfifo(t, dir, "app")
+			jtlData, _ := os.ReadFile(jp)
+			logData, _ := os.ReadFile(lp)
+			release := make(chan struct{})
+			t.Cleanup(func() { close(release) })
+			feedPipe(t, jf, jtlData, nil, release)
+			feedPipe(t, lf, logData, nil, release)
+			return fmt.Sprintf("%s --utc %s %s", bin, jf, lf)
+		}},
+		{"process substitution", func(string) string {
+			return fmt.Sprintf("bash -c '%s --utc <(cat %s; sleep 60) <(cat %s; sleep 60)'", bin, jp, lp)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exitFile := filepath.Join(dir, "exit")
+			s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s; echo $? > %s", t.TempDir(), tt.cmd(dir), exitFile))
+			s.waitFor("both pipes' data", 15*time.Second, func(sc string) bool {
+				return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+			})
+			s.send("q")
+			s.waitFor("the exit status", 5*time.Second, func(string) bool {
+				code, err := os.ReadFile(exitFile)
+				return err == nil && len(code) > 0
+			})
+			if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
+				t.Fatalf("exit status %q, want 0; screen:\n%s", code, s.capture())
+			}
+			if s.altScreen() {
+				t.Fatal("the terminal is still in the alternate screen after q")
+			}
+		})
+	}
+}

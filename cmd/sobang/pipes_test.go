@@ -190,3 +190,66 @@ func runBinTimeout(t *testing.T, d time.Duration, args ...string) (string, strin
 	}
 	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
 }
+
+// TestReportSaysWhatItWaitsFor opens a pipe whose writer is slow to send
+// its first bytes: stderr says that detection waits for them, and the data
+// is read once they come.
+func TestReportSaysWhatItWaitsFor(t *testing.T) {
+	jp, _ := writeSavedRun(t, t.TempDir())
+	data, _ := os.ReadFile(jp)
+	p := mkfifo(t, t.TempDir(), "results")
+	cmd := exec.Command(sobangBinary(t), "report", "--format", "json", p)
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir())
+	var out strings.Builder
+	cmd.Stdout = &out
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	noted := make(chan string, 1)
+	go func() {
+		var seen strings.Builder
+		buf := make([]byte, 4096)
+		for {
+			n, err := stderr.Read(buf)
+			seen.Write(buf[:n])
+			if strings.Contains(seen.String(), "waiting for the first bytes of "+p) || err != nil {
+				noted <- seen.String()
+				return
+			}
+		}
+	}()
+	// The writer opens the pipe at once, and writes only once stderr spoke.
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-noted:
+		if !strings.Contains(msg, "waiting for the first bytes of "+p) || !strings.Contains(msg, "--jtl") {
+			t.Fatalf("stderr %q", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("stderr said nothing of the wait within 10 s")
+	}
+	f.Write(data)
+	f.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("report did not end within 10 s of the end of its input")
+	}
+	var doc reportDoc
+	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil || doc.LoadTest == nil || doc.LoadTest.Samples != 300 {
+		t.Fatalf("report %v: %.300s", err, out.String())
+	}
+}

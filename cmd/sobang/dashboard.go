@@ -83,10 +83,10 @@ func runDashboard(cfg dashboardConfig) error {
 	restoreTitle := saveTitle()
 	_, err := prog.Run()
 	restoreTitle()
-	sig := caught()
 	cancel()
 	waitHub(hub)
 	finishRecording() // the program has ended: nothing writes any more
+	sig := caught()   // only now: a second signal must not cut the recording
 	if p := model.Crash(); p != nil {
 		path := writeCrashReport(p)
 		return &exitError{exitFailure, fmt.Errorf("crashed: %v\ncrash report: %s", p, path)}

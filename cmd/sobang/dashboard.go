@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/record"
@@ -73,19 +76,99 @@ func runDashboard(cfg dashboardConfig) error {
 	}
 	model := tui.New(opt)
 	hub.Start(ctx)
-	prog := tea.NewProgram(model, tea.WithContext(ctx))
+	// Bubble Tea's own handler quits on SIGTERM with status 0, and on
+	// SIGINT with an error, and lets SIGHUP kill the process where it
+	// stands: the terminal left in the alternate screen, the recording cut.
+	prog := tea.NewProgram(model, tea.WithContext(ctx), tea.WithoutSignalHandler())
+	caught := catchSignals(prog)
+	restoreTitle := saveTitle()
 	_, err := prog.Run()
+	restoreTitle()
 	cancel()
 	waitHub(hub)
 	finishRecording() // the program has ended: nothing writes any more
+	sig := caught()   // only now: a second signal must not cut the recording
 	if p := model.Crash(); p != nil {
 		path := writeCrashReport(p)
 		return &exitError{exitFailure, fmt.Errorf("crashed: %v\ncrash report: %s", p, path)}
+	}
+	if sig != 0 {
+		return &exitError{128 + int(sig), fmt.Errorf("stopped by %s", signalName(sig))}
 	}
 	if err != nil && err != tea.ErrProgramKilled && err != context.Canceled {
 		return &exitError{exitFailure, err}
 	}
 	return nil
+}
+
+// stopSignals end the dashboard as q does, with the exit status 128 + the
+// signal: SIGHUP (the terminal closed), SIGTERM (kill), SIGINT (an
+// interrupt sent to the process; typed, Ctrl-C is a key and quits).
+var stopSignals = []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT}
+
+// killAfter bounds how long the program may take to quit after a signal
+// before it is stopped where it stands (the terminal is restored all the
+// same).
+const killAfter = 2 * time.Second
+
+// catchSignals makes the stop signals quit prog; the function it returns
+// stops catching them and returns the one that came first, 0 for none. A
+// signal ignored when sobang started (nohup) stays ignored. Later signals
+// are caught too, so that a second one cannot cut the recording short.
+func catchSignals(prog *tea.Program) (caught func() syscall.Signal) {
+	ch := make(chan os.Signal, len(stopSignals))
+	for _, s := range stopSignals {
+		if !signal.Ignored(s) {
+			signal.Notify(ch, s)
+		}
+	}
+	done := make(chan struct{})
+	first := make(chan syscall.Signal, 1)
+	go func() {
+		select {
+		case s := <-ch:
+			first <- s.(syscall.Signal)
+			go prog.Quit()
+			select {
+			case <-done:
+			case <-time.After(killAfter):
+				prog.Kill()
+			}
+		case <-done:
+			first <- 0
+		}
+	}()
+	return func() syscall.Signal {
+		close(done)
+		s := <-first
+		signal.Stop(ch)
+		return s
+	}
+}
+
+// signalName names a stop signal as kill -l and shells do.
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGINT:
+		return "SIGINT"
+	}
+	return s.String()
+}
+
+// saveTitle pushes the terminal's window title on its title stack
+// (XTWINOPS 22), and returns what pops it back (23) once the program has
+// ended: the dashboard sets its own, and the program only clears it on
+// exit. Terminals without a title stack ignore both.
+func saveTitle() (restore func()) {
+	if !term.IsTerminal(os.Stdout.Fd()) {
+		return func() {}
+	}
+	_, _ = os.Stdout.WriteString("\x1b[22;0t")
+	return func() { _, _ = os.Stdout.WriteString("\x1b[23;0t") }
 }
 
 // checkRecordTarget refuses a --record path that would overwrite something

@@ -9,8 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sobang/sobang/sources/record"
 )
 
 // The end-to-end tests drive the built binary in tmux, as a person would:
@@ -391,4 +394,202 @@ func TestE2EWarnings(t *testing.T) {
 	s.waitText("were folded into", 5*time.Second)
 	s.send("q")
 	s.waitExit(5 * time.Second)
+}
+
+// TestE2EPipes opens the dashboard on a JTL and a log from pipes whose
+// writers keep them open (kubectl logs -f): named pipes, and the shell's
+// process substitution.
+func TestE2EPipes(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	src := t.TempDir()
+	jp, lp := writeSavedRun(t, src)
+	tests := []struct {
+		name string
+		cmd  func(dir string) string
+	}{
+		{"named pipes", func(dir string) string {
+			jf, lf := mkfifo(t, dir, "results"), mkfifo(t, dir, "app")
+			jtlData, _ := os.ReadFile(jp)
+			logData, _ := os.ReadFile(lp)
+			release := make(chan struct{})
+			t.Cleanup(func() { close(release) })
+			feedPipe(t, jf, jtlData, nil, release)
+			feedPipe(t, lf, logData, nil, release)
+			return fmt.Sprintf("%s --utc %s %s", bin, jf, lf)
+		}},
+		{"process substitution", func(string) string {
+			return fmt.Sprintf("bash -c '%s --utc <(cat %s; sleep 60) <(cat %s; sleep 60)'", bin, jp, lp)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exitFile := filepath.Join(dir, "exit")
+			s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s; echo $? > %s", t.TempDir(), tt.cmd(dir), exitFile))
+			s.waitFor("both pipes' data", 15*time.Second, func(sc string) bool {
+				return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+			})
+			s.send("q")
+			s.waitFor("the exit status", 5*time.Second, func(string) bool {
+				code, err := os.ReadFile(exitFile)
+				return err == nil && len(code) > 0
+			})
+			if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
+				t.Fatalf("exit status %q, want 0; screen:\n%s", code, s.capture())
+			}
+			if s.altScreen() {
+				t.Fatal("the terminal is still in the alternate screen after q")
+			}
+		})
+	}
+}
+
+// format asks tmux for one of the pane's format variables.
+func (s *tmux) format(v string) string {
+	return strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, v))
+}
+
+// checkRecording fails unless the recording at path opens and reads to its
+// end, with entries.
+func checkRecording(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("no recording: %v", err)
+	}
+	rec, err := record.Open(path)
+	if err != nil {
+		t.Fatalf("the recording does not open: %v", err)
+	}
+	n := 0
+	if _, err := rec.Each(func(*record.Entry) error { n++; return nil }); err != nil || n == 0 {
+		t.Fatalf("the recording (%d bytes) reads %d entries, then: %v", fi.Size(), n, err)
+	}
+}
+
+// TestE2ESignals sends SIGHUP, SIGTERM and SIGINT to the dashboard: each
+// leaves the alternate screen and mouse mode, gives the window its title
+// back, finishes the recording and exits 128 + the signal.
+func TestE2ESignals(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	src := t.TempDir()
+	jp, lp := writeSavedRun(t, src)
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			rec, pidFile, exitFile := filepath.Join(dir, "session.sobang"), filepath.Join(dir, "pid"), filepath.Join(dir, "exit")
+			// The inner shell writes its pid and becomes sobang (exec), so
+			// that the signal goes to sobang alone; the outer one keeps its
+			// exit status.
+			s := startTmux(t, 120, 40, fmt.Sprintf(
+				"printf '\\033]2;before sobang\\007'; XDG_CONFIG_HOME=%s sh -c 'echo $$ > %s; exec %s --utc --record %s %s %s'; echo $? > %s",
+				t.TempDir(), pidFile, bin, rec, jp, lp, exitFile))
+			s.waitText("GET savedlabel", 10*time.Second)
+			s.waitFor("the dashboard's title", 5*time.Second, func(string) bool { return s.format("#{pane_title}") == "sobang" })
+			if s.format("#{alternate_on}") != "1" || s.format("#{mouse_any_flag}") != "1" {
+				t.Fatal("the dashboard runs without the alternate screen or the mouse")
+			}
+			pid, err := os.ReadFile(pidFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Kill(n, sig); err != nil {
+				t.Fatal(err)
+			}
+			s.waitFor("the exit status", 10*time.Second, func(string) bool {
+				code, err := os.ReadFile(exitFile)
+				return err == nil && len(code) > 0
+			})
+			if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != fmt.Sprint(128+int(sig)) {
+				t.Errorf("exit status %q, want %d; screen:\n%s", code, 128+int(sig), s.capture())
+			}
+			// stderr says where the recording is and what stopped sobang.
+			// With the scrollback: tmux's "Pane is dead" line may scroll them up.
+			s.waitFor("the last words", 5*time.Second, func(string) bool {
+				sc := s.run("capture-pane", "-p", "-S", "-", "-t", s.name)
+				return strings.Contains(sc, "recorded to "+rec) && strings.Contains(sc, "stopped by "+signalName(sig))
+			})
+			if s.altScreen() {
+				t.Error("the terminal is still in the alternate screen")
+			}
+			if s.format("#{mouse_any_flag}") == "1" {
+				t.Error("mouse reporting is still on")
+			}
+			if title := s.format("#{pane_title}"); title != "before sobang" {
+				t.Errorf("window title %q, want the one from before, %q", title, "before sobang")
+			}
+			checkRecording(t, rec)
+		})
+	}
+}
+
+// TestE2EHangup closes the terminal under the dashboard (tmux kill-pane, as
+// closing a window or losing an ssh session does: sobang, the session's
+// leader, gets SIGHUP and its terminal is gone): it ends, and its recording
+// is finished.
+func TestE2EHangup(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "session.sobang")
+	s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s exec %s --utc --record %s %s %s", t.TempDir(), bin, rec, jp, lp))
+	s.waitText("GET savedlabel", 10*time.Second)
+	pid, err := strconv.Atoi(s.format("#{pane_pid}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run("kill-pane", "-t", s.name)
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatal("sobang still runs 10 s after its terminal closed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	checkRecording(t, rec)
+}
+
+// TestE2EDemoSignal ends the demo with SIGTERM: it says where its files
+// are, as after q, and exits 143.
+func TestE2EDemoSignal(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	pidFile, exitFile := filepath.Join(dir, "pid"), filepath.Join(dir, "exit")
+	s := startTmux(t, 140, 45, fmt.Sprintf("sh -c 'echo $$ > %s; exec %s demo --duration 20s --dir %s'; echo $? > %s",
+		pidFile, bin, filepath.Join(dir, "run"), exitFile))
+	s.waitText("GET balance", 20*time.Second)
+	pid, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(n, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("the exit status", 10*time.Second, func(string) bool {
+		code, err := os.ReadFile(exitFile)
+		return err == nil && len(code) > 0
+	})
+	if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "143" {
+		t.Errorf("exit status %q, want 143", code)
+	}
+	s.waitFor("where the files are", 5*time.Second, func(string) bool {
+		sc := s.run("capture-pane", "-p", "-S", "-", "-t", s.name)
+		return strings.Contains(sc, "Open them again with") && strings.Contains(sc, "stopped by SIGTERM")
+	})
+	if s.altScreen() {
+		t.Error("the terminal is still in the alternate screen")
+	}
 }

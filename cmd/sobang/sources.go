@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -188,6 +189,7 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 		}
 		out = append(out, s)
 	}
+	sniffStreams(args)
 	stdin := 0
 	for _, a := range args {
 		name, _ := timespec.SplitZone(a)
@@ -384,10 +386,16 @@ func detect(path string, wait bool, hint string) (sources.Kind, error) {
 	}
 	// First: a recording is binary, and every other detector would refuse it.
 	if record.IsRecording(head) {
+		if tail.IsStream(path) {
+			return "", usageErr("%s: a .sobang recording is read from a file, not from a pipe; save it to a file first", path)
+		}
 		return kindRecording, nil
 	}
 	// Before JTL: a Locust history has a Timestamp column too.
 	if _, ok := locust.Sniff(head); ok {
+		if tail.IsStream(path) {
+			return "", usageErr("%s: a Locust --csv set is read from its files, not from a pipe; give its prefix or one of its files", path)
+		}
 		return sources.KindLocust, nil
 	}
 	if _, ok := jtl.Sniff(head); ok {
@@ -404,7 +412,75 @@ func detect(path string, wait bool, hint string) (sources.Kind, error) {
 	if _, ok := logs.Sniff(head); ok {
 		return sources.KindLog, nil
 	}
-	return "", usageErr("%s", sources.At(path, 1, describeHead(head)))
+	if len(bytes.Trim(head, "\x00")) == 0 {
+		// Only NULs so far: a log whose start is a gap longer than the head
+		// (copytruncate), or one not written yet.
+		rest, _, err := tail.HeadPastNULs(path, sources.SniffBytes)
+		if err != nil {
+			return "", &exitError{exitUsage, fmt.Errorf("%s: %w", path, err)}
+		}
+		if _, ok := logs.Sniff(rest); ok || len(rest) == 0 {
+			return sources.KindLog, nil
+		}
+		head = rest
+	}
+	return "", usageErr("%s", sources.At(path, 1, describeHead(head)+"; if it is a log all the same, read it with --log "+path))
+}
+
+// streamNote is how long detection waits for the first bytes of pipes
+// before it says on stderr what it waits for.
+const streamNote = time.Second
+
+// sniffStreams reads the first bytes of every positional SOURCE that is a
+// stream (a named pipe, a process substitution such as <(kubectl logs -f
+// x)) all at once, before detect asks for them one by one: opening a pipe
+// waits for its writer, and one writer may wait for another pipe to be
+// read. Each stream stays open with what was read, for its source. When
+// that takes a while, stderr says what it waits for.
+func sniffStreams(args []string) {
+	type pending struct {
+		name string
+		done chan struct{}
+	}
+	var all []pending
+	for _, a := range args {
+		name, _ := timespec.SplitZone(a)
+		if name == "-" || isURL(name) || !tail.IsStream(name) {
+			continue
+		}
+		p := pending{name, make(chan struct{})}
+		all = append(all, p)
+		go func() {
+			defer close(p.done)
+			_, _ = tail.Head(p.name, sources.SniffBytes) // detect says what went wrong
+		}()
+	}
+	if len(all) == 0 {
+		return
+	}
+	note := time.NewTimer(streamNote)
+	defer note.Stop()
+	for i, p := range all {
+		select {
+		case <-p.done:
+			continue
+		case <-note.C:
+		}
+		var waiting []string
+		for _, q := range all[i:] {
+			select {
+			case <-q.done:
+			default:
+				waiting = append(waiting, q.name)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "sobang: waiting for the first bytes of %s to tell what it holds (naming the kind, as with --log or --jtl, does not wait)\n",
+			strings.Join(waiting, ", "))
+		for _, q := range all[i:] {
+			<-q.done
+		}
+		return
+	}
 }
 
 // kindByName guesses the kind of a file that cannot be read yet.

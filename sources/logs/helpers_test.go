@@ -20,6 +20,7 @@ type recorder struct {
 	entries  []sources.LogEntry
 	batches  int
 	bad      []sources.BadRow
+	warnings []string
 	badRows  int
 	rows     int
 	health   []sources.Health
@@ -44,6 +45,7 @@ func (r *recorder) Push(ctx context.Context, b sources.Batch) error {
 	r.rows += b.Rows
 	r.badRows += b.BadRows
 	r.bad = append(r.bad, b.Bad...)
+	r.warnings = append(r.warnings, b.Warnings...)
 	if b.Health != nil {
 		r.health = append(r.health, *b.Health)
 	}

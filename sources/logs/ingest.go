@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -17,6 +18,11 @@ import (
 // redetectEvery is how many new lines of a log detected as plain text
 // trigger another detection (until format.DetectLines lines were seen).
 const redetectEvery = 25
+
+// maxGapWarnings is how many runs of NUL bytes a source describes; a log
+// rotated with copytruncate every few minutes gets one per rotation, and
+// the first few say what happened.
+const maxGapWarnings = 5
 
 // heldLine is a sanitised line waiting for the format to be decided.
 type heldLine struct {
@@ -56,6 +62,12 @@ type ingest struct {
 	lastLevelText string
 
 	lineCount int
+
+	// A run of NUL bytes being skipped: its length so far and the line it
+	// is in; gaps counts the runs described.
+	gap     int64
+	gapLine int
+	gaps    int
 }
 
 // pushFunc is a Sink made of a function: the ingester does not need to know
@@ -75,11 +87,53 @@ func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
 	return in
 }
 
-// Data reads the next chunk of the input.
+// Data reads the next chunk of the input. Runs of NUL bytes are skipped
+// as a gap, with a warning: they are no text, but the hole a copytruncate
+// leaves when the writer keeps its offset, or blocks a crash left unwritten,
+// and the lines around them are worth reading.
 func (in *ingest) Data(p []byte, now time.Time) {
 	in.now = now
 	in.lastData = now
-	in.lines.Feed(p, in.emitFn)
+	for len(p) > 0 {
+		if p[0] == 0 {
+			n := len(p) - len(bytes.TrimLeft(p, "\x00"))
+			if in.gap == 0 {
+				in.gapLine = in.lines.Next()
+			}
+			in.gap += int64(n)
+			p = p[n:]
+			continue
+		}
+		in.endGap()
+		i := bytes.IndexByte(p, 0)
+		if i < 0 {
+			in.lines.Feed(p, in.emitFn)
+			return
+		}
+		in.lines.Feed(p[:i], in.emitFn)
+		p = p[i:]
+	}
+}
+
+// endGap describes the run of NUL bytes just skipped, if any.
+func (in *ingest) endGap() {
+	if in.gap == 0 {
+		return
+	}
+	n := in.gap
+	in.gap = 0
+	in.gaps++
+	switch {
+	case in.gaps <= maxGapWarnings:
+		unit := "bytes"
+		if n == 1 {
+			unit = "byte"
+		}
+		in.out.Warn(sources.At(in.info.Name, in.gapLine, fmt.Sprintf(
+			"skipped %d NUL %s: a gap in the file, as copytruncate leaves when the writer keeps its offset; the lines around it are read", n, unit)))
+	case in.gaps == maxGapWarnings+1:
+		in.out.Warn(fmt.Sprintf("%s: more gaps of NUL bytes skipped; only the first %d are listed", in.info.Name, maxGapWarnings))
+	}
 }
 
 // Reset starts a new input (a truncated or replaced file): what was read is
@@ -88,6 +142,7 @@ func (in *ingest) Data(p []byte, now time.Time) {
 func (in *ingest) Reset(now time.Time) {
 	in.now = now
 	in.endOfInput(now)
+	in.gap = 0
 	in.lines.Reset()
 	in.decided = false
 	in.held = nil
@@ -103,6 +158,7 @@ func (in *ingest) Reset(now time.Time) {
 // sources.PartialFlush of silence.
 func (in *ingest) CaughtUp(now time.Time) {
 	in.now = now
+	in.endGap()
 	if in.live {
 		in.decide()
 	} else {
@@ -126,6 +182,7 @@ func (in *ingest) Idle(now time.Time) {
 // group.
 func (in *ingest) endOfInput(now time.Time) {
 	in.now = now
+	in.endGap()
 	in.lines.Flush(in.emitFn)
 	in.decide()
 	in.grouper.Flush(in.groupFn)
@@ -277,30 +334,40 @@ func (in *ingest) entry(g group.Group) {
 	in.out.CommitEntry()
 }
 
-// mostlyText reports whether head is text: no NUL, and at most one byte in
-// twenty a control byte other than TAB, CR, LF and ESC, or invalid UTF-8
-// (a sequence cut by the end of head is fine).
+// mostlyText reports whether head is text: at most one byte in twenty
+// of the others a control byte other than TAB, CR, LF and ESC, or invalid
+// UTF-8 (a sequence cut by the end of head is fine), and each run of NUL
+// bytes counting as one such byte. A run of NULs is a gap in a text file
+// (what copytruncate leaves), but NULs all through it make it binary (or
+// UTF-16, which is not read). Only NULs is no text.
 func mostlyText(head []byte) bool {
-	bad := 0
+	bad, text := 0, 0
 	for i := 0; i < len(head); {
 		c := head[i]
 		switch {
 		case c == 0:
-			return false
+			bad++
+			for i < len(head) && head[i] == 0 {
+				i++
+			}
+			continue
 		case c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != 0x1b, c == 0x7f:
 			bad++
 			i++
+			text++
 		case c < utf8.RuneSelf:
 			i++
+			text++
 		default:
 			r, size := utf8.DecodeRune(head[i:])
 			if r == utf8.RuneError && size <= 1 && len(head)-i >= utf8.UTFMax {
 				bad++
 			}
 			i += size
+			text += size
 		}
 	}
-	return bad*20 <= len(head)
+	return text > 0 && bad*20 <= text
 }
 
 // looksLikeJTL reports whether head starts like a JMeter result file.

@@ -7,7 +7,8 @@
 //	   | Data, Reset, CaughtUp, Idle, Status: handed over one at a time
 //	   v
 //	Run's loop (owns all state; a single timer for every deadline)
-//	   tail.Lines -> sanitize.Line -> hold the first lines until the
+//	   skip NUL runs (a gap, with a warning) -> tail.Lines ->
+//	   sanitize.Line -> hold the first lines until the
 //	   format is known (format.Detect) -> format.Parse -> group.Grouper
 //	   -> LogEntry -> batch.Batcher (BatchRecords, or after BatchLinger) -> Sink
 //
@@ -205,13 +206,19 @@ func (in *ingest) finish(ctx context.Context, err error) error {
 }
 
 // Sniff reports whether the start of a file looks like a log and, if so,
-// the name of its format. A log is text: no NUL byte, and at most one byte in
-// twenty a control byte other than TAB, CR, LF and ESC, or invalid UTF-8.
-// The start of a JMeter result file (a CSV header or XML) is refused, but a
-// caller that reads both should ask the JTL detector first: a headerless CSV
-// is text too.
+// the name of its format. A log is text (see mostlyText): runs of NUL bytes
+// in it are a gap, skipped here as the source skips them. The start of a
+// JMeter result file (a CSV header or XML) is refused, but a caller that
+// reads both should ask the JTL detector first: a headerless CSV is text
+// too.
 func Sniff(head []byte) (formatName string, ok bool) {
-	if len(bytes.TrimSpace(head)) == 0 || !mostlyText(head) || looksLikeJTL(head) {
+	if !mostlyText(head) {
+		return "", false
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		head = bytes.ReplaceAll(head, []byte{0}, nil)
+	}
+	if len(bytes.TrimSpace(head)) == 0 || looksLikeJTL(head) {
 		return "", false
 	}
 	lines := bytes.Split(head, []byte("\n"))

@@ -50,6 +50,10 @@ func (s *Lines) keep(p []byte) {
 	s.partial = append(s.partial, p...)
 }
 
+// Next returns the number of the line being read: the next one Feed
+// emits.
+func (s *Lines) Next() int { return s.line + 1 }
+
 // Pending reports whether a partial line is held.
 func (s *Lines) Pending() bool { return len(s.partial) > 0 }
 

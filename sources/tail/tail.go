@@ -9,6 +9,11 @@
 // Files are read with plain reads in large chunks, never mmap'd: a file may be
 // truncated or rotated under us, and a mapped page of a truncated file is a
 // SIGBUS.
+//
+// A named pipe (a process substitution's /dev/fd/N) or a character device
+// is a stream: it is read once, from its start, and cannot seek. Head holds
+// such a stream open with the bytes it read for detection, and File reads
+// it from those (stream.go).
 package tail
 
 import (
@@ -63,10 +68,33 @@ func IsGzip(head []byte) bool { return bytes.HasPrefix(head, gzipMagic) }
 
 // Head returns up to n bytes from the start of the file at path, inflated
 // when the file is gzip'd; it is used to detect a file's format.
+// A stream (IsStream) stays open, holding what was read, for File.
 func Head(path string, n int) ([]byte, error) {
+	if IsStream(path) {
+		return headStream(path, n)
+	}
+	head, _, err := head(path, n, false)
+	return head, err
+}
+
+// HeadPastNULs is Head for a file that starts with a run of NUL bytes, as
+// a log does after copytruncate when its writer keeps its offset: the
+// first n bytes after the run, and how long the run is.
+// A stream cannot be read past its head: its head is returned without its
+// leading NULs.
+func HeadPastNULs(path string, n int) ([]byte, int64, error) {
+	if IsStream(path) {
+		h, err := headStream(path, n)
+		rest := bytes.TrimLeft(h, "\x00")
+		return rest, int64(len(h) - len(rest)), err
+	}
+	return head(path, n, true)
+}
+
+func head(path string, n int, pastNULs bool) ([]byte, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
@@ -75,31 +103,58 @@ func Head(path string, n int) ([]byte, error) {
 	if IsGzip(magic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip header: %w", path, err)
+			return nil, 0, fmt.Errorf("%s: gzip header: %w", path, err)
 		}
 		defer zr.Close()
+		r = zr
+	}
+	var skipped int64
+	if pastNULs {
+		zr := bufio.NewReaderSize(r, 64<<10)
+		for {
+			c, err := zr.ReadByte()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				return nil, skipped, err
+			}
+			if c != 0 {
+				_ = zr.UnreadByte()
+				break
+			}
+			skipped++
+		}
 		r = zr
 	}
 	buf := make([]byte, n)
 	m, err := io.ReadFull(r, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return buf[:m], err
+		return buf[:m], skipped, err
 	}
-	return buf[:m], nil
+	return buf[:m], skipped, nil
 }
 
 // File reads the file at path into h. Without Follow it returns at the end
 // of the file (nil) or on the first error; with Follow it returns only when
-// ctx ends. A gzip'd file is inflated and never followed.
+// ctx ends. A gzip'd file is inflated and never followed. A stream (a named
+// pipe, a character device) is read from its start, or from what Head held
+// of it, to its end, with or without Follow.
 func File(ctx context.Context, path string, opt Options, h Handler) error {
 	status := opt.Status
 	if status == nil {
 		status = func(sources.Health) {}
 	}
 	clock := sources.OrWall(opt.Clock)
+	if s := takeStream(path); s != nil {
+		return readStream(ctx, path, s, clock, status, h)
+	}
 	f, err := open(ctx, path, opt, clock, status)
 	if err != nil {
 		return err
+	}
+	if fi, err := f.Stat(); err == nil && isStreamMode(fi.Mode()) {
+		return readStream(ctx, path, newStream(f), clock, status, h)
 	}
 	defer func() { f.Close() }()
 

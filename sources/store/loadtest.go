@@ -675,6 +675,10 @@ type Summary struct {
 // resolution: a window that cuts such a block counts the block's label data
 // whole when it holds the block's first second with data, else not at all
 // (nothing is apportioned). The requests' figures are exact per second.
+// When the store counts this window exactly (KeepExact), the requests and
+// each label carry their exact distribution (Stats.Exact), counted by the
+// second whatever the rollup: a label whose samples lie in the window only
+// through a rolled-up block has none.
 func (l *LoadTest) Summarize(fromMS, toMS int64, filter string) Summary {
 	sum := Summary{Codes: map[string]int64{}}
 	if len(l.secs) == 0 {

@@ -163,7 +163,7 @@ type ErrorKey struct {
 }
 
 // Second is one second of the load-test timeline (requests only). Its p95
-// is the sketch's estimate, within 1%, rounded to whole milliseconds when
+// is the sketch's estimate (within 1%), rounded to whole milliseconds when
 // every source writes whole milliseconds: no sample had a fraction.
 type Second struct {
 	T       string  `json:"t"`
@@ -401,7 +401,9 @@ func estimateReason(lt *store.LoadTest, opt Options) string {
 	if err := lt.ExactFor(opt.FromMS, opt.ToMS); err != nil {
 		return err.Error()
 	}
-	return "the window could not be counted exactly"
+	// Exact counts go by the second; a label's figures beyond the last
+	// hour go by block (store.LoadTest.Summarize).
+	return fmt.Sprintf("some labels have samples in the window only through the %s blocks their detail is kept in beyond the last hour", rollupStep())
 }
 
 var typeNames = map[sources.MetricType]string{

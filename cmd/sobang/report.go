@@ -177,7 +177,8 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 func readExact(sf *sourceFlags, specs []spec, duration time.Duration, window string, skip time.Duration, setup ...func(*store.Store)) (*store.Store, []error, error) {
 	build := func() ([]sources.Source, error) { return sf.build(specs, duration > 0, os.Stdin) }
 	keep := func(w store.WindowFunc) []func(*store.Store) {
-		return append(slices.Clone(setup), func(st *store.Store) { st.KeepExact(w) })
+		// Set only on a new store, which cannot refuse it.
+		return append(slices.Clone(setup), func(st *store.Store) { _ = st.KeepExact(w) })
 	}
 	srcs, err := build()
 	if err != nil {

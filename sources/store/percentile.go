@@ -74,9 +74,12 @@ type exactSet struct {
 // exactly over one window (window nil: the whole run), so that summaries of
 // that window carry exact percentiles (Stats.Exact). window is called with
 // the data's earliest time whenever that changes while reading and must
-// resolve the window as the caller will once reading is done. It must be
-// called before anything is applied.
-func (s *Store) KeepExact(window WindowFunc) {
+// resolve the window as the caller will once reading is done. It fails once
+// samples were applied, which the counts would miss.
+func (s *Store) KeepExact(window WindowFunc) error {
+	if s.Load.Samples != 0 {
+		return errors.New("exact percentiles must be asked for before samples are added")
+	}
 	e := &exactSet{window: window, from: math.MinInt64, to: math.MaxInt64, fraction: -1}
 	for _, src := range s.Sources {
 		e.whole = append(e.whole, src.Info.Kind.WholeMilliseconds())
@@ -84,6 +87,7 @@ func (s *Store) KeepExact(window WindowFunc) {
 		e.kinds = append(e.kinds, src.Info.Kind)
 	}
 	s.Load.exact = e
+	return nil
 }
 
 // syncExact tells the exact counts the data's start as it stands; settled

@@ -74,7 +74,9 @@ func TestExactPercentilesOfTheRun(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			st := New([]sources.Info{{Name: "run", Kind: c.kind}})
 			if c.keep {
-				st.KeepExact(nil)
+				if err := st.KeepExact(nil); err != nil {
+					t.Fatal(err)
+				}
 			}
 			for sec := range int64(3) {
 				st.Apply(sources.Batch{Samples: boundarySecond(sec, "GET account")})
@@ -134,7 +136,9 @@ func TestExactPercentilesOfAWindow(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
-			st.KeepExact(c.window)
+			if err := st.KeepExact(c.window); err != nil {
+				t.Fatal(err)
+			}
 			for _, b := range c.batches {
 				if len(b.Entries) > 0 {
 					b.Source = 1
@@ -180,7 +184,9 @@ func TestExactWindowMovedAfterCounting(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog, Offset: 0}})
-			st.KeepExact(func(start int64) (int64, int64) { return start + 5000, 0 })
+			if err := st.KeepExact(func(start int64) (int64, int64) { return start + 5000, 0 }); err != nil {
+				t.Fatal(err)
+			}
 			st.Apply(sources.Batch{Source: 1, Rows: 1, Entries: logEntry(0).Entries})
 			for sec := range int64(10) {
 				st.Apply(sources.Batch{Samples: boundarySecond(sec, "GET account")})
@@ -203,7 +209,9 @@ func TestExactWindowMovedAfterCounting(t *testing.T) {
 // wait uncounted only up to exactPendingMax; then they are counted.
 func TestExactPendingIsBounded(t *testing.T) {
 	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
-	st.KeepExact(nil)
+	if err := st.KeepExact(nil); err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	for sec := int64(0); n <= exactPendingMax; sec++ {
 		b := boundarySecond(sec, "GET account")
@@ -219,9 +227,22 @@ func TestExactPendingIsBounded(t *testing.T) {
 	}
 }
 
+func TestKeepExactBeforeSamples(t *testing.T) {
+	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
+	st.Apply(sources.Batch{Samples: boundarySecond(0, "GET account")})
+	if err := st.KeepExact(nil); err == nil {
+		t.Fatal("KeepExact after samples were added: no error")
+	}
+	if err := st.Load.ExactFor(0, 0); err == nil {
+		t.Error("ExactFor: exact, but the counts would miss the samples added before")
+	}
+}
+
 func TestFractionalSourceMakesEstimates(t *testing.T) {
 	st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}, {Name: "run.json", Kind: sources.KindK6}})
-	st.KeepExact(nil)
+	if err := st.KeepExact(nil); err != nil {
+		t.Fatal(err)
+	}
 	st.Apply(sources.Batch{Samples: boundarySecond(0, "GET account")})
 	st.Apply(sources.Batch{Source: 1, Samples: boundarySecond(1, "k6 GET")})
 	sum := st.Load.Summarize(0, 0, "")

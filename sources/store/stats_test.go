@@ -248,7 +248,9 @@ func BenchmarkIngest(b *testing.B) {
 			for b.Loop() {
 				st := New([]sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}})
 				if c.exact {
-					st.KeepExact(func(start int64) (int64, int64) { return start + 60_000, 0 })
+					if err := st.KeepExact(func(start int64) (int64, int64) { return start + 60_000, 0 }); err != nil {
+						b.Fatal(err)
+					}
 				}
 				for _, batch := range batches {
 					st.Apply(sources.Batch{Samples: batch})

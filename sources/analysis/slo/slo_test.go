@@ -140,7 +140,9 @@ func fixtureStore(t *testing.T, exact bool) *store.Store {
 	t.Helper()
 	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
 	if exact {
-		st.KeepExact(nil)
+		if err := st.KeepExact(nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var samples []sources.Sample
 	for sec := int64(0); sec < 10; sec++ {
@@ -235,7 +237,9 @@ func TestEvaluate(t *testing.T) {
 // 8 ms and p99 465 ms, which the sketch gives as 7.92 and 468.8.
 func TestEvaluateAtTheBoundary(t *testing.T) {
 	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
-	st.KeepExact(nil)
+	if err := st.KeepExact(nil); err != nil {
+		t.Fatal(err)
+	}
 	var samples []sources.Sample
 	for i, ms := range slices.Concat(slices.Repeat([]int32{5}, 50), slices.Repeat([]int32{8}, 45), []int32{465, 465, 465, 465, 900}) {
 		samples = append(samples, sources.Sample{StartMS: t0 + int64(i), ElapsedMS: ms, Label: "GET account", Code: "200", Success: true, AllThreads: -1})

@@ -315,13 +315,16 @@ func TestTransactionRequests(t *testing.T) {
 // boundaryRun is 100 requests of "GET account" from source 0 whose
 // nearest-rank p95 is 8 ms and p99 465 ms (which the sketch gives as 7.9
 // and 468.8), and, when k6 is set, 100 of "k6 GET" from source 1, a k6 run.
-func boundaryRun(k6 bool) *store.Store {
+func boundaryRun(t *testing.T, k6 bool) *store.Store {
+	t.Helper()
 	infos := []sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}}
 	if k6 {
 		infos = append(infos, sources.Info{Name: "run.json", Kind: sources.KindK6})
 	}
 	st := store.New(infos)
-	st.KeepExact(nil)
+	if err := st.KeepExact(nil); err != nil {
+		t.Fatal(err)
+	}
 	for src, label := range []string{"GET account", "k6 GET"}[:len(infos)] {
 		var samples []sources.Sample
 		for i := range 100 {
@@ -347,7 +350,7 @@ func boundaryRun(k6 bool) *store.Store {
 // totals are estimates, marked as such.
 func TestExactPercentiles(t *testing.T) {
 	t.Run("JTL", func(t *testing.T) {
-		doc := Build(boundaryRun(false), Options{Zone: time.UTC, Now: t0})
+		doc := Build(boundaryRun(t, false), Options{Zone: time.UTC, Now: t0})
 		lt := doc.LoadTest
 		if lt.P95MS != 8 || lt.P99MS != 465 || lt.P50MS != 5 || lt.Percentiles != PercentilesExact || lt.PercentilesNote != "" {
 			t.Errorf("totals p50/p95/p99 = %v/%v/%v (%s, %q), want 5/8/465 exact", lt.P50MS, lt.P95MS, lt.P99MS, lt.Percentiles, lt.PercentilesNote)
@@ -368,7 +371,7 @@ func TestExactPercentiles(t *testing.T) {
 		}
 	})
 	t.Run("with k6", func(t *testing.T) {
-		doc := Build(boundaryRun(true), Options{Zone: time.UTC, Now: t0})
+		doc := Build(boundaryRun(t, true), Options{Zone: time.UTC, Now: t0})
 		lt := doc.LoadTest
 		if lt.Percentiles != PercentilesEstimated || lt.PercentilesNote != "run.json (k6) writes fractional milliseconds" {
 			t.Errorf("totals: %s, %q", lt.Percentiles, lt.PercentilesNote)

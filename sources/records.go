@@ -44,6 +44,12 @@ func (k Kind) Group() Kind {
 	return k
 }
 
+// WholeMilliseconds reports whether k writes elapsed times in whole
+// milliseconds, so that a Sample's ElapsedMS is the time as written: JMeter
+// and Gatling do; k6 writes fractional milliseconds, which a Sample holds
+// rounded.
+func (k Kind) WholeMilliseconds() bool { return k == KindJTL || k == KindGatling }
+
 // Sample is one load-test sample (a request, or a transaction made of requests).
 type Sample struct {
 	StartMS     int64  // sample start, epoch milliseconds

@@ -77,7 +77,11 @@ An objective is [label=NAME:]METRIC OP VALUE[UNIT]:
 Without a label an objective is about the totals of the requests
 (transactions and sub-results excluded), as the report's; apdex, as the
 report's and JMeter's, counts transactions too. Counts, errors, mean, max,
-throughput and APDEX are exact; percentiles are nearest-rank within 1%.
+throughput and APDEX are exact. Percentiles are nearest-rank: for JMeter
+and Gatling results, whose times are whole milliseconds, the exact value
+over the run or --window, a time some sample had, so a p95 of exactly 8ms
+fails p95<8ms and passes p95<=8ms; for k6, whose times are fractional
+milliseconds, an estimate within 1%, which the line says.
 
 A Locust --csv set or a k6 summary (--summary-export) holds the tool's own
 figures, not samples: objectives are decided against them as written (the
@@ -114,11 +118,10 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 			if len(specs) == 0 {
 				return usageErr("check needs at least one SOURCE (a load-test result file)")
 			}
-			srcs, err := sf.build(specs, false, os.Stdin)
+			st, _, errs, err := readExact(&sf, specs, 0, window, skip, apdex.apply)
 			if err != nil {
 				return err
 			}
-			st, errs := readAll(srcs, 0, apdex.apply)
 			read := 0
 			for i, s := range st.Sources {
 				if errs[i] == nil || s.Rows > 0 {

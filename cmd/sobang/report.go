@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,11 +63,10 @@ that holds no data) go to stderr and into the report.`,
 			if len(specs) == 0 {
 				return usageErr("report needs at least one SOURCE (a JTL, a log, a /metrics URL)")
 			}
-			srcs, err := sf.build(specs, duration > 0, os.Stdin)
+			st, srcs, errs, err := readExact(&sf, specs, duration, window, skip, apdex.apply)
 			if err != nil {
 				return err
 			}
-			st, errs := readAll(srcs, duration, apdex.apply)
 			read := 0
 			for i, s := range st.Sources {
 				if errs[i] == nil || s.Rows > 0 {
@@ -194,6 +195,70 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 		case <-idle.C:
 		}
 	}
+}
+
+// readExact builds the sources of specs and reads them as readAll does,
+// keeping exact percentiles (store.KeepExact) for the window that --window
+// and --skip give, resolved against the data's start as it stands while
+// reading. When that start moved the window after counting began
+// (store.ErrExactMoved: a source whose earliest time came late) and every
+// source is a file that can be read again, it reads them once more with the
+// window as finally resolved, fixed, so that the percentiles a gate judges
+// are exact whatever order the sources delivered their data in; else the
+// report says its percentiles are estimates, and why.
+func readExact(sf *sourceFlags, specs []spec, duration time.Duration, window string, skip time.Duration, setup ...func(*store.Store)) (*store.Store, []sources.Source, []error, error) {
+	build := func() ([]sources.Source, error) { return sf.build(specs, duration > 0, os.Stdin) }
+	keep := func(w store.WindowFunc) []func(*store.Store) {
+		// Set only on a new store, which cannot refuse it.
+		return append(slices.Clone(setup), func(st *store.Store) { _ = st.KeepExact(w) })
+	}
+	srcs, err := build()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	zone := sf.displayZone()
+	var win store.WindowFunc
+	if window != "" || skip != 0 {
+		win = func(start int64) (int64, int64) {
+			// A window that does not resolve is the command's error once
+			// reading is done; meanwhile count the whole run.
+			from, to, err := resolveWindow(window, start, zone, skip)
+			if err != nil {
+				return 0, 0
+			}
+			return from, to
+		}
+	}
+	st, errs := readAll(srcs, duration, keep(win)...)
+	first, _, ok := st.DataRange()
+	if !ok || duration > 0 || !rereadable(specs) {
+		return st, srcs, errs, nil
+	}
+	from, to, err := resolveWindow(window, first, zone, skip)
+	if err != nil || !errors.Is(st.Load.ExactFor(from, to), store.ErrExactMoved) {
+		return st, srcs, errs, nil
+	}
+	fresh, err := build()
+	if err != nil {
+		return st, srcs, errs, nil
+	}
+	again, errs := readAll(fresh, 0, keep(func(int64) (int64, int64) { return from, to })...)
+	return again, fresh, errs, nil
+}
+
+// rereadable reports whether every source of specs is a regular file, which
+// reading again gives again (not stdin, a pipe or a URL).
+func rereadable(specs []spec) bool {
+	for _, s := range specs {
+		if s.name == "-" || s.kind == sources.KindScrape {
+			return false
+		}
+		fi, err := os.Stat(s.name)
+		if err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
 }
 
 func baseNameOf(p string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store/exact"
 	"github.com/sobang/sobang/sources/store/sketch"
 )
 
@@ -20,7 +21,9 @@ const (
 )
 
 // Stats accumulates samples exactly (counts, sums, extremes, span, error
-// keys) and approximately (the latency sketch).
+// keys) and approximately (the latency sketch). A summary of the window a
+// store keeps exact percentiles for (Store.KeepExact) also carries the
+// exact distribution of the latencies (Exact); see Percentile.
 type Stats struct {
 	Count      int64
 	Errors     int64
@@ -31,7 +34,23 @@ type Stats struct {
 	MinStartMS int64
 	MaxEndMS   int64
 	Latency    sketch.Sketch
-	errs       []keyCount // failed samples by error key id, sorted by id
+	// Exact is the exact distribution of the latencies, set only on the
+	// summaries of a window the store counts exactly, for samples whose
+	// times are whole milliseconds; nil otherwise. Merging into the
+	// statistics drops it, as it no longer describes them.
+	Exact *exact.Counts
+	errs  []keyCount // failed samples by error key id, sorted by id
+}
+
+// Percentile returns the q-quantile of the latencies in milliseconds and
+// whether it is exact: the nearest-rank value (one some sample had) when
+// the statistics carry the exact distribution, else the sketch's estimate,
+// within 1%. NaN when empty.
+func (st *Stats) Percentile(q float64) (ms float64, isExact bool) {
+	if st.Exact != nil && st.Exact.Count() > 0 {
+		return st.Exact.Quantile(q), true
+	}
+	return st.Latency.Quantile(q), false
 }
 
 // keyCount counts one interned error key.
@@ -135,6 +154,7 @@ func (st *Stats) Merge(o *Stats) {
 	if o == nil || o.Count == 0 {
 		return
 	}
+	st.Exact = nil
 	if st.Count == 0 || o.MinStartMS < st.MinStartMS {
 		st.MinStartMS = o.MinStartMS
 	}
@@ -265,6 +285,8 @@ type LoadTest struct {
 	// unthreaded counts, per label id, the samples without a thread name
 	// (Gatling's): their transactions are found by group path instead.
 	unthreaded []int64
+
+	exact *exactSet // exact percentiles over one window, nil unless kept (percentile.go)
 }
 
 func newLoadTest() *LoadTest {
@@ -553,6 +575,19 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 			errKey = l.errorID(sampleErrorKey(s))
 		}
 		lab.Labels[id].add(s, l.apdex, errKey)
+		if ex := l.exact; ex != nil {
+			// The common case inline: two array increments (percentile.go).
+			if ex.counting && ex.whole[source] && id < len(ex.labels) {
+				if sec >= ex.from && sec < ex.to {
+					ex.labels[id].Add(int64(s.ElapsedMS))
+					if !s.Transaction && !s.SubResult {
+						ex.requests.Add(int64(s.ElapsedMS))
+					}
+				}
+			} else {
+				ex.add(l, source, sec, id, s.ElapsedMS, !s.Transaction && !s.SubResult)
+			}
+		}
 		if !s.Transaction && !s.SubResult {
 			cur.Requests.add(s, l.apdex, errKey)
 			if cur.Codes == nil {
@@ -640,12 +675,19 @@ type Summary struct {
 // resolution: a window that cuts such a block counts the block's label data
 // whole when it holds the block's first second with data, else not at all
 // (nothing is apportioned). The requests' figures are exact per second.
+// When the store counts this window exactly (KeepExact), the requests and
+// each label carry their exact distribution (Stats.Exact), counted by the
+// second whatever the rollup: a label whose samples lie in the window only
+// through a rolled-up block has none.
 func (l *LoadTest) Summarize(fromMS, toMS int64, filter string) Summary {
 	sum := Summary{Codes: map[string]int64{}}
 	if len(l.secs) == 0 {
 		return sum
 	}
 	from, to := l.secRange(fromMS, toMS)
+	// Exact distributions describe the requests and whole labels of the
+	// counted window only, not a search's pick of labels.
+	exactly := filter == "" && l.exact != nil && l.exact.covers(l, fromMS, toMS)
 	per := make([]*Stats, len(l.labels))
 	filter = strings.ToLower(filter)
 	for sec := from; sec < to; sec++ {
@@ -676,13 +718,20 @@ func (l *LoadTest) Summarize(fromMS, toMS int64, filter string) Summary {
 		if filter != "" && !strings.Contains(strings.ToLower(l.labels[id]), filter) {
 			continue
 		}
-		sum.Labels = append(sum.Labels, LabelSummary{Label: l.labels[id], Transaction: l.txn[id], Stats: *st, Errors: l.errorList(st)})
+		ls := LabelSummary{Label: l.labels[id], Transaction: l.txn[id], Stats: *st, Errors: l.errorList(st)}
+		if exactly {
+			ls.Stats.Exact = l.exact.counts(id)
+		}
+		sum.Labels = append(sum.Labels, ls)
 		sum.All.Merge(st)
 		if filter != "" && !l.txn[id] {
 			sum.Requests.Merge(st)
 		}
 	}
 	sum.Errors = l.errorList(&sum.Requests)
+	if exactly {
+		sum.Requests.Exact = l.exact.requestCounts()
+	}
 	sort.SliceStable(sum.Labels, func(i, j int) bool {
 		a, b := sum.Labels[i], sum.Labels[j]
 		if a.Transaction != b.Transaction {

@@ -133,6 +133,9 @@ func (s *Store) Apply(b sources.Batch) Part {
 			timed = append(timed, smp)
 		}
 		if len(timed) > 0 {
+			// Exact counting decides each sample against the window as
+			// resolved for the data's start including this batch.
+			s.syncExact(false)
 			s.Load.add(b.Source, timed)
 		}
 		changed |= PartLoad
@@ -158,6 +161,7 @@ func (s *Store) Apply(b sources.Batch) Part {
 		changed |= PartMetrics
 	}
 	if changed != 0 {
+		s.syncExact(s.settled())
 		s.Version++
 	}
 	return changed

@@ -413,6 +413,11 @@ type Result struct {
 	// Problem says why nothing could be measured ("no such label ..."), ""
 	// when Measured holds a value.
 	Problem string
+	// Estimated says Measured is a percentile the sketch estimated, within
+	// 1%, rather than the nearest-rank value itself: the store kept no exact
+	// counts for the window, or some samples' times are fractional
+	// milliseconds (k6).
+	Estimated bool
 }
 
 // ErrNoSamples is returned by Evaluate when the window holds no sample.
@@ -454,27 +459,30 @@ func Evaluate(lt *store.LoadTest, fromMS, toMS int64, objectives []Objective) ([
 			out = append(out, r)
 			continue
 		}
-		r.Measured = measure(o.Metric, stats, apdexOf)
+		r.Measured, r.Estimated = measure(o.Metric, stats, apdexOf)
 		r.Pass = !math.IsNaN(r.Measured) && o.Op.holds(r.Measured, o.Value)
 		out = append(out, r)
 	}
 	return out, nil
 }
 
-func measure(m Metric, st, apdexOf *store.Stats) float64 {
+// measure returns the metric's value and whether it is the sketch's
+// estimate.
+func measure(m Metric, st, apdexOf *store.Stats) (float64, bool) {
 	switch m {
 	case Max:
-		return st.Latency.Max()
+		return st.Latency.Max(), false
 	case Mean:
-		return st.Latency.Mean()
+		return st.Latency.Mean(), false
 	case ErrorRate:
-		return float64(st.Errors) / float64(st.Count)
+		return float64(st.Errors) / float64(st.Count), false
 	case Throughput:
-		return st.Throughput()
+		return st.Throughput(), false
 	case Apdex:
-		return apdexOf.Apdex()
+		return apdexOf.Apdex(), false
 	}
-	return st.Latency.Quantile(m.quantile())
+	v, exact := st.Percentile(m.quantile())
+	return v, !exact
 }
 
 func noSuchLabel(lt *store.LoadTest, name string, inWindow []store.LabelSummary) string {
@@ -510,15 +518,21 @@ func (r Result) String() string {
 	detail := r.Problem
 	if detail == "" {
 		detail = "measured " + r.MeasuredText()
+		if r.Estimated {
+			detail += ", estimated within 1%"
+		}
 	}
 	return verdict + "  " + r.Objective.String() + "  (" + detail + ")"
 }
 
-// MeasuredText formats the measured value in the objective's terms: three
-// significant digits for latencies (the sketch's 1% allows no more), two
-// decimals for percentages and rates, trailing zeros dropped; and then just
-// enough more decimals that the shown value does not contradict the verdict
-// (a p95 of 499.7 against <500ms shows as 499.7ms, not 500ms).
+// MeasuredText formats the measured value in the objective's terms: a
+// percentile that is not an estimate and a whole number of milliseconds as
+// it is (465ms, 1.234s), so that a gate shows the value it judged; other
+// latencies with three significant digits (the sketch's 1% allows no
+// more); two decimals for percentages and rates, trailing zeros dropped;
+// and then just enough more decimals that the shown value does not
+// contradict the verdict (a p95 of 499.7 against <500ms shows as 499.7ms,
+// not 500ms).
 func (r Result) MeasuredText() string {
 	v, o := r.Measured, r.Objective
 	if math.IsNaN(v) {
@@ -527,6 +541,15 @@ func (r Result) MeasuredText() string {
 	// show formats v with extra decimals beyond the default.
 	var show func(extra int) (text string, shown float64)
 	switch {
+	case o.Metric.quantile() != 0 && !r.Estimated && v == math.Trunc(v):
+		show = func(extra int) (string, float64) {
+			if v < 1000 {
+				t, x := fixed(v, extra)
+				return t + "ms", x
+			}
+			t, x := fixed(v/1000, 3+extra)
+			return t + "s", x * 1000
+		}
 	case o.Metric.latency():
 		show = func(extra int) (string, float64) {
 			if v < 1000 {

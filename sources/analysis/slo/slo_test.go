@@ -3,6 +3,7 @@ package slo
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,9 +150,14 @@ var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC).UnixMilli()
 
 // fixtureStore holds 10 s of "GET a" (1..100 ms, 5% failed), "POST
 // transfer" (1000..1990 ms, no failures) and a transaction per second.
-func fixtureStore(t *testing.T) *store.Store {
+func fixtureStore(t *testing.T, exact bool) *store.Store {
 	t.Helper()
 	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	if exact {
+		if err := st.KeepExact(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var samples []sources.Sample
 	for sec := int64(0); sec < 10; sec++ {
 		for i := int64(0); i < 10; i++ {
@@ -167,36 +173,36 @@ func fixtureStore(t *testing.T) *store.Store {
 }
 
 func TestEvaluate(t *testing.T) {
-	st := fixtureStore(t)
 	tests := []struct {
 		objective string
 		pass      bool
 		measured  float64 // NaN: not measured
-		tolerance float64 // relative; percentiles come from the sketch
-		text      string  // Result.String
+		tolerance float64 // relative, for the sketch's estimates
+		exactText string  // Result.String with exact counts kept
+		estText   string  // Result.String without: percentiles are the sketch's
 	}{
 		// Requests: 1..100 and 1000..1990; p50 = the 100th smallest = 100,
 		// which the sketch puts at 100.5 (within its 1%).
-		{"p50<=101ms", true, 100, 0.01, "PASS  p50 <= 101ms  (measured 100ms)"},
-		{"p95<1.5s", false, 1890, 0.01, "FAIL  p95 < 1.5s  (measured 1.9s)"},
-		{"max<=1990ms", true, 1990, 0, "PASS  max <= 1990ms  (measured 1.99s)"},
-		{"mean<1s", true, (5050 + 149500) / 200.0, 0, "PASS  mean < 1s  (measured 773ms)"},
+		{"p50<=101ms", true, 100, 0.01, "PASS  p50 <= 101ms  (measured 100ms)", "PASS  p50 <= 101ms  (measured 100ms, estimated within 1%)"},
+		{"p95<1.5s", false, 1890, 0.01, "FAIL  p95 < 1.5s  (measured 1.89s)", "FAIL  p95 < 1.5s  (measured 1.9s, estimated within 1%)"},
+		{"max<=1990ms", true, 1990, 0, "PASS  max <= 1990ms  (measured 1.99s)", ""},
+		{"mean<1s", true, (5050 + 149500) / 200.0, 0, "PASS  mean < 1s  (measured 773ms)", ""},
 		// 5 failures in 200 requests, transactions excluded.
-		{"error_rate<2.5%", false, 0.025, 0, "FAIL  error_rate < 2.5%  (measured 2.5%)"},
-		{"error_rate<=2.5%", true, 0.025, 0, "PASS  error_rate <= 2.5%  (measured 2.5%)"},
-		{"error_rate<0.03", true, 0.025, 0, "PASS  error_rate < 0.03  (measured 0.025)"},
+		{"error_rate<2.5%", false, 0.025, 0, "FAIL  error_rate < 2.5%  (measured 2.5%)", ""},
+		{"error_rate<=2.5%", true, 0.025, 0, "PASS  error_rate <= 2.5%  (measured 2.5%)", ""},
+		{"error_rate<0.03", true, 0.025, 0, "PASS  error_rate < 0.03  (measured 0.025)", ""},
 		// 200 requests from the first start to the last end (9.09 s + 1.99 s).
-		{"throughput>=18rps", true, 200 / 11.08, 1e-12, "PASS  throughput >= 18rps  (measured 18.05rps)"},
+		{"throughput>=18rps", true, 200 / 11.08, 1e-12, "PASS  throughput >= 18rps  (measured 18.05rps)", ""},
 		// APDEX counts the transactions too: 95 satisfied (GET a's
 		// successes), 51 + 10 tolerating (POST transfer up to 1500 ms, Flow),
 		// of 210.
-		{"apdex>=0.6", false, (95 + 61.0/2) / 210, 1e-12, "FAIL  apdex >= 0.6  (measured 0.598)"},
-		{"label=GET a:p99<100ms", true, 99, 0.01, "PASS  label=GET a: p99 < 100ms  (measured 98.5ms)"},
-		{"label=GET a:error_rate<1%", false, 0.05, 0, "FAIL  label=GET a: error_rate < 1%  (measured 5%)"},
-		{"label=POST transfer:p99<800ms", false, 1980, 0.01, "FAIL  label=POST transfer: p99 < 800ms  (measured 1.98s)"},
-		{"label=Flow:apdex>=0.5", true, 0.5, 0, "PASS  label=Flow: apdex >= 0.5  (measured 0.5)"},
+		{"apdex>=0.6", false, (95 + 61.0/2) / 210, 1e-12, "FAIL  apdex >= 0.6  (measured 0.598)", ""},
+		{"label=GET a:p99<100ms", true, 99, 0.01, "PASS  label=GET a: p99 < 100ms  (measured 99ms)", "PASS  label=GET a: p99 < 100ms  (measured 98.5ms, estimated within 1%)"},
+		{"label=GET a:error_rate<1%", false, 0.05, 0, "FAIL  label=GET a: error_rate < 1%  (measured 5%)", ""},
+		{"label=POST transfer:p99<800ms", false, 1980, 0.01, "FAIL  label=POST transfer: p99 < 800ms  (measured 1.98s)", "FAIL  label=POST transfer: p99 < 800ms  (measured 1.98s, estimated within 1%)"},
+		{"label=Flow:apdex>=0.5", true, 0.5, 0, "PASS  label=Flow: apdex >= 0.5  (measured 0.5)", ""},
 		{`label=GET b:p95<1s`, false, math.NaN(), 0,
-			`FAIL  label=GET b: p95 < 1s  (no such label; labels: "GET a", "POST transfer", "Flow")`},
+			`FAIL  label=GET b: p95 < 1s  (no such label; labels: "GET a", "POST transfer", "Flow")`, ""},
 	}
 	var objs []Objective
 	for _, tt := range tests {
@@ -206,31 +212,83 @@ func TestEvaluate(t *testing.T) {
 		}
 		objs = append(objs, o)
 	}
-	results, err := Evaluate(st.Load, 0, 0, objs)
-	if err != nil {
+	for _, exact := range []bool{true, false} {
+		results, err := Evaluate(fixtureStore(t, exact).Load, 0, 0, objs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, tt := range tests {
+			r := results[i]
+			if r.Pass != tt.pass {
+				t.Errorf("%s (exact %v): pass %v, want %v (%s)", tt.objective, exact, r.Pass, tt.pass, r)
+			}
+			tolerance := tt.tolerance
+			if exact {
+				tolerance = 0
+			}
+			switch {
+			case math.IsNaN(tt.measured):
+				if !math.IsNaN(r.Measured) || r.Problem == "" {
+					t.Errorf("%s: measured %v, problem %q; want nothing measured", tt.objective, r.Measured, r.Problem)
+				}
+			case math.Abs(r.Measured-tt.measured) > tolerance*tt.measured:
+				t.Errorf("%s (exact %v): measured %v, want %v", tt.objective, exact, r.Measured, tt.measured)
+			}
+			text := tt.exactText
+			if !exact && tt.estText != "" {
+				text = tt.estText
+			}
+			if r.String() != text {
+				t.Errorf("%s (exact %v): %q, want %q", tt.objective, exact, r.String(), text)
+			}
+		}
+	}
+}
+
+// TestEvaluateAtTheBoundary: with exact counts, a percentile equal to the
+// bound fails a strict objective and passes an inclusive one. 100 requests:
+// 50 of 5 ms, 45 of 8, 4 of 465 and one of 900, so the nearest-rank p95 is
+// 8 ms and p99 465 ms, which the sketch gives as 7.92 and 468.8.
+func TestEvaluateAtTheBoundary(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	if err := st.KeepExact(nil); err != nil {
 		t.Fatal(err)
 	}
-	for i, tt := range tests {
-		r := results[i]
-		if r.Pass != tt.pass {
-			t.Errorf("%s: pass %v, want %v (%s)", tt.objective, r.Pass, tt.pass, r)
+	var samples []sources.Sample
+	for i, ms := range slices.Concat(slices.Repeat([]int32{5}, 50), slices.Repeat([]int32{8}, 45), []int32{465, 465, 465, 465, 900}) {
+		samples = append(samples, sources.Sample{StartMS: t0 + int64(i), ElapsedMS: ms, Label: "GET account", Code: "200", Success: true, AllThreads: -1})
+	}
+	st.Apply(sources.Batch{Samples: samples})
+	tests := []struct {
+		objective string
+		text      string
+	}{
+		{"p95<8ms", "FAIL  p95 < 8ms  (measured 8ms)"},
+		{"p95<=8ms", "PASS  p95 <= 8ms  (measured 8ms)"},
+		{"label=GET account:p95<8ms", "FAIL  label=GET account: p95 < 8ms  (measured 8ms)"},
+		{"p95>7.99ms", "PASS  p95 > 7.99ms  (measured 8ms)"},
+		{"p99<=465ms", "PASS  p99 <= 465ms  (measured 465ms)"},
+		{"p99<465ms", "FAIL  p99 < 465ms  (measured 465ms)"},
+		{"p99<=466ms", "PASS  p99 <= 466ms  (measured 465ms)"},
+		{"p50<=5ms", "PASS  p50 <= 5ms  (measured 5ms)"},
+	}
+	for _, tt := range tests {
+		o, err := Parse(tt.objective)
+		if err != nil {
+			t.Fatal(err)
 		}
-		switch {
-		case math.IsNaN(tt.measured):
-			if !math.IsNaN(r.Measured) || r.Problem == "" {
-				t.Errorf("%s: measured %v, problem %q; want nothing measured", tt.objective, r.Measured, r.Problem)
-			}
-		case math.Abs(r.Measured-tt.measured) > tt.tolerance*tt.measured:
-			t.Errorf("%s: measured %v, want %v", tt.objective, r.Measured, tt.measured)
+		res, err := Evaluate(st.Load, 0, 0, []Objective{o})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if tt.text != "" && r.String() != tt.text {
-			t.Errorf("%s: %q, want %q", tt.objective, r.String(), tt.text)
+		if got := res[0].String(); got != tt.text || res[0].Estimated {
+			t.Errorf("%s: %q (estimated %v), want %q", tt.objective, got, res[0].Estimated, tt.text)
 		}
 	}
 }
 
 func TestEvaluateWindowAndEmpty(t *testing.T) {
-	st := fixtureStore(t)
+	st := fixtureStore(t, false)
 	o, _ := Parse("label=GET a:max<=10ms")
 	// The first second of GET a: 1..10 ms.
 	res, err := Evaluate(st.Load, t0, t0+1000, []Objective{o})
@@ -284,6 +342,7 @@ func TestMeasuredTextNeverContradictsTheVerdict(t *testing.T) {
 		{"p95<=500ms", 500.2, "500.2ms"},
 		{"p99<800ms", 1200, "1.2s"},
 		{"p99<1.2s", 1199.6, "1.1996s"},
+		{"p99<2s", 1234, "1.234s"}, // a whole number: the nearest-rank value, shown as it is
 		{"mean<10ms", 1.234, "1.23ms"},
 		{"max<1s", 12345, "12.3s"},
 		{"max<1s", 123456, "123s"},

@@ -100,7 +100,25 @@ type LoadTest struct {
 	// keeps per-label detail per second only for the most recent hour
 	// (sources.RollupAfter), so that a long run's memory stays bounded.
 	Rollup string `json:"rollup,omitempty"`
+	// Percentiles says how the totals' p50 to p99 were computed:
+	// PercentilesExact or PercentilesEstimated ("" without samples); each
+	// label says the same of its own.
+	Percentiles string `json:"percentiles,omitempty"`
+	// PercentilesNote says why some percentiles are estimates.
+	PercentilesNote string `json:"percentiles_note,omitempty"`
 }
+
+// How a percentile was computed.
+const (
+	// PercentilesExact is the nearest-rank value over the window, a time
+	// some sample had: sources that write whole milliseconds (JMeter,
+	// Gatling) are counted exactly.
+	PercentilesExact = "exact"
+	// PercentilesEstimated is the latency sketch's estimate, within 1%: the
+	// samples' times are fractional milliseconds (k6), or the window could
+	// not be counted exactly.
+	PercentilesEstimated = "estimated"
+)
 
 // Label is one label's statistics.
 type Label struct {
@@ -116,6 +134,7 @@ type Label struct {
 	P90MS            float64  `json:"p90_ms"`
 	P95MS            float64  `json:"p95_ms"`
 	P99MS            float64  `json:"p99_ms"`
+	Percentiles      string   `json:"percentiles"` // PercentilesExact or PercentilesEstimated
 	ThroughputRPS    float64  `json:"throughput_rps"`
 	KBReceivedPerSec *float64 `json:"kb_received_per_s"` // null as the section's
 	KBSentPerSec     *float64 `json:"kb_sent_per_s"`
@@ -149,7 +168,9 @@ type ErrorKey struct {
 	PctOfSamples float64 `json:"pct_of_samples"`
 }
 
-// Second is one second of the load-test timeline (requests only).
+// Second is one second of the load-test timeline (requests only). Its p95
+// is the sketch's estimate (within 1%), rounded to whole milliseconds when
+// every source writes whole milliseconds: no sample had a fraction.
 type Second struct {
 	T       string  `json:"t"`
 	Samples int64   `json:"samples"`
@@ -295,8 +316,7 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 	out.KBReceivedPerSec, out.KBSentPerSec = ptr(0), ptr(0)
 	if req.Count > 0 {
 		out.MeanMS, out.MinMS, out.MaxMS = round(req.Latency.Mean(), 3), req.Latency.Min(), req.Latency.Max()
-		out.P50MS, out.P90MS = round(req.Latency.Quantile(0.50), 1), round(req.Latency.Quantile(0.90), 1)
-		out.P95MS, out.P99MS = round(req.Latency.Quantile(0.95), 1), round(req.Latency.Quantile(0.99), 1)
+		out.Percentiles = percentiles(req, &out.P50MS, &out.P90MS, &out.P95MS, &out.P99MS)
 		out.ThroughputRPS = round(req.Throughput(), 4)
 		out.KBReceivedPerSec, out.KBSentPerSec = ptr(round(req.ReceivedKBPerSec(), 3)), ptr(round(req.SentKBPerSec(), 3))
 	}
@@ -304,21 +324,33 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 	if ms, ok := lt.RolledUpBefore(); ok && (opt.FromMS == 0 || opt.FromMS < ms) {
 		out.Rollup = fmt.Sprintf("per-label detail before %s is kept per %s", stamp(ms, loc), rollupStep())
 	}
+	estimated := out.Percentiles == PercentilesEstimated
 	for _, l := range sum.Labels {
 		s := &l.Stats
 		apdex := round(s.Apdex(), 4)
-		out.Labels = append(out.Labels, Label{
+		row := Label{
 			Label: l.Label, Transaction: l.Transaction, Samples: s.Count, Errors: s.Errors,
 			ErrorPct: round(s.ErrorPct(), 3), MeanMS: round(s.Latency.Mean(), 3),
 			MinMS: s.Latency.Min(), MaxMS: s.Latency.Max(),
-			P50MS: round(s.Latency.Quantile(0.50), 1), P90MS: round(s.Latency.Quantile(0.90), 1),
-			P95MS: round(s.Latency.Quantile(0.95), 1), P99MS: round(s.Latency.Quantile(0.99), 1),
 			ThroughputRPS:    round(s.Throughput(), 4),
 			KBReceivedPerSec: ptr(round(s.ReceivedKBPerSec(), 3)), KBSentPerSec: ptr(round(s.SentKBPerSec(), 3)),
 			Apdex:     &apdex,
 			TopErrors: errorKeys(l.Errors, TopErrorsPerLabel, s.Errors, s.Count),
 			Requests:  transactionRequests(lt, l),
-		})
+		}
+		row.Percentiles = percentiles(s, &row.P50MS, &row.P90MS, &row.P95MS, &row.P99MS)
+		estimated = estimated || row.Percentiles == PercentilesEstimated
+		out.Labels = append(out.Labels, row)
+	}
+	if estimated {
+		out.PercentilesNote = estimateReason(lt, opt)
+	}
+	// Every value a source that writes whole milliseconds gives is whole:
+	// the timeline's estimates are rounded to one.
+	_, _, fractional := lt.FractionalSource()
+	digits := 0
+	if fractional {
+		digits = 1
 	}
 	if first, last, ok := lt.Range(); ok {
 		if opt.FromMS != 0 {
@@ -334,11 +366,42 @@ func buildLoadTest(lt *store.LoadTest, opt Options, loc *time.Location) *LoadTes
 			}
 			out.Timeline = append(out.Timeline, Second{
 				T: stamp(sec*1000, loc), Samples: b.Requests.Count, Errors: b.Requests.Errors,
-				P95MS: round(b.Requests.Latency.Quantile(0.95), 1),
+				P95MS: round(b.Requests.Latency.Quantile(0.95), digits),
 			})
 		}
 	}
 	return out
+}
+
+// percentiles fills p50 to p99 from st and says how they were computed:
+// exactly when the summary carries the exact distribution (store.KeepExact),
+// else the sketch's estimates, to a tenth of a millisecond.
+func percentiles(st *store.Stats, p50, p90, p95, p99 *float64) string {
+	how := PercentilesExact
+	for _, p := range []struct {
+		q   float64
+		dst *float64
+	}{{0.50, p50}, {0.90, p90}, {0.95, p95}, {0.99, p99}} {
+		v, exact := st.Percentile(p.q)
+		*p.dst = round(v, 1)
+		if !exact {
+			how = PercentilesEstimated
+		}
+	}
+	return how
+}
+
+// estimateReason says why some of the report's percentiles are estimates.
+func estimateReason(lt *store.LoadTest, opt Options) string {
+	if name, kind, ok := lt.FractionalSource(); ok {
+		return fmt.Sprintf("%s (%s) writes fractional milliseconds", name, kind)
+	}
+	if err := lt.ExactFor(opt.FromMS, opt.ToMS); err != nil {
+		return err.Error()
+	}
+	// Exact counts go by the second; a label's figures beyond the last
+	// hour go by block (store.LoadTest.Summarize).
+	return fmt.Sprintf("some labels have samples in the window only through the %s blocks their detail is kept in beyond the last hour", rollupStep())
 }
 
 var typeNames = map[sources.MetricType]string{
@@ -538,12 +601,22 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		}
 		b.WriteString(fmt.Sprintf("%s .. %s: %d requests, %d errors (%.2f%%), APDEX %s (satisfied <= %d ms, tolerated <= %d ms)\n",
 			orNotWritten(lt.Start), orNotWritten(lt.End), lt.Samples, lt.Errors, lt.ErrorPct, apdex, lt.ApdexSatisfiedMS, lt.ApdexToleratedMS))
-		b.WriteString(fmt.Sprintf("Requests: %.2f/s, received %s KB/s, sent %s KB/s; mean %.0f ms, p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, max %.0f ms\n\n",
-			lt.ThroughputRPS, orDash(lt.KBReceivedPerSec), orDash(lt.KBSentPerSec), lt.MeanMS, lt.P50MS, lt.P90MS, lt.P95MS, lt.P99MS, lt.MaxMS))
+		// pct shows a percentile; "~" marks an estimate among exact ones.
+		mixed := percentilesMixed(lt)
+		pct := func(v float64, how string) string {
+			if mixed && how == PercentilesEstimated {
+				return fmt.Sprintf("~%.0f", v)
+			}
+			return fmt.Sprintf("%.0f", v)
+		}
+		b.WriteString(fmt.Sprintf("Requests: %.2f/s, received %s KB/s, sent %s KB/s; mean %.0f ms, p50 %s, p90 %s, p95 %s, p99 %s, max %.0f ms\n",
+			lt.ThroughputRPS, orDash(lt.KBReceivedPerSec), orDash(lt.KBSentPerSec), lt.MeanMS, pct(lt.P50MS, lt.Percentiles), pct(lt.P90MS, lt.Percentiles),
+			pct(lt.P95MS, lt.Percentiles), pct(lt.P99MS, lt.Percentiles), lt.MaxMS))
+		b.WriteString(percentilesLine(lt, mixed) + "\n")
 		rows = rows[:0]
 		for _, l := range lt.Labels {
 			rows = append(rows, []string{labelName(l), fmt.Sprint(l.Samples), fmt.Sprint(l.Errors), fmt.Sprintf("%.2f%%", l.ErrorPct),
-				fmt.Sprintf("%.0f", l.MeanMS), fmt.Sprintf("%.0f", l.P50MS), fmt.Sprintf("%.0f", l.P95MS), fmt.Sprintf("%.0f", l.P99MS),
+				fmt.Sprintf("%.0f", l.MeanMS), pct(l.P50MS, l.Percentiles), pct(l.P95MS, l.Percentiles), pct(l.P99MS, l.Percentiles),
 				fmt.Sprintf("%.0f", l.MaxMS), fmt.Sprintf("%.2f", l.ThroughputRPS),
 				orDash(l.KBReceivedPerSec), orDash(l.KBSentPerSec)})
 		}
@@ -631,6 +704,40 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// percentilesMixed reports whether some of the section's percentiles are
+// exact and others estimated.
+func percentilesMixed(lt *LoadTest) bool {
+	return percentilesHave(lt, PercentilesExact) && percentilesHave(lt, PercentilesEstimated)
+}
+
+// percentilesHave reports whether the totals or a label have percentiles
+// computed how.
+func percentilesHave(lt *LoadTest, how string) bool {
+	if lt.Percentiles == how {
+		return true
+	}
+	for _, l := range lt.Labels {
+		if l.Percentiles == how {
+			return true
+		}
+	}
+	return false
+}
+
+// percentilesLine says in the text how the percentiles were computed, ""
+// when there are none.
+func percentilesLine(lt *LoadTest, mixed bool) string {
+	switch {
+	case mixed:
+		return "Percentiles: exact nearest-rank values, except those marked ~: estimates within 1%, as " + lt.PercentilesNote + ".\n"
+	case percentilesHave(lt, PercentilesEstimated):
+		return "Percentiles: estimates within 1%, as " + lt.PercentilesNote + ".\n"
+	case percentilesHave(lt, PercentilesExact):
+		return "Percentiles: exact nearest-rank values, each some sample's time.\n"
+	}
+	return ""
 }
 
 func labelName(l Label) string {

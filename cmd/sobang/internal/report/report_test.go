@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -266,7 +267,7 @@ func TestTransactionRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []string{"label", "transaction", "samples", "errors", "error_pct", "mean_ms", "min_ms", "max_ms", "p50_ms", "p90_ms",
-		"p95_ms", "p99_ms", "throughput_rps", "kb_received_per_s", "kb_sent_per_s", "apdex", "top_errors"}
+		"p95_ms", "p99_ms", "percentiles", "throughput_rps", "kb_received_per_s", "kb_sent_per_s", "apdex", "top_errors"}
 	for _, l := range m.LoadTest.Labels {
 		want := len(keys)
 		if l["transaction"] == true {
@@ -309,4 +310,94 @@ func TestTransactionRequests(t *testing.T) {
 	if strings.Contains(buf.String(), "made of") {
 		t.Errorf("unlinked transaction got a line:\n%s", buf.String())
 	}
+}
+
+// boundaryRun is 100 requests of "GET account" from source 0 whose
+// nearest-rank p95 is 8 ms and p99 465 ms (which the sketch gives as 7.9
+// and 468.8), and, when k6 is set, 100 of "k6 GET" from source 1, a k6 run.
+func boundaryRun(t *testing.T, k6 bool) *store.Store {
+	t.Helper()
+	infos := []sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}}
+	if k6 {
+		infos = append(infos, sources.Info{Name: "run.json", Kind: sources.KindK6})
+	}
+	st := store.New(infos)
+	if err := st.KeepExact(nil); err != nil {
+		t.Fatal(err)
+	}
+	for src, label := range []string{"GET account", "k6 GET"}[:len(infos)] {
+		var samples []sources.Sample
+		for i := range 100 {
+			ms := int32(5)
+			switch {
+			case i == 99:
+				ms = 900
+			case i >= 95:
+				ms = 465
+			case i >= 50:
+				ms = 8
+			}
+			samples = append(samples, sources.Sample{StartMS: t0.UnixMilli() + int64(i*10), ElapsedMS: ms, Label: label, Code: "200", Success: true, AllThreads: -1})
+		}
+		st.Apply(sources.Batch{Source: src, Samples: samples, Rows: len(samples)})
+	}
+	return st
+}
+
+// TestExactPercentiles: with exact counts kept, the report's percentiles
+// are the nearest-rank values, say so, and the timeline's estimates are
+// whole milliseconds; with a k6 source among them, its label and the
+// totals are estimates, marked as such.
+func TestExactPercentiles(t *testing.T) {
+	t.Run("JTL", func(t *testing.T) {
+		doc := Build(boundaryRun(t, false), Options{Zone: time.UTC, Now: t0})
+		lt := doc.LoadTest
+		if lt.P95MS != 8 || lt.P99MS != 465 || lt.P50MS != 5 || lt.Percentiles != PercentilesExact || lt.PercentilesNote != "" {
+			t.Errorf("totals p50/p95/p99 = %v/%v/%v (%s, %q), want 5/8/465 exact", lt.P50MS, lt.P95MS, lt.P99MS, lt.Percentiles, lt.PercentilesNote)
+		}
+		if l := lt.Labels[0]; l.P95MS != 8 || l.P99MS != 465 || l.Percentiles != PercentilesExact {
+			t.Errorf("label p95/p99 = %v/%v (%s), want 8/465 exact", l.P95MS, l.P99MS, l.Percentiles)
+		}
+		if p := lt.Timeline[0].P95MS; p != 8 {
+			t.Errorf("timeline p95 %v, want the estimate rounded to 8", p)
+		}
+		var buf bytes.Buffer
+		Write(&buf, doc, "text")
+		for _, want := range []string{"p50 5, p90 8, p95 8, p99 465, max 900 ms\nPercentiles: exact nearest-rank values, each some sample's time.\n",
+			"GET account      100       0    0.00%       34       5       8     465     900"} {
+			if !strings.Contains(buf.String(), want) {
+				t.Errorf("text lacks %q:\n%s", want, buf.String())
+			}
+		}
+	})
+	t.Run("with k6", func(t *testing.T) {
+		doc := Build(boundaryRun(t, true), Options{Zone: time.UTC, Now: t0})
+		lt := doc.LoadTest
+		if lt.Percentiles != PercentilesEstimated || lt.PercentilesNote != "run.json (k6) writes fractional milliseconds" {
+			t.Errorf("totals: %s, %q", lt.Percentiles, lt.PercentilesNote)
+		}
+		for _, l := range lt.Labels {
+			want := PercentilesExact
+			if l.Label == "k6 GET" {
+				want = PercentilesEstimated
+			}
+			if l.Percentiles != want {
+				t.Errorf("%s: %s, want %s", l.Label, l.Percentiles, want)
+			}
+			if want == PercentilesExact && l.P95MS != 8 {
+				t.Errorf("%s: p95 %v, want 8", l.Label, l.P95MS)
+			}
+		}
+		if p := lt.Timeline[0].P95MS; p == math.Trunc(p) {
+			t.Errorf("timeline p95 %v: with a k6 source it keeps its tenth", p)
+		}
+		var buf bytes.Buffer
+		Write(&buf, doc, "text")
+		for _, want := range []string{"Percentiles: exact nearest-rank values, except those marked ~: estimates within 1%, as run.json (k6) writes fractional milliseconds.",
+			"p95 ~", "  ~8  ", "  8  "} {
+			if !strings.Contains(buf.String(), want) {
+				t.Errorf("text lacks %q:\n%s", want, buf.String())
+			}
+		}
+	})
 }

@@ -61,8 +61,8 @@ with bad rows; 2 when no input could be read or the usage is wrong.`,
 					read++
 				}
 				if errs[i] != nil {
-					s.Warnings = append(s.Warnings, errs[i].Error())
-					fmt.Fprintln(os.Stderr, "sobang: warning:", errs[i])
+					s.Warnings = append(s.Warnings, safeText(errs[i].Error()))
+					printWarning("%v", errs[i])
 				}
 			}
 			if read == 0 {
@@ -149,13 +149,13 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 			}
 			return st, errs
 		case p := <-hub.Panics():
-			fmt.Fprintf(os.Stderr, "sobang: %v\ncrash report: %s\n", p, writeCrashReport(p))
+			fmt.Fprintf(os.Stderr, "sobang: %s\ncrash report: %s\n", safeText(p.Error()), writeCrashReport(p))
 			os.Exit(exitFailure)
 		case <-ticker.C:
 			if progress {
 				var parts []string
 				for _, s := range st.Sources {
-					parts = append(parts, fmt.Sprintf("%s %d rows", baseNameOf(s.Info.Name), s.Rows))
+					parts = append(parts, fmt.Sprintf("%s %d rows", baseNameOf(s.Name), s.Rows))
 				}
 				fmt.Fprintf(os.Stderr, "\r\x1b[Kreading: %s", strings.Join(parts, ", "))
 			}
@@ -186,7 +186,7 @@ func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) 
 	st, errs := readAll(srcs, 0, setup...)
 	for i, e := range errs {
 		if e != nil && st.Sources[i].Rows == 0 {
-			return nil, usageErr("--baseline %s: %v", st.Sources[i].Info.Name, e)
+			return nil, usageErr("--baseline %s: %v", st.Sources[i].Name, e)
 		}
 	}
 	if st.Load.Empty() && !st.Load.HasAggregates() {

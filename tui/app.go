@@ -33,6 +33,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui/timeline"
@@ -196,7 +197,7 @@ func (m *Model) ingest() {
 		m.dirty = true
 	}
 	if ch.RecordErr != nil {
-		m.recordErr = "recording stopped: " + ch.RecordErr.Error()
+		m.recordErr = "recording stopped: " + sanitize.Value(ch.RecordErr.Error())
 		m.dirty = true
 	}
 	m.syncData()
@@ -227,8 +228,8 @@ func (m *Model) checkClocks() {
 			continue
 		}
 		warn = fmt.Sprintf("clocks: %s (%s–%s) and %s (%s–%s) do not overlap: try --tz or --offset",
-			baseName(a.Info.Name), m.stamp(a.FirstMS), m.stamp(a.LastMS),
-			baseName(b.Info.Name), m.stamp(b.FirstMS), m.stamp(b.LastMS))
+			baseName(a.Name), m.stamp(a.FirstMS), m.stamp(a.LastMS),
+			baseName(b.Name), m.stamp(b.FirstMS), m.stamp(b.LastMS))
 		break
 	}
 	if warn != m.clockWarn {

@@ -44,7 +44,7 @@ func newBaselineView(st *store.Store) *baselineView {
 	}
 	var names []string
 	for _, s := range st.Sources {
-		names = append(names, baseName(s.Info.Name))
+		names = append(names, baseName(s.Name))
 	}
 	return &baselineView{store: st, name: strings.Join(names, ", ")}
 }

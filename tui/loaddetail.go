@@ -50,7 +50,7 @@ func (p *loadPane) renderDetail(f *frame, lines []string, inner, ih int) []strin
 	if f.winTo != 0 {
 		scope = "window " + f.clock(f.winFrom) + "–" + f.clock(f.winTo)
 	}
-	lines = append(lines, wrap(f.st.Bold, "▸ "+printable(label))+
+	lines = append(lines, wrap(f.st.Bold, "▸ "+label)+
 		wrap(f.st.Muted, "  "+kind+" · "+scope+" · enter/esc: all labels · ↑/↓: previous/next label"))
 	lines = append(lines, pathLine(f, label))
 	if ls.Stats.Count == 0 {
@@ -77,7 +77,7 @@ func (p *loadPane) renderDetail(f *frame, lines []string, inner, ih int) []strin
 		for _, e := range ls.Errors {
 			list = append(list, padLeft(count(e.Count), 9)+
 				padLeft(pct(100*float64(e.Count)/float64(max(st.Errors, 1))), 10)+
-				padLeft(pct(100*float64(e.Count)/float64(max(st.Count, 1))), 8)+"  "+printable(e.Key))
+				padLeft(pct(100*float64(e.Count)/float64(max(st.Count, 1))), 8)+"  "+e.Key)
 		}
 	}
 	// The charts take what is left, at least a row each with its legend; a
@@ -144,7 +144,7 @@ func (p *loadPane) memberList(f *frame, lt *store.LoadTest, label string, sum st
 		if l := byLabel[mb.Label]; l != nil {
 			samples, errs, p95 = count(l.Stats.Count), count(l.Stats.Errors), ms(l.Stats.Latency.Quantile(0.95))
 		}
-		rows = append(rows, fitPlain("  "+printable(mb.Label), 0, lw)+padLeft(strconv.FormatFloat(mb.PerTransaction, 'f', 1, 64), 9)+
+		rows = append(rows, fitPlain("  "+mb.Label, 0, lw)+padLeft(strconv.FormatFloat(mb.PerTransaction, 'f', 1, 64), 9)+
 			padLeft(samples, 9)+padLeft(errs, 8)+padLeft(p95, 8))
 	}
 	return head, rows, tail
@@ -361,7 +361,7 @@ func labelCodes(f *frame, ls *store.LabelSummary) string {
 		byCode[c] += e.Count
 	}
 	for _, c := range codes {
-		b.WriteString(wrap(f.st.Muted, " · ") + wrap(f.st.Levels[sources.LevelError], printable(c)+" "+count(byCode[c])))
+		b.WriteString(wrap(f.st.Muted, " · ") + wrap(f.st.Levels[sources.LevelError], c+" "+count(byCode[c])))
 	}
 	return b.String()
 }
@@ -378,25 +378,4 @@ func errorCode(key string) string {
 		return code
 	}
 	return "other"
-}
-
-// printable replaces control characters, which a result file may hold in a
-// label or a response message, so they cannot reach the terminal.
-func printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '�'
-		}
-		return r
-	}, s)
 }

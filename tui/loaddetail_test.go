@@ -312,9 +312,6 @@ func TestErrorCode(t *testing.T) {
 			t.Errorf("errorCode(%q) = %q, want %q", key, got, want)
 		}
 	}
-	if got := printable("a\x1b]52;c;x\x07b"); strings.ContainsAny(got, "\x1b\x07") {
-		t.Errorf("printable left a control character: %q", got)
-	}
 }
 
 // TestGoldenDrillDown renders the drill-down of GET account, with the cursor

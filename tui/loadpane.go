@@ -300,7 +300,7 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	case lt.Empty():
 		lines = append(lines, wrap(f.st.Muted, "no samples yet"))
 	case f.label != "":
-		title += " · " + printable(f.label)
+		title += " · " + f.label
 		lines = p.renderDetail(f, lines, inner, ih)
 	default:
 		// Tool-written aggregates beside the samples: said on the last line,

@@ -134,7 +134,7 @@ func (p *logPane) open(f *frame) tea.Msg {
 	e := logs.At(p.anchor)
 	var b strings.Builder
 	b.WriteString(time.UnixMilli(e.TimeMS).In(f.zone).Format("2006-01-02 15:04:05.000 MST"))
-	b.WriteString("  " + f.store.Sources[e.Source].Info.Name)
+	b.WriteString("  " + f.store.Sources[e.Source].Name)
 	if e.LineNo > 0 {
 		b.WriteString(":" + itoa(e.LineNo))
 	}
@@ -311,7 +311,7 @@ func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bo
 	}
 	var tag string
 	if multi {
-		tag = "[" + baseName(f.store.Sources[e.Source].Info.Name) + "] "
+		tag = "[" + baseName(f.store.Sources[e.Source].Name) + "] "
 	}
 	tw := w - 2 - len(tag)
 	out := make([]string, 0, 1+min(len(e.Lines)-1, maxCont+1))

@@ -87,7 +87,7 @@ func paneHealth(f *frame, k sources.Kind) (string, chart.Style) {
 			text += " · " + itoa(src.BadRows) + " bad rows"
 		}
 		if f.store.KindCount(k) > 1 {
-			text = baseName(src.Info.Name) + ": " + text
+			text = baseName(src.Name) + ": " + text
 		}
 		parts = append(parts, text)
 	}

@@ -107,7 +107,7 @@ func warningLines(st *Styles, s *store.Store, zone *time.Location, width int) ([
 		if src.BadRows > 0 {
 			about = append(about, count(int64(src.BadRows))+" bad rows")
 		}
-		lines = append(lines, wrap(st.Bold, clean(src.Info.Name))+wrap(st.Muted, "  "+strings.Join(about, " · ")))
+		lines = append(lines, wrap(st.Bold, clean(src.Name))+wrap(st.Muted, "  "+strings.Join(about, " · ")))
 		for _, w := range list {
 			for i, part := range wrapWords(clean(w), max(width-5, 8)) {
 				indent := "  "

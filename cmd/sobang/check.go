@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -128,17 +127,17 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 					read++
 				}
 				if errs[i] != nil {
-					fmt.Fprintln(os.Stderr, "sobang: warning:", errs[i])
+					printWarning("%v", errs[i])
 				}
 				for _, w := range s.Warnings {
-					fmt.Fprintf(os.Stderr, "sobang: warning: %s: %s\n", s.Info.Name, w)
+					printWarning("%s: %s", s.Name, w)
 				}
 				if s.BadRows > 0 {
 					first := ""
 					if len(s.Bad) > 0 {
 						first = ", the first at " + s.Bad[0].String()
 					}
-					fmt.Fprintf(os.Stderr, "sobang: warning: %s: %d bad rows left out%s\n", s.Info.Name, s.BadRows, first)
+					printWarning("%s: %d bad rows left out%s", s.Name, s.BadRows, first)
 				}
 			}
 			if read == 0 {
@@ -169,7 +168,7 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 			var out strings.Builder
 			failed := 0
 			for _, r := range results {
-				out.WriteString(r.String() + "\n")
+				out.WriteString(safeText(r.String()) + "\n") // an objective, pasted from a CI script, is outside text too
 				if !r.Pass {
 					failed++
 				}
@@ -233,7 +232,7 @@ func checkAggregates(st *store.Store, objs []slo.Objective, windowed bool) ([]sl
 	for _, set := range st.Load.AggregateSets() {
 		info := st.Sources[set.Source].Info
 		isAgg[set.Source] = true
-		aggNames = append(aggNames, info.Name)
+		aggNames = append(aggNames, st.Sources[set.Source].Name)
 		from := "the tool's figures"
 		switch info.Kind {
 		case sources.KindLocust:
@@ -245,7 +244,7 @@ func checkAggregates(st *store.Store, objs []slo.Objective, windowed bool) ([]sl
 	}
 	for i, s := range st.Sources {
 		if !isAgg[i] && s.Info.Kind.Group() == sources.KindLoadTest {
-			sampleNames = append(sampleNames, s.Info.Name)
+			sampleNames = append(sampleNames, s.Name)
 		}
 	}
 	if !st.Load.Empty() {

@@ -196,10 +196,10 @@ func checkRecordTarget(path string, inputs []string) error {
 // why it ended early.
 func closeRecording(rec *record.Writer) {
 	if err := rec.Close(); err != nil {
-		fmt.Fprintf(os.Stderr, "sobang: the recording stopped early: %v\n", err)
+		fmt.Fprintf(os.Stderr, "sobang: the recording stopped early: %s\n", safeText(err.Error()))
 		return
 	}
-	fmt.Fprintf(os.Stderr, "recorded to %s\n", rec.Path())
+	fmt.Fprintf(os.Stderr, "recorded to %s\n", safeText(rec.Path()))
 }
 
 // shutdownWait bounds how long the program waits for its sources after

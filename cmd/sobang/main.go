@@ -11,6 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // Exit codes.
@@ -47,12 +50,29 @@ func run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(os.Stderr, "sobang:", ee.err)
+			fmt.Fprintln(os.Stderr, "sobang:", safeText(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Cobra's own errors are usage errors (unknown flag, bad value).
-	fmt.Fprintln(os.Stderr, "sobang:", err)
+	fmt.Fprintln(os.Stderr, "sobang:", safeText(err.Error()))
 	fmt.Fprintln(os.Stderr, "Run 'sobang --help' for usage.")
 	return exitUsage
+}
+
+// safeText makes a message safe to print on a terminal, line by line
+// (sanitize.Value): a file name, a response message or a flag's value in
+// it may hold escape sequences, and a URL its password. Every message to
+// stderr that holds more than our own words goes through it.
+func safeText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = sanitize.Value(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// printWarning prints a warning on stderr, made safe by safeText.
+func printWarning(format string, args ...any) {
+	fmt.Fprintln(os.Stderr, "sobang: warning:", safeText(fmt.Sprintf(format, args...)))
 }

@@ -73,10 +73,10 @@ that holds no data) go to stderr and into the report.`,
 					read++
 				}
 				for _, n := range notesOf(srcs[i]) {
-					printWarning("%s: %s", s.Info.Name, n)
+					printWarning("%s: %s", s.Name, n)
 				}
 				if errs[i] != nil {
-					s.Warnings = append(s.Warnings, errs[i].Error())
+					s.Warnings = append(s.Warnings, safeText(errs[i].Error()))
 					printWarning("%v", errs[i])
 				}
 				if duration > 0 && errs[i] == nil && s.Rows == 0 && !s.HasData() {
@@ -87,7 +87,7 @@ that holds no data) go to stderr and into the report.`,
 						w = fmt.Sprintf("the file did not appear within --duration %v", duration)
 					}
 					s.Warnings = append(s.Warnings, w)
-					printWarning("%s: %s", s.Info.Name, w)
+					printWarning("%s: %s", s.Name, w)
 				}
 			}
 			if read == 0 {
@@ -182,13 +182,13 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 			}
 			return st, errs
 		case p := <-hub.Panics():
-			fmt.Fprintf(os.Stderr, "sobang: %v\ncrash report: %s\n", p, writeCrashReport(p))
+			fmt.Fprintf(os.Stderr, "sobang: %s\ncrash report: %s\n", safeText(p.Error()), writeCrashReport(p))
 			os.Exit(exitFailure)
 		case <-ticker.C:
 			if progress {
 				var parts []string
 				for _, s := range st.Sources {
-					parts = append(parts, fmt.Sprintf("%s %d rows", baseNameOf(s.Info.Name), s.Rows))
+					parts = append(parts, fmt.Sprintf("%s %d rows", baseNameOf(s.Name), s.Rows))
 				}
 				fmt.Fprintf(os.Stderr, "\r\x1b[Kreading: %s", strings.Join(parts, ", "))
 			}
@@ -283,12 +283,12 @@ func readBaseline(sf *sourceFlags, paths []string, setup ...func(*store.Store)) 
 	st, errs := readAll(srcs, 0, setup...)
 	for i, s := range srcs {
 		for _, n := range notesOf(s) {
-			printWarning("--baseline %s: %s", st.Sources[i].Info.Name, n)
+			printWarning("--baseline %s: %s", st.Sources[i].Name, n)
 		}
 	}
 	for i, e := range errs {
 		if e != nil && st.Sources[i].Rows == 0 {
-			return nil, usageErr("--baseline %s: %v", st.Sources[i].Info.Name, e)
+			return nil, usageErr("--baseline %s: %v", st.Sources[i].Name, e)
 		}
 	}
 	if st.Load.Empty() && !st.Load.HasAggregates() {
@@ -316,7 +316,7 @@ func clockWarnings(st *store.Store, zone *time.Location) []string {
 			continue
 		}
 		out = append(out, fmt.Sprintf("clocks: %s (%s) and %s (%s) do not overlap, %v apart: try --tz or --offset",
-			a.Info.Name, span(a.FirstMS, a.LastMS, zone), b.Info.Name, span(b.FirstMS, b.LastMS, zone), gap.Round(time.Second)))
+			a.Name, span(a.FirstMS, a.LastMS, zone), b.Name, span(b.FirstMS, b.LastMS, zone), gap.Round(time.Second)))
 	}
 	return out
 }

@@ -623,12 +623,6 @@ func addNotes(st *store.Store, srcs []sources.Source) {
 	}
 }
 
-// printWarning writes a warning to stderr, where warnings go so that stdout holds
-// only results.
-func printWarning(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "sobang: warning: "+format+"\n", args...)
-}
-
 // crashSource panics shortly after it starts, to test that a panic in a
 // source goroutine restores the terminal and writes a crash report.
 type crashSource struct{}

@@ -158,6 +158,7 @@ func (r *replay) Info() sources.Info { return r.info }
 func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 	n := 0
 	format := ""
+	var clean cleaner
 	skipped, err := r.rec.Each(func(e *Entry) error {
 		if e.Source != r.index {
 			return nil
@@ -166,6 +167,7 @@ func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 		if e.Batch.Health != nil {
 			format = e.Batch.Health.Format
 		}
+		clean.batch(&e.Batch)
 		return sink.Push(ctx, e.Batch)
 	})
 	if ctxErr := ctx.Err(); ctxErr != nil {

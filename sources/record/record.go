@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // Version is the format version this package writes and reads.
@@ -38,7 +39,7 @@ type Header struct {
 
 // Source describes one recorded source as the session read it.
 type Source struct {
-	Name   string        // the path, URL or "-" the user gave
+	Name   string        // the path, URL or "-" the user gave, as shown (sanitize.Value: a URL's password masked)
 	Kind   sources.Kind  // what it read
 	Zone   string        // IANA name of the zone of zone-less timestamps, "" for local
 	Offset time.Duration // the --offset the store added to its timestamps
@@ -66,5 +67,5 @@ func sourceOf(info sources.Info) Source {
 	if info.Zone != nil && info.Zone != time.Local {
 		zone = info.Zone.String()
 	}
-	return Source{Name: info.Name, Kind: info.Kind, Zone: zone, Offset: info.Offset}
+	return Source{Name: sanitize.Value(info.Name), Kind: info.Kind, Zone: zone, Offset: info.Offset}
 }

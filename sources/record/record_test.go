@@ -45,8 +45,8 @@ func testBatches() []sources.Batch {
 		{Source: 0, CaughtUp: true},
 		{Source: 0, Reset: true},
 		{Source: 1, Rows: 1, Entries: []sources.LogEntry{{
-			Time: t0, Level: sources.LevelError, LevelText: "ERROR", LevelCol: 24,
-			Lines: []string{"2026-11-25 12:38:19 ERROR boom", "\tat x.y(Z.java:1)"}, LineNo: 3, Truncated: true,
+			Time: t0, Level: sources.LevelError, LevelText: "ERROR", LevelCol: 20,
+			Lines: []string{"2026-11-25 12:38:19 ERROR boom", "        at x.y(Z.java:1)"}, LineNo: 3, Truncated: true,
 		}}},
 		{Source: 2, Rows: 1, Scrapes: []sources.Scrape{
 			{Time: t0, Up: true, Duration: 15 * time.Millisecond, Samples: []sources.MetricSample{

@@ -41,10 +41,20 @@ type Writer struct {
 // given sources, in hub order, and writes its header. clock (nil means
 // sources.Wall) stamps the header's Created and every Entry's At, and times
 // the flushes.
+//
+// A recording can hold what the session's data held (tokens in log lines,
+// response messages), so it is readable by its owner only: created with
+// mode 0600, and a file it replaces loses the permissions of others too.
 func Create(path string, infos []sources.Info, clock sources.Clock) (*Writer, error) {
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w", err)
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(fi.Mode().Perm() &^ 0o077); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("recording: %s: could not make it readable by its owner only: %w", path, err)
+		}
 	}
 	clock = sources.OrWall(clock)
 	w := &Writer{clock: clock, path: path, file: f, buf: bufio.NewWriterSize(f, 64<<10), lastFlush: clock.Now()}

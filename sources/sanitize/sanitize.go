@@ -41,7 +41,7 @@ const (
 
 // Printable reports whether raw is all printable ASCII (0x20–0x7E), the
 // fast path that needs no change.
-func Printable(raw []byte) bool {
+func Printable[T ~string | ~[]byte](raw T) bool {
 	// Eight bytes at a time: a byte is outside 0x20–0x7E when it is below
 	// 0x20, is 0x7F, or has its high bit set.
 	const (

@@ -3,9 +3,11 @@ package store
 import "github.com/sobang/sobang/sources"
 
 // Pump is the one ingestion step between the hub and the store: drain what
-// the sources queued, hand each batch to the recorder, apply it, recycle its
-// samples, and say what changed. The dashboard calls Step on its tick and
-// the report calls it until every source has ended, so both ingest alike.
+// the sources queued, make the text each batch carries besides samples and
+// log entries safe to show (clean.go), hand the batch to the recorder,
+// apply it, recycle its samples, and say what changed. The dashboard calls
+// Step on its tick and the report calls it until every source has ended,
+// so both ingest alike.
 //
 // A Pump belongs to the goroutine that owns its store.
 type Pump struct {
@@ -65,12 +67,15 @@ func (p *Pump) Step() Changes {
 	ch := Changes{Batches: len(p.batches)}
 	for i := range p.batches {
 		b := &p.batches[i]
+		// Cleaned before it is recorded: a recording holds no escape
+		// sequence and no password either.
+		cleanBatch(b)
 		if p.record != nil && p.recordErr == nil {
 			if err := p.record(*b); err != nil {
 				p.recordErr, ch.RecordErr = err, err
 			}
 		}
-		if part := p.store.Apply(*b); part != 0 {
+		if part := p.store.apply(*b); part != 0 {
 			ch.Parts |= part
 			if n := len(p.changed); n == 0 || p.changed[n-1] != b.Source {
 				p.changed = append(p.changed, b.Source)

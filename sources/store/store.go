@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // Part is a bit set naming the parts of the store a batch changed.
@@ -30,7 +31,10 @@ const (
 
 // Source is what the store knows about one source.
 type Source struct {
-	Info     sources.Info
+	Info sources.Info
+	// Name is Info.Name as it may be shown, reported or recorded: made
+	// safe for a terminal, a URL's password masked (sanitize.Value).
+	Name     string
 	Health   sources.Health
 	Rows     int
 	BadRows  int
@@ -67,7 +71,7 @@ type Store struct {
 func New(infos []sources.Info) *Store {
 	s := &Store{Load: newLoadTest(), Logs: newLogs(), Metrics: newMetrics(), clock: sources.Wall}
 	for _, in := range infos {
-		s.Sources = append(s.Sources, &Source{Info: in, Health: sources.Health{State: sources.StateStarting}})
+		s.Sources = append(s.Sources, &Source{Info: in, Name: sanitize.Value(in.Name), Health: sources.Health{State: sources.StateStarting}})
 	}
 	return s
 }
@@ -76,8 +80,17 @@ func New(infos []sources.Info) *Store {
 // stamp records that carry no time.
 func (s *Store) SetClock(c sources.Clock) { s.clock = sources.OrWall(c) }
 
-// Apply folds one batch into the store and says which parts changed.
+// Apply folds one batch into the store and says which parts changed. It
+// first makes the text of the batch's warnings, bad rows, health,
+// aggregates and scrapes safe to show (clean.go); samples and log entries
+// come safe from their sources.
 func (s *Store) Apply(b sources.Batch) Part {
+	cleanBatch(&b)
+	return s.apply(b)
+}
+
+// apply folds a cleaned batch into the store.
+func (s *Store) apply(b sources.Batch) Part {
 	if b.Source < 0 || b.Source >= len(s.Sources) {
 		return 0
 	}

@@ -17,7 +17,7 @@ import (
 func (s *Source) WarningList(stamp func(time.Time) string) []string {
 	list := make([]string, 0, s.WarningCount())
 	for _, b := range s.Bad {
-		list = append(list, sources.At(s.Info.Name, b.Line, b.Reason))
+		list = append(list, sources.At(s.Name, b.Line, b.Reason))
 	}
 	if s.BadRows > len(s.Bad) {
 		list = append(list, strconv.Itoa(s.BadRows-len(s.Bad))+" more bad rows not described")

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // Interning bounds: a JTL repeats a few labels, codes, messages and thread
@@ -33,40 +34,58 @@ const (
 	MaxInternLen = 512
 )
 
-// Interner returns one shared string per distinct byte value. A few recent
-// values are compared before the map is hashed: a column usually repeats a
-// handful of values ("200", "OK", three labels), and comparing bytes is
-// cheaper than hashing them.
+// Interner returns one shared string per distinct byte value, made safe
+// to show by sanitize.Value when it is first met: a value from the data
+// (a label, a response code or message, a URL, a thread name) is cleaned
+// once, not once per row, and no escape sequence, control or URL password
+// reaches a sample. A few recent values are compared before the map is
+// hashed: a column usually repeats a handful of values ("200", "OK", three
+// labels), and comparing bytes is cheaper than hashing them.
 type Interner struct {
-	m      map[string]string
-	recent [4]string
-	next   uint8
+	m map[string]interned
+	// The last values looked up, as written and as handed out.
+	recentRaw, recent [4]string
+	next              uint8
+	raw               bool // hand values out as written (NewRawInterner)
 }
 
 // NewInterner returns an Interner holding no value yet.
-func NewInterner() Interner { return Interner{m: make(map[string]string, 64)} }
+func NewInterner() Interner { return Interner{m: make(map[string]interned, 64)} }
+
+// interned is one value as written and as handed out (the same string
+// when it needed no cleaning).
+type interned struct{ raw, out string }
+
+// NewRawInterner returns an Interner that hands values out as written, for
+// values a parser only compares and never hands over (XML element names).
+func NewRawInterner() Interner { return Interner{m: make(map[string]interned, 64), raw: true} }
 
 // Get returns b as a string; looking up m[string(b)] does not allocate.
 func (in *Interner) Get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	for _, r := range &in.recent {
+	for i, r := range &in.recentRaw {
 		if len(r) == len(b) && r == string(b) {
-			return r
+			return in.recent[i]
 		}
 	}
-	s, ok := in.m[string(b)]
+	e, ok := in.m[string(b)]
 	if !ok {
-		s = string(b)
-		if len(in.m) >= MaxInterned || len(b) > MaxInternLen {
-			return s
+		e.raw = string(b)
+		e.out = e.raw
+		if !in.raw {
+			e.out = sanitize.Value(e.raw)
 		}
-		in.m[s] = s
+		if len(in.m) >= MaxInterned || len(b) > MaxInternLen {
+			return e.out
+		}
+		in.m[e.raw] = e
 	}
-	in.recent[in.next%uint8(len(in.recent))] = s
+	i := in.next % uint8(len(in.recent))
+	in.recentRaw[i], in.recent[i] = e.raw, e.out
 	in.next++
-	return s
+	return e.out
 }
 
 // Batcher collects what a parser finds into sources.Batches and pushes them:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // Record types of the binary simulation.log (Gatling's RecordHeader).
@@ -269,7 +270,10 @@ func (p *binaryParser) str() string {
 	return ""
 }
 
-// cachedStr reads a string through the cache and returns it with its index.
+// cachedStr reads a string through the cache and returns it with its
+// index. The strings of the cache (request and group names, messages) are
+// data: each is made safe to show (sanitize.Value) once, when it is
+// defined.
 func (p *binaryParser) cachedStr(what string) (string, int32) {
 	idx := p.i32()
 	if p.failed() {
@@ -280,7 +284,7 @@ func (p *binaryParser) cachedStr(what string) (string, int32) {
 			p.fail("%s defines string-cache index %d, far past the %d defined", what, idx, len(p.cache)-1)
 			return "", 0
 		}
-		s := p.str()
+		s := sanitize.Value(p.str())
 		if !p.failed() {
 			p.pending = append(p.pending, cacheEntry{idx, s})
 		}

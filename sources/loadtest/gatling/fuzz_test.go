@@ -28,6 +28,7 @@ func fuzzChunking(t *testing.T, data []byte, cut uint16) {
 	if whole.Rows != len(whole.Samples) {
 		t.Fatalf("Rows %d for %d samples", whole.Rows, len(whole.Samples))
 	}
+	loadtesttest.CheckSafeText(t, whole.Samples)
 	for _, s := range whole.Samples {
 		if s.ElapsedMS < 0 {
 			t.Fatalf("negative elapsed: %+v", s)
@@ -43,6 +44,7 @@ func FuzzText(f *testing.F) {
 		"text/taurus_gatling-3.3.1.simulation.log", "text/nuxeo_simulation-1.log.gz")
 	f.Add([]byte("RUN\ts\ti\t1\t \t3.4\nREQUEST\ta,b\tn\t1\t-9223372036854775808\tKO\tstatus.x found 500\r\n"), uint16(30))
 	f.Add([]byte("GROUP\tm\tsg\t1\nERROR\tx\ty\n"), uint16(5))
+	f.Add([]byte("RUN\ts\ti\t1\t \t3.9.5\nREQUEST\t\x1b[2Jg\t\x1b]2;t\x07n\u202e\t1\t2\tKO\t\x1b]52;c;AA\x07m\n"), uint16(40))
 	f.Fuzz(fuzzChunking)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/sanitize"
 
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -248,6 +249,8 @@ func (p *textParser) emitRequest(f [][]byte, no, g, start, end, status, respStar
 // label returns the request's label: its name, prefixed with its group path
 // ("Shop / Checkout / Pay") when it ran inside groups. Gatling writes the
 // hierarchy joined with commas (replacing commas inside names by spaces).
+// Like the interned names, a label is made safe to show (sanitize.Value)
+// once, when it is first met.
 func (p *textParser) label(groups, name []byte) string {
 	if len(groups) == 0 {
 		return p.names.Get(name)
@@ -257,7 +260,7 @@ func (p *textParser) label(groups, name []byte) string {
 	if l, ok := p.labels[string(key)]; ok {
 		return l
 	}
-	l := groupPath(groups) + groupSeparator + string(name)
+	l := sanitize.Value(groupPath(groups) + groupSeparator + string(name))
 	if len(p.labels) < batch.MaxInterned {
 		p.labels[string(key)] = l
 	}
@@ -274,7 +277,7 @@ func (p *textParser) groupLabel(groups []byte) string {
 	if l, ok := p.labels[string(groups)]; ok {
 		return l
 	}
-	l := groupPath(groups)
+	l := sanitize.Value(groupPath(groups))
 	if len(p.labels) < batch.MaxInterned {
 		p.labels[string(groups)] = l
 	}

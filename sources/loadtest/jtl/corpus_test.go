@@ -75,7 +75,7 @@ var corpusFiles = []struct {
 		check: func(t *testing.T, r result) {
 			label := r.Samples[1].Label
 			if !strings.HasPrefix(label, `no such element: Unable to locate element: {"method":"id",`) ||
-				strings.Count(label, "\n") != 2 || !strings.HasSuffix(label, "value=reviewBAD}") {
+				strings.Count(label, "␊") != 2 || !strings.HasSuffix(label, "value=reviewBAD}") {
 				t.Errorf("multi-line label = %q", label)
 			}
 			if s := r.Samples[1]; s.Code != "500" || s.Success || s.Bytes != 5815 {

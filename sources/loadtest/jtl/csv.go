@@ -11,6 +11,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/loadtest/labels"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 const (
@@ -82,7 +83,8 @@ type csvParser struct {
 
 // threadState is what sub-result detection remembers per thread.
 type threadState struct {
-	name   string
+	name   string // as written
+	shown  string // as handed over: made safe by sanitize.Value
 	parent string // label (as written) of the thread's last sample that can have sub-results
 	start  int64  // its start and end, epoch ms
 	end    int64
@@ -634,7 +636,7 @@ func (c *csvParser) fill(s *sources.Sample, line int) int {
 	}
 	if i := l.index[colThreadName]; i >= 0 {
 		t := c.thread(f[i])
-		s.Thread = t.name
+		s.Thread = t.shown
 		if c.subResult(s, t, label, raw) {
 			return rowPending
 		}
@@ -830,6 +832,7 @@ func (c *csvParser) thread(b []byte) *threadState {
 		return t
 	}
 	t = &threadState{name: string(b)}
+	t.shown = sanitize.Value(t.name)
 	if len(c.threads) < maxThreads {
 		c.threads[t.name] = t
 	}

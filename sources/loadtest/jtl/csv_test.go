@@ -85,7 +85,9 @@ func TestCSVFixtures(t *testing.T) {
 		}},
 		{file: "multiline_crlf.csv", samples: 4, bad: []string{`line 9: elapsed: expected an integer, found "x"`},
 			check: func(t *testing.T, s []sources.Sample) {
-				want := []string{"Quoted, with comma", "Two\r\nlines", "Three\nphysical\nlines", "plain"}
+				// Read whole across lines, handed over made safe to show:
+				// line ends as their pictures.
+				want := []string{"Quoted, with comma", "Two␍␊lines", "Three␊physical␊lines", "plain"}
 				for i, w := range want {
 					if s[i].Label != w || s[i].Thread != "T 1-1" || s[i].Bytes != int64(i+1) {
 						t.Errorf("row %d = %+v, want label %q", i, s[i], w)
@@ -457,8 +459,8 @@ func TestQuotedFields(t *testing.T) {
 		`"ab"cd`:            "abcd",
 		`"a""b"cd`:          `a"bcd`,
 		`ab"cd`:             `ab"cd`,
-		"\"two\nlines\"":    "two\nlines",
-		"\"crlf\r\nkept\"":  "crlf\r\nkept",
+		"\"two\nlines\"":    "two␊lines", // line ends shown as their pictures
+		"\"crlf\r\nkept\"":  "crlf␍␊kept",
 		`"trailing space" `: "trailing space ",
 	} {
 		data := "timeStamp,elapsed,label,responseCode,success\n1700000000000,1," + field + ",200,true\r\n1700000000001,2,next,200,true\n"

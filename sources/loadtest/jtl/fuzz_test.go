@@ -34,6 +34,7 @@ func fuzzChunking(t *testing.T, data []byte, cut uint16) {
 	if whole.Rows != len(whole.Samples) {
 		t.Fatalf("Rows %d for %d samples", whole.Rows, len(whole.Samples))
 	}
+	loadtesttest.CheckSafeText(t, whole.Samples)
 }
 
 // FuzzCSV must not panic, and must read the same records however the input
@@ -49,6 +50,7 @@ func FuzzCSV(f *testing.F) {
 	// for a parent written after them.
 	addSeeds(f, "options/*.csv")
 	f.Add([]byte("timeStamp,elapsed,label,threadName\n03/04/26 1:2:3,1,A-1,T\n03/04/26 1:2:4,1,A-2,T\n03/04/26 1:2:3,5,A,T\n13/04/26 1:2:3,1,B,T\n"), uint16(40))
+	f.Add([]byte("timeStamp,elapsed,label,URL\n1,2,\"\x1b]2;t\x07\u202e\n\",http://u:p@h/\n"), uint16(30))
 	f.Fuzz(fuzzChunking)
 }
 

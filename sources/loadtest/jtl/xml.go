@@ -154,7 +154,7 @@ func newXMLParser(out *batch.Batcher, loc *time.Location, names *labels.Mapper) 
 	return &xmlParser{
 		out: out, line: 1, times: timeParser{loc: loc},
 		labels: names, codes: batch.NewInterner(), messages: batch.NewInterner(),
-		threads: batch.NewInterner(), urls: batch.NewInterner(), names: batch.NewInterner(),
+		threads: batch.NewInterner(), urls: batch.NewInterner(), names: batch.NewRawInterner(),
 	}
 }
 

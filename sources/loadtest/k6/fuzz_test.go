@@ -34,6 +34,7 @@ func fuzzChunking(t *testing.T, data []byte, cut uint16) {
 	if whole.Rows != len(whole.Samples) {
 		t.Fatalf("Rows %d for %d samples", whole.Rows, len(whole.Samples))
 	}
+	loadtesttest.CheckSafeText(t, whole.Samples)
 	for _, s := range whole.Samples {
 		if s.ElapsedMS < 0 || s.LatencyMS < -1 || s.ConnectMS < -1 {
 			t.Fatalf("negative timing in %+v", s)
@@ -48,6 +49,7 @@ func FuzzJSON(f *testing.F) {
 	f.Add([]byte(`{"type":"Point","data":{"time":"2024-03-01T10:00:00.5-03:00","value":1e3,"tags":{"name":"a\u00e9\\\"","vu":"1"}},"metric":"group_duration"}`+"\n"), uint16(40))
 	f.Add([]byte(`{"metric":"http_reqs","type":"Point","data":{"time":"2024-03-01T10:00:00Z","value":1,"tags":null,"metadata":{"vu":"3"}}}`), uint16(7))
 	f.Add([]byte("{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"value\":[[[[{}]]]],\"tags\":{}}}\r\n"), uint16(3))
+	f.Add([]byte(`{"type":"Point","data":{"time":"2024-03-01T10:00:00Z","value":1,"tags":{"name":"\u001b]2;t\u0007\u202e","url":"http://u:p@h/"}},"metric":"http_req_duration"}`+"\n"), uint16(50))
 	f.Fuzz(fuzzChunking)
 }
 

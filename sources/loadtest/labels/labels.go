@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 const (
@@ -176,7 +177,8 @@ func Apply(rules []Rule, label string) (name string, ok bool) {
 }
 
 // Mapper turns the label bytes of one source's samples into label strings:
-// renamed by the rules, one shared string per distinct label, and at most max
+// renamed by the rules, made safe to show (sanitize.Value, once per distinct
+// label), one shared string per distinct label, and at most max
 // distinct labels; the samples of labels beyond the cap are counted under
 // Other, and one warning names the first few of those labels. A Mapper
 // belongs to one goroutine.
@@ -241,12 +243,14 @@ func (m *Mapper) Get(b []byte) (raw, name string) {
 	return e.raw, e.name
 }
 
-// resolve renames raw and applies the cap.
+// resolve renames raw, makes the name safe to show and applies the cap.
+// Rules match the label as written; what they make of it is data too.
 func (m *Mapper) resolve(raw string) string {
 	name := raw
 	if len(m.rules) > 0 {
 		name, _ = Apply(m.rules, raw)
 	}
+	name = sanitize.Value(name)
 	if m.names[name] {
 		return name
 	}

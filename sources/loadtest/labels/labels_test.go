@@ -166,3 +166,27 @@ func BenchmarkMapperRecent(b *testing.B) {
 		m.Get(labels[i%3])
 	}
 }
+
+// TestMapperCleansNames checks that labels are handed out safe to show,
+// that rules match the label as written, and that two labels that differ
+// only by what cleaning removes are one label.
+func TestMapperCleansNames(t *testing.T) {
+	rules, _ := ParseRules([]string{`^\x1b\[31m(GET .*)\x1b\[0m$=$1 (red)`})
+	m := NewMapper(rules, 0, nil)
+	tests := []struct{ raw, name string }{
+		{"\x1b[31mGET /a\x1b[0m", "GET /a (red)"},
+		{"\x1b]2;PWNED\x07GET /b\u202e", "GET /b⟨RLO⟩"},
+		{"GET /b\x1b[1m\u202e", "GET /b⟨RLO⟩"},
+		{"GET http://user:secret@host/", "GET http://user:***@host/"},
+		{"GET /c", "GET /c"},
+	}
+	for _, tt := range tests {
+		raw, name := m.Get([]byte(tt.raw))
+		if raw != tt.raw || name != tt.name {
+			t.Errorf("Get(%q) = %q, %q; want the raw label and %q", tt.raw, raw, name, tt.name)
+		}
+	}
+	if m.Labels() != 4 {
+		t.Errorf("%d labels, want 4", m.Labels())
+	}
+}

@@ -129,7 +129,7 @@ func figures(a *sources.Aggregate) AggregateFigures {
 func aggregateSource(set *store.AggregateSet, src *store.Source, opt Options, loc *time.Location) AggregateSource {
 	out := AggregateSource{Labels: []AggregateFigures{}}
 	if src != nil {
-		out.Path, out.Kind, out.Format, out.Note = src.Info.Name, string(src.Info.Kind), src.Health.Format, sourceNote(src.Info.Kind)
+		out.Path, out.Kind, out.Format, out.Note = src.Name, string(src.Info.Kind), src.Health.Format, sourceNote(src.Info.Kind)
 	}
 	for i := range set.Final {
 		a := &set.Final[i]
@@ -182,7 +182,7 @@ func addAggregates(out *LoadTest, st *store.Store, opt Options, loc *time.Locati
 		var sampleNames []string
 		for i, s := range st.Sources {
 			if s.Info.Kind.Group() == sources.KindLoadTest && !hasSet(sets, i) {
-				sampleNames = append(sampleNames, s.Info.Name)
+				sampleNames = append(sampleNames, s.Name)
 			}
 		}
 		out.Note = fmt.Sprintf(mixNote, strings.Join(sampleNames, ", "), strings.Join(aggNames, ", "))
@@ -364,14 +364,14 @@ func writeAggregates(b *strings.Builder, lt *LoadTest, md bool, h func(int, stri
 		if a.Start != "" {
 			span = fmt.Sprintf(", %s .. %s", a.Start, a.End)
 		}
-		fmt.Fprintf(b, "%s (%s%s): %s.\n\n", a.Path, a.Format, span, a.Note)
+		fmt.Fprintf(b, "%s (%s%s): %s.\n\n", inert(a.Path, md), inert(a.Format, md), span, inert(a.Note, md))
 		var rows [][]string
 		all := append([]AggregateFigures{}, a.Labels...)
 		if a.Total != nil {
 			all = append(all, *a.Total)
 		}
 		for _, f := range all {
-			rows = append(rows, []string{cell(f.name(), md), fmt.Sprint(f.Samples), fmt.Sprint(f.Errors), fmt.Sprintf("%.2f%%", f.ErrorPct),
+			rows = append(rows, []string{f.name(), fmt.Sprint(f.Samples), fmt.Sprint(f.Errors), fmt.Sprintf("%.2f%%", f.ErrorPct),
 				opt(f.MeanMS, "%.0f"), opt(f.P50MS, "%.0f"), opt(f.P95MS, "%.0f"), opt(f.P99MS, "%.0f"), opt(f.MaxMS, "%.0f"),
 				opt(f.ThroughputRPS, "%.2f")})
 		}

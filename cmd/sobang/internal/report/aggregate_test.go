@@ -97,7 +97,7 @@ func TestSeveralAggregateSets(t *testing.T) {
 func TestSamplesAndAggregatesApart(t *testing.T) {
 	plain := Build(fixture(), Options{Zone: time.UTC, Now: t0})
 	st := fixture()
-	st.Sources = append(st.Sources, &store.Source{Info: sources.Info{Name: "run_stats.csv", Kind: sources.KindLocust}})
+	st.Sources = append(st.Sources, &store.Source{Info: sources.Info{Name: "run_stats.csv", Kind: sources.KindLocust}, Name: "run_stats.csv"})
 	st.Apply(sources.Batch{Source: 3, Aggregates: locustRows("/x", 100, 300), Rows: 3})
 	doc := Build(st, Options{Zone: time.UTC, Now: t0})
 	lt := doc.LoadTest

@@ -63,7 +63,7 @@ func AddBaseline(doc *Document, cur, base *store.Store, opt Options) {
 	loc := doc.zone
 	out := &Baseline{Labels: []LabelDelta{}}
 	for _, s := range base.Sources {
-		out.Sources = append(out.Sources, Source{Path: s.Info.Name, Kind: string(s.Info.Kind), Format: s.Health.Format,
+		out.Sources = append(out.Sources, Source{Path: s.Name, Kind: string(s.Info.Kind), Format: s.Health.Format,
 			Rows: s.Rows, BadRows: s.BadRows, Warnings: append([]string{}, s.Warnings...)})
 	}
 	curAgg, baseAgg := aggregatesOnly(cur), aggregatesOnly(base)
@@ -222,9 +222,9 @@ func writeBaseline(b *strings.Builder, base *Baseline, md bool, table func([]str
 	for _, s := range base.Sources {
 		paths = append(paths, s.Path)
 	}
-	fmt.Fprintf(b, "Baseline %s (%s .. %s): %d regression(s)\n\n", strings.Join(paths, ", "), orEdge(base.Start), orEdge(base.End), base.Regressions)
+	fmt.Fprintf(b, "Baseline %s (%s .. %s): %d regression(s)\n\n", inert(strings.Join(paths, ", "), md), orEdge(base.Start), orEdge(base.End), base.Regressions)
 	if base.Note != "" {
-		b.WriteString("Note: " + base.Note + ".\n\n")
+		b.WriteString("Note: " + inert(base.Note, md) + ".\n\n")
 	}
 	var rows [][]string
 	for _, d := range base.Labels {
@@ -236,7 +236,7 @@ func writeBaseline(b *strings.Builder, base *Baseline, md bool, table func([]str
 		if d.Transaction {
 			name += " (transaction)"
 		}
-		rows = append(rows, []string{cell(name, md), fmt.Sprint(d.BaseSamples), fmt.Sprint(d.Samples),
+		rows = append(rows, []string{name, fmt.Sprint(d.BaseSamples), fmt.Sprint(d.Samples),
 			fmt.Sprintf("%.0f", d.BaseP95MS), fmt.Sprintf("%.0f", d.P95MS), fmt.Sprintf("%+.1f%%", d.DeltaP95Pct),
 			fmt.Sprintf("%.2f%%", d.BaseErrorPct), fmt.Sprintf("%.2f%%", d.ErrorPct), p, verdictText(d)})
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -251,7 +252,7 @@ func Build(st *store.Store, opt Options) *Document {
 		doc.Window = w
 	}
 	for _, s := range st.Sources {
-		src := Source{Path: s.Info.Name, Kind: string(s.Info.Kind), Format: s.Health.Format, Rows: s.Rows, BadRows: s.BadRows, Warnings: []string{}}
+		src := Source{Path: s.Name, Kind: string(s.Info.Kind), Format: s.Health.Format, Rows: s.Rows, BadRows: s.BadRows, Warnings: []string{}}
 		src.Warnings = append(src.Warnings, s.WarningList(func(t time.Time) string { return t.In(loc).Format("15:04:05") })...)
 		doc.Sources = append(doc.Sources, src)
 	}
@@ -484,7 +485,7 @@ func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
 		}
 		out.Levels[name]++
 		if out.FirstError == nil && e.Level >= sources.LevelError && len(e.Lines) > 0 {
-			out.FirstError = &LogLine{T: stamp(e.TimeMS, loc), Source: st.Sources[e.Source].Info.Name, Line: e.LineNo, Text: e.Lines[0]}
+			out.FirstError = &LogLine{T: stamp(e.TimeMS, loc), Source: st.Sources[e.Source].Name, Line: e.LineNo, Text: e.Lines[0]}
 		}
 	}
 	return out
@@ -528,23 +529,27 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			}
 			b.WriteString("\n")
 			for _, r := range rows {
-				b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+				b.WriteString("|")
+				for _, c := range r {
+					b.WriteString(" " + inert(c, true) + " |")
+				}
+				b.WriteString("\n")
 			}
 			b.WriteString("\n")
 			return
 		}
 		widths := make([]int, len(header))
 		for i, c := range header {
-			widths[i] = len([]rune(c))
+			widths[i] = width(c)
 		}
 		for _, r := range rows {
 			for i, c := range r {
-				widths[i] = max(widths[i], len([]rune(c)))
+				widths[i] = max(widths[i], width(c))
 			}
 		}
 		line := func(r []string) {
 			for i, c := range r {
-				pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
+				pad := strings.Repeat(" ", widths[i]-width(c))
 				switch {
 				case i == 0:
 					b.WriteString(c + pad)
@@ -577,12 +582,12 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	warned := len(doc.Warnings) > 0
 	for _, s := range doc.Sources {
 		for _, warn := range s.Warnings {
-			b.WriteString("warning: " + warn + "\n")
+			b.WriteString("warning: " + inert(warn, md) + "\n")
 			warned = true
 		}
 	}
 	for _, warn := range doc.Warnings {
-		b.WriteString("warning: " + warn + "\n")
+		b.WriteString("warning: " + inert(warn, md) + "\n")
 	}
 	if warned {
 		b.WriteString("\n")
@@ -590,10 +595,10 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	if lt := doc.LoadTest; lt != nil {
 		h(2, "Load test")
 		if lt.Note != "" {
-			b.WriteString("Note: " + lt.Note + ".\n\n")
+			b.WriteString("Note: " + inert(lt.Note, md) + ".\n\n")
 		}
 		if lt.Rollup != "" {
-			b.WriteString("Note: " + lt.Rollup + ".\n\n")
+			b.WriteString("Note: " + inert(lt.Rollup, md) + ".\n\n")
 		}
 		apdex := "–"
 		if lt.Apdex != nil {
@@ -627,7 +632,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 				if md {
 					b.WriteString("- ")
 				}
-				b.WriteString(l.Label + " is made of: " + s + "\n")
+				b.WriteString(inert(l.Label, md) + " is made of: " + inert(s, md) + "\n")
 				listed = true
 			}
 		}
@@ -638,7 +643,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			h(3, "Errors")
 			rows = rows[:0]
 			for _, e := range lt.ErrorsByKey {
-				rows = append(rows, []string{cell(e.Key, md), fmt.Sprint(e.Count), fmt.Sprintf("%.2f%%", e.PctOfErrors), fmt.Sprintf("%.2f%%", e.PctOfSamples)})
+				rows = append(rows, []string{e.Key, fmt.Sprint(e.Count), fmt.Sprintf("%.2f%%", e.PctOfErrors), fmt.Sprintf("%.2f%%", e.PctOfSamples)})
 			}
 			table([]string{"error", "count", "% of errors", "% of requests"}, rows)
 			rows = rows[:0]
@@ -648,7 +653,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 					if i == 0 {
 						name = labelName(l)
 					}
-					rows = append(rows, []string{cell(name, md), cell(e.Key, md), fmt.Sprint(e.Count), fmt.Sprintf("%.2f%%", e.PctOfErrors), fmt.Sprintf("%.2f%%", e.PctOfSamples)})
+					rows = append(rows, []string{name, e.Key, fmt.Sprint(e.Count), fmt.Sprintf("%.2f%%", e.PctOfErrors), fmt.Sprintf("%.2f%%", e.PctOfSamples)})
 				}
 			}
 			h(3, fmt.Sprintf("Top %d errors by label", TopErrorsPerLabel))
@@ -668,7 +673,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			parts = append(parts, fmt.Sprintf("%s: %d", name, lt.Codes[c]))
 		}
 		if len(parts) > 0 || lt.Note == "" {
-			b.WriteString("Response codes: " + strings.Join(parts, ", ") + "\n\n")
+			b.WriteString("Response codes: " + inert(strings.Join(parts, ", "), md) + "\n\n")
 		}
 		writeAggregates(&b, lt, md, h, func(header []string, rows [][]string) { table(header, rows) })
 	}
@@ -699,7 +704,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		}
 		table([]string{"level", "entries"}, rows)
 		if e := l.FirstError; e != nil {
-			b.WriteString(fmt.Sprintf("First error at %s (%s:%d):\n    %s\n\n", e.T, e.Source, e.Line, e.Text))
+			b.WriteString(fmt.Sprintf("First error at %s (%s:%d):\n    %s\n\n", e.T, inert(e.Source, md), e.Line, inert(e.Text, md)))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -778,14 +783,23 @@ func madeOf(l Label) string {
 	return strings.Join(parts, ", ")
 }
 
-// cell keeps a free-text value (an error message) on one table line and,
-// in Markdown, from ending its cell early.
-func cell(s string, md bool) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	if md {
-		s = strings.ReplaceAll(s, "|", `\|`)
+// width is how many columns s takes on a terminal: a Korean or Japanese
+// label takes two per character, so rune counts would misalign the table.
+func width(s string) int { return sanitize.Width([]byte(s)) }
+
+// mdEscaper keeps a value from acting as Markdown: '|' would end a table
+// cell, '<' and '&' start HTML, and a backslash would escape what follows.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// inert returns a value from the data (a label, an error, a file name, a
+// warning) as the output shows it: in Markdown escaped by mdEscaper, as it
+// is in plain text. The store holds only sanitised text (sources/sanitize),
+// so no value can act on a terminal in either.
+func inert(s string, md bool) string {
+	if !md {
+		return s
 	}
-	return s
+	return mdEscaper.Replace(s)
 }
 
 // orNotWritten shows a time the data does not hold (a k6 summary's).

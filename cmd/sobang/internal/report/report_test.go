@@ -176,7 +176,7 @@ func TestTopErrorsAreCapped(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		for j := 0; j <= i; j++ {
 			samples = append(samples, sources.Sample{StartMS: t0.UnixMilli() + int64(i*10+j), ElapsedMS: 5, Label: "GET a",
-				Code: "500", Message: fmt.Sprintf("reason %d | with a\nnewline", i), AllThreads: -1})
+				Code: "500", Message: fmt.Sprintf("reason %d | with a␊newline", i), AllThreads: -1}) // as the parsers hand a newline over
 		}
 	}
 	st.Apply(sources.Batch{Samples: samples})
@@ -187,7 +187,7 @@ func TestTopErrorsAreCapped(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	Write(&buf, doc, "markdown")
-	if !strings.Contains(buf.String(), `| 500/reason 7 \| with a newline | 8 |`) {
+	if !strings.Contains(buf.String(), `| 500/reason 7 \| with a␊newline | 8 |`) {
 		t.Fatalf("markdown must keep a message in its cell:\n%s", buf.String())
 	}
 }
@@ -400,4 +400,40 @@ func TestExactPercentiles(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMarkdownEscapesData checks that a value from the data cannot end a
+// Markdown table cell or start HTML, in a table or in the text around it,
+// and that plain text shows it as it is.
+func TestMarkdownEscapesData(t *testing.T) {
+	const label = `GET a|b <script>x</script> & \| c`
+	st := store.New([]sources.Info{{Name: "run|<i>.jtl", Kind: sources.KindJTL}})
+	st.Apply(sources.Batch{Source: 0, Rows: 2, Warnings: []string{"a <b>warning</b> | here"}, Samples: []sources.Sample{
+		{StartMS: t0.UnixMilli(), ElapsedMS: 10, Label: label, Code: "500", Message: "<b>bad</b> | gateway", AllThreads: -1},
+		{StartMS: t0.UnixMilli(), ElapsedMS: 10, Label: "Flow", Transaction: true, Success: true, AllThreads: -1},
+	}})
+	doc := Build(st, Options{Zone: time.UTC})
+	var md, text bytes.Buffer
+	if err := Write(&md, doc, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&text, doc, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if want := `| GET a\|b &lt;script&gt;x&lt;/script&gt; &amp; \\\| c |`; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown lacks %q:\n%s", want, md.String())
+	}
+	for _, raw := range []string{"<b>", "<i>", "<script>"} {
+		if strings.Contains(md.String(), raw) {
+			t.Errorf("markdown holds %q:\n%s", raw, md.String())
+		}
+	}
+	for _, want := range []string{"warning: a &lt;b&gt;warning&lt;/b&gt; \\| here", "run\\|&lt;i&gt;.jtl", "500/&lt;b&gt;bad&lt;/b&gt; \\| gateway"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+	if !strings.Contains(text.String(), label) || !strings.Contains(text.String(), "warning: a <b>warning</b> | here") {
+		t.Errorf("text does not show the data as it is:\n%s", text.String())
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/corpus"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // CorpusDir returns the corpus directory of one tool ("jmeter", "k6",
@@ -109,4 +110,21 @@ func FeedCuts(h Handler, data []byte, cuts ...int) error {
 	}
 	h.CaughtUp()
 	return nil
+}
+
+// CheckSafeText fails when a string of one of samples could act on a
+// terminal (sanitize.Safe) or shows a URL's password: every load-test
+// parser hands its text over made safe by sanitize.Value.
+func CheckSafeText(t testing.TB, samples []sources.Sample) {
+	t.Helper()
+	for i, s := range samples {
+		for _, f := range [...]struct{ name, value string }{
+			{"label", s.Label}, {"code", s.Code}, {"message", s.Message},
+			{"failure", s.Failure}, {"thread", s.Thread}, {"URL", s.URL},
+		} {
+			if !sanitize.Safe(f.value) || sanitize.MaskPasswords(f.value) != f.value {
+				t.Fatalf("sample %d: %s %q is not safe to show", i, f.name, f.value)
+			}
+		}
+	}
 }

@@ -1,0 +1,43 @@
+package batch
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestInternerCleans checks that an Interner hands values out safe to
+// show, as written for the raw one, the same string each time, also past
+// its bounds.
+func TestInternerCleans(t *testing.T) {
+	long := strings.Repeat("x", MaxInternLen) + "\x1b[2J"
+	tests := []struct{ in, clean string }{
+		{"200", "200"},
+		{"\x1b]2;PWNED\x07OK", "OK"},
+		{"a\u202eb\nc", "a⟨RLO⟩b␊c"},
+		{"http://user:secret@host/x", "http://user:***@host/x"},
+		{long, strings.Repeat("x", MaxInternLen)},
+		{"", ""},
+	}
+	clean, raw := NewInterner(), NewRawInterner()
+	for round := 0; round < 3; round++ { // miss, recent hit, map hit after the others
+		for _, tt := range tests {
+			if got := clean.Get([]byte(tt.in)); got != tt.clean {
+				t.Errorf("round %d: Get(%q) = %q, want %q", round, tt.in, got, tt.clean)
+			}
+			if got := raw.Get([]byte(tt.in)); got != tt.in {
+				t.Errorf("round %d: raw Get(%q) = %q", round, tt.in, got)
+			}
+		}
+	}
+	full := NewInterner()
+	for i := range MaxInterned {
+		full.Get(strconv.AppendInt([]byte("k"), int64(i), 10))
+	}
+	if len(full.m) != MaxInterned {
+		t.Fatalf("%d values interned, want %d", len(full.m), MaxInterned)
+	}
+	if got := full.Get([]byte("past\x1b[6n")); got != "past" {
+		t.Errorf("past the bound: %q", got)
+	}
+}

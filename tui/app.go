@@ -363,7 +363,7 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Help):
-		m.help.shown = true
+		m.help.open()
 	case key.Matches(msg, k.Warnings):
 		m.warnings.open()
 	case key.Matches(msg, k.NextPane):

@@ -222,6 +222,38 @@ func TestHelpOpensAndCloses(t *testing.T) {
 	}
 }
 
+// TestHelpScrollsAt80x24: the help is taller than an 80x24 terminal; it
+// says how much is below, and scrolling reaches its last line.
+func TestHelpScrollsAt80x24(t *testing.T) {
+	m := fixtureModel(t0.Add(125*time.Second), 80, 24)
+	press(m, "?")
+	f := plain(m.Render())
+	if !strings.Contains(f, "more lines") || !strings.Contains(f, "↑/↓ scroll") {
+		t.Fatalf("a cut help must say so and how to scroll:\n%s", f)
+	}
+	if strings.Contains(f, "closes this help.") {
+		t.Fatalf("the help's last line fits at 80x24; the test proves nothing:\n%s", f)
+	}
+	for range 40 {
+		press(m, "down")
+	}
+	f = plain(m.Render())
+	if !strings.Contains(f, "closes this help.") || strings.Contains(f, "more lines") {
+		t.Fatalf("scrolled to the end, the help must show its last line:\n%s", f)
+	}
+	if got := strings.Count(f, "\n") + 1; got != 24 {
+		t.Fatalf("the scrolled help is %d rows, want 24", got)
+	}
+	press(m, "g")
+	if !strings.Contains(plain(m.Render()), "Keys of the") {
+		t.Fatal("g must take the help back to its top")
+	}
+	press(m, "esc")
+	if strings.Contains(plain(m.Render()), "more lines") {
+		t.Fatal("esc must close the help")
+	}
+}
+
 func TestQuit(t *testing.T) {
 	m := fixtureModel(t0.Add(125*time.Second), 120, 40)
 	_, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})

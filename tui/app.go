@@ -25,6 +25,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -350,6 +351,26 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// toErrorOnset moves the cursor to the next (dir 1) or previous (dir -1)
+// error onset (store.LoadTest.ErrorOnsets) from the cursor's second, as
+// lnav's e and E; where there is none the cursor stays.
+func (m *Model) toErrorOnset(dir int, now int64) {
+	onsets := m.store.Load.ErrorOnsets()
+	cur := m.tl.Cursor(now) / 1000 * 1000
+	target, found := int64(0), false
+	if dir > 0 {
+		if i, ok := slices.BinarySearch(onsets, cur+1); ok || i < len(onsets) {
+			target, found = onsets[i], true
+		}
+	} else if i, _ := slices.BinarySearch(onsets, cur); i > 0 {
+		target, found = onsets[i-1], true
+	}
+	if found {
+		m.userMoved = true
+		m.tl.SetCursor(target, now)
+	}
+}
+
 // quitNow ends the program; the last frame is empty.
 func (m *Model) quitNow() tea.Cmd {
 	m.quit = true
@@ -442,6 +463,10 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 	case key.Matches(msg, k.NextMark):
 		m.userMoved = true
 		m.tl.NextMark(now)
+	case key.Matches(msg, k.NextError):
+		m.toErrorOnset(1, now)
+	case key.Matches(msg, k.PrevError):
+		m.toErrorOnset(-1, now)
 	default:
 		return false
 	}

@@ -26,6 +26,7 @@ type KeyMap struct {
 	ZoomIn, ZoomOut            key.Binding
 	Search                     key.Binding
 	Mark, NextMark             key.Binding
+	NextError, PrevError       key.Binding
 	Window, Clear              key.Binding
 	Follow                     key.Binding
 	Up, Down, PageUp, PageDown key.Binding
@@ -58,6 +59,8 @@ func DefaultKeys() KeyMap {
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search / filter")),
 		Mark:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "set mark at cursor")),
 		NextMark:    key.NewBinding(key.WithKeys("'"), key.WithHelp("'", "jump to next mark")),
+		NextError:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "next error onset")),
+		PrevError:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "previous error onset")),
 		Window:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "mark window start/end")),
 		Clear:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear window/filter/close")),
 		Follow:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle follow")),
@@ -72,7 +75,7 @@ func DefaultKeys() KeyMap {
 // Global returns the bindings that work in every pane, for help.
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.ZoomIn, k.ZoomOut,
-		k.Window, k.Clear, k.Mark, k.NextMark, k.Follow, k.Search, k.NextPane, k.PrevPane,
+		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Search, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Help, k.Quit}
 }
 

@@ -51,6 +51,15 @@ func pct(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64) + "%"
 }
 
+// cellPct formats a percentage for a table cell six wide: 100% loses its
+// decimal, which would otherwise fill the cell and run into its neighbour.
+func cellPct(v float64) string {
+	if v >= 99.95 {
+		return "100%"
+	}
+	return pct(v)
+}
+
 // rate formats a per-second rate.
 func rate(v float64) string {
 	switch {

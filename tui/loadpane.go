@@ -406,8 +406,21 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 	if rows > 0 && p.selected >= p.offset+rows {
 		p.offset = p.selected - rows + 1
 	}
-	for i := p.offset; i < len(sum.Labels) && len(lines) < ih; i++ {
+	// Where the labels do not all fit, the last row says how many are
+	// below, so that a cut table does not look complete.
+	below := len(sum.Labels) - p.offset - rows
+	if below > 0 && rows > 1 {
+		if p.selected >= p.offset+rows-1 {
+			p.offset++
+		}
+		rows--
+		below = len(sum.Labels) - p.offset - rows
+	}
+	for i := p.offset; i < len(sum.Labels) && i < p.offset+rows && len(lines) < ih; i++ {
 		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, inner, focused && i == p.selected))
+	}
+	if below > 0 && rows > 0 && len(lines) < ih {
+		lines = append(lines, wrap(f.st.Muted, fitPlain("  ↓ "+itoa(below)+" more labels (↑/↓ or the wheel)", 0, inner)))
 	}
 	return append(lines, notes...)
 }
@@ -600,7 +613,7 @@ func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w 
 			case "samples":
 				b.WriteString(padLeft(count(st.Count), c.width))
 			case "err%":
-				b.WriteString(padLeft(pct(st.ErrorPct()), c.width))
+				b.WriteString(padLeft(cellPct(st.ErrorPct()), c.width))
 			case "p95":
 				b.WriteString(padLeft(ms(row.res.CurP95), c.width))
 			case "base p95":
@@ -618,7 +631,7 @@ func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w 
 		}
 		return b.String() + wrap(p.verdictStyle(f, &row), verdict)
 	}
-	cells := []string{count(st.Count), count(st.Errors), pct(st.ErrorPct()),
+	cells := []string{count(st.Count), count(st.Errors), cellPct(st.ErrorPct()),
 		ms(st.Latency.Quantile(0.5)), ms(st.Latency.Quantile(0.95)), ms(st.Latency.Quantile(0.99)), rate(st.Throughput())}
 	for i, c := range cols {
 		b.WriteString(padLeft(cells[i], c.width))

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +55,55 @@ func TestErrorOnsetKeys(t *testing.T) {
 		if got != at(s.want) || mode != "PAUSED" {
 			t.Fatalf("step %d (%s): cursor %s %s, want %s PAUSED", i, s.key, got, mode, at(s.want))
 		}
+	}
+}
+
+// TestLabelTableSaysMoreBelow: a table with more labels than rows says how
+// many are below, keeps the selected label in view while it scrolls, and
+// drops the note at the end; a label failing every request reads 100%
+// without running into its errors column.
+func TestLabelTableSaysMoreBelow(t *testing.T) {
+	base := t0.Truncate(time.Second)
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for l := range 40 {
+		for s := range 30 {
+			smp := sources.Sample{StartMS: base.Add(time.Duration(s) * time.Second).UnixMilli(), ElapsedMS: 5,
+				Label: fmt.Sprintf("GET /api/item%02d", l), Code: "200", Success: true, AllThreads: -1}
+			if l == 0 {
+				smp.Code, smp.Success = "503", false
+			}
+			for range 40 { // 1,200 samples a label: four-digit error counts
+				samples = append(samples, smp)
+			}
+		}
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
+	theme, err := themes.Load("dark", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(base.Add(time.Hour))})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	f := plain(m.Render())
+	if !strings.Contains(f, "more labels") {
+		t.Fatalf("a cut table must say how many labels are below:\n%s", f)
+	}
+	if !strings.Contains(f, "1,200  1,200  100%") {
+		t.Errorf("100%% errors must stay apart from the errors column:\n%s", f)
+	}
+	for range 39 {
+		press(m, "down")
+	}
+	f = plain(m.Render())
+	if !strings.Contains(f, "› GET /api/item39") || strings.Contains(f, "more labels") {
+		t.Fatalf("at the last label it must be in view and nothing said below:\n%s", f)
+	}
+	for range 39 {
+		press(m, "up")
+	}
+	if f = plain(m.Render()); !strings.Contains(f, "› GET /api/item00") || !strings.Contains(f, "more labels") {
+		t.Fatalf("back at the first label:\n%s", f)
 	}
 }

@@ -700,7 +700,9 @@ func headroom(v []float64) float64 {
 // codesLine lists the response codes of requests, most frequent first, with
 // failures (4xx, 5xx, non-HTTP) in the error colour.
 func codesLine(f *frame, codes map[string]int64) string {
-	if len(codes) == 0 {
+	if _, none := codes[""]; len(codes) == 0 || (none && len(codes) == 1) {
+		// No code at all (Gatling writes none): nothing to show, least of
+		// all in the error colour.
 		return ""
 	}
 	keys := make([]string, 0, len(codes))
@@ -726,7 +728,11 @@ func codesLine(f *frame, codes map[string]int64) string {
 			name = name[:23] + "…"
 		}
 		text := name + " " + count(codes[c])
-		if c == "" || c[0] < '1' || c[0] > '3' {
+		switch {
+		case c == "":
+			// A sample without a code says nothing of success.
+			text = wrap(f.st.Muted, text)
+		case c[0] < '1' || c[0] > '3':
 			text = wrap(f.st.Levels[sources.LevelError], text)
 		}
 		b.WriteString(text)

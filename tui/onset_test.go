@@ -107,3 +107,25 @@ func TestLabelTableSaysMoreBelow(t *testing.T) {
 		t.Fatalf("back at the first label:\n%s", f)
 	}
 }
+
+// TestNoCodesNoCodesLine: results without response codes (Gatling writes
+// none) show no codes in the headline, and so nothing in the error colour.
+func TestNoCodesNoCodesLine(t *testing.T) {
+	base := t0.Truncate(time.Second)
+	st := store.New([]sources.Info{{Name: "simulation.log", Kind: sources.KindGatling}})
+	var samples []sources.Sample
+	for s := range 30 {
+		samples = append(samples, sources.Sample{StartMS: base.Add(time.Duration(s) * time.Second).UnixMilli(), ElapsedMS: 5, Label: "home", Success: true, AllThreads: -1})
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
+	theme, err := themes.Load("dark", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(base.Add(time.Hour))})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	if f := plain(m.Render()); !strings.Contains(f, "samples 30") || strings.Contains(f, "codes") {
+		t.Fatalf("a run without codes must show none:\n%s", f)
+	}
+}

@@ -587,8 +587,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	if m.w < MinWidth || m.h < MinHeight {
-		msg := fmt.Sprintf("terminal too small: %dx%d, sobang needs at least %dx%d", m.w, m.h, MinWidth, MinHeight)
-		return ansi.Truncate(msg, max(m.w, 1), "")
+		return tooSmall(m.w, m.h, hints("", m.keys.Quit))
 	}
 	f := m.frame()
 	body := m.h - 1
@@ -604,6 +603,28 @@ func (m *Model) render() string {
 		out = m.renderPanes(f, m.w, body)
 	}
 	return out + "\n" + m.statusBar(f)
+}
+
+// tooSmall is the screen of a terminal smaller than MinWidth x MinHeight:
+// what is wrong and how to quit, wrapped to the width and centred, never
+// more than w x h cells.
+func tooSmall(w, h int, quit string) string {
+	w, h = max(w, 1), max(h, 1)
+	msg := fmt.Sprintf("terminal too small: %dx%d, sobang needs at least %dx%d; %s", w, h, MinWidth, MinHeight, quit)
+	lines := wrapWords(msg, w)
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	var b strings.Builder
+	b.WriteString(strings.Repeat("\n", (h-len(lines))/2))
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		l = ansi.Truncate(l, w, "")
+		b.WriteString(strings.Repeat(" ", (w-ansi.StringWidth(l))/2) + l)
+	}
+	return b.String()
 }
 
 // layout assigns each pane its rectangle.

@@ -270,8 +270,26 @@ func TestTooSmallAndTiny(t *testing.T) {
 	if f := m.Render(); !strings.Contains(f, "terminal too small") {
 		t.Fatalf("60x20 = %q", f)
 	}
+	// Narrower than the message: it wraps, is centred, says how to quit,
+	// and stays within the terminal.
+	m.Update(sizeMsg(30, 12))
+	f := m.Render()
+	lines := strings.Split(f, "\n")
+	if !strings.Contains(strings.Join(strings.Fields(f), " "), "sobang needs at least 80x24; q quit") || len(lines) > 12 {
+		t.Fatalf("30x12 = %q", f)
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 30 {
+			t.Fatalf("line wider than 30: %q", l)
+		}
+	}
+	if lines[0] != "" || !strings.HasPrefix(lines[len(lines)-1], " ") {
+		t.Fatalf("not centred: %q", f)
+	}
 	m.Update(sizeMsg(1, 1))
-	_ = m.Render()
+	if f := m.Render(); strings.Count(f, "\n") > 0 || ansi.StringWidth(f) > 1 {
+		t.Fatalf("1x1 = %q", f)
+	}
 	m.Update(sizeMsg(300, 100))
 	checkFrameSize(t, m.Render(), 300, 100)
 }

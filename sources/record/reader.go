@@ -168,6 +168,12 @@ func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 			format = e.Batch.Health.Format
 		}
 		clean.batch(&e.Batch)
+		// The recorded source caught up with its input during the session,
+		// most often long before the recording ended; replayed, it has
+		// caught up only at its end (pushed below), so that a dashboard
+		// deciding live or past decides on the whole recording, and always
+		// the same way.
+		e.Batch.CaughtUp = false
 		return sink.Push(ctx, e.Batch)
 	})
 	if ctxErr := ctx.Err(); ctxErr != nil {

@@ -78,7 +78,13 @@ func decode(r io.Reader, path string, onHeader func(*Header) error, onEntry func
 		return 0, fmt.Errorf("%s: %w before its header (%v)", path, ErrTruncated, err)
 	}
 	defer zr.Close()
-	dec := gob.NewDecoder(zr)
+	return decodeStream(zr, path, onHeader, onEntry)
+}
+
+// decodeStream decodes the inflated stream of a recording: its header, then
+// its entries (see decode).
+func decodeStream(r io.Reader, path string, onHeader func(*Header) error, onEntry func(*Entry) error) (skipped int, err error) {
+	dec := gob.NewDecoder(r)
 	var h Header
 	if err := dec.Decode(&h); err != nil {
 		return 0, fmt.Errorf("%s: %w before its header (%v)", path, ErrTruncated, err)

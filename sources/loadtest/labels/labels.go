@@ -191,10 +191,13 @@ type Mapper struct {
 	recentRaw  [4]string
 	recentName [4]string
 	next       uint8
-	names      map[string]bool // distinct labels handed out, Other excluded
-	extra      []string        // the first labels beyond the cap
-	warned     bool
-	warn       func(string)
+	// filled is how many recent slots hold a label: an empty slot must not
+	// pass for the empty label.
+	filled uint8
+	names  map[string]bool // distinct labels handed out, Other excluded
+	extra  []string        // the first labels beyond the cap
+	warned bool
+	warn   func(string)
 }
 
 type entry struct{ raw, name string }
@@ -221,7 +224,7 @@ func NewMapper(rules []Rule, max int, warn func(string)) *Mapper {
 // Get returns the label as written (raw, shared between calls) and the label
 // to record (name). Looking up a known label allocates nothing.
 func (m *Mapper) Get(b []byte) (raw, name string) {
-	for i, r := range &m.recentRaw {
+	for i, r := range m.recentRaw[:m.filled] {
 		if len(r) == len(b) && r == string(b) {
 			return r, m.recentName[i]
 		}
@@ -240,6 +243,9 @@ func (m *Mapper) Get(b []byte) (raw, name string) {
 	i := m.next % uint8(len(m.recentRaw))
 	m.recentRaw[i], m.recentName[i] = e.raw, e.name
 	m.next++
+	if int(m.filled) < len(m.recentRaw) {
+		m.filled++
+	}
 	return e.raw, e.name
 }
 

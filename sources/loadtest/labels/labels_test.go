@@ -190,3 +190,31 @@ func TestMapperCleansNames(t *testing.T) {
 		t.Errorf("%d labels, want 4", m.Labels())
 	}
 }
+
+// TestMapperEmptyLabel: an empty label is a label like any other, renamed
+// by the rules and counted under the cap, from the first lookup on (the
+// recent-label slots start empty and must not pass for it).
+func TestMapperEmptyLabel(t *testing.T) {
+	tests := []struct {
+		rules  []string
+		max    int
+		labels []string
+		want   []string
+	}{
+		{[]string{`^$=(unnamed)`}, 0, []string{"", "", "a"}, []string{"(unnamed)", "(unnamed)", "a"}},
+		{[]string{`$=0`}, 0, []string{""}, []string{"0"}},
+		{nil, 1, []string{"", "a", ""}, []string{"", Other, ""}},
+	}
+	for _, tt := range tests {
+		rules, err := ParseRules(tt.rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := NewMapper(rules, tt.max, nil)
+		for i, label := range tt.labels {
+			if _, name := m.Get([]byte(label)); name != tt.want[i] {
+				t.Errorf("rules %q, cap %d: label %d %q named %q, want %q", tt.rules, tt.max, i, label, name, tt.want[i])
+			}
+		}
+	}
+}

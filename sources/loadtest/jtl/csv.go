@@ -29,6 +29,8 @@ const (
 	// a pinned batch tail well under sources.BatchRecords.
 	maxPendingPerThread = 64
 	maxPinned           = 1024
+	// threadCacheBits sizes the cache of thread states (csvParser.thread).
+	threadCacheBits = 8
 	// transactionPrefix starts the response message of a Transaction
 	// Controller's own sample; JMeter's report generator uses the same test
 	// (report/core/Sample.isController).
@@ -78,6 +80,7 @@ type csvParser struct {
 	codes, messages, urls batch.Interner
 	threads               map[string]*threadState
 	lastThread            *threadState
+	threadCache           [1 << threadCacheBits]*threadState // see thread
 	err                   error
 }
 
@@ -826,8 +829,17 @@ func (c *csvParser) thread(b []byte) *threadState {
 	if t := c.lastThread; t != nil && t.name == string(b) {
 		return t
 	}
+	// Then a direct-mapped cache of the threads the map holds: a run
+	// interleaves many threads, and hashing the name for the map costs more
+	// than comparing it with the one entry its slot holds.
+	slot := &c.threadCache[threadSlot(b)]
+	if t := *slot; t != nil && t.name == string(b) {
+		c.lastThread = t
+		return t
+	}
 	t, ok := c.threads[string(b)]
 	if ok {
+		*slot = t
 		c.lastThread = t
 		return t
 	}
@@ -835,9 +847,25 @@ func (c *csvParser) thread(b []byte) *threadState {
 	t.shown = sanitize.Value(t.name)
 	if len(c.threads) < maxThreads {
 		c.threads[t.name] = t
+		*slot = t
 	}
 	c.lastThread = t
 	return t
+}
+
+// threadSlot picks the csvParser.threadCache entry of a thread name from
+// its length and last eight bytes, where names of one thread group differ.
+func threadSlot(b []byte) int {
+	h := uint64(len(b))
+	if len(b) >= 8 {
+		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - threadCacheBits))
 }
 
 // epochRow counts a row whose sample would start at or before the epoch:

@@ -314,6 +314,31 @@ func cutLine(f [][]byte, q []bool, line []byte, delim byte) ([][]byte, []bool, b
 		}
 		return end + 2, true
 	}
+	if bytes.IndexByte(line, '"') < 0 {
+		// Most lines hold no quote: one vectorised search says so, and then
+		// each word needs only its delimiters found.
+		start := 0
+		i := 0
+		for ; i+8 <= len(line); i += 8 {
+			w := binary.LittleEndian.Uint64(line[i:])
+			for m := bytesEqual(w, delims); m != 0; m &= m - 1 {
+				k := i + bits.TrailingZeros64(m)>>3
+				if len(f) < limit {
+					f = append(f, line[start:k])
+				}
+				start = k + 1
+			}
+		}
+		for ; i < len(line); i++ {
+			if line[i] == delim {
+				if len(f) < limit {
+					f = append(f, line[start:i])
+				}
+				start = i + 1
+			}
+		}
+		return append(f, line[start:]), q, true
+	}
 	start, i := 0, 0
 	for i+8 <= len(line) {
 		w := binary.LittleEndian.Uint64(line[i:])

@@ -60,11 +60,14 @@ import (
 // (1.28 s: per-second and per-label statistics 0.56 s, nearly all of it
 // sketch adds; the second's response-code map 0.17; the label map 0.11;
 // linking transactions 0.16), the rest reading (0.1-0.2 s of read calls)
-// and the runtime. After: 3.2-3.8 s, depending on how much the two
-// goroutines overlap (cache lines moving between cores cost more then):
-// parsing 2.25-2.37 s (cutting 0.67-0.89, the thread 0.07), the store
-// 0.64-1.03 s (sketch adds 0.22-0.34, codes 0.06, labels 0.04), read calls
-// 0.22-0.32 s. What changed: whole-millisecond sketch adds skip the
+// and the runtime. After: 3.2-4.5 s across runs of the same code, more
+// the more the two goroutines overlap (the samples' cache lines then move
+// between cores, which the store pays for most): parsing 2.25-2.77 s
+// (cutting 0.67-0.89, the thread 0.07), the store 0.64-1.32 s (sketch adds
+// 0.22-0.34, codes 0.06, labels 0.04), read calls 0.22-0.32 s. The rest of
+// parsing is spread thin (integers, timestamps, interning, the slot's first
+// write), as is the store's (per-second and per-label statistics, linking
+// transactions, exact counts). What changed: whole-millisecond sketch adds skip the
 // logarithm and float checks (sketch.AddInt), the store finds recent labels
 // before its map and counts a second's response codes before they reach
 // the second's map, the parser finds threads in a direct-mapped cache

@@ -79,7 +79,7 @@ func (st *Stats) add(s *sources.Sample, ap apdex, errKey int32) {
 	}
 	st.Bytes += s.Bytes
 	st.SentBytes += s.SentBytes
-	st.Latency.Add(float64(s.ElapsedMS))
+	st.Latency.AddInt(int64(s.ElapsedMS))
 	if errKey >= 0 {
 		st.addError(errKey)
 	}
@@ -265,13 +265,16 @@ type LoadTest struct {
 	secs     []*Second
 	labels   []string
 	labelIdx map[string]int
-	txn      []bool
-	errKeys  []string // interned error keys; errKeys[0] is OtherErrors
-	errIdx   map[string]int32
-	apdex    apdex
-	Version  uint64
-	Samples  int64 // every sample ever added, any kind
-	Untimed  int64 // samples without a timestamp, which no second can hold
+	// recentLabels caches the last labels looked up by labelID.
+	recentLabels [8]recentLabel
+	recentNext   uint8
+	txn          []bool
+	errKeys      []string // interned error keys; errKeys[0] is OtherErrors
+	errIdx       map[string]int32
+	apdex        apdex
+	Version      uint64
+	Samples      int64 // every sample ever added, any kind
+	Untimed      int64 // samples without a timestamp, which no second can hold
 
 	paths             []string        // per label id: its masked request path (paths.go)
 	aggs              []*AggregateSet // per source index, nil for sample sources (aggregate.go)
@@ -485,6 +488,38 @@ func (l *LoadTest) Labels() []string { return l.labels }
 // IsTransaction reports whether label id i names a transaction.
 func (l *LoadTest) IsTransaction(i int) bool { return l.txn[i] }
 
+// labelID is label for the per-sample path: the few labels a load test
+// interleaves are found among the last ones seen, by comparing strings that
+// are mostly the same interned string (so equal at their first byte's
+// address), before the map is hashed.
+func (l *LoadTest) labelID(name string, txn bool) int {
+	for _, r := range &l.recentLabels {
+		if r.set && r.name == name {
+			if txn && !l.txn[r.id] {
+				l.txn[r.id] = true
+			}
+			return r.id
+		}
+	}
+	id := l.label(name, txn)
+	l.recentLabels[l.recentNext%uint8(len(l.recentLabels))] = recentLabel{name: name, id: id, set: true}
+	l.recentNext++
+	return id
+}
+
+// codeCount counts one response code of a second (LoadTest.add).
+type codeCount struct {
+	code string
+	n    int64
+}
+
+// recentLabel is one entry of LoadTest.recentLabels.
+type recentLabel struct {
+	name string
+	id   int
+	set  bool
+}
+
 func (l *LoadTest) label(name string, txn bool) int {
 	i, ok := l.labelIdx[name]
 	if !ok {
@@ -523,6 +558,24 @@ func (l *LoadTest) second(sec int64) *Second {
 func (l *LoadTest) add(source int, samples []sources.Sample) {
 	var cur, lab *Second // lab receives the per-label statistics
 	curSec := int64(math.MinInt64)
+	// A second's requests have few response codes ("200", "201"): they are
+	// counted here and added to the second's map once per batch and second,
+	// not hashed per sample.
+	var codeSec *Second
+	var codes [4]codeCount
+	nCodes := 0
+	flushCodes := func() {
+		if nCodes == 0 {
+			return
+		}
+		if codeSec.Codes == nil {
+			codeSec.Codes = make(map[string]int64, nCodes)
+		}
+		for _, c := range codes[:nCodes] {
+			codeSec.Codes[c.code] += c.n
+		}
+		nCodes = 0
+	}
 	var threads *threadSet // the source's threads, for linking transactions
 	for i := range samples {
 		s := &samples[i]
@@ -539,7 +592,7 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 				lab = l.rollBlock(floorDiv(sec, rollupStepSec) * rollupStepSec)
 			}
 		}
-		id := l.label(s.Label, s.Transaction)
+		id := l.labelID(s.Label, s.Transaction)
 		if s.Thread == "" && !s.SubResult {
 			for id >= len(l.unthreaded) {
 				l.unthreaded = append(l.unthreaded, 0)
@@ -590,10 +643,23 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 		}
 		if !s.Transaction && !s.SubResult {
 			cur.Requests.add(s, l.apdex, errKey)
-			if cur.Codes == nil {
-				cur.Codes = map[string]int64{}
+			if codeSec != cur {
+				flushCodes()
+				codeSec = cur
 			}
-			cur.Codes[s.Code]++
+			k := 0
+			for k < nCodes && codes[k].code != s.Code {
+				k++
+			}
+			if k == len(codes) {
+				flushCodes()
+				k = 0
+			}
+			if k == nCodes {
+				codes[k] = codeCount{code: s.Code}
+				nCodes++
+			}
+			codes[k].n++
 		}
 		if s.AllThreads >= 0 {
 			for source >= len(cur.Threads) {
@@ -604,6 +670,7 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 			}
 		}
 	}
+	flushCodes()
 	l.Samples += int64(len(samples))
 	l.rollup()
 	l.Version++

@@ -29,6 +29,8 @@ const (
 	// a pinned batch tail well under sources.BatchRecords.
 	maxPendingPerThread = 64
 	maxPinned           = 1024
+	// threadCacheBits sizes the cache of thread states (csvParser.thread).
+	threadCacheBits = 8
 	// transactionPrefix starts the response message of a Transaction
 	// Controller's own sample; JMeter's report generator uses the same test
 	// (report/core/Sample.isController).
@@ -78,6 +80,7 @@ type csvParser struct {
 	codes, messages, urls batch.Interner
 	threads               map[string]*threadState
 	lastThread            *threadState
+	threadCache           [1 << threadCacheBits]*threadState // see thread
 	err                   error
 }
 
@@ -310,6 +313,31 @@ func cutLine(f [][]byte, q []bool, line []byte, delim byte) ([][]byte, []bool, b
 			f, q = append(f, line[k+1:end]), append(q, true)
 		}
 		return end + 2, true
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		// Most lines hold no quote: one vectorised search says so, and then
+		// each word needs only its delimiters found.
+		start := 0
+		i := 0
+		for ; i+8 <= len(line); i += 8 {
+			w := binary.LittleEndian.Uint64(line[i:])
+			for m := bytesEqual(w, delims); m != 0; m &= m - 1 {
+				k := i + bits.TrailingZeros64(m)>>3
+				if len(f) < limit {
+					f = append(f, line[start:k])
+				}
+				start = k + 1
+			}
+		}
+		for ; i < len(line); i++ {
+			if line[i] == delim {
+				if len(f) < limit {
+					f = append(f, line[start:i])
+				}
+				start = i + 1
+			}
+		}
+		return append(f, line[start:]), q, true
 	}
 	start, i := 0, 0
 	for i+8 <= len(line) {
@@ -826,8 +854,17 @@ func (c *csvParser) thread(b []byte) *threadState {
 	if t := c.lastThread; t != nil && t.name == string(b) {
 		return t
 	}
+	// Then a direct-mapped cache of the threads the map holds: a run
+	// interleaves many threads, and hashing the name for the map costs more
+	// than comparing it with the one entry its slot holds.
+	slot := &c.threadCache[threadSlot(b)]
+	if t := *slot; t != nil && t.name == string(b) {
+		c.lastThread = t
+		return t
+	}
 	t, ok := c.threads[string(b)]
 	if ok {
+		*slot = t
 		c.lastThread = t
 		return t
 	}
@@ -835,9 +872,25 @@ func (c *csvParser) thread(b []byte) *threadState {
 	t.shown = sanitize.Value(t.name)
 	if len(c.threads) < maxThreads {
 		c.threads[t.name] = t
+		*slot = t
 	}
 	c.lastThread = t
 	return t
+}
+
+// threadSlot picks the csvParser.threadCache entry of a thread name from
+// its length and last eight bytes, where names of one thread group differ.
+func threadSlot(b []byte) int {
+	h := uint64(len(b))
+	if len(b) >= 8 {
+		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - threadCacheBits))
 }
 
 // epochRow counts a row whose sample would start at or before the epoch:

@@ -90,6 +90,44 @@ func value(i int) float64 { return 2 * math.Pow(gamma, float64(i)) / (gamma + 1)
 // Add records v (negative values count as zero).
 func (s *Sketch) Add(v float64) { s.AddN(v, 1) }
 
+// AddInt records the whole value v, as Add(float64(v)) does. It is the
+// per-sample path of load tests (whole milliseconds): a value whose bucket a
+// dense sketch already spans is one table look-up and one increment, with
+// no logarithm, NaN test or search of sparse entries.
+func (s *Sketch) AddInt(v int64) {
+	if v < 1 || v >= int64(len(intIndex)) || s.count == 0 {
+		s.AddN(float64(v), 1)
+		return
+	}
+	f := float64(v)
+	if f < s.min {
+		s.min = f
+	}
+	if f > s.max {
+		s.max = f
+	}
+	s.count++
+	s.sum += f
+	i := int(intIndex[v])
+	if s.sparse {
+		// Indices of whole values below len(intIndex) fit an entry's half.
+		key := uint32(i+sparseBias) << 16
+		for k, e := range s.counts {
+			if e >= key {
+				if e&^sparseCountMax == key && e&sparseCountMax < sparseCountMax {
+					s.counts[k]++
+					return
+				}
+				break
+			}
+		}
+	} else if j := i - int(s.offset); uint(j) < uint(len(s.counts)) {
+		s.counts[j]++
+		return
+	}
+	s.bump(i, 1)
+}
+
 // AddN records n copies of v.
 func (s *Sketch) AddN(v float64, n uint32) {
 	if n == 0 || math.IsNaN(v) {

@@ -218,3 +218,42 @@ func TestSmallSketchesStaySmall(t *testing.T) {
 		t.Fatalf("sparse=%v, %d bytes of buckets", s.sparse, cap(s.counts)*4)
 	}
 }
+
+// TestAddIntEqualsAdd checks that the whole-value fast path leaves a sketch
+// exactly as Add does, sparse and dense, inside and outside the index table,
+// and past a sparse entry's count.
+func TestAddIntEqualsAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	cases := []struct {
+		name string
+		next func() int64
+		n    int
+	}{
+		{"few buckets", func() int64 { return 100 + r.Int64N(5) }, 1000},
+		{"one value past a sparse count", func() int64 { return 42 }, sparseCountMax + 10},
+		{"many buckets", func() int64 { return r.Int64N(20000) - 5 }, 5000},
+		{"falling", func() int64 { return 0 }, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var a, b Sketch
+			vals := make([]int64, 0, c.n+3)
+			for range c.n {
+				vals = append(vals, c.next())
+			}
+			if c.n == 0 {
+				for v := int64(16500); v > -3; v -= 37 {
+					vals = append(vals, v)
+				}
+			}
+			for _, v := range vals {
+				a.Add(float64(v))
+				b.AddInt(v)
+			}
+			if a.count != b.count || a.zero != b.zero || a.sum != b.sum || a.min != b.min || a.max != b.max ||
+				a.offset != b.offset || a.sparse != b.sparse || !slices.Equal(a.counts, b.counts) {
+				t.Fatalf("AddInt left %+v, Add %+v", b, a)
+			}
+		})
+	}
+}

@@ -14,29 +14,17 @@ import (
 // it has the keyboard; where the terminal is too short for it (80x24), it
 // scrolls.
 type helpScreen struct {
-	keys   helpKeys
-	model  help.Model
-	shown  bool
-	offset int // first line shown
-}
-
-// helpKeys are the help screen's keys; the top border's hint is built from
-// Scroll and Close.
-type helpKeys struct {
-	Close                      key.Binding
-	Scroll                     key.Binding // Up and Down, for the hint
-	Up, Down, PageUp, PageDown key.Binding
-	Top                        key.Binding
+	scroller
+	close key.Binding
+	model help.Model
+	shown bool
 }
 
 func newHelpScreen(k KeyMap) helpScreen {
 	return helpScreen{
-		keys: helpKeys{
-			Close:  anyOf("? or esc", "closes this help", k.Help, k.Clear, k.Quit),
-			Scroll: anyOf("↑/↓", "scroll", k.Up, k.Down),
-			Up:     k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Home,
-		},
-		model: help.New(),
+		scroller: newScroller(k),
+		close:    anyOf("? or esc", "closes this help", k.Help, k.Clear, k.Quit),
+		model:    help.New(),
 	}
 }
 
@@ -45,24 +33,12 @@ func (h *helpScreen) open() { h.shown, h.offset = true, 0 }
 
 // handleKey scrolls or closes the help and ignores the other keys.
 func (h *helpScreen) handleKey(msg tea.KeyPressMsg) {
-	switch {
-	case key.Matches(msg, h.keys.Close):
+	if key.Matches(msg, h.close) {
 		h.shown = false
-	case key.Matches(msg, h.keys.Up):
-		h.scroll(-1)
-	case key.Matches(msg, h.keys.Down):
-		h.scroll(1)
-	case key.Matches(msg, h.keys.PageUp):
-		h.scroll(-10)
-	case key.Matches(msg, h.keys.PageDown):
-		h.scroll(10)
-	case key.Matches(msg, h.keys.Top):
-		h.offset = 0
+		return
 	}
+	h.scroller.handleKey(msg)
 }
-
-// scroll moves the help by n lines; render keeps it within the text.
-func (h *helpScreen) scroll(n int) { h.offset = max(h.offset+n, 0) }
 
 // render draws the help for pane p in exactly w x height cells.
 func (h *helpScreen) render(st *Styles, p pane, k KeyMap, w, height int) string {
@@ -76,7 +52,7 @@ func (h *helpScreen) render(st *Styles, p pane, k KeyMap, w, height int) string 
 	half := (len(g) + 1) / 2
 	b.WriteString(h.model.FullHelpView([][]key.Binding{g[:half], g[half:]}))
 	b.WriteString("\n\nMouse: the wheel scrolls, a click focuses a pane, a click on a chart moves the cursor,\na drag on a chart selects a window (--no-mouse leaves the mouse to the terminal).\n\n")
-	b.WriteString(hints("", h.keys.Close) + ".")
+	b.WriteString(hints("", h.close) + ".")
 	lines := strings.Split(b.String(), "\n")
 	// A column of descriptions is padded to its longest: where only that
 	// padding is wider than the box, cut it instead of letting the box mark
@@ -91,12 +67,7 @@ func (h *helpScreen) render(st *Styles, p pane, k KeyMap, w, height int) string 
 		h.offset = 0
 		return box(st, "Help", "", st.Muted, lines, w, height, true)
 	}
-	// Too tall for the terminal: scroll, and say on the last row how much is
-	// below, so that the help does not look complete where it is cut.
-	h.offset = min(h.offset, len(lines)-rows)
-	lines = lines[h.offset:]
-	if len(lines) > rows && rows > 1 {
-		lines = append(lines[:rows-1:rows-1], wrap(st.Muted, "↓ "+itoa(len(lines)-rows+1)+" more lines"))
-	}
-	return box(st, "Help", hints(" · ", h.keys.Scroll, h.keys.Close), st.Muted, lines, w, height, true)
+	// Too tall for the terminal: scroll, and say how to in the border.
+	lines = h.view(lines, rows, st)
+	return box(st, "Help", hints(" · ", h.keys.Scroll, h.close), st.Muted, lines, w, height, true)
 }

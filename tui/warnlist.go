@@ -17,26 +17,16 @@ import (
 // source, read from the store on each draw so that warnings arriving while
 // it is open appear. While shown it has the keyboard.
 type warnList struct {
-	keys   warnListKeys
-	shown  bool
-	offset int // first line shown
-}
-
-// warnListKeys are the list's keys; its top border's hint is built from
-// Scroll and Close.
-type warnListKeys struct {
-	Close                      key.Binding
-	Scroll                     key.Binding // Up and Down, for the hint
-	Up, Down, PageUp, PageDown key.Binding
-	Top                        key.Binding
+	scroller
+	close key.Binding
+	shown bool
 }
 
 func newWarnList(k KeyMap) warnList {
-	return warnList{keys: warnListKeys{
-		Close:  anyOf(k.Warnings.Help().Key+" or "+k.Clear.Help().Key, "closes", k.Warnings, k.Clear, k.Quit),
-		Scroll: anyOf("↑/↓", "scroll", k.Up, k.Down),
-		Up:     k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Home,
-	}}
+	return warnList{
+		scroller: newScroller(k),
+		close:    anyOf(k.Warnings.Help().Key+" or "+k.Clear.Help().Key, "closes", k.Warnings, k.Clear, k.Quit),
+	}
 }
 
 // open shows the list from its top.
@@ -44,42 +34,23 @@ func (l *warnList) open() { l.shown, l.offset = true, 0 }
 
 // handleKey scrolls or closes the list.
 func (l *warnList) handleKey(msg tea.KeyPressMsg) {
-	switch {
-	case key.Matches(msg, l.keys.Close):
+	if key.Matches(msg, l.close) {
 		l.shown = false
-	case key.Matches(msg, l.keys.Up):
-		l.scroll(-1)
-	case key.Matches(msg, l.keys.Down):
-		l.scroll(1)
-	case key.Matches(msg, l.keys.PageUp):
-		l.scroll(-10)
-	case key.Matches(msg, l.keys.PageDown):
-		l.scroll(10)
-	case key.Matches(msg, l.keys.Top):
-		l.offset = 0
+		return
 	}
+	l.scroller.handleKey(msg)
 }
-
-// scroll moves the list by n lines; render keeps it within the text.
-func (l *warnList) scroll(n int) { l.offset = max(l.offset+n, 0) }
 
 // render draws the list in exactly w x h cells; it keeps the offset within
 // the text.
 func (l *warnList) render(st *Styles, s *store.Store, zone *time.Location, w, h int) string {
 	lines, n := warningLines(st, s, zone, w-2)
-	rows := h - 2
-	l.offset = min(l.offset, max(len(lines)-rows, 0))
-	lines = lines[l.offset:]
-	if len(lines) > rows && rows > 1 {
-		// The last row says how much is below, so that the list does not
-		// look complete where it is cut.
-		lines = append(lines[:rows-1:rows-1], wrap(st.Muted, "↓ "+itoa(len(lines)-rows+1)+" more lines"))
-	}
+	lines = l.view(lines, h-2, st)
 	title := "Warnings"
 	if n > 0 {
 		title += " (" + itoa(n) + ")"
 	}
-	return box(st, title, hints(" · ", l.keys.Scroll, l.keys.Close), st.Muted, lines, w, h, true)
+	return box(st, title, hints(" · ", l.keys.Scroll, l.close), st.Muted, lines, w, h, true)
 }
 
 // warningLines lays out every source's warnings in width cells: a heading

@@ -221,25 +221,26 @@ func (t *manualTimer) drain() bool {
 func (t *manualTimer) C() <-chan time.Time { return t.c }
 
 func (t *manualTimer) Stop() bool {
-	c := t.clock
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	was := c.disarm(t)
-	if t.c != nil && t.drain() {
-		was = true
-	}
-	return was
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	return t.stop()
 }
 
 func (t *manualTimer) Reset(d time.Duration) bool {
-	c := t.clock
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	was := c.disarm(t)
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	was := t.stop()
+	t.clock.arm(t, d)
+	return was
+}
+
+// stop disarms t and drops a fired instant not yet received, reporting
+// whether either was there; the clock's lock is held.
+func (t *manualTimer) stop() bool {
+	was := t.clock.disarm(t)
 	if t.c != nil && t.drain() {
 		was = true
 	}
-	c.arm(t, d)
 	return was
 }
 

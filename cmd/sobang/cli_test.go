@@ -29,15 +29,20 @@ func runBinEnv(t *testing.T, env []string, args ...string) (string, string, int)
 	cmd.Env = append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
+	return out.String(), errb.String(), exitCode(t, cmd.Run())
+}
+
+// exitCode is the exit status of a finished command's err; an error other
+// than a non-zero exit (the binary did not start) fails the test.
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		code = ee.ExitCode()
+		return ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return out.String(), errb.String(), code
+	return 0
 }
 
 func TestNoArgumentsPrintsUsage(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -32,14 +31,7 @@ func runBinTimeout(t *testing.T, d time.Duration, env []string, args ...string) 
 	if ctx.Err() != nil {
 		t.Fatalf("sobang %s did not end within %v; stderr:\n%s", strings.Join(args, " "), d, errb.String())
 	}
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	return out.String(), errb.String(), exitCode(t, err)
 }
 
 // sameFileNamings returns, for the JTL at jp, other ways of naming the same

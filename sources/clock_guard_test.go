@@ -30,9 +30,57 @@ var clockFiles = map[string]bool{
 // function of package time in a non-test file of sources/ or tui/ outside
 // clockFiles.
 func TestNoBareWallClock(t *testing.T) {
+	eachSourceFile(t, []string{"sources", "tui"}, 50, func(rel, path string) {
+		if clockFiles[rel] {
+			return
+		}
+		for _, v := range wallClockUses(t, path) {
+			t.Errorf("%s:%d: %s; use a sources.Clock", rel, v.line, v.what)
+		}
+	})
+}
+
+// drainFiles are the only non-test files that may call a Drain method: the
+// hub, which defines it, and the store's Pump, the one ingestion step.
+var drainFiles = map[string]bool{
+	"sources/hub.go":        true,
+	"sources/store/pump.go": true,
+}
+
+// TestOneDrain fails, naming file:line, when a non-test file of the module
+// other than drainFiles calls a method named Drain: the hub is drained by
+// the store's Pump alone, so that the dashboard and report ingest the same
+// way.
+func TestOneDrain(t *testing.T) {
+	eachSourceFile(t, []string{"cmd", "sources", "themes", "tui"}, 100, func(rel, path string) {
+		if drainFiles[rel] {
+			return
+		}
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Drain" {
+					t.Errorf("%s:%d: calls Drain; ingest through store.Pump", rel, fset.Position(call.Pos()).Line)
+				}
+			}
+			return true
+		})
+	})
+}
+
+// eachSourceFile calls check with the module-relative slash path and the
+// path of every non-test Go file under the module's dirs, skipping testdata
+// and hidden folders; it fails when the walk finds fewer than least files,
+// too few to prove anything.
+func eachSourceFile(t *testing.T, dirs []string, least int, check func(rel, path string)) {
+	t.Helper()
 	root := moduleRoot(t)
 	files := 0
-	for _, dir := range []string{"sources", "tui"} {
+	for _, dir := range dirs {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -51,21 +99,15 @@ func TestNoBareWallClock(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			rel = filepath.ToSlash(rel)
 			files++
-			if clockFiles[rel] {
-				return nil
-			}
-			for _, v := range wallClockUses(t, path) {
-				t.Errorf("%s:%d: %s; use a sources.Clock", rel, v.line, v.what)
-			}
+			check(filepath.ToSlash(rel), path)
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	if files < 50 {
+	if files < least {
 		t.Fatalf("checked only %d files; the walk missed the tree and proves nothing", files)
 	}
 }

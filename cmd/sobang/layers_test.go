@@ -1,12 +1,7 @@
 package main
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -201,64 +196,5 @@ func TestLayersCatchAViolation(t *testing.T) {
 		if !found {
 			t.Errorf("rule %q does not catch its violation in the sample graph", r.name)
 		}
-	}
-}
-
-// drainFiles are the only non-test files that may call a Drain method: the
-// hub, which defines it, and the store's Pump, the one ingestion step.
-var drainFiles = map[string]bool{
-	"sources/hub.go":        true,
-	"sources/store/pump.go": true,
-}
-
-// TestOneDrain fails, naming file:line, when a non-test file of the module
-// other than drainFiles calls a method named Drain: the hub is drained by
-// the store's Pump alone, so that the dashboard and report ingest the same
-// way.
-func TestOneDrain(t *testing.T) {
-	root := "../.."
-	files := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if n := d.Name(); n == "testdata" || (path != root && (strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_"))) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		files++
-		if drainFiles[rel] {
-			return nil
-		}
-		fset := token.NewFileSet()
-		file, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Drain" {
-					t.Errorf("%s:%d: calls Drain; ingest through store.Pump", rel, fset.Position(call.Pos()).Line)
-				}
-			}
-			return true
-		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if files < 100 {
-		t.Fatalf("walked only %d files; the check would prove nothing", files)
 	}
 }

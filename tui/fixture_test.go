@@ -108,12 +108,16 @@ func fixtureStore() *store.Store {
 var inf = func() float64 { var z float64; return 1 / z }()
 
 // fixtureModel returns a model over the fixture, at now, sized w x h.
-func fixtureModel(now time.Time, w, h int) *Model {
+func fixtureModel(now time.Time, w, h int) *Model { return storeModel(fixtureStore(), now, w, h) }
+
+// storeModel returns a model over st in the dark theme and UTC, at now,
+// sized w x h, with what st holds taken in.
+func storeModel(st *store.Store, now time.Time, w, h int) *Model {
 	theme, err := themes.Load("dark", "")
 	if err != nil {
 		panic(err)
 	}
-	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(now)})
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(now)})
 	m.Update(sizeMsg(w, h))
 	m.ingest()
 	return m

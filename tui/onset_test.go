@@ -8,7 +8,6 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
-	"github.com/sobang/sobang/themes"
 )
 
 // TestErrorOnsetKeys: e and E step the cursor between error onsets (the
@@ -24,14 +23,7 @@ func TestErrorOnsetKeys(t *testing.T) {
 		samples = append(samples, sources.Sample{StartMS: base.Add(time.Duration(s)*time.Second).UnixMilli() + 500, ElapsedMS: 5, Label: "GET a", Code: "503", AllThreads: -1})
 	}
 	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
-	theme, err := themes.Load("dark", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := base.Add(time.Hour)
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(now)})
-	m.Update(sizeMsg(120, 40))
-	m.ingest()
+	m := storeModel(st, base.Add(time.Hour), 120, 40)
 	at := func(d time.Duration) string { return base.Add(d).UTC().Format("15:04:05") }
 	steps := []struct {
 		key  string
@@ -79,13 +71,7 @@ func TestLabelTableSaysMoreBelow(t *testing.T) {
 		}
 	}
 	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
-	theme, err := themes.Load("dark", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(base.Add(time.Hour))})
-	m.Update(sizeMsg(120, 40))
-	m.ingest()
+	m := storeModel(st, base.Add(time.Hour), 120, 40)
 	f := plain(m.Render())
 	if !strings.Contains(f, "more labels") {
 		t.Fatalf("a cut table must say how many labels are below:\n%s", f)
@@ -118,13 +104,7 @@ func TestNoCodesNoCodesLine(t *testing.T) {
 		samples = append(samples, sources.Sample{StartMS: base.Add(time.Duration(s) * time.Second).UnixMilli(), ElapsedMS: 5, Label: "home", Success: true, AllThreads: -1})
 	}
 	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
-	theme, err := themes.Load("dark", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(base.Add(time.Hour))})
-	m.Update(sizeMsg(120, 40))
-	m.ingest()
+	m := storeModel(st, base.Add(time.Hour), 120, 40)
 	if f := plain(m.Render()); !strings.Contains(f, "samples 30") || strings.Contains(f, "codes") {
 		t.Fatalf("a run without codes must show none:\n%s", f)
 	}

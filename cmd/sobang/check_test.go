@@ -77,7 +77,8 @@ func runIn(t *testing.T, dir string, args ...string) (string, string, int) {
 	cmd.Dir = dir
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	return out.String(), errb.String(), exitCode(t, cmd.Run())
+	code := exitCode(t, cmd.Run())
+	return out.String(), errb.String(), code
 }
 
 func TestCheckGolden(t *testing.T) {

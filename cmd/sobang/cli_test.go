@@ -29,7 +29,8 @@ func runBinEnv(t *testing.T, env []string, args ...string) (string, string, int)
 	cmd.Env = append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	return out.String(), errb.String(), exitCode(t, cmd.Run())
+	code := exitCode(t, cmd.Run())
+	return out.String(), errb.String(), code
 }
 
 // exitCode is the exit status of a finished command's err; an error other

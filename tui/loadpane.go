@@ -291,7 +291,7 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	}
 	inner, ih := w-2, h-2
 	lt := f.store.Load
-	title := p.title()
+	title := numbered(paneLoad, p.title())
 	var lines []string
 	p.areas = p.areas[:0]
 	switch {

@@ -169,7 +169,7 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 			msg = "no metric matches “" + filter + "”"
 		}
 		lines = append(lines, wrap(f.st.Muted, msg))
-		p.cache, p.cacheKey = box(f.st, p.title(), note, noteSt, lines, w, h, focused), k
+		p.cache, p.cacheKey = box(f.st, numbered(paneMetrics, p.title()), note, noteSt, lines, w, h, focused), k
 		return p.cache
 	}
 	chartH := 3
@@ -196,7 +196,7 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	if more := len(fams) - p.offset - len(p.shown); more > 0 && len(lines) < ih {
 		lines = append(lines, wrap(f.st.Muted, "↓ "+itoa(more)+" more charts (j/k or the wheel)"))
 	}
-	p.cache, p.cacheKey = box(f.st, p.title(), note, noteSt, lines, w, h, focused), k
+	p.cache, p.cacheKey = box(f.st, numbered(paneMetrics, p.title()), note, noteSt, lines, w, h, focused), k
 	return p.cache
 }
 

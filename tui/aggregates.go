@@ -100,7 +100,14 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 	if ih >= 12 {
 		lines = append(lines, timeAxis(f, inner))
 	}
-	lines = append(lines, p.tableHeader(f, loadCols, inner))
+	names := make([]string, len(rows))
+	cells := make([][]string, len(rows))
+	for i := range rows {
+		names[i], cells[i] = rows[i].Name(), aggregateCells(&rows[i])
+	}
+	var cols []tableCol
+	cols, p.labelW = fitTable(loadCols, names, cells, inner)
+	lines = append(lines, p.tableHeader(f, cols, inner))
 	for i := range rows {
 		if len(lines) >= ih {
 			break
@@ -109,7 +116,7 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		if filter := f.filters[paneLoad]; filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(filter)) {
 			continue
 		}
-		lines = append(lines, p.aggregateRow(a, inner))
+		lines = append(lines, p.aggregateRow(a, cols, cells[i]))
 	}
 	return lines
 }
@@ -199,16 +206,21 @@ func historyAt(rows []sources.Aggregate, ms, stale int64) *sources.Aggregate {
 
 // aggregateRow is one label of the tool's final figures in the table's
 // columns (samples, errors, err%, p50, p95, p99, thr/s).
-func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
+func (p *loadPane) aggregateRow(a *sources.Aggregate, cols []tableCol, cells []string) string {
 	var b strings.Builder
 	b.WriteString("  ")
-	b.WriteString(fitPlain(a.Name(), 0, labelWidth(loadCols, w)))
-	cells := []string{count(a.Requests), failures(a), failurePct(a),
-		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
-	for i, c := range loadCols {
+	b.WriteString(fitPlain(a.Name(), 0, p.labelW))
+	for i, c := range cols {
 		b.WriteString(padLeft(cells[i], c.width))
 	}
 	return b.String()
+}
+
+// aggregateCells are a row's figures in loadCols' order, "–" where the tool
+// wrote none.
+func aggregateCells(a *sources.Aggregate) []string {
+	return []string{count(a.Requests), failures(a), failurePct(a),
+		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
 }
 
 // aggregatesTitle names the tool whose own figures the pane shows.

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
 )
 
 // TestReadoutAtCursor puts the cursor in the fixture's incident and reads
@@ -84,5 +87,58 @@ func TestWarningCutKeepsAdvice(t *testing.T) {
 	w.advice = ""
 	if got := w.cut(30, "!"); !strings.HasSuffix(got, "… (! for all)") || ansi.StringWidth(got) > 30 {
 		t.Errorf("without advice: %q", got)
+	}
+}
+
+// TestTableSizedToValues checks that the label table's columns are as wide
+// as their widest value: at 200 columns the figures sit beside the labels,
+// not 150 cells away at the right edge.
+func TestTableSizedToValues(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 200, 60)
+	for _, l := range strings.Split(plain(m.Render()), "\n") {
+		i := strings.Index(l, "GET balance")
+		if i < 0 || !strings.Contains(l, "ms") {
+			continue
+		}
+		row := l[i+len("GET balance"):]
+		if gap := len(row) - len(strings.TrimLeft(row, " ")); gap > 16 {
+			t.Errorf("%d cells between the label and its first figure: %q", gap, l)
+		}
+		return
+	}
+	t.Fatal("no row for GET balance")
+}
+
+// TestSeriesListSortedWithUnits opens a gauge family of three series, one
+// without a value at the cursor: the list names the statistic and unit and
+// puts the highest value first, the missing one last as "–".
+func TestSeriesListSortedWithUnits(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "http://127.0.0.1:9/metrics", Kind: sources.KindScrape}})
+	for sec := range 10 {
+		samples := []sources.MetricSample{
+			{Name: "jvm_memory_used_bytes", Labels: `area="heap"`, Type: sources.MetricGauge, Value: 5e6},
+			{Name: "jvm_memory_used_bytes", Labels: `area="nonheap"`, Type: sources.MetricGauge, Value: 2e7},
+		}
+		if sec < 2 {
+			samples = append(samples, sources.MetricSample{Name: "jvm_memory_used_bytes", Labels: `area="gone"`, Type: sources.MetricGauge, Value: 9e9})
+		}
+		st.Apply(sources.Batch{Source: 0, Rows: 1, Scrapes: []sources.Scrape{{Time: t0.Add(time.Duration(sec) * time.Second), Up: true, Samples: samples}}})
+	}
+	m := storeModel(st, t0.Add(time.Hour), 120, 40)
+	f := m.frame()
+	f.cursorMS = t0.Add(9 * time.Second).UnixMilli()
+	text := seriesList(f, st.Metrics.Families()[0])
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if !strings.Contains(lines[0], "value of each of 3 series (bytes), highest first") {
+		t.Errorf("heading: %q", lines[0])
+	}
+	want := []string{`area="nonheap"`, `area="heap"`, `area="gone"`}
+	for i, w := range want {
+		if l := lines[2+i]; !strings.Contains(l, w) {
+			t.Errorf("row %d = %q, want %s", i, l, w)
+		}
+	}
+	if l := lines[4]; !strings.HasPrefix(strings.TrimSpace(l), "–") {
+		t.Errorf("a series without a value there reads –: %q", l)
 	}
 }

@@ -32,8 +32,15 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		lines = append(lines, wrap(f.st.Bold, title)+wrap(f.st.Muted, "  (no final figures yet)"))
 	}
 	hists := make([][]sources.Aggregate, len(sets))
+	history := false
 	for i, set := range sets {
 		hists[i] = aggregatedHistory(set)
+		history = history || len(hists[i]) > 0
+	}
+	if tool := toolSummaryOf(sets); tool != nil && !history {
+		// A summary without a timeline (k6's): its own page, not two
+		// empty charts.
+		return p.summaryPage(f, lines, tool, sets, inner, ih)
 	}
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	rps, fps := make([]float64, n), make([]float64, n)
@@ -85,8 +92,7 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		legend1 = wrap(f.st.Muted, at+"no history row here")
 		legend2 = wrap(f.st.Muted, at+"response time")
 	}
-	rows := aggregateRows(sets)
-	tableRows := min(len(rows)+1, max(ih/3, 3))
+	tableRows := min(len(aggregateRows(sets))+1, max(ih/3, 3))
 	chartH := max((ih-1-2-1-tableRows)/2, 1)
 	c1 := chart.Chart{Height: chartH, AutoScale: true, Fill: true, Max: headroom(rps),
 		Series: []chart.Series{{Values: rps, Style: f.st.Series[0]}, {Values: fps, Style: f.st.Levels[sources.LevelError]}}}
@@ -100,6 +106,13 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 	if ih >= 12 {
 		lines = append(lines, timeAxis(f, inner))
 	}
+	return p.aggregateTable(f, lines, sets, inner, ih)
+}
+
+// aggregateTable appends the table of the sets' final rows, as many as fit
+// in ih lines.
+func (p *loadPane) aggregateTable(f *frame, lines []string, sets []*store.AggregateSet, inner, ih int) []string {
+	rows := aggregateRows(sets)
 	names := make([]string, len(rows))
 	cells := make([][]string, len(rows))
 	for i := range rows {

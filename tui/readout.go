@@ -17,7 +17,8 @@ import (
 func (m *Model) readout(f *frame) string {
 	st := f.st
 	parts := make([]string, 0, 3)
-	if m.store.KindCount(sources.KindLoadTest) > 0 {
+	// A load test without a timeline (a k6 summary) has nothing at a second.
+	if _, _, timed := m.store.Load.Range(); timed && m.store.KindCount(sources.KindLoadTest) > 0 {
 		parts = append(parts, loadReadout(f))
 	}
 	if m.store.KindCount(sources.KindMetrics) > 0 {

@@ -617,8 +617,9 @@ func (m *Model) render() string {
 	}
 	f := m.frame()
 	body := m.h - 1
+	// The readout reads the panes: not over help, an entry or the list.
 	readout := ""
-	if !m.search.active {
+	if !m.search.active && !m.help.shown && !m.overlay.shown() && !m.warnings.shown {
 		readout = m.readout(f)
 	}
 	if readout != "" {

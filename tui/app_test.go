@@ -248,6 +248,16 @@ func TestHelpScrollsAt80x24(t *testing.T) {
 	if !strings.Contains(plain(m.Render()), "Keys of the") {
 		t.Fatal("g must take the help back to its top")
 	}
+	// Every line of it fits 80 columns: read top to bottom, nothing is cut.
+	for range 40 {
+		for _, l := range strings.Split(plain(m.Render()), "\n")[1:22] {
+			if strings.Contains(l, "…") {
+				t.Fatalf("a help line is cut at 80 columns: %q", l)
+			}
+		}
+		press(m, "down")
+	}
+	press(m, "g")
 	press(m, "esc")
 	if strings.Contains(plain(m.Render()), "more lines") {
 		t.Fatal("esc must close the help")

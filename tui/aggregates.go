@@ -121,15 +121,30 @@ func (p *loadPane) aggregateTable(f *frame, lines []string, sets []*store.Aggreg
 	var cols []tableCol
 	cols, p.labelW = fitTable(loadCols, names, cells, inner)
 	lines = append(lines, p.tableHeader(f, cols, inner))
+	var shown []int
+	filter := strings.ToLower(f.filters[paneLoad])
 	for i := range rows {
-		if len(lines) >= ih {
-			break
+		if filter == "" || strings.Contains(strings.ToLower(rows[i].Label), filter) {
+			shown = append(shown, i)
 		}
-		a := &rows[i]
-		if filter := f.filters[paneLoad]; filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(filter)) {
-			continue
-		}
-		lines = append(lines, p.aggregateRow(a, cols, cells[i]))
+	}
+	// The rows scroll (↑/↓, the wheel) with the selection as the top row;
+	// where they do not all fit, the last line says how many are below.
+	room := max(ih-len(lines), 0)
+	p.selected = min(p.selected, max(len(shown)-room+1, 0))
+	start := p.selected
+	if len(shown) <= room {
+		start, p.selected = 0, 0
+	}
+	end := min(len(shown), start+room)
+	if end < len(shown) && room > 1 {
+		end--
+	}
+	for _, i := range shown[start:end] {
+		lines = append(lines, p.aggregateRow(&rows[i], cols, cells[i]))
+	}
+	if below := len(shown) - end; below > 0 && room > 1 {
+		lines = append(lines, wrap(f.st.Muted, fitPlain("  ↓ "+itoa(below)+" more labels (↑/↓ or the wheel)", 0, inner)))
 	}
 	return lines
 }

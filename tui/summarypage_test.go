@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -60,5 +61,33 @@ func TestK6SummaryPage(t *testing.T) {
 		if strings.Contains(f, "response time") || strings.Contains(f, "no history row here") || strings.Contains(f, "requests –") {
 			t.Errorf("%v: a summary without a timeline draws no charts:\n%s", size, f)
 		}
+	}
+}
+
+// TestAggregateTableSaysMoreBelow gives a Locust set more labels than fit:
+// the table says how many are below, and ↓ scrolls to the last one.
+func TestAggregateTableSaysMoreBelow(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run_stats.csv", Kind: sources.KindLocust}})
+	var aggs []sources.Aggregate
+	for sec := int64(0); sec < 30; sec++ {
+		aggs = append(aggs, sources.Aggregate{TimeMS: t0.UnixMilli() + sec*1000, Label: sources.AggregatedLabel, Users: 10,
+			Requests: sec * 20, RequestsPerSec: 20, FailuresPerSec: 1})
+	}
+	for i := range 40 {
+		aggs = append(aggs, sources.Aggregate{Final: true, Method: "GET", Label: fmt.Sprintf("/api/item%02d", i), Users: -1, Requests: 10, RequestsPerSec: 1})
+	}
+	aggs = append(aggs, sources.Aggregate{Final: true, Label: sources.AggregatedLabel, Users: -1, Requests: 400, RequestsPerSec: 20})
+	st.Apply(sources.Batch{Source: 0, Aggregates: aggs, CaughtUp: true})
+	m := storeModel(st, t0.Add(3*time.Hour), 120, 40)
+	f := plain(m.Render())
+	if !strings.Contains(f, "more labels") || strings.Contains(f, "/api/item39") {
+		t.Fatalf("a cut table must say how many labels are below:\n%s", f)
+	}
+	for range 40 {
+		press(m, "down")
+	}
+	f = plain(m.Render())
+	if !strings.Contains(f, "/api/item39") || strings.Contains(f, "more labels") {
+		t.Fatalf("scrolled down, the last label shows and nothing is said below:\n%s", f)
 	}
 }

@@ -15,13 +15,14 @@ import (
 	"github.com/sobang/sobang/themes"
 )
 
-// runStore builds a store holding a two-minute load test alone, 20
-// requests a second, where failed(sec, i) says which requests fail.
+// runStore builds a store holding a two-minute load test alone, 13 to 19
+// requests a second (rates that do not divide evenly), where failed(sec, i)
+// says which requests fail.
 func runStore(failed func(sec, i int) bool) *store.Store {
 	st := store.New([]sources.Info{{Name: "/runs/results.jtl", Kind: sources.KindJTL}})
 	for sec := 0; sec < runSeconds; sec++ {
 		var samples []sources.Sample
-		for i := 0; i < 20; i++ {
+		for i := 0; i < 13+(sec*sec)%7; i++ {
 			ok, code := !failed(sec, i), "200"
 			if !ok {
 				code = "503"

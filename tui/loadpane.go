@@ -507,7 +507,14 @@ func (p *loadPane) chartColumns(f *frame, inner int, label string) store.Column 
 		default:
 			// From the counts, so that no request failing is exactly no
 			// error and all of them failing exactly no success.
-			p.ok = append(p.ok, c.Throughput*float64(c.Samples-c.Errors)/float64(c.Samples))
+			ok := c.Throughput
+			switch {
+			case c.Errors >= c.Samples:
+				ok = 0
+			case c.Errors > 0:
+				ok = c.Throughput * float64(c.Samples-c.Errors) / float64(c.Samples)
+			}
+			p.ok = append(p.ok, ok)
 			p.tot = append(p.tot, c.Throughput)
 			p.epct = append(p.epct, c.ErrorPct)
 		}

@@ -27,6 +27,14 @@ func TestAreas(t *testing.T) {
 			want:  []string{"⢀⡇"},
 		},
 		{
+			name: "rounding above the base is no area",
+			chart: Chart{Width: 1, Height: 1, Max: 30, CursorCol: -1, Series: []Series{
+				{Fill: true, Style: a, Values: []float64{13.0 / 3 * 3, nan}},
+				{Fill: true, Style: e, Base: []float64{13.0 / 3 * 3, nan}, Values: []float64{math.Nextafter(13, 14), nan}},
+			}},
+			want: []string{"<a>⡄</a>"},
+		},
+		{
 			name:  "a tiny value shows one dot",
 			chart: Chart{Width: 1, Height: 2, Max: 1000, CursorCol: -1, Series: []Series{{Fill: true, Values: []float64{1, 0}}}},
 			want:  []string{" ", "⡀"},

@@ -438,8 +438,11 @@ func (c *Chart) area(s *scratch, ser *Series, vals []float64, lo, hi float64, ow
 		if x < len(ser.Base) && !math.IsNaN(ser.Base[x]) {
 			base = max(ser.Base[x], lo)
 		}
-		if math.IsNaN(v) || !(v > base) {
-			continue // absent, or nothing above the base: no dot
+		// Absent, or nothing above the base: no dot. The tolerance keeps
+		// rounding (a rate times n over n) from drawing an error that is
+		// not there.
+		if math.IsNaN(v) || !(v > base+math.Abs(base)*1e-9) {
+			continue
 		}
 		from, to := areaRows(base, lo, hi, rows), areaRows(v, lo, hi, rows)
 		if to <= from { // too small for a dot row of its own: show one

@@ -13,6 +13,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
+	"github.com/sobang/sobang/tui/chart"
 )
 
 // runStore builds a store holding a two-minute load test alone, 13 to 19
@@ -145,4 +146,67 @@ func checkAllErrors(t *testing.T, m *Model) {
 
 func colorprofileMsg(p colorprofile.Profile) tea.ColorProfileMsg {
 	return tea.ColorProfileMsg{Profile: p}
+}
+
+// TestOneLookPerStatistic: every theme, in true colour and in 16 colours,
+// keeps the error colour for errors and gives p50, p95 and p99 each one
+// look, the same in the load-test and the metrics pane.
+func TestOneLookPerStatistic(t *testing.T) {
+	for _, name := range themes.Builtins() {
+		th, err := themes.Load(name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI} {
+			st := NewStylesFor(th, p)
+			for i, s := range st.Series {
+				if s == st.Errors.Style {
+					t.Errorf("%s/%v: chart colour %d is the error colour", name, p, i)
+				}
+			}
+			if st.Levels[sources.LevelWarn] == st.Levels[sources.LevelError] {
+				t.Errorf("%s/%v: WARN and ERROR look the same", name, p)
+			}
+		}
+	}
+	for _, th := range []themes.Theme{themes.Plain()} {
+		st := NewStyles(th)
+		looks := map[[3]any]string{}
+		for name, s := range map[string]Stat{"p50": st.P50, "p95": st.P95, "p99": st.P99, "errors": st.Errors, "throughput": st.Throughput} {
+			k := [3]any{s.Style, s.Pattern, s.Area}
+			if other, ok := looks[k]; ok {
+				t.Errorf("NO_COLOR: %s and %s look the same", name, other)
+			}
+			looks[k] = name
+		}
+		if strings.Contains(st.Errors.Style.Prefix, "7") {
+			t.Errorf("NO_COLOR: errors in reverse video %q", st.Errors.Style.Prefix)
+		}
+	}
+	// The histogram's p50 in the metrics pane is keyed like the load test's.
+	m := fixtureModel(t0.Add((runSeconds+5)*time.Second), 200, 60)
+	m.tl.SetCursor(t0.Add(70*time.Second).UnixMilli(), t0.Add((runSeconds+5)*time.Second).UnixMilli())
+	frame := m.Render()
+	key := m.st.P50.Style.Prefix + chart.Solid.Key() + " p50 "
+	if n := strings.Count(frame, key); n < 2 {
+		t.Errorf("p50 is keyed %q in %d panes, want the load-test and the metrics pane", key, n)
+	}
+}
+
+// TestMutedReadableIn16Colours: in 16 colours muted text is bright black,
+// never the ANSI blue the nearest colour would give (about 2.2:1 on black).
+func TestMutedReadableIn16Colours(t *testing.T) {
+	dark, err := themes.Load("dark", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add((runSeconds + 5) * time.Second)
+	m := profileModel(fixtureStore(), now, 120, 40, dark, colorprofile.ANSI)
+	out := onTerminal(m.Render(), colorprofile.ANSI)
+	if strings.Contains(out, "\x1b[34m") || strings.Contains(out, ";34m") {
+		t.Errorf("ANSI blue text in 16 colours:\n%q", out)
+	}
+	if !strings.Contains(out, "\x1b[90m") {
+		t.Errorf("no bright black (muted) text in 16 colours")
+	}
 }

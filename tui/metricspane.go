@@ -194,14 +194,19 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 		room-- // the "more charts" line
 	}
 	chartH := max(room/max(shown, 1)-1, 1)
+	extra := max(room-shown*(chartH+1), 0) // rows the division left over, one each to the first charts
 	per := chartH + 1
 	p.shown = p.shown[:0]
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	for i := p.offset; i < len(fams) && len(lines)+per <= room; i++ {
+		rows := chartH
+		if i-p.offset < extra {
+			rows++
+		}
 		fam := fams[i]
 		p.shown = append(p.shown, fam)
 		legend, series, unit := p.panel(f, fam, n)
-		p.c = chart.Chart{Height: chartH, AutoScale: true, Series: series, MarkCols: p.c.MarkCols}
+		p.c = chart.Chart{Height: rows, AutoScale: true, Series: series, MarkCols: p.c.MarkCols}
 		if fam.Type == sources.MetricGauge {
 			p.c.Tight = false
 		}

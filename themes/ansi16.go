@@ -18,7 +18,12 @@ import (
 //   - ERROR bright red (red on a light theme), WARN yellow, always apart;
 //   - the chart palette: its colours as downsampled, without the error
 //     colour and without repeats, completed from a fixed set of ANSI
-//     colours so that it still holds MinSeries.
+//     colours so that it still holds MinSeries;
+//   - text the terminal's own foreground (unless the theme paints its own
+//     background), and any other foreground that would be unreadable or
+//     red one of its kind (an accent, bright white, green, yellow);
+//   - on a dark theme the selected window blue, and the status bar's text
+//     black or bright white against its bar.
 //
 // Every other colour is downsampled to its nearest ANSI colour. The Plain
 // theme is returned unchanged.
@@ -45,18 +50,54 @@ func (t Theme) ANSI16() Theme {
 		spare = []ansi.BasicColor{ansi.Blue, ansi.Green, ansi.Magenta, ansi.Cyan, ansi.BrightBlue, ansi.BrightMagenta}
 	}
 	out.Muted, out.LevelDebug, out.LevelTrace = muted, muted, muted
-	if out.Title == out.Border || !readable(out.Title, dark) {
-		out.Title = muted
-	}
 	out.LevelError, out.LevelWarn = errC, warnC
+	// Foregrounds whose nearest colour is unreadable on the theme's
+	// background take a readable one of their kind.
+	accent, bright, green := ansi.BrightCyan, ansi.BrightWhite, ansi.BrightGreen
+	if !dark {
+		accent, bright, green = ansi.Blue, ansi.Black, ansi.Green
+	}
+	fix := func(c *color.Color, fallback ansi.BasicColor) {
+		if *c != nil && (!readable(*c, dark) || isRed(*c)) {
+			*c = fallback
+		}
+	}
+	if t.Background == nil {
+		out.Text = nil // the terminal's own foreground suits its own background
+	} else {
+		fix(&out.Text, bright)
+	}
+	fix(&out.Border, ansi.BrightBlack)
+	fix(&out.Title, muted)
+	fix(&out.BorderFocused, accent)
+	fix(&out.TitleFocused, accent)
+	fix(&out.LevelInfo, accent)
+	fix(&out.Cursor, bright)
+	fix(&out.Mark, ansi.BrightMagenta)
+	fix(&out.StatusLive, green)
+	fix(&out.StatusPaused, warnC)
+	fix(&out.StatusLoadEnded, accent)
+	fix(&out.StatusWarn, warnC)
 	if out.StatusDown != nil {
 		out.StatusDown = errC
 	}
-	if out.StatusWarn != nil && out.StatusWarn == out.StatusDown {
-		out.StatusWarn = warnC
+	if dark {
+		// The selected window and the cursor row are a background under
+		// bright text: blue, not the nearest light cyan.
+		if out.Window != nil {
+			out.Window = ansi.Blue
+		}
+		if out.StatusBarBg != nil && isLight(out.StatusBarBg) {
+			out.StatusBarBg = ansi.Blue
+		}
 	}
-	if out.Mark == errC || out.Mark == ansi.Red {
-		out.Mark = ansi.BrightMagenta
+	// The status bar's text must stand out from the bar.
+	if out.StatusBarBg != nil {
+		if isLight(out.StatusBarBg) {
+			out.StatusBarFg = ansi.Black
+		} else {
+			out.StatusBarFg = ansi.BrightWhite
+		}
 	}
 
 	out.Series = nil
@@ -100,6 +141,18 @@ func readable(c color.Color, dark bool) bool {
 		return b != ansi.Black && b != ansi.Blue && b != ansi.Red && b != ansi.Magenta
 	}
 	return b != ansi.White && b != ansi.BrightWhite && b != ansi.BrightYellow && b != ansi.Yellow && b != ansi.BrightCyan
+}
+
+// isRed reports whether c is one of the two ANSI reds, which mean errors.
+func isRed(c color.Color) bool { return c == ansi.Red || c == ansi.BrightRed }
+
+// isLight reports whether an ANSI background is light: dark text goes on it.
+func isLight(c color.Color) bool {
+	switch c {
+	case ansi.White, ansi.BrightWhite, ansi.BrightYellow, ansi.BrightCyan, ansi.BrightGreen, ansi.Yellow, ansi.Cyan, ansi.BrightBlack:
+		return true
+	}
+	return false
 }
 
 // luminance is the relative luminance of c (0 black, 1 white), WCAG's.

@@ -27,6 +27,16 @@ func TestANSI16(t *testing.T) {
 				t.Errorf("%s: %s is ANSI %d, unreadable on the theme's background", name, role, b)
 			}
 		}
+		for role, c := range map[string]any{"border": a.Border, "title": a.Title, "focused title": a.TitleFocused,
+			"info": a.LevelInfo, "cursor": a.Cursor, "mark": a.Mark, "live": a.StatusLive, "paused": a.StatusPaused,
+			"load ended": a.StatusLoadEnded, "status warn": a.StatusWarn} {
+			if b, ok := c.(ansi.BasicColor); ok && (!readable(b, dark) || isRed(b)) {
+				t.Errorf("%s: %s is ANSI %d: unreadable, or red which means errors", name, role, b)
+			}
+		}
+		if a.StatusBarFg != nil && a.StatusBarFg == a.StatusBarBg {
+			t.Errorf("%s: the status bar's text is its background", name)
+		}
 		if dark && a.Muted == ansi.Blue {
 			t.Errorf("%s: muted text is ANSI blue", name)
 		}

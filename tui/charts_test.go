@@ -210,3 +210,16 @@ func TestMutedReadableIn16Colours(t *testing.T) {
 		t.Errorf("no bright black (muted) text in 16 colours")
 	}
 }
+
+// TestLegendWithoutRequests: at a second without requests the legend says
+// so instead of an error rate of 0%.
+func TestLegendWithoutRequests(t *testing.T) {
+	now := t0.Add((runSeconds + 30) * time.Second)
+	m := storeModel(runStore(func(int, int) bool { return false }), now, 120, 40)
+	m.tl.SetCursor(t0.Add((runSeconds+20)*time.Second).UnixMilli(), now.UnixMilli())
+	m.dirty = true
+	f := plain(m.Render())
+	if !strings.Contains(f, "no request in this second") || strings.Contains(f, "errors 0.0/s") || strings.Contains(f, "⢕") {
+		t.Errorf("the legend after the run must say there is no request:\n%s", f)
+	}
+}

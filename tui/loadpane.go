@@ -552,6 +552,10 @@ func (p *loadPane) drawCharts(f *frame, lines []string, cc store.Column, inner, 
 		errText = f.st.Errors.key(errText)
 	}
 	legend1 := wrap(f.st.Muted, at+rate(cc.Throughput)+"/s: ") + f.st.Throughput.key("ok "+rate(cc.Throughput-errs)+"/s") + "  " + errText + vus
+	if cc.Samples == 0 {
+		// A second without a request has no rate of errors to read, not 0%.
+		legend1 = wrap(f.st.Muted, at+"no request in this second")
+	}
 	errSeries := f.st.Errors.series(p.tot)
 	errSeries.Base = p.ok
 	p.c1 = chart.Chart{Height: chartH, AutoScale: true,

@@ -19,6 +19,15 @@
 //
 // Braille gives each cell 2x4 dots, so a chart Width cells wide has 2*Width
 // sub-columns (one value each) and 4*Height dot rows.
+//
+// A series is a line or an area (Series.Fill), and areas stack (Series.Base:
+// errors drawn on top of successes). What the eye reads first must be true:
+// an area at or below its base, and a missing value, draw nothing at all,
+// while any value above its base draws at least one dot. Patterns (dotted,
+// dashed, sparse lines; hatched areas) keep series apart without colour,
+// and Blocks draws a one-area chart a row or two tall in eighth blocks. The
+// y range ends on multiples of a 1, 2 or 5 step fitted to the data
+// (NiceScale), which YAxis labels.
 package chart
 
 import (

@@ -311,6 +311,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.w, m.h = msg.Width, msg.Height
 		m.dirty = true
 		return m, nil
+	case tea.ColorProfileMsg:
+		m.st = NewStylesFor(m.opt.Theme, msg.Profile)
+		m.dirty = true
+		return m, nil
 	case tea.KeyPressMsg:
 		m.dirty = true
 		return m, m.handleKey(msg)

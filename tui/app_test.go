@@ -553,7 +553,7 @@ func TestTimeAxisLabelsFitTheSpan(t *testing.T) {
 	}
 	for _, c := range cases {
 		f := &frame{st: st, fromMS: c.from.UnixMilli(), toMS: c.to.UnixMilli(), zone: time.UTC}
-		axis := plain(timeAxis(f, 100))
+		axis := plain(timeAxis(f, 100, nil))
 		if !c.want.MatchString(axis) {
 			t.Errorf("%v..%v: axis %q does not match %v", c.from, c.to, axis, c.want)
 		}

@@ -88,7 +88,7 @@ func readoutFigures(f *frame, name string, perSec, errPct, p95 float64) string {
 	errs := "errors " + pct(errPct)
 	errSt := f.st.Muted
 	if errPct > 0 {
-		errSt = f.st.Levels[sources.LevelError]
+		errSt = f.st.Errors.Style
 	}
 	if math.IsNaN(errPct) {
 		errs = "errors –"
@@ -97,8 +97,8 @@ func readoutFigures(f *frame, name string, perSec, errPct, p95 float64) string {
 	if math.IsNaN(perSec) {
 		perSecond = "–"
 	}
-	return wrap(f.st.Series[0], name+" "+perSecond) + "  " + wrap(errSt, errs) + "  " +
-		wrap(f.st.Series[2], "p95 "+ms(p95))
+	return wrap(f.st.Throughput.Style, name+" "+perSecond) + "  " + wrap(errSt, errs) + "  " +
+		wrap(f.st.P95.Style, "p95 "+ms(p95))
 }
 
 // logsReadout counts the log entries at error level or worse in the
@@ -114,7 +114,7 @@ func logsReadout(f *frame) string {
 	if n == 1 {
 		word = " error"
 	}
-	return wrap(f.st.Levels[sources.LevelError], "logs "+itoa(n)+word)
+	return wrap(f.st.Errors.Style, "logs "+itoa(n)+word)
 }
 
 // readout reads the family the metrics pane puts first at the cursor: a

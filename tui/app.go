@@ -876,19 +876,15 @@ func (m *Model) statusBar(f *frame) string {
 	return wrap(st.StatusBar, line)
 }
 
-// runOffset is the cursor's distance from the run's start ("+1m37s"): the
-// load test's first second, or the data's first instant without one.
+// runOffset is the cursor's distance from the data's start ("+1m37s"),
+// the instant the TIME arguments' offsets (--at +1m37s) count from, so
+// that the status line and the command line read alike.
 func (m *Model) runOffset(cursorMS int64) (string, bool) {
-	start, ok := int64(0), false
-	if first, _, has := m.store.Load.Range(); has {
-		start, ok = first*1000, true
-	} else if first, _, has := m.store.DataRange(); has {
-		start, ok = first, true
-	}
+	first, _, ok := m.store.DataRange()
 	if !ok {
 		return "", false
 	}
-	return offset(cursorMS - start), true
+	return offset(cursorMS - first), true
 }
 
 // offset formats a signed distance in whole seconds: "+0s", "+1m37s",

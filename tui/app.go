@@ -61,6 +61,11 @@ type Options struct {
 	// before its samples are recycled; it must not keep the batch's slices.
 	// Its first error is shown in the status bar and ends the recording.
 	Record func(sources.Batch) error
+	// SaveSnapshot, when not nil, saves a frame (w x h cells, SGR colours
+	// included) drawn with the cursor at cursor, for S, and says where it
+	// went ("sobang-20261125-123810.svg and .txt in /tmp"); nil leaves S
+	// without effect.
+	SaveSnapshot func(frame string, w, h int, cursor time.Time) (string, error)
 }
 
 // Model is the root model of the dashboard.
@@ -91,6 +96,7 @@ type Model struct {
 	decided   bool // the live-or-past decision is made
 	clockWarn statusWarning
 	recordErr string // why the recording stopped, "" while it runs
+	notice    string // what the last key did, when it says (S: where the frame went); cleared by the next key
 
 	crash *sources.Panic
 	pump  *store.Pump
@@ -317,6 +323,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		m.dirty = true
+		m.notice = ""
 		return m, m.handleKey(msg)
 	case tea.MouseMsg:
 		if m.handleMouse(msg) {
@@ -411,6 +418,8 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 		m.help.open()
 	case key.Matches(msg, k.Warnings):
 		m.warnings.open()
+	case key.Matches(msg, k.Snapshot):
+		m.saveSnapshot()
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):
@@ -847,6 +856,9 @@ func (m *Model) statusBar(f *frame) string {
 	if m.loadEnded {
 		b.WriteString("  " + wrap(st.Ended, "LOAD ENDED"))
 	}
+	if m.notice != "" {
+		b.WriteString("  " + m.notice)
+	}
 	left := b.String()
 	right := m.keysHint
 	if n := m.store.WarningCount() + len(m.ownWarnings()); n > 0 {
@@ -952,4 +964,19 @@ func (m *Model) recordWarning() statusWarning {
 
 func (m *Model) clockWarning() statusWarning {
 	return m.clockWarn
+}
+
+// saveSnapshot hands the frame on screen, without the notice it is about to
+// get, to Options.SaveSnapshot and says where it went, or why it could not.
+func (m *Model) saveSnapshot() {
+	if m.opt.SaveSnapshot == nil {
+		return
+	}
+	frame := m.render()
+	where, err := m.opt.SaveSnapshot(frame, m.w, m.h, time.UnixMilli(m.tl.Cursor(m.nowMS())).In(m.zone))
+	if err != nil {
+		m.notice = wrap(m.st.Warn, "snapshot not saved: "+sanitize.Value(err.Error()))
+		return
+	}
+	m.notice = "saved " + sanitize.Value(where)
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/sobang/sobang/cmd/sobang/internal/timespec"
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/themes"
 	"github.com/sobang/sobang/tui"
 	"github.com/sobang/sobang/tui/svg"
 )
@@ -114,15 +119,7 @@ looks the same in a browser or a wiki whatever its fonts.`,
 			case "ansi":
 				_, err = fmt.Fprint(out, strings.ReplaceAll(frame, "\n", "\x1b[m\n")+"\x1b[m\n")
 			default:
-				var b strings.Builder
-				for _, line := range strings.Split(frame, "\n") {
-					line = ansi.Strip(line)
-					if ascii {
-						line = toASCII(line)
-					}
-					b.WriteString(line + "\n")
-				}
-				_, err = fmt.Fprint(out, b.String())
+				_, err = fmt.Fprint(out, frameText(frame, ascii))
 			}
 			if err != nil {
 				return &exitError{exitFailure, err}
@@ -139,6 +136,65 @@ looks the same in a browser or a wiki whatever its fonts.`,
 	cmd.Flags().StringVar(&themeName, "theme", "dark", "colour theme of ansi and svg (see 'sobang themes')")
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
+}
+
+// frameText is a frame as plain text, every line newline-terminated, in
+// ASCII when ascii.
+func frameText(frame string, ascii bool) string {
+	var b strings.Builder
+	for _, line := range strings.Split(frame, "\n") {
+		line = ansi.Strip(line)
+		if ascii {
+			line = toASCII(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+// snapshotSaver is the dashboard's S: it writes the frame as SVG and text
+// into dir, named by the cursor's time (sobang-20261125-123810.svg and
+// .txt, -2, -3 ... when taken), never over a file, readable by the user
+// only (a frame shows log lines), and says where.
+func snapshotSaver(dir string, theme themes.Theme) func(frame string, w, h int, at time.Time) (string, error) {
+	return func(frame string, w, h int, at time.Time) (string, error) {
+		base := "sobang-" + at.Format("20060102-150405")
+		img := svg.Render(frame, w, h, svg.Options{Foreground: theme.Text, Background: theme.Background})
+		text := frameText(frame, false)
+		for n := 1; n < 100; n++ {
+			name := base
+			if n > 1 {
+				name += "-" + strconv.Itoa(n)
+			}
+			svgPath := filepath.Join(dir, name+".svg")
+			err := writeNew(svgPath, img)
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			if err := writeNew(filepath.Join(dir, name+".txt"), []byte(text)); err != nil {
+				return "", err
+			}
+			abs, _ := filepath.Abs(dir)
+			return name + ".svg and .txt in " + abs, nil
+		}
+		return "", fmt.Errorf("%s: 99 snapshots of this second already", filepath.Join(dir, base))
+	}
+}
+
+// writeNew writes a file that must not exist yet, mode 0600.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // parseSize parses WIDTHxHEIGHT, at least the dashboard's smallest size.

@@ -4,8 +4,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -107,5 +110,35 @@ func TestSnapshotUsage(t *testing.T) {
 	}
 	if _, errs, code := runIn(t, dir, "snapshot"); code != exitUsage || !strings.Contains(errs, "at least one SOURCE") {
 		t.Errorf("no source: exit %d %q", code, errs)
+	}
+}
+
+// TestSnapshotSaver writes S's files: SVG and text named by the cursor's
+// time, never over an earlier pair, mode 0600.
+func TestSnapshotSaver(t *testing.T) {
+	dir := t.TempDir()
+	theme, err := loadTheme("dark")
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := snapshotSaver(dir, theme)
+	at := time.Date(2026, 11, 25, 12, 38, 10, 0, time.UTC)
+	frame := "\x1b[1mhello\x1b[m ⣿\nsecond"
+	for i, want := range []string{"sobang-20261125-123810", "sobang-20261125-123810-2"} {
+		where, err := save(frame, 80, 24, at)
+		if err != nil || !strings.HasPrefix(where, want+".svg and .txt in ") {
+			t.Fatalf("save %d: %q, %v", i, where, err)
+		}
+		text, err := os.ReadFile(filepath.Join(dir, want+".txt"))
+		if err != nil || string(text) != "hello ⣿\nsecond\n" {
+			t.Fatalf("text %q, %v", text, err)
+		}
+		info, err := os.Stat(filepath.Join(dir, want+".svg"))
+		if err != nil || info.Mode().Perm() != 0o600 {
+			t.Fatalf("svg: %v, %v", info, err)
+		}
+	}
+	if _, err := snapshotSaver(filepath.Join(dir, "missing"), theme)(frame, 80, 24, at); err == nil {
+		t.Fatal("a directory that does not exist must be an error")
 	}
 }

@@ -246,11 +246,12 @@ func (m *Model) stamp(ms int64) string {
 // frame computes the time state every pane renders from.
 func (m *Model) frame() *frame {
 	now := m.nowMS()
+	unsettled := m.settle(now)
 	from, to := m.tl.View(now)
 	wf, wt, _ := m.tl.Window()
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
-		cursorMS: m.tl.Cursor(now), winFrom: wf, winTo: wt, marks: m.tl.Marks(),
+		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
 	}
 }

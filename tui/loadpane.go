@@ -516,6 +516,11 @@ func (p *loadPane) chartColumns(f *frame, inner int, label string) store.Column 
 // chartColumns filled, chartH rows each, with their legends at the cursor.
 func (p *loadPane) drawCharts(f *frame, lines []string, cc store.Column, inner, chartH int) []string {
 	at := "at " + f.clock(f.cursorMS) + "  "
+	if f.settling() {
+		// Requests of this second may still be running: its figures are
+		// not final, and say so.
+		at = "at " + f.clock(f.cursorMS) + " settling  "
+	}
 	vus := ""
 	if !math.IsNaN(cc.Threads) {
 		vus = "  threads " + itoa(int(cc.Threads))

@@ -25,6 +25,7 @@ type Timeline struct {
 	rangeMS  int64 // visible span; 0 means the whole run
 	endMS    int64 // paused: the right edge of the visible range
 	since    int64 // live with --since: the fixed left edge, 0 when unset
+	lagMS    int64 // how far behind now the live cursor sits (SetLag)
 
 	windowFrom, windowTo int64 // selected window [from, to), 0/0 when none
 	windowStart          int64 // first `v` pressed, waiting for the second; 0 when not
@@ -44,7 +45,7 @@ func New(r time.Duration) *Timeline {
 	if r <= 0 {
 		r = DefaultRange
 	}
-	return &Timeline{live: true, rangeMS: r.Milliseconds(), Columns: 80}
+	return &Timeline{live: true, rangeMS: r.Milliseconds(), lagMS: LiveLag.Milliseconds(), Columns: 80}
 }
 
 // SetSince makes a live session whose range starts at sinceMS.
@@ -87,15 +88,32 @@ func (t *Timeline) View(nowMS int64) (fromMS, toMS int64) {
 	return t.endMS - t.rangeMS, t.endMS
 }
 
-// LiveLag is how far behind now the live cursor sits: the current second
+// LiveLag is the least the live cursor sits behind now: the current second
 // is still being written (a JTL arrives in flushed chunks, a sample is
 // written when it ends), so its figures would read low.
 const LiveLag = 2 * time.Second
 
-// Cursor returns the cursor instant. Live, it is the last complete second.
+// MaxLiveLag bounds the live cursor's lag however slow the requests are:
+// further behind, live would no longer read as now; the seconds it shows
+// before they are final say so instead.
+const MaxLiveLag = 30 * time.Second
+
+// SetLag sets how far behind now the live cursor sits: d, kept between
+// LiveLag and MaxLiveLag. The dashboard sets it from the longest recent
+// request, so that the live cursor shows a second only once every request
+// started in it has been written.
+func (t *Timeline) SetLag(d time.Duration) {
+	t.lagMS = min(max(d, LiveLag), MaxLiveLag).Milliseconds()
+}
+
+// Lag returns how far behind now the live cursor sits.
+func (t *Timeline) Lag() time.Duration { return time.Duration(t.lagMS) * time.Millisecond }
+
+// Cursor returns the cursor instant. Live, it is the newest second old
+// enough to be complete (SetLag).
 func (t *Timeline) Cursor(nowMS int64) int64 {
 	if t.live {
-		return floorTo(nowMS-LiveLag.Milliseconds(), 1000)
+		return floorTo(nowMS-t.lagMS, 1000)
 	}
 	return t.cursorMS
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"testing"
+	"time"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -33,5 +34,29 @@ func TestLongestRequest(t *testing.T) {
 				t.Errorf("LongestRequest = %d, want %d", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestProgressAndGrowth: the store keeps the latest progress a batch told,
+// and notes when a source delivers records after it caught up (a file that
+// grows), not before.
+func TestProgressAndGrowth(t *testing.T) {
+	clock := sources.NewManualClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	st := New([]sources.Info{{Name: "r.jtl", Kind: sources.KindJTL}})
+	st.SetClock(clock)
+	smp := []sources.Sample{{StartMS: 1_700_000_000_000, ElapsedMS: 5, Label: "a", Success: true, AllThreads: -1}}
+	st.Apply(sources.Batch{Source: 0, Samples: smp, Rows: 1, Progress: sources.Progress{Read: 10, Size: 100}})
+	st.Apply(sources.Batch{Source: 0, Rows: 0, CaughtUp: true})
+	src := st.Sources[0]
+	if src.Progress != (sources.Progress{Read: 10, Size: 100}) || !src.GrewAt.IsZero() {
+		t.Fatalf("progress %+v, grew at %v; want 10 of 100 and no growth before catching up", src.Progress, src.GrewAt)
+	}
+	clock.Advance(time.Second)
+	st.Apply(sources.Batch{Source: 0, Samples: smp, Rows: 1})
+	if !src.GrewAt.Equal(clock.Now()) {
+		t.Fatalf("grew at %v, want %v", src.GrewAt, clock.Now())
+	}
+	if f := (sources.Progress{Read: 10, Size: 100}).Fraction(); f != 0.1 {
+		t.Fatalf("Fraction = %v", f)
 	}
 }

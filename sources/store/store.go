@@ -44,6 +44,13 @@ type Source struct {
 	Resets   int
 	FirstMS  int64 // earliest data time, 0 when none yet
 	LastMS   int64 // latest data time, 0 when none yet
+	// Progress is how far the source has read the file it was given, the
+	// latest a batch said (sources.Batch.Progress); zero when unknown.
+	Progress sources.Progress
+	// GrewAt is when (on the store's clock) the source last delivered
+	// records after it had caught up: a file someone is still writing, or
+	// a scrape; zero when it never did.
+	GrewAt time.Time
 	// ownTimes says some record carried a time of its own: a log whose
 	// lines have none is placed at the time it was read, which says
 	// nothing about its clock.
@@ -103,6 +110,12 @@ func (s *Store) apply(b sources.Batch) Part {
 	}
 	if b.Rows != 0 || b.BadRows != 0 || len(b.Warnings) != 0 || b.CaughtUp || b.Reset {
 		changed |= PartSources
+	}
+	if b.Progress.Size > 0 {
+		src.Progress = b.Progress
+	}
+	if b.Rows > 0 && src.CaughtUp {
+		src.GrewAt = s.clock.Now()
 	}
 	src.Rows += b.Rows
 	src.BadRows += b.BadRows

@@ -86,7 +86,12 @@ type Model struct {
 	warnHint string // the status bar's hint beside a count of warnings
 
 	loadEnded bool
-	decided   bool // the live-or-past decision is made
+	decided   bool      // the live-or-past decision is made (open.go)
+	decidedAt time.Time // when it was made
+	loading   bool      // the view fits the data read so far while files are read
+	growing   bool      // a file grew lately after the decision
+	wentLive  bool      // a growing file took the session live once
+	everLive  bool      // the session was live after the decision: G goes live
 	clockWarn string
 	recordErr string // why the recording stopped, "" while it runs
 
@@ -207,14 +212,9 @@ func (m *Model) ingest() {
 func (m *Model) nowMS() int64 { return m.opt.Clock.Now().UnixMilli() }
 
 func (m *Model) syncData() {
-	first, last, ok := m.store.DataRange()
+	first, last, ok := m.axisRange()
 	m.tl.SetData(first, last, ok)
-	if !m.decided && m.store.AllCaughtUp() {
-		m.decided = true
-		if !m.userMoved && m.tl.FitPast(m.nowMS()) {
-			m.dirty = true
-		}
-	}
+	m.decide()
 	if m.decided {
 		m.checkClocks()
 	}
@@ -443,9 +443,13 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 		m.logs.followCursor()
 	case key.Matches(msg, k.Home):
 		m.userMoved = true
-		if first, _, ok := m.store.DataRange(); ok {
+		if first, _, ok := m.axisRange(); ok {
 			m.tl.SetCursor(first, now)
 		}
+	case key.Matches(msg, k.End):
+		m.toEnd(now)
+	case key.Matches(msg, k.FitPane):
+		m.fitPane(now)
 	case key.Matches(msg, k.ZoomIn):
 		m.tl.Zoom(-1, now)
 	case key.Matches(msg, k.ZoomOut):
@@ -740,7 +744,13 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 		default:
 			text = p.render(f, r.w, r.h, i == m.focus)
 		}
-		for j, line := range strings.Split(text, "\n") {
+		lines := strings.Split(text, "\n")
+		if foot := m.footer(p, f.nowMS, r.w-2); foot != "" && m.store.KindCount(p.kind()) > 0 && r.h >= 4 {
+			// Over the pane's last inner line, so that the pane's own
+			// rendering and cache stay as they are.
+			lines[r.h-2] = boxLine(m.st, foot, r.w, i == m.focus)
+		}
+		for j, line := range lines {
 			if r.y+j < h {
 				screen[r.y+j] += line
 			}
@@ -779,8 +789,12 @@ func (m *Model) statusBar(f *frame) string {
 	} else {
 		b.WriteString(wrap(st.Paused, "PAUSED"))
 	}
+	if m.growing {
+		// Why a session of files is live: one of them is being written.
+		b.WriteString(" " + wrap(st.Live, "growing"))
+	}
 	rng := "whole run"
-	if r := m.tl.RangeMS(); r != 0 {
+	if r := m.tl.RangeMS(); r != 0 && !m.tl.Fitted(f.nowMS) {
 		rng = (time.Duration(r) * time.Millisecond).String()
 		rng = strings.TrimSuffix(strings.TrimSuffix(rng, "0s"), "0m")
 	}

@@ -31,6 +31,8 @@ type KeyMap struct {
 	Follow                     key.Binding
 	Up, Down, PageUp, PageDown key.Binding
 	Home                       key.Binding
+	End                        key.Binding // the data's end, or live in a live session
+	FitPane                    key.Binding // fit the axis to the focused pane's data
 }
 
 // DefaultKeys returns the key map.
@@ -49,8 +51,8 @@ func DefaultKeys() KeyMap {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open selected")),
 		Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "cursor back one step")),
 		Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "cursor forward one step")),
-		LeftFast:    key.NewBinding(key.WithKeys("shift+left", "H"), key.WithHelp("shift+←", "cursor back ten steps")),
-		RightFast:   key.NewBinding(key.WithKeys("shift+right", "L"), key.WithHelp("shift+→", "cursor forward ten steps")),
+		LeftFast:    key.NewBinding(key.WithKeys("shift+left", "H"), key.WithHelp("shift+←/H", "cursor back ten steps")),
+		RightFast:   key.NewBinding(key.WithKeys("shift+right", "L"), key.WithHelp("shift+→/L", "cursor forward ten steps")),
 		Live:        key.NewBinding(key.WithKeys("end", "0"), key.WithHelp("end/0", "back to live")),
 		ScrollLeft:  key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "scroll lines left")),
 		ScrollRight: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "scroll lines right")),
@@ -69,12 +71,14 @@ func DefaultKeys() KeyMap {
 		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "to the data's start")),
+		End:         key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "to the data's end (live in a live session)")),
+		FitPane:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "fit the time axis to the focused pane's data")),
 	}
 }
 
 // Global returns the bindings that work in every pane, for help.
 func (k KeyMap) Global() []key.Binding {
-	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.ZoomIn, k.ZoomOut,
+	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
 		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Search, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Help, k.Quit}
 }

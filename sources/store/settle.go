@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
 
 // SettleWindow is how far back from the newest second LongestRequest looks:
 // long enough to remember an incident's slow requests for a while after the
@@ -27,4 +31,22 @@ func (l *LoadTest) LongestRequest() int64 {
 		longest = max(longest, s.Requests.MaxEndMS-(l.baseSec+i)*1000)
 	}
 	return longest
+}
+
+// Span returns the earliest and latest data time of the sources of group g
+// (sources.Kind.Group), ok false when none of them has data.
+func (s *Store) Span(g sources.Kind) (firstMS, lastMS int64, ok bool) {
+	for _, src := range s.Sources {
+		if src.Info.Kind.Group() != g.Group() || !src.HasData() {
+			continue
+		}
+		if !ok || src.FirstMS < firstMS {
+			firstMS = src.FirstMS
+		}
+		if !ok || src.LastMS > lastMS {
+			lastMS = src.LastMS
+		}
+		ok = true
+	}
+	return firstMS, lastMS, ok
 }

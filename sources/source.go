@@ -41,9 +41,9 @@ type Batch struct {
 	Warnings []string   // anything else worth telling the user once
 	Health   *Health    // new health, nil when unchanged
 	CaughtUp bool       // the source has read all data that existed when it started
-	// Progress is how far the source has read its file while reading the
-	// data that existed when it started, zero when unchanged or unknown;
-	// it rides on the batches the source pushes anyway.
+	// Progress is how far the source has read its file (see
+	// sources.Progress), zero when unchanged or unknown; it rides on the
+	// batches the source pushes anyway.
 	Progress Progress
 	Reset    bool // the input was truncated or replaced: later records restart it
 

@@ -26,7 +26,7 @@ func jtlRun(start time.Time, n int) []sources.Sample {
 func fileStore(clock sources.Clock, samples []sources.Sample) *store.Store {
 	st := store.New([]sources.Info{{Name: "/runs/results.jtl", Kind: sources.KindJTL}})
 	st.SetClock(clock)
-	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples)})
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), Progress: sources.Progress{Read: 1000, Size: 1000}})
 	h := sources.Health{State: sources.StateFollowing, Detail: "following /runs/results.jtl", Since: clock.Now()}
 	st.Apply(sources.Batch{Source: 0, CaughtUp: true, Health: &h})
 	return st
@@ -59,9 +59,17 @@ func TestFilesOpenPausedThenLiveWhenOneGrows(t *testing.T) {
 	if !strings.Contains(plain(screen), "12:30:00") {
 		t.Fatalf("the axis must fit the 3-minute run:\n%s", plain(screen))
 	}
+	// A record the parser held back until the file went idle is no growth.
+	clock.Advance(time.Second)
+	held := jtlRun(start.Add(179*time.Second), 1)[4:]
+	st.Apply(sources.Batch{Source: 0, Samples: held, Rows: len(held)})
+	m.ingest()
+	if _, mode := statusOf(t, m.Render()); mode != "PAUSED" {
+		t.Fatal("a held-back record must not take the session live")
+	}
 	clock.Advance(5 * time.Second)
 	more := jtlRun(start.Add(190*time.Second), 2)
-	st.Apply(sources.Batch{Source: 0, Samples: more, Rows: len(more)})
+	st.Apply(sources.Batch{Source: 0, Samples: more, Rows: len(more), Progress: sources.Progress{Read: 1200, Size: 1200}})
 	m.ingest()
 	screen = plain(m.Render())
 	if _, mode := statusOf(t, screen); mode != "LIVE" || !strings.Contains(lastLine(screen), "growing") {
@@ -87,7 +95,7 @@ func TestGrowthAfterTheUserMovedStaysPaused(t *testing.T) {
 	before, _ := statusOf(t, m.Render())
 	clock.Advance(time.Second)
 	more := jtlRun(start.Add(61*time.Second), 1)
-	st.Apply(sources.Batch{Source: 0, Samples: more, Rows: len(more)})
+	st.Apply(sources.Batch{Source: 0, Samples: more, Rows: len(more), Progress: sources.Progress{Read: 1100, Size: 1100}})
 	m.ingest()
 	screen := plain(m.Render())
 	if c, mode := statusOf(t, screen); mode != "PAUSED" || c != before || !strings.Contains(lastLine(screen), "growing") {

@@ -38,8 +38,8 @@ func TestLongestRequest(t *testing.T) {
 }
 
 // TestProgressAndGrowth: the store keeps the latest progress a batch told,
-// and notes when a source delivers records after it caught up (a file that
-// grows), not before.
+// and notes when a source reads new bytes after it caught up (a file that
+// grows), not before, and not for records held back until then.
 func TestProgressAndGrowth(t *testing.T) {
 	clock := sources.NewManualClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	st := New([]sources.Info{{Name: "r.jtl", Kind: sources.KindJTL}})
@@ -52,7 +52,11 @@ func TestProgressAndGrowth(t *testing.T) {
 		t.Fatalf("progress %+v, grew at %v; want 10 of 100 and no growth before catching up", src.Progress, src.GrewAt)
 	}
 	clock.Advance(time.Second)
-	st.Apply(sources.Batch{Source: 0, Samples: smp, Rows: 1})
+	st.Apply(sources.Batch{Source: 0, Samples: smp, Rows: 1}) // held back until idle
+	if !src.GrewAt.IsZero() {
+		t.Fatalf("records without new bytes are no growth, grew at %v", src.GrewAt)
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: smp, Rows: 1, Progress: sources.Progress{Read: 120, Size: 120}})
 	if !src.GrewAt.Equal(clock.Now()) {
 		t.Fatalf("grew at %v, want %v", src.GrewAt, clock.Now())
 	}

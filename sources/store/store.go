@@ -47,9 +47,10 @@ type Source struct {
 	// Progress is how far the source has read the file it was given, the
 	// latest a batch said (sources.Batch.Progress); zero when unknown.
 	Progress sources.Progress
-	// GrewAt is when (on the store's clock) the source last delivered
-	// records after it had caught up: a file someone is still writing, or
-	// a scrape; zero when it never did.
+	// GrewAt is when (on the store's clock) the source last read new bytes
+	// of its file after it had caught up with it: a file someone is still
+	// writing; zero when it never did. (Records a parser held back until
+	// the input went idle are no growth.)
 	GrewAt time.Time
 	// ownTimes says some record carried a time of its own: a log whose
 	// lines have none is placed at the time it was read, which says
@@ -111,11 +112,14 @@ func (s *Store) apply(b sources.Batch) Part {
 	if b.Rows != 0 || b.BadRows != 0 || len(b.Warnings) != 0 || b.CaughtUp || b.Reset {
 		changed |= PartSources
 	}
-	if b.Progress.Size > 0 {
-		src.Progress = b.Progress
+	if b.Reset {
+		src.Progress = sources.Progress{}
 	}
-	if b.Rows > 0 && src.CaughtUp {
-		src.GrewAt = s.clock.Now()
+	if b.Progress.Size > 0 {
+		if src.CaughtUp && b.Progress.Read > src.Progress.Read {
+			src.GrewAt = s.clock.Now()
+		}
+		src.Progress = b.Progress
 	}
 	src.Rows += b.Rows
 	src.BadRows += b.BadRows

@@ -56,9 +56,10 @@ type Options struct {
 	// Clock paces the polls and stamps the health changes; nil means
 	// sources.Wall.
 	Clock sources.Clock
-	// Progress, when set, is told before each chunk of the data that
-	// existed when reading began how far the file has been read (for a
-	// gzip'd file, of its compressed bytes); never for a stream.
+	// Progress, when set, is told before each chunk how far the file has
+	// been read (for a gzip'd file, of its compressed bytes) of its size
+	// when reading began, or of what was read when more: past that size,
+	// the file grows. Never told for a stream.
 	Progress func(sources.Progress)
 }
 
@@ -196,9 +197,7 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 			}
 			offset += int64(n)
 			idleSent = false
-			if !caughtUp {
-				progress(sources.Progress{Read: offset, Size: max(size, offset)})
-			}
+			progress(sources.Progress{Read: offset, Size: max(size, offset)})
 			if herr := h.Data(buf[:n]); herr != nil {
 				return herr
 			}

@@ -1,10 +1,6 @@
 package tui
 
-import (
-	"time"
-
-	"github.com/sobang/sobang/sources"
-)
+import "github.com/sobang/sobang/sources"
 
 // decide makes the live-or-past decision, once every source has read the
 // data that existed when it started, and follows what happens after it:
@@ -94,7 +90,3 @@ func (m *Model) readingFiles() bool {
 	}
 	return false
 }
-
-// growingFor is how long after a file last grew the status line still says
-// growing: longer than JMeter takes to fill its 8 KB buffer in a slow test.
-const growingFor = 30 * time.Second

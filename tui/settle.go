@@ -8,10 +8,6 @@ import (
 	"github.com/sobang/sobang/tui/timeline"
 )
 
-// settleMargin is what a request written when it ends takes to reach the
-// store: a followed file's poll, a batch's linger and the tick, rounded up.
-const settleMargin = 500 * time.Millisecond
-
 // settle sets the live cursor's lag from the longest recent request (a
 // second is final once every request started in it has ended and been
 // read) and returns where the seconds that may still change begin: the

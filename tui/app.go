@@ -105,8 +105,11 @@ type Model struct {
 	rects   [paneCount]rect
 	dirty   bool
 	lastSec int64
-	view    string
-	quit    bool
+	// settling says the cursor's second was still settling at the last
+	// render: paused, the frame changes when it settles.
+	settling bool
+	view     string
+	quit     bool
 }
 
 type rect struct{ x, y, w, h int }
@@ -275,7 +278,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ingest()
 		if sec := m.nowMS() / 1000; sec != m.lastSec {
 			m.lastSec = sec
-			if m.tl.Live() {
+			if m.tl.Live() || m.settling {
 				m.dirty = true
 			}
 		}
@@ -595,6 +598,7 @@ func (m *Model) render() string {
 		return tooSmall(m.w, m.h, hints("", m.keys.Quit))
 	}
 	f := m.frame()
+	m.settling = f.settling()
 	body := m.h - 1
 	var out string
 	switch {

@@ -64,6 +64,12 @@ func (m *Model) decide() {
 
 // open decides live or past once every source has caught up.
 func (m *Model) open(nowMS int64) {
+	if m.opt.Since > 0 {
+		// A live session asked for (--since): past only when all the
+		// data is older than its start.
+		m.tl.FitPast(nowMS)
+		return
+	}
 	scraped := false
 	for _, src := range m.store.Sources {
 		scraped = scraped || (src.Info.Kind.Group() == sources.KindMetrics && src.Health.Live())

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/themes"
 )
 
 // jtlRun returns samples of a run of n seconds from start, five a second.
@@ -236,5 +237,22 @@ func TestEndKey(t *testing.T) {
 	press(live, "G")
 	if _, mode := statusOf(t, live.Render()); mode != "LIVE" {
 		t.Fatalf("G in a live session must go back to live, got %s", mode)
+	}
+}
+
+// TestSinceKeepsTheSessionLive: --since asks for a live session; files
+// whose data lies inside it do not turn it into a paused one.
+func TestSinceKeepsTheSessionLive(t *testing.T) {
+	start := t0.Truncate(time.Second)
+	clock := sources.NewManualClock(start.Add(3*time.Minute + 10*time.Second))
+	theme, err := themes.Load("dark", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Store: fileStore(clock, jtlRun(start, 180)), Theme: theme, Zone: time.UTC, Clock: clock, Since: 10 * time.Minute})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	if _, mode := statusOf(t, m.Render()); mode != "LIVE" {
+		t.Fatalf("--since must keep the session live, got %s", mode)
 	}
 }

@@ -272,13 +272,9 @@ func (t *Timeline) Zoom(dir int, nowMS int64) {
 // cursor on its last second, until Open decides. Without data it does
 // nothing.
 func (t *Timeline) Load() {
-	if !t.hasData || t.since != 0 {
-		return
+	if t.since == 0 {
+		t.OpenPast()
 	}
-	t.live = false
-	t.rangeMS = 0
-	t.cursorMS = floorTo(t.lastMS, 1000)
-	t.endMS = ceilTo(t.lastMS+1, 1000)
 }
 
 // OpenPast starts the session paused at the data's end: the whole run in
@@ -287,8 +283,11 @@ func (t *Timeline) OpenPast() bool {
 	if !t.hasData {
 		return false
 	}
-	t.Load()
+	t.live = false
 	t.since = 0
+	t.rangeMS = 0
+	t.cursorMS = floorTo(t.lastMS, 1000)
+	t.endMS = ceilTo(t.lastMS+1, 1000)
 	return true
 }
 

@@ -8,7 +8,8 @@ import "github.com/sobang/sobang/sources"
 //     (never a live range at now over data from days before);
 //   - files nobody is writing open paused at their end, whatever their
 //     age, and so does a recording; a session with a scraped endpoint opens
-//     live unless the data is older than the range;
+//     live unless the data is older than the range, and so does one with a
+//     file that appeared while sobang waited for it;
 //   - a file that grows after the decision (JMeter writes in 8 KB chunks,
 //     so a slow test's file can sit still for a while) takes the session
 //     live, unless the user has moved the cursor, and the status line says
@@ -70,9 +71,16 @@ func (m *Model) open(nowMS int64) {
 		m.tl.FitPast(nowMS)
 		return
 	}
-	scraped := false
+	scraped, appeared := false, false
 	for _, src := range m.store.Sources {
 		scraped = scraped || (src.Info.Kind.Group() == sources.KindMetrics && src.Health.Live())
+		appeared = appeared || src.Waited
+	}
+	if appeared {
+		// A file that appeared while sobang waited for it is being
+		// written: a test that just started.
+		m.tl.OpenLive()
+		return
 	}
 	if scraped {
 		// An endpoint is read now: live, unless what the files hold is

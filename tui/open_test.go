@@ -256,3 +256,23 @@ func TestSinceKeepsTheSessionLive(t *testing.T) {
 		t.Fatalf("--since must keep the session live, got %s", mode)
 	}
 }
+
+// TestFileThatAppearedOpensLive: a file sobang waited for (--jtl, --wait)
+// appeared during the session, so a test is writing it: live.
+func TestFileThatAppearedOpensLive(t *testing.T) {
+	start := t0.Truncate(time.Second)
+	clock := sources.NewManualClock(start.Add(5 * time.Second))
+	st := store.New([]sources.Info{{Name: "/runs/results.jtl", Kind: sources.KindJTL, Wait: true}})
+	st.SetClock(clock)
+	waiting := sources.Health{State: sources.StateWaiting, Detail: "waiting for /runs/results.jtl", Since: start}
+	st.Apply(sources.Batch{Source: 0, Health: &waiting})
+	m := clockModel(st, clock, 120, 40)
+	samples := jtlRun(start, 3)
+	following := sources.Health{State: sources.StateFollowing, Detail: "following /runs/results.jtl", Since: clock.Now()}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true, Health: &following,
+		Progress: sources.Progress{Read: 300, Size: 300}})
+	m.ingest()
+	if _, mode := statusOf(t, m.Render()); mode != "LIVE" {
+		t.Fatalf("a file that appeared during the session must open LIVE, got %s", mode)
+	}
+}

@@ -52,6 +52,9 @@ type Source struct {
 	// writing; zero when it never did. (Records a parser held back until
 	// the input went idle are no growth.)
 	GrewAt time.Time
+	// Waited says the source waited for its file to appear: a file that
+	// appeared during the session is being written.
+	Waited bool
 	// ownTimes says some record carried a time of its own: a log whose
 	// lines have none is placed at the time it was read, which says
 	// nothing about its clock.
@@ -107,6 +110,7 @@ func (s *Store) apply(b sources.Batch) Part {
 	var changed Part
 	if b.Health != nil {
 		src.Health = *b.Health
+		src.Waited = src.Waited || b.Health.State == sources.StateWaiting
 		changed |= PartSources
 	}
 	if b.Rows != 0 || b.BadRows != 0 || len(b.Warnings) != 0 || b.CaughtUp || b.Reset {

@@ -71,8 +71,8 @@ func DefaultKeys() KeyMap {
 		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "to the data's start")),
-		End:         key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "to the data's end (live in a live session)")),
-		FitPane:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "fit the time axis to the focused pane's data")),
+		End:         key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "to the end (or live)")),
+		FitPane:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "fit axis to pane's data")),
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/sobang/sobang/sources"
 )
 
@@ -122,11 +124,19 @@ func (m *Model) footer(p pane, nowMS int64, w int) string {
 		return bar
 	}
 	if first, last, ok := m.elsewhere(p); ok {
-		return wrap(m.st.Warn, "its data is at "+m.span(first, last)+", off this axis") +
-			wrap(m.st.Muted, " · o fits the axis to it")
+		// The longest wording that fits, never cut before its advice.
+		span := m.span(first, last)
+		for _, where := range []string{"its data is at " + span + ", off this axis", "data at " + span, "data off this axis"} {
+			if ansi.StringWidth(where+footAdvice) <= w || where == "data off this axis" {
+				return wrap(m.st.Warn, where) + wrap(m.st.Muted, footAdvice)
+			}
+		}
 	}
 	return ""
 }
+
+// footAdvice ends the footer of a pane whose data is off the axis.
+const footAdvice = " · o fits the axis to it"
 
 // progressBar is the line of a pane whose sources are reading their files:
 // bytes read of the total, a bar, the rate and the time left; "" when none

@@ -97,6 +97,41 @@ type Aggregate struct {
 	Percentiles     []Percentile // in the file's column order; MS is NaN where it says N/A
 }
 
+// ToolSummary is what a tool's end-of-test summary says beyond its request
+// rows (a k6 summary): every metric as written, the thresholds the script
+// declared with whether each held, and the checks. A summary has no
+// timeline; the dashboard shows it as a page of its own.
+type ToolSummary struct {
+	Metrics    []SummaryMetric // by name
+	Thresholds []Threshold     // failed first, then by metric and expression
+	// Checks counts the script's checks; nil when the summary has none.
+	Checks *Checks
+}
+
+// SummaryMetric is one metric of a tool's summary with its values as
+// written (k6: "avg", "p(95)", "count", "rate", ...), in key order.
+type SummaryMetric struct {
+	Name   string // as written, sub-metric tags included: http_req_duration{name:login}
+	Type   string // "trend", "counter", "rate", "gauge"; "" when the file does not say
+	Values []SummaryValue
+}
+
+// SummaryValue is one value of a SummaryMetric.
+type SummaryValue struct {
+	Key   string
+	Value float64
+}
+
+// Threshold is one pass/fail criterion of a tool's summary.
+type Threshold struct {
+	Metric string // the metric it is declared on
+	Expr   string // as written: "p(95)<500"
+	OK     bool
+}
+
+// Checks counts a script's checks: assertions that do not fail requests.
+type Checks struct{ Passes, Fails int64 }
+
 // AggregatedLabel is the label of a row giving the totals over every label.
 const AggregatedLabel = "Aggregated"
 

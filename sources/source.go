@@ -55,12 +55,15 @@ type Batch struct {
 	// Failures, when not nil, are the whole current list of the source's
 	// counted failures (Locust's _failures.csv) and replace the previous one.
 	Failures []AggregateFailure
+	// Summary, when not nil, is the whole of what a tool's end-of-test
+	// summary says beyond its rows (k6), and replaces an earlier one.
+	Summary *ToolSummary
 }
 
 // Empty reports whether the batch carries nothing.
 func (b *Batch) Empty() bool {
 	return len(b.Samples) == 0 && len(b.Entries) == 0 && len(b.Scrapes) == 0 &&
-		len(b.Aggregates) == 0 && b.Failures == nil &&
+		len(b.Aggregates) == 0 && b.Failures == nil && b.Summary == nil &&
 		b.Rows == 0 && b.BadRows == 0 && len(b.Warnings) == 0 && b.Health == nil && !b.CaughtUp && !b.Reset
 }
 

@@ -32,8 +32,15 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		lines = append(lines, wrap(f.st.Bold, title)+wrap(f.st.Muted, "  (no final figures yet)"))
 	}
 	hists := make([][]sources.Aggregate, len(sets))
+	history := false
 	for i, set := range sets {
 		hists[i] = aggregatedHistory(set)
+		history = history || len(hists[i]) > 0
+	}
+	if tool := toolSummaryOf(sets); tool != nil && !history {
+		// A summary without a timeline (k6's): its own page, not two
+		// empty charts.
+		return p.summaryPage(f, lines, tool, sets, inner, ih)
 	}
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	rps, fps := make([]float64, n), make([]float64, n)
@@ -85,8 +92,7 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		legend1 = wrap(f.st.Muted, at+"no history row here")
 		legend2 = wrap(f.st.Muted, at+"response time")
 	}
-	rows := aggregateRows(sets)
-	tableRows := min(len(rows)+1, max(ih/3, 3))
+	tableRows := min(len(aggregateRows(sets))+1, max(ih/3, 3))
 	chartH := max((ih-1-2-1-tableRows)/2, 1)
 	c1 := chart.Chart{Height: chartH, AutoScale: true, Fill: true, Max: headroom(rps),
 		Series: []chart.Series{{Values: rps, Style: f.st.Series[0]}, {Values: fps, Style: f.st.Levels[sources.LevelError]}}}
@@ -100,16 +106,45 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 	if ih >= 12 {
 		lines = append(lines, timeAxis(f, inner))
 	}
-	lines = append(lines, p.tableHeader(f, loadCols, inner))
+	return p.aggregateTable(f, lines, sets, inner, ih)
+}
+
+// aggregateTable appends the table of the sets' final rows, as many as fit
+// in ih lines.
+func (p *loadPane) aggregateTable(f *frame, lines []string, sets []*store.AggregateSet, inner, ih int) []string {
+	rows := aggregateRows(sets)
+	names := make([]string, len(rows))
+	cells := make([][]string, len(rows))
 	for i := range rows {
-		if len(lines) >= ih {
-			break
+		names[i], cells[i] = rows[i].Name(), aggregateCells(&rows[i])
+	}
+	var cols []tableCol
+	cols, p.labelW = fitTable(loadCols, names, cells, inner)
+	lines = append(lines, p.tableHeader(f, cols, inner))
+	var shown []int
+	filter := strings.ToLower(f.filters[paneLoad])
+	for i := range rows {
+		if filter == "" || strings.Contains(strings.ToLower(rows[i].Label), filter) {
+			shown = append(shown, i)
 		}
-		a := &rows[i]
-		if filter := f.filters[paneLoad]; filter != "" && !strings.Contains(strings.ToLower(a.Label), strings.ToLower(filter)) {
-			continue
-		}
-		lines = append(lines, p.aggregateRow(a, inner))
+	}
+	// The rows scroll (↑/↓, the wheel) with the selection as the top row;
+	// where they do not all fit, the last line says how many are below.
+	room := max(ih-len(lines), 0)
+	p.selected = min(p.selected, max(len(shown)-room+1, 0))
+	start := p.selected
+	if len(shown) <= room {
+		start, p.selected = 0, 0
+	}
+	end := min(len(shown), start+room)
+	if end < len(shown) && room > 1 {
+		end--
+	}
+	for _, i := range shown[start:end] {
+		lines = append(lines, p.aggregateRow(&rows[i], cols, cells[i]))
+	}
+	if below := len(shown) - end; below > 0 && room > 1 {
+		lines = append(lines, wrap(f.st.Muted, fitPlain("  ↓ "+itoa(below)+" more labels (↑/↓ or the wheel)", 0, inner)))
 	}
 	return lines
 }
@@ -199,16 +234,21 @@ func historyAt(rows []sources.Aggregate, ms, stale int64) *sources.Aggregate {
 
 // aggregateRow is one label of the tool's final figures in the table's
 // columns (samples, errors, err%, p50, p95, p99, thr/s).
-func (p *loadPane) aggregateRow(a *sources.Aggregate, w int) string {
+func (p *loadPane) aggregateRow(a *sources.Aggregate, cols []tableCol, cells []string) string {
 	var b strings.Builder
 	b.WriteString("  ")
-	b.WriteString(fitPlain(a.Name(), 0, labelWidth(loadCols, w)))
-	cells := []string{count(a.Requests), failures(a), failurePct(a),
-		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
-	for i, c := range loadCols {
+	b.WriteString(fitPlain(a.Name(), 0, p.labelW))
+	for i, c := range cols {
 		b.WriteString(padLeft(cells[i], c.width))
 	}
 	return b.String()
+}
+
+// aggregateCells are a row's figures in loadCols' order, "–" where the tool
+// wrote none.
+func aggregateCells(a *sources.Aggregate) []string {
+	return []string{count(a.Requests), failures(a), failurePct(a),
+		ms(a.Percentile(0.5)), ms(a.Percentile(0.95)), ms(a.Percentile(0.99)), rate(a.RequestsPerSec)}
 }
 
 // aggregatesTitle names the tool whose own figures the pane shows.

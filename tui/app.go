@@ -25,7 +25,9 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,7 +94,7 @@ type Model struct {
 	growing   bool      // a file grew lately after the decision
 	wentLive  bool      // a growing file took the session live once
 	everLive  bool      // the session was live after the decision: G goes live
-	clockWarn string
+	clockWarn statusWarning
 	recordErr string // why the recording stopped, "" while it runs
 
 	crash *sources.Panic
@@ -224,16 +226,17 @@ func (m *Model) syncData() {
 }
 
 func (m *Model) checkClocks() {
-	warn := ""
+	var warn statusWarning
 	for _, pair := range m.store.NonOverlapping() {
 		a, b := pair[0], pair[1]
 		gap := max(a.FirstMS-b.LastMS, b.FirstMS-a.LastMS)
 		if time.Duration(gap)*time.Millisecond < clockGapWarn {
 			continue
 		}
-		warn = fmt.Sprintf("clocks: %s (%s–%s) and %s (%s–%s) do not overlap: try --tz or --offset",
-			baseName(a.Name), m.stamp(a.FirstMS), m.stamp(a.LastMS),
-			baseName(b.Name), m.stamp(b.FirstMS), m.stamp(b.LastMS))
+		dated := !m.sameDay(a.FirstMS, a.LastMS, b.FirstMS, b.LastMS)
+		warn.what = fmt.Sprintf("clocks: %s (%s) and %s (%s) do not overlap",
+			baseName(a.Name), m.span(a.FirstMS, a.LastMS, dated), baseName(b.Name), m.span(b.FirstMS, b.LastMS, dated))
+		warn.advice = "try --tz or --offset"
 		break
 	}
 	if warn != m.clockWarn {
@@ -242,8 +245,25 @@ func (m *Model) checkClocks() {
 	}
 }
 
-func (m *Model) stamp(ms int64) string {
-	return time.UnixMilli(ms).In(m.zone).Format("01-02 15:04:05")
+// span names a source's time span: clock times ("12:30:00–12:31:59"), or
+// with dates when the data spans days ("2016-03-02 10:00–2016-03-04 09:12").
+func (m *Model) span(fromMS, toMS int64, dated bool) string {
+	a, b := time.UnixMilli(fromMS).In(m.zone), time.UnixMilli(toMS).In(m.zone)
+	if !dated {
+		return a.Format("15:04:05") + "–" + b.Format("15:04:05")
+	}
+	return a.Format("2006-01-02 15:04") + "–" + b.Format("2006-01-02 15:04")
+}
+
+// sameDay reports whether the instants fall on one date in the display zone.
+func (m *Model) sameDay(ms ...int64) bool {
+	day := func(v int64) string { return time.UnixMilli(v).In(m.zone).Format("2006-01-02") }
+	for _, v := range ms[1:] {
+		if day(v) != day(ms[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 // frame computes the time state every pane renders from.
@@ -508,6 +528,12 @@ func (m *Model) handleMouse(msg tea.MouseMsg) bool {
 		}
 		return false
 	}
+	if click, ok := msg.(tea.MouseClickMsg); ok && m.tabbed() && mouse.Y == 0 && click.Button == tea.MouseLeft {
+		if i, ok := m.tabAt(mouse.X); ok {
+			m.focus = i
+			return true
+		}
+	}
 	paneAt := -1
 	for i, r := range m.rects {
 		if r.contains(mouse.X, mouse.Y) {
@@ -600,6 +626,14 @@ func (m *Model) render() string {
 	f := m.frame()
 	m.settling = f.settling()
 	body := m.h - 1
+	// The readout reads the panes: not over help, an entry or the list.
+	readout := ""
+	if !m.search.active && !m.help.shown && !m.overlay.shown() && !m.warnings.shown {
+		readout = m.readout(f)
+	}
+	if readout != "" {
+		body--
+	}
 	var out string
 	switch {
 	case m.help.shown:
@@ -607,9 +641,12 @@ func (m *Model) render() string {
 	case m.overlay.shown():
 		out = m.overlay.render(m.st, m.w, body)
 	case m.warnings.shown:
-		out = m.warnings.render(m.st, m.store, m.zone, m.w, body)
+		out = m.warnings.render(m.st, m.store, m.ownWarnings(), m.zone, m.w, body)
 	default:
 		out = m.renderPanes(f, m.w, body)
+	}
+	if readout != "" {
+		out += "\n" + fit(readout, m.w)
 	}
 	return out + "\n" + m.statusBar(f)
 }
@@ -639,6 +676,11 @@ func tooSmall(w, h int, quit string) string {
 // layout assigns each pane its rectangle.
 func (m *Model) layout(w, h int) [paneCount]rect {
 	var r [paneCount]rect
+	if m.tabbed() {
+		// The first row is the tab bar.
+		r[m.focus] = rect{0, 1, w, h - 1}
+		return r
+	}
 	if m.zoomed {
 		r[m.focus] = rect{0, 0, w, h}
 		return r
@@ -734,6 +776,9 @@ func (m *Model) layout(w, h int) [paneCount]rect {
 func (m *Model) renderPanes(f *frame, w, h int) string {
 	m.rects = m.layout(w, h)
 	screen := make([]string, h)
+	if m.tabbed() {
+		screen[0] = m.tabBar(w)
+	}
 	for i, p := range m.panes {
 		r := m.rects[i]
 		if r.w == 0 || r.h == 0 {
@@ -742,7 +787,7 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 		var text string
 		switch {
 		case m.store.KindCount(p.kind()) == 0:
-			text = emptyPane(m.st, p, r.w, r.h, i == m.focus)
+			text = emptyPane(m.st, i, p, r.w, r.h, i == m.focus)
 		case m.zoomed && i == paneLogs:
 			text = m.logs.renderZoomed(f, r.w, r.h, true, true)
 		default:
@@ -797,6 +842,9 @@ func (m *Model) statusBar(f *frame) string {
 		// Why a session of files is live: one of them is being written.
 		b.WriteString(" " + wrap(st.Live, "growing"))
 	}
+	if off, ok := m.runOffset(f.cursorMS); ok {
+		b.WriteString(" " + off)
+	}
 	rng := "whole run"
 	if r := m.tl.RangeMS(); r != 0 && !m.tl.Fitted(f.nowMS) {
 		rng = (time.Duration(r) * time.Millisecond).String()
@@ -814,22 +862,113 @@ func (m *Model) statusBar(f *frame) string {
 	if m.loadEnded {
 		b.WriteString("  " + wrap(st.Ended, "LOAD ENDED"))
 	}
-	if m.clockWarn != "" {
-		b.WriteString("  " + wrap(st.Warn, m.clockWarn))
-	}
-	if m.recordErr != "" {
-		b.WriteString("  " + wrap(st.Warn, m.recordErr))
-	}
 	left := b.String()
 	right := m.keysHint
-	if n := m.store.WarningCount(); n > 0 {
+	if n := m.store.WarningCount() + len(m.ownWarnings()); n > 0 {
 		// Beside the keys, where a long left side cannot push it out.
 		right = "  " + wrap(st.Warn, warnCount(n)) + "  " + m.warnHint + "  " + right
 	}
 	if m.search.active {
 		left, right = m.search.statusBar()
+	} else {
+		// The warnings take what room the figures leave, each cut before
+		// its advice rather than after it.
+		room := m.w - ansi.StringWidth(right) - ansi.StringWidth(left)
+		for _, w := range []statusWarning{m.recordWarning(), m.clockWarning()} {
+			if w.what == "" {
+				continue
+			}
+			text := w.cut(room-2, m.keys.Warnings.Help().Key)
+			if text == "" {
+				break
+			}
+			left += "  " + wrap(st.Warn, text)
+			room -= 2 + ansi.StringWidth(text)
+		}
 	}
 	room := m.w - ansi.StringWidth(right)
 	line := fit(left, max(room, 0)) + right
 	return wrap(st.StatusBar, line)
+}
+
+// runOffset is the cursor's distance from the run's start ("+1m37s"): the
+// load test's first second, or the data's first instant without one.
+func (m *Model) runOffset(cursorMS int64) (string, bool) {
+	start, ok := int64(0), false
+	if first, _, has := m.store.Load.Range(); has {
+		start, ok = first*1000, true
+	} else if first, _, has := m.store.DataRange(); has {
+		start, ok = first, true
+	}
+	if !ok {
+		return "", false
+	}
+	return offset(cursorMS - start), true
+}
+
+// offset formats a signed distance in whole seconds: "+0s", "+1m37s",
+// "+2h05m", "-12s".
+func offset(ms int64) string {
+	sign := "+"
+	if ms < 0 {
+		sign, ms = "-", -ms
+	}
+	s := ms / 1000
+	switch {
+	case s < 60:
+		return sign + strconv.FormatInt(s, 10) + "s"
+	case s < 3600:
+		return fmt.Sprintf("%s%dm%02ds", sign, s/60, s%60)
+	case s < 100*3600:
+		return fmt.Sprintf("%s%dh%02dm", sign, s/3600, s/60%60)
+	}
+	return fmt.Sprintf("%s%dd%02dh", sign, s/86400, s/3600%24)
+}
+
+// statusWarning is a warning of the status line: what happened and what
+// to do about it.
+type statusWarning struct{ what, advice string }
+
+// cut fits the warning into room cells. What happened is shortened first,
+// with a pointer to the warnings list (key), so the advice is never the
+// part cut; "" when not even the advice fits.
+func (w statusWarning) cut(room int, key string) string {
+	full := w.what
+	if w.advice != "" {
+		full += ": " + w.advice
+	}
+	if ansi.StringWidth(full) <= room {
+		return full
+	}
+	tail := "… (" + key + " for all)"
+	if w.advice != "" {
+		tail = "… (" + key + "): " + w.advice
+	}
+	keep := room - ansi.StringWidth(tail)
+	if keep < 8 {
+		return ""
+	}
+	return ansi.Truncate(w.what, keep, "") + tail
+}
+
+// ownWarnings are the dashboard's warnings in full, for the list.
+func (m *Model) ownWarnings() []string {
+	var out []string
+	for _, w := range []statusWarning{m.recordWarning(), m.clockWarning()} {
+		if w.what != "" {
+			out = append(out, w.cut(math.MaxInt, ""))
+		}
+	}
+	return out
+}
+
+func (m *Model) recordWarning() statusWarning {
+	if m.recordErr == "" {
+		return statusWarning{}
+	}
+	return statusWarning{what: m.recordErr}
+}
+
+func (m *Model) clockWarning() statusWarning {
+	return m.clockWarn
 }

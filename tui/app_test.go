@@ -248,6 +248,16 @@ func TestHelpScrollsAt80x24(t *testing.T) {
 	if !strings.Contains(plain(m.Render()), "Keys of the") {
 		t.Fatal("g must take the help back to its top")
 	}
+	// Every line of it fits 80 columns: read top to bottom, nothing is cut.
+	for range 40 {
+		for _, l := range strings.Split(plain(m.Render()), "\n")[1:22] {
+			if strings.Contains(l, "…") {
+				t.Fatalf("a help line is cut at 80 columns: %q", l)
+			}
+		}
+		press(m, "down")
+	}
+	press(m, "g")
 	press(m, "esc")
 	if strings.Contains(plain(m.Render()), "more lines") {
 		t.Fatal("esc must close the help")
@@ -450,6 +460,8 @@ func TestClockWarning(t *testing.T) {
 	}{
 		// A log written nine hours off: a zone mistake.
 		{"nine hours apart", []sources.LogEntry{{Time: t0.Add(9 * time.Hour), Lines: []string{"x"}}}, true},
+		// Days apart: the warning names the dates.
+		{"days apart", []sources.LogEntry{{Time: t0.Add(-50 * time.Hour), Lines: []string{"x"}}}, true},
 		{"overlapping", []sources.LogEntry{{Time: t0, Lines: []string{"x"}}}, false},
 		// Nothing read (an empty file, one not there yet): no clock to judge.
 		{"a source without data", nil, false},
@@ -467,12 +479,18 @@ func TestClockWarning(t *testing.T) {
 			m.Update(sizeMsg(200, 40))
 			m.ingest()
 			f := plain(m.Render())
-			warned := strings.Contains(f, "do not overlap: try --tz or --offset")
+			warned := strings.Contains(f, "clocks: run.jtl (") && strings.Contains(f, "try --tz or --offset")
 			if warned != tt.warn {
 				t.Fatalf("clock warning shown: %v, want %v:\n%s", warned, tt.warn, f[len(f)-300:])
 			}
-			if warned && (!strings.Contains(f, "run.jtl") || !strings.Contains(f, "app.log")) {
-				t.Fatalf("the clock warning does not name both sources:\n%s", f[len(f)-300:])
+			// The warnings list (!) holds it whole.
+			full := strings.Join(m.ownWarnings(), "\n")
+			if warned && (!strings.Contains(full, "run.jtl") || !strings.Contains(full, "app.log") || !strings.HasSuffix(full, "do not overlap: try --tz or --offset")) {
+				t.Fatalf("the clock warning does not name both sources: %q", full)
+			}
+			dated := strings.Contains(full, "2026-11-23 10:30–2026-11-23 10:30")
+			if dated != (tt.name == "days apart") {
+				t.Fatalf("dates named: %v, want them only for sources days apart:\n%s", dated, f[len(f)-300:])
 			}
 		})
 	}

@@ -105,9 +105,9 @@ func (m *Model) toEnd(nowMS int64) {
 	}
 }
 
-// span says where data lies, as dates and times (the year once when both
-// ends share it).
-func (m *Model) span(firstMS, lastMS int64) string {
+// dataSpan says where data lies, as dates and times (the date once when
+// both ends share it).
+func (m *Model) dataSpan(firstMS, lastMS int64) string {
 	a, b := time.UnixMilli(firstMS).In(m.zone), time.UnixMilli(lastMS).In(m.zone)
 	const day, clock = "2006-01-02 ", "15:04:05"
 	if a.Format(day) == b.Format(day) {
@@ -125,7 +125,7 @@ func (m *Model) footer(p pane, nowMS int64, w int) string {
 	}
 	if first, last, ok := m.elsewhere(p); ok {
 		// The longest wording that fits, never cut before its advice.
-		span := m.span(first, last)
+		span := m.dataSpan(first, last)
 		for _, where := range []string{"its data is at " + span + ", off this axis", "data at " + span, "data off this axis"} {
 			if ansi.StringWidth(where+footAdvice) <= w || where == "data off this axis" {
 				return wrap(m.st.Warn, where) + wrap(m.st.Muted, footAdvice)

@@ -37,4 +37,8 @@ const (
 	// wideLayout is the width from which load test and metrics sit side by
 	// side.
 	wideLayout = 140
+	// tabbedBelow is the height below which the panes stack into tabs: one
+	// pane at a time under a tab bar, since three panes in fewer rows leave
+	// each chart a row tall.
+	tabbedBelow = 32
 )

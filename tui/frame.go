@@ -135,14 +135,18 @@ func box(st *Styles, title, note string, noteStyle chart.Style, lines []string, 
 		return strings.Repeat(strings.Repeat(" ", max(w, 0))+"\n", max(h-1, 0)) + strings.Repeat(" ", max(w, 0))
 	}
 	border, titleSt := st.Border, st.Title
+	// The focused pane's border is heavy as well as coloured, so it shows
+	// without colour (NO_COLOR) and in any theme.
+	tl, tr, bl, br, hz, vt := "╭", "╮", "╰", "╯", "─", "│"
 	if focused {
 		border, titleSt = st.BorderFocused, st.TitleFocused
+		tl, tr, bl, br, hz, vt = "┏", "┓", "┗", "┛", "━", "┃"
 	}
 	var b strings.Builder
 	b.Grow(w * h * 2)
 	inner := w - 2
 	// Top: ╭─ Title ─ note ───╮
-	b.WriteString(border.Prefix + "╭─" + border.Suffix)
+	b.WriteString(border.Prefix + tl + hz + border.Suffix)
 	used := 1
 	t := " " + title + " "
 	if tw := ansi.StringWidth(t); tw <= inner-1 {
@@ -154,18 +158,23 @@ func box(st *Styles, title, note string, noteStyle chart.Style, lines []string, 
 		b.WriteString(wrap(noteStyle, n))
 		used += ansi.StringWidth(n)
 	}
-	b.WriteString(border.Prefix + strings.Repeat("─", max(inner-used, 0)) + "╮" + border.Suffix)
+	b.WriteString(border.Prefix + strings.Repeat(hz, max(inner-used, 0)) + tr + border.Suffix)
 	for i := 0; i < h-2; i++ {
 		b.WriteByte('\n')
-		b.WriteString(border.Prefix + "│" + border.Suffix)
+		b.WriteString(border.Prefix + vt + border.Suffix)
 		if i < len(lines) {
 			b.WriteString(fit(lines[i], inner))
 		} else {
 			b.WriteString(strings.Repeat(" ", inner))
 		}
-		b.WriteString(border.Prefix + "│" + border.Suffix)
+		b.WriteString(border.Prefix + vt + border.Suffix)
 	}
 	b.WriteByte('\n')
-	b.WriteString(border.Prefix + "╰" + strings.Repeat("─", inner) + "╯" + border.Suffix)
+	b.WriteString(border.Prefix + bl + strings.Repeat(hz, inner) + br + border.Suffix)
 	return b.String()
+}
+
+// numbered is a pane's title with the key that focuses it: "[1] Load test".
+func numbered(pane int, title string) string {
+	return "[" + itoa(pane+1) + "] " + title
 }

@@ -46,12 +46,15 @@ func (h *helpScreen) render(st *Styles, p pane, k KeyMap, w, height int) string 
 	h.model.Styles = help.DefaultStyles(!st.Theme.NoColor && st.Theme.Name != "light")
 	var b strings.Builder
 	b.WriteString("Keys of the " + p.title() + " pane\n\n")
-	b.WriteString(h.model.FullHelpView([][]key.Binding{p.keys()}))
+	b.WriteString(h.column(p.keys(), w-2))
 	b.WriteString("\n\nEverywhere\n\n")
 	g := k.Global()
 	half := (len(g) + 1) / 2
 	b.WriteString(h.model.FullHelpView([][]key.Binding{g[:half], g[half:]}))
-	b.WriteString("\n\nMouse: the wheel scrolls, a click focuses a pane, a click on a chart moves the cursor,\na drag on a chart selects a window (--no-mouse leaves the mouse to the terminal).\n\n")
+	b.WriteString("\n\n")
+	mouse := "Mouse: the wheel scrolls, a click focuses a pane, a click on a chart moves the cursor, " +
+		"a drag on a chart selects a window (--no-mouse leaves the mouse to the terminal)."
+	b.WriteString(strings.Join(wrapWords(mouse, max(w-2, 20)), "\n") + "\n\n")
 	b.WriteString(hints("", h.close) + ".")
 	lines := strings.Split(b.String(), "\n")
 	// A column of descriptions is padded to its longest: where only that
@@ -70,4 +73,33 @@ func (h *helpScreen) render(st *Styles, p pane, k KeyMap, w, height int) string 
 	// Too tall for the terminal: scroll, and say how to in the border.
 	lines = h.view(lines, rows, st)
 	return box(st, "Help", hints(" · ", h.keys.Scroll, h.close), st.Muted, lines, w, height, true)
+}
+
+// column lays out one column of bindings in width cells, each description
+// wrapped under itself rather than cut, so that help reads whole at 80
+// columns.
+func (h *helpScreen) column(bs []key.Binding, width int) string {
+	keyW := 0
+	for _, b := range bs {
+		if b.Enabled() {
+			keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+		}
+	}
+	st := h.model.Styles
+	var lines []string
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		k := b.Help().Key
+		pad := strings.Repeat(" ", keyW-ansi.StringWidth(k)+1)
+		for i, part := range wrapWords(b.Help().Desc, max(width-keyW-1, 20)) {
+			if i == 0 {
+				lines = append(lines, st.FullKey.Render(k)+pad+st.FullDesc.Render(part))
+			} else {
+				lines = append(lines, strings.Repeat(" ", keyW+1)+st.FullDesc.Render(part))
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
 }

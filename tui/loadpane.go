@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -31,6 +33,7 @@ type loadPane struct {
 	showBase bool                   // b: the baseline beside the labels
 	rows     map[string]baselineRow // per label: its comparison, for this render
 	tableW   int                    // the table's width at the last render
+	labelW   int                    // the label column's width at the last render
 
 	cacheKey   loadKey
 	cache      string
@@ -291,7 +294,7 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	}
 	inner, ih := w-2, h-2
 	lt := f.store.Load
-	title := p.title()
+	title := numbered(paneLoad, p.title())
 	var lines []string
 	p.areas = p.areas[:0]
 	switch {
@@ -393,8 +396,20 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 		lines = append(lines, timeAxis(f, inner))
 	}
 
-	// The table.
+	// The table: without the baseline, each column as wide as its widest
+	// cell, so that the figures sit beside their label at any width.
 	cols := p.columns()
+	p.labelW = labelWidth(cols, inner)
+	var cells [][]string
+	if !p.baseShown() {
+		names := make([]string, len(sum.Labels))
+		cells = make([][]string, len(sum.Labels))
+		for i := range sum.Labels {
+			names[i] = labelName(&sum.Labels[i])
+			cells[i] = labelCells(&sum.Labels[i].Stats)
+		}
+		cols, p.labelW = fitTable(cols, names, cells, inner)
+	}
 	lines = append(lines, p.tableHeader(f, cols, inner))
 	rows := max(ih-len(lines), 0)
 	if p.selected >= len(sum.Labels) {
@@ -417,7 +432,11 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 		below = len(sum.Labels) - p.offset - rows
 	}
 	for i := p.offset; i < len(sum.Labels) && i < p.offset+rows && len(lines) < ih; i++ {
-		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, inner, focused && i == p.selected))
+		var row []string
+		if cells != nil {
+			row = cells[i]
+		}
+		lines = append(lines, p.tableRow(f, &sum.Labels[i], cols, row, focused && i == p.selected))
 	}
 	if below > 0 && rows > 0 && len(lines) < ih {
 		lines = append(lines, wrap(f.st.Muted, fitPlain("  ↓ "+itoa(below)+" more labels (↑/↓ or the wheel)", 0, inner)))
@@ -579,6 +598,39 @@ func labelWidth(cols []tableCol, w int) int {
 	return max(w-colsWidth(cols)-2, 8)
 }
 
+// fitTable sizes each column to its widest cell or title (one more for the
+// sort arrow) with two cells before it, and the label column to its widest
+// label, within w cells.
+func fitTable(cols []tableCol, labels []string, cells [][]string, w int) ([]tableCol, int) {
+	out := make([]tableCol, len(cols))
+	for i, c := range cols {
+		width := ansi.StringWidth(c.name) + 1
+		for _, row := range cells {
+			width = max(width, ansi.StringWidth(row[i]))
+		}
+		out[i] = tableCol{c.name, width + 2}
+	}
+	lw := ansi.StringWidth("label ▲")
+	for _, l := range labels {
+		lw = max(lw, ansi.StringWidth(l))
+	}
+	return out, min(lw, labelWidth(out, w))
+}
+
+// labelName is a label as its table row names it: a transaction marked.
+func labelName(l *store.LabelSummary) string {
+	if l.Transaction {
+		return "⊕ " + l.Label
+	}
+	return l.Label
+}
+
+// labelCells are a label's figures in loadCols' order.
+func labelCells(st *store.Stats) []string {
+	return []string{count(st.Count), count(st.Errors), cellPct(st.ErrorPct()),
+		ms(st.Latency.Quantile(0.5)), ms(st.Latency.Quantile(0.95)), ms(st.Latency.Quantile(0.99)), rate(st.Throughput())}
+}
+
 func (p *loadPane) tableHeader(f *frame, cols []tableCol, w int) string {
 	var b strings.Builder
 	b.WriteString("  ")
@@ -586,7 +638,7 @@ func (p *loadPane) tableHeader(f *frame, cols []tableCol, w int) string {
 	if p.sortCol == 0 {
 		name += " ▲"
 	}
-	b.WriteString(fitPlain(name, 0, labelWidth(cols, w)))
+	b.WriteString(fitPlain(name, 0, p.labelW))
 	for i, c := range cols {
 		title := c.name
 		if p.sortCol == i+1 {
@@ -597,7 +649,9 @@ func (p *loadPane) tableHeader(f *frame, cols []tableCol, w int) string {
 	return wrap(f.st.Bold, b.String())
 }
 
-func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w int, selected bool) string {
+// tableRow draws a label's row; cells are its figures (labelCells), nil
+// beside the baseline.
+func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, cells []string, selected bool) string {
 	st := &l.Stats
 	var b strings.Builder
 	if selected {
@@ -605,11 +659,7 @@ func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w 
 	} else {
 		b.WriteString("  ")
 	}
-	name := l.Label
-	if l.Transaction {
-		name = "⊕ " + name
-	}
-	b.WriteString(fitPlain(name, 0, labelWidth(cols, w)))
+	b.WriteString(fitPlain(labelName(l), 0, p.labelW))
 	if p.baseShown() {
 		row := p.rows[l.Label]
 		verdict := ""
@@ -636,8 +686,6 @@ func (p *loadPane) tableRow(f *frame, l *store.LabelSummary, cols []tableCol, w 
 		}
 		return b.String() + wrap(p.verdictStyle(f, &row), verdict)
 	}
-	cells := []string{count(st.Count), count(st.Errors), cellPct(st.ErrorPct()),
-		ms(st.Latency.Quantile(0.5)), ms(st.Latency.Quantile(0.95)), ms(st.Latency.Quantile(0.99)), rate(st.Throughput())}
 	for i, c := range cols {
 		b.WriteString(padLeft(cells[i], c.width))
 	}

@@ -226,7 +226,7 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		}
 		lines = append(lines, wrap(f.st.Muted, msg))
 		p.anchor = -1
-		p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
+		p.cache = box(f.st, numbered(paneLogs, p.title()), note, noteSt, lines, w, h, focused)
 		p.cacheKey = k
 		return p.cache
 	}
@@ -276,7 +276,7 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	if len(lines) > ih {
 		lines = lines[:ih]
 	}
-	p.cache = box(f.st, p.title(), note, noteSt, lines, w, h, focused)
+	p.cache = box(f.st, numbered(paneLogs, p.title()), note, noteSt, lines, w, h, focused)
 	p.cacheKey = k
 	return p.cache
 }

@@ -103,13 +103,59 @@ func (p *metricsPane) open(f *frame) tea.Msg {
 	if len(p.shown) == 0 {
 		return nil
 	}
-	fam := p.shown[0]
-	var b strings.Builder
-	b.WriteString(fam.Name + " at " + f.clock(f.cursorMS) + "\n\n")
-	for _, s := range fam.Series {
-		b.WriteString(padLeft(num(s.ValueAt(f.cursorMS)), 10) + "  " + s.ID() + "\n")
+	return showOverlayMsg{seriesList(f, p.shown[0])}
+}
+
+// seriesList is the text enter opens on a metric family: each series'
+// value at the cursor's second, named as the chart reads it (a gauge's
+// value, a counter's rate per second, a histogram's p50 and p99) with its
+// unit, highest first; series without a value there come last, with "–".
+func seriesList(f *frame, fam *store.Family) string {
+	at := store.Instant(floorSec(f.cursorMS) * 1000)
+	unit := unitOf(fam.Name)
+	type row struct {
+		v    float64
+		text string
 	}
-	return showOverlayMsg{b.String()}
+	rows := make([]row, 0, len(fam.Series))
+	stat := "value"
+	for _, s := range fam.Series {
+		var r row
+		switch fam.Type {
+		case sources.MetricHistogram:
+			stat = "p99 (p50)"
+			q := store.HistogramQuantiles([]*store.Series{s}, at, 0.99, 0.5)
+			r.v = q[0][0]
+			r.text = padLeft(chart.FormatValue(r.v, unit), 8) + padLeft("("+chart.FormatValue(q[1][0], unit)+")", 10)
+		case sources.MetricCounter, sources.MetricSummary:
+			stat = "rate"
+			r.v = s.Values(at, nil)[0]
+			r.text = padLeft(chart.FormatValue(r.v, "/s"), 8)
+		default:
+			r.v = s.ValueAt(at.FromMS)
+			r.text = padLeft(chart.FormatValue(r.v, unit), 8)
+		}
+		r.text += "  " + s.ID()
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i].v, rows[j].v
+		if math.IsNaN(b) {
+			return !math.IsNaN(a)
+		}
+		return a > b
+	})
+	unitName := map[string]string{"s": "seconds", "B": "bytes", "": "no unit"}[unit]
+	if stat == "rate" {
+		unitName = "per second"
+	}
+	var b strings.Builder
+	b.WriteString(fam.Name + " at " + f.clock(f.cursorMS) + ": " + stat + " of each of " + itoa(len(rows)) +
+		" series (" + unitName + "), highest first\n\n")
+	for _, r := range rows {
+		b.WriteString(r.text + "\n")
+	}
+	return b.String()
 }
 
 // familyOrder puts the families that tell a pool or latency story first.
@@ -169,7 +215,7 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 			msg = "no metric matches “" + filter + "”"
 		}
 		lines = append(lines, wrap(f.st.Muted, msg))
-		p.cache, p.cacheKey = box(f.st, p.title(), note, noteSt, lines, w, h, focused), k
+		p.cache, p.cacheKey = box(f.st, numbered(paneMetrics, p.title()), note, noteSt, lines, w, h, focused), k
 		return p.cache
 	}
 	chartH := 3
@@ -196,7 +242,7 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	if more := len(fams) - p.offset - len(p.shown); more > 0 && len(lines) < ih {
 		lines = append(lines, wrap(f.st.Muted, "↓ "+itoa(more)+" more charts (j/k or the wheel)"))
 	}
-	p.cache, p.cacheKey = box(f.st, p.title(), note, noteSt, lines, w, h, focused), k
+	p.cache, p.cacheKey = box(f.st, numbered(paneMetrics, p.title()), note, noteSt, lines, w, h, focused), k
 	return p.cache
 }
 

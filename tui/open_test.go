@@ -174,16 +174,17 @@ func TestSourcesYearsApartFitTheLoadTest(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{80, 24}, {200, 60}} {
 		t.Run(sizeName(size.w, size.h), func(t *testing.T) {
 			m := clockModel(st, clock, size.w, size.h)
-			screen := plain(m.Render())
 			checkFrameSize(t, m.Render(), size.w, size.h)
 			if c, mode := statusOf(t, m.Render()); mode != "PAUSED" || c != "10:01:59" {
 				t.Fatalf("the axis must fit the results file: %s %s", c, mode)
 			}
+			press(m, "3") // below 32 rows the logs pane shows only when focused
+			screen := plain(m.Render())
 			logs := paneLines(screen, "Logs")
 			if !strings.Contains(logs, "2016-05-06 08:00:00–08:59:00") || !strings.Contains(logs, "o fits the axis") {
 				t.Fatalf("the logs pane must say where its data is and that o fits the axis:\n%s", screen)
 			}
-			press(m, "3", "o")
+			press(m, "o", "1")
 			screen = plain(m.Render())
 			if c, mode := statusOf(t, m.Render()); mode != "PAUSED" || c != "08:59:00" {
 				t.Fatalf("o on the logs must fit the axis to them: %s %s", c, mode)
@@ -191,7 +192,7 @@ func TestSourcesYearsApartFitTheLoadTest(t *testing.T) {
 			if load := paneLines(screen, "Load test"); !strings.Contains(load, "2021-03-04 10:00:00–10:01:59") {
 				t.Fatalf("after o the load pane must say where its data is:\n%s", screen)
 			}
-			press(m, "1", "o")
+			press(m, "o")
 			if c, _ := statusOf(t, m.Render()); c != "10:01:59" {
 				t.Fatalf("o on the load test must fit the axis back to it: %s", c)
 			}
@@ -205,8 +206,8 @@ func paneLines(screen, title string) string {
 	var out []string
 	in := false
 	for _, l := range strings.Split(screen, "\n") {
-		if strings.Contains(l, "╭") {
-			in = strings.Contains(l, "╭─ "+title)
+		if strings.HasPrefix(l, "╭") || strings.HasPrefix(l, "┏") {
+			in = strings.Contains(l, "] "+title)
 		}
 		if in {
 			out = append(out, l)

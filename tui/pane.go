@@ -102,6 +102,6 @@ func baseName(p string) string {
 }
 
 // emptyPane draws a pane without a source: its title and how to add one.
-func emptyPane(st *Styles, p pane, w, h int, focused bool) string {
-	return box(st, p.title(), "", st.Muted, []string{wrap(st.Muted, p.hint())}, w, h, focused)
+func emptyPane(st *Styles, i int, p pane, w, h int, focused bool) string {
+	return box(st, numbered(i, p.title()), "", st.Muted, []string{wrap(st.Muted, p.hint())}, w, h, focused)
 }

@@ -23,15 +23,7 @@ func (m *Model) settle(nowMS int64) int64 {
 	if !live {
 		return math.MaxInt64
 	}
-	return floorSec(nowMS-lag.Milliseconds()) + 1000
-}
-
-// floorSec rounds ms down to its second.
-func floorSec(ms int64) int64 {
-	if ms < 0 && ms%1000 != 0 {
-		return (ms/1000 - 1) * 1000
-	}
-	return ms / 1000 * 1000
+	return (floorSec(nowMS-lag.Milliseconds()) + 1) * 1000
 }
 
 // settling reports whether the cursor's second may still change: requests

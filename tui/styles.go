@@ -17,6 +17,7 @@ type Styles struct {
 
 	Border, BorderFocused chart.Style
 	Title, TitleFocused   chart.Style
+	TabFocused            chart.Style // the focused pane's tab in a short terminal
 	Text, Muted, Bold     chart.Style
 	Levels                [sources.LevelFatal + 1]chart.Style
 	Series                []chart.Style
@@ -45,6 +46,7 @@ func NewStyles(t themes.Theme) *Styles {
 	st.BorderFocused = chart.StyleOf(fg(t.BorderFocused).Bold(true))
 	st.Title = chart.StyleOf(fg(t.Title))
 	st.TitleFocused = chart.StyleOf(fg(t.TitleFocused).Bold(true).Underline(plain))
+	st.TabFocused = chart.StyleOf(fg(t.TitleFocused).Bold(true).Reverse(true))
 	st.Text = chart.StyleOf(fg(t.Text))
 	st.Muted = chart.StyleOf(fg(t.Muted).Faint(plain))
 	st.Bold = chart.StyleOf(fg(t.Text).Bold(true))

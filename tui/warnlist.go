@@ -43,8 +43,8 @@ func (l *warnList) handleKey(msg tea.KeyPressMsg) {
 
 // render draws the list in exactly w x h cells; it keeps the offset within
 // the text.
-func (l *warnList) render(st *Styles, s *store.Store, zone *time.Location, w, h int) string {
-	lines, n := warningLines(st, s, zone, w-2)
+func (l *warnList) render(st *Styles, s *store.Store, own []string, zone *time.Location, w, h int) string {
+	lines, n := warningLines(st, s, own, zone, w-2)
 	lines = l.view(lines, h-2, st)
 	title := "Warnings"
 	if n > 0 {
@@ -56,11 +56,17 @@ func (l *warnList) render(st *Styles, s *store.Store, zone *time.Location, w, h 
 // warningLines lays out every source's warnings in width cells: a heading
 // per source that has any (its name sanitised, its format and rows), then
 // its warnings indented, wrapped rather than cut so that none loses its
-// end. It also returns how many warnings there are.
-func warningLines(st *Styles, s *store.Store, zone *time.Location, width int) ([]string, int) {
+// end. The dashboard's own warnings (own: clocks that do not overlap, a
+// recording that stopped), which the status line may have cut, come first
+// in full. It also returns how many warnings there are.
+func warningLines(st *Styles, s *store.Store, own []string, zone *time.Location, width int) ([]string, int) {
 	stamp := func(t time.Time) string { return t.In(zone).Format("15:04:05") }
 	var lines []string
-	total := 0
+	total := len(own)
+	if len(own) > 0 {
+		lines = append(lines, wrap(st.Bold, "dashboard"))
+		lines = appendWrapped(lines, own, width)
+	}
 	for _, src := range s.Sources {
 		list := src.WarningList(stamp)
 		if len(list) == 0 {
@@ -79,20 +85,26 @@ func warningLines(st *Styles, s *store.Store, zone *time.Location, width int) ([
 			about = append(about, count(int64(src.BadRows))+" bad rows")
 		}
 		lines = append(lines, wrap(st.Bold, clean(src.Name))+wrap(st.Muted, "  "+strings.Join(about, " · ")))
-		for _, w := range list {
-			for i, part := range wrapWords(clean(w), max(width-5, 8)) {
-				indent := "  "
-				if i > 0 {
-					indent = "    "
-				}
-				lines = append(lines, indent+part)
-			}
-		}
+		lines = appendWrapped(lines, list, width)
 	}
 	if total == 0 {
 		lines = append(lines, wrap(st.Muted, "no source reported a warning"))
 	}
 	return lines, total
+}
+
+// appendWrapped appends each warning indented, wrapped to width.
+func appendWrapped(lines, list []string, width int) []string {
+	for _, w := range list {
+		for i, part := range wrapWords(clean(w), max(width-5, 8)) {
+			indent := "  "
+			if i > 0 {
+				indent = "    "
+			}
+			lines = append(lines, indent+part)
+		}
+	}
+	return lines
 }
 
 // clean makes text from outside (a file name, a reason quoting a field)

@@ -76,7 +76,7 @@ func TestGoldenWarnings(t *testing.T) {
 // TestWarningListShowsWhatReportLists opens the list and looks for every
 // line the report would print, and for its keys.
 func TestWarningListShowsWhatReportLists(t *testing.T) {
-	m := warnedModel(t0.Add(3*time.Hour), 200, 60)
+	m := warnedModel(t0.Add(3*time.Hour), 200, 70)
 	press(m, "!")
 	f := plain(m.Render())
 	stamp := func(t time.Time) string { return t.UTC().Format("15:04:05") }
@@ -163,9 +163,19 @@ func TestWarningStatusBar(t *testing.T) {
 		t.Fatalf("one warning: %q", s)
 	}
 	// A long left side is cut before the count.
-	m.clockWarn = strings.Repeat("clocks do not overlap ", 5)
-	if s := status(); !strings.Contains(s, "⚠ 1 warning  ! list  ? help  q quit") {
+	m.clockWarn = statusWarning{what: strings.Repeat("clocks do not overlap ", 5), advice: "try --tz or --offset"}
+	s := status()
+	if !strings.Contains(s, "⚠ 2 warnings  ! list  ? help  q quit") {
 		t.Fatalf("the count must stay beside the keys: %q", s)
+	}
+	m.Update(sizeMsg(140, 24))
+	s = status()
+	if !strings.Contains(s, "⚠ 2 warnings  ! list  ? help  q quit") {
+		t.Fatalf("the count must stay beside the keys: %q", s)
+	}
+	// The warning is cut before its advice, pointing at the list.
+	if !strings.Contains(s, "… (!): try --tz or --offset") {
+		t.Fatalf("a long warning must keep its advice and point at !: %q", s)
 	}
 }
 
@@ -305,5 +315,5 @@ func TestWrapWords(t *testing.T) {
 // words returns a frame's text without borders, its words joined by one
 // space, so that a test can find a sentence however it was wrapped.
 func words(frame string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(plain(frame), "│", " ")), " ")
+	return strings.Join(strings.Fields(strings.NewReplacer("│", " ", "┃", " ").Replace(plain(frame))), " ")
 }

@@ -315,7 +315,7 @@ func TestDashboardHostileText(t *testing.T) {
 			m.Update(msg)
 		}
 		frame("all panes")
-		shown := map[string]string{"1": "GET title", "2": "hostile_gauge", "3": "no logs"}
+		shown := map[string]string{"1": "GET clip", "2": "hostile_gauge", "3": "no logs"}
 		for _, pane := range []string{"1", "2", "3"} {
 			key(pane)
 			if f := frame("pane " + pane); size.w == 200 && !strings.Contains(f, shown[pane]) {

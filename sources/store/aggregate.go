@@ -15,6 +15,9 @@ type AggregateSet struct {
 	Final    []sources.Aggregate        // the final figures per label, in the file's order (Aggregated last)
 	History  []sources.Aggregate        // history rows in time order (offset applied)
 	Failures []sources.AggregateFailure // the tool's failure counts
+	// Summary is what the tool's end-of-test summary says beyond its rows
+	// (k6: metrics, thresholds, checks); nil for other tools.
+	Summary *sources.ToolSummary
 }
 
 // Total returns the set's final Aggregated row, nil when there is none.
@@ -57,10 +60,13 @@ func (l *LoadTest) applyAggregates(b *sources.Batch, offset int64, note func(int
 	if b.Reset && b.Source < len(l.aggs) && l.aggs[b.Source] != nil {
 		l.aggs[b.Source].History = nil
 	}
-	if len(b.Aggregates) == 0 && b.Failures == nil {
+	if len(b.Aggregates) == 0 && b.Failures == nil && b.Summary == nil {
 		return false
 	}
 	set := l.aggregateSet(b.Source)
+	if b.Summary != nil {
+		set.Summary = b.Summary
+	}
 	var final []sources.Aggregate
 	sorted := true
 	for _, a := range b.Aggregates {

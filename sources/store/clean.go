@@ -36,6 +36,29 @@ func cleanBatch(b *sources.Batch) {
 		})
 		return changed
 	})
+	if t := b.Summary; t != nil {
+		c := *t
+		changed := false
+		c.Metrics = cleanEach(c.Metrics, func(m *sources.SummaryMetric) bool {
+			// Value keys come from the file too ("p(95)").
+			ch := clean(&m.Name, &m.Type)
+			m.Values = cleanEach(m.Values, func(v *sources.SummaryValue) bool {
+				c := clean(&v.Key)
+				ch = ch || c
+				return c
+			})
+			changed = changed || ch
+			return ch
+		})
+		c.Thresholds = cleanEach(c.Thresholds, func(th *sources.Threshold) bool {
+			ch := clean(&th.Metric, &th.Expr)
+			changed = changed || ch
+			return ch
+		})
+		if changed {
+			b.Summary = &c
+		}
+	}
 	if h := b.Health; h != nil {
 		c := *h
 		if clean(&c.Detail, &c.Err, &c.Format) {

@@ -68,6 +68,9 @@ type Summary struct {
 	// Warnings tell what the figures leave out: failed thresholds, checks,
 	// a missing failure count.
 	Warnings []string
+	// Tool is every metric, threshold and check of the summary, for a page
+	// of its own.
+	Tool sources.ToolSummary
 	// Bad are the metrics that could not be read whole, with their lines.
 	Bad []sources.BadRow
 }
@@ -79,6 +82,8 @@ type summaryMetric struct {
 	selector string // the tags, normalised ("name:login"), "" for the metric itself
 	values   map[string]float64
 	failed   []string // the failed thresholds' expressions
+	passed   []string // the thresholds that held
+	kind     string   // "type" of the data shape; "" in an export
 	export   bool     // flattened, as --summary-export writes it
 	line     int
 }
@@ -198,6 +203,9 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 	m.export = true
 	if v, ok := obj["values"]; ok {
 		src, m.export = nil, false
+		if t, ok := obj["type"]; ok {
+			_ = json.Unmarshal(t, &m.kind)
+		}
 		if err := json.Unmarshal(v, &src); err != nil || src == nil {
 			return m, sources.Expected(`"values"`, "an object", bytes.TrimSpace(v))
 		}
@@ -249,9 +257,12 @@ func parseMetric(name string, raw json.RawMessage) (m summaryMetric, problem str
 			}
 			if failed {
 				m.failed = append(m.failed, expr)
+			} else {
+				m.passed = append(m.passed, expr)
 			}
 		}
 		sort.Strings(m.failed)
+		sort.Strings(m.passed)
 	}
 	return m, problem
 }
@@ -411,10 +422,45 @@ func (s *Summary) build(metrics []summaryMetric) {
 			failed = append(failed, m.name+": "+expr)
 		}
 	}
+	s.Tool = toolSummary(metrics, byName[metricChecks])
 	if len(failed) > 0 {
 		sort.Strings(failed)
 		s.Warnings = append(s.Warnings, fmt.Sprintf("k6 thresholds failed: %s", strings.Join(failed, "; ")))
 	}
+}
+
+// toolSummary lists every metric with its values, the thresholds failed
+// first, and the checks.
+func toolSummary(metrics []summaryMetric, checks *summaryMetric) sources.ToolSummary {
+	var t sources.ToolSummary
+	for _, m := range metrics {
+		sm := sources.SummaryMetric{Name: m.name, Type: m.kind}
+		for _, k := range slices.Sorted(maps.Keys(m.values)) {
+			sm.Values = append(sm.Values, sources.SummaryValue{Key: k, Value: m.values[k]})
+		}
+		t.Metrics = append(t.Metrics, sm)
+		for _, expr := range m.failed {
+			t.Thresholds = append(t.Thresholds, sources.Threshold{Metric: m.name, Expr: expr})
+		}
+		for _, expr := range m.passed {
+			t.Thresholds = append(t.Thresholds, sources.Threshold{Metric: m.name, Expr: expr, OK: true})
+		}
+	}
+	sort.SliceStable(t.Metrics, func(i, j int) bool { return t.Metrics[i].Name < t.Metrics[j].Name })
+	sort.SliceStable(t.Thresholds, func(i, j int) bool {
+		a, b := t.Thresholds[i], t.Thresholds[j]
+		if a.OK != b.OK {
+			return !a.OK
+		}
+		if a.Metric != b.Metric {
+			return a.Metric < b.Metric
+		}
+		return a.Expr < b.Expr
+	})
+	if checks != nil {
+		t.Checks = &sources.Checks{Passes: int64(checks.values["passes"]), Fails: int64(checks.values["fails"])}
+	}
+	return t
 }
 
 // requestRow builds one Final row from a trend of durations, a counter of
@@ -618,7 +664,7 @@ func (p *summaryParser) try(end bool) error {
 		p.out.BadRow(bad.Line, "%s", bad.Reason)
 	}
 	p.rows = len(s.Aggregates)
-	p.out.Push(sources.Batch{Aggregates: s.Aggregates, Rows: len(s.Aggregates)})
+	p.out.Push(sources.Batch{Aggregates: s.Aggregates, Rows: len(s.Aggregates), Summary: &s.Tool})
 	p.after(rest)
 	return nil
 }

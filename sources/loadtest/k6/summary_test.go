@@ -1,14 +1,17 @@
 package k6
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/loadtest/internal/loadtesttest"
 )
 
 // aggregatesOf returns the aggregate rows a read pushed, in order.
@@ -389,5 +392,64 @@ func TestSummaryProblemsInKeyOrder(t *testing.T) {
 		if got := badStrings(r); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("read %d: bad rows %q, want %q", i, got, want)
 		}
+	}
+}
+
+// TestSummaryToolPage checks what the dashboard's summary page is drawn
+// from: every metric with its values in key order, each threshold with
+// whether it held (failed first), the checks, and that the batch carries it.
+func TestSummaryToolPage(t *testing.T) {
+	s, err := ParseSummary(readTestdata(t, "summary_data_counts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tool := s.Tool
+	wantTh := []sources.Threshold{
+		{Metric: "http_req_duration", Expr: "p(99)<200", OK: false},
+		{Metric: "http_req_duration", Expr: "avg<100", OK: true},
+	}
+	if !slices.Equal(tool.Thresholds, wantTh) {
+		t.Errorf("thresholds %+v, want %+v", tool.Thresholds, wantTh)
+	}
+	if tool.Checks != nil {
+		t.Errorf("checks %+v in a summary without them", tool.Checks)
+	}
+	var names []string
+	for _, m := range tool.Metrics {
+		names = append(names, m.Name)
+	}
+	// http_req_waiting keeps the value that could be read (min).
+	wantNames := []string{"http_req_duration", "http_req_duration{name:search}", "http_req_failed", "http_req_waiting", "http_reqs", "iterations"}
+	if !slices.Equal(names, wantNames) {
+		t.Errorf("metrics %q, want %q", names, wantNames)
+	}
+	reqs := tool.Metrics[4]
+	if reqs.Type != "counter" || len(reqs.Values) != 2 || reqs.Values[0] != (sources.SummaryValue{Key: "count", Value: 120}) {
+		t.Errorf("http_reqs %+v", reqs)
+	}
+
+	ex, err := ParseSummary(readTestdata(t, "summary_export_tagged.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ex.Tool.Checks; c == nil || c.Passes != 9 || c.Fails != 1 {
+		t.Errorf("checks %+v, want 9 passed, 1 failed", c)
+	}
+	if th := ex.Tool.Thresholds; len(th) != 2 || th[0].OK || th[0].Expr != "rate<0.01" || !th[1].OK || th[1].Expr != "p(95)<800" {
+		t.Errorf("export thresholds %+v", th)
+	}
+
+	var sink sources.Collect
+	h := newHandler(context.Background(), &sink, sources.Info{Name: "test.k6"}, Options{})
+	if err := loadtesttest.FeedCuts(h, readTestdata(t, "summary_data_counts.json")); err != nil {
+		t.Fatal(err)
+	}
+	h.Finish()
+	found := false
+	for _, b := range sink.Take() {
+		found = found || (b.Summary != nil && len(b.Summary.Metrics) == len(wantNames))
+	}
+	if !found {
+		t.Error("no batch carries the summary")
 	}
 }

@@ -37,12 +37,6 @@ const (
 	infoEveryRequests  = 40
 	infoEveryTransfers = 10
 
-	// notFoundRate and badRequestRate are the background client-error rates
-	// of the load generator (a request for an unknown account, a transfer
-	// with a negative amount).
-	notFoundRate   = 0.002
-	badRequestRate = 0.002
-
 	// firstAccountID and accountCount define the accounts the service knows.
 	firstAccountID = 100000
 	accountCount   = 5000

@@ -150,7 +150,7 @@ func (g *loadGenerator) transferMoney(ctx context.Context, thread string) {
 	}
 	idle := time.Since(pauseStart)
 	amount := float64(rand.IntN(50_000)+100) / 100
-	if rand.Float64() < badRequestRate {
+	if rand.Float64() < g.scenario.ClientErrorRate {
 		amount = -amount
 	}
 	body := fmt.Sprintf(`{"from":%d,"to":%d,"amount":%.2f}`, from, to, amount)
@@ -165,7 +165,7 @@ func (g *loadGenerator) transferMoney(ctx context.Context, thread string) {
 
 // pickAccount returns a known account, or rarely an unknown one (a 404).
 func (g *loadGenerator) pickAccount() int {
-	if rand.Float64() < notFoundRate {
+	if rand.Float64() < g.scenario.ClientErrorRate {
 		return firstAccountID + accountCount + rand.IntN(accountCount)
 	}
 	return firstAccountID + rand.IntN(accountCount)

@@ -46,6 +46,10 @@ type Scenario struct {
 	// ClientTimeout is the load generator's response timeout; zero means
 	// AcquireTimeout plus one second.
 	ClientTimeout time.Duration
+	// ClientErrorRate is the share of picks of an account that pick an
+	// unknown one (a 404) and of transfers sent with a negative amount (a
+	// 400): background client errors, unrelated to the incident.
+	ClientErrorRate float64
 }
 
 // DefaultScenario returns "pool-exhaustion": from 30 s after the start, for
@@ -73,6 +77,10 @@ func DefaultScenario() Scenario {
 		// incident (their latency shows in the percentiles, not only as
 		// errors), short enough that the 503s after AcquireTimeout dominate.
 		ClientTimeout: 3 * time.Second,
+		// None: a client error every few seconds would leave no quiet ten
+		// seconds before the incident, so its first second would not be an
+		// error onset, the second `e` finds.
+		ClientErrorRate: 0,
 	}
 }
 
@@ -86,6 +94,8 @@ func (s Scenario) validate() error {
 		return fmt.Errorf("demo: scenario %q: AcquireTimeout must be > 0, found %v", s.Name, s.AcquireTimeout)
 	case s.MaxUsers <= 0:
 		return fmt.Errorf("demo: scenario %q: MaxUsers must be > 0, found %d", s.Name, s.MaxUsers)
+	case s.ClientErrorRate < 0 || s.ClientErrorRate > 1:
+		return fmt.Errorf("demo: scenario %q: ClientErrorRate must be in [0, 1], found %v", s.Name, s.ClientErrorRate)
 	case s.IncidentStart < 0 || s.IncidentLength < 0 || s.RampUp < 0:
 		return fmt.Errorf("demo: scenario %q: IncidentStart, IncidentLength and RampUp must be >= 0, found %v, %v, %v",
 			s.Name, s.IncidentStart, s.IncidentLength, s.RampUp)

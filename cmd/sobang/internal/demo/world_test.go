@@ -261,7 +261,12 @@ func checkJTL(t *testing.T, path string, sc Scenario, incidentStart, incidentEnd
 				okBefore++
 			}
 		case "400", "404":
-			// the background client-error rate
+			// Only with background client errors: without them the run
+			// is clean until the incident, whose first second is then an
+			// error onset.
+			if sc.ClientErrorRate == 0 {
+				t.Errorf("row %d: client error %s without a client-error rate", i+2, code)
+			}
 		default:
 			if ts.Before(incidentStart) {
 				t.Errorf("row %d: unexpected response %q before the incident", i+2, code)

@@ -93,7 +93,12 @@ type Model struct {
 	warnHint string // the status bar's hint beside a count of warnings
 
 	loadEnded bool
-	decided   bool // the live-or-past decision is made
+	decided   bool      // the live-or-past decision is made (open.go)
+	decidedAt time.Time // when it was made
+	loading   bool      // the view fits the data read so far while files are read
+	growing   bool      // a file grew lately after the decision
+	wentLive  bool      // a growing file took the session live once
+	everLive  bool      // the session was live after the decision: G goes live
 	clockWarn statusWarning
 	recordErr string // why the recording stopped, "" while it runs
 	notice    string // what the last key did, when it says (S: where the frame went); cleared by the next key
@@ -108,8 +113,11 @@ type Model struct {
 	rects   [paneCount]rect
 	dirty   bool
 	lastSec int64
-	view    string
-	quit    bool
+	// settling says the cursor's second was still settling at the last
+	// render: paused, the frame changes when it settles.
+	settling bool
+	view     string
+	quit     bool
 }
 
 type rect struct{ x, y, w, h int }
@@ -215,14 +223,9 @@ func (m *Model) ingest() {
 func (m *Model) nowMS() int64 { return m.opt.Clock.Now().UnixMilli() }
 
 func (m *Model) syncData() {
-	first, last, ok := m.store.DataRange()
+	first, last, ok := m.axisRange()
 	m.tl.SetData(first, last, ok)
-	if !m.decided && m.store.AllCaughtUp() {
-		m.decided = true
-		if !m.userMoved && m.tl.FitPast(m.nowMS()) {
-			m.dirty = true
-		}
-	}
+	m.decide()
 	if m.decided {
 		m.checkClocks()
 	}
@@ -272,11 +275,12 @@ func (m *Model) sameDay(ms ...int64) bool {
 // frame computes the time state every pane renders from.
 func (m *Model) frame() *frame {
 	now := m.nowMS()
+	unsettled := m.settle(now)
 	from, to := m.tl.View(now)
 	wf, wt, _ := m.tl.Window()
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
-		cursorMS: m.tl.Cursor(now), winFrom: wf, winTo: wt, marks: m.tl.Marks(),
+		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
 	}
 }
@@ -300,7 +304,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ingest()
 		if sec := m.nowMS() / 1000; sec != m.lastSec {
 			m.lastSec = sec
-			if m.tl.Live() {
+			if m.tl.Live() || m.settling {
 				m.dirty = true
 			}
 		}
@@ -475,9 +479,13 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 		m.logs.followCursor()
 	case key.Matches(msg, k.Home):
 		m.userMoved = true
-		if first, _, ok := m.store.DataRange(); ok {
+		if first, _, ok := m.axisRange(); ok {
 			m.tl.SetCursor(first, now)
 		}
+	case key.Matches(msg, k.End):
+		m.toEnd(now)
+	case key.Matches(msg, k.FitPane):
+		m.fitPane(now)
 	case key.Matches(msg, k.ZoomIn):
 		m.tl.Zoom(-1, now)
 	case key.Matches(msg, k.ZoomOut):
@@ -629,6 +637,7 @@ func (m *Model) render() string {
 		return tooSmall(m.w, m.h, hints("", m.keys.Quit))
 	}
 	f := m.frame()
+	m.settling = f.settling()
 	body := m.h - 1
 	// The readout reads the panes: not over help, an entry or the list.
 	readout := ""
@@ -797,7 +806,13 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 		default:
 			text = p.render(f, r.w, r.h, i == m.focus)
 		}
-		for j, line := range strings.Split(text, "\n") {
+		lines := strings.Split(text, "\n")
+		if foot := m.footer(p, f.nowMS, r.w-2); foot != "" && m.store.KindCount(p.kind()) > 0 && r.h >= 4 {
+			// Over the pane's last inner line, so that the pane's own
+			// rendering and cache stay as they are.
+			lines[r.h-2] = boxLine(m.st, foot, r.w, i == m.focus)
+		}
+		for j, line := range lines {
 			if r.y+j < h {
 				screen[r.y+j] += line
 			}
@@ -836,11 +851,15 @@ func (m *Model) statusBar(f *frame) string {
 	} else {
 		b.WriteString(wrap(st.Paused, "PAUSED"))
 	}
+	if m.growing {
+		// Why a session of files is live: one of them is being written.
+		b.WriteString(" " + wrap(st.Live, "growing"))
+	}
 	if off, ok := m.runOffset(f.cursorMS); ok {
 		b.WriteString(" " + off)
 	}
 	rng := "whole run"
-	if r := m.tl.RangeMS(); r != 0 {
+	if r := m.tl.RangeMS(); r != 0 && !m.tl.Fitted(f.nowMS) {
 		rng = (time.Duration(r) * time.Millisecond).String()
 		rng = strings.TrimSuffix(strings.TrimSuffix(rng, "0s"), "0m")
 	}

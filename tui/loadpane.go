@@ -555,6 +555,11 @@ const loadChartRows = 3
 // 0-100% scale.
 func (p *loadPane) drawCharts(f *frame, lines []string, cc store.Column, inner, chartH int) []string {
 	at := "at " + f.clock(f.cursorMS) + "  "
+	if f.settling() {
+		// Requests of this second may still be running: its figures are
+		// not final, and say so.
+		at = "at " + f.clock(f.cursorMS) + " settling  "
+	}
 	vus := ""
 	if !math.IsNaN(cc.Threads) {
 		vus = "  threads " + itoa(int(cc.Threads))

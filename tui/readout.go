@@ -32,7 +32,13 @@ func (m *Model) readout(f *frame) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return " " + wrap(st.Muted, "at "+f.clock(f.cursorMS)+"  ") + strings.Join(parts, wrap(st.Muted, "  │  "))
+	at := "at " + f.clock(f.cursorMS) + "  "
+	if f.settling() {
+		// Requests of this second may still be running: its figures are
+		// not final, and say so.
+		at = "at " + f.clock(f.cursorMS) + " settling  "
+	}
+	return " " + wrap(st.Muted, at) + strings.Join(parts, wrap(st.Muted, "  │  "))
 }
 
 // loadReadout reads the load test at the cursor's second: requests per

@@ -123,7 +123,13 @@ type Batcher struct {
 	status   sources.Health // the latest status from tail
 	failed   bool           // the Failed health was pushed
 	caughtUp bool           // CaughtUp was called
+
+	progress, sent sources.Progress // how far tail has read the file; what the last push said
 }
+
+// SetProgress notes how far the file has been read (tail.Options.Progress);
+// the next batch pushed carries it.
+func (o *Batcher) SetProgress(p sources.Progress) { o.progress = p }
 
 // Pin keeps the committed sample seq and those after it out of pushes.
 func (o *Batcher) Pin(seq int64) {
@@ -251,6 +257,7 @@ func (o *Batcher) Lingered() bool {
 func (o *Batcher) Flush() {
 	b := o.Batch
 	o.Batch = sources.Batch{}
+
 	o.since = time.Time{}
 	if o.Pinned >= 0 && len(b.Samples) > 0 {
 		if k := int(o.Pinned - int64(o.Samples-len(b.Samples))); k >= 0 && k < len(b.Samples) {
@@ -288,6 +295,10 @@ func (o *Batcher) Flush() {
 	}
 	if o.Err != nil {
 		return
+	}
+	if o.progress != o.sent {
+		// How far the file was read rides on a batch pushed anyway.
+		b.Progress, o.sent = o.progress, o.progress
 	}
 	if err := o.sink.Push(o.ctx, b); err != nil {
 		o.Err = err

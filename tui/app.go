@@ -388,7 +388,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // toErrorOnset moves the cursor to the next (dir 1) or previous (dir -1)
 // error onset (store.LoadTest.ErrorOnsets) from the cursor's second, as
-// lnav's e and E; where there is none the cursor stays.
+// lnav's e and E; where there is none the cursor stays and the status line
+// says so.
 func (m *Model) toErrorOnset(dir int, now int64) {
 	onsets := m.store.Load.ErrorOnsets()
 	cur := m.tl.Cursor(now) / 1000 * 1000
@@ -400,9 +401,16 @@ func (m *Model) toErrorOnset(dir int, now int64) {
 	} else if i, _ := slices.BinarySearch(onsets, cur); i > 0 {
 		target, found = onsets[i-1], true
 	}
-	if found {
+	switch {
+	case found:
 		m.userMoved = true
 		m.tl.SetCursor(target, now)
+	case len(onsets) == 0:
+		m.notice = "no error onset: no request failed"
+	case dir > 0:
+		m.notice = "no later error onset (" + m.keys.PrevError.Help().Key + " goes back)"
+	default:
+		m.notice = "no earlier error onset (" + m.keys.NextError.Help().Key + " goes on)"
 	}
 }
 

@@ -915,11 +915,13 @@ func (m *Model) statusBar(f *frame) string {
 	return wrap(st.StatusBar, line)
 }
 
-// runOffset is the cursor's distance from the data's start ("+1m37s"),
-// the instant the TIME arguments' offsets (--at +1m37s) count from, so
-// that the status line and the command line read alike.
+// runOffset is the cursor's distance from the start of the data on the
+// axis ("+1m37s"): the data's start, the instant the TIME arguments'
+// offsets (--at +1m37s) count from, so that the status line and the
+// command line read alike; with sources far apart, the start of those the
+// axis fits (axisRange), not of a log from years before.
 func (m *Model) runOffset(cursorMS int64) (string, bool) {
-	first, _, ok := m.store.DataRange()
+	first, _, ok := m.axisRange()
 	if !ok {
 		return "", false
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/themes"
@@ -171,10 +173,11 @@ func TestSourcesYearsApartFitTheLoadTest(t *testing.T) {
 		h := sources.Health{State: sources.StateFollowing, Detail: "following", Since: clock.Now()}
 		st.Apply(sources.Batch{Source: i, CaughtUp: true, Health: &h})
 	}
-	for _, size := range []struct{ w, h int }{{80, 24}, {200, 60}} {
+	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}, {200, 60}} {
 		t.Run(sizeName(size.w, size.h), func(t *testing.T) {
 			m := clockModel(st, clock, size.w, size.h)
 			checkFrameSize(t, m.Render(), size.w, size.h)
+			golden.RequireEqual(t, m.Render())
 			if c, mode := statusOf(t, m.Render()); mode != "PAUSED" || c != "10:01:59" {
 				t.Fatalf("the axis must fit the results file: %s %s", c, mode)
 			}

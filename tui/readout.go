@@ -111,6 +111,10 @@ func readoutFigures(f *frame, name string, perSec, errPct, p95 float64) string {
 // cursor's second.
 func logsReadout(f *frame) string {
 	sec := floorSec(f.cursorMS)
+	if first, last, ok := f.store.Span(sources.KindLog); !ok || f.cursorMS < first-1000 || f.cursorMS > last+1000 {
+		// The logs hold nothing near this second: no count to read.
+		return wrap(f.st.Muted, "logs –")
+	}
 	c := f.store.Logs.LevelCounts(sec*1000, sec*1000+1000)
 	n := c[sources.LevelError] + c[sources.LevelFatal]
 	if n == 0 {

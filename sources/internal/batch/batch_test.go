@@ -20,7 +20,7 @@ func TestInternerCleans(t *testing.T) {
 		{"", ""},
 	}
 	clean, raw := NewInterner(), NewRawInterner()
-	for round := 0; round < 3; round++ { // miss, recent hit, map hit after the others
+	for round := 0; round < 3; round++ { // miss, cache hit, map hit after the others
 		for _, tt := range tests {
 			if got := clean.Get([]byte(tt.in)); got != tt.clean {
 				t.Errorf("round %d: Get(%q) = %q, want %q", round, tt.in, got, tt.clean)

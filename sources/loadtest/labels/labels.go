@@ -9,6 +9,7 @@
 package labels
 
 import (
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strings"
@@ -186,21 +187,42 @@ type Mapper struct {
 	rules []Rule
 	max   int
 	cache map[string]entry // raw label -> entry
-	// The last few labels looked up, raw and renamed in parallel arrays so
-	// that the scan of a hit reads one cache line, as the interners do.
-	recentRaw  [4]string
-	recentName [4]string
-	next       uint8
-	// filled is how many recent slots hold a label: an empty slot must not
-	// pass for the empty label.
-	filled uint8
+	// recent is a direct-mapped cache of the labels looked up, by
+	// recentSlot, in front of the map: a run's few dozen labels rarely
+	// share a slot, and comparing a label with one entry costs less than
+	// hashing it for the map.
+	recent [1 << recentBits]entry
 	names  map[string]bool // distinct labels handed out, Other excluded
 	extra  []string        // the first labels beyond the cap
 	warned bool
 	warn   func(string)
 }
 
-type entry struct{ raw, name string }
+// entry is a label as written and as recorded; set tells a filled slot of
+// Mapper.recent from an empty one, which must not pass for the empty label.
+type entry struct {
+	raw, name string
+	set       bool
+}
+
+// recentBits sizes Mapper.recent: 256 slots, several times the labels of
+// most runs, so that few of them share a slot.
+const recentBits = 8
+
+// recentSlot picks the Mapper.recent slot of a label from its length and
+// last eight bytes, where labels differ ("GET /a", "Query #1").
+func recentSlot(b []byte) int {
+	h := uint64(len(b))
+	if len(b) >= 8 {
+		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - recentBits))
+}
 
 // Cache bounds: the raw labels remembered with their names. Raw labels that
 // are unique per row (ids that rules then merge) would grow the cache
@@ -224,10 +246,9 @@ func NewMapper(rules []Rule, max int, warn func(string)) *Mapper {
 // Get returns the label as written (raw, shared between calls) and the label
 // to record (name). Looking up a known label allocates nothing.
 func (m *Mapper) Get(b []byte) (raw, name string) {
-	for i, r := range m.recentRaw[:m.filled] {
-		if len(r) == len(b) && r == string(b) {
-			return r, m.recentName[i]
-		}
+	slot := &m.recent[recentSlot(b)]
+	if slot.set && len(slot.raw) == len(b) && slot.raw == string(b) {
+		return slot.raw, slot.name
 	}
 	e, ok := m.cache[string(b)]
 	if !ok {
@@ -240,12 +261,8 @@ func (m *Mapper) Get(b []byte) (raw, name string) {
 			m.cache[e.raw] = e
 		}
 	}
-	i := m.next % uint8(len(m.recentRaw))
-	m.recentRaw[i], m.recentName[i] = e.raw, e.name
-	m.next++
-	if int(m.filled) < len(m.recentRaw) {
-		m.filled++
-	}
+	e.set = true
+	*slot = e
 	return e.raw, e.name
 }
 

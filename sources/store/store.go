@@ -155,7 +155,7 @@ func (s *Store) apply(b sources.Batch) Part {
 	if len(b.Samples) > 0 {
 		timed := b.Samples[:0]
 		for i := range b.Samples {
-			smp := b.Samples[i]
+			smp := &b.Samples[i]
 			if smp.StartMS <= 0 {
 				// No timestamp column: counted by the source, not placeable
 				// on the time axis.
@@ -164,7 +164,11 @@ func (s *Store) apply(b sources.Batch) Part {
 			}
 			smp.StartMS += offset
 			note(smp.StartMS)
-			timed = append(timed, smp)
+			if len(timed) == i {
+				timed = timed[:i+1] // in place: nothing was left out before it
+			} else {
+				timed = append(timed, *smp)
+			}
 		}
 		if len(timed) > 0 {
 			// Exact counting decides each sample against the window as

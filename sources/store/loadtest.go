@@ -265,7 +265,8 @@ type LoadTest struct {
 	secs     []*Second
 	labels   []string
 	labelIdx map[string]int
-	// recentLabels caches the labels looked up by labelID, by labelSlot.
+	// recentLabels caches the labels looked up by labelID, in sets of two
+	// from labelSlot&^1.
 	recentLabels [1 << labelSlotBits]recentLabel
 	txn          []bool
 	errKeys      []string // interned error keys; errKeys[0] is OtherErrors
@@ -488,19 +489,21 @@ func (l *LoadTest) Labels() []string { return l.labels }
 func (l *LoadTest) IsTransaction(i int) bool { return l.txn[i] }
 
 // labelID is label for the per-sample path: the labels a load test
-// interleaves are found in a direct-mapped cache, by comparing strings that
-// are mostly the same interned string (so equal at their first byte's
-// address), before the map is hashed.
+// interleaves are found in a cache of two ways per set, the latest first,
+// by comparing strings that are mostly the same interned string (so equal
+// at their first byte's address), before the map is hashed.
 func (l *LoadTest) labelID(name string, txn bool) int {
-	r := &l.recentLabels[labelSlot(name)]
-	if r.set && r.name == name {
-		if txn && !l.txn[r.id] {
-			l.txn[r.id] = true
+	set := l.recentLabels[labelSlot(name)&^1:]
+	for i := range 2 {
+		if r := &set[i]; r.set && r.name == name {
+			if txn && !l.txn[r.id] {
+				l.txn[r.id] = true
+			}
+			return r.id
 		}
-		return r.id
 	}
 	id := l.label(name, txn)
-	*r = recentLabel{name: name, id: id, set: true}
+	set[1], set[0] = set[0], recentLabel{name: name, id: id, set: true}
 	return id
 }
 

@@ -39,14 +39,14 @@ const (
 // to show by sanitize.Value when it is first met: a value from the data
 // (a label, a response code or message, a URL, a thread name) is cleaned
 // once, not once per row, and no escape sequence, control or URL password
-// reaches a sample. A direct-mapped cache of the map's values is looked at
-// before the map is hashed: a column repeats a few dozen values at most
-// ("200", "OK", the labels), which rarely share a slot, and hashing a few
-// bytes of a value and comparing it with one entry is cheaper than hashing
-// all of it for the map.
+// reaches a sample. A cache of the map's values (two ways per set, the
+// latest first) is looked at before the map is hashed: a column repeats a
+// few dozen values at most ("200", "OK", the labels), which rarely share a
+// set, and hashing a few bytes of a value and comparing it with two
+// entries is cheaper than hashing all of it for the map.
 type Interner struct {
 	m     map[string]interned
-	cache *[1 << CacheBits]interned // by CacheSlot; a value in a slot is in m
+	cache *[1 << CacheBits]interned // sets of two from CacheSlot&^1; a value in it is in m
 	raw   bool                      // hand values out as written (NewRawInterner)
 }
 
@@ -55,8 +55,7 @@ type Interner struct {
 // most runs, so that few of them share a slot.
 const CacheBits = 8
 
-// CacheSlot picks the entry of b in a direct-mapped cache of 1<<CacheBits
-// entries, from its length and its last eight bytes, where the values of a
+// CacheSlot picks the entry of b in a cache of 1<<CacheBits entries, from its length and its last eight bytes, where the values of a
 // column differ ("GET /a" and "GET /b", "Thread Group 1-12", "#1" and "#2").
 func CacheSlot(b []byte) int {
 	h := uint64(len(b))
@@ -93,9 +92,11 @@ func (in *Interner) Get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	slot := &in.cache[CacheSlot(b)]
-	if len(slot.raw) == len(b) && slot.raw == string(b) {
-		return slot.out
+	set := in.cache[CacheSlot(b)&^1:]
+	for i := range 2 {
+		if e := &set[i]; len(e.raw) == len(b) && e.raw == string(b) {
+			return e.out
+		}
 	}
 	e, ok := in.m[string(b)]
 	if !ok {
@@ -109,7 +110,7 @@ func (in *Interner) Get(b []byte) string {
 		}
 		in.m[e.raw] = e
 	}
-	*slot = e
+	set[1], set[0] = set[0], e
 	return e.out
 }
 

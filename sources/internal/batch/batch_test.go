@@ -41,3 +41,26 @@ func TestInternerCleans(t *testing.T) {
 		t.Errorf("past the bound: %q", got)
 	}
 }
+
+// TestInternerSharedSet: values that share a cache set (more than its two
+// ways) are still handed out as themselves, from the cache or the map.
+func TestInternerSharedSet(t *testing.T) {
+	bySet := map[int][]string{}
+	var shared []string
+	for i := 0; shared == nil; i++ {
+		v := "label " + strconv.Itoa(i)
+		set := CacheSlot([]byte(v)) &^ 1
+		bySet[set] = append(bySet[set], v)
+		if len(bySet[set]) == 3 {
+			shared = bySet[set]
+		}
+	}
+	in := NewInterner()
+	for round := range 3 {
+		for _, v := range shared {
+			if got := in.Get([]byte(v)); got != v {
+				t.Fatalf("round %d: Get(%q) = %q", round, v, got)
+			}
+		}
+	}
+}

@@ -187,10 +187,10 @@ type Mapper struct {
 	rules []Rule
 	max   int
 	cache map[string]entry // raw label -> entry
-	// recent is a direct-mapped cache of the labels looked up, by
-	// recentSlot, in front of the map: a run's few dozen labels rarely
-	// share a slot, and comparing a label with one entry costs less than
-	// hashing it for the map.
+	// recent caches the labels looked up in front of the map, two ways
+	// per set (recentSlot&^1), the latest first: a run's few dozen labels
+	// rarely share a set, and comparing a label with two entries costs
+	// less than hashing it for the map.
 	recent [1 << recentBits]entry
 	names  map[string]bool // distinct labels handed out, Other excluded
 	extra  []string        // the first labels beyond the cap
@@ -246,9 +246,11 @@ func NewMapper(rules []Rule, max int, warn func(string)) *Mapper {
 // Get returns the label as written (raw, shared between calls) and the label
 // to record (name). Looking up a known label allocates nothing.
 func (m *Mapper) Get(b []byte) (raw, name string) {
-	slot := &m.recent[recentSlot(b)]
-	if slot.set && len(slot.raw) == len(b) && slot.raw == string(b) {
-		return slot.raw, slot.name
+	set := m.recent[recentSlot(b)&^1:]
+	for i := range 2 {
+		if e := &set[i]; e.set && len(e.raw) == len(b) && e.raw == string(b) {
+			return e.raw, e.name
+		}
 	}
 	e, ok := m.cache[string(b)]
 	if !ok {
@@ -262,7 +264,7 @@ func (m *Mapper) Get(b []byte) (raw, name string) {
 		}
 	}
 	e.set = true
-	*slot = e
+	set[1], set[0] = set[0], e
 	return e.raw, e.name
 }
 

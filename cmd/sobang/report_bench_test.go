@@ -42,36 +42,82 @@ import (
 // the report's second core comes and goes: BenchmarkReportVsPlain also
 // reports cpu-ratio, the report's CPU time over the plain summariser's
 // (target: at most 0.5, for this shape and real runs' 12- and 17-column
-// ones). Measured as separate processes (/usr/bin/time, the plain
-// summariser run just before each report, 1 GiB, the machine loaded by
-// other work): this shape 2.9-3.7 CPU-s against 5.7-7.1 for the plain
-// summariser (0.43-0.60), down from 3.2-4.8 (0.47-0.76) before the changes
-// below; a 17-column JMeter 5 run (perfaction_result_jmeter5_default.jtl
-// repeated) 2.8-3.4 against 5.6-7.2 (0.44-0.66), down from 3.7-4.3; peak
-// memory 66-95 MiB; the report's JSON unchanged byte for byte. The plain
-// summariser needs 3.9-4.8 CPU-s on a quiet machine, so the target is not
-// reached there yet. In this process at 200 MiB: cpu-ratio 0.52.
+// ones). It is measured as separate processes (/usr/bin/time, the plain
+// summariser run just before each report, 1 GiB files, at least three
+// rounds per shape) on three shapes: this one; a real run's 12-column
+// shape (ehrbase_result_jmeter5_default.jtl.gz cut to JMeter 2.13's 12
+// columns and repeated by jtlgen -from: 49 labels, a quarter of the rows
+// with a quoted label, 2.6 h); and a 17-column JMeter 5 run
+// (perfaction_result_jmeter5_default.jtl repeated, each copy 100 ms after
+// the last: one label, URLs).
 //
-// Where the CPU time goes (pprof, 1 GiB of this shape). Before: 3.9 s,
-// 59% parsing (cutting lines into fields 0.72 s; filling each Sample 1.26 s,
-// of which integers 0.31, timestamps 0.16, interning label, code and
-// message 0.30, the thread's map 0.11 and the first write to the recycled
-// slot, whose cache lines the store's core last held, 0.18), 33% the store
-// (1.28 s: per-second and per-label statistics 0.56 s, nearly all of it
-// sketch adds; the second's response-code map 0.17; the label map 0.11;
-// linking transactions 0.16), the rest reading (0.1-0.2 s of read calls)
-// and the runtime. After: 3.2-4.5 s across runs of the same code, more
-// the more the two goroutines overlap (the samples' cache lines then move
-// between cores, which the store pays for most): parsing 2.25-2.77 s
-// (cutting 0.67-0.89, the thread 0.07), the store 0.64-1.32 s (sketch adds
-// 0.22-0.34, codes 0.06, labels 0.04), read calls 0.22-0.32 s. The rest of
-// parsing is spread thin (integers, timestamps, interning, the slot's first
-// write), as is the store's (per-second and per-label statistics, linking
-// transactions, exact counts). What changed: whole-millisecond sketch adds skip the
-// logarithm and float checks (sketch.AddInt), the store finds recent labels
-// before its map and counts a second's response codes before they reach
-// the second's map, the parser finds threads in a direct-mapped cache
-// before its map and cuts a quote-free line at delimiters alone.
+// Earlier changes (whole-millisecond sketch adds without the logarithm,
+// sketch.AddInt; recent labels found before the store's map; a second's
+// response codes counted before its map; threads found in a direct-mapped
+// cache; a quote-free line cut at its delimiters alone) took this shape
+// from 3.2-4.8 CPU-s to 2.9-3.7 against 5.7-7.1 for the plain summariser.
+//
+// Where the CPU time went then (pprof of the report in this process, 1 GiB):
+//
+//   - this shape, 3.6 s: parsing 2.3 s (cutting lines 0.8; filling each
+//     Sample 1.3, of which interning label, code and message 0.3, integers
+//     0.2, timestamps 0.15), the store 1.1 s (per-second and per-label
+//     statistics 0.4, nearly all sketch adds; linking transactions 0.2),
+//     read calls 0.1, on two goroutines whose samples' cache lines moved
+//     between cores, with up to 64 batches (40 MB) queued between them;
+//   - the 12-column run, 5.5 s: parsing 2.9 s (filling 1.9, of which
+//     mapping labels 0.6: 49 labels overflowed the last-four-labels scan
+//     into the map on most rows; cutting 0.7), the store 2.3 s (per-label
+//     statistics of each second 0.9, the label lookup 0.5, the same
+//     overflow), peak memory 174-237 MiB.
+//
+// What changed since: label mapping, interning and the store's label
+// lookup go through caches of 256 entries, two ways per set, instead of
+// the last few values; a second's label slice is made for every known label at
+// once; a sparse sketch starts with room for four buckets; a batch's
+// samples are shifted in place, not copied; the first eight digits of an
+// integer are read in one step.
+//
+// Where the time goes now (profiled with the changes above and, in
+// addition, a single source parsed and applied in one goroutine, the
+// variant described below):
+//
+//   - this shape, 2.7 s: parsing 1.5 s (cutting 0.6, filling 0.75, of
+//     which integers 0.25, timestamps 0.1, interning and labels 0.15), the
+//     store 0.9 s (statistics 0.45, of which sketch adds 0.35; linking 0.15;
+//     exact counts 0.1), read calls 0.15;
+//   - the 12-column run, 4.2-4.5 s: parsing 1.9 s (cutting 0.65, filling
+//     0.8, labels 0.2), the store 2.2 s, of which the per-label statistics
+//     of each second 1.0 s (their sketches' sparse inserts and growth 0.5,
+//     allocating them 0.3) and rolling them up 0.1: 49 labels of about 20
+//     samples a second each make a new Stats and sketch per label and
+//     second, which the dashboard's per-label detail needs.
+//
+// Measured with the changes above, as separate processes in the same
+// minutes as the report before them (the machine shared with other work,
+// load 7-12 on its 2 cores, which inflates the CPU time of both programs):
+//
+//	shape              plain CPU-s  report before (ratio)  report after (ratio)  peak MiB after
+//	this one           5.5-7.8      3.0-4.3 (0.47-0.56)    2.9-3.9 (0.46-0.55)   86-101
+//	12-column          5.2-6.9      5.8-7.7 (1.12-1.40)    5.1-6.7 (0.95-1.28)   213-231
+//
+// A variant that also parsed and applied a single source in one goroutine
+// (the batch applied by the goroutine that parsed it, nothing queued
+// between them) took this shape to 0.39-0.57 (median 0.48), the 12-column
+// run to 0.67-0.91 (0.78) and its peak to 150-164 MiB, the 17-column run
+// staying at 0.35-0.60; it was not kept, because it gives up the second
+// core: the report's wall time would be bounded by one core's 2.5-3 CPU-s
+// per GiB, against the 2.5x-the-plain-summariser wall-time target above.
+//
+// The report's JSON is unchanged byte for byte on all three shapes. The
+// target is not reached: this shape comes out around it under load, and
+// the 12-column run of 49 labels misses it by about twice (the per-label
+// statistics of every second cost about as much as all of parsing), its
+// peak memory over the 150 MiB bound (the last hour of per-label detail
+// plus up to 64 batches queued between the goroutines). What is left is
+// spread thin; a larger step would need parsing that does not cut every
+// field into a slice (cutting and filling are half the time of this
+// shape), a cheaper per-label second, and a shorter queue for the report.
 //
 // Run them with, e.g.,
 //

@@ -56,7 +56,8 @@ type PropUse struct {
 	Name       string
 	Default    string
 	HasDefault bool
-	Given      bool // set by -J or a properties file
+	Given      bool   // set by -J or a properties file
+	Value      string // the value given, when Given
 }
 
 // newResolver collects the plan's user-defined variables in the order
@@ -222,7 +223,7 @@ func (r *Resolver) ref(inner string, v *Value, depth int) (string, bool) {
 	val, given := r.props[name]
 	if !r.seen[name] {
 		r.seen[name] = true
-		r.PropsUsed = append(r.PropsUsed, PropUse{Name: sanitize.Value(name), Default: sanitize.Value(strings.TrimSpace(def)), HasDefault: hasDef, Given: given})
+		r.PropsUsed = append(r.PropsUsed, PropUse{Name: sanitize.Value(name), Default: sanitize.Value(strings.TrimSpace(def)), HasDefault: hasDef, Given: given, Value: sanitize.Value(val)})
 	}
 	if given {
 		return val, true
@@ -265,4 +266,19 @@ func splitArgs(s string) []string {
 		cur.WriteByte(c)
 	}
 	return append(args, cur.String())
+}
+
+// Properties returns every JMeter property the plan reads (through __P or
+// __property, in any element), in the order first read, with its default
+// and whether it was given.
+func (p *Plan) Properties() []PropUse {
+	p.Root.Walk(func(e *Element) bool {
+		for _, f := range e.flat {
+			if strings.Contains(f.value, "${__P") || strings.Contains(f.value, "${__property") {
+				p.res.Resolve(f.value)
+			}
+		}
+		return true
+	})
+	return p.res.PropsUsed
 }

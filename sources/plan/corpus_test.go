@@ -182,3 +182,39 @@ func checkFigure(t *testing.T, i int, what string, got Figure, want string) {
 		}
 	}
 }
+
+func TestPlannedThreads(t *testing.T) {
+	dir := corpus.Dir(t, "plans")
+	p, err := ReadFile(filepath.Join(dir, "taurus_threadgroups.jmx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*ThreadGroup{}
+	for _, tg := range p.ThreadGroups {
+		byName[tg.Element.Name] = tg
+	}
+	tests := []struct {
+		group string
+		at    float64
+		want  float64
+		ok    bool
+	}{
+		{"TG.01", 0, 0, true},    // delay 33 s
+		{"TG.01", 33, 2, true},   // ramp-up 0: both at once
+		{"TG.01", 36.5, 0, true}, // the scheduler's 3 s are over
+		{"UTG.04", 15, 4, true},  // [6,0,30,60,10]: half way up the startup
+		{"UTG.04", 50, 6, true},
+		{"UTG.04", 95, 2, true}, // half way down the shutdown
+		{"UTG.04", 100, 0, true},
+		{"CTG.02", 0, 1.5, true}, // target 3 in 2 steps over 100 s
+		{"CTG.02", 50, 3, true},
+		{"CTG.02", 100, 0, true}, // no hold
+		{"STG.03", 10, 0, false}, // not modelled
+	}
+	for _, tt := range tests {
+		got, ok := byName[tt.group].Planned(tt.at)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("%s at %v s: %v %v, want %v %v", tt.group, tt.at, got, ok, tt.want, tt.ok)
+		}
+	}
+}

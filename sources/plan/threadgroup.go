@@ -2,6 +2,7 @@ package plan
 
 import (
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -228,4 +229,82 @@ func readUTG(t *ThreadGroup, e *Element, res *Resolver) {
 	} else {
 		t.RampUp = known(0)
 	}
+}
+
+// Planned returns how many threads the group plans to run at t seconds
+// after the test starts, and whether the plan says (every figure it needs
+// is known). Threads start evenly over the ramp-up, as JMeter starts
+// them; a core group without a scheduler has no planned end (its threads
+// end with their loops), so its plateau lasts.
+func (t *ThreadGroup) Planned(at float64) (float64, bool) {
+	switch t.Type {
+	case "standard", "setUp", "tearDown":
+		if !t.Threads.Known || !t.RampUp.Known {
+			return 0, false
+		}
+		delay := 0.0
+		if t.Scheduler && t.Delay.Known {
+			delay = t.Delay.N
+		}
+		if t.Scheduler && t.Duration.Known && t.Duration.N > 0 && at >= delay+t.Duration.N {
+			return 0, true
+		}
+		return ramp(at-delay, t.Threads.N, t.RampUp.N), true
+	case "ultimate":
+		if !t.Threads.Known {
+			return 0, false
+		}
+		sum := 0.0
+		for _, r := range t.Rows {
+			x := at - r.Delay.N
+			switch {
+			case x < 0:
+			case x < r.Startup.N+r.Hold.N:
+				sum += ramp(x, r.Threads.N, r.Startup.N)
+			default:
+				sum += r.Threads.N - ramp(x-r.Startup.N-r.Hold.N, r.Threads.N, r.Shutdown.N)
+			}
+		}
+		return sum, true
+	case "concurrency":
+		if !t.Threads.Known || !t.RampUp.Known {
+			return 0, false
+		}
+		if t.Duration.Known && at >= t.Duration.N {
+			return 0, true
+		}
+		steps := 0.0
+		if f := figureOf(t.Element, "Steps"); f.Known && f.N > 0 && t.RampUp.N > 0 {
+			steps = f.N
+		}
+		if steps > 0 && at >= 0 && at < t.RampUp.N {
+			step := t.RampUp.N / steps
+			return math.Min(t.Threads.N, t.Threads.N*math.Floor(at/step+1)/steps), true
+		}
+		return ramp(at, t.Threads.N, t.RampUp.N), true
+	}
+	return 0, false
+}
+
+// ramp is how many of n threads have started x seconds into a ramp of r
+// seconds: 0 before it, n after it.
+func ramp(x, n, r float64) float64 {
+	switch {
+	case x < 0:
+		return 0
+	case r <= 0 || x >= r:
+		return n
+	}
+	return math.Floor(n*x/r) + 1
+}
+
+// figureOf reads a literal figure of the element, without references.
+func figureOf(e *Element, name string) Figure {
+	raw, _ := e.Str(name)
+	var f Figure
+	f.Raw = raw
+	if n, err := strconv.ParseFloat(strings.TrimSpace(raw), 64); err == nil {
+		f.N, f.Known = n, true
+	}
+	return f
 }

@@ -172,3 +172,34 @@ func TestReadRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestSamplersAndCSV(t *testing.T) {
+	const body = `
+      <ConfigTestElement guiclass="HttpDefaultsGui" testclass="ConfigTestElement" testname="Defaults" enabled="true">
+        <stringProp name="HTTPSampler.protocol">https</stringProp>
+        <stringProp name="HTTPSampler.connect_timeout">5000</stringProp>
+      </ConfigTestElement>
+      <hashTree/>
+      <CSVDataSet testclass="CSVDataSet" testname="Users CSV" enabled="true">
+        <stringProp name="filename">${__P(dir,data)}/users.csv</stringProp>
+        <boolProp name="recycle">false</boolProp>
+        <boolProp name="stopThread">true</boolProp>
+      </CSVDataSet>
+      <hashTree/>` + usersGroup
+	p, err := Read(strings.NewReader(planXML(body)), "plan.jmx", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := p.Samplers()
+	if len(ss) != 1 {
+		t.Fatalf("%d samplers", len(ss))
+	}
+	s := ss[0]
+	if s.Name != "Login" || s.Method != "POST" || s.URL() != "https://example.com" || s.ConnectTimeout != "5000" || s.ResponseTimeout != "" {
+		t.Errorf("sampler %+v, URL %q", s, s.URL())
+	}
+	csv := p.CSVDataSets()
+	if len(csv) != 1 || csv[0].File.Text != "data/users.csv" || csv[0].Recycle || !csv[0].StopThread || csv[0].ShareMode != "" {
+		t.Errorf("CSV %+v", csv)
+	}
+}

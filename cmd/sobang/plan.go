@@ -15,6 +15,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
 	"github.com/sobang/sobang/sources/plan"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 const planLintExamples = `  # What the plan will do and what is wrong with it
@@ -250,7 +251,7 @@ func writePlanText(w io.Writer, p *plan.Plan, findings []plan.Finding) {
 	if version == "" {
 		version = "version not saved"
 	}
-	fmt.Fprintf(w, "%s (JMeter %s)\n", p.Path, version)
+	fmt.Fprintf(w, "%s (JMeter %s)\n", sanitize.Value(p.Path), version)
 	fmt.Fprintln(w, "\nThread groups:")
 	if len(p.ThreadGroups) == 0 {
 		fmt.Fprintln(w, "  none")
@@ -282,7 +283,7 @@ func mdCell(s string) string {
 }
 
 func writePlanMarkdown(w io.Writer, p *plan.Plan, findings []plan.Finding) {
-	fmt.Fprintf(w, "# Test plan %s\n\n", mdCell(p.Path))
+	fmt.Fprintf(w, "# Test plan %s\n\n", mdCell(sanitize.Value(p.Path)))
 	if p.JMeter != "" {
 		fmt.Fprintf(w, "Saved by JMeter %s.\n\n", mdCell(p.JMeter))
 	}

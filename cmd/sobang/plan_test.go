@@ -197,3 +197,23 @@ func TestREADMEListsEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanLintHostileText checks that text from a plan cannot act on the
+// terminal, in any format.
+func TestPlanLintHostileText(t *testing.T) {
+	dir := t.TempDir()
+	hostile := strings.NewReplacer(`testname="Users"`, `testname="Users&#x1b;]0;pwned&#x7;"`,
+		`${__P(users)}`, "${__P(users\x1b[2J)}", `testname="View Results Tree"`, `testname="VRT&#x1b;[31m"`).Replace(lintPlan)
+	if err := os.WriteFile(filepath.Join(dir, "plan.jmx"), []byte(hostile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "markdown", "json"} {
+		out, errs, code := runPlan(t, dir, "plan", "lint", "plan.jmx", "--format", format)
+		if code != exitFailure {
+			t.Fatalf("%s: exit %d: %s", format, code, errs)
+		}
+		if strings.ContainsAny(out+errs, "\x1b\x07") {
+			t.Errorf("%s: control characters reach the terminal:\n%q", format, out)
+		}
+	}
+}

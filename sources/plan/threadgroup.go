@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // Figure is one number of a thread group: written in the plan (Raw, with
@@ -20,7 +22,7 @@ func figure(e *Element, res *Resolver, name string) Figure {
 	if !ok {
 		return Figure{}
 	}
-	f := Figure{Raw: raw}
+	f := Figure{Raw: sanitize.Value(raw)}
 	v := res.Resolve(raw)
 	f.Unresolved = v.Unresolved
 	if n, ok := v.Number(); ok {
@@ -197,8 +199,8 @@ func readUTG(t *ThreadGroup, e *Element, res *Resolver) {
 				continue
 			}
 			cell := func(i int) Figure {
-				fg := Figure{Raw: row.Children[i].Text}
-				v := res.Resolve(fg.Raw)
+				fg := Figure{Raw: sanitize.Value(row.Children[i].Text)}
+				v := res.Resolve(row.Children[i].Text)
 				fg.Unresolved = v.Unresolved
 				fg.N, fg.Known = v.Number()
 				return fg

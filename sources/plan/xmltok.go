@@ -185,6 +185,9 @@ func (t *tokenizer) tag() (tok token, skip bool, err error) {
 		return token{}, false, t.syntax(t.line, "unexpected EOF")
 	}
 	s = s[:len(s)-1] // the '>'
+	if len(s) == 0 {
+		return token{}, false, t.syntax(line, "empty tag <>")
+	}
 	if s[0] == '/' {
 		name := t.intern(bytes.TrimSpace(s[1:]))
 		if !validName(name) {

@@ -204,7 +204,11 @@ func groupLine(tg *plan.ThreadGroup) string {
 		b.WriteString(", disabled")
 	}
 	b.WriteString("): ")
-	fmt.Fprintf(&b, "%s threads, ramp-up %s", figure(tg.Threads, ""), figure(tg.RampUp, " s"))
+	threads := " threads"
+	if tg.Threads.Known && tg.Threads.N == 1 {
+		threads = " thread"
+	}
+	fmt.Fprintf(&b, "%s%s, ramp-up %s", figure(tg.Threads, ""), threads, figure(tg.RampUp, " s"))
 	if tg.Core() {
 		if tg.Loops.Known && tg.Loops.N < 0 {
 			b.WriteString(", loops forever")

@@ -36,6 +36,7 @@ var adapterPrefixes = []string{
 	module + "/sources/metrics",
 	module + "/sources/tail",
 	module + "/sources/record",
+	module + "/sources/plan",
 }
 
 func under(path, prefix string) bool {

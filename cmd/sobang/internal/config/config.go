@@ -10,6 +10,9 @@
 //	[loadtest.paths]
 //	"POST transfer" = "/api/transfer"  # a label's request path when its samples carry no URL
 //
+//	[plan]
+//	ignore = ["no-timer"]  # plan lint rules whose findings are dropped, beside --ignore
+//
 // The package reads and checks the file; cmd/sobang applies it. A typo must
 // not pass silently: an unknown key, a value of the wrong type or a bad
 // regular expression is an error naming file:line (a sources.LineError),
@@ -31,6 +34,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/labels"
+	"github.com/sobang/sobang/sources/plan"
 	"github.com/sobang/sobang/themes"
 )
 
@@ -48,6 +52,15 @@ type Config struct {
 	Path string
 	// LoadTest is the [loadtest] table.
 	LoadTest LoadTest
+	// Plan is the [plan] table.
+	Plan Plan
+}
+
+// Plan is the [plan] table: how test plans are linted.
+type Plan struct {
+	// Ignore lists lint rule ids whose findings are dropped, already
+	// checked against the rules.
+	Ignore []string
 }
 
 // LoadTest is the [loadtest] table: how load-test results are read.
@@ -72,10 +85,12 @@ const (
 	keyLabelMap = "loadtest.label_map"
 	keyApdex    = "loadtest.apdex"
 	keyPaths    = "loadtest.paths"
+	keyPlan     = "plan"
+	keyIgnore   = "plan.ignore"
 )
 
 // KnownKeys lists every key the file may hold, in the order of the README.
-var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths}
+var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyIgnore}
 
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
@@ -150,7 +165,7 @@ func Parse(path string, src []byte) (*Config, error) {
 	var skip []string // keys whose children are reported already
 	for _, k := range md.Keys() {
 		ks := k.String()
-		known := ks == keyLoadTest || slices.Contains(KnownKeys, ks) ||
+		known := ks == keyLoadTest || ks == keyPlan || slices.Contains(KnownKeys, ks) ||
 			(len(k) == 3 && strings.HasPrefix(ks, keyPaths+"."))
 		if known || under(ks, skip) || under(ks, KnownKeys) {
 			continue
@@ -216,6 +231,33 @@ func Parse(path string, src []byte) (*Config, error) {
 				}
 				lt.Paths[label] = s
 			}
+		}
+	}
+
+	planTable, ok := data[keyPlan]
+	if ok {
+		if _, isTable := planTable.(map[string]any); !isTable {
+			wrongType(keyPlan, "a table (["+keyPlan+"])", planTable)
+		}
+	}
+	pt, _ := planTable.(map[string]any)
+	if v, ok := pt["ignore"]; ok {
+		list, isList := v.([]any)
+		if !isList {
+			wrongType(keyIgnore, `an array of rule ids such as ["no-timer"]`, v)
+		}
+		for i, item := range list {
+			key := fmt.Sprintf("%s[%d]", keyIgnore, i)
+			id, isText := item.(string)
+			if !isText {
+				wrongType(key, "a rule id string", item)
+				continue
+			}
+			if _, known := plan.RuleByID(id); !known {
+				report(key, "%s", sources.Expected(key, "a rule id of 'sobang plan rules'", id))
+				continue
+			}
+			cfg.Plan.Ignore = append(cfg.Plan.Ignore, id)
 		}
 	}
 

@@ -186,3 +186,23 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePlanIgnore(t *testing.T) {
+	cfg, err := Parse("config.toml", []byte("[plan]\nignore = [\"no-timer\", \"beanshell\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Plan.Ignore, []string{"no-timer", "beanshell"}) {
+		t.Fatalf("ignore %q", cfg.Plan.Ignore)
+	}
+	for _, tt := range []struct{ src, want string }{
+		{"[plan]\nignore = [\"no-timr\"]\n", `cfg.toml:2: plan.ignore[0]: expected a rule id of 'sobang plan rules', found "no-timr"`},
+		{"[plan]\nignore = \"no-timer\"\n", `cfg.toml:2: plan.ignore: expected an array of rule ids`},
+		{"[plan]\nignor = []\n", `cfg.toml:2: unknown key "plan.ignor"`},
+		{"plan = 1\n", `cfg.toml:1: plan: expected a table ([plan])`},
+	} {
+		if _, err := Parse("cfg.toml", []byte(tt.src)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Parse(%q) = %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}

@@ -921,11 +921,15 @@ func (m *Model) statusBar(f *frame) string {
 // command line read alike; with sources far apart, the start of those the
 // axis fits (axisRange), not of a log from years before.
 func (m *Model) runOffset(cursorMS int64) (string, bool) {
-	first, _, ok := m.axisRange()
+	first, _, ok := m.store.DataRange()
+	if len(m.store.NonOverlapping()) > 0 {
+		first, _, ok = m.axisRange()
+	}
 	if !ok {
 		return "", false
 	}
-	return offset(cursorMS - first), true
+	// In whole seconds of the clock, as the cursor moves and as --at resolves.
+	return offset((floorSec(cursorMS) - floorSec(first)) * 1000), true
 }
 
 // offset formats a signed distance in whole seconds: "+0s", "+1m37s",

@@ -356,6 +356,11 @@ func (m *Model) apply(msg tea.Msg) bool {
 		m.applySearch(msg.text)
 	case pauseLiveMsg:
 		m.pauseForScroll()
+	case setCursorMsg:
+		m.userMoved = true
+		m.tl.SetCursor(msg.ms, m.nowMS())
+	case noticeMsg:
+		m.notice = msg.text
 	default:
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
@@ -17,10 +18,13 @@ const maxContinuation = 4
 
 // logPane shows log entries oldest to newest around the cursor.
 type logPane struct {
-	keymap  logKeys
-	offset  int // entries scrolled from the anchor (negative: older)
-	hscroll int // cells scrolled sideways
-	anchor  int // index of the entry at the cursor, -1 when none
+	keymap   logKeys
+	offset   int  // entries scrolled from the anchor (negative: older)
+	hscroll  int  // cells scrolled sideways
+	anchor   int  // index of the entry at the cursor, -1 when none
+	jump     int  // the entry [ or ] chose, to be put at the cursor; -1 when none
+	expanded bool // x: stack traces and continuation lines shown whole
+	wrapped  bool // w: long lines wrap instead of being cut
 
 	cacheKey logKey
 	cache    string
@@ -34,22 +38,28 @@ type logPane struct {
 type logKeys struct {
 	Scroll, Page, Sideways     key.Binding
 	Open, Filter               key.Binding
+	Errors, Expand, Wrap       key.Binding
+	PrevError, NextError       key.Binding
 	Up, Down, PageUp, PageDown key.Binding
 }
 
 func newLogKeys(k KeyMap) logKeys {
 	return logKeys{
-		Scroll:   anyOf("↑/↓ j/k", "scroll entries", k.Up, k.Down),
-		Page:     anyOf("pgup/pgdn", "scroll a page", k.PageUp, k.PageDown),
-		Sideways: anyOf("< >", "scroll long lines sideways", k.ScrollLeft, k.ScrollRight),
-		Open:     describe(k.Open, "open the entry at the cursor"),
-		Filter:   describe(k.Search, "filter by text"),
-		Up:       k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+		Scroll:    anyOf("↑/↓ j/k", "scroll entries", k.Up, k.Down),
+		Page:      anyOf("pgup/pgdn", "scroll a page", k.PageUp, k.PageDown),
+		Sideways:  anyOf("< >", "scroll long lines sideways", k.ScrollLeft, k.ScrollRight),
+		Open:      describe(k.Open, "open the entry at the cursor"),
+		Filter:    describe(k.Search, "filter by text"),
+		Errors:    key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous / next ERROR entry (the cursor follows)")),
+		Expand:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stack traces whole, or folded to exception and root cause")),
+		Wrap:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap long lines, or cut them")),
+		PrevError: key.NewBinding(key.WithKeys("[")), NextError: key.NewBinding(key.WithKeys("]")),
+		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
 	}
 }
 
 func (k logKeys) help() []key.Binding {
-	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter}
+	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Errors, k.Expand, k.Wrap}
 }
 
 // pauseLiveMsg asks the root to pause a live session: the user scrolled
@@ -65,6 +75,8 @@ type logKey struct {
 	offset, hscroll int
 	filter          string
 	zoomed          bool
+	expanded        bool
+	wrapped         bool
 	theme           *Styles
 }
 
@@ -74,7 +86,7 @@ type logMatchKey struct {
 	winFrom, winTo int64
 }
 
-func newLogPane(k KeyMap) *logPane { return &logPane{keymap: newLogKeys(k), anchor: -1} }
+func newLogPane(k KeyMap) *logPane { return &logPane{keymap: newLogKeys(k), anchor: -1, jump: -1} }
 
 func (p *logPane) title() string      { return "Logs" }
 func (p *logPane) kind() sources.Kind { return sources.KindLog }
@@ -104,10 +116,40 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 		p.scroll(f, -10)
 	case key.Matches(msg, p.keymap.PageDown):
 		p.scroll(f, 10)
+	case key.Matches(msg, p.keymap.PrevError):
+		return p.toError(f, -1)
+	case key.Matches(msg, p.keymap.NextError):
+		return p.toError(f, 1)
+	case key.Matches(msg, p.keymap.Expand):
+		p.expanded = !p.expanded
+		return nil
+	case key.Matches(msg, p.keymap.Wrap):
+		p.wrapped, p.hscroll = !p.wrapped, 0
+		return nil
 	default:
 		return nil
 	}
 	return pauseLiveMsg{} // a scroll key, either way, means the reader took over
+}
+
+// toError finds the previous (dir -1) or next (dir 1) entry at ERROR or
+// worse from the entry at the cursor, among those the pane shows, and
+// moves the shared cursor to it: every pane then shows its second.
+func (p *logPane) toError(f *frame, dir int) tea.Msg {
+	logs := f.store.Logs
+	n, idx := p.shown(f)
+	// The anchor's place among the shown entries.
+	pos := searchIdx(n, func(i int) bool { return idx(i) >= p.anchor })
+	for i := pos + dir; i >= 0 && i < n; i += dir {
+		if e := logs.At(idx(i)); e.Level >= sources.LevelError {
+			p.jump, p.offset, p.cache = idx(i), 0, ""
+			return setCursorMsg{ms: e.TimeMS}
+		}
+	}
+	if dir > 0 {
+		return noticeMsg{"no later ERROR entry"}
+	}
+	return noticeMsg{"no earlier ERROR entry"}
 }
 
 func (p *logPane) filterChanged() { p.offset = 0 }
@@ -182,6 +224,16 @@ func (p *logPane) visible(f *frame) []int {
 	return p.matches
 }
 
+// shown returns how many entries the pane may show and the store index of
+// the i-th of them (visible's, or all entries').
+func (p *logPane) shown(f *frame) (int, func(int) int) {
+	vis := p.visible(f)
+	if vis == nil {
+		return f.store.Logs.Len(), func(i int) int { return i }
+	}
+	return len(vis), func(i int) int { return vis[i] }
+}
+
 func (p *logPane) render(f *frame, w, h int, focused bool) string {
 	return p.renderZoomed(f, w, h, focused, false)
 }
@@ -190,7 +242,7 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	logs := f.store.Logs
 	note, noteSt := paneHealth(f, sources.KindLog)
 	filter := f.filters[paneLogs]
-	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, zoomed, f.st}
+	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, zoomed, p.expanded, p.wrapped, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -201,17 +253,8 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		note = "path " + f.path + " · " + note
 	}
 	inner, ih := w-2, h-2
+	n, idx := p.shown(f)
 	vis := p.visible(f)
-	n := logs.Len()
-	if vis != nil {
-		n = len(vis)
-	}
-	idx := func(i int) int {
-		if vis != nil {
-			return vis[i]
-		}
-		return i
-	}
 	var lines []string
 	if n == 0 {
 		msg := "no entries yet"
@@ -241,24 +284,40 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 			a = n - 1
 		}
 	}
+	if p.jump >= 0 {
+		// [ or ] chose an entry: put it at the cursor, whatever entries
+		// share its millisecond.
+		if at := searchIdx(n, func(i int) bool { return idx(i) >= p.jump }); at < n && idx(at) == p.jump {
+			p.offset = at - a
+		}
+		p.jump = -1
+		k.offset = p.offset
+	}
 	a = min(max(a+p.offset, 0), n-1)
 	p.anchor = idx(a)
 	multi := f.store.KindCount(sources.KindLog) > 1
 	maxCont := maxContinuation
-	if zoomed {
+	if zoomed || p.expanded {
 		maxCont = 1 << 20
 	}
-	// Entries from the anchor on; then, if room is left, the ones before it,
-	// so the pane is never empty while entries exist.
-	var after [][]string
+	// About a third of the pane above the entry at the cursor is for the
+	// entries before it (context); then the entry and those after it; then,
+	// if room is left, more before it, so the pane is never empty while
+	// entries exist.
+	var before [][]string
 	used := 0
+	for i := a - 1; i >= 0 && used < ih/3; i-- {
+		el := p.entryLines(f, logs.At(idx(i)), inner, false, multi, maxCont)
+		before = append(before, el)
+		used += len(el)
+	}
+	var after [][]string
 	for i := a; i < n && used < ih; i++ {
 		el := p.entryLines(f, logs.At(idx(i)), inner, idx(i) == p.anchor, multi, maxCont)
 		after = append(after, el)
 		used += len(el)
 	}
-	var before [][]string
-	for i := a - 1; i >= 0 && used < ih; i-- {
+	for i := a - 1 - len(before); i >= 0 && used < ih; i-- {
 		el := p.entryLines(f, logs.At(idx(i)), inner, false, multi, maxCont)
 		before = append(before, el)
 		used += len(el)
@@ -321,13 +380,19 @@ func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bo
 	clock := time.UnixMilli(e.TimeMS).In(f.zone).Format("15:04:05.000")
 	level, rest := splitEntry(e)
 	var head string
+	var more []string // the header's wrapped rest, with w
 	if p.hscroll == 0 {
 		lw := 0
 		if level != "" {
 			lw = len(level) + 1
 			level = wrap(f.st.Levels[min(e.Level, sources.LevelFatal)], level) + " "
 		}
-		head = wrap(f.st.Muted, clock) + " " + level + fitPlain(rest, 0, tw-len(clock)-1-lw)
+		room := tw - len(clock) - 1 - lw
+		if p.wrapped && room > 8 && ansi.StringWidth(rest) > room {
+			parts := hardWrap(rest, room)
+			rest, more = parts[0], parts[1:]
+		}
+		head = wrap(f.st.Muted, clock) + " " + level + fitPlain(rest, 0, room)
 	} else {
 		head = fitPlain(e.Lines[0], p.hscroll, tw)
 	}
@@ -335,15 +400,78 @@ func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bo
 		head = wrap(f.st.Bold, head)
 	}
 	out = append(out, gutter+wrap(f.st.Muted, tag)+head)
+	indent := strings.Repeat(" ", 2+len(tag)+len(clock)+1)
+	for _, l := range more {
+		out = append(out, indent+fitPlain(l, 0, w-len(indent)))
+	}
 	cont := e.Lines[1:]
+	if first, root, n := traceSummary(cont); first != "" && maxCont < len(cont) {
+		// A stack trace folds to the exception and its root cause, the
+		// useful part usually many lines down.
+		text := "↳ " + itoa(n) + " lines: " + first
+		if root != "" && root != first {
+			// The root cause's message is what explains; the outer one's
+			// class is enough.
+			cls, _, _ := strings.Cut(first, ": ")
+			text = "↳ " + itoa(n) + " lines: " + cls + " … caused by " + root
+		}
+		return append(out, "  "+wrap(f.st.Muted, fitPlain(text, 0, w-2)))
+	}
 	for i, l := range cont {
 		if i == maxCont && len(cont) > maxCont+1 {
 			out = append(out, "  "+wrap(f.st.Muted, "⋯ "+itoa(len(cont)-maxCont)+" more lines (enter opens the entry)"))
 			break
 		}
+		if p.wrapped && p.hscroll == 0 && ansi.StringWidth(l) > w-2 {
+			for _, part := range hardWrap(l, w-2) {
+				out = append(out, "  "+wrap(f.st.Muted, fitPlain(part, 0, w-2)))
+			}
+			continue
+		}
 		out = append(out, "  "+wrap(f.st.Muted, fitPlain(l, p.hscroll, w-2)))
 	}
 	return out
+}
+
+// hardWrap cuts plain text into lines of at most w cells.
+func hardWrap(s string, w int) []string {
+	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
+}
+
+// traceSummary reads a Java stack trace in an entry's continuation lines:
+// the first exception ("CannotCreateTransactionException: Could not open
+// ..."), its root cause (the last "Caused by:"), both with the class's
+// package left out, and how many lines the trace has; first is "" when
+// the lines hold no trace.
+func traceSummary(cont []string) (first, root string, n int) {
+	frames := 0
+	for _, l := range cont {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "at ") || strings.HasPrefix(t, "..."):
+			frames++
+		case strings.HasPrefix(t, "Caused by: "):
+			root = shortException(strings.TrimPrefix(t, "Caused by: "))
+		case first == "" && t != "":
+			first = shortException(t)
+		}
+	}
+	if frames == 0 || first == "" {
+		return "", "", 0
+	}
+	return first, root, len(cont)
+}
+
+// shortException drops the package from "pkg.SomeException: message".
+func shortException(s string) string {
+	name, msg, ok := strings.Cut(s, ": ")
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && !strings.ContainsAny(name, " \t") {
+		name = name[i+1:]
+	}
+	if ok {
+		return name + ": " + msg
+	}
+	return name
 }
 
 // splitEntry returns an entry's level word as written and the text to show

@@ -60,6 +60,14 @@ type setFilterMsg struct {
 // entry or a chart).
 type showOverlayMsg struct{ text string }
 
+// setCursorMsg asks the root to move the shared cursor to ms, paused (the
+// logs' [ and ]).
+type setCursorMsg struct{ ms int64 }
+
+// noticeMsg asks the root to say text on the status line until the next
+// key (a key that found nothing to do).
+type noticeMsg struct{ text string }
+
 // chartArea is a chart's plot rectangle inside its pane, for the mouse.
 type chartArea struct {
 	x, y, w, h int

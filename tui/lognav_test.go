@@ -1,0 +1,74 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLogErrorKeys: ] and [ in the logs pane move the shared cursor from
+// ERROR entry to ERROR entry (the fixture's incident logs one every other
+// second from +60 s), the entry marked at the cursor, with about a third
+// of the pane of context above it; at the last one the status line says
+// there is none further.
+func TestLogErrorKeys(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 120, 40)
+	press(m, "g", "3", "]")
+	at := func() string { c, _ := statusOf(t, m.Render()); return c }
+	first := t0.Add(incidentFrom * time.Second).Format("15:04:05")
+	if c := at(); c != first {
+		t.Fatalf("] from the start: cursor at %s, want the first ERROR at %s", c, first)
+	}
+	logs := paneLines(plain(m.Render()), "Logs")
+	lines := strings.Split(logs, "\n")
+	marked := -1
+	for i, l := range lines {
+		if strings.Contains(l, "▶") {
+			marked = i
+			if !strings.Contains(l, "ERROR") {
+				t.Fatalf("the marked entry is not the ERROR: %q", l)
+			}
+		}
+	}
+	if inner := len(lines) - 2; marked < inner/3-1 || marked > inner/3+2 {
+		t.Errorf("the entry at the cursor is on line %d of %d: a third of context above it is wanted:\n%s", marked, inner, logs)
+	}
+	press(m, "]")
+	if c := at(); c != t0.Add((incidentFrom+2)*time.Second).Format("15:04:05") {
+		t.Fatalf("the second ]: %s", c)
+	}
+	press(m, "[")
+	if c := at(); c != first {
+		t.Fatalf("[ back: %s", c)
+	}
+	press(m, "[")
+	if s := plain(m.Render()); !strings.Contains(s, "no earlier ERROR entry") || at() != first {
+		t.Fatalf("[ before the first ERROR must say so and stay:\n%s", s[strings.LastIndexByte(s, '\n')+1:])
+	}
+}
+
+// TestLogStackTraceFolds: a stack trace shows as one line, the exception
+// and its root cause, until x shows it whole; w wraps long lines.
+func TestLogStackTraceFolds(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 120, 40)
+	press(m, "g", "3", "]")
+	logs := paneLines(plain(m.Render()), "Logs")
+	if !strings.Contains(logs, "↳ 6 lines: SQLTransientConnectionException: HikariPool-1 - Connection is not available") ||
+		strings.Contains(logs, "HikariPool.createTimeoutException") {
+		t.Fatalf("the trace must fold to its exception:\n%s", logs)
+	}
+	press(m, "x")
+	if logs := paneLines(plain(m.Render()), "Logs"); !strings.Contains(logs, "HikariPool.createTimeoutException(HikariPool.java:696)") {
+		t.Fatalf("x must show the trace whole:\n%s", logs)
+	}
+	// At 80 columns the trace's lines are cut; w wraps them whole.
+	m.Update(sizeMsg(80, 40))
+	const tail = "request timed out after 1000ms."
+	if cut := paneLines(plain(m.Render()), "Logs"); strings.Contains(cut, tail) || !strings.Contains(cut, "Connection is not …") {
+		t.Fatalf("at 80 columns the line must be cut:\n%s", cut)
+	}
+	press(m, "w")
+	if wrapped := paneLines(plain(m.Render()), "Logs"); !strings.Contains(wrapped, tail) {
+		t.Fatalf("w must wrap what was cut:\n%s", wrapped)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/sobang/sobang/sources/loadtest/k6"
 	"github.com/sobang/sobang/sources/loadtest/locust"
 	"github.com/sobang/sobang/sources/logs"
+	"github.com/sobang/sobang/sources/metrics/promfile"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/record"
 	"github.com/sobang/sobang/sources/store"
@@ -410,6 +411,14 @@ func detect(path string, wait bool, hint string) (sources.Kind, error) {
 	if _, ok := jtl.Sniff(head); ok {
 		return sources.KindJTL, nil
 	}
+	// Before k6 and logs: a saved API answer is a JSON document, and a
+	// saved /metrics page or dump is lines of text to the log detector.
+	if _, ok := promfile.Sniff(head); ok {
+		if tail.IsStream(path) {
+			return "", usageErr("%s: saved Prometheus metrics are read from a file, not from a pipe; save them to a file first", path)
+		}
+		return sources.KindMetricsFile, nil
+	}
 	// Before logs: k6 JSON is JSON lines (and a k6 summary a JSON document)
 	// and Gatling text is tab-separated text to the log detector.
 	if _, ok := k6.Sniff(head); ok {
@@ -505,7 +514,7 @@ func kindByName(path string) sources.Kind {
 // describeHead says, for a file of no kind sobang reads, what was expected
 // and what its head holds instead.
 func describeHead(head []byte) string {
-	const want = "a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, or a text log"
+	const want = "a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, saved Prometheus metrics, or a text log"
 	bin := 0
 	for _, c := range head[:min(len(head), 512)] {
 		if c < 0x09 || (c > 0x0d && c < 0x20) {
@@ -569,6 +578,8 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 				opt.Stdin = stdin
 			}
 			out = append(out, logs.New(info, opt))
+		case sources.KindMetricsFile:
+			out = append(out, promfile.New(info))
 		case sources.KindScrape:
 			opt, err := f.scrapeOptions(s.name)
 			if err != nil {

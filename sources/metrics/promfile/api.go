@@ -45,7 +45,14 @@ type nativeHistogram struct {
 // answer, fails the file; a series with a bad point is a bad row.
 func (r *result) parseAPI(data []byte) error {
 	var a answer
-	if err := json.Unmarshal(data, &a); err != nil {
+	var wrapped struct {
+		Response *answer `json:"response"`
+	}
+	if err := json.Unmarshal(data, &wrapped); err == nil && wrapped.Response != nil && wrapped.Response.Status != "" {
+		// Grafana's query inspector shows the request beside the answer:
+		// {"request": {...}, "response": {"status": ...}}.
+		a = *wrapped.Response
+	} else if err := json.Unmarshal(data, &a); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			return &sources.LineError{Path: r.path, Line: lineAt(data, int(se.Offset)), Err: fmt.Errorf("bad JSON: %v", se)}

@@ -169,15 +169,15 @@ func Sniff(head []byte) (format string, ok bool) {
 	return "", false
 }
 
-// sniffAPI looks for the keys of an API answer near the start: every
-// answer opens with "status" and has "data" with "resultType", or an
-// "errorType".
+// sniffAPI looks for the keys of an API answer: every answer opens with
+// "status" and has "data" with "resultType", or an "errorType". Grafana's
+// query inspector puts the answer under "response", after the request.
 func sniffAPI(head []byte) bool {
 	start := head[:min(len(head), 512)]
-	if !bytes.Contains(start, []byte(`"status"`)) {
-		return false
+	if bytes.Contains(start, []byte(`"status"`)) {
+		return bytes.Contains(head, []byte(`"resultType"`)) || bytes.Contains(start, []byte(`"errorType"`))
 	}
-	return bytes.Contains(head, []byte(`"resultType"`)) || bytes.Contains(start, []byte(`"errorType"`))
+	return bytes.Contains(start, []byte(`"request"`)) && bytes.Contains(head, []byte(`"response"`)) && bytes.Contains(head, []byte(`"resultType"`))
 }
 
 // sniffExposition reads the first lines: the first must be a # HELP,

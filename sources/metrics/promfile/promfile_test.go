@@ -80,6 +80,7 @@ func TestSniff(t *testing.T) {
 	}{
 		{"range answer", `{"status":"success","data":{"resultType":"matrix","result":[]}}`, FormatAPI},
 		{"error answer", `{"status":"error","errorType":"bad_data","error":"x"}`, FormatAPI},
+		{"query inspector", `{"request":{"url":"x"},"response":{"status":"success","data":{"resultType":"vector","result":[]}}}`, FormatAPI},
 		{"exposition", "# HELP up x\n# TYPE up gauge\nup 1\n", FormatExposition},
 		{"dump", "up{job=\"a\"} 1 1764070000\n", FormatExposition},
 		{"k6 summary", `{"metrics":{"http_reqs":{}}}`, ""},
@@ -158,6 +159,13 @@ func TestFixtures(t *testing.T) {
 		}
 		if len(r.warnings) != 1 || r.warnings[0] != "Prometheus warned: the result was cut" {
 			t.Errorf("warnings %q", r.warnings)
+		}
+	})
+	t.Run("query inspector", func(t *testing.T) {
+		r := run(t, "testdata/inspector.json")
+		p := r.series()[`hikaricp_connections_pending{pool="HikariPool-1"}`]
+		if r.err != nil || len(p) != 3 || p[1].Value != 30 || p[1].Type != sources.MetricGauge || r.health.Format != FormatAPI {
+			t.Fatalf("err %v, series %+v", r.err, r.series())
 		}
 	})
 	t.Run("bad JSON", func(t *testing.T) {

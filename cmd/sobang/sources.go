@@ -75,7 +75,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files (plain or .gz) (repeatable)")
 	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin (repeatable)")
 	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape (repeatable)")
-	fs.DurationVar(&f.scrapeInterval, "scrape-interval", sources.ScrapeInterval, "time between two scrapes of a /metrics URL (default: the timeout when that is longer)")
+	fs.DurationVar(&f.scrapeInterval, "scrape-interval", sources.ScrapeInterval, "time between two scrapes of a /metrics URL; when not given, at least --scrape-timeout")
 	fs.DurationVar(&f.scrapeTimeout, "scrape-timeout", sources.ScrapeTimeout, "how long one scrape may take; at most the interval")
 	fs.IntVar(&f.maxSeries, "max-series", sources.MaxScrapeSeries, "the most series kept from one scrape of a /metrics URL; the rest are dropped and counted (0: no limit)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for files that do not exist yet (the dashboard always waits for those of --jtl, --k6, --gatling, --locust and --log, report --duration until it ends)")

@@ -38,6 +38,22 @@ type Health struct {
 	Format string    // detected format ("JMeter CSV", "Spring Boot"), "" until known
 }
 
+// Progress is how far a source has read a file it was given: bytes read of
+// the file's size (its size when reading began, or what was read when more
+// than that). A source that cannot tell (a stream, a URL) never sets it;
+// Size 0 means unknown.
+type Progress struct {
+	Read, Size int64
+}
+
+// Fraction returns Read over Size, between 0 and 1; 0 when Size is unknown.
+func (p Progress) Fraction() float64 {
+	if p.Size <= 0 {
+		return 0
+	}
+	return min(max(float64(p.Read)/float64(p.Size), 0), 1)
+}
+
 // Live reports whether the source may still deliver new data.
 func (h Health) Live() bool {
 	return h.State != StateDone && h.State != StateFailed

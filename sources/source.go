@@ -41,7 +41,11 @@ type Batch struct {
 	Warnings []string   // anything else worth telling the user once
 	Health   *Health    // new health, nil when unchanged
 	CaughtUp bool       // the source has read all data that existed when it started
-	Reset    bool       // the input was truncated or replaced: later records restart it
+	// Progress is how far the source has read its file (see
+	// sources.Progress), zero when unchanged or unknown; it rides on the
+	// batches the source pushes anyway.
+	Progress Progress
+	Reset    bool // the input was truncated or replaced: later records restart it
 
 	// Aggregates are a tool's own aggregate rows (Locust, a k6 summary).
 	// Final rows, when present, are the whole current set of the source's

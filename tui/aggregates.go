@@ -84,27 +84,42 @@ func (p *loadPane) renderAggregates(f *frame, lines []string, inner, ih int) []s
 		if cur.Users >= 0 {
 			users = "  users " + itoa(int(cur.Users))
 		}
-		legend1 = wrap(f.st.Muted, at) + wrap(f.st.Series[0], "■ requests "+rate(cur.RequestsPerSec)+"/s") + "  " +
-			wrap(f.st.Levels[sources.LevelError], "■ failures "+rate(cur.FailuresPerSec)+"/s") + users
-		legend2 = wrap(f.st.Muted, at+"response time ") + wrap(f.st.Series[1], "■ p50 "+ms(cur.Percentile(0.5))) + "  " +
-			wrap(f.st.Series[2], "■ p95 "+ms(cur.Percentile(0.95))) + "  " + wrap(f.st.Series[3], "■ p99 "+ms(cur.Percentile(0.99)))
+		failures := "failures " + rate(cur.FailuresPerSec) + "/s"
+		if cur.FailuresPerSec > 0 {
+			failures = f.st.Errors.key(failures)
+		} else {
+			failures = wrap(f.st.Muted, failures)
+		}
+		legend1 = wrap(f.st.Muted, at) + f.st.Throughput.key("requests "+rate(cur.RequestsPerSec)+"/s") + "  " + failures + users
+		legend2 = wrap(f.st.Muted, at+"response time ") + f.st.P50.key("p50 "+ms(cur.Percentile(0.5))) + "  " +
+			f.st.P95.key("p95 "+ms(cur.Percentile(0.95))) + "  " + f.st.P99.key("p99 "+ms(cur.Percentile(0.99)))
 	} else {
 		legend1 = wrap(f.st.Muted, at+"no history row here")
 		legend2 = wrap(f.st.Muted, at+"response time")
 	}
 	tableRows := min(len(aggregateRows(sets))+1, max(ih/3, 3))
 	chartH := max((ih-1-2-1-tableRows)/2, 1)
-	c1 := chart.Chart{Height: chartH, AutoScale: true, Fill: true, Max: headroom(rps),
-		Series: []chart.Series{{Values: rps, Style: f.st.Series[0]}, {Values: fps, Style: f.st.Levels[sources.LevelError]}}}
+	// The tools' failures are part of their requests: stacked on the rest.
+	okRate := make([]float64, len(rps))
+	for i := range rps {
+		okRate[i] = rps[i]
+		if i < len(fps) && !math.IsNaN(fps[i]) {
+			okRate[i] = max(rps[i]-fps[i], 0)
+		}
+	}
+	failed := f.st.Errors.series(rps)
+	failed.Base = okRate
+	c1 := chart.Chart{Height: chartH, AutoScale: true,
+		Series: []chart.Series{f.st.Throughput.series(okRate), failed}}
 	var area chartArea
 	lines, area = chartBlock(f, lines, legend1, &c1, "/s", inner)
 	p.areas = append(p.areas, area)
 	c2 := chart.Chart{Height: chartH, AutoScale: true, Max: 10,
-		Series: []chart.Series{{Values: p99, Style: f.st.Series[3]}, {Values: p95, Style: f.st.Series[2]}, {Values: p50, Style: f.st.Series[1]}}}
+		Series: []chart.Series{f.st.P99.series(p99), f.st.P95.series(p95), f.st.P50.series(p50)}}
 	lines, area = chartBlock(f, lines, legend2, &c2, "ms", inner)
 	p.areas = append(p.areas, area)
 	if ih >= 12 {
-		lines = append(lines, timeAxis(f, inner))
+		lines = append(lines, timeAxis(f, inner, nil))
 	}
 	return p.aggregateTable(f, lines, sets, inner, ih)
 }

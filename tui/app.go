@@ -61,6 +61,11 @@ type Options struct {
 	// before its samples are recycled; it must not keep the batch's slices.
 	// Its first error is shown in the status bar and ends the recording.
 	Record func(sources.Batch) error
+	// SaveSnapshot, when not nil, saves a frame (w x h cells, SGR colours
+	// included) drawn with the cursor at cursor, for S, and says where it
+	// went ("sobang-20261125-123810.svg and .txt in /tmp"); nil leaves S
+	// without effect.
+	SaveSnapshot func(frame string, w, h int, cursor time.Time) (string, error)
 }
 
 // Model is the root model of the dashboard.
@@ -88,9 +93,15 @@ type Model struct {
 	warnHint string // the status bar's hint beside a count of warnings
 
 	loadEnded bool
-	decided   bool // the live-or-past decision is made
+	decided   bool      // the live-or-past decision is made (open.go)
+	decidedAt time.Time // when it was made
+	loading   bool      // the view fits the data read so far while files are read
+	growing   bool      // a file grew lately after the decision
+	wentLive  bool      // a growing file took the session live once
+	everLive  bool      // the session was live after the decision: G goes live
 	clockWarn statusWarning
 	recordErr string // why the recording stopped, "" while it runs
+	notice    string // what the last key did, when it says (S: where the frame went); cleared by the next key
 
 	crash *sources.Panic
 	pump  *store.Pump
@@ -102,8 +113,11 @@ type Model struct {
 	rects   [paneCount]rect
 	dirty   bool
 	lastSec int64
-	view    string
-	quit    bool
+	// settling says the cursor's second was still settling at the last
+	// render: paused, the frame changes when it settles.
+	settling bool
+	view     string
+	quit     bool
 }
 
 type rect struct{ x, y, w, h int }
@@ -209,14 +223,9 @@ func (m *Model) ingest() {
 func (m *Model) nowMS() int64 { return m.opt.Clock.Now().UnixMilli() }
 
 func (m *Model) syncData() {
-	first, last, ok := m.store.DataRange()
+	first, last, ok := m.axisRange()
 	m.tl.SetData(first, last, ok)
-	if !m.decided && m.store.AllCaughtUp() {
-		m.decided = true
-		if !m.userMoved && m.tl.FitPast(m.nowMS()) {
-			m.dirty = true
-		}
-	}
+	m.decide()
 	if m.decided {
 		m.checkClocks()
 	}
@@ -266,11 +275,12 @@ func (m *Model) sameDay(ms ...int64) bool {
 // frame computes the time state every pane renders from.
 func (m *Model) frame() *frame {
 	now := m.nowMS()
+	unsettled := m.settle(now)
 	from, to := m.tl.View(now)
 	wf, wt, _ := m.tl.Window()
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
-		cursorMS: m.tl.Cursor(now), winFrom: wf, winTo: wt, marks: m.tl.Marks(),
+		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
 	}
 }
@@ -294,7 +304,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ingest()
 		if sec := m.nowMS() / 1000; sec != m.lastSec {
 			m.lastSec = sec
-			if m.tl.Live() {
+			if m.tl.Live() || m.settling {
 				m.dirty = true
 			}
 		}
@@ -311,8 +321,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.w, m.h = msg.Width, msg.Height
 		m.dirty = true
 		return m, nil
+	case tea.ColorProfileMsg:
+		m.st = NewStylesFor(m.opt.Theme, msg.Profile)
+		m.dirty = true
+		return m, nil
 	case tea.KeyPressMsg:
 		m.dirty = true
+		m.notice = ""
 		return m, m.handleKey(msg)
 	case tea.MouseMsg:
 		if m.handleMouse(msg) {
@@ -373,7 +388,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // toErrorOnset moves the cursor to the next (dir 1) or previous (dir -1)
 // error onset (store.LoadTest.ErrorOnsets) from the cursor's second, as
-// lnav's e and E; where there is none the cursor stays.
+// lnav's e and E; where there is none the cursor stays and the status line
+// says so.
 func (m *Model) toErrorOnset(dir int, now int64) {
 	onsets := m.store.Load.ErrorOnsets()
 	cur := m.tl.Cursor(now) / 1000 * 1000
@@ -385,9 +401,16 @@ func (m *Model) toErrorOnset(dir int, now int64) {
 	} else if i, _ := slices.BinarySearch(onsets, cur); i > 0 {
 		target, found = onsets[i-1], true
 	}
-	if found {
+	switch {
+	case found:
 		m.userMoved = true
 		m.tl.SetCursor(target, now)
+	case len(onsets) == 0:
+		m.notice = "no error onset: no request failed"
+	case dir > 0:
+		m.notice = "no later error onset (" + m.keys.PrevError.Help().Key + " goes back)"
+	default:
+		m.notice = "no earlier error onset (" + m.keys.NextError.Help().Key + " goes on)"
 	}
 }
 
@@ -407,6 +430,8 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 		m.help.open()
 	case key.Matches(msg, k.Warnings):
 		m.warnings.open()
+	case key.Matches(msg, k.Snapshot):
+		m.saveSnapshot()
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):
@@ -462,9 +487,13 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 		m.logs.followCursor()
 	case key.Matches(msg, k.Home):
 		m.userMoved = true
-		if first, _, ok := m.store.DataRange(); ok {
+		if first, _, ok := m.axisRange(); ok {
 			m.tl.SetCursor(first, now)
 		}
+	case key.Matches(msg, k.End):
+		m.toEnd(now)
+	case key.Matches(msg, k.FitPane):
+		m.fitPane(now)
 	case key.Matches(msg, k.ZoomIn):
 		m.tl.Zoom(-1, now)
 	case key.Matches(msg, k.ZoomOut):
@@ -616,6 +645,7 @@ func (m *Model) render() string {
 		return tooSmall(m.w, m.h, hints("", m.keys.Quit))
 	}
 	f := m.frame()
+	m.settling = f.settling()
 	body := m.h - 1
 	// The readout reads the panes: not over help, an entry or the list.
 	readout := ""
@@ -784,7 +814,13 @@ func (m *Model) renderPanes(f *frame, w, h int) string {
 		default:
 			text = p.render(f, r.w, r.h, i == m.focus)
 		}
-		for j, line := range strings.Split(text, "\n") {
+		lines := strings.Split(text, "\n")
+		if foot := m.footer(p, f.nowMS, r.w-2); foot != "" && m.store.KindCount(p.kind()) > 0 && r.h >= 4 {
+			// Over the pane's last inner line, so that the pane's own
+			// rendering and cache stay as they are.
+			lines[r.h-2] = boxLine(m.st, foot, r.w, i == m.focus)
+		}
+		for j, line := range lines {
 			if r.y+j < h {
 				screen[r.y+j] += line
 			}
@@ -823,11 +859,15 @@ func (m *Model) statusBar(f *frame) string {
 	} else {
 		b.WriteString(wrap(st.Paused, "PAUSED"))
 	}
+	if m.growing {
+		// Why a session of files is live: one of them is being written.
+		b.WriteString(" " + wrap(st.Live, "growing"))
+	}
 	if off, ok := m.runOffset(f.cursorMS); ok {
 		b.WriteString(" " + off)
 	}
 	rng := "whole run"
-	if r := m.tl.RangeMS(); r != 0 {
+	if r := m.tl.RangeMS(); r != 0 && !m.tl.Fitted(f.nowMS) {
 		rng = (time.Duration(r) * time.Millisecond).String()
 		rng = strings.TrimSuffix(strings.TrimSuffix(rng, "0s"), "0m")
 	}
@@ -842,6 +882,9 @@ func (m *Model) statusBar(f *frame) string {
 	}
 	if m.loadEnded {
 		b.WriteString("  " + wrap(st.Ended, "LOAD ENDED"))
+	}
+	if m.notice != "" {
+		b.WriteString("  " + m.notice)
 	}
 	left := b.String()
 	right := m.keysHint
@@ -872,19 +915,17 @@ func (m *Model) statusBar(f *frame) string {
 	return wrap(st.StatusBar, line)
 }
 
-// runOffset is the cursor's distance from the run's start ("+1m37s"): the
-// load test's first second, or the data's first instant without one.
+// runOffset is the cursor's distance from the start of the data on the
+// axis ("+1m37s"): the data's start, the instant the TIME arguments'
+// offsets (--at +1m37s) count from, so that the status line and the
+// command line read alike; with sources far apart, the start of those the
+// axis fits (axisRange), not of a log from years before.
 func (m *Model) runOffset(cursorMS int64) (string, bool) {
-	start, ok := int64(0), false
-	if first, _, has := m.store.Load.Range(); has {
-		start, ok = first*1000, true
-	} else if first, _, has := m.store.DataRange(); has {
-		start, ok = first, true
-	}
+	first, _, ok := m.axisRange()
 	if !ok {
 		return "", false
 	}
-	return offset(cursorMS - start), true
+	return offset(cursorMS - first), true
 }
 
 // offset formats a signed distance in whole seconds: "+0s", "+1m37s",
@@ -952,4 +993,19 @@ func (m *Model) recordWarning() statusWarning {
 
 func (m *Model) clockWarning() statusWarning {
 	return m.clockWarn
+}
+
+// saveSnapshot hands the frame on screen, without the notice it is about to
+// get, to Options.SaveSnapshot and says where it went, or why it could not.
+func (m *Model) saveSnapshot() {
+	if m.opt.SaveSnapshot == nil {
+		return
+	}
+	frame := m.render()
+	where, err := m.opt.SaveSnapshot(frame, m.w, m.h, time.UnixMilli(m.tl.Cursor(m.nowMS())).In(m.zone))
+	if err != nil {
+		m.notice = wrap(m.st.Warn, "snapshot not saved: "+sanitize.Value(err.Error()))
+		return
+	}
+	m.notice = "saved " + sanitize.Value(where)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 )
 
@@ -34,11 +35,51 @@ func chartBlock(f *frame, lines []string, legend string, c *chart.Chart, unit st
 	return lines, area
 }
 
-// timeAxis renders the x axis under a chart: ticks at round times.
-func timeAxis(f *frame, w int) string {
+// stripBlock renders a one-row chart with a name instead of a y axis, such
+// as the error strip under the throughput chart; its scale is the chart's
+// own Min and Max.
+func stripBlock(f *frame, lines []string, c *chart.Chart, name string, w int) ([]string, chartArea) {
+	axisW := chart.LabelWidth + 1
+	c.Width = max(w-axisW, 1)
+	c.Height = 1
+	f.decorate(c)
+	var b strings.Builder
+	c.Render(&b)
+	area := chartArea{x: axisW, y: len(lines), w: c.Width, h: 1}
+	label := strings.Repeat(" ", max(chart.LabelWidth-len(name), 0)) + name
+	return append(lines, wrap(f.st.Muted, label+" ")+b.String()), area
+}
+
+// onsetCache keeps a load test's error onsets between renders: finding
+// them walks every second of the run, so it is done once per change of the
+// data, not once per frame.
+type onsetCache struct {
+	lt      *store.LoadTest
+	version uint64
+	onsets  []int64
+	valid   bool
+}
+
+// get returns the error onsets of lt (store.LoadTest.ErrorOnsets).
+func (c *onsetCache) get(lt *store.LoadTest) []int64 {
+	if !c.valid || c.lt != lt || c.version != lt.Version {
+		c.lt, c.version, c.valid = lt, lt.Version, true
+		c.onsets = lt.ErrorOnsets()
+	}
+	return c.onsets
+}
+
+// onsetRune marks an error onset on a time axis.
+const onsetRune = '✕'
+
+// timeAxis renders the x axis under a chart group, w cells wide with the
+// y-axis column: clock times at round instants, and a ✕ in the error
+// colour at each error onset (see store.LoadTest.ErrorOnsets), which tick
+// labels make way for.
+func timeAxis(f *frame, w int, onsets []int64) string {
 	axisW := chart.LabelWidth + 1
 	pw := max(w-axisW, 1)
-	span := f.toMS - f.fromMS
+	span := max(f.toMS-f.fromMS, 1)
 	tick := int64(1000)
 	for _, t := range []int64{1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
 		7 * 86400, 30 * 86400, 365 * 86400} {
@@ -46,6 +87,22 @@ func timeAxis(f *frame, w int) string {
 		if span/tick <= int64(max(pw/10, 1)) {
 			break
 		}
+	}
+	marked := make([]bool, pw)
+	for _, ms := range onsets {
+		if ms >= f.fromMS && ms < f.toMS {
+			if x := f.col(ms, pw); x >= 0 && x < pw {
+				marked[x] = true
+			}
+		}
+	}
+	free := func(from, n int) bool {
+		for x := max(from-1, 0); x <= from+n && x < pw; x++ {
+			if marked[x] {
+				return false
+			}
+		}
+		return true
 	}
 	prevCol := -1
 	line := chart.XAxis(pw, 2, func(col int) string {
@@ -55,17 +112,37 @@ func timeAxis(f *frame, w int) string {
 		if k < t0 || col == prevCol {
 			return ""
 		}
-		prevCol = col
 		t := time.UnixMilli(k).In(f.zone)
+		var text string
 		switch {
 		case tick >= 365*86400_000:
-			return t.Format("2006")
+			text = t.Format("2006")
 		case tick >= 86400_000:
-			return t.Format("01-02")
+			text = t.Format("01-02")
 		case tick%60000 == 0:
-			return t.Format("15:04")
+			text = t.Format("15:04")
+		default:
+			text = t.Format("15:04:05")
 		}
-		return t.Format("15:04:05")
+		if !free(col, len(text)) {
+			return ""
+		}
+		prevCol = col
+		return text
 	})
-	return strings.Repeat(" ", axisW) + wrap(f.st.Muted, line)
+	// Write the markers over the blanks the labels left for them.
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", axisW))
+	run := []rune(line)
+	start := 0
+	for x := 0; x < len(run) && x < pw; x++ {
+		if !marked[x] {
+			continue
+		}
+		b.WriteString(wrap(f.st.Muted, string(run[start:x])))
+		b.WriteString(wrap(f.st.Errors.Style, string(onsetRune)))
+		start = x + 1
+	}
+	b.WriteString(wrap(f.st.Muted, string(run[min(start, len(run)):])))
+	return b.String()
 }

@@ -8,8 +8,8 @@ import (
 
 // The dashboard's cadence, in one place with its sizes so that their
 // trade-offs can be read together. The time axis's own constants (the
-// default range, the live cursor's lag) are timeline.DefaultRange and
-// timeline.LiveLag.
+// default range, the live cursor's least and greatest lag) are
+// timeline.DefaultRange, timeline.LiveLag and timeline.MaxLiveLag.
 const (
 	// tickInterval is the coalescing tick: every tick drains the hub once
 	// and redraws only what changed (20 Hz).
@@ -18,6 +18,15 @@ const (
 	// dashboard suspects a wrong --tz or a clock offset; the report warns
 	// from the same gap.
 	clockGapWarn = store.ClockGapWarn
+	// settleMargin is what a request written when it ends takes to reach
+	// the store: a followed file's poll, a batch's linger and the tick,
+	// rounded up. The live cursor's lag is the longest recent request plus
+	// this (settle.go).
+	settleMargin = 500 * time.Millisecond
+	// growingFor is how long after a file last grew the status line still
+	// says growing: longer than JMeter takes to fill its 8 KB buffer in a
+	// slow test.
+	growingFor = 30 * time.Second
 )
 
 // The dashboard's smallest usable terminal and its layout switch.

@@ -153,3 +153,20 @@ func TestFlowBaselineToggle(t *testing.T) {
 		t.Fatalf("b must hide the baseline columns:\n%s", f)
 	}
 }
+
+// TestFlowErrorOnsetKeys: in a running program, e from the start lands on
+// the fixture's first failing second (the incident at +60 s, after a clean
+// minute), and E from the end comes back to it.
+func TestFlowErrorOnsetKeys(t *testing.T) {
+	now := t0.Add(3 * time.Hour)
+	incident := t0.Add(incidentFrom * time.Second).Format("15:04:05")
+	for _, keys := range []string{"ge", "GE"} {
+		tm := startFlow(t, now)
+		waitScreen(t, tm, "PAUSED")
+		tm.Type(keys)
+		m := finalModel(t, tm)
+		if clock, word := statusOf(t, m.Render()); clock != incident || word != "PAUSED" {
+			t.Fatalf("%s: status %s %s, want %s PAUSED", keys, clock, word, incident)
+		}
+	}
+}

@@ -19,26 +19,29 @@ type frame struct {
 	fromMS   int64 // visible range [from, to)
 	toMS     int64
 	cursorMS int64
-	winFrom  int64 // selected window, 0/0 when none
-	winTo    int64
-	marks    []int64
-	zone     *time.Location
-	live     bool
-	label    string            // the label opened in the load-test pane, "" when none
-	path     string            // the shared filter: the open label's request path, "" when none
-	filters  [paneCount]string // each pane's / filter
+	// unsettledMS is where the seconds that may still change begin (see
+	// Model.settle): the cursor's figures are final only before it.
+	unsettledMS int64
+	winFrom     int64 // selected window, 0/0 when none
+	winTo       int64
+	marks       []int64
+	zone        *time.Location
+	live        bool
+	label       string            // the label opened in the load-test pane, "" when none
+	path        string            // the shared filter: the open label's request path, "" when none
+	filters     [paneCount]string // each pane's / filter
 }
 
 // key identifies the time state of a frame, for pane caches.
 type frameKey struct {
 	from, to, cursor, winFrom, winTo int64
 	marks                            int
-	live                             bool
+	live, settling                   bool
 	path                             string
 }
 
 func (f *frame) key() frameKey {
-	return frameKey{f.fromMS, f.toMS, f.cursorMS, f.winFrom, f.winTo, len(f.marks), f.live, f.path}
+	return frameKey{f.fromMS, f.toMS, f.cursorMS, f.winFrom, f.winTo, len(f.marks), f.live, f.settling(), f.path}
 }
 
 // clock formats an instant as HH:MM:SS in the display zone.

@@ -15,6 +15,7 @@ type KeyMap struct {
 	Interrupt                  key.Binding // quits even while typing a search
 	Quit, Help                 key.Binding
 	Warnings                   key.Binding // the sources' warnings
+	Snapshot                   key.Binding // save the frame (Options.SaveSnapshot)
 	NextPane, PrevPane         key.Binding
 	Pane1, Pane2, Pane3        key.Binding
 	Zoom                       key.Binding
@@ -31,6 +32,8 @@ type KeyMap struct {
 	Follow                     key.Binding
 	Up, Down, PageUp, PageDown key.Binding
 	Home                       key.Binding
+	End                        key.Binding // the data's end, or live in a live session
+	FitPane                    key.Binding // fit the axis to the focused pane's data
 }
 
 // DefaultKeys returns the key map.
@@ -40,6 +43,7 @@ func DefaultKeys() KeyMap {
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Warnings:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "list the sources' warnings")),
+		Snapshot:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save frame: SVG, text")),
 		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 		Pane1:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "load test pane")),
@@ -49,8 +53,8 @@ func DefaultKeys() KeyMap {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open selected")),
 		Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "cursor back one step")),
 		Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "cursor forward one step")),
-		LeftFast:    key.NewBinding(key.WithKeys("shift+left", "H"), key.WithHelp("shift+←", "cursor back ten steps")),
-		RightFast:   key.NewBinding(key.WithKeys("shift+right", "L"), key.WithHelp("shift+→", "cursor forward ten steps")),
+		LeftFast:    key.NewBinding(key.WithKeys("shift+left", "H"), key.WithHelp("shift+←/H", "cursor back ten steps")),
+		RightFast:   key.NewBinding(key.WithKeys("shift+right", "L"), key.WithHelp("shift+→/L", "cursor forward ten steps")),
 		Live:        key.NewBinding(key.WithKeys("end", "0"), key.WithHelp("end/0", "back to live")),
 		ScrollLeft:  key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "scroll lines left")),
 		ScrollRight: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "scroll lines right")),
@@ -69,14 +73,16 @@ func DefaultKeys() KeyMap {
 		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "to the data's start")),
+		End:         key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "to the end (or live)")),
+		FitPane:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "fit axis to pane's data")),
 	}
 }
 
 // Global returns the bindings that work in every pane, for help.
 func (k KeyMap) Global() []key.Binding {
-	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.ZoomIn, k.ZoomOut,
+	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
 		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Search, k.NextPane, k.PrevPane,
-		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Help, k.Quit}
+		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Snapshot, k.Help, k.Quit}
 }
 
 // ShortHelp returns the keys the status bar names.

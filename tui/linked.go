@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/timeline"
 )
@@ -14,6 +15,9 @@ import (
 type linked struct {
 	tl        *timeline.Timeline
 	userMoved bool // the user moved the cursor: the start no longer fits past data
+	// fit is the group of sources the time axis fits after o, "" for the
+	// load test (or the first source with data).
+	fit sources.Kind
 
 	label   string            // the label opened in the load-test pane, "" for its table
 	filters [paneCount]string // each pane's / filter, by pane

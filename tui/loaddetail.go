@@ -93,16 +93,16 @@ func (p *loadPane) renderDetail(f *frame, lines []string, inner, ih int) []strin
 		avail -= listRows
 	}
 	switch {
-	case avail >= 4:
+	case avail >= loadChartRows+2:
 		axis := 0
-		if avail >= 9 {
+		if avail >= loadChartRows+5 {
 			axis = 1
 		}
-		chartH := (avail - 2 - axis) / 2
+		chartH := (avail - loadChartRows - axis) / 2
 		cc := p.chartColumns(f, inner, label)
 		lines = p.drawCharts(f, lines, cc, inner, chartH)
 		if axis == 1 {
-			lines = append(lines, timeAxis(f, inner))
+			lines = append(lines, timeAxis(f, inner, p.onsets.get(f.store.Load)))
 		}
 	case avail > 0:
 		lines = append(lines, wrap(f.st.Muted, "no room for its charts: z zooms the pane"))

@@ -75,7 +75,7 @@ func TestDrillDownShowsEveryStatistic(t *testing.T) {
 		"no path: its samples have no URL",
 		"codes ok 630 · 503 210",
 		"top errors (JMeter's keys)",
-		"at 12:31:59  ■ throughput", "latency ■ p50",
+		"at 12:31:59  ", "/s: ⣿⣿ ok", "err%", "latency ⠒⠒ p50",
 	} {
 		if !strings.Contains(f, want) {
 			t.Errorf("the drill-down lacks %q", want)
@@ -84,7 +84,7 @@ func TestDrillDownShowsEveryStatistic(t *testing.T) {
 	if strings.Contains(f, "label ▲") {
 		t.Error("the drill-down must replace the table")
 	}
-	if len(m.panes[0].charts()) != 2 {
+	if len(m.panes[0].charts()) != 3 { // throughput, its error strip, latency
 		t.Errorf("the drill-down must chart the label: %d charts", len(m.panes[0].charts()))
 	}
 	// The load pane grows into it.

@@ -39,10 +39,13 @@ type loadPane struct {
 	cache      string
 	areas      []chartArea
 	cols, ccol []store.Column
-	th, er     []float64
+	ok, tot    []float64 // successes and all requests per second
+	epct       []float64 // error %, NaN where there is no request
 	p50, p95   []float64
 	p99, vu    []float64
 	c1, c2, c3 chart.Chart
+	strip      chart.Chart
+	onsets     onsetCache
 }
 
 // loadKeys are the load-test pane's keys: the first six are its help, in
@@ -371,10 +374,11 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 			}
 		}
 	}
-	chartH := max((ih-1-baseLine-2-1-tableRows-threadRows)/2, 1)
-	if ih < 12 {
-		chartH = max((ih-1-baseLine-2-tableRows)/2, 1)
+	axis := 0
+	if ih >= 10 {
+		axis = 1
 	}
+	chartH := max((ih-1-baseLine-loadChartRows-axis-tableRows-threadRows)/2, 1)
 	lines = p.drawCharts(f, lines, cc, inner, chartH)
 	if threadRows > 0 {
 		p.vu = p.vu[:0]
@@ -385,15 +389,15 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 		if !math.IsNaN(cc.Threads) {
 			threads = itoa(int(cc.Threads))
 		}
-		legend3 := wrap(f.st.Muted, "at "+f.clock(f.cursorMS)+"  ") + wrap(f.st.Series[4], "■ active threads "+threads)
-		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: []chart.Series{{Values: p.vu, Style: f.st.Series[4]}},
+		legend3 := wrap(f.st.Muted, "at "+f.clock(f.cursorMS)+"  ") + f.st.Threads.key("active threads "+threads)
+		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: []chart.Series{f.st.Threads.series(p.vu)},
 			MarkCols: p.c3.MarkCols}
 		var area chartArea
 		lines, area = chartBlock(f, lines, legend3, &p.c3, "", inner)
 		p.areas = append(p.areas, area)
 	}
-	if ih >= 12 {
-		lines = append(lines, timeAxis(f, inner))
+	if axis == 1 {
+		lines = append(lines, timeAxis(f, inner, p.onsets.get(f.store.Load)))
 	}
 
 	// The table: without the baseline, each column as wide as its widest
@@ -509,20 +513,29 @@ func (p *loadPane) chartColumns(f *frame, inner int, label string) store.Column 
 	p.ccol = lt.Columns(f.cursorMS, f.cursorMS+1000, 1, label, p.ccol[:0])
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	p.cols = lt.Columns(f.fromMS, f.toMS, n, label, p.cols[:0])
-	p.th, p.er = p.th[:0], p.er[:0]
+	p.ok, p.tot, p.epct = p.ok[:0], p.tot[:0], p.epct[:0]
 	p.p50, p.p95, p.p99 = p.p50[:0], p.p95[:0], p.p99[:0]
 	for i, c := range p.cols {
 		switch {
-		case f.fromMS+int64(i)*(f.toMS-f.fromMS)/int64(n) > f.nowMS:
-			// Columns after now have no data yet: leave them empty.
-			p.th = append(p.th, math.NaN())
-			p.er = append(p.er, math.NaN())
-		case c.Samples == 0:
-			p.th = append(p.th, 0)
-			p.er = append(p.er, 0)
+		case f.fromMS+int64(i)*(f.toMS-f.fromMS)/int64(n) > f.nowMS, c.Samples == 0:
+			// No data (not yet, or none in this column): nothing is drawn,
+			// least of all an error rate.
+			p.ok = append(p.ok, math.NaN())
+			p.tot = append(p.tot, math.NaN())
+			p.epct = append(p.epct, math.NaN())
 		default:
-			p.th = append(p.th, c.Throughput)
-			p.er = append(p.er, c.Throughput*c.ErrorPct/100)
+			// From the counts, so that no request failing is exactly no
+			// error and all of them failing exactly no success.
+			ok := c.Throughput
+			switch {
+			case c.Errors >= c.Samples:
+				ok = 0
+			case c.Errors > 0:
+				ok = c.Throughput * float64(c.Samples-c.Errors) / float64(c.Samples)
+			}
+			p.ok = append(p.ok, ok)
+			p.tot = append(p.tot, c.Throughput)
+			p.epct = append(p.epct, c.ErrorPct)
 		}
 		p.p50 = append(p.p50, c.P50)
 		p.p95 = append(p.p95, c.P95)
@@ -531,27 +544,61 @@ func (p *loadPane) chartColumns(f *frame, inner int, label string) store.Column 
 	return p.ccol[0]
 }
 
-// drawCharts appends the throughput/errors and latency charts of the series
-// chartColumns filled, chartH rows each, with their legends at the cursor.
+// loadChartRows is how many rows drawCharts takes beside its two charts:
+// two legends and the error strip.
+const loadChartRows = 3
+
+// drawCharts appends the throughput and latency charts of the series
+// chartColumns filled, chartH rows each, with their legends at the cursor:
+// throughput is a stacked area, successes with the errors on top in the
+// error colour, and under it a strip of the error percentage on a fixed
+// 0-100% scale.
 func (p *loadPane) drawCharts(f *frame, lines []string, cc store.Column, inner, chartH int) []string {
 	at := "at " + f.clock(f.cursorMS) + "  "
+	if f.settling() {
+		// Requests of this second may still be running: its figures are
+		// not final, and say so.
+		at = "at " + f.clock(f.cursorMS) + " settling  "
+	}
 	vus := ""
 	if !math.IsNaN(cc.Threads) {
 		vus = "  threads " + itoa(int(cc.Threads))
 	}
-	legend1 := wrap(f.st.Muted, at) + wrap(f.st.Series[0], "■ throughput "+rate(cc.Throughput)+"/s") + "  " +
-		wrap(f.st.Levels[sources.LevelError], "■ errors "+rate(cc.Throughput*cc.ErrorPct/100)+"/s ("+pct(cc.ErrorPct)+")") + vus
-	p.c1 = chart.Chart{Height: chartH, AutoScale: true, Fill: true, Max: headroom(p.th),
-		Series:   []chart.Series{{Values: p.th, Style: f.st.Series[0]}, {Values: p.er, Style: f.st.Levels[sources.LevelError]}},
+	errs := 0.0
+	if cc.Samples > 0 {
+		errs = cc.Throughput * float64(cc.Errors) / float64(cc.Samples)
+	}
+	errText := "errors " + rate(errs) + "/s (" + pct(cc.ErrorPct) + ")"
+	if cc.Samples == 0 || !(errs > 0) {
+		// No error mark where there is no error: the key is for errors.
+		errText = wrap(f.st.Muted, errText)
+	} else {
+		errText = f.st.Errors.key(errText)
+	}
+	legend1 := wrap(f.st.Muted, at+rate(cc.Throughput)+"/s: ") + f.st.Throughput.key("ok "+rate(cc.Throughput-errs)+"/s") + "  " + errText + vus
+	if cc.Samples == 0 {
+		// A second without a request has no rate of errors to read, not 0%.
+		legend1 = wrap(f.st.Muted, at+"no request in this second")
+	}
+	errSeries := f.st.Errors.series(p.tot)
+	errSeries.Base = p.ok
+	p.c1 = chart.Chart{Height: chartH, AutoScale: true,
+		Series:   []chart.Series{f.st.Throughput.series(p.ok), errSeries},
 		MarkCols: p.c1.MarkCols}
 	var area chartArea
 	lines, area = chartBlock(f, lines, legend1, &p.c1, "/s", inner)
 	p.areas = append(p.areas, area)
 
-	legend2 := wrap(f.st.Muted, at+"latency ") + wrap(f.st.Series[1], "■ p50 "+ms(cc.P50)) + "  " +
-		wrap(f.st.Series[2], "■ p95 "+ms(cc.P95)) + "  " + wrap(f.st.Series[3], "■ p99 "+ms(cc.P99))
+	p.strip = chart.Chart{Height: 1, Min: 0, Max: 100, Blocks: true,
+		Series:   []chart.Series{{Values: p.epct, Fill: true, Style: f.st.Errors.Style}},
+		MarkCols: p.strip.MarkCols}
+	lines, area = stripBlock(f, lines, &p.strip, "err%", inner)
+	p.areas = append(p.areas, area)
+
+	legend2 := wrap(f.st.Muted, at+"latency ") + f.st.P50.key("p50 "+ms(cc.P50)) + "  " +
+		f.st.P95.key("p95 "+ms(cc.P95)) + "  " + f.st.P99.key("p99 "+ms(cc.P99))
 	p.c2 = chart.Chart{Height: chartH, AutoScale: true, Max: 10,
-		Series:   []chart.Series{{Values: p.p99, Style: f.st.Series[3]}, {Values: p.p95, Style: f.st.Series[2]}, {Values: p.p50, Style: f.st.Series[1]}},
+		Series:   []chart.Series{f.st.P99.series(p.p99), f.st.P95.series(p.p95), f.st.P50.series(p.p50)},
 		MarkCols: p.c2.MarkCols}
 	lines, area = chartBlock(f, lines, legend2, &p.c2, "ms", inner)
 	p.areas = append(p.areas, area)
@@ -731,18 +778,6 @@ func (p *loadPane) verdictStyle(f *frame, r *baselineRow) chart.Style {
 		return f.st.Muted
 	}
 	return f.st.Text
-}
-
-// headroom is a y-axis top a little above the highest value, so a steady
-// throughput does not fill its chart to the brim.
-func headroom(v []float64) float64 {
-	top := 1.0
-	for _, x := range v {
-		if !math.IsNaN(x) && x > top {
-			top = x
-		}
-	}
-	return top * 1.25
 }
 
 // codesLine lists the response codes of requests, most frequent first, with

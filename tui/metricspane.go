@@ -17,6 +17,10 @@ import (
 // says how many more there are.
 const maxSeriesPerChart = 6
 
+// minMetricRows is the least height of a metric chart: more charts than
+// fit at this height scroll.
+const minMetricRows = 3
+
 // metricsPane shows one chart per metric family: gauges as they are,
 // counters as per-second rates, histograms as p50/p99 over all their series.
 type metricsPane struct {
@@ -28,6 +32,7 @@ type metricsPane struct {
 	areas    []chartArea
 	shown    []*store.Family
 	c        chart.Chart
+	onsets   onsetCache
 }
 
 // metricsKeys are the metrics pane's keys: the first three are its help, in
@@ -52,6 +57,7 @@ func (k metricsKeys) help() []key.Binding { return []key.Binding{k.Scroll, k.Fil
 type metricsKey struct {
 	frame   frameKey
 	version uint64
+	load    uint64 // the load test's version: its error onsets mark the axis
 	note    string
 	w, h    int
 	focused bool
@@ -198,7 +204,7 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindMetrics)
 	filter := f.filters[paneMetrics]
-	k := metricsKey{f.key(), f.store.Metrics.Version, note, w, h, focused, p.offset, filter, f.st}
+	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, filter, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -218,26 +224,44 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 		p.cache, p.cacheKey = box(f.st, numbered(paneMetrics, p.title()), note, noteSt, lines, w, h, focused), k
 		return p.cache
 	}
-	chartH := 3
-	if ih >= 30 {
-		chartH = 4
+	// The charts share the height, the time axis under them: as many as
+	// fit at minMetricRows each, every one as tall as the room allows, so
+	// a zoomed pane draws large charts.
+	body := ih
+	if ih >= minMetricRows+2 {
+		body-- // the time axis
 	}
-	per := chartH + 1
-	fit := max(ih/per, 1)
+	fit := max(body/(minMetricRows+1), 1)
+	shown := min(fit, len(fams))
 	p.offset = min(p.offset, max(len(fams)-fit, 0))
+	more := len(fams)-p.offset > shown
+	room := body
+	if more {
+		room-- // the "more charts" line
+	}
+	chartH := max(room/max(shown, 1)-1, 1)
+	extra := max(room-shown*(chartH+1), 0) // rows the division left over, one each to the first charts
+	per := chartH + 1
 	p.shown = p.shown[:0]
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
-	for i := p.offset; i < len(fams) && len(lines)+per <= ih; i++ {
+	for i := p.offset; i < len(fams) && len(lines)+per <= room; i++ {
+		rows := chartH
+		if i-p.offset < extra {
+			rows++
+		}
 		fam := fams[i]
 		p.shown = append(p.shown, fam)
 		legend, series, unit := p.panel(f, fam, n)
-		p.c = chart.Chart{Height: chartH, AutoScale: true, Series: series, MarkCols: p.c.MarkCols}
+		p.c = chart.Chart{Height: rows, AutoScale: true, Series: series, MarkCols: p.c.MarkCols}
 		if fam.Type == sources.MetricGauge {
 			p.c.Tight = false
 		}
 		var area chartArea
 		lines, area = chartBlock(f, lines, legend, &p.c, unit, inner)
 		p.areas = append(p.areas, area)
+	}
+	if body < ih {
+		lines = append(lines, timeAxis(f, inner, p.onsets.get(f.store.Load)))
 	}
 	if more := len(fams) - p.offset - len(p.shown); more > 0 && len(lines) < ih {
 		lines = append(lines, wrap(f.st.Muted, "↓ "+itoa(more)+" more charts (j/k or the wheel)"))
@@ -276,9 +300,9 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 		q := store.HistogramQuantiles(ss, steps, 0.5, 0.99)
 		p50, p99 := q[0], q[1]
 		legend.WriteString(name + wrap(f.st.Muted, " p50/p99 of "+itoa(len(ss))+" series "))
-		legend.WriteString(wrap(f.st.Series[0], "■ p50 "+chart.FormatValue(valueAt(p50), unit)) + " ")
-		legend.WriteString(wrap(f.st.Series[1], "■ p99 "+chart.FormatValue(valueAt(p99), unit)))
-		series = []chart.Series{{Values: p99, Style: f.st.Series[1]}, {Values: p50, Style: f.st.Series[0]}}
+		legend.WriteString(f.st.P50.key("p50 "+chart.FormatValue(valueAt(p50), unit)) + " ")
+		legend.WriteString(f.st.P99.key("p99 " + chart.FormatValue(valueAt(p99), unit)))
+		series = []chart.Series{f.st.P99.series(p99), f.st.P50.series(p50)}
 		return legend.String(), series, unit
 	case sources.MetricCounter, sources.MetricSummary:
 		legend.WriteString(name + wrap(f.st.Muted, " rate/s "))
@@ -294,14 +318,14 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 			break
 		}
 		v := s.Values(steps, nil)
-		st := f.st.Series[i%len(f.st.Series)]
-		series = append(series, chart.Series{Values: v, Style: st})
+		st := Stat{Style: f.st.Series[i%len(f.st.Series)], Pattern: seriesPattern(i)}
+		series = append(series, st.series(v))
 		name := shortLabels(s.Labels, common)
 		val := chart.FormatValue(valueAt(v), unit)
 		if name != "" {
 			val = name + " " + val
 		}
-		legend.WriteString(wrap(st, "■ "+val) + " ")
+		legend.WriteString(st.key(val) + " ")
 	}
 	return legend.String(), series, unit
 }

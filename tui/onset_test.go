@@ -29,19 +29,25 @@ func TestErrorOnsetKeys(t *testing.T) {
 	steps := []struct {
 		key  string
 		want time.Duration
+		says string // what the status line says, if anything
 	}{
-		{"g", 0},
-		{"e", 20 * time.Second},
-		{"e", 70 * time.Second},
-		{"e", 70 * time.Second}, // no onset after the last
-		{"E", 20 * time.Second},
-		{"E", 20 * time.Second}, // none before the first
-		{"right", -1},           // a step right, inside the episode that began at +20s
-		{"E", 20 * time.Second},
+		{"g", 0, ""},
+		{"e", 20 * time.Second, ""},
+		{"e", 70 * time.Second, ""},
+		{"e", 70 * time.Second, "no later error onset (E goes back)"}, // none after the last
+		{"E", 20 * time.Second, ""},
+		{"E", 20 * time.Second, "no earlier error onset (e goes on)"}, // none before the first
+		{"right", -1, ""}, // a step right, inside the episode that began at +20s
+		{"E", 20 * time.Second, ""},
 	}
 	for i, s := range steps {
 		press(m, s.key)
-		got, mode := statusOf(t, m.Render())
+		frame := m.Render()
+		status := plain(frame[strings.LastIndexByte(frame, '\n')+1:])
+		if (s.says != "") != strings.Contains(status, "error onset") || !strings.Contains(status, s.says) {
+			t.Fatalf("step %d (%s): status %q, want it to say %q", i, s.key, status, s.says)
+		}
+		got, mode := statusOf(t, frame)
 		if s.want < 0 {
 			continue
 		}

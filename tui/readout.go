@@ -32,7 +32,13 @@ func (m *Model) readout(f *frame) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return " " + wrap(st.Muted, "at "+f.clock(f.cursorMS)+"  ") + strings.Join(parts, wrap(st.Muted, "  │  "))
+	at := "at " + f.clock(f.cursorMS) + "  "
+	if f.settling() {
+		// Requests of this second may still be running: its figures are
+		// not final, and say so.
+		at = "at " + f.clock(f.cursorMS) + " settling  "
+	}
+	return " " + wrap(st.Muted, at) + strings.Join(parts, wrap(st.Muted, "  │  "))
 }
 
 // loadReadout reads the load test at the cursor's second: requests per
@@ -88,7 +94,7 @@ func readoutFigures(f *frame, name string, perSec, errPct, p95 float64) string {
 	errs := "errors " + pct(errPct)
 	errSt := f.st.Muted
 	if errPct > 0 {
-		errSt = f.st.Levels[sources.LevelError]
+		errSt = f.st.Errors.Style
 	}
 	if math.IsNaN(errPct) {
 		errs = "errors –"
@@ -97,14 +103,18 @@ func readoutFigures(f *frame, name string, perSec, errPct, p95 float64) string {
 	if math.IsNaN(perSec) {
 		perSecond = "–"
 	}
-	return wrap(f.st.Series[0], name+" "+perSecond) + "  " + wrap(errSt, errs) + "  " +
-		wrap(f.st.Series[2], "p95 "+ms(p95))
+	return wrap(f.st.Throughput.Style, name+" "+perSecond) + "  " + wrap(errSt, errs) + "  " +
+		wrap(f.st.P95.Style, "p95 "+ms(p95))
 }
 
 // logsReadout counts the log entries at error level or worse in the
 // cursor's second.
 func logsReadout(f *frame) string {
 	sec := floorSec(f.cursorMS)
+	if first, last, ok := f.store.Span(sources.KindLog); !ok || f.cursorMS < first-1000 || f.cursorMS > last+1000 {
+		// The logs hold nothing near this second: no count to read.
+		return wrap(f.st.Muted, "logs –")
+	}
 	c := f.store.Logs.LevelCounts(sec*1000, sec*1000+1000)
 	n := c[sources.LevelError] + c[sources.LevelFatal]
 	if n == 0 {
@@ -114,7 +124,7 @@ func logsReadout(f *frame) string {
 	if n == 1 {
 		word = " error"
 	}
-	return wrap(f.st.Levels[sources.LevelError], "logs "+itoa(n)+word)
+	return wrap(f.st.Errors.Style, "logs "+itoa(n)+word)
 }
 
 // readout reads the family the metrics pane puts first at the cursor: a

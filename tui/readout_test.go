@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/themes"
 )
 
 // TestReadoutAtCursor puts the cursor in the fixture's incident and reads
@@ -140,5 +142,48 @@ func TestSeriesListSortedWithUnits(t *testing.T) {
 	}
 	if l := lines[4]; !strings.HasPrefix(strings.TrimSpace(l), "–") {
 		t.Errorf("a series without a value there reads –: %q", l)
+	}
+}
+
+// TestSnapshotKey presses S: the frame on screen goes to SaveSnapshot with
+// its size and the cursor's time, the status line says where it went until
+// the next key, and a failure is said instead.
+func TestSnapshotKey(t *testing.T) {
+	st := fixtureStore()
+	var got struct {
+		frame string
+		w, h  int
+		at    time.Time
+	}
+	fail := false
+	theme, _ := themes.Load("dark", "")
+	m := New(Options{Store: st, Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour)),
+		SaveSnapshot: func(frame string, w, h int, at time.Time) (string, error) {
+			if fail {
+				return "", errors.New("disk full")
+			}
+			got.frame, got.w, got.h, got.at = frame, w, h, at
+			return "sobang-x.svg and .txt in /tmp", nil
+		}})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	m.tl.SetCursor(t0.Add(70*time.Second).UnixMilli(), m.nowMS())
+	before := m.Render()
+	press(m, "S")
+	if got.frame != before || got.w != 120 || got.h != 40 || !got.at.Equal(t0.Add(70*time.Second)) {
+		t.Fatalf("saved %dx%d at %v, the frame on screen: %v", got.w, got.h, got.at, got.frame == before)
+	}
+	last := func() string { f := plain(m.Render()); return f[strings.LastIndexByte(f, '\n')+1:] }
+	if s := last(); !strings.Contains(s, "saved sobang-x.svg and .txt in /tmp") {
+		t.Fatalf("the status line must say where: %q", s)
+	}
+	press(m, "right")
+	if s := last(); strings.Contains(s, "saved") {
+		t.Fatalf("the notice must go with the next key: %q", s)
+	}
+	fail = true
+	press(m, "S")
+	if s := last(); !strings.Contains(s, "snapshot not saved: disk full") {
+		t.Fatalf("a failure must be said: %q", s)
 	}
 }

@@ -33,7 +33,7 @@ func (p *loadPane) summaryPage(f *frame, lines []string, tool *sources.ToolSumma
 			failed++
 		}
 	}
-	errSt := f.st.Levels[sources.LevelError]
+	errSt := f.st.Errors.Style
 	switch {
 	case len(tool.Thresholds) == 0:
 		lines = append(lines, wrap(f.st.Muted, "thresholds: none declared"))

@@ -62,6 +62,7 @@ func runDashboard(cfg dashboardConfig) error {
 	opt := tui.Options{
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
 		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline, Clock: clock,
+		SaveSnapshot: snapshotSaver(".", cfg.theme),
 	}
 	finishRecording := func() {}
 	if cfg.record != "" {

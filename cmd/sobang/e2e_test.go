@@ -207,7 +207,13 @@ func TestE2EDemo(t *testing.T) {
 // writeSavedRun writes a small finished JMeter run and its log, in the past.
 func writeSavedRun(t *testing.T, dir string) (string, string) {
 	t.Helper()
-	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	return writeRunAt(t, dir, time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+}
+
+// writeRunAt writes a finished one-minute JMeter run from start and its
+// log, five requests a second, failing from +30 s to +40 s.
+func writeRunAt(t *testing.T, dir string, start time.Time) (string, string) {
+	t.Helper()
 	var jtl strings.Builder
 	jtl.WriteString("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n")
 	var log strings.Builder
@@ -591,6 +597,66 @@ func TestE2EDemoSignal(t *testing.T) {
 	})
 	if s.altScreen() {
 		t.Error("the terminal is still in the alternate screen")
+	}
+}
+
+// TestE2EDemoFilesOpenPaused opens the demo's files right after the demo
+// exits, younger than the range: nobody writes them any more, so they open
+// PAUSED, and the cursor stays where it opened instead of following now.
+func TestE2EDemoFilesOpenPaused(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s demo --duration 6s --dir %s", t.TempDir(), bin, run))
+	s.waitText("LOAD ENDED", 30*time.Second)
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	o := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s %s %s", t.TempDir(), bin,
+		filepath.Join(run, "results.jtl"), filepath.Join(run, "bank-service.log")))
+	screen := o.waitFor("the demo's data", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "GET balance") && statusRe.MatchString(sc)
+	})
+	clock, word := statusLine(t, screen)
+	if word != "PAUSED" {
+		t.Fatalf("files nobody writes must open PAUSED, whatever their age; status %s %s:\n%s", clock, word, screen)
+	}
+	// Paused, the cursor does not follow now.
+	time.Sleep(1500 * time.Millisecond)
+	if again, word := statusLine(t, o.capture()); again != clock || word != "PAUSED" {
+		t.Fatalf("the cursor moved from %s to %s (%s)", clock, again, word)
+	}
+	o.send("q")
+	o.waitExit(5 * time.Second)
+}
+
+// TestE2ERecordingOpensTheSameWayTwice records a session of a young run,
+// then opens the recording twice: both times PAUSED on the run's last
+// second.
+func TestE2ERecordingOpensTheSameWayTwice(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	start := time.Now().UTC().Truncate(time.Second).Add(-90 * time.Second)
+	jp, lp := writeRunAt(t, dir, start)
+	rec := filepath.Join(dir, "young.sobang")
+	s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --utc --record %s %s %s", t.TempDir(), bin, rec, jp, lp))
+	s.waitFor("both files' data", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+	})
+	s.send("q")
+	s.waitExit(5 * time.Second)
+	want := start.Add(59 * time.Second).Format("15:04:05")
+	for i := range 2 {
+		o := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --utc %s", t.TempDir(), bin, rec))
+		screen := o.waitFor("the recording's data", 10*time.Second, func(sc string) bool {
+			return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+		})
+		if clock, word := statusLine(t, screen); clock != want || word != "PAUSED" {
+			t.Fatalf("opening %d: status %s %s, want %s PAUSED (the recording's last second)", i+1, clock, word, want)
+		}
+		o.send("q")
+		o.waitExit(5 * time.Second)
 	}
 }
 

@@ -67,18 +67,8 @@ that holds no data) go to stderr and into the report.`,
 			if err != nil {
 				return err
 			}
-			read := 0
+			read := warnRead(st, srcs, errs, true)
 			for i, s := range st.Sources {
-				if errs[i] == nil || s.Rows > 0 {
-					read++
-				}
-				for _, n := range notesOf(srcs[i]) {
-					printWarning("%s: %s", s.Name, n)
-				}
-				if errs[i] != nil {
-					s.Warnings = append(s.Warnings, safeText(errs[i].Error()))
-					printWarning("%v", errs[i])
-				}
 				if duration > 0 && errs[i] == nil && s.Rows == 0 && !s.HasData() {
 					// Followed for --duration and nothing came: say so rather
 					// than print an empty report as if all were well.
@@ -128,6 +118,28 @@ that holds no data) go to stderr and into the report.`,
 	sf.registerBaseline(cmd.Flags())
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
+}
+
+// warnRead says on stderr what each source noted and why one could not be
+// read, keeping the reason among the source's warnings when keep (for the
+// report), and returns how many sources could be read.
+func warnRead(st *store.Store, srcs []sources.Source, errs []error, keep bool) int {
+	read := 0
+	for i, s := range st.Sources {
+		if errs[i] == nil || s.Rows > 0 {
+			read++
+		}
+		for _, n := range notesOf(srcs[i]) {
+			printWarning("%s: %s", s.Name, n)
+		}
+		if errs[i] != nil {
+			if keep {
+				s.Warnings = append(s.Warnings, safeText(errs[i].Error()))
+			}
+			printWarning("%v", errs[i])
+		}
+	}
+	return read
 }
 
 // readAll runs every source to its end (or for duration) into a new store,

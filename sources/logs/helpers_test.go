@@ -25,7 +25,8 @@ type recorder struct {
 	rows     int
 	health   []sources.Health
 	caughtUp int
-	resets   []int // number of entries before each Reset
+	resets   []int              // number of entries before each Reset
+	progress []sources.Progress // what the batches said of how far the file was read
 }
 
 func (r *recorder) Push(ctx context.Context, b sources.Batch) error {
@@ -51,6 +52,9 @@ func (r *recorder) Push(ctx context.Context, b sources.Batch) error {
 	}
 	if b.CaughtUp {
 		r.caughtUp++
+	}
+	if b.Progress.Size > 0 {
+		r.progress = append(r.progress, b.Progress)
 	}
 	return nil
 }

@@ -94,7 +94,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
 		}()
 	} else {
-		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock}
+		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock, Progress: fw.progress}
 		go func() {
 			done <- sources.Safe("reading "+s.info.Name, func() error { return tail.File(ctx, s.info.Name, opt, fw) })
 		}()
@@ -109,6 +109,9 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		}
 		select {
 		case e := <-fw.events:
+			if e.kind == evData {
+				in.out.SetProgress(fw.read)
+			}
 			in.handle(e, in.clock.Now())
 			fw.ack <- struct{}{}
 		case <-timer.C():
@@ -153,6 +156,7 @@ type forwarder struct {
 	ctx    context.Context
 	events chan event
 	ack    chan struct{}
+	read   sources.Progress // set by tail before each Data, read by Run's loop while it waits
 }
 
 func (f *forwarder) send(e event) error {
@@ -170,6 +174,10 @@ func (f *forwarder) Reset()                  { f.send(event{kind: evReset}) }
 func (f *forwarder) CaughtUp()               { f.send(event{kind: evCaughtUp}) }
 func (f *forwarder) Idle()                   { f.send(event{kind: evIdle}) }
 func (f *forwarder) status(h sources.Health) { f.send(event{kind: evStatus, health: h}) }
+
+// progress is tail's Progress: it is called on tail's goroutine before the
+// Data it precedes, which hands it over, so a plain field is enough.
+func (f *forwarder) progress(p sources.Progress) { f.read = p }
 
 // handle applies one event of the tail goroutine.
 func (in *ingest) handle(e event, now time.Time) {

@@ -555,3 +555,29 @@ func TestSinkError(t *testing.T) {
 		t.Errorf("Run = %v, want %v", err, boom)
 	}
 }
+
+// TestProgressRidesOnBatches: reading a log file, the batches say how far
+// the file has been read, up to all of it.
+func TestProgressRidesOnBatches(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	var b strings.Builder
+	for i := 0; b.Len() < 3*sources.ReadChunk; i++ {
+		fmt.Fprintf(&b, "2026-11-25T12:%02d:%02d.000Z INFO line %d of a log long enough to be read in several chunks\n", i/60%60, i%60, i)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := readAll(t, path, sources.Info{})
+	if len(r.progress) < 2 {
+		t.Fatalf("progress told %d times, want several", len(r.progress))
+	}
+	size := int64(b.Len())
+	for i, p := range r.progress {
+		if p.Size != size || (i > 0 && p.Read < r.progress[i-1].Read) {
+			t.Fatalf("progress %d: %+v of a %d-byte file", i, p, size)
+		}
+	}
+	if last := r.progress[len(r.progress)-1]; last.Read != size {
+		t.Fatalf("last progress %+v, want all %d bytes", last, size)
+	}
+}

@@ -180,6 +180,9 @@ func (r *replay) Run(ctx context.Context, sink sources.Sink) error {
 		// deciding live or past decides on the whole recording, and always
 		// the same way.
 		e.Batch.CaughtUp = false
+		// How far the recorded source had read its file says nothing of
+		// how far the recording has been read.
+		e.Batch.Progress = sources.Progress{}
 		return sink.Push(ctx, e.Batch)
 	})
 	if ctxErr := ctx.Err(); ctxErr != nil {

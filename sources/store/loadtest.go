@@ -265,9 +265,9 @@ type LoadTest struct {
 	secs     []*Second
 	labels   []string
 	labelIdx map[string]int
-	// recentLabels caches the last labels looked up by labelID.
-	recentLabels [8]recentLabel
-	recentNext   uint8
+	// recentLabels caches the labels looked up by labelID, in sets of two
+	// from labelSlot&^1.
+	recentLabels [1 << labelSlotBits]recentLabel
 	txn          []bool
 	errKeys      []string // interned error keys; errKeys[0] is OtherErrors
 	errIdx       map[string]int32
@@ -488,13 +488,14 @@ func (l *LoadTest) Labels() []string { return l.labels }
 // IsTransaction reports whether label id i names a transaction.
 func (l *LoadTest) IsTransaction(i int) bool { return l.txn[i] }
 
-// labelID is label for the per-sample path: the few labels a load test
-// interleaves are found among the last ones seen, by comparing strings that
-// are mostly the same interned string (so equal at their first byte's
-// address), before the map is hashed.
+// labelID is label for the per-sample path: the labels a load test
+// interleaves are found in a cache of two ways per set, the latest first,
+// by comparing strings that are mostly the same interned string (so equal
+// at their first byte's address), before the map is hashed.
 func (l *LoadTest) labelID(name string, txn bool) int {
-	for _, r := range &l.recentLabels {
-		if r.set && r.name == name {
+	set := l.recentLabels[labelSlot(name)&^1:]
+	for i := range 2 {
+		if r := &set[i]; r.set && r.name == name {
 			if txn && !l.txn[r.id] {
 				l.txn[r.id] = true
 			}
@@ -502,9 +503,23 @@ func (l *LoadTest) labelID(name string, txn bool) int {
 		}
 	}
 	id := l.label(name, txn)
-	l.recentLabels[l.recentNext%uint8(len(l.recentLabels))] = recentLabel{name: name, id: id, set: true}
-	l.recentNext++
+	set[1], set[0] = set[0], recentLabel{name: name, id: id, set: true}
 	return id
+}
+
+// labelSlotBits sizes LoadTest.recentLabels: 256 slots, several times the
+// labels of most runs, so that few of them share a slot.
+const labelSlotBits = 8
+
+// labelSlot picks the LoadTest.recentLabels slot of a label from its
+// length and last eight bytes, where labels differ ("GET /a", "Query #1").
+func labelSlot(name string) int {
+	var h uint64
+	for i := max(0, len(name)-8); i < len(name); i++ {
+		h = h<<8 | uint64(name[i])
+	}
+	h = (h ^ uint64(len(name))<<59) * 0x9e3779b97f4a7c15
+	return int(h >> (64 - labelSlotBits))
 }
 
 // codeCount counts one response code of a second (LoadTest.add).
@@ -616,8 +631,13 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 		if s.URL != "" && (id >= len(l.paths) || l.paths[id] == "") {
 			l.notePath(id, s.URL)
 		}
-		for id >= len(lab.Labels) {
-			lab.Labels = append(lab.Labels, nil)
+		if id >= len(lab.Labels) {
+			// Room for every label known so far at once: a second of a
+			// run of many labels would otherwise grow its slice label by
+			// label.
+			labs := make([]*Stats, max(id+1, len(l.labels)))
+			copy(labs, lab.Labels)
+			lab.Labels = labs
 		}
 		if lab.Labels[id] == nil {
 			lab.Labels[id] = &Stats{}

@@ -44,6 +44,17 @@ type Source struct {
 	Resets   int
 	FirstMS  int64 // earliest data time, 0 when none yet
 	LastMS   int64 // latest data time, 0 when none yet
+	// Progress is how far the source has read the file it was given, the
+	// latest a batch said (sources.Batch.Progress); zero when unknown.
+	Progress sources.Progress
+	// GrewAt is when (on the store's clock) the source last read new bytes
+	// of its file after it had caught up with it: a file someone is still
+	// writing; zero when it never did. (Records a parser held back until
+	// the input went idle are no growth.)
+	GrewAt time.Time
+	// Waited says the source waited for its file to appear: a file that
+	// appeared during the session is being written.
+	Waited bool
 	// ownTimes says some record carried a time of its own: a log whose
 	// lines have none is placed at the time it was read, which says
 	// nothing about its clock.
@@ -99,10 +110,20 @@ func (s *Store) apply(b sources.Batch) Part {
 	var changed Part
 	if b.Health != nil {
 		src.Health = *b.Health
+		src.Waited = src.Waited || b.Health.State == sources.StateWaiting
 		changed |= PartSources
 	}
 	if b.Rows != 0 || b.BadRows != 0 || len(b.Warnings) != 0 || b.CaughtUp || b.Reset {
 		changed |= PartSources
+	}
+	if b.Reset {
+		src.Progress = sources.Progress{}
+	}
+	if b.Progress.Size > 0 {
+		if src.CaughtUp && b.Progress.Read > src.Progress.Read {
+			src.GrewAt = s.clock.Now()
+		}
+		src.Progress = b.Progress
 	}
 	src.Rows += b.Rows
 	src.BadRows += b.BadRows
@@ -134,7 +155,7 @@ func (s *Store) apply(b sources.Batch) Part {
 	if len(b.Samples) > 0 {
 		timed := b.Samples[:0]
 		for i := range b.Samples {
-			smp := b.Samples[i]
+			smp := &b.Samples[i]
 			if smp.StartMS <= 0 {
 				// No timestamp column: counted by the source, not placeable
 				// on the time axis.
@@ -143,7 +164,11 @@ func (s *Store) apply(b sources.Batch) Part {
 			}
 			smp.StartMS += offset
 			note(smp.StartMS)
-			timed = append(timed, smp)
+			if len(timed) == i {
+				timed = timed[:i+1] // in place: nothing was left out before it
+			} else {
+				timed = append(timed, *smp)
+			}
 		}
 		if len(timed) > 0 {
 			// Exact counting decides each sample against the window as

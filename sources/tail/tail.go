@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -55,6 +56,11 @@ type Options struct {
 	// Clock paces the polls and stamps the health changes; nil means
 	// sources.Wall.
 	Clock sources.Clock
+	// Progress, when set, is told before each chunk how far the file has
+	// been read (for a gzip'd file, of its compressed bytes) of its size
+	// when reading began, or of what was read when more: past that size,
+	// the file grows. Never told for a stream.
+	Progress func(sources.Progress)
 }
 
 // ErrTruncatedGzip reports a gzip file that ends before its trailer; every
@@ -158,11 +164,19 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 	}
 	defer func() { f.Close() }()
 
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(sources.Progress) {}
+	}
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
 	head := make([]byte, 2)
 	n, _ := f.ReadAt(head, 0)
 	if IsGzip(head[:n]) {
 		status(sources.Health{State: sources.StateReading, Detail: "reading " + path + " (gzip)", Since: clock.Now()})
-		err := readGzip(ctx, f, h)
+		err := readGzip(ctx, f, size, progress, h)
 		h.CaughtUp()
 		return err
 	}
@@ -183,6 +197,7 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 			}
 			offset += int64(n)
 			idleSent = false
+			progress(sources.Progress{Read: offset, Size: max(size, offset)})
 			if herr := h.Data(buf[:n]); herr != nil {
 				return herr
 			}
@@ -297,18 +312,23 @@ func open(ctx context.Context, path string, opt Options, clock sources.Clock, st
 	}
 }
 
-// readGzip reads the gzip'd file f to its end into h.
+// readGzip reads the gzip'd file f, size bytes long, to its end into h,
+// telling progress how many of its bytes were read before each chunk.
 //
 // It inflates with github.com/klauspost/compress, not compress/gzip:
 // measured on a 1 GiB gzip'd JTL, 525 MB/s against 389 MB/s on one core,
 // and inflating is a third of the CPU time a gzip'd report takes.
-func readGzip(ctx context.Context, f *os.File, h Handler) error {
-	zr, err := gzip.NewReader(bufio.NewReaderSize(f, sources.ReadChunk))
+func readGzip(ctx context.Context, f *os.File, size int64, progress func(sources.Progress), h Handler) error {
+	cr := &countingReader{r: f}
+	zr, err := gzip.NewReader(bufio.NewReaderSize(cr, sources.ReadChunk))
 	if err != nil {
 		return fmt.Errorf("%s: gzip header: %w", f.Name(), err)
 	}
 	defer zr.Close()
-	err = pump(ctx, zr, h)
+	err = pump(ctx, zr, progressHandler{h, func() {
+		read := cr.n.Load()
+		progress(sources.Progress{Read: read, Size: max(size, read)})
+	}})
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: %w", f.Name(), ErrTruncatedGzip)
 	}
@@ -316,6 +336,30 @@ func readGzip(ctx context.Context, f *os.File, h Handler) error {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil
+}
+
+// countingReader counts the bytes read through it, for a reader in
+// another goroutine to see.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// progressHandler calls before ahead of every chunk it hands to Handler.
+type progressHandler struct {
+	Handler
+	before func()
+}
+
+func (p progressHandler) Data(b []byte) error {
+	p.before()
+	return p.Handler.Data(b)
 }
 
 // pump copies r into h in chunks until EOF or ctx ends. Reading (for gzip,

@@ -281,3 +281,43 @@ func TestFollowRewrittenLonger(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestProgress: a file's reader is told, before each chunk of what existed
+// when reading began, how far it has read of the file's size, up to all of
+// it; a gzip'd file counts its compressed bytes.
+func TestProgress(t *testing.T) {
+	dir := t.TempDir()
+	body := strings.Repeat("0123456789abcdef\n", 3*sources.ReadChunk/17+100)
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"plain", []byte(body)},
+		{"gzip", gz(t, body)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name)
+			if err := os.WriteFile(path, tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var seen []sources.Progress
+			var r recorder
+			if err := File(context.Background(), path, Options{Progress: func(p sources.Progress) { seen = append(seen, p) }}, &r); err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) < 2 {
+				t.Fatalf("told the progress %d times, want one per chunk", len(seen))
+			}
+			size := int64(len(tt.data))
+			for i, p := range seen {
+				if p.Size != size || p.Read <= 0 || p.Read > size || (i > 0 && p.Read < seen[i-1].Read) {
+					t.Fatalf("progress %d = %+v of a %d-byte file", i, p, size)
+				}
+			}
+			if last := seen[len(seen)-1]; last.Read != size {
+				t.Fatalf("last progress %+v, want all %d bytes read", last, size)
+			}
+		})
+	}
+}

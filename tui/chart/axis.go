@@ -1,15 +1,17 @@
 package chart
 
 import (
+	"math"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 )
 
 // YAxis returns height y-axis labels for a chart whose range is [lo, hi]
-// (see Chart.Range), each exactly LabelWidth cells and right-aligned: hi on
-// the top row, lo on the bottom row, the value at the middle row when height
-// is 5 or more, and blanks elsewhere. It returns nil when height < 1.
+// (see Chart.Range), each exactly LabelWidth cells and right-aligned: the
+// multiples of the round step NiceScale picks for the height, each on the
+// row where Render draws its value, hi on the top row and lo on the bottom
+// one, blanks elsewhere. It returns nil when height < 1.
 func YAxis(lo, hi float64, height int, unit string) []string {
 	if height < 1 || height > maxSide {
 		return nil
@@ -20,16 +22,27 @@ func YAxis(lo, hi float64, height int, unit string) []string {
 		labels[i] = blank
 	}
 	labels[0] = padLeft(FormatValue(hi, unit))
-	if height > 1 {
-		labels[height-1] = padLeft(FormatValue(lo, unit))
+	if height == 1 || !(lo < hi) || !isFinite(hi-lo) {
+		if height > 1 {
+			labels[height-1] = padLeft(FormatValue(lo, unit))
+		}
+		return labels
 	}
-	if height >= 5 {
-		// The value at the centre of the middle cell row, by the mapping
-		// Render uses: dot row r (from the bottom) is lo + r/(rows-1)*(hi-lo).
-		mid := (height - 1) / 2
-		rows := float64(dotRowsPerCell * height)
-		r := rows - 1 - float64(dotRowsPerCell*mid) - 1.5
-		labels[mid] = padLeft(FormatValue(lo+r/(rows-1)*(hi-lo), unit))
+	_, _, step := NiceScale(lo, hi, Intervals(height))
+	rows := float64(dotRowsPerCell*height - 1)
+	first := math.Ceil(lo/step - 1e-9)
+	for k := first; k*step <= hi*(1+1e-9)+1e-300 && k-first <= 64; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0 // -0 and rounding noise
+		}
+		// The dot row of v, counted from the top, then its cell row.
+		r := int(math.Round(rows - (v-lo)/(hi-lo)*rows))
+		row := min(max(r/dotRowsPerCell, 0), height-1)
+		if row == 0 && v < hi-step/2 {
+			continue // the top row shows hi
+		}
+		labels[row] = padLeft(FormatValue(v, unit))
 	}
 	return labels
 }

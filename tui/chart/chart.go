@@ -19,6 +19,15 @@
 //
 // Braille gives each cell 2x4 dots, so a chart Width cells wide has 2*Width
 // sub-columns (one value each) and 4*Height dot rows.
+//
+// A series is a line or an area (Series.Fill), and areas stack (Series.Base:
+// errors drawn on top of successes). What the eye reads first must be true:
+// an area at or below its base, and a missing value, draw nothing at all,
+// while any value above its base draws at least one dot. Patterns (dotted,
+// dashed, sparse lines; hatched areas) keep series apart without colour,
+// and Blocks draws a one-area chart a row or two tall in eighth blocks. The
+// y range ends on multiples of a 1, 2 or 5 step fitted to the data
+// (NiceScale), which YAxis labels.
 package chart
 
 import (
@@ -41,7 +50,7 @@ type Style struct {
 	Suffix string
 }
 
-// Series is one line of a chart: one value per braille sub-column.
+// Series is one line or area of a chart: one value per braille sub-column.
 type Series struct {
 	// Values holds one value per sub-column, len 2*Width (two dot columns per
 	// cell); index 0 is the leftmost sub-column. Missing trailing values and
@@ -50,6 +59,70 @@ type Series struct {
 	Values []float64
 	// Style is written around the runs of cells this series owns.
 	Style Style
+	// Fill draws the series as an area from Base (the bottom of the plot
+	// when Base is nil or NaN) up to Values. An area at or below its base
+	// draws nothing, so a zero never paints the bottom row; one above it
+	// draws at least one dot, so a single error on a tall stack still shows.
+	Fill bool
+	// Base is where a Fill area starts, one value per sub-column: the top of
+	// the area beneath it for a stacked chart (errors on successes).
+	Base []float64
+	// Pattern thins the series' dots so that series stay apart without
+	// colour (NO_COLOR, 16 colours): Solid, Dotted, Dashed, Sparse for
+	// lines, Hatched for areas.
+	Pattern Pattern
+}
+
+// Pattern is how a series' dots are laid out, so that series differ by
+// more than colour.
+type Pattern uint8
+
+// The patterns: lines skip sub-columns, a hatched area keeps every other dot
+// in a checkerboard.
+const (
+	Solid   Pattern = iota // every sub-column
+	Dotted                 // every other sub-column
+	Dashed                 // two sub-columns on, two off
+	Sparse                 // one sub-column in four
+	Hatched                // areas: a checkerboard of dots
+)
+
+// draws reports whether a line with pattern p puts dots in sub-column x.
+func (p Pattern) draws(x int) bool {
+	switch p {
+	case Dotted:
+		return x%2 == 0
+	case Dashed:
+		return x%4 < 2
+	case Sparse:
+		return x%4 == 0
+	}
+	return true
+}
+
+// Key is a two-cell sample of the pattern for a legend, drawn as Render
+// draws it: "⠒⠒" solid, "⠂⠂" dotted, "⠒ " dashed, "⠂ " sparse, "⢕⢕"
+// hatched.
+func (p Pattern) Key() string {
+	switch p {
+	case Dotted:
+		return "⠂⠂"
+	case Dashed:
+		return "⠒ "
+	case Sparse:
+		return "⠂ "
+	case Hatched:
+		return "⢕⢕"
+	}
+	return "⠒⠒"
+}
+
+// hatchMask[sub] keeps the dots of sub-column sub whose row from the top
+// has the sub-column's parity: a checkerboard across cells, since a cell
+// is an even number of dot rows tall.
+var hatchMask = [dotColsPerCell]uint8{
+	brailleBit[0][0] | brailleBit[0][2],
+	brailleBit[1][1] | brailleBit[1][3],
 }
 
 // Chart describes one chart: its size, y range, series, and the shared time
@@ -78,9 +151,13 @@ type Chart struct {
 
 	// Series are drawn in order; later series win the colour of shared cells.
 	Series []Series
-	// Fill paints the area under the first series, from the bottom of the
-	// plot up to its value (for throughput).
+	// Fill draws the first series as an area (see Series.Fill).
 	Fill bool
+	// Blocks draws areas with the eighth blocks ▁▂▃▄▅▆▇█, one value per cell
+	// (the larger of its two sub-columns), for charts a row or two tall
+	// where braille dots are too faint. A cell holds one colour, so use it
+	// for charts with a single area.
+	Blocks bool
 
 	// CursorCol is the cell column of the time cursor; out of range (e.g. -1)
 	// means no cursor. Note the zero value puts the cursor at column 0. The
@@ -139,6 +216,7 @@ const (
 // use, which a scratch kept in Chart would not be).
 type scratch struct {
 	dots  []uint8 // braille bits per cell, row-major
+	block []uint8 // eighths of a block per cell (Blocks), 0 for none
 	owner []int32 // style key per cell: 0 none, 1+i series i
 	cols  []uint8 // column flags
 	keys  []Style // style per key: none, series..., cursor, mark
@@ -154,9 +232,11 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 //
 // Without AutoScale, a usable [Min, Max] is returned as given (swapped if
 // Min > Max). Otherwise the range spans the finite values of every series,
-// widened to include [Min, Max] when Min < Max, and, unless Tight, widened to
-// include zero with both ends rounded outwards by NiceMax. Without data it is
-// [0, 1]; a single value v (Tight) gives v ± |v|/10.
+// widened to include [Min, Max] when Min < Max and, unless Tight, zero; both
+// ends are then rounded outwards to a multiple of the round step NiceScale
+// picks for the chart's height, so the top fits the data and the y labels
+// are round. Without data it is [0, 1]; a single value v (Tight) gives
+// v ± |v|/10.
 func (c *Chart) Range() (lo, hi float64) {
 	lo, hi = c.Min, c.Max
 	if lo > hi {
@@ -210,14 +290,7 @@ func (c *Chart) Range() (lo, hi float64) {
 		}
 		return lo, hi
 	}
-	if !c.Tight {
-		if hi > 0 {
-			hi = NiceMax(hi)
-		}
-		if lo < 0 {
-			lo = -NiceMax(-lo)
-		}
-	}
+	lo, hi, _ = NiceScale(lo, hi, Intervals(c.Height))
 	return lo, hi
 }
 
@@ -288,9 +361,11 @@ func (c *Chart) render() (s *scratch, ok bool) {
 func (s *scratch) reset(w, h int) {
 	n := w * h
 	s.dots = resize(s.dots, n)
+	s.block = resize(s.block, n)
 	s.owner = resize(s.owner, n)
 	s.cols = resize(s.cols, w)
 	clear(s.dots)
+	clear(s.block)
 	clear(s.owner)
 	clear(s.cols)
 	s.out = s.out[:0]
@@ -313,31 +388,113 @@ func (c *Chart) plot(s *scratch, lo, hi float64) {
 	scale := top / (hi - lo)
 	subCols := dotColsPerCell * w
 	for si := range c.Series {
-		vals := c.Series[si].Values
+		ser := &c.Series[si]
+		vals := ser.Values
 		if len(vals) > subCols {
 			vals = vals[:subCols]
 		}
 		owner := int32(si + 1)
-		fill := c.Fill && si == 0
-		prev := -1 // dot row of the previous sub-column, -1 after a gap
+		if ser.Fill || (c.Fill && si == 0) {
+			if c.Blocks {
+				c.blocks(s, ser, vals, lo, hi, owner)
+			} else {
+				c.area(s, ser, vals, lo, hi, owner)
+			}
+			continue
+		}
+		prev := -1 // dot row of the previous drawn sub-column, -1 after a gap
 		for x, v := range vals {
 			if math.IsNaN(v) {
 				prev = -1
 				continue
 			}
+			if !ser.Pattern.draws(x) {
+				continue
+			}
 			r := dotRow(v, lo, scale, top)
 			from, to := r, r
 			switch {
-			case fill:
-				from = 0
 			case prev < 0:
 			case prev < r:
 				from = prev + 1 // rise: connect from just above the previous dot
 			case prev > r:
 				to = prev - 1 // fall: connect from just below it
 			}
-			s.column(w, rows, x, from, to, owner)
+			s.column(w, rows, x, from, to, owner, 0xFF)
 			prev = r
+		}
+	}
+}
+
+// areaRows maps v to how many dot rows of rows an area up to v fills,
+// counted from lo: 0 at or below lo, rows at or above hi.
+func areaRows(v, lo, hi float64, rows int) int {
+	f := (v-lo)/(hi-lo)*float64(rows) + 0.5
+	if !(f >= 0) { // negative, -Inf, or NaN
+		return 0
+	}
+	if f >= float64(rows) {
+		return rows
+	}
+	return int(f)
+}
+
+// area draws ser as an area from its base up to its values.
+func (c *Chart) area(s *scratch, ser *Series, vals []float64, lo, hi float64, owner int32) {
+	w, rows := c.Width, dotRowsPerCell*c.Height
+	for x, v := range vals {
+		base := lo
+		if x < len(ser.Base) && !math.IsNaN(ser.Base[x]) {
+			base = max(ser.Base[x], lo)
+		}
+		// Absent, or nothing above the base: no dot. The tolerance keeps
+		// rounding (a rate times n over n) from drawing an error that is
+		// not there.
+		if math.IsNaN(v) || !(v > base+math.Abs(base)*1e-9) {
+			continue
+		}
+		from, to := areaRows(base, lo, hi, rows), areaRows(v, lo, hi, rows)
+		if to <= from { // too small for a dot row of its own: show one
+			to = from + 1
+			if to > rows {
+				from, to = rows-1, rows
+			}
+		}
+		mask := uint8(0xFF)
+		if ser.Pattern == Hatched {
+			mask = hatchMask[x%dotColsPerCell]
+			// A one-row area whose row the checkerboard skips keeps its dot.
+			if to-from == 1 && (rows-to+x)%2 != 0 {
+				mask = 0xFF
+			}
+		}
+		s.column(w, rows, x, from, to-1, owner, mask)
+	}
+}
+
+// blockRunes are the lower eighth blocks, by eighths filled.
+var blockRunes = [9]rune{' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'}
+
+// blocks draws ser as an area of eighth blocks, one value per cell.
+func (c *Chart) blocks(s *scratch, ser *Series, vals []float64, lo, hi float64, owner int32) {
+	w, h := c.Width, c.Height
+	eighths := 8 * h
+	for col := range w {
+		v := math.NaN()
+		for x := dotColsPerCell * col; x < dotColsPerCell*(col+1) && x < len(vals); x++ {
+			if !math.IsNaN(vals[x]) && (math.IsNaN(v) || vals[x] > v) {
+				v = vals[x]
+			}
+		}
+		if math.IsNaN(v) || !(v > lo) {
+			continue
+		}
+		n := max(areaRows(v, lo, hi, eighths), 1)
+		for row := h - 1; row >= 0 && n > 0; row-- {
+			i := row*w + col
+			s.block[i] = uint8(min(n, 8))
+			s.owner[i] = owner
+			n -= 8
 		}
 	}
 }
@@ -357,10 +514,11 @@ func dotRow(v, lo, scale, top float64) int {
 }
 
 // column sets the dots of sub-column x from dot row from to dot row to
-// (inclusive, counted from the bottom) and gives their cells to owner. It
+// (inclusive, counted from the bottom), keeping those in mask, and gives
+// their cells to owner. It
 // works a cell at a time with dotSpan masks, not a dot at a time: a filled
 // 98x17 chart sets about 13,000 dots but only 3,300 cells.
-func (s *scratch) column(w, rows, x, from, to int, owner int32) {
+func (s *scratch) column(w, rows, x, from, to int, owner int32, mask uint8) {
 	sub := x % dotColsPerCell
 	spans := &dotSpan[sub]
 	// Dot rows from the top, top <= bottom, both >= 0: unsigned shifts and
@@ -369,21 +527,25 @@ func (s *scratch) column(w, rows, x, from, to int, owner int32) {
 	first, last := int(top/dotRowsPerCell), int(bottom/dotRowsPerCell)
 	i := first*w + x/dotColsPerCell
 	if first == last {
-		s.dots[i] |= spans[top%dotRowsPerCell][bottom%dotRowsPerCell]
-		s.owner[i] = owner
+		s.set(i, spans[top%dotRowsPerCell][bottom%dotRowsPerCell]&mask, owner)
 		return
 	}
-	s.dots[i] |= spans[top%dotRowsPerCell][dotRowsPerCell-1]
-	s.owner[i] = owner
-	full := spans[0][dotRowsPerCell-1]
+	s.set(i, spans[top%dotRowsPerCell][dotRowsPerCell-1]&mask, owner)
+	full := spans[0][dotRowsPerCell-1] & mask
 	for range last - first - 1 {
 		i += w
-		s.dots[i] |= full
-		s.owner[i] = owner
+		s.set(i, full, owner)
 	}
 	i += w
-	s.dots[i] |= spans[0][bottom%dotRowsPerCell]
-	s.owner[i] = owner
+	s.set(i, spans[0][bottom%dotRowsPerCell]&mask, owner)
+}
+
+// set ORs bits into cell i and gives it to owner when it adds a dot.
+func (s *scratch) set(i int, bits uint8, owner int32) {
+	if bits != 0 {
+		s.dots[i] |= bits
+		s.owner[i] = owner
+	}
 }
 
 // dotSpan[sub][first][last] ORs brailleBit[sub][first..last].
@@ -456,6 +618,7 @@ func (c *Chart) compose(s *scratch) {
 			out = append(out, '\n')
 		}
 		dots, owners := s.dots[row*w:row*w+w], s.owner[row*w:row*w+w]
+		blocks := s.block[row*w : row*w+w]
 		run := int32(-1) // canonical key << 1 | in window
 		var open Style
 		openWin := false
@@ -469,7 +632,12 @@ func (c *Chart) compose(s *scratch) {
 				glyph = cursorRune
 				if bits != 0 {
 					glyph = 0x2800 + rune(bits)
+				} else if blocks[col] != 0 {
+					glyph = blockRunes[blocks[col]]
 				}
+			case blocks[col] != 0:
+				key = owners[col]
+				glyph = blockRunes[blocks[col]]
 			case bits != 0:
 				key = owners[col]
 				glyph = 0x2800 + rune(bits)

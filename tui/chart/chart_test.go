@@ -82,11 +82,6 @@ func TestRenderGolden(t *testing.T) {
 			want:  []string{"⡠⠊"},
 		},
 		{
-			name:  "fill under the first series",
-			chart: Chart{Width: 2, Height: 1, Max: 3, CursorCol: -1, Fill: true, Series: []Series{{Values: []float64{0, 1, 3, nan}}}},
-			want:  []string{"⣠⡇"},
-		},
-		{
 			name:  "empty chart is spaces",
 			chart: Chart{Width: 3, Height: 2, CursorCol: -1},
 			want:  []string{"   ", "   "},
@@ -255,14 +250,15 @@ func TestRange(t *testing.T) {
 		{"fixed swapped", Chart{Min: 20, Max: 10}, 10, 20},
 		{"zero value autoscales", Chart{Width: 2, Series: []Series{{Values: []float64{3, 730}}}}, 0, 1000},
 		{"autoscale includes zero", Chart{Width: 2, AutoScale: true, Series: []Series{{Values: []float64{300, 730}}}}, 0, 1000},
-		{"autoscale negative", Chart{Width: 2, AutoScale: true, Series: []Series{{Values: []float64{-3, 1.5}}}}, -5, 2},
+		{"autoscale negative", Chart{Width: 2, AutoScale: true, Series: []Series{{Values: []float64{-3, 1.5}}}}, -5, 5},
+		{"autoscale negative, taller", Chart{Width: 2, Height: 4, AutoScale: true, Series: []Series{{Values: []float64{-3, 1.5}}}}, -4, 2},
 		{"autoscale ignores NaN and Inf", Chart{Width: 2, AutoScale: true, Series: []Series{{Values: []float64{nan, inf, -inf, 4}}}}, 0, 5},
 		{"autoscale ignores values past the width", Chart{Width: 1, AutoScale: true, Series: []Series{{Values: []float64{1, 2, 900}}}}, 0, 2},
 		{"autoscale floor", Chart{Width: 2, AutoScale: true, Max: 5, Series: []Series{{Values: []float64{0.2, 0.3}}}}, 0, 5},
 		{"autoscale past the floor", Chart{Width: 2, AutoScale: true, Max: 5, Series: []Series{{Values: []float64{7}}}}, 0, 10},
 		{"no data", Chart{Width: 2, AutoScale: true}, 0, 1},
 		{"all zero", Chart{Width: 2, AutoScale: true, Series: []Series{{Values: []float64{0, 0}}}}, 0, 1},
-		{"tight", Chart{Width: 2, AutoScale: true, Tight: true, Series: []Series{{Values: []float64{300, 730}}}}, 300, 730},
+		{"tight", Chart{Width: 2, Height: 4, AutoScale: true, Tight: true, Series: []Series{{Values: []float64{300, 730}}}}, 200, 800},
 		{"tight single value", Chart{Width: 2, AutoScale: true, Tight: true, Series: []Series{{Values: []float64{100, 100}}}}, 90, 110},
 		{"NaN bounds autoscale", Chart{Width: 1, Min: nan, Max: 3, Series: []Series{{Values: []float64{7}}}}, 0, 10},
 	}
@@ -319,7 +315,7 @@ func FuzzRender(f *testing.F) {
 		specials := []float64{nan, math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), math.MaxFloat64, -math.MaxFloat64, 5e-324, 1e-9, 1e9}
 		c := Chart{Width: w, Height: h, Min: lo, Max: hi, AutoScale: auto, Tight: fill && auto, Fill: fill,
 			CursorCol: cursor, CursorStyle: sgrStyle(1), WindowFrom: from, WindowTo: to, WindowStyle: Style{"\x1b[48;5;4m", "\x1b[49m"},
-			MarkCols: []int{cursor + 1, from, to}, MarkStyle: sgrStyle(2)}
+			MarkCols: []int{cursor + 1, from, to}, MarkStyle: sgrStyle(2), Blocks: fill && cursor%3 == 0}
 		for s := range 3 {
 			vals := make([]float64, 0, len(data))
 			for i, d := range data {
@@ -330,7 +326,11 @@ func FuzzRender(f *testing.F) {
 					vals = append(vals, float64(int(d)*(s+1)-i)*lo/7)
 				}
 			}
-			c.Series = append(c.Series, Series{Values: vals, Style: sgrStyle(3 + s%2)})
+			ser := Series{Values: vals, Style: sgrStyle(3 + s%2), Pattern: Pattern(s + cursor&3)}
+			if s == 1 && fill { // an area stacked on the first series
+				ser.Fill, ser.Base = true, c.Series[0].Values
+			}
+			c.Series = append(c.Series, ser)
 		}
 		lines := c.Lines()
 		if w < 1 || h < 1 {

@@ -51,6 +51,46 @@ func NiceMax(v float64) float64 {
 	return max(n, v)
 }
 
+// Intervals is how many tick intervals a chart height rows tall shows: a
+// label on most rows of a small chart, five at most on a tall one.
+func Intervals(height int) int { return min(max(height-1, 1), 5) }
+
+// NiceScale widens [lo, hi] to the nearest multiples of a round step (1, 2
+// or 5 times a power of ten) with at most intervals steps between them,
+// picking the step whose range is the narrowest, so the top sits just above
+// the data: 0..113 in 5 intervals is 0..150 by 50. It returns the range and
+// the step; when lo >= hi or either is not finite it returns them unchanged
+// with step hi-lo.
+func NiceScale(lo, hi float64, intervals int) (nlo, nhi, step float64) {
+	if !(lo < hi) || !isFinite(lo) || !isFinite(hi) || !isFinite(hi-lo) {
+		return lo, hi, hi - lo
+	}
+	intervals = max(intervals, 1)
+	first := NiceMax((hi - lo) / float64(intervals))
+	nlo, nhi, step = lo, hi, hi-lo
+	best := math.Inf(1)
+	// The first three round steps from the smallest that could do: a
+	// larger step may still give a narrower range (0..21 by 20 is 0..40,
+	// by 50 0..50, but 0..113 by 50 is 0..150 and by 100 0..200).
+	s := first
+	for range 3 {
+		a, b := math.Floor(lo/s)*s, math.Ceil(hi/s)*s
+		if n := math.Round((b - a) / s); n <= float64(intervals) && b-a < best && isFinite(a) && isFinite(b) && a < b {
+			nlo, nhi, step, best = a, b, s, b-a
+		}
+		next := NiceMax(s * 1.5)
+		if !(next > s) {
+			break
+		}
+		s = next
+	}
+	if math.IsInf(best, 1) {
+		// A range across zero needs two steps however large they are.
+		return NiceScale(lo, hi, intervals+1)
+	}
+	return nlo, nhi, step
+}
+
 // durationUnits maps the duration units FormatValue understands to seconds.
 var durationUnits = map[string]float64{
 	"ns": 1e-9,

@@ -8,6 +8,7 @@
 package timeline
 
 import (
+	"math"
 	"sort"
 	"time"
 )
@@ -23,8 +24,10 @@ type Timeline struct {
 	live     bool
 	cursorMS int64
 	rangeMS  int64 // visible span; 0 means the whole run
+	liveMS   int64 // the range a live session shows (New's), for going live after loading
 	endMS    int64 // paused: the right edge of the visible range
 	since    int64 // live with --since: the fixed left edge, 0 when unset
+	lagMS    int64 // how far behind now the live cursor sits (SetLag)
 
 	windowFrom, windowTo int64 // selected window [from, to), 0/0 when none
 	windowStart          int64 // first `v` pressed, waiting for the second; 0 when not
@@ -44,7 +47,7 @@ func New(r time.Duration) *Timeline {
 	if r <= 0 {
 		r = DefaultRange
 	}
-	return &Timeline{live: true, rangeMS: r.Milliseconds(), Columns: 80}
+	return &Timeline{live: true, rangeMS: r.Milliseconds(), liveMS: r.Milliseconds(), lagMS: LiveLag.Milliseconds(), Columns: 80}
 }
 
 // SetSince makes a live session whose range starts at sinceMS.
@@ -61,20 +64,28 @@ func (t *Timeline) Live() bool { return t.live }
 // RangeMS returns the visible span, 0 for the whole run.
 func (t *Timeline) RangeMS() int64 { return t.rangeMS }
 
-// View returns the visible range [from, to) at time nowMS.
+// MinFit is the shortest span the axis fits a run into: a run of a few
+// seconds is drawn from the left edge and grows into it, rather than a
+// handful of seconds stretched over the width.
+const MinFit = time.Minute
+
+// View returns the visible range [from, to) at time nowMS. The range never
+// starts before the data: while the run is shorter than the range, the view
+// is the whole run (at least MinFit), growing with it when live.
 func (t *Timeline) View(nowMS int64) (fromMS, toMS int64) {
 	if t.live {
 		toMS = ceilTo(nowMS, 1000)
 		switch {
 		case t.since != 0:
-			fromMS = t.since
+			return t.since, toMS
 		case t.rangeMS == 0:
-			fromMS = t.firstMS
-			if !t.hasData || fromMS >= toMS {
-				fromMS = toMS - DefaultRange.Milliseconds()
-			}
+			fromMS = toMS - DefaultRange.Milliseconds()
 		default:
 			fromMS = toMS - t.rangeMS
+		}
+		if first := floorTo(t.firstMS, 1000); t.hasData && first < toMS && (t.rangeMS == 0 || fromMS < first) {
+			fromMS = first
+			toMS = max(toMS, fromMS+MinFit.Milliseconds())
 		}
 		return fromMS, toMS
 	}
@@ -82,20 +93,59 @@ func (t *Timeline) View(nowMS int64) (fromMS, toMS int64) {
 		if !t.hasData {
 			return t.endMS - DefaultRange.Milliseconds(), t.endMS
 		}
-		return floorTo(t.firstMS, 1000), ceilTo(t.lastMS+1, 1000)
+		fromMS = floorTo(t.firstMS, 1000)
+		return fromMS, max(ceilTo(t.lastMS+1, 1000), fromMS+MinFit.Milliseconds())
 	}
-	return t.endMS - t.rangeMS, t.endMS
+	fromMS, toMS = t.endMS-t.rangeMS, t.endMS
+	if first := floorTo(t.firstMS, 1000); t.hasData && fromMS < first {
+		// Slide right to the data's start, and no further than its end
+		// when the whole run is shorter than the range.
+		fromMS, toMS = first, first+t.rangeMS
+		end := max(ceilTo(t.lastMS+1, 1000), fromMS+MinFit.Milliseconds(), t.cursorMS+1000)
+		toMS = min(toMS, end)
+	}
+	return fromMS, toMS
 }
 
-// LiveLag is how far behind now the live cursor sits: the current second
+// Fitted reports whether the view shows the whole run because the run is
+// shorter than the range (or the range is the whole run).
+func (t *Timeline) Fitted(nowMS int64) bool {
+	if t.rangeMS == 0 {
+		return true
+	}
+	if t.since != 0 || !t.hasData {
+		return false
+	}
+	from, to := t.View(nowMS)
+	return from == floorTo(t.firstMS, 1000) && to-from < t.rangeMS
+}
+
+// LiveLag is the least the live cursor sits behind now: the current second
 // is still being written (a JTL arrives in flushed chunks, a sample is
 // written when it ends), so its figures would read low.
 const LiveLag = 2 * time.Second
 
-// Cursor returns the cursor instant. Live, it is the last complete second.
+// MaxLiveLag bounds the live cursor's lag however slow the requests are:
+// further behind, live would no longer read as now; the seconds it shows
+// before they are final say so instead.
+const MaxLiveLag = 30 * time.Second
+
+// SetLag sets how far behind now the live cursor sits: d, kept between
+// LiveLag and MaxLiveLag. The dashboard sets it from the longest recent
+// request, so that the live cursor shows a second only once every request
+// started in it has been written.
+func (t *Timeline) SetLag(d time.Duration) {
+	t.lagMS = min(max(d, LiveLag), MaxLiveLag).Milliseconds()
+}
+
+// Lag returns how far behind now the live cursor sits.
+func (t *Timeline) Lag() time.Duration { return time.Duration(t.lagMS) * time.Millisecond }
+
+// Cursor returns the cursor instant. Live, it is the newest second old
+// enough to be complete (SetLag).
 func (t *Timeline) Cursor(nowMS int64) int64 {
 	if t.live {
-		return floorTo(nowMS-LiveLag.Milliseconds(), 1000)
+		return floorTo(nowMS-t.lagMS, 1000)
 	}
 	return t.cursorMS
 }
@@ -178,20 +228,33 @@ func (t *Timeline) Zoom(dir int, nowMS int64) {
 		from, to := t.View(nowMS)
 		cur = to - from
 	}
+	// The run's span: no zoom longer than it, since the view never
+	// reaches past the data (View).
+	span := int64(math.MaxInt64)
+	if t.hasData {
+		last := t.lastMS
+		if t.live {
+			last = max(last, nowMS)
+		}
+		span = max(last-t.firstMS, MinFit.Milliseconds())
+	}
 	next := cur
 	if dir < 0 {
+		if cur == 0 {
+			cur = span
+		}
 		for _, z := range Zooms {
 			if z == 0 {
 				continue
 			}
-			if ms := z.Milliseconds(); cur == 0 || ms < cur {
+			if ms := z.Milliseconds(); ms < cur {
 				next = ms
 			}
 		}
 	} else if cur != 0 {
 		next = 0
 		for _, z := range Zooms {
-			if ms := z.Milliseconds(); ms > cur {
+			if ms := z.Milliseconds(); ms > cur && ms < span {
 				next = ms
 				break
 			}
@@ -202,6 +265,39 @@ func (t *Timeline) Zoom(dir int, nowMS int64) {
 	if !t.live && t.rangeMS != 0 {
 		t.endMS = ceilTo(t.cursorMS+t.rangeMS/2, 1000)
 	}
+}
+
+// Load shows the data read so far while the sources are still reading the
+// data that existed when they started: paused on the whole of it, the
+// cursor on its last second, until Open decides. Without data it does
+// nothing.
+func (t *Timeline) Load() {
+	if t.since == 0 {
+		t.OpenPast()
+	}
+}
+
+// OpenPast starts the session paused at the data's end: the whole run in
+// view, the cursor on its last second. It returns false without data.
+func (t *Timeline) OpenPast() bool {
+	if !t.hasData {
+		return false
+	}
+	t.live = false
+	t.since = 0
+	t.rangeMS = 0
+	t.cursorMS = floorTo(t.lastMS, 1000)
+	t.endMS = ceilTo(t.lastMS+1, 1000)
+	return true
+}
+
+// OpenLive starts (or resumes) following now with the range of a live
+// session, as after Load.
+func (t *Timeline) OpenLive() {
+	if !t.live {
+		t.rangeMS = t.liveMS
+	}
+	t.live = true
 }
 
 // FitPast starts the session paused on past data: when every source has read

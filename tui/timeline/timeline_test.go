@@ -195,3 +195,95 @@ func TestColumnMapping(t *testing.T) {
 		t.Fatal("TimeAt mapping")
 	}
 }
+
+// TestViewFitsTheRun: a run shorter than the range is shown whole (at least
+// MinFit), growing with it when live; a longer one slides as before; the
+// view never starts before the data.
+func TestViewFitsTheRun(t *testing.T) {
+	sec := int64(1000)
+	nowSec := now / 1000 * 1000
+	tests := []struct {
+		name           string
+		live           bool
+		rng            time.Duration
+		first, last    int64
+		wantFrom, want int64 // the view's [from, to)
+	}{
+		{"live, 3 min run in a 5 min range", true, 5 * time.Minute, nowSec - 180*sec, nowSec, nowSec - 180*sec, nowSec + sec},
+		{"live, 10 s run: at least a minute", true, 5 * time.Minute, nowSec - 10*sec, nowSec, nowSec - 10*sec, nowSec - 10*sec + 60*sec},
+		{"live, run longer than the range", true, 5 * time.Minute, nowSec - 900*sec, nowSec, nowSec + sec - 300*sec, nowSec + sec},
+		{"live whole run", true, 0, nowSec - 30*sec, nowSec, nowSec - 30*sec, nowSec + 30*sec},
+		{"paused, 3 min run", false, 5 * time.Minute, nowSec - 180*sec, nowSec - 1, nowSec - 180*sec, nowSec},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tl := New(tt.rng)
+			tl.SetData(tt.first, tt.last, true)
+			if tt.rng == 0 {
+				tl.Zoom(1, now) // a 30 s run: straight to the whole run
+			}
+			if !tt.live {
+				tl.SetCursor(tt.last, now)
+			}
+			from, to := tl.View(now)
+			if from != tt.wantFrom || to != tt.want {
+				t.Fatalf("view [%d, %d), want [%d, %d) (relative to now: [%d, %d) vs [%d, %d))",
+					from, to, tt.wantFrom, tt.want, from-nowSec, to-nowSec, tt.wantFrom-nowSec, tt.want-nowSec)
+			}
+		})
+	}
+}
+
+// TestZoomStopsAtTheWholeRun: zooming out goes to the whole run instead of a
+// range longer than the run, and zooming in from the whole run starts below
+// the run's span.
+func TestZoomStopsAtTheWholeRun(t *testing.T) {
+	tl := New(5 * time.Minute)
+	tl.SetData(now-20*60_000, now, true) // a 20-minute run
+	var got []int64
+	for _, dir := range []int{1, 1, 1, -1, -1, -1, -1} {
+		tl.Zoom(dir, now)
+		got = append(got, tl.RangeMS())
+	}
+	want := []int64{15 * 60_000, 0, 0, 15 * 60_000, 5 * 60_000, 60_000, 60_000}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("ranges %v, want %v", got, want)
+		}
+	}
+}
+
+// TestLoadOpenPastOpenLive: while loading, the view fits the data read so
+// far, paused on its last second; the session then opens paused at the end
+// or live with the range it was started with.
+func TestLoadOpenPastOpenLive(t *testing.T) {
+	tl := New(5 * time.Minute)
+	if tl.OpenPast() {
+		t.Fatal("OpenPast without data must do nothing")
+	}
+	tl.SetData(now-3_600_000, now-3_000_000, true)
+	tl.Load()
+	from, to := tl.View(now)
+	if tl.Live() || tl.Cursor(now) != (now-3_000_000)/1000*1000 || from != (now-3_600_000)/1000*1000 || to > now-2_999_000 {
+		t.Fatalf("loading: live %v, cursor %d, view [%d, %d)", tl.Live(), tl.Cursor(now), from, to)
+	}
+	tl.OpenLive()
+	if !tl.Live() || tl.RangeMS() != 5*60_000 {
+		t.Fatalf("OpenLive: live %v range %d, want live with 5m", tl.Live(), tl.RangeMS())
+	}
+	if !tl.OpenPast() || tl.Live() || tl.RangeMS() != 0 {
+		t.Fatal("OpenPast must pause on the whole run")
+	}
+}
+
+func TestLagBounds(t *testing.T) {
+	tl := New(0)
+	for _, tt := range []struct{ set, want time.Duration }{
+		{0, LiveLag}, {5 * time.Second, 5 * time.Second}, {time.Minute, MaxLiveLag},
+	} {
+		tl.SetLag(tt.set)
+		if tl.Lag() != tt.want || tl.Cursor(now) != (now-tt.want.Milliseconds())/1000*1000 {
+			t.Errorf("SetLag(%v): lag %v cursor %d", tt.set, tl.Lag(), tl.Cursor(now))
+		}
+	}
+}

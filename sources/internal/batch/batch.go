@@ -17,6 +17,7 @@ package batch
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -38,19 +39,41 @@ const (
 // to show by sanitize.Value when it is first met: a value from the data
 // (a label, a response code or message, a URL, a thread name) is cleaned
 // once, not once per row, and no escape sequence, control or URL password
-// reaches a sample. A few recent values are compared before the map is
-// hashed: a column usually repeats a handful of values ("200", "OK", three
-// labels), and comparing bytes is cheaper than hashing them.
+// reaches a sample. A cache of the map's values (two ways per set, the
+// latest first) is looked at before the map is hashed: a column repeats a
+// few dozen values at most ("200", "OK", the labels), which rarely share a
+// set, and hashing a few bytes of a value and comparing it with two
+// entries is cheaper than hashing all of it for the map.
 type Interner struct {
-	m map[string]interned
-	// The last values looked up, as written and as handed out.
-	recentRaw, recent [4]string
-	next              uint8
-	raw               bool // hand values out as written (NewRawInterner)
+	m     map[string]interned
+	cache *[1 << CacheBits]interned // sets of two from CacheSlot&^1; a value in it is in m
+	raw   bool                      // hand values out as written (NewRawInterner)
+}
+
+// CacheBits sizes the direct-mapped caches in front of the interning maps:
+// 256 entries, several times the distinct labels, codes or messages of
+// most runs, so that few of them share a slot.
+const CacheBits = 8
+
+// CacheSlot picks the entry of b in a cache of 1<<CacheBits entries, from its length and its last eight bytes, where the values of a
+// column differ ("GET /a" and "GET /b", "Thread Group 1-12", "#1" and "#2").
+func CacheSlot(b []byte) int {
+	h := uint64(len(b))
+	if len(b) >= 8 {
+		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - CacheBits))
 }
 
 // NewInterner returns an Interner holding no value yet.
-func NewInterner() Interner { return Interner{m: make(map[string]interned, 64)} }
+func NewInterner() Interner {
+	return Interner{m: make(map[string]interned, 64), cache: new([1 << CacheBits]interned)}
+}
 
 // interned is one value as written and as handed out (the same string
 // when it needed no cleaning).
@@ -58,16 +81,21 @@ type interned struct{ raw, out string }
 
 // NewRawInterner returns an Interner that hands values out as written, for
 // values a parser only compares and never hands over (XML element names).
-func NewRawInterner() Interner { return Interner{m: make(map[string]interned, 64), raw: true} }
+func NewRawInterner() Interner {
+	in := NewInterner()
+	in.raw = true
+	return in
+}
 
 // Get returns b as a string; looking up m[string(b)] does not allocate.
 func (in *Interner) Get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	for i, r := range &in.recentRaw {
-		if len(r) == len(b) && r == string(b) {
-			return in.recent[i]
+	set := in.cache[CacheSlot(b)&^1:]
+	for i := range 2 {
+		if e := &set[i]; len(e.raw) == len(b) && e.raw == string(b) {
+			return e.out
 		}
 	}
 	e, ok := in.m[string(b)]
@@ -82,9 +110,7 @@ func (in *Interner) Get(b []byte) string {
 		}
 		in.m[e.raw] = e
 	}
-	i := in.next % uint8(len(in.recent))
-	in.recentRaw[i], in.recent[i] = e.raw, e.out
-	in.next++
+	set[1], set[0] = set[0], e
 	return e.out
 }
 
@@ -123,7 +149,13 @@ type Batcher struct {
 	status   sources.Health // the latest status from tail
 	failed   bool           // the Failed health was pushed
 	caughtUp bool           // CaughtUp was called
+
+	progress, sent sources.Progress // how far tail has read the file; what the last push said
 }
+
+// SetProgress notes how far the file has been read (tail.Options.Progress);
+// the next batch pushed carries it.
+func (o *Batcher) SetProgress(p sources.Progress) { o.progress = p }
 
 // Pin keeps the committed sample seq and those after it out of pushes.
 func (o *Batcher) Pin(seq int64) {
@@ -251,6 +283,7 @@ func (o *Batcher) Lingered() bool {
 func (o *Batcher) Flush() {
 	b := o.Batch
 	o.Batch = sources.Batch{}
+
 	o.since = time.Time{}
 	if o.Pinned >= 0 && len(b.Samples) > 0 {
 		if k := int(o.Pinned - int64(o.Samples-len(b.Samples))); k >= 0 && k < len(b.Samples) {
@@ -288,6 +321,10 @@ func (o *Batcher) Flush() {
 	}
 	if o.Err != nil {
 		return
+	}
+	if o.progress != o.sent {
+		// How far the file was read rides on a batch pushed anyway.
+		b.Progress, o.sent = o.progress, o.progress
 	}
 	if err := o.sink.Push(o.ctx, b); err != nil {
 		o.Err = err

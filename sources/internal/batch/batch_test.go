@@ -20,7 +20,7 @@ func TestInternerCleans(t *testing.T) {
 		{"", ""},
 	}
 	clean, raw := NewInterner(), NewRawInterner()
-	for round := 0; round < 3; round++ { // miss, recent hit, map hit after the others
+	for round := 0; round < 3; round++ { // miss, cache hit, map hit after the others
 		for _, tt := range tests {
 			if got := clean.Get([]byte(tt.in)); got != tt.clean {
 				t.Errorf("round %d: Get(%q) = %q, want %q", round, tt.in, got, tt.clean)
@@ -39,5 +39,28 @@ func TestInternerCleans(t *testing.T) {
 	}
 	if got := full.Get([]byte("past\x1b[6n")); got != "past" {
 		t.Errorf("past the bound: %q", got)
+	}
+}
+
+// TestInternerSharedSet: values that share a cache set (more than its two
+// ways) are still handed out as themselves, from the cache or the map.
+func TestInternerSharedSet(t *testing.T) {
+	bySet := map[int][]string{}
+	var shared []string
+	for i := 0; shared == nil; i++ {
+		v := "label " + strconv.Itoa(i)
+		set := CacheSlot([]byte(v)) &^ 1
+		bySet[set] = append(bySet[set], v)
+		if len(bySet[set]) == 3 {
+			shared = bySet[set]
+		}
+	}
+	in := NewInterner()
+	for round := range 3 {
+		for _, v := range shared {
+			if got := in.Get([]byte(v)); got != v {
+				t.Fatalf("round %d: Get(%q) = %q", round, v, got)
+			}
+		}
 	}
 }

@@ -61,7 +61,7 @@ func (s *FileSource) Run(ctx context.Context, sink sources.Sink) error {
 // keeps what was read before the cut, with a warning.
 func RunFile(ctx context.Context, info sources.Info, follow bool, h FileHandler) error {
 	out := h.Out()
-	err := tail.File(ctx, info.Name, tail.Options{Follow: follow, Wait: info.Wait, Status: out.Status, Clock: info.Clock}, h)
+	err := tail.File(ctx, info.Name, tail.Options{Follow: follow, Wait: info.Wait, Status: out.Status, Clock: info.Clock, Progress: out.SetProgress}, h)
 	if ctx.Err() != nil {
 		return nil
 	}

@@ -9,6 +9,7 @@
 package labels
 
 import (
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strings"
@@ -186,21 +187,42 @@ type Mapper struct {
 	rules []Rule
 	max   int
 	cache map[string]entry // raw label -> entry
-	// The last few labels looked up, raw and renamed in parallel arrays so
-	// that the scan of a hit reads one cache line, as the interners do.
-	recentRaw  [4]string
-	recentName [4]string
-	next       uint8
-	// filled is how many recent slots hold a label: an empty slot must not
-	// pass for the empty label.
-	filled uint8
+	// recent caches the labels looked up in front of the map, two ways
+	// per set (recentSlot&^1), the latest first: a run's few dozen labels
+	// rarely share a set, and comparing a label with two entries costs
+	// less than hashing it for the map.
+	recent [1 << recentBits]entry
 	names  map[string]bool // distinct labels handed out, Other excluded
 	extra  []string        // the first labels beyond the cap
 	warned bool
 	warn   func(string)
 }
 
-type entry struct{ raw, name string }
+// entry is a label as written and as recorded; set tells a filled slot of
+// Mapper.recent from an empty one, which must not pass for the empty label.
+type entry struct {
+	raw, name string
+	set       bool
+}
+
+// recentBits sizes Mapper.recent: 256 slots, several times the labels of
+// most runs, so that few of them share a slot.
+const recentBits = 8
+
+// recentSlot picks the Mapper.recent slot of a label from its length and
+// last eight bytes, where labels differ ("GET /a", "Query #1").
+func recentSlot(b []byte) int {
+	h := uint64(len(b))
+	if len(b) >= 8 {
+		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
+	} else {
+		for _, c := range b {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - recentBits))
+}
 
 // Cache bounds: the raw labels remembered with their names. Raw labels that
 // are unique per row (ids that rules then merge) would grow the cache
@@ -224,9 +246,10 @@ func NewMapper(rules []Rule, max int, warn func(string)) *Mapper {
 // Get returns the label as written (raw, shared between calls) and the label
 // to record (name). Looking up a known label allocates nothing.
 func (m *Mapper) Get(b []byte) (raw, name string) {
-	for i, r := range m.recentRaw[:m.filled] {
-		if len(r) == len(b) && r == string(b) {
-			return r, m.recentName[i]
+	set := m.recent[recentSlot(b)&^1:]
+	for i := range 2 {
+		if e := &set[i]; e.set && len(e.raw) == len(b) && e.raw == string(b) {
+			return e.raw, e.name
 		}
 	}
 	e, ok := m.cache[string(b)]
@@ -240,12 +263,8 @@ func (m *Mapper) Get(b []byte) (raw, name string) {
 			m.cache[e.raw] = e
 		}
 	}
-	i := m.next % uint8(len(m.recentRaw))
-	m.recentRaw[i], m.recentName[i] = e.raw, e.name
-	m.next++
-	if int(m.filled) < len(m.recentRaw) {
-		m.filled++
-	}
+	e.set = true
+	set[1], set[0] = set[0], e
 	return e.raw, e.name
 }
 

@@ -3,6 +3,8 @@ package labels
 import (
 	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -214,6 +216,34 @@ func TestMapperEmptyLabel(t *testing.T) {
 		for i, label := range tt.labels {
 			if _, name := m.Get([]byte(label)); name != tt.want[i] {
 				t.Errorf("rules %q, cap %d: label %d %q named %q, want %q", tt.rules, tt.max, i, label, name, tt.want[i])
+			}
+		}
+	}
+}
+
+// TestMapperSharedSet: labels that share a cache set (more than its two
+// ways), and the empty label, which an empty entry must not pass for, map
+// to themselves each time.
+func TestMapperSharedSet(t *testing.T) {
+	bySet := map[int][]string{}
+	var shared []string
+	for i := 0; shared == nil; i++ {
+		v := "GET /item/" + strconv.Itoa(i)
+		set := recentSlot([]byte(v)) &^ 1
+		bySet[set] = append(bySet[set], v)
+		if len(bySet[set]) == 3 {
+			shared = bySet[set]
+		}
+	}
+	m := NewMapper([]Rule{{Pattern: regexp.MustCompile(`^$`), Name: "(empty)"}}, -1, nil)
+	want := map[string]string{"": "(empty)"}
+	for _, v := range shared {
+		want[v] = v
+	}
+	for round := range 3 {
+		for _, v := range append([]string{""}, shared...) {
+			if raw, name := m.Get([]byte(v)); raw != v || name != want[v] {
+				t.Fatalf("round %d: Get(%q) = %q, %q; want %q", round, v, raw, name, want[v])
 			}
 		}
 	}

@@ -156,6 +156,12 @@ func (s *Sketch) bump(i int, n uint32) {
 	if len(s.counts) == 0 {
 		if n <= sparseCountMax && i > -sparseBias && i < sparseBias {
 			s.sparse = true
+			if cap(s.counts) == 0 {
+				// Room for a few buckets at once: a second of one label
+				// often has several, and growing one entry at a time
+				// allocates at 1, 2 and 4.
+				s.counts = make([]uint32, 0, 4)
+			}
 			s.counts = append(s.counts[:0], pack(i, n))
 			return
 		}

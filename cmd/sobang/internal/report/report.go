@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -199,12 +200,37 @@ type Family struct {
 
 // Logs is the logs section.
 type Logs struct {
-	Entries int            `json:"entries"`
-	Start   string         `json:"start,omitempty"`
-	End     string         `json:"end,omitempty"`
-	Levels  map[string]int `json:"levels"`
+	Entries int `json:"entries"`
+	// Lines counts the entries' lines: a multi-line entry (a stack trace)
+	// is one entry of many lines.
+	Lines  int            `json:"lines"`
+	Start  string         `json:"start,omitempty"`
+	End    string         `json:"end,omitempty"`
+	Levels map[string]int `json:"levels"`
 	// FirstError is the first ERROR or FATAL entry's header line.
 	FirstError *LogLine `json:"first_error,omitempty"`
+	// Templates group the entries by message with its variables masked
+	// (and a stack trace's root exception), most frequent first.
+	Templates []LogTemplate `json:"templates"`
+	// Sources are the log sources with their own counts.
+	Sources []LogSource `json:"sources"`
+}
+
+// LogTemplate is one template of the logs section.
+type LogTemplate struct {
+	Template string `json:"template"`
+	Count    int    `json:"count"`
+	Level    string `json:"level"`
+	First    string `json:"first"`
+	Last     string `json:"last"`
+}
+
+// LogSource is one log source of the logs section.
+type LogSource struct {
+	Path     string `json:"path"`
+	Format   string `json:"format"`
+	Entries  int    `json:"entries"`
+	BadLines int    `json:"bad_lines"`
 }
 
 // LogLine points at one entry.
@@ -461,7 +487,8 @@ func buildMetrics(m *store.Metrics, opt Options) *Metrics {
 }
 
 func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
-	out := &Logs{Levels: map[string]int{}}
+	out := &Logs{Levels: map[string]int{}, Templates: []LogTemplate{}, Sources: []LogSource{}}
+	perSource := map[int]int{}
 	logs := st.Logs
 	i := 0
 	if opt.FromMS != 0 {
@@ -474,6 +501,8 @@ func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
 			break
 		}
 		out.Entries++
+		out.Lines += len(e.Lines)
+		perSource[e.Source]++
 		if first {
 			out.Start = stamp(e.TimeMS, loc)
 			first = false
@@ -488,8 +517,26 @@ func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
 			out.FirstError = &LogLine{T: stamp(e.TimeMS, loc), Source: st.Sources[e.Source].Name, Line: e.LineNo, Text: e.Lines[0]}
 		}
 	}
+	for _, c := range drain.Templates(logs, opt.FromMS, opt.ToMS) {
+		level := c.Level.String()
+		if level == "" {
+			level = "none"
+		}
+		out.Templates = append(out.Templates, LogTemplate{Template: c.Template, Count: c.Count, Level: level,
+			First: stamp(c.FirstMS, loc), Last: stamp(c.LastMS, loc)})
+	}
+	for i, src := range st.Sources {
+		if src.Info.Kind.Group() != sources.KindLog.Group() {
+			continue
+		}
+		out.Sources = append(out.Sources, LogSource{Path: src.Name, Format: src.Health.Format, Entries: perSource[i], BadLines: src.BadRows})
+	}
 	return out
 }
+
+// maxTemplateRows is how many ERROR and WARN templates text and markdown
+// list; JSON lists every template.
+const maxTemplateRows = 10
 
 // Formats are the renderings Write knows.
 var Formats = []string{"text", "json", "markdown"}
@@ -705,6 +752,16 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		table([]string{"level", "entries"}, rows)
 		if e := l.FirstError; e != nil {
 			b.WriteString(fmt.Sprintf("First error at %s (%s:%d):\n    %s\n\n", e.T, inert(e.Source, md), e.Line, inert(e.Text, md)))
+		}
+		rows = rows[:0]
+		for _, t := range l.Templates {
+			if (t.Level == "ERROR" || t.Level == "FATAL" || t.Level == "WARN") && len(rows) < maxTemplateRows {
+				rows = append(rows, []string{fmt.Sprint(t.Count), t.Level, inert(t.Template, md)})
+			}
+		}
+		if len(rows) > 0 {
+			b.WriteString("Top ERROR and WARN templates:\n\n")
+			table([]string{"entries", "level", "template"}, rows, 1, 2)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

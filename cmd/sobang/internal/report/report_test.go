@@ -81,8 +81,22 @@ func TestJSONContract(t *testing.T) {
 		t.Fatalf("metrics = %v", met)
 	}
 	logs := m["logs"].(map[string]any)
-	if logs["entries"].(float64) != 2 || logs["first_error"].(map[string]any)["text"] != "boom" {
+	if logs["entries"].(float64) != 2 || logs["lines"].(float64) != 3 || logs["first_error"].(map[string]any)["text"] != "boom" {
 		t.Fatalf("logs = %v", logs)
+	}
+	// A template per message, the most frequent first, with its level and times.
+	tmpl := logs["templates"].([]any)
+	if len(tmpl) != 2 {
+		t.Fatalf("templates = %v", tmpl)
+	}
+	for _, k := range []string{"template", "count", "level", "first", "last"} {
+		if _, ok := tmpl[0].(map[string]any)[k]; !ok {
+			t.Errorf("a template lacks %q", k)
+		}
+	}
+	srcs := logs["sources"].([]any)
+	if len(srcs) != 1 || srcs[0].(map[string]any)["path"] != "app.log" || srcs[0].(map[string]any)["entries"].(float64) != 2 {
+		t.Fatalf("logs sources = %v", srcs)
 	}
 }
 

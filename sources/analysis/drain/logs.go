@@ -1,0 +1,146 @@
+package drain
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+)
+
+// Count is one template of a window of log entries.
+type Count struct {
+	Template string        // the message with its variables masked, plus a stack trace's root exception
+	Count    int           // entries in the window
+	Level    sources.Level // the level of its entries (the highest, where they differ)
+	FirstMS  int64         // its first and last entries' times
+	LastMS   int64
+}
+
+// levelGroup keeps rare ERROR templates apart from the INFO traffic around
+// them: one tree per group.
+func levelGroup(l sources.Level) int {
+	switch {
+	case l >= sources.LevelError:
+		return 2
+	case l == sources.LevelWarn:
+		return 1
+	}
+	return 0
+}
+
+// Templates groups the log entries in [fromMS, toMS) (0 for the data's
+// edge) into templates, most frequent first (then the most severe, then
+// the earliest). An entry is grouped by its message (Message) within its
+// level group, and one with a stack trace keeps its root exception apart.
+func Templates(l *store.Logs, fromMS, toMS int64) []Count {
+	// One tree per level group and root exception: an entry's root cause
+	// tells templates apart however alike their messages are.
+	type tree struct {
+		group int
+		exc   string
+	}
+	miners := map[tree]*Miner{}
+	type key struct {
+		tree
+		id int
+	}
+	type agg struct{ Count }
+	byKey := map[key]*agg{}
+	var order []key
+	i := 0
+	if fromMS != 0 {
+		i = l.Search(fromMS)
+	}
+	for ; i < l.Len(); i++ {
+		e := l.At(i)
+		if toMS != 0 && e.TimeMS >= toMS {
+			break
+		}
+		tr := tree{levelGroup(e.Level), RootException(e.Lines)}
+		m := miners[tr]
+		if m == nil {
+			m = New(Options{})
+			miners[tr] = m
+		}
+		k := key{tr, m.Add(Message(&e.LogEntry))}
+		a := byKey[k]
+		if a == nil {
+			a = &agg{Count: Count{Level: e.Level, FirstMS: e.TimeMS}}
+			byKey[k] = a
+			order = append(order, k)
+		}
+		a.Count.Count++
+		a.LastMS = e.TimeMS
+		a.Level = max(a.Level, e.Level)
+	}
+	out := make([]Count, 0, len(order))
+	for _, k := range order {
+		c := byKey[k].Count
+		c.Template = miners[k.tree].Template(k.id).String()
+		if k.exc != "" {
+			c.Template += " " + k.exc
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].Count != out[b].Count {
+			return out[a].Count > out[b].Count
+		}
+		return out[a].Level > out[b].Level
+	})
+	return out
+}
+
+// Message is an entry's message: its first line after the level word,
+// without a Spring Boot "pid --- [app] [thread] logger : " or a logback
+// "[thread] logger - " prefix, as far as those can be told; the whole first
+// line for an entry without a level.
+func Message(e *sources.LogEntry) string {
+	if len(e.Lines) == 0 {
+		return ""
+	}
+	line := e.Lines[0]
+	if e.LevelCol < 0 || e.LevelText == "" || e.LevelCol+len(e.LevelText) > len(line) {
+		return line
+	}
+	rest := strings.TrimLeft(line[e.LevelCol+len(e.LevelText):], " ]:")
+	if i := strings.Index(rest, " : "); i >= 0 && i < 240 && strings.Contains(rest[:i], " --- ") {
+		return rest[i+3:]
+	}
+	if i := strings.Index(rest, " - "); i > 0 && i < 160 && !strings.Contains(rest[:i], ": ") {
+		return rest[i+3:]
+	}
+	return rest
+}
+
+// RootException is the class of a Java stack trace's root cause: the last
+// "Caused by: X" line's X, else the trace's first line's exception class;
+// "" when the lines after the first hold no trace.
+func RootException(lines []string) string {
+	if len(lines) < 2 {
+		return ""
+	}
+	root := ""
+	for _, l := range lines[1:] {
+		t := strings.TrimSpace(l)
+		if c, ok := strings.CutPrefix(t, "Caused by: "); ok {
+			root = exceptionClass(c)
+		} else if root == "" && !strings.HasPrefix(t, "at ") && !strings.HasPrefix(t, "...") {
+			root = exceptionClass(t)
+		}
+	}
+	return root
+}
+
+// exceptionClass returns the class at the start of "pkg.SomeException: msg",
+// "" when it does not look like one.
+func exceptionClass(s string) string {
+	name, _, _ := strings.Cut(s, ":")
+	name = strings.TrimSpace(name)
+	if strings.ContainsAny(name, " \t") || !strings.Contains(name, ".") ||
+		!(strings.HasSuffix(name, "Exception") || strings.HasSuffix(name, "Error") || strings.HasSuffix(name, "Throwable")) {
+		return ""
+	}
+	return name
+}

@@ -29,6 +29,10 @@ const (
 	ScrapeInterval = time.Second
 	// ScrapeTimeout bounds one scrape.
 	ScrapeTimeout = 900 * time.Millisecond
+	// MaxScrapeSeries is the most series kept from one scrape unless told
+	// otherwise: a target exposing more (a label gone wild) would
+	// otherwise take the store's memory.
+	MaxScrapeSeries = 50_000
 	// RetryMin and RetryMax bound the backoff of a failing source.
 	RetryMin = 500 * time.Millisecond
 	// RetryMax is the longest wait between two retries.

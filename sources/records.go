@@ -18,6 +18,9 @@ const (
 	KindLocust  Kind = "locust"  // a Locust --csv set (aggregates, no samples)
 	KindLog     Kind = "log"     // a log file or stream
 	KindScrape  Kind = "scrape"  // a Prometheus /metrics endpoint scraped directly
+	// KindMetricsFile is saved Prometheus metrics: an API answer (JSON) or
+	// exposition text, with timestamps or at the file's time.
+	KindMetricsFile Kind = "metrics-file"
 )
 
 // The groups of kinds that share a pane, a part of the store and a section
@@ -26,8 +29,8 @@ const (
 	// KindLoadTest groups every load-test kind (JMeter, k6, Gatling,
 	// Locust): the load-test pane, the store's buckets, the loadtest section.
 	KindLoadTest Kind = "loadtest"
-	// KindMetrics groups every metrics kind (a scraped endpoint today, a
-	// Prometheus server's API next): the metrics pane, the store's series,
+	// KindMetrics groups every metrics kind (a scraped endpoint, saved
+	// metrics files, a Prometheus server's API next): the metrics pane, the store's series,
 	// the metrics section.
 	KindMetrics Kind = "metrics"
 )
@@ -38,7 +41,7 @@ func (k Kind) Group() Kind {
 	switch k {
 	case KindJTL, KindK6, KindGatling, KindLocust, KindLoadTest:
 		return KindLoadTest
-	case KindScrape, KindMetrics:
+	case KindScrape, KindMetricsFile, KindMetrics:
 		return KindMetrics
 	}
 	return k

@@ -659,3 +659,24 @@ func TestE2ERecordingOpensTheSameWayTwice(t *testing.T) {
 		o.waitExit(5 * time.Second)
 	}
 }
+
+// TestE2EMetricFiles opens a saved dump with timestamps (a histogram among
+// its series) beside a saved query answer: both are charted in the metrics
+// pane, paused on the data's last second, the histogram folded from its
+// _bucket series into quantiles.
+func TestE2EMetricFiles(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dump := filepath.Join("..", "..", "sources", "metrics", "promfile", "testdata", "dump.om.txt")
+	answer := filepath.Join("..", "..", "sources", "metrics", "promfile", "testdata", "bad_point.json")
+	s := startTmux(t, 140, 40, fmt.Sprintf("%s --utc %s %s", bin, dump, answer))
+	screen := s.waitFor("both files' series", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "http_request_duration_seconds p50/p99") && strings.Contains(sc, "dump.om.txt: read 3 series, 7 points") &&
+			strings.Contains(sc, "bad_point.json: read 2 series, 3 points · 1 bad rows")
+	})
+	if clock, word := statusLine(t, screen); word != "PAUSED" || clock != "11:27:10" {
+		t.Fatalf("saved metrics must open PAUSED on their last second, got %s %s\n%s", clock, word, screen)
+	}
+	s.send("q")
+	s.waitExit(5 * time.Second)
+}

@@ -116,7 +116,14 @@ func hostileFiles(t *testing.T, dir string) []string {
 		"GET,Aggregated,100,5,120,130.5,20.25,900.75,512,10.0,0.5,120,300,450,900\n")
 	write("hostile_failures.csv", "Method,Name,Error,Occurrences\nGET,"+q(hTitle+"/locust"+hBidi)+","+q(hClip+"HTTPError"+hMD)+",5\n")
 
-	return []string{"--jtl", jtlPath, "--jtl", xmlPath, "--k6", k6Path, "--gatling", gatPath, "--locust", locust}
+	// Saved metrics, found by content: a query answer whose metric name,
+	// label values and a bad value are hostile, and exposition text whose
+	// bad line is.
+	sec := start / 1000
+	answer := write("saved.json", fmt.Sprintf(`{"status":"success","warnings":["\u001b]2;PWNED\u0007cut"],"data":{"resultType":"matrix","result":[`+
+		`{"metric":{"__name__":"\u001b]2;PWNED\u0007saved_gauge","path":"\u001b[2J\u001b[6n/x\u202e"},"values":[[%d,"1"],[%d,"\u001b[6n"]]}]}}`, sec, sec+1))
+	page := write("saved.prom", fmt.Sprintf("# TYPE saved_page gauge\nsaved_page{uri=\"%s\"} 1 %d\nsaved_page{uri=\"x\"} %s %d\n", hTitle+hBidi, start, hClear, start))
+	return []string{"--jtl", jtlPath, "--jtl", xmlPath, "--k6", k6Path, "--gatling", gatPath, "--locust", locust, answer, page}
 }
 
 // hostileScrape serves metrics whose names and label values are hostile,
@@ -205,7 +212,7 @@ func TestReportHostileText(t *testing.T) {
 			}
 			checkTerminalSafe(t, "stdout", out, nil)
 			checkTerminalSafe(t, "stderr", errs, nil)
-			for _, want := range []string{"GET title", "XML title", "k6 title", "Gatling home", "/locust", "user:***@"} {
+			for _, want := range []string{"GET title", "XML title", "k6 title", "Gatling home", "/locust", "user:***@", "saved_gauge", "saved_page", "saved.prom:3"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("the report lacks %q", want)
 				}

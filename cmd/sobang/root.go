@@ -62,7 +62,8 @@ second the error rate jumped and every pane shows that second.
 
 A SOURCE is a file whose kind is detected from its content (a JMeter JTL in
 CSV or XML, k6 output or summary, a Gatling simulation.log, a file of a Locust
---csv set, or a log; plain or gzip), - for a log on stdin, an
+--csv set, saved Prometheus metrics (an API answer's JSON or exposition text),
+or a log; plain or gzip), - for a log on stdin, an
 http(s)://.../metrics URL to scrape, or a .sobang recording (--record), which
 stands for the sources it recorded. Use --jtl, --k6, --gatling, --locust,
 --log and --scrape where detection cannot tell, or for files that do not

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/sobang/sobang/sources/loadtest/k6"
 	"github.com/sobang/sobang/sources/loadtest/locust"
 	"github.com/sobang/sobang/sources/logs"
+	"github.com/sobang/sobang/sources/metrics/promfile"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/record"
 	"github.com/sobang/sobang/sources/store"
@@ -39,10 +41,15 @@ type sourceFlags struct {
 	locust  []string
 	log     []string
 	scrape  []string
-	wait    bool
-	tz      string
-	utc     bool
-	offsets []string
+	// scrapeInterval, scrapeTimeout and maxSeries say how URLs are
+	// scraped; the configuration file fills in those not given.
+	scrapeInterval time.Duration
+	scrapeTimeout  time.Duration
+	maxSeries      int
+	wait           bool
+	tz             string
+	utc            bool
+	offsets        []string
 	// crashTest makes a source goroutine panic, to test crash handling.
 	crashTest bool
 	jtlf      jtlFlags // how JTLs are read (jtlflags.go)
@@ -67,7 +74,10 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary) (repeatable)")
 	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files (plain or .gz) (repeatable)")
 	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin (repeatable)")
-	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape every second (repeatable)")
+	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape (repeatable)")
+	fs.DurationVar(&f.scrapeInterval, "scrape-interval", sources.ScrapeInterval, "time between two scrapes of a /metrics URL; when not given, at least --scrape-timeout")
+	fs.DurationVar(&f.scrapeTimeout, "scrape-timeout", sources.ScrapeTimeout, "how long one scrape may take; at most the interval")
+	fs.IntVar(&f.maxSeries, "max-series", sources.MaxScrapeSeries, "the most series kept from one scrape of a /metrics URL; the rest are dropped and counted (0: no limit)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for files that do not exist yet (the dashboard always waits for those of --jtl, --k6, --gatling, --locust and --log, report --duration until it ends)")
 	fs.StringVar(&f.tz, "tz", "", "zone of timestamps written without one (default: local); SOURCE@ZONE sets one source's")
 	fs.BoolVar(&f.utc, "utc", false, "show times in UTC instead of the local zone")
@@ -401,6 +411,14 @@ func detect(path string, wait bool, hint string) (sources.Kind, error) {
 	if _, ok := jtl.Sniff(head); ok {
 		return sources.KindJTL, nil
 	}
+	// Before k6 and logs: a saved API answer is a JSON document, and a
+	// saved /metrics page or dump is lines of text to the log detector.
+	if _, ok := promfile.Sniff(head); ok {
+		if tail.IsStream(path) {
+			return "", usageErr("%s: saved Prometheus metrics are read from a file, not from a pipe; save them to a file first", path)
+		}
+		return sources.KindMetricsFile, nil
+	}
 	// Before logs: k6 JSON is JSON lines (and a k6 summary a JSON document)
 	// and Gatling text is tab-separated text to the log detector.
 	if _, ok := k6.Sniff(head); ok {
@@ -496,7 +514,7 @@ func kindByName(path string) sources.Kind {
 // describeHead says, for a file of no kind sobang reads, what was expected
 // and what its head holds instead.
 func describeHead(head []byte) string {
-	const want = "a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, or a text log"
+	const want = "a JMeter JTL (CSV with a timeStamp column, or XML <testResults>), k6, Gatling or Locust output, saved Prometheus metrics, or a text log"
 	bin := 0
 	for _, c := range head[:min(len(head), 512)] {
 		if c < 0x09 || (c > 0x0d && c < 0x20) {
@@ -560,8 +578,15 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 				opt.Stdin = stdin
 			}
 			out = append(out, logs.New(info, opt))
+		case sources.KindMetricsFile:
+			out = append(out, promfile.New(info))
 		case sources.KindScrape:
-			out = append(out, scrape.New(info, scrape.Options{Follow: follow}))
+			opt, err := f.scrapeOptions(s.name)
+			if err != nil {
+				return nil, err
+			}
+			opt.Follow = follow
+			out = append(out, scrape.New(info, opt))
 		}
 		if len(s.notes) > 0 && len(out) > built {
 			out[built] = notedSource{out[built], s.notes}
@@ -576,6 +601,65 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		out = append(out, crashSource{})
 	}
 	return out, nil
+}
+
+// scrapeOptions resolves how the URL is scraped: a flag given wins, then
+// the URL's table in the configuration file, then its [metrics] table, then
+// the defaults. An interval left to its default grows to a longer timeout
+// (a target answering in 1.5 s needs --scrape-timeout 2s and nothing
+// else); a timeout longer than an interval that was set is an error, since
+// scrapes of one target never overlap.
+func (f *sourceFlags) scrapeOptions(url string) (scrape.Options, error) {
+	var set config.ScrapeSettings
+	cfgPath := ""
+	if f.cfg != nil {
+		set, cfgPath = f.cfg.Metrics.For(url), f.cfg.Path
+	}
+	changed := func(name string) bool {
+		if f.fs == nil {
+			return false
+		}
+		fl := f.fs.Lookup(name)
+		return fl != nil && fl.Changed
+	}
+	interval, timeout := sources.ScrapeInterval, sources.ScrapeTimeout
+	intervalFrom, timeoutFrom := "", "" // where each was set, "" for the default
+	if set.Interval > 0 {
+		interval, intervalFrom = set.Interval, fmt.Sprintf("%s:%d", cfgPath, set.IntervalLine)
+	}
+	if set.Timeout > 0 {
+		timeout, timeoutFrom = set.Timeout, fmt.Sprintf("%s:%d", cfgPath, set.TimeoutLine)
+	}
+	if changed("scrape-interval") {
+		if f.scrapeInterval <= 0 {
+			return scrape.Options{}, usageErr("%s", sources.Expected("--scrape-interval", "a duration above 0", f.scrapeInterval.String()))
+		}
+		interval, intervalFrom = f.scrapeInterval, "--scrape-interval"
+	}
+	if changed("scrape-timeout") {
+		if f.scrapeTimeout <= 0 {
+			return scrape.Options{}, usageErr("%s", sources.Expected("--scrape-timeout", "a duration above 0", f.scrapeTimeout.String()))
+		}
+		timeout, timeoutFrom = f.scrapeTimeout, "--scrape-timeout"
+	}
+	if timeout > interval {
+		if intervalFrom != "" {
+			return scrape.Options{}, usageErr("%s: the timeout (%v, %s) is longer than the interval (%v, %s); scrapes of one target never overlap: make the interval longer or the timeout shorter",
+				url, timeout, timeoutFrom, interval, intervalFrom)
+		}
+		interval = timeout
+	}
+	maxSeries := set.MaxSeries
+	if changed("max-series") {
+		if f.maxSeries < 0 {
+			return scrape.Options{}, usageErr("%s", sources.Expected("--max-series", "a number of series, 0 for no limit", strconv.Itoa(f.maxSeries)))
+		}
+		maxSeries = f.maxSeries
+		if maxSeries == 0 {
+			maxSeries = -1
+		}
+	}
+	return scrape.Options{Interval: interval, Timeout: timeout, MaxSeries: maxSeries}, nil
 }
 
 // shifted returns src with d added to its clock offset (--offset naming a

@@ -1,8 +1,9 @@
 package store
 
 import (
+	"slices"
 	"sort"
-	"strconv"
+	"strings"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store/calc"
@@ -42,6 +43,8 @@ type Family struct {
 	Name   string
 	Type   sources.MetricType
 	Series []*Series
+
+	sorted bool // false while the scrape that added series is applied
 }
 
 // ScrapeStatus is the outcome of the latest scrapes of one source.
@@ -52,15 +55,27 @@ type ScrapeStatus struct {
 
 // Metrics holds every series of every scrape source.
 type Metrics struct {
-	byID     map[string]*Series
+	byID     map[seriesKey]*Series
 	families map[string]*Family
 	order    []*Family
 	Up       map[int]*ScrapeStatus
 	Version  uint64
+
+	// unsorted collects the families that gained series in one scrape, so
+	// that each is sorted once per scrape rather than once per new series
+	// (which made a first scrape of 50,000 series quadratic).
+	unsorted []*Family
+}
+
+// seriesKey identifies a series of one source without building a string
+// per sample: a scrape looks up every one of its series.
+type seriesKey struct {
+	source       int
+	name, labels string
 }
 
 func newMetrics() *Metrics {
-	return &Metrics{byID: map[string]*Series{}, families: map[string]*Family{}, Up: map[int]*ScrapeStatus{}}
+	return &Metrics{byID: map[seriesKey]*Series{}, families: map[string]*Family{}, Up: map[int]*ScrapeStatus{}}
 }
 
 // Families returns every family, sorted by name.
@@ -84,22 +99,12 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 		st.T = append(st.T[:0], st.T[len(st.T)-sources.MaxPoints:]...)
 		st.Up = append(st.Up[:0], st.Up[len(st.Up)-sources.MaxPoints:]...)
 	}
+	newFamilies := false
 	for i := range sc.Samples {
 		smp := &sc.Samples[i]
-		key := strconv.Itoa(source) + "/" + smp.Series()
-		s := m.byID[key]
+		s := m.byID[seriesKey{source, smp.Name, smp.Labels}]
 		if s == nil {
-			s = &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source}
-			m.byID[key] = s
-			f := m.families[smp.Name]
-			if f == nil {
-				f = &Family{Name: smp.Name, Type: smp.Type}
-				m.families[smp.Name] = f
-				m.order = append(m.order, f)
-				sort.Slice(m.order, func(i, j int) bool { return m.order[i].Name < m.order[j].Name })
-			}
-			f.Series = append(f.Series, s)
-			sort.Slice(f.Series, func(i, j int) bool { return f.Series[i].Labels < f.Series[j].Labels })
+			s = m.newSeries(source, smp, &newFamilies)
 		}
 		s.Points = append(s.Points, calc.Point{T: ms, V: smp.Value})
 		if smp.Type == sources.MetricHistogram {
@@ -112,7 +117,36 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 			s.Hist = append(s.Hist[:0], s.Hist[len(s.Hist)-sources.MaxPoints:]...)
 		}
 	}
+	if newFamilies {
+		slices.SortFunc(m.order, func(a, b *Family) int { return strings.Compare(a.Name, b.Name) })
+	}
+	for _, f := range m.unsorted {
+		f.sorted = true
+		slices.SortStableFunc(f.Series, func(a, b *Series) int { return strings.Compare(a.Labels, b.Labels) })
+	}
+	clear(m.unsorted)
+	m.unsorted = m.unsorted[:0]
 	m.Version++
+}
+
+// newSeries adds the series of smp, and its family when new; both are put
+// in order at the end of the scrape.
+func (m *Metrics) newSeries(source int, smp *sources.MetricSample, newFamilies *bool) *Series {
+	s := &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source}
+	m.byID[seriesKey{source, smp.Name, smp.Labels}] = s
+	f := m.families[smp.Name]
+	if f == nil {
+		f = &Family{Name: smp.Name, Type: smp.Type, sorted: true}
+		m.families[smp.Name] = f
+		m.order = append(m.order, f)
+		*newFamilies = true
+	}
+	f.Series = append(f.Series, s)
+	if f.sorted {
+		f.sorted = false
+		m.unsorted = append(m.unsorted, f)
+	}
+	return s
 }
 
 // At returns the index of the last point at or before ms, -1 when none.

@@ -48,6 +48,12 @@ type Options struct {
 	// scrapes once (retrying a few times within a few seconds) and returns:
 	// headless commands without --duration.
 	Follow bool
+	// MaxSeries caps the series kept from one scrape: 0 means
+	// sources.MaxScrapeSeries, a negative value no cap. A target exposing
+	// more keeps the first MaxSeries in the order of Convert (by family
+	// name), so the same ones from scrape to scrape; the health and a
+	// warning say how many were dropped.
+	MaxSeries int
 	// Client makes the requests; nil means a client of the source's own
 	// (for example one from common/config for TLS and auth).
 	Client *http.Client
@@ -69,6 +75,9 @@ func New(info sources.Info, opt Options) sources.Source {
 		opt.Timeout = sources.ScrapeTimeout
 	}
 	opt.Timeout = min(opt.Timeout, opt.Interval)
+	if opt.MaxSeries == 0 {
+		opt.MaxSeries = sources.MaxScrapeSeries
+	}
 	client := opt.Client
 	if client == nil {
 		// Our own transport: one kept-alive connection per target, not
@@ -105,6 +114,9 @@ type source struct {
 	fetcher  *fetcher
 
 	warnedDuplicates bool
+	// dropped is how many series the last successful scrape had over
+	// MaxSeries; warnedDropped the most a warning has told of.
+	dropped, warnedDropped int
 }
 
 // Info returns what the user named.
@@ -133,6 +145,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		samples = s.cut(samples, err)
 		if f != "" {
 			format = f
 		}
@@ -146,7 +159,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			batch.Rows = 1
 			batch.Warnings = s.warnings()
 			h.State = sources.StateFollowing
-			h.Detail = "scraping every " + shortDuration(s.opt.Interval)
+			h.Detail = "scraping every " + shortDuration(s.opt.Interval) + s.droppedNote()
 			h.Since = start
 			if pushed && health.State == sources.StateFollowing {
 				h.Since = health.Since
@@ -204,11 +217,12 @@ func (s *source) runOnce(ctx context.Context, sink sources.Sink) error {
 			return nil
 		}
 		if err == nil {
+			samples = s.cut(samples, err)
 			break
 		}
 	}
 	batch := sources.Batch{Scrapes: []sources.Scrape{s.record(start, samples, err)}, CaughtUp: true}
-	h := sources.Health{State: sources.StateDone, Detail: "scraped once", Since: s.clock.Now(), Format: format}
+	h := sources.Health{State: sources.StateDone, Detail: "scraped once" + s.droppedNote(), Since: s.clock.Now(), Format: format}
 	if err == nil {
 		batch.Rows = 1
 		batch.Warnings = s.warnings()
@@ -228,14 +242,43 @@ func (s *source) runOnce(ctx context.Context, sink sources.Sink) error {
 }
 
 // warnings tells, once per source, that the last successful scrape held
-// duplicate series.
+// duplicate series, and each time more series than ever were dropped over
+// MaxSeries.
 func (s *source) warnings() []string {
-	c := &s.fetcher.conv
-	if c.duplicates == 0 || s.warnedDuplicates {
-		return nil
+	var out []string
+	if c := &s.fetcher.conv; c.duplicates > 0 && !s.warnedDuplicates {
+		s.warnedDuplicates = true
+		out = append(out, fmt.Sprintf("%d series appear twice in one scrape, the first of each is kept (%s, ...)", c.duplicates, c.firstDuplicate))
 	}
-	s.warnedDuplicates = true
-	return []string{fmt.Sprintf("%d series appear twice in one scrape, the first of each is kept (%s, ...)", c.duplicates, c.firstDuplicate)}
+	if s.dropped > s.warnedDropped {
+		s.warnedDropped = s.dropped
+		out = append(out, fmt.Sprintf("the target exposes %d series, more than the limit of %d (--max-series): %d series are dropped, those after the first %d by metric name",
+			s.opt.MaxSeries+s.dropped, s.opt.MaxSeries, s.dropped, s.opt.MaxSeries))
+	}
+	return out
+}
+
+// cut keeps the first MaxSeries samples of a successful scrape and counts
+// the rest in s.dropped.
+func (s *source) cut(samples []sources.MetricSample, err error) []sources.MetricSample {
+	if err != nil {
+		return samples
+	}
+	s.dropped = 0
+	if s.opt.MaxSeries > 0 && len(samples) > s.opt.MaxSeries {
+		s.dropped = len(samples) - s.opt.MaxSeries
+		clear(samples[s.opt.MaxSeries:]) // let their strings go
+		samples = samples[:s.opt.MaxSeries]
+	}
+	return samples
+}
+
+// droppedNote is what the health line adds while series are dropped.
+func (s *source) droppedNote() string {
+	if s.dropped == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" · %d series over --max-series %d dropped", s.dropped, s.opt.MaxSeries)
 }
 
 // record makes the Scrape of one attempt; a failed one keeps no samples.

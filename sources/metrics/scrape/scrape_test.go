@@ -754,3 +754,56 @@ func TestScrapeOnClock(t *testing.T) {
 		t.Errorf("health %+v, want following since %v", h, t0)
 	}
 }
+
+// TestScrapeMaxSeries: a target exposing more series than the cap keeps
+// the first ones by metric name; the health line and one warning say how
+// many were dropped. The default cap is sources.MaxScrapeSeries.
+func TestScrapeMaxSeries(t *testing.T) {
+	page := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString("# TYPE b_series gauge\n")
+		for i := range n - 1 {
+			fmt.Fprintf(&b, "b_series{i=\"%d\"} %d\n", i, i)
+		}
+		b.WriteString("# TYPE a_first gauge\na_first 1\n")
+		return []byte(b.String())
+	}
+	cases := []struct {
+		name            string
+		max, n          int
+		kept, dropped   int
+		wantDetailTotal string
+	}{
+		{"under the cap", 10, 10, 10, 0, ""},
+		{"over the cap", 4, 10, 4, 6, " · 6 series over --max-series 4 dropped"},
+		{"no cap", -1, 10, 10, 0, ""},
+		{"default cap", 0, sources.MaxScrapeSeries + 7, sources.MaxScrapeSeries, 7, " · 7 series over --max-series 50000 dropped"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := httptest.NewServer(serveBody(t, textType, page(c.n), false))
+			defer srv.Close()
+			rec := start(t, newSource(srv.URL, Options{Interval: 20 * time.Millisecond, Follow: true, MaxSeries: c.max}))
+			batches := rec.waitFor(t, 20*time.Second, "two scrapes", func(b []sources.Batch) bool { return len(scrapes(b)) >= 2 })
+			for _, sc := range scrapes(batches)[:2] {
+				if len(sc.Samples) != c.kept || sc.Samples[0].Name != "a_first" {
+					t.Fatalf("kept %d samples (first %s), want %d starting with a_first", len(sc.Samples), sc.Samples[0].Name, c.kept)
+				}
+			}
+			h := lastHealth(batches)
+			if want := "scraping every 20ms" + c.wantDetailTotal; h.Detail != want {
+				t.Errorf("detail %q, want %q", h.Detail, want)
+			}
+			var warnings []string
+			for _, b := range batches {
+				warnings = append(warnings, b.Warnings...)
+			}
+			if c.dropped == 0 && len(warnings) > 0 {
+				t.Errorf("warnings %q, want none", warnings)
+			}
+			if c.dropped > 0 && (len(warnings) != 1 || !strings.Contains(warnings[0], fmt.Sprintf(": %d series are dropped", c.dropped))) {
+				t.Errorf("warnings %q, want one saying %d are dropped", warnings, c.dropped)
+			}
+		})
+	}
+}

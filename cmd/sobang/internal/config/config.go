@@ -10,6 +10,16 @@
 //	[loadtest.paths]
 //	"POST transfer" = "/api/transfer"  # a label's request path when its samples carry no URL
 //
+//	[metrics]
+//	scrape_interval = "5s"   # as --scrape-interval
+//	scrape_timeout = "3s"    # as --scrape-timeout
+//	max_series = 100000      # as --max-series
+//
+//	[metrics.scrape."http://localhost:8080/actuator/prometheus"]
+//	interval = "15s"         # this target's; the flags still win
+//	timeout = "10s"
+//	max_series = 200000
+//
 //	[plan]
 //	ignore = ["no-timer"]  # plan lint rules whose findings are dropped, beside --ignore
 //
@@ -52,6 +62,8 @@ type Config struct {
 	Path string
 	// LoadTest is the [loadtest] table.
 	LoadTest LoadTest
+	// Metrics is the [metrics] table.
+	Metrics Metrics
 	// Plan is the [plan] table.
 	Plan Plan
 }
@@ -61,6 +73,45 @@ type Plan struct {
 	// Ignore lists lint rule ids whose findings are dropped, already
 	// checked against the rules.
 	Ignore []string
+}
+
+// Metrics is the [metrics] table: how metrics are read.
+type Metrics struct {
+	// Scrape holds the settings of every scraped target; zero fields are
+	// unset.
+	Scrape ScrapeSettings
+	// Targets holds the settings of single targets by URL as written;
+	// nil when the file has none.
+	Targets map[string]ScrapeSettings
+}
+
+// ScrapeSettings say how to scrape a /metrics URL. A zero field is unset;
+// Line fields give the line that set a field, for errors found later (a
+// timeout longer than the interval it is used with).
+type ScrapeSettings struct {
+	Interval, Timeout         time.Duration
+	MaxSeries                 int
+	IntervalLine, TimeoutLine int
+}
+
+// For returns the settings that apply to the target url: its own where
+// the file sets them, else those of [metrics].
+func (m *Metrics) For(url string) ScrapeSettings {
+	out := m.Scrape
+	t, ok := m.Targets[url]
+	if !ok {
+		return out
+	}
+	if t.Interval > 0 {
+		out.Interval, out.IntervalLine = t.Interval, t.IntervalLine
+	}
+	if t.Timeout > 0 {
+		out.Timeout, out.TimeoutLine = t.Timeout, t.TimeoutLine
+	}
+	if t.MaxSeries != 0 {
+		out.MaxSeries = t.MaxSeries
+	}
+	return out
 }
 
 // LoadTest is the [loadtest] table: how load-test results are read.
@@ -85,12 +136,23 @@ const (
 	keyLabelMap = "loadtest.label_map"
 	keyApdex    = "loadtest.apdex"
 	keyPaths    = "loadtest.paths"
-	keyPlan     = "plan"
-	keyIgnore   = "plan.ignore"
+
+	keyMetrics        = "metrics"
+	keyScrapeInterval = "metrics.scrape_interval"
+	keyScrapeTimeout  = "metrics.scrape_timeout"
+	keyMaxSeries      = "metrics.max_series"
+	keyScrapeTargets  = "metrics.scrape"
+
+	keyPlan   = "plan"
+	keyIgnore = "plan.ignore"
 )
 
+// targetKeys are the keys of one target's table under [metrics.scrape].
+var targetKeys = []string{"interval", "timeout", "max_series"}
+
 // KnownKeys lists every key the file may hold, in the order of the README.
-var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyIgnore}
+var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyScrapeInterval, keyScrapeTimeout, keyMaxSeries,
+	keyScrapeTargets + `."URL".interval`, keyScrapeTargets + `."URL".timeout`, keyScrapeTargets + `."URL".max_series`, keyIgnore}
 
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
@@ -165,8 +227,10 @@ func Parse(path string, src []byte) (*Config, error) {
 	var skip []string // keys whose children are reported already
 	for _, k := range md.Keys() {
 		ks := k.String()
-		known := ks == keyLoadTest || ks == keyPlan || slices.Contains(KnownKeys, ks) ||
-			(len(k) == 3 && strings.HasPrefix(ks, keyPaths+"."))
+		known := ks == keyLoadTest || ks == keyPlan || ks == keyMetrics || ks == keyScrapeTargets || slices.Contains(KnownKeys, ks) ||
+			(len(k) == 3 && strings.HasPrefix(ks, keyPaths+".")) ||
+			(len(k) == 3 && k[0] == "metrics" && k[1] == "scrape") ||
+			(len(k) == 4 && k[0] == "metrics" && k[1] == "scrape" && slices.Contains(targetKeys, k[3]))
 		if known || under(ks, skip) || under(ks, KnownKeys) {
 			continue
 		}
@@ -233,6 +297,7 @@ func Parse(path string, src []byte) (*Config, error) {
 			}
 		}
 	}
+	cfg.Metrics = parseMetrics(data, line, report, wrongType)
 
 	planTable, ok := data[keyPlan]
 	if ok {
@@ -275,6 +340,83 @@ func Parse(path string, src []byte) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+// parseMetrics reads the [metrics] table.
+func parseMetrics(data map[string]any, line func(string) int, report func(key, format string, args ...any), wrongType func(key, want string, v any)) Metrics {
+	var out Metrics
+	table, ok := data[keyMetrics]
+	if !ok {
+		return out
+	}
+	m, isTable := table.(map[string]any)
+	if !isTable {
+		wrongType(keyMetrics, "a table (["+keyMetrics+"])", table)
+		return out
+	}
+	settings := func(prefix toml.Key, t map[string]any, names [3]string) ScrapeSettings {
+		var st ScrapeSettings
+		duration := func(name string, d *time.Duration, at *int) {
+			v, ok := t[name]
+			if !ok {
+				return
+			}
+			key := append(prefix[:len(prefix):len(prefix)], name).String()
+			s, isText := v.(string)
+			if !isText {
+				wrongType(key, `a duration such as "15s"`, v)
+				return
+			}
+			parsed, err := time.ParseDuration(s)
+			if err != nil || parsed <= 0 {
+				report(key, "%s", sources.Expected(key, "a duration above 0 such as 15s", s))
+				return
+			}
+			*d, *at = parsed, line(key)
+		}
+		duration(names[0], &st.Interval, &st.IntervalLine)
+		duration(names[1], &st.Timeout, &st.TimeoutLine)
+		if v, ok := t[names[2]]; ok {
+			key := append(prefix[:len(prefix):len(prefix)], names[2]).String()
+			n, isInt := v.(int64)
+			switch {
+			case !isInt:
+				wrongType(key, "an integer (0 for no limit)", v)
+			case n < 0:
+				report(key, "%s", sources.Expected(key, "a number of series, 0 for no limit", strconv.FormatInt(n, 10)))
+			case n == 0:
+				st.MaxSeries = -1
+			default:
+				st.MaxSeries = int(n)
+			}
+		}
+		return st
+	}
+	out.Scrape = settings(toml.Key{"metrics"}, m, [3]string{"scrape_interval", "scrape_timeout", "max_series"})
+	if v, ok := m["scrape"]; ok {
+		targets, isTable := v.(map[string]any)
+		if !isTable {
+			wrongType(keyScrapeTargets, `tables of targets: [metrics.scrape."http://host:8080/metrics"]`, v)
+			return out
+		}
+		for url, tv := range targets {
+			key := toml.Key{"metrics", "scrape", url}
+			t, isTable := tv.(map[string]any)
+			if !isTable {
+				wrongType(key.String(), "a table of interval, timeout and max_series", tv)
+				continue
+			}
+			if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+				report(key.String(), "%s", sources.Expected(key.String(), "a target's http:// or https:// URL as the table's name", url))
+				continue
+			}
+			if out.Targets == nil {
+				out.Targets = map[string]ScrapeSettings{}
+			}
+			out.Targets[url] = settings(key, t, [3]string{"interval", "timeout", "max_series"})
+		}
+	}
+	return out
 }
 
 // under reports whether key lies inside one of the given keys.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseGoodFile(t *testing.T) {
@@ -35,6 +36,39 @@ login = "/api/login"
 	}
 }
 
+func TestParseMetrics(t *testing.T) {
+	src := `[metrics]
+scrape_interval = "5s"
+scrape_timeout = "3s"
+
+[metrics.scrape."http://a:8080/metrics"]
+timeout = "4s"
+max_series = 0
+
+[metrics.scrape."http://b:9100/metrics"]
+interval = "15s"
+max_series = 200000
+`
+	cfg, err := Parse("config.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &cfg.Metrics
+	cases := []struct {
+		url  string
+		want ScrapeSettings
+	}{
+		{"http://other/metrics", ScrapeSettings{Interval: 5 * time.Second, Timeout: 3 * time.Second, IntervalLine: 2, TimeoutLine: 3}},
+		{"http://a:8080/metrics", ScrapeSettings{Interval: 5 * time.Second, Timeout: 4 * time.Second, MaxSeries: -1, IntervalLine: 2, TimeoutLine: 6}},
+		{"http://b:9100/metrics", ScrapeSettings{Interval: 15 * time.Second, Timeout: 3 * time.Second, MaxSeries: 200000, IntervalLine: 10, TimeoutLine: 3}},
+	}
+	for _, c := range cases {
+		if got := m.For(c.url); got != c.want {
+			t.Errorf("For(%s) = %+v, want %+v", c.url, got, c.want)
+		}
+	}
+}
+
 func TestParseEmptyFile(t *testing.T) {
 	cfg, err := Parse("config.toml", []byte("# nothing yet\n"))
 	if err != nil {
@@ -55,8 +89,20 @@ func TestParseErrors(t *testing.T) {
 		{"bad TOML", "[loadtest]\napdex = \"500ms\n", []string{"cfg.toml:2: bad TOML"}},
 		{"unknown key", "[loadtest]\napdex = \"1:2\"\nlable_map = []\n",
 			[]string{`cfg.toml:3: unknown key "loadtest.lable_map"`, "loadtest.label_map, loadtest.apdex, loadtest.paths"}},
-		{"unknown table", "\n[metrics]\nx = 1\ny = 2\n",
-			[]string{`cfg.toml:2: unknown key "metrics"`}},
+		{"unknown table", "\n[metric]\nx = 1\ny = 2\n",
+			[]string{`cfg.toml:2: unknown key "metric"`}},
+		{"unknown metrics key", "[metrics]\nscrape_intervall = \"5s\"\n",
+			[]string{`cfg.toml:2: unknown key "metrics.scrape_intervall"`, `metrics.scrape_interval, metrics.scrape_timeout, metrics.max_series, metrics.scrape."URL".interval`}},
+		{"unknown target key", "[metrics.scrape.\"http://x:1/metrics\"]\ninterval = \"5s\"\ntimout = \"1s\"\n",
+			[]string{`cfg.toml:3: unknown key "metrics.scrape.\"http://x:1/metrics\".tim`}},
+		{"bad duration", "[metrics]\n\nscrape_timeout = \"3\"\n",
+			[]string{`cfg.toml:3: metrics.scrape_timeout: expected a duration above 0 such as 15s, found "3"`}},
+		{"duration not a string", "[metrics.scrape.\"http://x:1/m\"]\ninterval = 5\n",
+			[]string{`cfg.toml:2: metrics.scrape."http://x:1/m".interval: expected a duration such as "15s", found an integer`}},
+		{"negative max_series", "[metrics]\nmax_series = -3\n",
+			[]string{`cfg.toml:2: metrics.max_series: expected a number of series, 0 for no limit, found "-3"`}},
+		{"target not a URL", "[metrics.scrape.localhost]\ninterval = \"5s\"\n",
+			[]string{`cfg.toml:1: metrics.scrape.localhost: expected a target's http:// or https:// URL`}},
 		{"case matters", "[LoadTest]\n", []string{`cfg.toml:1: unknown key "LoadTest"`}},
 		{"bad regex", "[loadtest]\nlabel_map = [\n  'ok=fine',\n  '^GET (=x',\n]\n",
 			[]string{"cfg.toml:4: loadtest.label_map[1]:", "bad REGEX"}},
@@ -178,7 +224,12 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 	}
 	for _, k := range KnownKeys {
 		table, leaf := k[:strings.LastIndex(k, ".")], k[strings.LastIndex(k, ".")+1:]
-		if !strings.Contains(section, "["+table+"]") && !strings.Contains(section, "["+k+"]") {
+		// A table named by the user (a target's URL) is shown with a real name.
+		table, named := strings.CutSuffix(table, `"URL"`)
+		if named && strings.Contains(section, "["+table+`"`) {
+			table = ""
+		}
+		if table != "" && !strings.Contains(section, "["+table+"]") && !strings.Contains(section, "["+k+"]") {
 			t.Errorf("the Configuration section lacks the table of %s", k)
 		}
 		if !strings.Contains(section, leaf+" =") && !strings.Contains(section, "["+k+"]") {

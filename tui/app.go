@@ -858,6 +858,12 @@ func warnCount(n int) string {
 func (m *Model) statusBar(f *frame) string {
 	st := m.st
 	var b strings.Builder
+	if m.timeless() {
+		// Only a summary without a timeline (k6's), read whole: no time to
+		// show, nothing playing, no range.
+		b.WriteString(" " + wrap(st.Paused, "PAUSED") + "  no timeline: the tool wrote its summary only")
+		return m.statusLine(b.String())
+	}
 	b.WriteString(" " + f.clock(f.cursorMS) + " ")
 	if f.live {
 		b.WriteString(wrap(st.Live, "LIVE"))
@@ -891,7 +897,22 @@ func (m *Model) statusBar(f *frame) string {
 	if m.notice != "" {
 		b.WriteString("  " + m.notice)
 	}
-	left := b.String()
+	return m.statusLine(b.String())
+}
+
+// timeless reports whether every source has been read whole and none holds
+// a time: a tool's summary alone (k6's), for which the time axis says
+// nothing.
+func (m *Model) timeless() bool {
+	_, _, timed := m.store.DataRange()
+	return m.decided && !timed && m.store.Load.HasAggregates() && m.store.AllCaughtUp()
+}
+
+// statusLine completes the status line whose left side is left: the
+// dashboard's warnings where there is room, the warning count and the keys
+// at the right.
+func (m *Model) statusLine(left string) string {
+	st := m.st
 	right := m.keysHint
 	if n := m.store.WarningCount() + len(m.ownWarnings()); n > 0 {
 		// Beside the keys, where a long left side cannot push it out.

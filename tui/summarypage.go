@@ -72,9 +72,9 @@ func (p *loadPane) summaryPage(f *frame, lines []string, tool *sources.ToolSumma
 			lines = append(lines, text)
 		}
 	}
-	lines = append(lines, "")
 	// The request rows, then the metrics in what is left.
 	if n := len(aggregateRows(sets)); n > 0 {
+		lines = append(lines, "")
 		lines = p.aggregateTable(f, lines, sets, inner, min(ih, len(lines)+n+1))
 	}
 	if len(lines)+2 > ih {

@@ -61,6 +61,10 @@ func TestK6SummaryPage(t *testing.T) {
 		if strings.Contains(f, "response time") || strings.Contains(f, "no history row here") || strings.Contains(f, "requests –") {
 			t.Errorf("%v: a summary without a timeline draws no charts:\n%s", size, f)
 		}
+		// Nothing plays and there is no time to show.
+		if status := f[strings.LastIndexByte(f, '\n')+1:]; !strings.HasPrefix(status, " PAUSED  no timeline") || strings.Contains(status, "range") {
+			t.Errorf("%v: status line %q", size, status)
+		}
 	}
 }
 

@@ -217,3 +217,66 @@ func TestPlanLintHostileText(t *testing.T) {
 		}
 	}
 }
+
+// TestReportJoinsThePlan: a .jmx beside the JTL joins the report (its
+// thread groups and findings, under "plan"), --plan names one, --no-plan
+// leaves it out, and two plans beside the results are not guessed between.
+func TestReportJoinsThePlan(t *testing.T) {
+	dir := writeCheckRun(t)
+	if err := os.WriteFile(filepath.Join(dir, "plan.jmx"), []byte(lintPlan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type doc struct {
+		Plan *struct {
+			Path         string `json:"path"`
+			ThreadGroups []struct {
+				Name string `json:"name"`
+			} `json:"thread_groups"`
+			Findings []struct {
+				ID string `json:"id"`
+			} `json:"findings"`
+		} `json:"plan"`
+	}
+	read := func(args ...string) (doc, string) {
+		t.Helper()
+		out, errs, code := runIn(t, dir, append([]string{"report", "run.jtl", "--format", "json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d, errs
+	}
+	d, errs := read()
+	if d.Plan == nil || len(d.Plan.ThreadGroups) != 1 || d.Plan.ThreadGroups[0].Name != "Users" || !strings.Contains(errs, "plan.jmx (found beside the results") {
+		t.Fatalf("the plan beside the JTL: %+v, stderr %q", d.Plan, errs)
+	}
+	gui := false
+	for _, f := range d.Plan.Findings {
+		gui = gui || f.ID == "gui-listener"
+	}
+	if !gui {
+		t.Errorf("the plan's findings are missing: %+v", d.Plan.Findings)
+	}
+	if d, _ := read("--no-plan"); d.Plan != nil {
+		t.Error("--no-plan must leave the plan out")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "other.jmx"), []byte(lintPlan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := read(); d.Plan != nil {
+		t.Error("with two plans beside the results none may be guessed")
+	}
+	if d, _ := read("--plan", "other.jmx"); d.Plan == nil || !strings.HasSuffix(d.Plan.Path, "other.jmx") {
+		t.Errorf("--plan names the plan: %+v", d.Plan)
+	}
+	if _, errs, code := runIn(t, dir, "report", "run.jtl", "--plan", "plan.jmx", "--no-plan"); code != exitUsage || !strings.Contains(errs, "--plan and --no-plan") {
+		t.Errorf("--plan with --no-plan: %d %q", code, errs)
+	}
+	// Text reports the plan after the results.
+	if out, _, _ := runIn(t, dir, "report", "run.jtl", "--plan", "plan.jmx"); !strings.Contains(out, "gui-listener") {
+		t.Errorf("the text report lacks the plan's findings:\n%s", out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sobang/sobang/cmd/sobang/internal/report"
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/plan"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -32,6 +34,8 @@ func newReportCmd() *cobra.Command {
 	var duration time.Duration
 	var skip time.Duration
 	var apdex apdexFlag
+	var planPath string
+	var noPlan bool
 	cmd := &cobra.Command{
 		Use:   "report [SOURCE...] [--format text|json|markdown] [--window START..END]",
 		Short: "Read sources to their end and print one report",
@@ -104,8 +108,21 @@ that holds no data) go to stderr and into the report.`,
 				}
 				report.AddBaseline(doc, st, base, opt)
 			}
-			if err := report.Write(cmd.OutOrStdout(), doc, format); err != nil {
+			pl, findings, err := reportPlan(planPath, noPlan, st, sf.jtlf.props)
+			if err != nil {
+				return err
+			}
+			if pl != nil {
+				doc.Plan = plan.NewDoc(pl, findings)
+			}
+			out := cmd.OutOrStdout()
+			if err := report.Write(out, doc, format); err != nil {
 				return &exitError{exitFailure, err}
+			}
+			if pl != nil && format == "text" {
+				writePlanText(out, pl, findings)
+			} else if pl != nil && format == "markdown" {
+				writePlanMarkdown(out, pl, findings)
 			}
 			return nil
 		},
@@ -115,6 +132,8 @@ that holds no data) go to stderr and into the report.`,
 	cmd.Flags().StringVar(&window, "window", "", "report only START..END (see 'sobang --help' for TIME)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources (growing files, scrapes) for this long, waiting for files named by --jtl, --k6, --gatling, --locust or --log to appear")
 	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
+	cmd.Flags().StringVar(&planPath, "plan", "", "the JMeter test plan (.jmx) the results came from: its shape and lint findings join the report (default: the one .jmx beside a JTL, if there is exactly one)")
+	cmd.Flags().BoolVar(&noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
 	sf.registerBaseline(cmd.Flags())
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
@@ -370,4 +389,50 @@ func windowWarning(window string, skip time.Duration, from, to, first, last int6
 	}
 	return fmt.Sprintf("%s (%s .. %s) holds no %s: the %s spans %s", strings.Join(flags, " "),
 		edge(from, "the start"), edge(to, "the end"), none, subject, span(first, last, zone))
+}
+
+// reportPlan reads the test plan the report joins: --plan, else with a JTL
+// among the sources and not --no-plan, the one .jmx in the JTL's directory
+// (none when there are several: which one ran cannot be told). Its values
+// resolve against the --jmeter-props files the JTL was read with. It says
+// on stderr which plan it found.
+func reportPlan(path string, off bool, st *store.Store, props []string) (*plan.Plan, []plan.Finding, error) {
+	if path != "" && off {
+		return nil, nil, usageErr("--plan and --no-plan together: give one")
+	}
+	if path == "" && !off {
+		path = planBeside(st)
+		if path != "" {
+			printWarning("plan: %s (found beside the results; --no-plan leaves it out)", path)
+		}
+	}
+	if path == "" {
+		return nil, nil, nil
+	}
+	pf := planFlags{propFiles: props}
+	values, err := pf.props()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := plan.ReadFile(path, plan.Options{Props: values})
+	if err != nil {
+		return nil, nil, &exitError{exitUsage, err}
+	}
+	return p, plan.Lint(p, plan.LintOptions{}), nil
+}
+
+// planBeside returns the one .jmx file in the directory of the first JTL
+// read, "" when there is none or more than one.
+func planBeside(st *store.Store) string {
+	for _, s := range st.Sources {
+		if s.Info.Kind != sources.KindJTL {
+			continue
+		}
+		found, _ := filepath.Glob(filepath.Join(filepath.Dir(s.Info.Name), "*.jmx"))
+		if len(found) == 1 {
+			return found[0]
+		}
+		return ""
+	}
+	return ""
 }

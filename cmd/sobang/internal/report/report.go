@@ -33,7 +33,10 @@ type Document struct {
 	Metrics   *Metrics  `json:"metrics,omitempty"`
 	Logs      *Logs     `json:"logs,omitempty"`
 	Baseline  *Baseline `json:"baseline,omitempty"`
-	zone      *time.Location
+	// Plan is the test plan beside the results (--plan, or a .jmx found
+	// beside the JTL): its shape and findings, as `plan lint` writes them.
+	Plan any `json:"plan,omitempty"`
+	zone *time.Location
 
 	// Warnings concern the report as a whole rather than one source:
 	// sources whose clocks do not overlap, a window that holds no data.

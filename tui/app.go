@@ -66,6 +66,12 @@ type Options struct {
 	// went ("sobang-20261125-123810.svg and .txt in /tmp"); nil leaves S
 	// without effect.
 	SaveSnapshot func(frame string, w, h int, cursor time.Time) (string, error)
+	// PlannedThreads, when not nil, is the test plan's number of threads
+	// that long after the test's start (false where the plan says none),
+	// drawn over the measured active threads; PlanName names the plan in
+	// the legend.
+	PlannedThreads func(sinceStart time.Duration) (float64, bool)
+	PlanName       string
 }
 
 // Model is the root model of the dashboard.
@@ -282,6 +288,7 @@ func (m *Model) frame() *frame {
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
+		planned: m.opt.PlannedThreads, planName: m.opt.PlanName,
 	}
 }
 

@@ -30,6 +30,10 @@ type frame struct {
 	label       string            // the label opened in the load-test pane, "" when none
 	path        string            // the shared filter: the open label's request path, "" when none
 	filters     [paneCount]string // each pane's / filter
+	// planned is the test plan's threads since the test's start, nil
+	// without a plan (Options.PlannedThreads).
+	planned  func(time.Duration) (float64, bool)
+	planName string // the plan's file name, for the legend
 }
 
 // key identifies the time state of a frame, for pane caches.

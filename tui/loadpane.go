@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -33,6 +34,7 @@ type loadPane struct {
 	showBase bool                   // b: the baseline beside the labels
 	rows     map[string]baselineRow // per label: its comparison, for this render
 	tableW   int                    // the table's width at the last render
+	plan     []float64              // the plan's threads per chart column
 	labelW   int                    // the label column's width at the last render
 
 	cacheKey   loadKey
@@ -368,7 +370,7 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 	threadRows := 0
 	if ih >= 30 {
 		for _, c := range p.cols {
-			if !math.IsNaN(c.Threads) {
+			if !math.IsNaN(c.Threads) || f.planned != nil {
 				threadRows = 4
 				break
 			}
@@ -390,8 +392,18 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 			threads = itoa(int(cc.Threads))
 		}
 		legend3 := wrap(f.st.Muted, "at "+f.clock(f.cursorMS)+"  ") + f.st.Threads.key("active threads "+threads)
-		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: []chart.Series{f.st.Threads.series(p.vu)},
-			MarkCols: p.c3.MarkCols}
+		series := []chart.Series{f.st.Threads.series(p.vu)}
+		if planned, now, ok := p.plannedThreads(f); ok {
+			// The plan's threads over the measured ones: a ramp that never
+			// reached its plateau, or threads that died early, shows at once.
+			series = append(series, f.st.Planned.series(planned))
+			by := ""
+			if f.planName != "" {
+				by = " (" + f.planName + ")"
+			}
+			legend3 += "  " + f.st.Planned.key("planned "+now+by)
+		}
+		p.c3 = chart.Chart{Height: threadRows - 1, AutoScale: true, Series: series, MarkCols: p.c3.MarkCols}
 		var area chartArea
 		lines, area = chartBlock(f, lines, legend3, &p.c3, "", inner)
 		p.areas = append(p.areas, area)
@@ -821,4 +833,34 @@ func codesLine(f *frame, codes map[string]int64) string {
 		b.WriteString(text)
 	}
 	return b.String()
+}
+
+// plannedThreads is the plan's threads at each of the chart's columns,
+// counted from the load test's first second, and the figure at the cursor;
+// ok is false without a plan or a load test.
+func (p *loadPane) plannedThreads(f *frame) ([]float64, string, bool) {
+	first, _, ok := f.store.Load.Range()
+	if f.planned == nil || !ok || len(p.cols) == 0 {
+		return nil, "", false
+	}
+	at := func(ms int64) float64 {
+		if ms < first*1000 {
+			return math.NaN()
+		}
+		v, ok := f.planned(time.Duration(ms-first*1000) * time.Millisecond)
+		if !ok {
+			return math.NaN()
+		}
+		return v
+	}
+	n := int64(len(p.cols))
+	p.plan = p.plan[:0]
+	for i := range p.cols {
+		p.plan = append(p.plan, at(f.fromMS+(int64(i)*2+1)*(f.toMS-f.fromMS)/(2*n)))
+	}
+	now := "–"
+	if v := at(f.cursorMS); !math.IsNaN(v) {
+		now = itoa(int(math.Round(v)))
+	}
+	return p.plan, now, true
 }

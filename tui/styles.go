@@ -27,7 +27,10 @@ type Styles struct {
 	// One look per statistic, the same in every pane: p50 is drawn alike
 	// in the load-test and the metrics pane.
 	Throughput, Threads Stat
-	P50, P95, P99       Stat
+	// Planned is what a test plan planned (its threads), drawn dashed in
+	// the muted colour over what was measured.
+	Planned       Stat
+	P50, P95, P99 Stat
 	// Errors draws failed requests in charts and legends, and nothing else
 	// takes its colour; it is hatched, so it reads without colour too.
 	Errors               Stat
@@ -112,6 +115,7 @@ func NewStyles(t themes.Theme) *Styles {
 	st.P95 = Stat{Style: st.Series[2], Pattern: chart.Dotted}
 	st.P99 = Stat{Style: st.Series[3], Pattern: chart.Dashed}
 	st.Threads = Stat{Style: st.Series[4]}
+	st.Planned = Stat{Style: st.Muted, Pattern: chart.Dashed}
 	// Not the ERROR level's style: under NO_COLOR that is reverse video, a
 	// bar heavier than anything else on screen; the hatching carries it.
 	st.Errors = Stat{Style: chart.StyleOf(fg(t.LevelError)), Pattern: chart.Hatched, Area: true}

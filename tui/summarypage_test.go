@@ -9,6 +9,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/themes"
 )
 
 // k6SummaryStore is a store holding one k6 summary: a failed and a passed
@@ -93,5 +94,28 @@ func TestAggregateTableSaysMoreBelow(t *testing.T) {
 	f = plain(m.Render())
 	if !strings.Contains(f, "/api/item39") || strings.Contains(f, "more labels") {
 		t.Fatalf("scrolled down, the last label shows and nothing is said below:\n%s", f)
+	}
+}
+
+// TestPlannedThreads draws the plan's threads over the measured ones: the
+// legend reads the plan at the cursor, counted from the run's first second.
+func TestPlannedThreads(t *testing.T) {
+	theme, _ := themes.Load("dark", "")
+	planned := func(d time.Duration) (float64, bool) { return min(d.Seconds()/3, 20), true } // 20 threads over 60 s
+	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour)),
+		PlannedThreads: planned})
+	m.Update(sizeMsg(200, 60))
+	m.ingest()
+	m.tl.SetCursor(t0.Add(30*time.Second).UnixMilli(), m.nowMS())
+	press(m, "1", "z") // the load pane zoomed: tall enough for the threads chart
+	f := plain(m.Render())
+	if !strings.Contains(f, "active threads 8") || !strings.Contains(f, "planned 10") {
+		t.Fatalf("the threads legend must read the measured and the planned threads:\n%s", f)
+	}
+	// Without a plan there is no planned figure.
+	m = fixtureModel(t0.Add(3*time.Hour), 200, 60)
+	press(m, "1", "z")
+	if f := plain(m.Render()); strings.Contains(f, "planned") || !strings.Contains(f, "active threads") {
+		t.Fatal("no plan, no planned threads")
 	}
 }

@@ -34,6 +34,9 @@ type dashboardConfig struct {
 	baseline *store.Store       // an earlier run to compare with (--baseline), or nil
 	paths    map[string]string  // request paths of labels from the configuration file
 	record   string             // --record: where to record the session, "" for nowhere
+
+	planned  func(time.Duration) (float64, bool) // the test plan's threads, nil without a plan
+	planName string
 }
 
 func runDashboard(cfg dashboardConfig) error {
@@ -62,7 +65,8 @@ func runDashboard(cfg dashboardConfig) error {
 	opt := tui.Options{
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
 		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline, Clock: clock,
-		SaveSnapshot: snapshotSaver(".", cfg.theme),
+		SaveSnapshot:   snapshotSaver(".", cfg.theme),
+		PlannedThreads: cfg.planned, PlanName: cfg.planName,
 	}
 	finishRecording := func() {}
 	if cfg.record != "" {

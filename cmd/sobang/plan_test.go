@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/plan"
 )
 
@@ -278,5 +281,55 @@ func TestReportJoinsThePlan(t *testing.T) {
 	// Text reports the plan after the results.
 	if out, _, _ := runIn(t, dir, "report", "run.jtl", "--plan", "plan.jmx"); !strings.Contains(out, "gui-listener") {
 		t.Errorf("the text report lacks the plan's findings:\n%s", out)
+	}
+}
+
+// rampPlan plans 25 threads started over 20 s, for 75 s.
+const rampPlan = `<?xml version="1.0" encoding="UTF-8"?>
+<jmeterTestPlan version="1.2" properties="5.0" jmeter="5.6.3">
+  <hashTree>
+    <TestPlan guiclass="TestPlanGui" testclass="TestPlan" testname="Bank" enabled="true"/>
+    <hashTree>
+      <ThreadGroup guiclass="ThreadGroupGui" testclass="ThreadGroup" testname="Users" enabled="true">
+        <elementProp name="ThreadGroup.main_controller" elementType="LoopController">
+          <stringProp name="LoopController.loops">-1</stringProp>
+        </elementProp>
+        <stringProp name="ThreadGroup.num_threads">25</stringProp>
+        <stringProp name="ThreadGroup.ramp_time">20</stringProp>
+        <boolProp name="ThreadGroup.scheduler">true</boolProp>
+        <stringProp name="ThreadGroup.duration">75</stringProp>
+      </ThreadGroup>
+      <hashTree/>
+    </hashTree>
+  </hashTree>
+</jmeterTestPlan>
+`
+
+// TestDashboardPlan finds the plan beside the JTL and gives the dashboard
+// its threads over time; --no-plan and a missing plan give none.
+func TestDashboardPlan(t *testing.T) {
+	dir := t.TempDir()
+	jtlPath := filepath.Join(dir, "results.jtl")
+	if err := os.WriteFile(filepath.Join(dir, "plan.jmx"), []byte(rampPlan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srcs := []sources.Source{infoSource{info: sources.Info{Name: jtlPath, Kind: sources.KindJTL}}}
+	planned, name, err := dashboardPlan("", false, srcs, nil)
+	if err != nil || planned == nil || name != "plan.jmx" {
+		t.Fatalf("the plan beside the JTL: %v, %q, %v", planned != nil, name, err)
+	}
+	for _, c := range []struct {
+		at   time.Duration
+		want float64
+	}{{0, 0}, {10 * time.Second, 12.5}, {30 * time.Second, 25}} {
+		if got, ok := planned(c.at); !ok || math.Abs(got-c.want) > 1.5 {
+			t.Errorf("planned at %v = %v, %v; want about %v", c.at, got, ok, c.want)
+		}
+	}
+	if planned, _, _ := dashboardPlan("", true, srcs, nil); planned != nil {
+		t.Error("--no-plan must give no plan")
+	}
+	if _, _, err := dashboardPlan(filepath.Join(dir, "missing.jmx"), false, srcs, nil); err == nil {
+		t.Error("a --plan that cannot be read is an error")
 	}
 }

@@ -401,7 +401,13 @@ func reportPlan(path string, off bool, st *store.Store, props []string) (*plan.P
 		return nil, nil, usageErr("--plan and --no-plan together: give one")
 	}
 	if path == "" && !off {
-		path = planBeside(st)
+		var names []string
+		for _, src := range st.Sources {
+			if src.Info.Kind == sources.KindJTL {
+				names = append(names, src.Info.Name)
+			}
+		}
+		path = planBeside(names)
 		if path != "" {
 			printWarning("plan: %s (found beside the results; --no-plan leaves it out)", path)
 		}
@@ -422,17 +428,67 @@ func reportPlan(path string, off bool, st *store.Store, props []string) (*plan.P
 }
 
 // planBeside returns the one .jmx file in the directory of the first JTL
-// read, "" when there is none or more than one.
-func planBeside(st *store.Store) string {
-	for _, s := range st.Sources {
-		if s.Info.Kind != sources.KindJTL {
-			continue
-		}
-		found, _ := filepath.Glob(filepath.Join(filepath.Dir(s.Info.Name), "*.jmx"))
-		if len(found) == 1 {
-			return found[0]
-		}
+// of jtls, "" when there is none or more than one.
+func planBeside(jtls []string) string {
+	if len(jtls) == 0 {
 		return ""
 	}
+	found, _ := filepath.Glob(filepath.Join(filepath.Dir(jtls[0]), "*.jmx"))
+	if len(found) == 1 {
+		return found[0]
+	}
 	return ""
+}
+
+// dashboardPlan reads the test plan the dashboard draws beside the results
+// (--plan, or the one .jmx beside a JTL) and returns its threads since the
+// test's start: the enabled thread groups' planned threads added up, ok
+// only where every one of them says. nil without a plan.
+func dashboardPlan(path string, off bool, srcs []sources.Source, props []string) (func(time.Duration) (float64, bool), string, error) {
+	if path != "" && off {
+		return nil, "", usageErr("--plan and --no-plan together: give one")
+	}
+	if path == "" && !off {
+		var names []string
+		for _, s := range srcs {
+			if s.Info().Kind == sources.KindJTL {
+				names = append(names, s.Info().Name)
+			}
+		}
+		if path = planBeside(names); path == "" {
+			return nil, "", nil
+		}
+	}
+	if path == "" {
+		return nil, "", nil
+	}
+	pf := planFlags{propFiles: props}
+	values, err := pf.props()
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := plan.ReadFile(path, plan.Options{Props: values})
+	if err != nil {
+		return nil, "", &exitError{exitUsage, err}
+	}
+	var groups []*plan.ThreadGroup
+	for _, tg := range p.ThreadGroups {
+		if tg.Element.Active() {
+			groups = append(groups, tg)
+		}
+	}
+	if len(groups) == 0 {
+		return nil, "", nil
+	}
+	return func(d time.Duration) (float64, bool) {
+		sum := 0.0
+		for _, tg := range groups {
+			n, ok := tg.Planned(d.Seconds())
+			if !ok {
+				return 0, false
+			}
+			sum += n
+		}
+		return sum, true
+	}, filepath.Base(path), nil
 }

@@ -23,6 +23,8 @@ type dashFlags struct {
 	noMouse  bool
 	apdex    apdexFlag
 	record   string // --record: the recording to write, "" for none
+	plan     string // --plan: the test plan beside the results
+	noPlan   bool   // --no-plan
 }
 
 func (d *dashFlags) register(cmd *cobra.Command) {
@@ -33,6 +35,8 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 	fs.BoolVar(&d.noMouse, "no-mouse", false, "leave the mouse to the terminal (for selecting text)")
 	fs.Var(&d.apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline)")
+	fs.StringVar(&d.plan, "plan", "", "the JMeter test plan (.jmx) of the results: its planned threads are drawn over the measured ones (default: the one .jmx beside a JTL, if there is exactly one)")
+	fs.BoolVar(&d.noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
 }
 
 const rootExamples = `  # Watch the built-in demo: a bank service under load with an incident
@@ -120,10 +124,15 @@ START..END; an empty side means the data's edge.`,
 					return err
 				}
 			}
+			planned, planName, err := dashboardPlan(df.plan, df.noPlan, srcs, sf.jtlf.props)
+			if err != nil {
+				return err
+			}
 			return runDashboard(dashboardConfig{
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
 				zone: sf.displayZone(), noMouse: df.noMouse,
 				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(), record: df.record,
+				planned: planned, planName: planName,
 			})
 		},
 	}

@@ -130,7 +130,7 @@ START..END; an empty side means the data's edge.`,
 	sf.register(cmd.Flags())
 	sf.registerBaseline(cmd.Flags())
 	df.register(cmd)
-	cmd.AddCommand(newDemoCmd(), newReportCmd(), newCheckCmd(), newThemesCmd(), newVersionCmd())
+	cmd.AddCommand(newDemoCmd(), newReportCmd(), newRecordCmd(), newCheckCmd(), newThemesCmd(), newVersionCmd())
 	return cmd
 }
 

@@ -43,11 +43,29 @@ func Sources(path string, clock sources.Clock) ([]sources.Source, error) {
 type group struct {
 	rec *Recording
 
-	mu      sync.Mutex
-	sinks   []sources.Sink // each source's, once its Run has started
-	started int
-	done    chan struct{} // closed when the pass has ended
-	err     error         // what ended the pass, if not the file's end
+	mu       sync.Mutex
+	sinks    []sources.Sink // each source's, once its Run has started
+	started  int
+	done     chan struct{} // closed when the pass has ended
+	err      error         // what ended the pass, if not the file's end
+	warnings []string      // what the pass found wrong, set before done
+}
+
+// ReadWarnings returns what reading the recording found wrong (damage, a
+// cut end, frames of a newer sobang), once src, the first source Sources
+// returned, has run; nil for any other source. The same warnings are among
+// src's, for the store; a command says them on stderr too.
+func ReadWarnings(src sources.Source) []string {
+	r, ok := src.(*replay)
+	if !ok || r.index != 0 {
+		return nil
+	}
+	select {
+	case <-r.g.done:
+		return r.g.warnings
+	default:
+		return nil
+	}
 }
 
 // replay is one recorded source, read back.
@@ -123,10 +141,11 @@ func (g *group) pass(ctx context.Context, clock sources.Clock) error {
 	if ctx.Err() != nil {
 		return nil
 	}
+	g.warnings = append(append([]string(nil), g.rec.Warnings...), warnings...)
 	for i, sink := range g.sinks {
 		end := sources.Batch{CaughtUp: true}
 		if i == 0 {
-			end.Warnings = append(append(end.Warnings, g.rec.Warnings...), warnings...)
+			end.Warnings = g.warnings
 		}
 		end.Health = &sources.Health{
 			State:  sources.StateDone,

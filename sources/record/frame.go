@@ -23,6 +23,7 @@ const (
 	FrameMark    FrameKind = 3 // one Mark
 	FrameNote    FrameKind = 4 // one Note
 	FrameIndex   FrameKind = 5 // the index of every frame before it
+	FrameDict    FrameKind = 6 // a compression dictionary later frames use
 )
 
 // Frame codecs: how a payload is compressed.
@@ -69,6 +70,10 @@ type FrameInfo struct {
 	// MinMS > MaxMS when it holds no timed record.
 	MinMS, MaxMS int64
 	PayloadCRC   uint32
+	// Dict is the dictionary the payload was compressed with (the Dict of
+	// a FrameDict frame before it), 0 for none; a FrameDict frame's own
+	// number, its payload compressed without one.
+	Dict uint32
 }
 
 // HasData reports whether the frame holds timed records.
@@ -91,7 +96,7 @@ func putFrameHeader(h []byte, f FrameInfo) {
 	le.PutUint64(h[32:], uint64(f.MinMS))
 	le.PutUint64(h[40:], uint64(f.MaxMS))
 	le.PutUint32(h[48:], f.PayloadCRC)
-	le.PutUint32(h[52:], 0) // reserved
+	le.PutUint32(h[52:], f.Dict)
 	le.PutUint32(h[56:], crc32.Checksum(h[:56], castagnoli))
 }
 
@@ -110,7 +115,7 @@ func parseFrameHeader(h []byte, offset int64) (FrameInfo, error) {
 		Size: int(le.Uint32(h[8:])), Raw: int(le.Uint32(h[12:])),
 		FirstAt: int64(le.Uint64(h[16:])), LastAt: int64(le.Uint64(h[24:])),
 		MinMS: int64(le.Uint64(h[32:])), MaxMS: int64(le.Uint64(h[40:])),
-		PayloadCRC: le.Uint32(h[48:]),
+		PayloadCRC: le.Uint32(h[48:]), Dict: le.Uint32(h[52:]),
 	}
 	if f.Raw > maxFrameRaw || f.Size > maxFrameRaw+maxFrameRaw/8 {
 		return FrameInfo{}, errBadHeader
@@ -144,13 +149,17 @@ func compress(dst, raw []byte) []byte {
 	return enc.EncodeAll(raw, dst)
 }
 
-// inflate returns f's payload inflated into dst's storage.
-func inflate(f FrameInfo, payload, dst []byte) ([]byte, error) {
+// inflate returns f's payload inflated into dst's storage, by dec when
+// the frame was compressed with a dictionary (dec holds it), else by the
+// shared decoder.
+func inflate(f FrameInfo, payload, dst []byte, dec *zstd.Decoder) ([]byte, error) {
 	switch f.Codec {
 	case codecNone:
 		return payload, nil
 	case codecZstd:
-		_, dec := codecs()
+		if f.Kind == FrameDict || f.Dict == 0 || dec == nil {
+			_, dec = codecs()
+		}
 		out, err := dec.DecodeAll(payload, dst[:0])
 		if err != nil {
 			return nil, err
@@ -161,4 +170,18 @@ func inflate(f FrameInfo, payload, dst []byte) ([]byte, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("compressed by codec %d, unknown to this sobang", f.Codec)
+}
+
+// newDictEncoder returns an encoder compressing with the raw dictionary
+// content numbered id.
+func newDictEncoder(id uint32, content []byte) (*zstd.Encoder, error) {
+	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithLowerEncoderMem(true), zstd.WithEncoderDictRaw(id, content))
+}
+
+// newDictDecoder returns a decoder holding the raw dictionary content
+// numbered id.
+func newDictDecoder(id uint32, content []byte) (*zstd.Decoder, error) {
+	return zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxFrameRaw),
+		zstd.WithDecoderLowmem(true), zstd.WithDecoderDictRaw(id, content))
 }

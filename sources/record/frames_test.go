@@ -466,3 +466,41 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestDictionaries records enough small frames for dictionaries to be
+// written and used: everything reads back; a damaged dictionary loses the
+// frames compressed with it, says so once, and the rest still reads.
+func TestDictionaries(t *testing.T) {
+	batches := logBatches(3 * dictFirstFrames)
+	data, starts := writeFramed(t, batches, true)
+	got, warnings, path := readBytes(t, data)
+	if !reflect.DeepEqual(got, batches) || len(warnings) != 0 {
+		t.Fatalf("%d batches of %d, warnings %q", len(got), len(batches), warnings)
+	}
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dict FrameInfo
+	using := 0
+	for _, f := range rec.Frames() {
+		if f.Kind == FrameDict && dict.Dict == 0 {
+			dict = f
+		}
+		if f.Kind == FrameBatches && dict.Dict != 0 && f.Dict == dict.Dict {
+			using++
+		}
+	}
+	if dict.Dict == 0 || using == 0 {
+		t.Fatalf("no dictionary written, or none used: %+v", rec.Frames())
+	}
+	damaged := append([]byte(nil), data...)
+	damaged[dict.Offset+frameHeaderSize+3] ^= 1
+	got, warnings, _ = readBytes(t, damaged)
+	if len(got) != len(batches)-using || len(warnings) != 1 ||
+		!strings.Contains(warnings[0], fmt.Sprintf("the compression dictionary at offset %d is damaged", dict.Offset)) ||
+		!strings.Contains(warnings[0], fmt.Sprintf("the %d frames compressed with it (%d batches) skipped", using, using)) {
+		t.Errorf("%d batches of %d (%d lost), warnings %q", len(got), len(batches), using, warnings)
+	}
+	_ = starts
+}

@@ -10,8 +10,10 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"sync/atomic"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/sanitize"
 )
@@ -35,9 +37,10 @@ type Recording struct {
 	// (rebuilt by scanning), damaged stretches skipped, a cut end.
 	Warnings []string
 
-	version int         // the file's format version (1 or 2)
-	frames  []FrameInfo // the index, without the index frame (version 2)
-	size    int64       // the file's size when opened
+	version int            // the file's format version (1 or 2)
+	frames  []FrameInfo    // the index, without the index frame (version 2)
+	dicts   map[uint32]int // dictionary number -> its frame in frames
+	size    int64          // the file's size when opened
 }
 
 // Item is one thing a recording holds: exactly one of Entry, Mark and Note
@@ -83,6 +86,16 @@ func Open(path string) (*Recording, error) {
 	}
 	if err := rec.readHeader(f); err != nil {
 		return nil, err
+	}
+	for i, fi := range rec.frames {
+		if fi.Kind == FrameDict {
+			if rec.dicts == nil {
+				rec.dicts = map[uint32]int{}
+			}
+			if _, dup := rec.dicts[fi.Dict]; !dup {
+				rec.dicts[fi.Dict] = i
+			}
+		}
 	}
 	return rec, nil
 }
@@ -146,7 +159,7 @@ func (r *Recording) loadIndex(f *os.File, at int64) ([]FrameInfo, error) {
 	if err != nil || fi.Kind != FrameIndex || at+frameHeaderSize+int64(fi.Size) != r.size-trailerSize {
 		return nil, errBadHeader
 	}
-	raw, err := r.readPayload(f, fi, nil)
+	raw, err := r.readPayload(f, fi, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +250,7 @@ func (r *Recording) readHeader(f *os.File) error {
 		if fi.Kind != FrameHeader {
 			continue
 		}
-		raw, err := r.readPayload(f, fi, nil)
+		raw, err := r.readPayload(f, fi, nil, nil)
 		if err == nil && !found {
 			var h Header
 			if err = gob.NewDecoder(bytes.NewReader(raw)).Decode(&h); err == nil {
@@ -265,8 +278,9 @@ func (r *Recording) readHeader(f *os.File) error {
 }
 
 // readPayload reads fi's header and payload, checks them and inflates the
-// payload, into buf's storage when it fits.
-func (r *Recording) readPayload(f *os.File, fi FrameInfo, buf []byte) ([]byte, error) {
+// payload, into buf's storage when it fits; dec holds fi's dictionary, if
+// it has one.
+func (r *Recording) readPayload(f *os.File, fi FrameInfo, buf []byte, dec *zstd.Decoder) ([]byte, error) {
 	frame := make([]byte, frameHeaderSize+fi.Size)
 	if _, err := f.ReadAt(frame, fi.Offset); err != nil {
 		return nil, err
@@ -278,7 +292,7 @@ func (r *Recording) readPayload(f *os.File, fi FrameInfo, buf []byte) ([]byte, e
 	if crc32.Checksum(payload, castagnoli) != fi.PayloadCRC {
 		return nil, errors.New("it fails its checksum")
 	}
-	return inflate(fi, payload, buf)
+	return inflate(fi, payload, buf, dec)
 }
 
 func (r *Recording) warn(format string, args ...any) {
@@ -308,17 +322,23 @@ func (r *Recording) Walk(from int, fn func(Item) error) (warnings []string, err 
 	var buf []byte
 	var bd *batchDecoder
 	var fnErr error
+	var dicts dictionaries
+	defer dicts.close()
 	for i := from; i < len(r.frames); i++ {
 		fi := r.frames[i]
 		switch fi.Kind {
-		case FrameHeader, FrameIndex:
+		case FrameHeader, FrameIndex, FrameDict:
 			continue
 		case FrameBatches, FrameMark, FrameNote:
 		default:
 			unknown[fi.Kind]++
 			continue
 		}
-		raw, err := r.readPayload(f, fi, buf)
+		zd, ok := dicts.get(r, f, fi)
+		if !ok {
+			continue
+		}
+		raw, err := r.readPayload(f, fi, buf, zd)
 		if err != nil {
 			what := "its record"
 			if fi.Kind == FrameBatches {
@@ -375,6 +395,7 @@ func (r *Recording) Walk(from int, fn func(Item) error) (warnings []string, err 
 			}
 		}
 	}
+	dicts.report(r, warn)
 	for _, k := range sortedKinds(unknown) {
 		warn("%d frames of kind %d, unknown to this sobang (a newer one wrote them), skipped", unknown[k], k)
 	}
@@ -382,6 +403,73 @@ func (r *Recording) Walk(from int, fn func(Item) error) (warnings []string, err 
 		warn("%d recorded batches name no recorded source; skipped", skipped)
 	}
 	return warnings, nil
+}
+
+// dictionaries are the compression dictionaries of one walk: the decoder
+// of the one in use, and those found damaged with the batches lost to
+// them.
+type dictionaries struct {
+	id   uint32
+	dec  *zstd.Decoder
+	bad  map[uint32]error
+	lost map[uint32][2]int // frames and batches skipped for want of it
+}
+
+// get returns the decoder of fi's dictionary (nil when it has none) and
+// whether fi can be read; a frame whose dictionary is damaged or missing
+// is counted, not read.
+func (d *dictionaries) get(r *Recording, f *os.File, fi FrameInfo) (*zstd.Decoder, bool) {
+	if fi.Dict == 0 {
+		return nil, true
+	}
+	if fi.Dict == d.id {
+		return d.dec, true
+	}
+	if _, bad := d.bad[fi.Dict]; !bad {
+		err := errors.New("it is not in the file")
+		if at, ok := r.dicts[fi.Dict]; ok {
+			var content []byte
+			if content, err = r.readPayload(f, r.frames[at], nil, nil); err == nil {
+				var dec *zstd.Decoder
+				if dec, err = newDictDecoder(fi.Dict, content); err == nil {
+					d.close()
+					d.id, d.dec = fi.Dict, dec
+					return dec, true
+				}
+			}
+		}
+		if d.bad == nil {
+			d.bad, d.lost = map[uint32]error{}, map[uint32][2]int{}
+		}
+		d.bad[fi.Dict] = err
+	}
+	n := d.lost[fi.Dict]
+	d.lost[fi.Dict] = [2]int{n[0] + 1, n[1] + fi.Batches}
+	return nil, false
+}
+
+// report says which dictionaries were damaged or missing, and what was
+// lost with them.
+func (d *dictionaries) report(r *Recording, warn func(string, ...any)) {
+	ids := make([]uint32, 0, len(d.bad))
+	for id := range d.bad {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		where := "compression dictionary " + strconv.FormatUint(uint64(id), 10)
+		if at, ok := r.dicts[id]; ok {
+			where = fmt.Sprintf("the compression dictionary at offset %d", r.frames[at].Offset)
+		}
+		warn("%s is damaged (%v): the %d frames compressed with it (%d batches) skipped", where, d.bad[id], d.lost[id][0], d.lost[id][1])
+	}
+}
+
+func (d *dictionaries) close() {
+	if d.dec != nil {
+		d.dec.Close()
+		d.dec, d.id = nil, 0
+	}
 }
 
 // batchDecoder decodes frames of batches with one gob decoder that has

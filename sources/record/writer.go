@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/sanitize"
 )
@@ -24,6 +26,24 @@ var flushEvery = time.Second
 // before its second is up: large enough for the compressor to find the
 // repeats between batches, small enough that seeking decodes little.
 var frameTarget = 256 << 10
+
+// Dictionaries: a frame of one second at a live run's rates holds a few
+// kilobytes, too little for the compressor to find what repeats from
+// second to second (labels, URLs, stack traces); compressed with the
+// recent past as a dictionary, stored once in a FrameDict frame, it
+// compresses nearly as well as one stream would, and still decodes on its
+// own given that frame. dictSize is how much of the recent past a
+// dictionary holds; the first one is written once that much was recorded
+// (or after dictFirstFrames frames with at least dictMinBytes), and a new
+// one every dictEvery frames after, so that it follows what the run logs
+// (on the demo's live run, 128 KB every 16 frames made the file 35% smaller
+// than frames on their own; larger or rarer dictionaries did worse).
+var (
+	dictSize        = 128 << 10
+	dictMinBytes    = 4 << 10
+	dictFirstFrames = 16
+	dictEvery       = 16
+)
 
 // Writer writes a recording. One goroutine (the ingest) writes, marks and
 // notes, then closes it; a timer seals the open frame when its first batch
@@ -45,6 +65,14 @@ type Writer struct {
 	enc      *gob.Encoder
 	openInfo FrameInfo
 	scratch  []byte // the sealed frame, reused
+
+	// The dictionary: recent raw payloads of batch frames, the number and
+	// encoder of the dictionary in use (0 and nil for none), and the
+	// frames compressed since it was written.
+	history   []byte
+	dictID    uint32
+	dictEnc   *zstd.Encoder
+	sinceDict int
 
 	err    error // the first error, returned by every later call
 	closed bool
@@ -205,9 +233,46 @@ func (w *Writer) seal() error {
 	}
 	fi := w.openInfo
 	w.openInfo = FrameInfo{}
-	err := w.writeFrame(fi, w.open.Bytes())
+	raw := w.open.Bytes()
+	err := w.writeFrame(fi, raw)
+	if err == nil {
+		err = w.remember(raw)
+	}
 	w.open.Reset()
 	return err
+}
+
+// remember keeps the end of raw in the history, and writes a new
+// dictionary when it is time.
+func (w *Writer) remember(raw []byte) error {
+	if len(raw) >= dictSize {
+		w.history = append(w.history[:0], raw[len(raw)-dictSize:]...)
+	} else {
+		if over := len(w.history) + len(raw) - dictSize; over > 0 {
+			w.history = w.history[:copy(w.history, w.history[over:])]
+		}
+		w.history = append(w.history, raw...)
+	}
+	w.sinceDict++
+	first := w.dictID == 0 && (len(w.history) >= dictSize || (w.sinceDict >= dictFirstFrames && len(w.history) >= dictMinBytes))
+	if !first && (w.dictID == 0 || w.sinceDict < dictEvery) {
+		return nil
+	}
+	id := w.dictID + 1
+	content := bytes.Clone(w.history)
+	enc, err := newDictEncoder(id, content)
+	if err != nil {
+		w.err = w.wrap(err)
+		return w.err
+	}
+	if err := w.writeFrame(FrameInfo{Kind: FrameDict, Dict: id, FirstAt: w.clock.Now().UnixNano(), LastAt: w.clock.Now().UnixNano(), MinMS: noDataMin, MaxMS: noDataMax}, content); err != nil {
+		return err
+	}
+	if w.dictEnc != nil {
+		w.dictEnc.Close()
+	}
+	w.dictID, w.dictEnc, w.sinceDict = id, enc, 0
+	return nil
 }
 
 // writeFrame compresses raw and writes it as one frame described by fi
@@ -215,7 +280,12 @@ func (w *Writer) seal() error {
 func (w *Writer) writeFrame(fi FrameInfo, raw []byte) error {
 	fi.Codec, fi.Raw = codecZstd, len(raw)
 	buf := append(w.scratch[:0], make([]byte, frameHeaderSize)...)
-	buf = compress(buf, raw)
+	if fi.Kind == FrameBatches && w.dictEnc != nil {
+		fi.Dict = w.dictID
+		buf = w.dictEnc.EncodeAll(raw, buf)
+	} else {
+		buf = compress(buf, raw)
+	}
 	payload := buf[frameHeaderSize:]
 	fi.Size = len(payload)
 	fi.PayloadCRC = crc32.Checksum(payload, castagnoli)
@@ -259,6 +329,9 @@ func (w *Writer) Close() error {
 				w.err = w.wrap(err)
 			}
 		}
+	}
+	if w.dictEnc != nil {
+		w.dictEnc.Close()
 	}
 	if err := w.file.Close(); err != nil && w.err == nil {
 		w.err = w.wrap(err)

@@ -43,6 +43,11 @@ var (
 	dictMinBytes    = 4 << 10
 	dictFirstFrames = 16
 	dictEvery       = 16
+	// dictUseBelow: a frame this large finds its repeats by itself (a busy
+	// run's frames are sealed at frameTarget), so it is compressed without
+	// the dictionary, and counts for no new one: at 50k records/s the
+	// dictionaries cost more CPU than they save bytes.
+	dictUseBelow = 64 << 10
 )
 
 // Writer writes a recording. One goroutine (the ingest) writes, marks and
@@ -253,6 +258,9 @@ func (w *Writer) remember(raw []byte) error {
 		}
 		w.history = append(w.history, raw...)
 	}
+	if len(raw) >= dictUseBelow {
+		return nil // compressed without one: no reason for a new one
+	}
 	w.sinceDict++
 	first := w.dictID == 0 && (len(w.history) >= dictSize || (w.sinceDict >= dictFirstFrames && len(w.history) >= dictMinBytes))
 	if !first && (w.dictID == 0 || w.sinceDict < dictEvery) {
@@ -280,7 +288,7 @@ func (w *Writer) remember(raw []byte) error {
 func (w *Writer) writeFrame(fi FrameInfo, raw []byte) error {
 	fi.Codec, fi.Raw = codecZstd, len(raw)
 	buf := append(w.scratch[:0], make([]byte, frameHeaderSize)...)
-	if fi.Kind == FrameBatches && w.dictEnc != nil {
+	if fi.Kind == FrameBatches && w.dictEnc != nil && len(raw) < dictUseBelow {
 		fi.Dict = w.dictID
 		buf = w.dictEnc.EncodeAll(raw, buf)
 	} else {

@@ -71,7 +71,7 @@ func writeHourRun(b *testing.B, dir string) (paths []string, gz int) {
 // files: "whole" as sobang record writes complete files (batches as
 // parsed, frames of up to 256 KB), "live" as a dashboard following the run
 // writes it (a batch per source per second, a frame sealed every second).
-// Target: at most 1.3 (x gzip -6).
+// Target: at most 1.3 (x gzip -6); measured 0.67 whole, 0.91 live.
 func BenchmarkRecordingSize(b *testing.B) {
 	dir := b.TempDir()
 	paths, gz := writeHourRun(b, dir)

@@ -30,8 +30,8 @@ func jtlBatch(n int, startMS int64) sources.Batch {
 // BenchmarkWrite records full batches of JTL-like samples: the cost --record
 // adds to the dashboard's ingest ("MB/s" reads as millions of samples/s).
 // Target: under 2 ms per 4096-sample batch, far above any live run's rate
-// (about 0.9 ms of CPU on the 2-core VM, two thirds gob's reflection, a
-// third zstd).
+// (about 1.2 ms of CPU on the 2-core VM, see BenchmarkRecordOverhead; the
+// wall time there is the VM's other load).
 func BenchmarkWrite(b *testing.B) {
 	w, err := Create(filepath.Join(b.TempDir(), "bench.sobang"), []sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}}, nil)
 	if err != nil {
@@ -60,7 +60,8 @@ func cpuTime() time.Duration {
 // pump does with --record and not without, since it hands each batch to
 // Writer.Write before applying it. It reports the CPU it took as "core%",
 // the share of one core recording takes at that rate (process CPU time,
-// so the VM's other load does not count). Target: at most 5 core%.
+// so the VM's other load does not count). Target: at most 5 core%; it
+// takes about 1.5.
 func BenchmarkRecordOverhead(b *testing.B) {
 	w, err := Create(filepath.Join(b.TempDir(), "bench.sobang"), []sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}}, nil)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -503,4 +504,99 @@ func TestDictionaries(t *testing.T) {
 		t.Errorf("%d batches of %d (%d lost), warnings %q", len(got), len(batches), using, warnings)
 	}
 	_ = starts
+}
+
+// TestColumnsCarryEveryField packs and unpacks samples whose every field
+// is set, each to a value of its own, and fails when sources.Sample gains
+// a field that the columns do not carry yet.
+func TestColumnsCarryEveryField(t *testing.T) {
+	typ := reflect.TypeFor[sources.Sample]()
+	if typ.NumField() != sampleFields {
+		t.Fatalf("sources.Sample has %d fields, the columns carry %d: add the new ones to Columns, pack and unpack", typ.NumField(), sampleFields)
+	}
+	var samples []sources.Sample
+	for k := range 3 {
+		var s sources.Sample
+		v := reflect.ValueOf(&s).Elem()
+		for i := range v.NumField() {
+			f := v.Field(i)
+			switch f.Kind() {
+			case reflect.String:
+				f.SetString(fmt.Sprintf("%s-%d", typ.Field(i).Name, k%2))
+			case reflect.Bool:
+				f.SetBool((i+k)%2 == 0)
+			case reflect.Int32, reflect.Int64:
+				f.SetInt(int64(1000*i + k - 7))
+			default:
+				t.Fatalf("field %s of kind %v", typ.Field(i).Name, f.Kind())
+			}
+		}
+		samples = append(samples, s)
+	}
+	var p packer
+	got, err := p.pack(samples).unpack()
+	if err != nil || !reflect.DeepEqual(got, samples) {
+		t.Errorf("unpacked %+v, %v\nwant %+v", got, err, samples)
+	}
+	bad := *p.pack(samples)
+	bad.URL = []uint32{0, 1, 99}
+	if _, err := bad.unpack(); err == nil {
+		t.Error("a string index out of range unpacked")
+	}
+	bad = *p.pack(samples)
+	bad.Flags = bad.Flags[:1]
+	if _, err := bad.unpack(); err == nil {
+		t.Error("columns of different lengths unpacked")
+	}
+}
+
+// TestFramesDecodeAlone writes a frame per batch of every kind and reads
+// from each frame on: each decodes without the frames before it (the type
+// definitions every frame needs are in the header).
+func TestFramesDecodeAlone(t *testing.T) {
+	clock := sources.NewManualClock(t0)
+	path := filepath.Join(t.TempDir(), "alone.sobang")
+	w, err := Create(path, testInfos(), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := testBatches()
+	slices.Reverse(batches) // the first frame holds none of the samples
+	for _, b := range batches {
+		if err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(flushEvery)
+		w.mu.Lock()
+		err := w.seal()
+		w.mu.Unlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for i, f := range rec.Frames() {
+		if f.Kind != FrameBatches {
+			continue
+		}
+		var got sources.Batch
+		warnings, err := rec.Walk(i, func(it Item) error {
+			got = it.Entry.Batch
+			return errStop
+		})
+		if err != nil || len(warnings) != 0 || !reflect.DeepEqual(got, batches[k]) {
+			t.Errorf("frame %d alone: %+v, %v %q\nwant %+v", i, got, err, warnings, batches[k])
+		}
+		k++
+	}
+	if k != len(batches) {
+		t.Errorf("%d frames of batches, want %d", k, len(batches))
+	}
 }

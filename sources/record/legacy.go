@@ -103,6 +103,7 @@ func decodeStreamV1(rd io.Reader, path string, onHeader func(*Header) error, onE
 			continue
 		}
 		e.Batch.Source = e.Source
+		e.Columns = nil // not of version 1
 		if e.EmptyFailures {
 			e.Batch.Failures = []sources.AggregateFailure{}
 		}

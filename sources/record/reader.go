@@ -363,6 +363,14 @@ func (r *Recording) Walk(from int, fn func(Item) error) (warnings []string, err 
 					skipped++
 					return true
 				}
+				if e.Columns != nil {
+					samples, err := e.Columns.unpack()
+					if err != nil {
+						warn("the frame at offset %d: batch %d of %d does not decode (%v): skipped", fi.Offset, k+1, fi.Batches, err)
+						return true
+					}
+					e.Batch.Samples, e.Columns = samples, nil
+				}
 				fnErr = fn(Item{Frame: i, Entry: e})
 				return fnErr == nil
 			})

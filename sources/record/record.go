@@ -70,6 +70,10 @@ type Entry struct {
 	// EmptyFailures says Batch.Failures was an empty, not a nil, list (an
 	// empty list replaces the previous failures): gob sends neither.
 	EmptyFailures bool
+	// Columns hold Batch's samples in format version 2, where Batch.Samples
+	// is left empty; a reader hands the entry over with them in
+	// Batch.Samples.
+	Columns *Columns
 }
 
 // Mark is a moment the user marked while recording.

@@ -5,11 +5,13 @@
 // A recording (format version 2) is the 8-byte Magic, then frames. Every
 // frame is a 60-byte header (sync bytes, kind, codec, lengths, arrival and
 // data time ranges, the payload's CRC-32C and the header's own CRC-32C) and
-// a payload compressed on its own (zstd), so that a reader can start at any
-// frame. The first two frames hold the Header (twice, so one damaged copy
+// a payload compressed on its own (zstd, given at most the dictionary
+// frame it names), so that a reader can start at any frame. The first two frames hold the Header (twice, so one damaged copy
 // loses nothing); then come frames of Entry values (one per batch, in the
 // order the session ingested them, merged into a frame for at most a second
-// or frameTarget bytes), Mark and Note frames; a closed recording ends with
+// or frameTarget bytes; samples as Columns), Mark and Note frames, and
+// compression dictionaries (FrameDict: frames of a live run, a second
+// each, compress with the recent past); a closed recording ends with
 // an index frame (every frame's header) and a 16-byte trailer pointing at
 // it. The batches are as the sources handed them over, before the store
 // applied anything (offsets included), so replaying a recording feeds the

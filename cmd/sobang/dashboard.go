@@ -180,18 +180,24 @@ func saveTitle() (restore func()) {
 // worth keeping: one of the session's inputs (a source, a baseline, the
 // recording being replayed), or an existing file that is not a recording.
 func checkRecordTarget(path string, inputs []string) error {
+	return checkRecordingTarget("--record", path, inputs)
+}
+
+// checkRecordingTarget is checkRecordTarget for the recording named by
+// flag.
+func checkRecordingTarget(flag, path string, inputs []string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil // nothing there yet: Create says what goes wrong, if anything
 	}
 	for _, in := range inputs {
 		if ii, err := os.Stat(in); err == nil && os.SameFile(fi, ii) {
-			return usageErr("--record %s: it is one of the inputs and would be overwritten; record to another file", path)
+			return usageErr("%s %s: it is one of the inputs and would be overwritten; record to another file", flag, path)
 		}
 	}
 	if fi.Mode().IsRegular() && fi.Size() > 0 {
 		if head, _ := tail.Head(path, len(record.Magic)); !record.IsRecording(head) {
-			return usageErr("--record %s: the file exists and is not a .sobang recording; not overwriting it", path)
+			return usageErr("%s %s: the file exists and is not a .sobang recording; not overwriting it", flag, path)
 		}
 	}
 	return nil

@@ -457,7 +457,7 @@ func (s *tmux) format(v string) string {
 }
 
 // checkRecording fails unless the recording at path opens and reads to its
-// end, with entries.
+// end, with entries, closed (its index written) and undamaged.
 func checkRecording(t *testing.T, path string) {
 	t.Helper()
 	fi, err := os.Stat(path)
@@ -469,8 +469,14 @@ func checkRecording(t *testing.T, path string) {
 		t.Fatalf("the recording does not open: %v", err)
 	}
 	n := 0
-	if _, err := rec.Each(func(*record.Entry) error { n++; return nil }); err != nil || n == 0 {
-		t.Fatalf("the recording (%d bytes) reads %d entries, then: %v", fi.Size(), n, err)
+	warnings, err := rec.Walk(0, func(it record.Item) error {
+		if it.Entry != nil {
+			n++
+		}
+		return nil
+	})
+	if warnings = append(rec.Warnings, warnings...); err != nil || n == 0 || len(warnings) > 0 {
+		t.Fatalf("the recording (%d bytes) reads %d entries, then: %v, warnings %q", fi.Size(), n, err, warnings)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -219,4 +221,197 @@ func TestE2ERecord(t *testing.T) {
 	want, _ := reportSection(t, "loadtest", jp, lp)
 	got, _ := reportSection(t, "loadtest", rec)
 	sameJSON(t, "the loadtest section of the recorded session's report", rec, got, want)
+}
+
+// recordReportDoc runs report --format json with args and returns its document.
+func recordReportDoc(t *testing.T, args ...string) map[string]json.RawMessage {
+	t.Helper()
+	out, errs, code := runBin(t, append([]string{"report", "--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("report %v: exit %d: %s", args, code, errs)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestRecordCommandRoundTrip records sources of every kind with sobang
+// record and checks that report on the recording says what report on the
+// sources says: every section, and each source's rows, bad rows and
+// warnings.
+func TestRecordCommandRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	agg := filepath.Join("testdata", "aggregates")
+	cases := []struct {
+		name   string
+		corpus bool // the inputs are corpus files, relative to it
+		inputs []string
+	}{
+		{"jtl and log", false, []string{jp, lp}},
+		{"locust", false, []string{filepath.Join(agg, "a_stats.csv")}},
+		{"k6 summary", false, []string{filepath.Join(agg, "k6_summary.json")}},
+		{"k6 json", true, []string{"loadtest/k6/json/desafio-votacao_k6-out-json.head5000.ndjson"}},
+		{"gatling text", true, []string{"loadtest/gatling/text/nuxeo_simulation-small-v3.log"}},
+		{"gatling binary", true, []string{"loadtest/gatling/binary/taurus_gatling-3.14.3_groups_binary.simulation.log"}},
+		{"json log", true, []string{"logs/java/logstash-logback-encoder-tomcat.jsonl"}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			inputs := c.inputs
+			if c.corpus {
+				base := corpusDir(t)
+				inputs = nil
+				for _, in := range c.inputs {
+					inputs = append(inputs, filepath.Join(base, in))
+				}
+			}
+			rec := filepath.Join(dir, fmt.Sprintf("rec%d.sobang", i))
+			out, errs, code := runBin(t, append([]string{"record", "--out", rec}, inputs...)...)
+			if code != 0 || out != "" || !strings.Contains(errs, "recorded "+fmt.Sprint(len(inputs))+" sources to "+rec) {
+				t.Fatalf("record: exit %d, stdout %q, stderr %q", code, out, errs)
+			}
+			want, got := recordReportDoc(t, inputs...), recordReportDoc(t, rec)
+			for k := range want {
+				if k == "generated" {
+					continue
+				}
+				sameJSON(t, "the "+k+" section of the recording's report", rec, got[k], want[k])
+			}
+			if len(got) != len(want) {
+				t.Errorf("sections %d, want %d", len(got), len(want))
+			}
+		})
+	}
+}
+
+// TestRecordCommandFollows records a JTL (followed) and a /metrics URL
+// for --duration: every row of the JTL and a scrape a second are in the
+// recording, which is closed with its index, and the URL's password is
+// not.
+func TestRecordCommandFollows(t *testing.T) {
+	dir := t.TempDir()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "# TYPE up gauge\nup 1\n# TYPE reqs_total counter\nreqs_total 42\n")
+	}))
+	defer srv.Close()
+	url := strings.Replace(srv.URL, "http://", "http://user:s3cret@", 1) + "/metrics"
+	jp := filepath.Join(dir, "live.jtl")
+	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	writeRun(t, jp, start, 20, 0)
+	rec := filepath.Join(dir, "live.sobang")
+	_, errs, code := runBin(t, "record", "--jtl", jp, "--scrape", url, "--duration", "2500ms", "--out", rec)
+	if code != 0 {
+		t.Fatalf("record: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := record.Open(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("a finished recording: warnings %q", r.Warnings)
+	}
+	scrapes, samples := 0, 0
+	plain := &strings.Builder{}
+	if _, err := r.Walk(0, func(it record.Item) error {
+		if e := it.Entry; e != nil {
+			scrapes += len(e.Batch.Scrapes)
+			samples += len(e.Batch.Samples)
+			fmt.Fprintf(plain, "%+v", e.Batch)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	jtlData, err := os.ReadFile(jp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(string(jtlData), "\n") - 1; scrapes < 2 || samples != rows {
+		t.Errorf("%d scrapes and %d samples recorded; want at least 2 and %d", scrapes, samples, rows)
+	}
+	for i, s := range r.Header.Sources {
+		fmt.Fprintf(plain, "%d %s", i, s.Name)
+	}
+	if strings.Contains(plain.String(), "s3cret") || strings.Contains(string(data), "s3cret") {
+		t.Error("the URL's password is in the recording")
+	}
+}
+
+// TestReportOnDamagedRecording flips a byte inside a recording's batches:
+// report still exits 0, lists the damage in the source's warnings and on
+// stderr, naming the file and the offset.
+func TestReportOnDamagedRecording(t *testing.T) {
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "run.sobang")
+	if _, errs, code := runBin(t, "record", jp, lp, "--out", rec); code != 0 {
+		t.Fatalf("record: %s", errs)
+	}
+	r, err := record.Open(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hit record.FrameInfo
+	for _, f := range r.Frames() {
+		if f.Kind == record.FrameBatches {
+			hit = f
+		}
+	}
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[hit.Offset+70] ^= 0xff
+	if err := os.WriteFile(rec, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runBin(t, "report", "--format", "json", rec)
+	where := fmt.Sprintf("%s: the frame at offset %d is damaged", rec, hit.Offset)
+	if code != 0 || !strings.Contains(errs, where) {
+		t.Fatalf("exit %d, stderr %q; want 0 and %q", code, errs, where)
+	}
+	var doc struct {
+		Sources []struct{ Warnings []string } `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Sources) == 0 || !strings.Contains(strings.Join(doc.Sources[0].Warnings, "\n"), where) {
+		t.Errorf("sources %+v", doc.Sources)
+	}
+}
+
+// TestRecordCommandUsage: no --out, --out over an input or over a file
+// that is not a recording, are usage errors that leave files as they were.
+func TestRecordCommandUsage(t *testing.T) {
+	dir := t.TempDir()
+	jp, _ := writeSavedRun(t, dir)
+	other := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(other, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"record", jp}, "--out"},
+		{[]string{"record", "--out", filepath.Join(dir, "x.sobang")}, "at least one SOURCE"},
+		{[]string{"record", jp, "--out", jp}, "one of the inputs"},
+		{[]string{"record", jp, "--out", other}, "not a .sobang recording"},
+	} {
+		_, errs, code := runBin(t, c.args...)
+		if code != exitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q", c.args, code, errs)
+		}
+	}
+	if after, _ := os.ReadFile(other); string(after) != "keep me\n" {
+		t.Fatal("a file that is not a recording was overwritten")
+	}
 }

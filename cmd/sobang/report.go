@@ -151,6 +151,9 @@ func warnRead(st *store.Store, srcs []sources.Source, errs []error, keep bool) i
 		for _, n := range notesOf(srcs[i]) {
 			printWarning("%s: %s", s.Name, n)
 		}
+		for _, w := range recordingWarnings(srcs[i]) {
+			printWarning("%s", w)
+		}
 		if errs[i] != nil {
 			if keep {
 				s.Warnings = append(s.Warnings, safeText(errs[i].Error()))
@@ -165,6 +168,13 @@ func warnRead(st *store.Store, srcs []sources.Source, errs []error, keep bool) i
 // after setup has configured it. Progress goes to stderr when stderr is a
 // terminal.
 func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store.Store)) (*store.Store, []error) {
+	return readAllInto(context.Background(), srcs, duration, nil, setup...)
+}
+
+// readAllInto is readAll under ctx, handing every batch to rec (when not
+// nil) as the dashboard's --record does; reading stops at rec's first
+// error.
+func readAllInto(parent context.Context, srcs []sources.Source, duration time.Duration, rec func(sources.Batch) error, setup ...func(*store.Store)) (*store.Store, []error) {
 	infos := make([]sources.Info, len(srcs))
 	for i, s := range srcs {
 		infos[i] = s.Info()
@@ -175,9 +185,9 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 	for _, f := range setup {
 		f(st)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(parent)
 	if duration > 0 {
-		ctx, cancel = context.WithTimeout(context.Background(), duration)
+		ctx, cancel = context.WithTimeout(parent, duration)
 	}
 	defer cancel()
 	// The sources parse in their goroutines and push into the hub's bounded
@@ -195,9 +205,13 @@ func readAll(srcs []sources.Source, duration time.Duration, setup ...func(*store
 	defer ticker.Stop()
 	idle := time.NewTicker(2 * time.Millisecond)
 	defer idle.Stop()
-	pump := store.NewPump(hub, st, nil)
+	pump := store.NewPump(hub, st, rec)
 	for {
-		if pump.Step().Batches > 0 {
+		ch := pump.Step()
+		if ch.RecordErr != nil {
+			cancel()
+		}
+		if ch.Batches > 0 {
 			continue
 		}
 		select {

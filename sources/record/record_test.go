@@ -1,21 +1,16 @@
 package record
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -89,7 +84,8 @@ func writeRecording(t testing.TB, infos []sources.Info, batches []sources.Batch)
 	return path
 }
 
-// replayAll runs every source of the recording and returns each one's batches.
+// replayAll runs every source of the recording at once, as the hub does,
+// and returns each one's batches.
 func replayAll(t *testing.T, path string) ([]sources.Source, [][]sources.Batch) {
 	t.Helper()
 	srcs, err := Sources(path, nil)
@@ -97,17 +93,46 @@ func replayAll(t *testing.T, path string) ([]sources.Source, [][]sources.Batch) 
 		t.Fatal(err)
 	}
 	out := make([][]sources.Batch, len(srcs))
+	errs := make([]error, len(srcs))
+	collects := make([]sources.Collect, len(srcs))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
 	for i, s := range srcs {
-		var c sources.Collect
-		if err := s.Run(context.Background(), &c); err != nil {
-			t.Fatalf("%s: %v", s.Info().Name, err)
+		wg.Go(func() { errs[i] = s.Run(ctx, &collects[i]) })
+	}
+	wg.Wait()
+	for i, s := range srcs {
+		if errs[i] != nil {
+			t.Fatalf("%s: %v", s.Info().Name, errs[i])
 		}
-		out[i] = c.Take()
+		out[i] = collects[i].Take()
 		for j := range out[i] {
 			out[i][j].Source = i // the hub would set it
 		}
 	}
 	return srcs, out
+}
+
+// entries returns every entry of the recording at path, and the warnings
+// of reading it.
+func entries(t testing.TB, path string) ([]*Entry, []string) {
+	t.Helper()
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*Entry
+	warnings, err := rec.Walk(0, func(it Item) error {
+		if it.Entry != nil {
+			out = append(out, it.Entry)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, append(rec.Warnings, warnings...)
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -214,62 +239,6 @@ func TestWriteDoesNotKeepSlices(t *testing.T) {
 	}
 }
 
-func TestTruncated(t *testing.T) {
-	var batches []sources.Batch
-	for i := range 50 {
-		batches = append(batches, sources.Batch{Rows: 1, Entries: []sources.LogEntry{{Time: t0.Add(time.Duration(i) * time.Second), Lines: []string{strings.Repeat("x", 200) + strconv.Itoa(i)}}}})
-	}
-	// A recording whose writer died: written and flushed, never closed.
-	path := filepath.Join(t.TempDir(), "crash.sobang")
-	w, err := Create(path, testInfos()[1:2], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range batches {
-		w.lastFlush = time.Time{} // a flush per batch, as if each came a second apart
-		if err := w.Write(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.flush(); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.file.Close()
-	// Cut it again in the middle of the stream.
-	if err := os.WriteFile(path, data[:len(data)*2/3], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, got := replayAll(t, path)
-	bs := got[0]
-	n := len(bs) - 1
-	if n < 5 || n >= len(batches) {
-		t.Fatalf("%d batches replayed of %d written", n, len(batches))
-	}
-	if !reflect.DeepEqual(bs[:n], batches[:n]) {
-		t.Errorf("replayed batches differ from the first %d written", n)
-	}
-	end := bs[n]
-	if len(end.Warnings) != 1 || !strings.Contains(end.Warnings[0], "ends abruptly") || !strings.Contains(end.Warnings[0], path) {
-		t.Errorf("end warnings %q", end.Warnings)
-	}
-	if end.Health == nil || end.Health.State != sources.StateDone {
-		t.Errorf("end health %+v", end.Health)
-	}
-
-	// The never-closed file itself: everything flushed is there.
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, got = replayAll(t, path)
-	if n := len(got[0]) - 1; n != len(batches) || len(got[0][n].Warnings) != 1 {
-		t.Errorf("unclosed recording: %d batches of %d, end %+v", n, len(batches), got[0][n])
-	}
-}
-
 func TestNotARecording(t *testing.T) {
 	dir := t.TempDir()
 	good := writeRecording(t, testInfos(), nil)
@@ -277,13 +246,13 @@ func TestNotARecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v2 := append([]byte(nil), data...)
-	v2[7] = 2
+	v3 := append([]byte(nil), data...)
+	v3[7] = 3
 	cases := []struct {
 		name, want string
 		data       []byte
 	}{
-		{"v2.sobang", "format version 2", v2},
+		{"v3.sobang", "format version 3", v3},
 		{"plain.jtl", "not a sobang recording", []byte("timeStamp,elapsed,label\n")},
 		{"empty.sobang", "not a sobang recording", nil},
 		{"headless.sobang", "ends abruptly before its header", data[:12]},
@@ -312,7 +281,7 @@ func TestIsRecording(t *testing.T) {
 	}{
 		{data, true},
 		{Magic[:], true},
-		{[]byte("SOBANG\x00\x02rest"), true}, // another version is still a recording
+		{[]byte("SOBANG\x00\x03rest"), true}, // another version is still a recording
 		{[]byte("SOBANG"), false},
 		{[]byte("SOBANG\x01\x01"), false},
 		{[]byte("\x1f\x8b\x08\x00"), false},
@@ -353,8 +322,9 @@ func TestStampsFromClock(t *testing.T) {
 		t.Errorf("Created = %v, want %v", rec.Header.Created, t0)
 	}
 	var got []time.Time
-	if _, err := rec.Each(func(e *Entry) error { got = append(got, e.At); return nil }); err != nil {
-		t.Fatal(err)
+	es, _ := entries(t, path)
+	for _, e := range es {
+		got = append(got, e.At)
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d entries, want %d", len(got), len(want))
@@ -376,136 +346,5 @@ func TestStampsFromClock(t *testing.T) {
 	bs := c.Take()
 	if h := bs[len(bs)-1].Health; h == nil || !h.Since.Equal(clock.Now()) {
 		t.Errorf("replayed end health %+v, want Since %v", h, clock.Now())
-	}
-}
-
-// TestFlushesWhileOpen checks that a reader sees what was written before
-// Close once a second has passed.
-func TestFlushesWhileOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "live.sobang")
-	w, err := Create(path, testInfos()[:1], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.lastFlush = time.Now().Add(-flushEvery) // as if a second had passed
-	if err := w.Write(sources.Batch{Rows: 1, Samples: []sources.Sample{{StartMS: 1, Label: "a"}}}); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	_, err = rec.Each(func(*Entry) error { n++; return nil })
-	if n != 1 || !errors.Is(err, ErrTruncated) {
-		t.Errorf("%d entries, %v; want 1 and an unfinished stream", n, err)
-	}
-}
-
-// TestFlushesWhenQuiet: a batch written with no later Write reaches the
-// file within flushEvery all the same, from the writer's timer.
-func TestFlushesWhenQuiet(t *testing.T) {
-	saved := flushEvery
-	flushEvery = 20 * time.Millisecond
-	defer func() { flushEvery = saved }()
-	path := filepath.Join(t.TempDir(), "quiet.sobang")
-	w, err := Create(path, testInfos()[:1], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if err := w.Write(sources.Batch{Rows: 1, Samples: []sources.Sample{{StartMS: 1, Label: "a"}}}); err != nil {
-		t.Fatal(err)
-	}
-	for try := 0; ; try++ {
-		rec, err := Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		_, _ = rec.Each(func(*Entry) error { n++; return nil })
-		if n == 1 {
-			return
-		}
-		if try == 200 {
-			t.Fatal("the batch never reached the file while the writer was open")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// FuzzDecode fuzzes the container (magic and gzip) and, apart, the inflated
-// gob stream, so that mutations reach the gob decoder directly, without a
-// gzip writer per input (milliseconds each, which made minimising one find
-// take most of a minute).
-func FuzzDecode(f *testing.F) {
-	// Small seeds: the fuzzer minimises every input that finds new code,
-	// byte by byte, so a seed of kilobytes costs seconds per find.
-	small := writeRecording(f, testInfos()[:1], []sources.Batch{
-		{Source: 0, Rows: 1, Samples: []sources.Sample{{StartMS: 1, ElapsedMS: 2, Label: "a", Code: "200", Success: true}}},
-		{Source: 0, Warnings: []string{"w"}, CaughtUp: true},
-	})
-	for _, path := range []string{small, writeRecording(f, testInfos(), testBatches())} {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(data[len(Magic):]))
-		if err != nil {
-			f.Fatal(err)
-		}
-		stream, err := io.ReadAll(zr)
-		if err != nil {
-			f.Fatal(err)
-		}
-		// Warm gob's process-wide type caches, so that coverage does not
-		// depend on which input came first.
-		decodeAll(data)
-		checkStream(f, stream)
-		if path == small {
-			f.Add(data)
-			f.Add(stream)
-			f.Add(stream[:len(stream)-3])
-		}
-	}
-	f.Add(Magic[:])
-	f.Add([]byte("SOBANG\x00\x01\x1f\x8b"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		decodeAll(data)
-		checkStream(t, data)
-	})
-}
-
-func decodeAll(data []byte) {
-	_, _ = decode(bytes.NewReader(data), "fuzz.sobang", nil, func(*Entry) error { return nil })
-}
-
-// checkStream decodes data as an inflated recording twice and checks that
-// every entry handed over names a recorded source, that the two reads agree
-// and that an error names the file.
-func checkStream(t testing.TB, data []byte) {
-	t.Helper()
-	read := func() (int, int, error) {
-		sourcesN, entries := -1, 0
-		skipped, err := decodeStream(bytes.NewReader(data), "fuzz.sobang", func(h *Header) error {
-			sourcesN = len(h.Sources)
-			return nil
-		}, func(e *Entry) error {
-			if e.Source < 0 || e.Source >= sourcesN || e.Batch.Source != e.Source {
-				t.Fatalf("entry of source %d (batch %d) handed over with %d recorded sources", e.Source, e.Batch.Source, sourcesN)
-			}
-			entries++
-			return nil
-		})
-		return entries, skipped, err
-	}
-	n1, s1, err1 := read()
-	n2, s2, err2 := read()
-	if n1 != n2 || s1 != s2 || fmt.Sprint(err1) != fmt.Sprint(err2) {
-		t.Fatalf("two reads differ: %d/%d/%v then %d/%d/%v", n1, s1, err1, n2, s2, err2)
-	}
-	if err1 != nil && !strings.HasPrefix(err1.Error(), "fuzz.sobang: ") {
-		t.Fatalf("error does not name the file: %v", err1)
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
 )
 
 // TestLogErrorKeys: ] and [ in the logs pane move the shared cursor from
@@ -70,5 +73,41 @@ func TestLogStackTraceFolds(t *testing.T) {
 	press(m, "w")
 	if wrapped := paneLines(plain(m.Render()), "Logs"); !strings.Contains(wrapped, tail) {
 		t.Fatalf("w must wrap what was cut:\n%s", wrapped)
+	}
+}
+
+// TestLabelPathKeepsEntriesWithoutAPath opens a label whose request path
+// is /api/accounts/{id}: the logs pane keeps the entries naming it and
+// those naming no path (an error without a URL), leaves out the one naming
+// another path, and says how many it hid.
+func TestLabelPathKeepsEntriesWithoutAPath(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
+	st.SetConfigPaths(map[string]string{"GET account": "/api/accounts/{id}"})
+	var samples []sources.Sample
+	for s := range 10 {
+		samples = append(samples, sources.Sample{StartMS: t0.Add(time.Duration(s) * time.Second).UnixMilli(), ElapsedMS: 5,
+			Label: "GET account", Code: "200", Success: true, AllThreads: -1})
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
+	var entries []sources.LogEntry
+	for i, msg := range []string{
+		"Request failed: GET /api/accounts/4711 -> 503",
+		"Request failed: POST /api/transfer -> 503",
+		"HikariPool-1 - Connection is not available, request timed out after 1000ms",
+	} {
+		entries = append(entries, sources.LogEntry{Time: t0.Add(time.Duration(i+1) * time.Second), Level: sources.LevelError,
+			LevelText: "ERROR", LevelCol: 0, LineNo: i + 1, Lines: []string{"ERROR " + msg}})
+	}
+	st.Apply(sources.Batch{Source: 1, Entries: entries, Rows: len(entries), CaughtUp: true})
+	m := storeModel(st, t0.Add(time.Hour), 200, 60)
+	press(m, "1", "enter")
+	logs := paneLines(plain(m.Render()), "Logs")
+	for _, want := range []string{"/api/accounts/4711", "Connection is not available", "(1 naming other paths hidden)"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the logs pane lacks %q:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, "/api/transfer") {
+		t.Errorf("an entry naming another path is shown:\n%s", logs)
 	}
 }

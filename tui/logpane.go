@@ -29,7 +29,10 @@ type logPane struct {
 	cacheKey logKey
 	cache    string
 	matches  []int // indices of entries passing the filter, when filtering
-	matchKey logMatchKey
+	// pathHidden counts the entries the open label's path left out of
+	// matches (they name another path).
+	pathHidden int
+	matchKey   logMatchKey
 }
 
 // logKeys are the log pane's keys: the first five are its help, in order
@@ -207,6 +210,7 @@ func (p *logPane) visible(f *frame) []int {
 	if p.matches == nil {
 		p.matches = []int{}
 	}
+	p.pathHidden = 0
 	start := 0
 	if f.winFrom != 0 {
 		start = logs.Search(f.winFrom)
@@ -218,6 +222,8 @@ func (p *logPane) visible(f *frame) []int {
 		}
 		if flt.Match(e) {
 			p.matches = append(p.matches, i)
+		} else if flt.HidesForPath(e) {
+			p.pathHidden++
 		}
 	}
 	p.matchKey = mk
@@ -249,12 +255,18 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	if filter != "" {
 		note = "filter “" + filter + "” · " + note
 	}
-	if f.path != "" {
-		note = "path " + f.path + " · " + note
-	}
 	inner, ih := w-2, h-2
 	n, idx := p.shown(f)
 	vis := p.visible(f)
+	if f.path != "" {
+		// Entries naming no path stay (an error without a URL, a startup
+		// line); those naming another are counted, never silently gone.
+		hidden := ""
+		if p.pathHidden > 0 {
+			hidden = " (" + itoa(p.pathHidden) + " naming other paths hidden)"
+		}
+		note = "path " + f.path + hidden + " · " + note
+	}
 	var lines []string
 	if n == 0 {
 		msg := "no entries yet"

@@ -106,7 +106,10 @@ type Filter struct {
 	FromMS, ToMS int64         // the selected window, [from, to); 0 = no bound
 	MinLevel     sources.Level // LevelUnknown keeps all
 	Text         string        // case-insensitive substring, "" keeps all
-	Path         string        // a request path (ids as {id}): keeps entries naming it, "" keeps all
+	// Path is a request path (ids as {id}): entries naming another request
+	// path are left out; those naming it, and those naming none (an error
+	// whose message has no URL, a startup line), are kept. "" keeps all.
+	Path string
 }
 
 // Active reports whether the filter removes anything.
@@ -125,7 +128,7 @@ func (f Filter) Match(e *Entry) bool {
 	if f.MinLevel != sources.LevelUnknown && e.Level < f.MinLevel {
 		return false
 	}
-	if f.Path != "" && !mentionsPath(e.Lines, f.Path) {
+	if f.HidesForPath(e) {
 		return false
 	}
 	if f.Text != "" {
@@ -192,6 +195,38 @@ func (l *Logs) LevelCounts(fromMS, toMS int64) [sources.LevelFatal + 1]int {
 	}
 	return out
 }
+
+// HidesForPath reports whether the path filter leaves e out: it names a
+// request path, and not the filter's.
+func (f Filter) HidesForPath(e *Entry) bool {
+	return f.Path != "" && len(e.Lines) > 0 && namesPath(e.Lines[0]) && !mentionsPath(e.Lines, f.Path)
+}
+
+// namesPath reports whether a header line names a request path: a word
+// starting with "/" and a letter, after a space, a quote, "=" or a
+// scheme and host ("GET /api/accounts/4711", "uri=/api/transfer",
+// "http://bank:8080/api/balance").
+func namesPath(line string) bool {
+	for i := 0; i+1 < len(line); i++ {
+		if line[i] != '/' || !isLetter(line[i+1]) {
+			continue
+		}
+		if i == 0 {
+			return true
+		}
+		switch line[i-1] {
+		case ' ', '"', '\'', '=', '(', '[':
+			return true
+		}
+		// After a scheme and host: "://host:port/path".
+		if j := strings.LastIndex(line[:i], "://"); j >= 0 && !strings.ContainsAny(line[j+3:i], " /") {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // mentionsPath reports whether a line names the path: its part before the
 // first {id} must appear (a log names /api/accounts/4711, not the template).

@@ -298,3 +298,30 @@ func TestMaskPathAndLabelPaths(t *testing.T) {
 		t.Fatal("labels without URLs have no path")
 	}
 }
+
+// TestFilterPath keeps the entries naming the open label's path and those
+// naming no request path (an error without a URL, a startup line), and
+// leaves out those naming another path.
+func TestFilterPath(t *testing.T) {
+	f := Filter{Path: "/api/accounts/{id}"}
+	for _, c := range []struct {
+		line string
+		keep bool
+	}{
+		{"Request failed: GET /api/accounts/101823/balance -> 503", true},
+		{"Request failed: POST /api/transfer -> 503", false},
+		{"uri=/api/transfer status=200", false},
+		{"calling http://bank:8080/api/transfer", false},
+		{"HikariPool-1 - Connection is not available, request timed out after 1000ms", true},
+		{"Started BankApplication in 3.2 seconds", true},
+		{"ratio 3/4 of the pool", true},
+	} {
+		e := &Entry{LogEntry: sources.LogEntry{Lines: []string{c.line}}}
+		if got := f.Match(e); got != c.keep {
+			t.Errorf("%q: kept %v, want %v", c.line, got, c.keep)
+		}
+		if f.HidesForPath(e) == c.keep {
+			t.Errorf("%q: HidesForPath must say the opposite of Match here", c.line)
+		}
+	}
+}

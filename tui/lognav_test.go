@@ -111,3 +111,30 @@ func TestLabelPathKeepsEntriesWithoutAPath(t *testing.T) {
 		t.Errorf("an entry naming another path is shown:\n%s", logs)
 	}
 }
+
+// TestLogErrorStrip: the logs pane's first line charts its ERROR entries
+// over the shared time axis: blocks where the fixture's incident logs
+// them (from +60 s to +90 s of the two-minute run), nothing elsewhere.
+func TestLogErrorStrip(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 200, 60)
+	logs := strings.Split(paneLines(plain(m.Render()), "Logs"), "\n")
+	strip := []rune(logs[1])
+	label := string(strip[1:8])
+	if !strings.Contains(label, "errors") {
+		t.Fatalf("no error strip on the logs pane's first line: %q", logs[1])
+	}
+	plot := strip[8 : len(strip)-1]
+	first, last := -1, -1
+	for i, r := range plot {
+		if r >= '▁' && r <= '█' {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	n := float64(len(plot))
+	if first < 0 || float64(first) < 0.45*n || float64(last) > 0.8*n {
+		t.Fatalf("the strip's blocks lie at %d..%d of %d, want within the incident's half to three quarters: %q", first, last, len(plot), logs[1])
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/tui/chart"
 )
 
 // maxContinuation is how many continuation lines (stack frames) an entry
@@ -32,7 +34,11 @@ type logPane struct {
 	// pathHidden counts the entries the open label's path left out of
 	// matches (they name another path).
 	pathHidden int
-	matchKey   logMatchKey
+
+	strip    chart.Chart // the ERROR entries over the time axis, on the pane's first line
+	counts   []float64
+	areas    []chartArea
+	matchKey logMatchKey
 }
 
 // logKeys are the log pane's keys: the first five are its help, in order
@@ -96,7 +102,7 @@ func (p *logPane) kind() sources.Kind { return sources.KindLog }
 func (p *logPane) hint() string {
 	return "no logs: add one with --log FILE or -"
 }
-func (p *logPane) charts() []chartArea { return nil }
+func (p *logPane) charts() []chartArea { return p.areas }
 
 func (p *logPane) keys() []key.Binding { return p.keymap.help() }
 
@@ -285,6 +291,15 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		p.cacheKey = k
 		return p.cache
 	}
+	p.areas = p.areas[:0]
+	if ih >= 8 && f.toMS > f.fromMS {
+		// A strip of the ERROR entries over the shared time axis, linked to
+		// the cursor: where the errors are, before reading any line.
+		var area chartArea
+		lines, area = p.errorStrip(f, lines, inner)
+		p.areas = append(p.areas, area)
+		ih--
+	}
 	// The anchor: the first entry at or after the cursor (live: the newest).
 	var a int
 	if f.live && p.offset == 0 {
@@ -334,19 +349,21 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		before = append(before, el)
 		used += len(el)
 	}
+	var body []string
 	for i := len(before) - 1; i >= 0; i-- {
-		lines = append(lines, before[i]...)
+		body = append(body, before[i]...)
 	}
 	// If the older entries overflow, drop their oldest lines.
-	if over := len(lines) + countLines(after) - ih; over > 0 && len(before) > 0 {
-		lines = lines[min(over, len(lines)):]
+	if over := len(body) + countLines(after) - ih; over > 0 && len(before) > 0 {
+		body = body[min(over, len(body)):]
 	}
 	for _, el := range after {
-		lines = append(lines, el...)
+		body = append(body, el...)
 	}
-	if len(lines) > ih {
-		lines = lines[:ih]
+	if len(body) > ih {
+		body = body[:ih]
 	}
+	lines = append(lines, body...) // under the strip, if any
 	p.cache = box(f.st, numbered(paneLogs, p.title()), note, noteSt, lines, w, h, focused)
 	p.cacheKey = k
 	return p.cache
@@ -504,4 +521,41 @@ func splitEntry(e *store.Entry) (level, rest string) {
 		rest = logger + ": " + rest[i+3:]
 	}
 	return level, rest
+}
+
+// errorStrip appends a one-line strip of how many entries at ERROR or worse
+// each column of the time axis holds (of the entries the pane shows: its
+// filter and the label's path apply), scaled to the busiest column; a
+// column without one draws nothing.
+func (p *logPane) errorStrip(f *frame, lines []string, inner int) ([]string, chartArea) {
+	n := 2 * max(inner-chart.LabelWidth-1, 1)
+	logs := f.store.Logs
+	flt := store.Filter{Text: f.filters[paneLogs], Path: f.path}
+	p.counts = p.counts[:0]
+	top := 0.0
+	span := f.toMS - f.fromMS
+	i := logs.Search(f.fromMS)
+	for c := 0; c < n; c++ {
+		end := f.fromMS + int64(c+1)*span/int64(n)
+		count := 0
+		for ; i < logs.Len(); i++ {
+			e := logs.At(i)
+			if e.TimeMS >= end {
+				break
+			}
+			if e.Level >= sources.LevelError && flt.Match(e) {
+				count++
+			}
+		}
+		v := math.NaN()
+		if count > 0 {
+			v = float64(count)
+			top = max(top, v)
+		}
+		p.counts = append(p.counts, v)
+	}
+	p.strip = chart.Chart{Height: 1, Min: 0, Max: max(top, 1), Blocks: true,
+		Series:   []chart.Series{{Values: p.counts, Fill: true, Style: f.st.Errors.Style}},
+		MarkCols: p.strip.MarkCols}
+	return stripBlock(f, lines, &p.strip, "errors", inner)
 }

@@ -360,7 +360,9 @@ func (m *Model) apply(msg tea.Msg) bool {
 	case showOverlayMsg:
 		m.overlay.show(msg.text)
 	case searchMsg:
-		m.applySearch(msg.text)
+		m.applySearch(msg.text, msg.mode)
+	case startSearchMsg:
+		m.search.start(msg.mode)
 	case pauseLiveMsg:
 		m.pauseForScroll()
 	case setCursorMsg:
@@ -463,7 +465,7 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 			m.tl.ClearWindow()
 		}
 	case key.Matches(msg, k.Search):
-		m.search.start()
+		m.search.start('/')
 	case key.Matches(msg, k.Open):
 		m.apply(m.panes[m.focus].open(m.frame()))
 	case key.Matches(msg, k.ScrollLeft):
@@ -536,12 +538,23 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 
 // applySearch sets the / filter of the focused pane, or of the logs when
 // the focused pane has no source to filter.
-func (m *Model) applySearch(text string) {
+// applySearch applies the search line's text: in the logs, / searches
+// (matches highlighted, n and N move between them), f keeps the entries
+// holding the text and F leaves them out; in the other panes / filters.
+func (m *Model) applySearch(text string, mode byte) {
 	target := m.focus
 	if m.store.KindCount(m.panes[target].kind()) == 0 {
 		target = paneLogs
 	}
-	m.filters[target] = text
+	switch {
+	case target == paneLogs && mode == '/':
+		m.logs.setSearch(text)
+		return
+	case target == paneLogs && mode == 'F':
+		m.logs.exclude = text
+	default:
+		m.filters[target] = text
+	}
 	m.panes[target].filterChanged()
 }
 

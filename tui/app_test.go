@@ -318,17 +318,63 @@ func TestEmptyPaneShowsHint(t *testing.T) {
 	checkFrameSize(t, m.Render(), 80, 24)
 }
 
-func TestSearchFiltersLogs(t *testing.T) {
+// TestLogFilters: in the logs, f keeps the entries holding a text and F
+// leaves them out, each said in the pane's title; esc clears them.
+func TestLogFilters(t *testing.T) {
 	now := t0.Add(3 * time.Hour)
 	m := fixtureModel(now, 120, 40)
-	press(m, "3", "/")
-	for _, r := range "Served" {
+	typeIn := func(s string) {
+		for _, r := range s {
+			press(m, string(r))
+		}
+		press(m, "enter")
+	}
+	press(m, "3", "f")
+	typeIn("Served")
+	f := plain(m.Render())
+	if strings.Contains(f, "Transfer failed") || !strings.Contains(f, "Served 100 requests") || !strings.Contains(f, "with “Served”") {
+		t.Fatalf("f must keep only matching entries:\n%s", f)
+	}
+	press(m, "esc", "F")
+	typeIn("served")
+	f = plain(m.Render())
+	if !strings.Contains(f, "Transfer failed") || strings.Contains(f, "Served 100 requests") || !strings.Contains(f, "without “served”") {
+		t.Fatalf("F must leave matching entries out:\n%s", f)
+	}
+	press(m, "esc")
+	if f := plain(m.Render()); !strings.Contains(f, "Served 100 requests") || strings.Contains(f, "without") {
+		t.Fatalf("esc must clear the filters:\n%s", f)
+	}
+}
+
+// TestLogSearch: / in the logs searches without hiding anything: matches
+// are marked, n and N move the shared cursor from match to match, smart
+// case as in less.
+func TestLogSearch(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 120, 40)
+	press(m, "g", "3", "/")
+	for _, r := range "transfer fail" {
 		press(m, string(r))
 	}
-	press(m, "enter")
-	f := plain(m.Render())
-	if strings.Contains(f, "Transfer failed") || !strings.Contains(f, "Served 100 requests") {
-		t.Fatalf("filter must keep only matching entries:\n%s", f)
+	press(m, "enter", "n")
+	at := func() string { c, _ := statusOf(t, m.Render()); return c }
+	if c := at(); c != t0.Add(incidentFrom*time.Second).Format("15:04:05") {
+		t.Fatalf("n from the start: %s, want the first match", c)
+	}
+	frame := m.Render()
+	if !strings.Contains(plain(frame), "search “transfer fail” (n/N)") || !strings.Contains(plain(frame), "Served 100 requests") {
+		t.Fatalf("a search hides nothing and says so in the title:\n%s", plain(frame))
+	}
+	if !strings.Contains(frame, m.st.Selected.Prefix+"Transfer fail") {
+		t.Error("the match must be marked (smart case: lower case matches any case)")
+	}
+	press(m, "n")
+	if c := at(); c != t0.Add((incidentFrom+2)*time.Second).Format("15:04:05") {
+		t.Fatalf("the second n: %s", c)
+	}
+	press(m, "N")
+	if c := at(); c != t0.Add(incidentFrom*time.Second).Format("15:04:05") {
+		t.Fatalf("N back: %s", c)
 	}
 }
 

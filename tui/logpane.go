@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"time"
 
@@ -35,6 +36,10 @@ type logPane struct {
 	// matches (they name another path).
 	pathHidden int
 
+	search  string         // the / search, "" for none
+	re      *regexp.Regexp // search compiled (smart case), nil for none
+	exclude string         // F: entries holding it are left out
+
 	strip    chart.Chart // the ERROR entries over the time axis, on the pane's first line
 	counts   []float64
 	areas    []chartArea
@@ -47,6 +52,8 @@ type logPane struct {
 type logKeys struct {
 	Scroll, Page, Sideways     key.Binding
 	Open, Filter               key.Binding
+	Keep, Drop                 key.Binding
+	NextMatch, PrevMatch       key.Binding
 	Errors, Expand, Wrap       key.Binding
 	PrevError, NextError       key.Binding
 	Up, Down, PageUp, PageDown key.Binding
@@ -58,7 +65,10 @@ func newLogKeys(k KeyMap) logKeys {
 		Page:      anyOf("pgup/pgdn", "scroll a page", k.PageUp, k.PageDown),
 		Sideways:  anyOf("< >", "scroll long lines sideways", k.ScrollLeft, k.ScrollRight),
 		Open:      describe(k.Open, "open the entry at the cursor"),
-		Filter:    describe(k.Search, "filter by text"),
+		Filter:    describe(k.Search, "search (regex, smart case): matches marked, n / N next / previous"),
+		Keep:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "keep only the entries holding a text")),
+		Drop:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "leave out the entries holding a text")),
+		NextMatch: key.NewBinding(key.WithKeys("n")), PrevMatch: key.NewBinding(key.WithKeys("N")),
 		Errors:    key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous / next ERROR entry (the cursor follows)")),
 		Expand:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stack traces whole, or folded to exception and root cause")),
 		Wrap:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap long lines, or cut them")),
@@ -68,7 +78,7 @@ func newLogKeys(k KeyMap) logKeys {
 }
 
 func (k logKeys) help() []key.Binding {
-	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Errors, k.Expand, k.Wrap}
+	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Keep, k.Drop, k.Errors, k.Expand, k.Wrap}
 }
 
 // pauseLiveMsg asks the root to pause a live session: the user scrolled
@@ -82,7 +92,8 @@ type logKey struct {
 	w, h            int
 	focused         bool
 	offset, hscroll int
-	filter          string
+	filter, exclude string
+	search          string
 	zoomed          bool
 	expanded        bool
 	wrapped         bool
@@ -129,6 +140,14 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 		return p.toError(f, -1)
 	case key.Matches(msg, p.keymap.NextError):
 		return p.toError(f, 1)
+	case key.Matches(msg, p.keymap.Keep):
+		return startSearchMsg{'f'}
+	case key.Matches(msg, p.keymap.Drop):
+		return startSearchMsg{'F'}
+	case key.Matches(msg, p.keymap.NextMatch):
+		return p.toMatch(f, 1)
+	case key.Matches(msg, p.keymap.PrevMatch):
+		return p.toMatch(f, -1)
 	case key.Matches(msg, p.keymap.Expand):
 		p.expanded = !p.expanded
 		return nil
@@ -141,33 +160,76 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	return pauseLiveMsg{} // a scroll key, either way, means the reader took over
 }
 
+// setSearch sets the / search: a regular expression, case-insensitive
+// unless it holds an upper-case letter (smart case, as less and vim); text
+// that is no valid expression is searched for as it is.
+func (p *logPane) setSearch(text string) {
+	p.search, p.re, p.cache = text, nil, ""
+	if text == "" {
+		return
+	}
+	fold := strings.ToLower(text) == text
+	expr := text
+	if _, err := regexp.Compile(expr); err != nil {
+		expr = regexp.QuoteMeta(text)
+	}
+	if fold {
+		expr = "(?i)" + expr
+	}
+	p.re = regexp.MustCompile(expr)
+}
+
+// toMatch moves the shared cursor to the previous (dir -1) or next (dir 1)
+// entry the search matches, as toError does for ERROR entries.
+func (p *logPane) toMatch(f *frame, dir int) tea.Msg {
+	if p.re == nil {
+		return noticeMsg{"no search: / searches the logs"}
+	}
+	return p.toEntry(f, dir, func(e *store.Entry) bool {
+		for _, l := range e.Lines {
+			if p.re.MatchString(l) {
+				return true
+			}
+		}
+		return false
+	}, "match of “"+p.search+"”")
+}
+
 // toError finds the previous (dir -1) or next (dir 1) entry at ERROR or
 // worse from the entry at the cursor, among those the pane shows, and
 // moves the shared cursor to it: every pane then shows its second.
 func (p *logPane) toError(f *frame, dir int) tea.Msg {
+	return p.toEntry(f, dir, func(e *store.Entry) bool { return e.Level >= sources.LevelError }, "ERROR entry")
+}
+
+// toEntry moves the shared cursor to the previous (dir -1) or next (dir 1)
+// entry the pane shows for which ok holds, from the entry at the cursor;
+// where there is none the status line says so, naming what.
+func (p *logPane) toEntry(f *frame, dir int, ok func(*store.Entry) bool, what string) tea.Msg {
 	logs := f.store.Logs
 	n, idx := p.shown(f)
 	// The anchor's place among the shown entries.
 	pos := searchIdx(n, func(i int) bool { return idx(i) >= p.anchor })
 	for i := pos + dir; i >= 0 && i < n; i += dir {
-		if e := logs.At(idx(i)); e.Level >= sources.LevelError {
+		if e := logs.At(idx(i)); ok(e) {
 			p.jump, p.offset, p.cache = idx(i), 0, ""
 			return setCursorMsg{ms: e.TimeMS}
 		}
 	}
 	if dir > 0 {
-		return noticeMsg{"no later ERROR entry"}
+		return noticeMsg{"no later " + what}
 	}
-	return noticeMsg{"no earlier ERROR entry"}
+	return noticeMsg{"no earlier " + what}
 }
 
 func (p *logPane) filterChanged() { p.offset = 0 }
 
 func (p *logPane) clear(f *frame) tea.Msg {
-	if f.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 {
+	if f.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 && p.search == "" && p.exclude == "" {
 		return nil
 	}
-	p.offset, p.hscroll = 0, 0
+	p.offset, p.hscroll, p.exclude = 0, 0, ""
+	p.setSearch("")
 	return setFilterMsg{pane: paneLogs}
 }
 
@@ -203,12 +265,12 @@ func (p *logPane) open(f *frame) tea.Msg {
 // visible returns the indices of the entries the pane may show, in order;
 // nil means all of them (no filter and no window).
 func (p *logPane) visible(f *frame) []int {
-	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Path: f.path}
+	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path}
 	if !flt.Active() {
 		return nil
 	}
 	logs := f.store.Logs
-	mk := logMatchKey{logs.Version, flt.Text + "\x00" + f.path, f.winFrom, f.winTo}
+	mk := logMatchKey{logs.Version, flt.Text + "\x00" + flt.Exclude + "\x00" + f.path, f.winFrom, f.winTo}
 	if mk == p.matchKey && p.matches != nil {
 		return p.matches
 	}
@@ -254,12 +316,18 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	logs := f.store.Logs
 	note, noteSt := paneHealth(f, sources.KindLog)
 	filter := f.filters[paneLogs]
-	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, zoomed, p.expanded, p.wrapped, f.st}
+	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, p.exclude, p.search, zoomed, p.expanded, p.wrapped, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
+	if p.search != "" {
+		note = "search “" + p.search + "” (n/N) · " + note
+	}
+	if p.exclude != "" {
+		note = "without “" + p.exclude + "” · " + note
+	}
 	if filter != "" {
-		note = "filter “" + filter + "” · " + note
+		note = "with “" + filter + "” · " + note
 	}
 	inner, ih := w-2, h-2
 	n, idx := p.shown(f)
@@ -421,7 +489,7 @@ func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bo
 			parts := hardWrap(rest, room)
 			rest, more = parts[0], parts[1:]
 		}
-		head = wrap(f.st.Muted, clock) + " " + level + fitPlain(rest, 0, room)
+		head = wrap(f.st.Muted, clock) + " " + level + p.marked(fitPlain(rest, 0, room), chart.Style{}, f.st)
 	} else {
 		head = fitPlain(e.Lines[0], p.hscroll, tw)
 	}
@@ -453,11 +521,11 @@ func (p *logPane) entryLines(f *frame, e *store.Entry, w int, atCursor, multi bo
 		}
 		if p.wrapped && p.hscroll == 0 && ansi.StringWidth(l) > w-2 {
 			for _, part := range hardWrap(l, w-2) {
-				out = append(out, "  "+wrap(f.st.Muted, fitPlain(part, 0, w-2)))
+				out = append(out, "  "+p.marked(fitPlain(part, 0, w-2), f.st.Muted, f.st))
 			}
 			continue
 		}
-		out = append(out, "  "+wrap(f.st.Muted, fitPlain(l, p.hscroll, w-2)))
+		out = append(out, "  "+p.marked(fitPlain(l, p.hscroll, w-2), f.st.Muted, f.st))
 	}
 	return out
 }
@@ -530,7 +598,7 @@ func splitEntry(e *store.Entry) (level, rest string) {
 func (p *logPane) errorStrip(f *frame, lines []string, inner int) ([]string, chartArea) {
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	logs := f.store.Logs
-	flt := store.Filter{Text: f.filters[paneLogs], Path: f.path}
+	flt := store.Filter{Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path}
 	p.counts = p.counts[:0]
 	top := 0.0
 	span := f.toMS - f.fromMS
@@ -558,4 +626,29 @@ func (p *logPane) errorStrip(f *frame, lines []string, inner int) ([]string, cha
 		Series:   []chart.Series{{Values: p.counts, Fill: true, Style: f.st.Errors.Style}},
 		MarkCols: p.strip.MarkCols}
 	return stripBlock(f, lines, &p.strip, "errors", inner)
+}
+
+// marked draws visible text in style base with the search's matches in the
+// selection's style (reverse where there is no colour), so that they stand
+// out on the line.
+func (p *logPane) marked(text string, base chart.Style, st *Styles) string {
+	if p.re == nil {
+		return wrap(base, text)
+	}
+	locs := p.re.FindAllStringIndex(text, -1)
+	if len(locs) == 0 {
+		return wrap(base, text)
+	}
+	var b strings.Builder
+	last := 0
+	for _, l := range locs {
+		if l[1] == l[0] {
+			continue
+		}
+		b.WriteString(wrap(base, text[last:l[0]]))
+		b.WriteString(wrap(st.Selected, text[l[0]:l[1]]))
+		last = l[1]
+	}
+	b.WriteString(wrap(base, text[last:]))
+	return b.String()
 }

@@ -64,6 +64,10 @@ type showOverlayMsg struct{ text string }
 // logs' [ and ]).
 type setCursorMsg struct{ ms int64 }
 
+// startSearchMsg asks the root to open the search line in mode (the
+// logs' f and F).
+type startSearchMsg struct{ mode byte }
+
 // noticeMsg asks the root to say text on the status line until the next
 // key (a key that found nothing to do).
 type noticeMsg struct{ text string }

@@ -12,6 +12,10 @@ type searchLine struct {
 	keys   searchKeys
 	active bool
 	input  []rune
+	// mode is the prompt's key: '/' searches (the logs) or filters (the
+	// other panes), 'f' keeps the log entries holding the text, 'F' leaves
+	// them out.
+	mode byte
 }
 
 // searchKeys are the search line's own keys; the status bar's hint while it
@@ -25,7 +29,10 @@ type searchKeys struct {
 
 // searchMsg carries the search line's text on every change, for the root
 // to filter the focused pane (or the logs) by.
-type searchMsg struct{ text string }
+type searchMsg struct {
+	text string
+	mode byte // the searchLine's mode
+}
 
 func newSearchLine() searchLine {
 	return searchLine{keys: searchKeys{
@@ -36,9 +43,9 @@ func newSearchLine() searchLine {
 	}}
 }
 
-// start opens the line, empty.
-func (s *searchLine) start() {
-	s.active = true
+// start opens the line, empty, in mode ('/', 'f' or 'F').
+func (s *searchLine) start(mode byte) {
+	s.active, s.mode = true, mode
 	s.input = s.input[:0]
 }
 
@@ -50,18 +57,18 @@ func (s *searchLine) handleKey(msg tea.KeyPressMsg) tea.Msg {
 	case key.Matches(msg, s.keys.Clear):
 		s.active = false
 		s.input = s.input[:0]
-		return searchMsg{}
+		return searchMsg{mode: s.mode}
 	case key.Matches(msg, s.keys.Erase):
 		if len(s.input) > 0 {
 			s.input = s.input[:len(s.input)-1]
-			return searchMsg{string(s.input)}
+			return searchMsg{string(s.input), s.mode}
 		}
 	case key.Matches(msg, s.keys.EraseAll):
 		s.input = s.input[:0]
-		return searchMsg{}
+		return searchMsg{mode: s.mode}
 	case msg.Text != "":
 		s.input = append(s.input, []rune(msg.Text)...)
-		return searchMsg{string(s.input)}
+		return searchMsg{string(s.input), s.mode}
 	}
 	return nil
 }
@@ -69,5 +76,9 @@ func (s *searchLine) handleKey(msg tea.KeyPressMsg) tea.Msg {
 // statusBar returns the status bar's two sides while the line is active:
 // the text with a caret, and the hint of its keys.
 func (s *searchLine) statusBar() (left, right string) {
-	return " /" + string(s.input) + "▏", hints("  ", s.keys.Keep, s.keys.Clear) + " "
+	prompt := map[byte]string{'/': " /", 'f': " keep entries with: ", 'F': " leave out entries with: "}[s.mode]
+	if prompt == "" {
+		prompt = " /"
+	}
+	return prompt + string(s.input) + "▏", hints("  ", s.keys.Keep, s.keys.Clear) + " "
 }

@@ -106,6 +106,7 @@ type Filter struct {
 	FromMS, ToMS int64         // the selected window, [from, to); 0 = no bound
 	MinLevel     sources.Level // LevelUnknown keeps all
 	Text         string        // case-insensitive substring, "" keeps all
+	Exclude      string        // case-insensitive substring whose entries are left out, "" leaves none out
 	// Path is a request path (ids as {id}): entries naming another request
 	// path are left out; those naming it, and those naming none (an error
 	// whose message has no URL, a startup line), are kept. "" keeps all.
@@ -114,7 +115,7 @@ type Filter struct {
 
 // Active reports whether the filter removes anything.
 func (f Filter) Active() bool {
-	return f.FromMS != 0 || f.ToMS != 0 || f.MinLevel != sources.LevelUnknown || f.Text != "" || f.Path != ""
+	return f.FromMS != 0 || f.ToMS != 0 || f.MinLevel != sources.LevelUnknown || f.Text != "" || f.Exclude != "" || f.Path != ""
 }
 
 // Match reports whether entry e passes the filter.
@@ -130,6 +131,14 @@ func (f Filter) Match(e *Entry) bool {
 	}
 	if f.HidesForPath(e) {
 		return false
+	}
+	if f.Exclude != "" {
+		needle := strings.ToLower(f.Exclude)
+		for _, line := range e.Lines {
+			if containsFold(line, needle) {
+				return false
+			}
+		}
 	}
 	if f.Text != "" {
 		needle := strings.ToLower(f.Text)

@@ -138,3 +138,48 @@ func TestLogErrorStrip(t *testing.T) {
 		t.Fatalf("the strip's blocks lie at %d..%d of %d, want within the incident's half to three quarters: %q", first, last, len(plot), logs[1])
 	}
 }
+
+// TestLogLevelFilterAndTemplates: W shows WARN and worse, then ERROR and
+// worse, saying how many entries it hides; t lists the range's templates,
+// the ones new to it first.
+func TestLogLevelFilterAndTemplates(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 200, 60)
+	press(m, "3", "W")
+	logs := paneLines(plain(m.Render()), "Logs")
+	// 24 INFO entries (one every 5 s outside the incident's even seconds).
+	if strings.Contains(logs, "INFO") || !strings.Contains(logs, "ERROR") || !strings.Contains(logs, "WARN and worse") || !strings.Contains(logs, " hidden") {
+		t.Fatalf("W must hide what is below WARN and say so:\n%s", logs)
+	}
+	press(m, "W", "W")
+	if logs := paneLines(plain(m.Render()), "Logs"); !strings.Contains(logs, "INFO") || strings.Contains(logs, "and worse") {
+		t.Fatalf("the third W must show all again:\n%s", logs)
+	}
+	// Over the whole run every template is new, counted whole.
+	press(m, "t")
+	logs = paneLines(plain(m.Render()), "Logs")
+	for _, want := range []string{"templates", "count   before  level  template", "new", "Transfer failed java.sql.SQLTransientConnectionException", "Served <*> requests"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the template view lacks %q:\n%s", want, logs)
+		}
+	}
+	// Narrowed to the incident, the INFO template is not new: it came before.
+	m.tl.SetWindow(t0.Add(incidentFrom*time.Second).UnixMilli(), t0.Add((incidentFrom+20)*time.Second).UnixMilli())
+	m.dirty = true
+	logs = paneLines(plain(m.Render()), "Logs")
+	var errLine, infoLine string
+	for _, l := range strings.Split(logs, "\n") {
+		switch {
+		case strings.Contains(l, "Transfer failed"):
+			errLine = l
+		case strings.Contains(l, "Served <*> requests"):
+			infoLine = l
+		}
+	}
+	if !strings.Contains(errLine, " new ") || infoLine == "" || strings.Contains(infoLine, " new ") {
+		t.Errorf("in the incident's window its error is new and the INFO template is not:\n%s", logs)
+	}
+	press(m, "t")
+	if logs := paneLines(plain(m.Render()), "Logs"); strings.Contains(logs, "count   before") {
+		t.Error("t again must show the entries")
+	}
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 )
@@ -39,6 +41,14 @@ type logPane struct {
 	search  string         // the / search, "" for none
 	re      *regexp.Regexp // search compiled (smart case), nil for none
 	exclude string         // F: entries holding it are left out
+	// minLevel is W's filter: the least level shown (LevelUnknown: all).
+	minLevel sources.Level
+	// filtered counts the entries of the window the text and level filters
+	// left out (not those the path did: pathHidden).
+	filtered int
+	// templates is t: the pane lists the window's templates instead of its
+	// entries.
+	templates bool
 
 	strip    chart.Chart // the ERROR entries over the time axis, on the pane's first line
 	counts   []float64
@@ -53,6 +63,7 @@ type logKeys struct {
 	Scroll, Page, Sideways     key.Binding
 	Open, Filter               key.Binding
 	Keep, Drop                 key.Binding
+	Level, Templates           key.Binding
 	NextMatch, PrevMatch       key.Binding
 	Errors, Expand, Wrap       key.Binding
 	PrevError, NextError       key.Binding
@@ -69,6 +80,8 @@ func newLogKeys(k KeyMap) logKeys {
 		Keep:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "keep only the entries holding a text")),
 		Drop:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "leave out the entries holding a text")),
 		NextMatch: key.NewBinding(key.WithKeys("n")), PrevMatch: key.NewBinding(key.WithKeys("N")),
+		Level:     key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "least level shown: all, WARN and worse, ERROR and worse")),
+		Templates: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "the window's templates, new ones first, or the entries")),
 		Errors:    key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous / next ERROR entry (the cursor follows)")),
 		Expand:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stack traces whole, or folded to exception and root cause")),
 		Wrap:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap long lines, or cut them")),
@@ -78,7 +91,7 @@ func newLogKeys(k KeyMap) logKeys {
 }
 
 func (k logKeys) help() []key.Binding {
-	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Keep, k.Drop, k.Errors, k.Expand, k.Wrap}
+	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Keep, k.Drop, k.Level, k.Errors, k.Expand, k.Wrap, k.Templates}
 }
 
 // pauseLiveMsg asks the root to pause a live session: the user scrolled
@@ -97,6 +110,8 @@ type logKey struct {
 	zoomed          bool
 	expanded        bool
 	wrapped         bool
+	templates       bool
+	minLevel        sources.Level
 	theme           *Styles
 }
 
@@ -140,6 +155,20 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 		return p.toError(f, -1)
 	case key.Matches(msg, p.keymap.NextError):
 		return p.toError(f, 1)
+	case key.Matches(msg, p.keymap.Level):
+		switch p.minLevel {
+		case sources.LevelUnknown:
+			p.minLevel = sources.LevelWarn
+		case sources.LevelWarn:
+			p.minLevel = sources.LevelError
+		default:
+			p.minLevel = sources.LevelUnknown
+		}
+		p.offset, p.cache = 0, ""
+		return nil
+	case key.Matches(msg, p.keymap.Templates):
+		p.templates, p.cache = !p.templates, ""
+		return nil
 	case key.Matches(msg, p.keymap.Keep):
 		return startSearchMsg{'f'}
 	case key.Matches(msg, p.keymap.Drop):
@@ -225,10 +254,10 @@ func (p *logPane) toEntry(f *frame, dir int, ok func(*store.Entry) bool, what st
 func (p *logPane) filterChanged() { p.offset = 0 }
 
 func (p *logPane) clear(f *frame) tea.Msg {
-	if f.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 && p.search == "" && p.exclude == "" {
+	if f.filters[paneLogs] == "" && p.offset == 0 && p.hscroll == 0 && p.search == "" && p.exclude == "" && p.minLevel == sources.LevelUnknown {
 		return nil
 	}
-	p.offset, p.hscroll, p.exclude = 0, 0, ""
+	p.offset, p.hscroll, p.exclude, p.minLevel = 0, 0, "", sources.LevelUnknown
 	p.setSearch("")
 	return setFilterMsg{pane: paneLogs}
 }
@@ -265,12 +294,12 @@ func (p *logPane) open(f *frame) tea.Msg {
 // visible returns the indices of the entries the pane may show, in order;
 // nil means all of them (no filter and no window).
 func (p *logPane) visible(f *frame) []int {
-	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path}
+	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path, MinLevel: p.minLevel}
 	if !flt.Active() {
 		return nil
 	}
 	logs := f.store.Logs
-	mk := logMatchKey{logs.Version, flt.Text + "\x00" + flt.Exclude + "\x00" + f.path, f.winFrom, f.winTo}
+	mk := logMatchKey{logs.Version, flt.Text + "\x00" + flt.Exclude + "\x00" + f.path + "\x00" + p.minLevel.String(), f.winFrom, f.winTo}
 	if mk == p.matchKey && p.matches != nil {
 		return p.matches
 	}
@@ -278,7 +307,7 @@ func (p *logPane) visible(f *frame) []int {
 	if p.matches == nil {
 		p.matches = []int{}
 	}
-	p.pathHidden = 0
+	p.pathHidden, p.filtered = 0, 0
 	start := 0
 	if f.winFrom != 0 {
 		start = logs.Search(f.winFrom)
@@ -292,6 +321,8 @@ func (p *logPane) visible(f *frame) []int {
 			p.matches = append(p.matches, i)
 		} else if flt.HidesForPath(e) {
 			p.pathHidden++
+		} else {
+			p.filtered++
 		}
 	}
 	p.matchKey = mk
@@ -316,7 +347,7 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	logs := f.store.Logs
 	note, noteSt := paneHealth(f, sources.KindLog)
 	filter := f.filters[paneLogs]
-	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, p.exclude, p.search, zoomed, p.expanded, p.wrapped, f.st}
+	k := logKey{f.key(), logs.Version, note, w, h, focused, p.offset, p.hscroll, filter, p.exclude, p.search, zoomed, p.expanded, p.wrapped, p.templates, p.minLevel, f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -329,9 +360,21 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	if filter != "" {
 		note = "with “" + filter + "” · " + note
 	}
+	if p.minLevel != sources.LevelUnknown {
+		note = p.minLevel.String() + " and worse · " + note
+	}
 	inner, ih := w-2, h-2
 	n, idx := p.shown(f)
 	vis := p.visible(f)
+	if p.filtered > 0 {
+		note = itoa(p.filtered) + " hidden · " + note
+	}
+	if p.templates {
+		p.areas = p.areas[:0]
+		p.cache = box(f.st, numbered(paneLogs, p.title()), "templates · "+note, noteSt, p.templateLines(f, inner, ih), w, h, focused)
+		p.cacheKey = k
+		return p.cache
+	}
 	if f.path != "" {
 		// Entries naming no path stay (an error without a URL, a startup
 		// line); those naming another are counted, never silently gone.
@@ -651,4 +694,55 @@ func (p *logPane) marked(text string, base chart.Style, st *Styles) string {
 	}
 	b.WriteString(wrap(base, text[last:]))
 	return b.String()
+}
+
+// templateLines lists the templates of the entries in the visible range
+// (or the selected window) that the pane's filters keep: new ones (none
+// before the range) first, then by count, each with its count before.
+func (p *logPane) templateLines(f *frame, w, h int) []string {
+	from, to := f.fromMS, f.toMS
+	if f.winTo != 0 {
+		from, to = f.winFrom, f.winTo
+	}
+	keep := store.Filter{Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path, MinLevel: p.minLevel}
+	now := drain.Templates(f.store.Logs, from, to, keep.Match)
+	before := map[string]int{}
+	if from > 0 {
+		for _, c := range drain.Templates(f.store.Logs, 0, from, keep.Match) {
+			before[c.Template] = c.Count
+		}
+	}
+	sort.SliceStable(now, func(i, j int) bool {
+		ni, nj := before[now[i].Template] == 0, before[now[j].Template] == 0
+		if ni != nj {
+			return ni
+		}
+		return now[i].Count > now[j].Count
+	})
+	lines := []string{wrap(f.st.Bold, fitPlain("  count   before  level  template (in "+f.clock(from)+"–"+f.clock(to)+")", 0, w))}
+	if len(now) == 0 {
+		return append(lines, wrap(f.st.Muted, "no entry in this range"))
+	}
+	for i, c := range now {
+		if len(lines) == h-1 && i < len(now)-1 {
+			lines = append(lines, wrap(f.st.Muted, "↓ "+itoa(len(now)-i)+" more templates"))
+			break
+		}
+		was := itoa(before[c.Template])
+		if before[c.Template] == 0 {
+			was = "new"
+		}
+		level := c.Level.String()
+		text := padLeft(count(int64(c.Count)), 7) + "  " + padLeft(was, 7) + "  " + padRight(level, 5) + "  " + c.Template
+		text = fitPlain(text, 0, w)
+		switch {
+		case c.Level >= sources.LevelError:
+			lines = append(lines, wrap(f.st.Errors.Style, text))
+		case was == "new":
+			lines = append(lines, wrap(f.st.Bold, text))
+		default:
+			lines = append(lines, text)
+		}
+	}
+	return lines
 }

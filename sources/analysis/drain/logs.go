@@ -31,9 +31,9 @@ func levelGroup(l sources.Level) int {
 
 // Templates groups the log entries in [fromMS, toMS) (0 for the data's
 // edge) into templates, most frequent first (then the most severe, then
-// the earliest). An entry is grouped by its message (Message) within its
+// the earliest); with keep, only the entries it keeps. An entry is grouped by its message (Message) within its
 // level group, and one with a stack trace keeps its root exception apart.
-func Templates(l *store.Logs, fromMS, toMS int64) []Count {
+func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) []Count {
 	// One tree per level group and root exception: an entry's root cause
 	// tells templates apart however alike their messages are.
 	type tree struct {
@@ -56,6 +56,9 @@ func Templates(l *store.Logs, fromMS, toMS int64) []Count {
 		e := l.At(i)
 		if toMS != 0 && e.TimeMS >= toMS {
 			break
+		}
+		if len(keep) > 0 && !keep[0](e) {
+			continue
 		}
 		tr := tree{levelGroup(e.Level), RootException(e.Lines)}
 		m := miners[tr]

@@ -34,6 +34,37 @@ func levelGroup(l sources.Level) int {
 // the earliest); with keep, only the entries it keeps. An entry is grouped by its message (Message) within its
 // level group, and one with a stack trace keeps its root exception apart.
 func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) []Count {
+	out, _ := mine(l, fromMS, toMS, keep...)
+	return out
+}
+
+// Assigned is one entry's template.
+type Assigned struct {
+	TimeMS   int64
+	Template string // as Count.Template
+}
+
+// Assign returns, for each log entry in [fromMS, toMS) in time order, the
+// template Templates groups it into over that range.
+func Assign(l *store.Logs, fromMS, toMS int64) []Assigned {
+	counts, entries := mine(l, fromMS, toMS)
+	out := make([]Assigned, len(entries))
+	for i, e := range entries {
+		out[i] = Assigned{TimeMS: e.timeMS, Template: counts[e.count].Template}
+	}
+	return out
+}
+
+// mined is an entry's time and the index of its template among mine's
+// counts.
+type mined struct {
+	timeMS int64
+	count  int
+}
+
+// mine groups the entries and returns the templates, sorted as Templates
+// returns them, and each entry's place among them.
+func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([]Count, []mined) {
 	// One tree per level group and root exception: an entry's root cause
 	// tells templates apart however alike their messages are.
 	type tree struct {
@@ -48,6 +79,8 @@ func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) boo
 	type agg struct{ Count }
 	byKey := map[key]*agg{}
 	var order []key
+	var entries []key
+	var times []int64
 	i := 0
 	if fromMS != 0 {
 		i = l.Search(fromMS)
@@ -67,6 +100,7 @@ func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) boo
 			miners[tr] = m
 		}
 		k := key{tr, m.Add(Message(&e.LogEntry))}
+		entries, times = append(entries, k), append(times, e.TimeMS)
 		a := byKey[k]
 		if a == nil {
 			a = &agg{Count: Count{Level: e.Level, FirstMS: e.TimeMS}}
@@ -86,13 +120,29 @@ func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) boo
 		}
 		out = append(out, c)
 	}
-	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].Count != out[b].Count {
-			return out[a].Count > out[b].Count
+	// Sort an index, so that each entry finds its template's new place.
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ca, cb := &out[idx[a]], &out[idx[b]]
+		if ca.Count != cb.Count {
+			return ca.Count > cb.Count
 		}
-		return out[a].Level > out[b].Level
+		return ca.Level > cb.Level
 	})
-	return out
+	sorted := make([]Count, len(out))
+	place := make(map[key]int, len(order))
+	for newI, oldI := range idx {
+		sorted[newI] = out[oldI]
+		place[order[oldI]] = newI
+	}
+	got := make([]mined, len(entries))
+	for i, k := range entries {
+		got[i] = mined{timeMS: times[i], count: place[k]}
+	}
+	return sorted, got
 }
 
 // Message is an entry's message: its first line after the level word,
@@ -111,7 +161,7 @@ func Message(e *sources.LogEntry) string {
 	if i := strings.Index(rest, " : "); i >= 0 && i < 240 && strings.Contains(rest[:i], " --- ") {
 		return rest[i+3:]
 	}
-	if i := strings.Index(rest, " - "); i > 0 && i < 160 && !strings.Contains(rest[:i], ": ") {
+	if i := strings.Index(rest, " - "); i > 0 && i < 160 && isLogger(rest[:i]) {
 		return rest[i+3:]
 	}
 	return rest
@@ -146,4 +196,17 @@ func exceptionClass(s string) string {
 		return ""
 	}
 	return name
+}
+
+// isLogger reports whether a logback prefix is "[thread] pkg.Logger" or
+// "pkg.Logger": a dotted name, so that "HikariPool-1 - Connection is not
+// available" keeps its pool's name.
+func isLogger(prefix string) bool {
+	prefix = strings.TrimSpace(prefix)
+	if strings.HasPrefix(prefix, "[") {
+		if j := strings.Index(prefix, "] "); j > 0 {
+			prefix = strings.TrimSpace(prefix[j+2:])
+		}
+	}
+	return prefix != "" && !strings.ContainsAny(prefix, " \t") && strings.Contains(prefix, ".")
 }

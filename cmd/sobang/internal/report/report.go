@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/change"
 	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
@@ -33,6 +34,9 @@ type Document struct {
 	Metrics   *Metrics  `json:"metrics,omitempty"`
 	Logs      *Logs     `json:"logs,omitempty"`
 	Baseline  *Baseline `json:"baseline,omitempty"`
+	// Incidents are the load test's error episodes, earliest first, each
+	// with what changed in it against the same length before it.
+	Incidents []Incident `json:"incidents"`
 	// Plan is the test plan beside the results (--plan, or a .jmx found
 	// beside the JTL): its shape and findings, as `plan lint` writes them.
 	Plan any `json:"plan,omitempty"`
@@ -42,6 +46,42 @@ type Document struct {
 	// sources whose clocks do not overlap, a window that holds no data.
 	Warnings []string `json:"warnings"`
 }
+
+// Incident is one error episode of the load test.
+type Incident struct {
+	Start   string `json:"start"`
+	End     string `json:"end"`
+	Kind    string `json:"kind"` // "errors"
+	Summary string `json:"summary"`
+	// Trigger is an event just before the start that likely set it off;
+	// events are not detected yet, so it is always null.
+	Trigger *Trigger `json:"trigger"`
+	// Changes are what changed most in the episode against the same
+	// length just before it, best first.
+	Changes []Change `json:"changes"`
+}
+
+// Trigger is the event that likely set an incident off.
+type Trigger struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	At   string `json:"at"`
+}
+
+// Change is one entry of an incident's ranked "what changed".
+type Change struct {
+	Kind   string  `json:"kind"` // metric, log, label, code
+	Name   string  `json:"name"`
+	What   string  `json:"what"` // the statistic compared
+	Before float64 `json:"before"`
+	After  float64 `json:"after"`
+	Score  float64 `json:"score"`
+	First  string  `json:"first"` // the first second it left its baseline's range
+}
+
+// maxIncidents and maxChanges bound the incidents a report lists and the
+// changes of each.
+const maxIncidents, maxChanges = 5, 10
 
 // Window is the part of the data the report covers.
 type Window struct {
@@ -295,7 +335,49 @@ func Build(st *store.Store, opt Options) *Document {
 	if st.KindCount(sources.KindLog) > 0 {
 		doc.Logs = buildLogs(st, opt, loc)
 	}
+	doc.Incidents = buildIncidents(st, opt, loc)
 	return doc
+}
+
+// buildIncidents lists the load test's error episodes in the report's
+// window with what changed in each (sources/analysis/change).
+func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident {
+	out := []Incident{}
+	for _, ep := range st.Load.ErrorEpisodes() {
+		if (opt.ToMS != 0 && ep.StartMS >= opt.ToMS) || (opt.FromMS != 0 && ep.EndMS <= opt.FromMS) {
+			continue
+		}
+		if len(out) == maxIncidents {
+			break
+		}
+		end := max(ep.EndMS, ep.StartMS+3000) // a few seconds, for medians to mean something
+		sum := st.Load.Summarize(ep.StartMS, ep.EndMS, "")
+		inc := Incident{Start: stamp(ep.StartMS, loc), End: stamp(ep.EndMS, loc), Kind: "errors", Changes: []Change{}}
+		inc.Summary = fmt.Sprintf("%d of %d requests failed (%.1f%%) in %s", sum.Requests.Errors, sum.Requests.Count,
+			sum.Requests.ErrorPct(), time.Duration(ep.EndMS-ep.StartMS)*time.Millisecond)
+		for i, c := range change.Rank(st, ep.StartMS, end) {
+			if i == maxChanges {
+				break
+			}
+			inc.Changes = append(inc.Changes, Change{Kind: c.Kind, Name: c.Name, What: c.What,
+				Before: round3(c.Before), After: round3(c.After), Score: round3(c.Score), First: stamp(c.FirstMS, loc)})
+		}
+		if len(inc.Changes) > 0 {
+			top := inc.Changes[0]
+			inc.Summary += fmt.Sprintf("; most changed: %s %s (%s %g → %g)", top.Kind, top.Name, top.What, top.Before, top.After)
+		}
+		out = append(out, inc)
+	}
+	return out
+}
+
+// round3 keeps three significant digits, enough to read a change by.
+func round3(v float64) float64 {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	p := math.Pow(10, 2-math.Floor(math.Log10(math.Abs(v))))
+	return math.Round(v*p) / p
 }
 
 // finite replaces NaN and infinities, which JSON cannot carry, by 0.
@@ -622,6 +704,19 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	h(1, "sobang report")
 	if doc.Window != nil {
 		b.WriteString(fmt.Sprintf("Window: %s .. %s\n\n", orEdge(doc.Window.Start), orEdge(doc.Window.End)))
+	}
+	for _, inc := range doc.Incidents {
+		h(2, "Incident "+inc.Start+" .. "+inc.End)
+		b.WriteString(inert(inc.Summary, md) + "\n\n")
+		if len(inc.Changes) == 0 {
+			continue
+		}
+		b.WriteString("What changed, against the same length before it:\n\n")
+		var rows [][]string
+		for i, c := range inc.Changes {
+			rows = append(rows, []string{fmt.Sprint(i + 1), c.Kind, inert(c.Name, md), c.What, fmt.Sprintf("%g", c.Before), fmt.Sprintf("%g", c.After), c.First})
+		}
+		table([]string{"#", "kind", "name", "statistic", "before", "after", "from"}, rows, 1, 2, 3)
 	}
 	h(2, "Sources")
 	var rows [][]string

@@ -451,3 +451,37 @@ func TestMarkdownEscapesData(t *testing.T) {
 		t.Errorf("text does not show the data as it is:\n%s", text.String())
 	}
 }
+
+// TestIncidents: a run that fails from +20 s to +30 s reports one
+// incident there, with the failing label and code among what changed
+// against the ten seconds before.
+func TestIncidents(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for sec := 0; sec < 40; sec++ {
+		for i := 0; i < 10; i++ {
+			s := sources.Sample{StartMS: t0.Add(time.Duration(sec)*time.Second + time.Duration(i*90)*time.Millisecond).UnixMilli(),
+				ElapsedMS: int32(20 + i), Label: "GET a", Code: "200", Success: true, AllThreads: -1}
+			if sec >= 20 && sec < 30 && i < 5 {
+				s.Code, s.Success, s.ElapsedMS = "503", false, 1000
+			}
+			samples = append(samples, s)
+		}
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
+	doc := Build(st, Options{Zone: time.UTC})
+	if len(doc.Incidents) != 1 {
+		t.Fatalf("%d incidents, want 1: %+v", len(doc.Incidents), doc.Incidents)
+	}
+	inc := doc.Incidents[0]
+	if inc.Start != t0.Add(20*time.Second).Format(time.RFC3339Nano) || inc.End != t0.Add(30*time.Second).Format(time.RFC3339Nano) || inc.Trigger != nil {
+		t.Errorf("incident %s .. %s, trigger %v", inc.Start, inc.End, inc.Trigger)
+	}
+	found := map[string]bool{}
+	for _, c := range inc.Changes {
+		found[c.Kind+" "+c.Name] = true
+	}
+	if !found["code 503"] || !found["label GET a"] || !strings.Contains(inc.Summary, "50 of 100 requests failed") {
+		t.Errorf("changes %+v, summary %q", inc.Changes, inc.Summary)
+	}
+}

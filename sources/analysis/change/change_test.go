@@ -1,0 +1,117 @@
+package change
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
+)
+
+var t0 = time.Date(2026, 11, 25, 12, 30, 0, 0, time.UTC)
+
+// incidentStore is two minutes of a run whose pool runs dry from +60 s to
+// +90 s: requests fail with 503 and slow down, the pool's pending
+// connections climb from 0, and a new ERROR template floods the log.
+// Request rates and a throughput-bound counter barely move.
+func incidentStore() *store.Store {
+	st := store.New([]sources.Info{
+		{Name: "run.jtl", Kind: sources.KindJTL},
+		{Name: "http://127.0.0.1:9/metrics", Kind: sources.KindScrape},
+		{Name: "app.log", Kind: sources.KindLog},
+	})
+	for sec := 0; sec < 120; sec++ {
+		bad := sec >= 60 && sec < 90
+		var samples []sources.Sample
+		for i := 0; i < 20; i++ {
+			s := sources.Sample{StartMS: t0.Add(time.Duration(sec)*time.Second + time.Duration(i*50)*time.Millisecond).UnixMilli(),
+				ElapsedMS: int32(20 + (i*7+sec)%15), Label: []string{"GET account", "POST transfer"}[i%2], Code: "200", Success: true, AllThreads: 10}
+			if bad && i%2 == 1 {
+				s.ElapsedMS, s.Code, s.Success = 1000, "503", false
+			}
+			samples = append(samples, s)
+		}
+		st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples)})
+		pending, active := 0.0, float64(3+sec%3)
+		if bad {
+			pending, active = float64(5+sec%7), 10
+		}
+		st.Apply(sources.Batch{Source: 1, Rows: 1, Scrapes: []sources.Scrape{{Time: t0.Add(time.Duration(sec) * time.Second), Up: true,
+			Samples: []sources.MetricSample{
+				{Name: "hikaricp_connections_pending", Labels: `pool="HikariPool-1"`, Type: sources.MetricGauge, Value: pending},
+				{Name: "hikaricp_connections_active", Labels: `pool="HikariPool-1"`, Type: sources.MetricGauge, Value: active},
+				{Name: "jvm_threads_live", Type: sources.MetricGauge, Value: float64(40 + sec%2)},
+			}}}})
+		when := t0.Add(time.Duration(sec)*time.Second + 500*time.Millisecond)
+		entries := []sources.LogEntry{{Time: when, Level: sources.LevelInfo, LevelText: "INFO", LevelCol: 0, LineNo: sec*3 + 1,
+			Lines: []string{fmt.Sprintf("INFO Account %d loaded in %d ms", 100000+sec, 5+sec%9)}}}
+		if bad {
+			entries = append(entries, sources.LogEntry{Time: when, Level: sources.LevelError, LevelText: "ERROR", LevelCol: 0, LineNo: sec*3 + 2,
+				Lines: []string{fmt.Sprintf("ERROR HikariPool-1 - Connection is not available, request timed out after %dms", 1000+sec%3)}})
+		}
+		st.Apply(sources.Batch{Source: 2, Entries: entries, Rows: len(entries)})
+	}
+	return st
+}
+
+// TestRankPutsTheCauseFirst ranks the incident's window against the half
+// minute before it: the pool's pending connections, the new ERROR
+// template, the failing label and the 503s lead; what did not change
+// (live threads, the steady INFO template) is not listed, or far below.
+func TestRankPutsTheCauseFirst(t *testing.T) {
+	got := Rank(incidentStore(), t0.Add(60*time.Second).UnixMilli(), t0.Add(90*time.Second).UnixMilli())
+	if len(got) == 0 {
+		t.Fatal("no change found")
+	}
+	rank := map[string]int{}
+	for i, c := range got {
+		key := c.Kind + " " + c.Name
+		if _, ok := rank[key]; !ok {
+			rank[key] = i
+		}
+	}
+	var list []string
+	for i, c := range got {
+		list = append(list, fmt.Sprintf("%d %s %q %s %.3g -> %.3g score %.3g", i, c.Kind, c.Name, c.What, c.Before, c.After, c.Score))
+	}
+	t.Log("\n" + strings.Join(list, "\n"))
+	for _, want := range []string{
+		`metric hikaricp_connections_pending{pool="HikariPool-1"}`,
+		`log HikariPool-<*> - Connection is not available, request timed out after <*>ms`,
+		`label POST transfer`,
+		`code 503`,
+	} {
+		if r, ok := rank[want]; !ok || r >= 6 {
+			t.Errorf("%s: rank %d (found %v), want among the first six", want, r, ok)
+		}
+	}
+	if r, ok := rank["metric jvm_threads_live"]; ok && r < 6 {
+		t.Errorf("an unchanged metric ranks %d", r)
+	}
+	if r, ok := rank["label GET account"]; ok && r < 4 {
+		t.Errorf("a label that did not fail ranks %d", r)
+	}
+	first := got[0]
+	if first.FirstMS < t0.Add(60*time.Second).UnixMilli() || first.FirstMS > t0.Add(63*time.Second).UnixMilli() {
+		t.Errorf("the top change's first second %v, want within 3 s of the incident's start", time.UnixMilli(first.FirstMS).UTC())
+	}
+}
+
+func TestScore(t *testing.T) {
+	flat := []float64{0, 0, 0, 0, 0}
+	if c, ok := score(flat, []float64{10, 12, 11, 9, 10}, 0, 0); !ok || c.Before != 0 || c.After != 10 || c.Score <= 1 {
+		t.Errorf("from a flat zero: %+v %v", c, ok)
+	}
+	noisy := []float64{10, 30, 5, 25, 15}
+	if c, ok := score(noisy, []float64{14, 16, 15, 15, 15}, 0, 0); ok && c.Score > 1 {
+		t.Errorf("a change within the noise scores %v", c.Score)
+	}
+	if _, ok := score([]float64{1, 2}, []float64{5, 6, 7}, 0, 0); ok {
+		t.Error("too few values before")
+	}
+	if got := Rank(store.New(nil), 0, 2000); got != nil {
+		t.Errorf("a two-second window: %v", got)
+	}
+}

@@ -446,6 +446,8 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 		m.warnings.open()
 	case key.Matches(msg, k.Snapshot):
 		m.saveSnapshot()
+	case key.Matches(msg, k.Incidents):
+		m.overlay.showTitled("Incidents", m.incidentsText())
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):

@@ -16,6 +16,7 @@ type KeyMap struct {
 	Quit, Help                 key.Binding
 	Warnings                   key.Binding // the sources' warnings
 	Snapshot                   key.Binding // save the frame (Options.SaveSnapshot)
+	Incidents                  key.Binding // the incidents and what changed in each
 	NextPane, PrevPane         key.Binding
 	Pane1, Pane2, Pane3        key.Binding
 	Zoom                       key.Binding
@@ -44,6 +45,7 @@ func DefaultKeys() KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Warnings:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "list the sources' warnings")),
 		Snapshot:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save frame: SVG, text")),
+		Incidents:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "incidents, what changed")),
 		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 		Pane1:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "load test pane")),
@@ -82,7 +84,7 @@ func DefaultKeys() KeyMap {
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
 		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Search, k.NextPane, k.PrevPane,
-		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Snapshot, k.Help, k.Quit}
+		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Incidents, k.Snapshot, k.Help, k.Quit}
 }
 
 // ShortHelp returns the keys the status bar names.

@@ -183,3 +183,21 @@ func TestLogLevelFilterAndTemplates(t *testing.T) {
 		t.Error("t again must show the entries")
 	}
 }
+
+// TestIncidentsKey: i lists the fixture's incident with what changed in
+// it: the pool's pending connections and the new ERROR template among the
+// first changes.
+func TestIncidentsKey(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 160, 50)
+	press(m, "i")
+	f := plain(m.Render())
+	for _, want := range []string{"Incident 12:31:00–12:31:30", "what changed, against the same length before it", "hikaricp_connections_pending", "Transfer failed"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("the incidents lack %q:\n%s", want, f)
+		}
+	}
+	press(m, "esc")
+	if strings.Contains(plain(m.Render()), "Incident 12:31") {
+		t.Error("esc must close the list")
+	}
+}

@@ -13,6 +13,7 @@ type overlay struct {
 	scroller
 	close key.Binding
 	text  string // "" when closed
+	title string // the box's title; "Entry" when none was given
 }
 
 func newOverlay(k KeyMap) overlay {
@@ -25,7 +26,10 @@ func newOverlay(k KeyMap) overlay {
 func (o *overlay) shown() bool { return o.text != "" }
 
 // show opens the overlay on text, at its top.
-func (o *overlay) show(text string) { o.text, o.offset = text, 0 }
+func (o *overlay) show(text string) { o.text, o.offset, o.title = text, 0, "" }
+
+// showTitled opens the overlay on text under title.
+func (o *overlay) showTitled(title, text string) { o.show(text); o.title = title }
 
 // handleKey scrolls or closes the overlay.
 func (o *overlay) handleKey(msg tea.KeyPressMsg) {
@@ -43,5 +47,9 @@ func (o *overlay) render(st *Styles, w, h int) string {
 	for i, l := range lines {
 		lines[i] = fitPlain(l, 0, w-2)
 	}
-	return box(st, "Entry", hints(" · ", o.keys.Scroll, o.close), st.Muted, lines, w, h, true)
+	title := o.title
+	if title == "" {
+		title = "Entry"
+	}
+	return box(st, title, hints(" · ", o.keys.Scroll, o.close), st.Muted, lines, w, h, true)
 }

@@ -1,0 +1,59 @@
+package tui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sobang/sobang/sources/analysis/change"
+)
+
+// maxIncidentChanges is how many changes i lists under each incident.
+const maxIncidentChanges = 8
+
+// incidentsText is what i shows: each of the load test's error episodes,
+// earliest first, with what changed most in it against the same length
+// before it (change.Rank), each change with before and after and the
+// second it began. e and E move the cursor to the episodes' starts.
+func (m *Model) incidentsText() string {
+	eps := m.store.Load.ErrorEpisodes()
+	var b strings.Builder
+	if len(eps) == 0 {
+		b.WriteString("No incident: no request failed.\n")
+		return b.String()
+	}
+	clock := func(ms int64) string { return time.UnixMilli(ms).In(m.zone).Format("15:04:05") }
+	for i, ep := range eps {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		sum := m.store.Load.Summarize(ep.StartMS, ep.EndMS, "")
+		b.WriteString("Incident " + clock(ep.StartMS) + "–" + clock(ep.EndMS) + ": " +
+			count(sum.Requests.Errors) + " of " + count(sum.Requests.Count) + " requests failed (" + pct(sum.Requests.ErrorPct()) + ")\n")
+		changes := change.Rank(m.store, ep.StartMS, max(ep.EndMS, ep.StartMS+3000))
+		if len(changes) == 0 {
+			b.WriteString("  nothing to compare with: it starts with the data\n")
+			continue
+		}
+		b.WriteString("  what changed, against the same length before it:\n")
+		for j, c := range changes {
+			if j == maxIncidentChanges {
+				break
+			}
+			b.WriteString("  " + padLeft(strconv.Itoa(j+1), 2) + ". " + padRight(c.Kind, 6) + " " + c.Name + "  " + c.What + " " +
+				num3(c.Before) + " → " + num3(c.After) + "  from " + clock(c.FirstMS) + "\n")
+		}
+	}
+	b.WriteString("\ne and E move the cursor to an incident's start; v selects a window to look into.\n")
+	return b.String()
+}
+
+// num3 writes a figure with three significant digits, without an exponent
+// below a million.
+func num3(v float64) string {
+	if a := math.Abs(v); a >= 100 && a < 1e6 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}

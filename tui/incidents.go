@@ -24,6 +24,7 @@ func (m *Model) incidentsText() string {
 		return b.String()
 	}
 	clock := func(ms int64) string { return time.UnixMilli(ms).In(m.zone).Format("15:04:05") }
+	events := change.Events(m.store)
 	for i, ep := range eps {
 		if i > 0 {
 			b.WriteString("\n")
@@ -31,6 +32,9 @@ func (m *Model) incidentsText() string {
 		sum := m.store.Load.Summarize(ep.StartMS, ep.EndMS, "")
 		b.WriteString("Incident " + clock(ep.StartMS) + "–" + clock(ep.EndMS) + ": " +
 			count(sum.Requests.Errors) + " of " + count(sum.Requests.Count) + " requests failed (" + pct(sum.Requests.ErrorPct()) + ")\n")
+		if e, ok := change.Trigger(events, ep.StartMS); ok {
+			b.WriteString("  likely trigger: " + e.What + " " + e.Name + " at " + clock(e.AtMS) + "\n")
+		}
 		changes := change.Rank(m.store, ep.StartMS, max(ep.EndMS, ep.StartMS+3000))
 		if len(changes) == 0 {
 			b.WriteString("  nothing to compare with: it starts with the data\n")

@@ -53,8 +53,9 @@ type Incident struct {
 	End     string `json:"end"`
 	Kind    string `json:"kind"` // "errors"
 	Summary string `json:"summary"`
-	// Trigger is an event just before the start that likely set it off;
-	// events are not detected yet, so it is always null.
+	// Trigger is the last event (a deploy, a restart, a counter falling
+	// back, a rare new log template) in the 30 s before the start: what
+	// likely set it off; null when there is none.
 	Trigger *Trigger `json:"trigger"`
 	// Changes are what changed most in the episode against the same
 	// length just before it, best first.
@@ -70,7 +71,7 @@ type Trigger struct {
 
 // Change is one entry of an incident's ranked "what changed".
 type Change struct {
-	Kind   string  `json:"kind"` // metric, log, label, code
+	Kind   string  `json:"kind"` // metric, log, label, code, event
 	Name   string  `json:"name"`
 	What   string  `json:"what"` // the statistic compared
 	Before float64 `json:"before"`
@@ -343,6 +344,7 @@ func Build(st *store.Store, opt Options) *Document {
 // window with what changed in each (sources/analysis/change).
 func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident {
 	out := []Incident{}
+	events := change.Events(st)
 	for _, ep := range st.Load.ErrorEpisodes() {
 		if (opt.ToMS != 0 && ep.StartMS >= opt.ToMS) || (opt.FromMS != 0 && ep.EndMS <= opt.FromMS) {
 			continue
@@ -361,6 +363,14 @@ func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident
 			}
 			inc.Changes = append(inc.Changes, Change{Kind: c.Kind, Name: c.Name, What: c.What,
 				Before: round3(c.Before), After: round3(c.After), Score: round3(c.Score), First: stamp(c.FirstMS, loc)})
+		}
+		if e, ok := change.Trigger(events, ep.StartMS); ok {
+			inc.Trigger = &Trigger{Kind: "event", Name: e.What + ": " + e.Name, At: stamp(e.AtMS, loc)}
+			// The nearest preceding event is among the first six changes.
+			ev := Change{Kind: change.KindEvent, Name: inc.Trigger.Name, What: e.What, Before: 0, After: 1, First: inc.Trigger.At}
+			at := min(len(inc.Changes), 5)
+			inc.Changes = append(inc.Changes[:at], append([]Change{ev}, inc.Changes[at:]...)...)
+			inc.Summary += "; likely trigger: " + inc.Trigger.Name + " at " + inc.Trigger.At
 		}
 		if len(inc.Changes) > 0 {
 			top := inc.Changes[0]

@@ -456,9 +456,15 @@ func TestMarkdownEscapesData(t *testing.T) {
 // incident there, with the failing label and code among what changed
 // against the ten seconds before.
 func TestIncidents(t *testing.T) {
-	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog}})
 	var samples []sources.Sample
+	var entries []sources.LogEntry
 	for sec := 0; sec < 40; sec++ {
+		line := "INFO Account 7 loaded in 5 ms"
+		if sec == 15 {
+			line = "INFO Refreshing configuration from /etc/bank/app.yaml"
+		}
+		entries = append(entries, sources.LogEntry{Time: t0.Add(time.Duration(sec) * time.Second), Level: sources.LevelInfo, LevelText: "INFO", LevelCol: 0, Lines: []string{line}})
 		for i := 0; i < 10; i++ {
 			s := sources.Sample{StartMS: t0.Add(time.Duration(sec)*time.Second + time.Duration(i*90)*time.Millisecond).UnixMilli(),
 				ElapsedMS: int32(20 + i), Label: "GET a", Code: "200", Success: true, AllThreads: -1}
@@ -469,19 +475,24 @@ func TestIncidents(t *testing.T) {
 		}
 	}
 	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
+	st.Apply(sources.Batch{Source: 1, Entries: entries, Rows: len(entries), CaughtUp: true})
 	doc := Build(st, Options{Zone: time.UTC})
 	if len(doc.Incidents) != 1 {
 		t.Fatalf("%d incidents, want 1: %+v", len(doc.Incidents), doc.Incidents)
 	}
 	inc := doc.Incidents[0]
-	if inc.Start != t0.Add(20*time.Second).Format(time.RFC3339Nano) || inc.End != t0.Add(30*time.Second).Format(time.RFC3339Nano) || inc.Trigger != nil {
-		t.Errorf("incident %s .. %s, trigger %v", inc.Start, inc.End, inc.Trigger)
+	if inc.Start != t0.Add(20*time.Second).Format(time.RFC3339Nano) || inc.End != t0.Add(30*time.Second).Format(time.RFC3339Nano) {
+		t.Errorf("incident %s .. %s", inc.Start, inc.End)
+	}
+	// The configuration reload five seconds before is its likely trigger.
+	if tr := inc.Trigger; tr == nil || !strings.HasPrefix(tr.Name, "new log template: Refreshing configuration") || tr.At != t0.Add(15*time.Second).Format(time.RFC3339Nano) {
+		t.Errorf("trigger %+v", inc.Trigger)
 	}
 	found := map[string]bool{}
 	for _, c := range inc.Changes {
 		found[c.Kind+" "+c.Name] = true
 	}
-	if !found["code 503"] || !found["label GET a"] || !strings.Contains(inc.Summary, "50 of 100 requests failed") {
+	if !found["code 503"] || !found["label GET a"] || !strings.Contains(inc.Summary, "50 of 100 requests failed") || !strings.Contains(inc.Summary, "likely trigger") {
 		t.Errorf("changes %+v, summary %q", inc.Changes, inc.Summary)
 	}
 }

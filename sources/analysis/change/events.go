@@ -1,0 +1,115 @@
+package change
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
+	"github.com/sobang/sobang/sources/store"
+)
+
+// KindEvent is a change that happened once: a deploy, a restart, a rare
+// new log template.
+const KindEvent = "event"
+
+// Event is something that happened once and may explain what follows.
+type Event struct {
+	AtMS int64
+	What string // "deploy", "restart", "counter reset", "new log template"
+	Name string // the series or the template
+}
+
+// eventSettleMS is how long after its start a series or template must
+// first appear to count as an event: what is there from the start is the
+// run's ordinary state, not something that happened.
+const eventSettleMS = 5000
+
+// rareTemplate is how many entries a template may have in all and still
+// be an event when it appears (a startup banner, a configuration reload),
+// not a stream of messages.
+const rareTemplate = 3
+
+// Events finds the events in the store, earliest first:
+//   - a new series of an *_info or *_build_info metric (a new version
+//     label: a deploy), after the metric's first scrape;
+//   - process_start_time_seconds changing (the process restarted);
+//   - a counter falling back (its target restarted), once per target and
+//     second;
+//   - a log template that first appears after the log began and holds no
+//     more than a few entries.
+func Events(st *store.Store) []Event {
+	var out []Event
+	restarts := map[[2]int64]bool{} // source, second: one reset event each
+	for _, fam := range st.Metrics.Families() {
+		info := strings.HasSuffix(fam.Name, "_info")
+		var first int64 = -1
+		for _, s := range fam.Series {
+			if len(s.Points) > 0 && (first < 0 || s.Points[0].T < first) {
+				first = s.Points[0].T
+			}
+		}
+		for _, s := range fam.Series {
+			if len(s.Points) == 0 {
+				continue
+			}
+			switch {
+			case info && s.Points[0].T > first+eventSettleMS:
+				out = append(out, Event{AtMS: s.Points[0].T, What: "deploy", Name: s.ID()})
+			case fam.Name == "process_start_time_seconds":
+				for i := 1; i < len(s.Points); i++ {
+					if s.Points[i].V != s.Points[i-1].V {
+						out = append(out, Event{AtMS: s.Points[i].T, What: "restart", Name: s.ID()})
+					}
+				}
+			case s.Type == sources.MetricCounter:
+				for i := 1; i < len(s.Points); i++ {
+					if s.Points[i].V < s.Points[i-1].V {
+						key := [2]int64{int64(s.Source), s.Points[i].T / 1000}
+						if !restarts[key] {
+							restarts[key] = true
+							out = append(out, Event{AtMS: s.Points[i].T, What: "counter reset", Name: s.ID()})
+						}
+					}
+				}
+			}
+		}
+	}
+	if logs := st.Logs; logs.Len() > 0 {
+		start := logs.At(0).TimeMS
+		for _, c := range drain.Templates(logs, 0, 0) {
+			if c.Count <= rareTemplate && c.FirstMS > start+eventSettleMS {
+				out = append(out, Event{AtMS: c.FirstMS, What: "new log template", Name: c.Template})
+			}
+		}
+	}
+	// Within a second, the likelier cause first.
+	rank := map[string]int{"deploy": 0, "restart": 1, "counter reset": 2, "new log template": 3}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].AtMS != out[j].AtMS {
+			return out[i].AtMS < out[j].AtMS
+		}
+		return rank[out[i].What] < rank[out[j].What]
+	})
+	return out
+}
+
+// triggerWithinMS is how long before an incident an event may come and
+// still be shown as its likely trigger.
+const triggerWithinMS = 30_000
+
+// Trigger returns the latest event in the triggerWithinMS before startMS
+// (or in its first second), ok false when there is none.
+func Trigger(events []Event, startMS int64) (Event, bool) {
+	var got Event
+	ok := false
+	for _, e := range events {
+		if e.AtMS > startMS+1000 {
+			break
+		}
+		if e.AtMS >= startMS-triggerWithinMS {
+			got, ok = e, true
+		}
+	}
+	return got, ok
+}

@@ -108,6 +108,7 @@ type Model struct {
 	clockWarn statusWarning
 	recordErr string // why the recording stopped, "" while it runs
 	notice    string // what the last key did, when it says (S: where the frame went); cleared by the next key
+	events    eventCache
 
 	crash *sources.Panic
 	pump  *store.Pump
@@ -288,7 +289,7 @@ func (m *Model) frame() *frame {
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
-		planned: m.opt.PlannedThreads, planName: m.opt.PlanName,
+		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, events: m.eventTimes(),
 	}
 }
 

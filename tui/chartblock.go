@@ -69,8 +69,12 @@ func (c *onsetCache) get(lt *store.LoadTest) []int64 {
 	return c.onsets
 }
 
-// onsetRune marks an error onset on a time axis.
-const onsetRune = '✕'
+// onsetRune marks an error onset on a time axis, eventRune an event (a
+// deploy, a restart, a rare new log template: change.Events).
+const (
+	onsetRune = '✕'
+	eventRune = '◆'
+)
 
 // timeAxis renders the x axis under a chart group, w cells wide with the
 // y-axis column: clock times at round instants, and a ✕ in the error
@@ -89,10 +93,16 @@ func timeAxis(f *frame, w int, onsets []int64) string {
 		}
 	}
 	marked := make([]bool, pw)
-	for _, ms := range onsets {
-		if ms >= f.fromMS && ms < f.toMS {
-			if x := f.col(ms, pw); x >= 0 && x < pw {
-				marked[x] = true
+	marks := make([]rune, pw)
+	for _, list := range []struct {
+		at []int64
+		r  rune
+	}{{f.events, eventRune}, {onsets, onsetRune}} {
+		for _, ms := range list.at {
+			if ms >= f.fromMS && ms < f.toMS {
+				if x := f.col(ms, pw); x >= 0 && x < pw {
+					marked[x], marks[x] = true, list.r
+				}
 			}
 		}
 	}
@@ -140,7 +150,11 @@ func timeAxis(f *frame, w int, onsets []int64) string {
 			continue
 		}
 		b.WriteString(wrap(f.st.Muted, string(run[start:x])))
-		b.WriteString(wrap(f.st.Errors.Style, string(onsetRune)))
+		if marks[x] == eventRune {
+			b.WriteString(wrap(f.st.Bold, string(eventRune)))
+		} else {
+			b.WriteString(wrap(f.st.Errors.Style, string(onsetRune)))
+		}
 		start = x + 1
 	}
 	b.WriteString(wrap(f.st.Muted, string(run[min(start, len(run)):])))

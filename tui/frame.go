@@ -33,7 +33,8 @@ type frame struct {
 	// planned is the test plan's threads since the test's start, nil
 	// without a plan (Options.PlannedThreads).
 	planned  func(time.Duration) (float64, bool)
-	planName string // the plan's file name, for the legend
+	planName string  // the plan's file name, for the legend
+	events   []int64 // when the events happened (change.Events), marked on the time axes
 }
 
 // key identifies the time state of a frame, for pane caches.

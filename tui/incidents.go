@@ -61,3 +61,32 @@ func num3(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
+
+// eventsEvery is how often the events are looked for again while data
+// comes: finding them mines the log's templates.
+const eventsEvery = 10 * time.Second
+
+// eventTimes returns when the events happened (change.Events), for the
+// time axes: found again when the metrics or logs changed, at most every
+// eventsEvery.
+func (m *Model) eventTimes() []int64 {
+	key := [2]uint64{m.store.Metrics.Version, m.store.Logs.Version}
+	now := m.opt.Clock.Now()
+	if key == m.events.key || (m.events.valid && now.Sub(m.events.at) < eventsEvery) {
+		return m.events.times
+	}
+	m.events.key, m.events.at, m.events.valid = key, now, true
+	m.events.times = m.events.times[:0]
+	for _, e := range change.Events(m.store) {
+		m.events.times = append(m.events.times, e.AtMS)
+	}
+	return m.events.times
+}
+
+// eventCache keeps the events' times between frames.
+type eventCache struct {
+	key   [2]uint64
+	at    time.Time
+	valid bool
+	times []int64
+}

@@ -201,3 +201,19 @@ func TestIncidentsKey(t *testing.T) {
 		t.Error("esc must close the list")
 	}
 }
+
+// TestEventsOnTheTimeAxis marks an event (a rare log template appearing
+// mid-run) with ◆ on the time axis.
+func TestEventsOnTheTimeAxis(t *testing.T) {
+	st := fixtureStore()
+	when := t0.Add(40 * time.Second)
+	st.Apply(sources.Batch{Source: 2, Rows: 1, Entries: []sources.LogEntry{{Time: when, Level: sources.LevelInfo, LevelText: "INFO", LevelCol: 0,
+		Lines: []string{"INFO Refreshing configuration from /etc/bank/app.yaml"}}}})
+	m := storeModel(st, t0.Add(3*time.Hour), 200, 60)
+	if f := plain(m.Render()); !strings.Contains(f, "◆") {
+		t.Fatalf("no event marked on the time axes:\n%s", f)
+	}
+	if f := plain(fixtureModel(t0.Add(3*time.Hour), 200, 60).Render()); strings.Contains(f, "◆") {
+		t.Fatal("an event marked where there is none")
+	}
+}

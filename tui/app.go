@@ -294,7 +294,7 @@ func (m *Model) frame() *frame {
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
-		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
+		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName,
 	}
 }

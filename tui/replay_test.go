@@ -89,3 +89,34 @@ func TestReplayKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayLogsFollowCursor: in a replay the store holds entries past the
+// clock (files recorded whole), so the logs pane marks the entry at the
+// cursor, not the newest.
+func TestReplayLogsFollowCursor(t *testing.T) {
+	theme, err := themes.Load("dark", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := sources.NewManualClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	rc := sources.NewReplayClock(wall, t0, t0.Add((runSeconds-1)*time.Second), 10)
+	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Replay: rc})
+	m.Update(sizeMsg(120, 40))
+	m.ingest()
+	wall.Advance(3 * time.Second)
+	m.Update(tickMsg{})
+	press(m, "3")
+	cursor, mode, _ := replayStatus(t, m)
+	if mode != "REPLAY x10" {
+		t.Fatalf("mode %s", mode)
+	}
+	for _, line := range strings.Split(plain(m.Render()), "\n") {
+		if strings.Contains(line, "▶") {
+			if !strings.Contains(line, cursor[:5]) || strings.Contains(line, t0.Add((runSeconds-1)*time.Second).Format("15:04:05")) {
+				t.Fatalf("the marked entry %q is not at the cursor %s", line, cursor)
+			}
+			return
+		}
+	}
+	t.Fatal("no entry marked in the logs pane")
+}

@@ -415,3 +415,34 @@ func TestRecordCommandUsage(t *testing.T) {
 		t.Fatal("a file that is not a recording was overwritten")
 	}
 }
+
+// TestReplayUsage: what replay refuses before it takes the screen, each a
+// usage error that says why.
+func TestReplayUsage(t *testing.T) {
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "run.sobang")
+	if _, errs, code := runBin(t, "record", "--out", rec, jp, lp); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, errs)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"speed zero", []string{"replay", rec, "--speed", "0"}, `--speed: expected a number from 0.0625 to 4096, found "0"`},
+		{"speed too high", []string{"replay", rec, "--speed", "10000"}, `--speed: expected a number from 0.0625 to 4096`},
+		{"from outside", []string{"replay", rec, "--from", "+2h"}, "--from +2h is outside the recording (2026-11-24T09:00:00"},
+		{"from unreadable", []string{"replay", rec, "--from", "soon"}, "--from:"},
+		{"not a recording", []string{"replay", jp}, "not a sobang recording"},
+		{"no file", []string{"replay"}, "accepts 1 arg"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errs, code := runBin(t, append(c.args, "--utc")...)
+			if code != exitUsage || out != "" || !strings.Contains(errs, c.want) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d and %q", code, out, errs, exitUsage, c.want)
+			}
+		})
+	}
+}

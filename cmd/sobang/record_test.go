@@ -435,6 +435,7 @@ func TestReplayUsage(t *testing.T) {
 		{"from outside", []string{"replay", rec, "--from", "+2h"}, "--from +2h is outside the recording (2026-11-24T09:00:00"},
 		{"from unreadable", []string{"replay", rec, "--from", "soon"}, "--from:"},
 		{"not a recording", []string{"replay", jp}, "not a sobang recording"},
+		{"first format", []string{"replay", filepath.Join("..", "..", "sources", "record", "testdata", "v1.sobang")}, "a recording of the first format has no data times"},
 		{"no file", []string{"replay"}, "accepts 1 arg"},
 	}
 	for _, c := range cases {

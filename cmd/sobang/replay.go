@@ -72,6 +72,9 @@ FILE.sobang), a recording shows all of it at once, paused.`,
 			for _, w := range rec.Warnings {
 				printWarning("%s", safeText(w))
 			}
+			if rec.Version() == 1 {
+				return usageErr("%s: a recording of the first format has no data times to replay by; sobang %s opens it whole", path, path)
+			}
 			first, last, ok := rec.DataSpan()
 			if !ok {
 				return usageErr("%s: no timed record to replay (sobang %s opens it whole)", path, path)

@@ -161,3 +161,47 @@ func BenchmarkReplayLateness(b *testing.B) {
 	b.ReportMetric(float64(late[len(late)*99/100].Microseconds())/1000, "p99-late-ms")
 	b.ReportMetric(float64(late[len(late)/2].Microseconds())/1000, "p50-late-ms")
 }
+
+// TestPacedSameAsWhole: a paced replay played to its end hands the store
+// the same batches, in the same order, as the recording opened whole.
+func TestPacedSameAsWhole(t *testing.T) {
+	batches, _ := pacedBatches()
+	infos := []sources.Info{{Name: "results.jtl", Kind: sources.KindJTL}, {Name: "app.log", Kind: sources.KindLog, Offset: -time.Second}}
+	path := writeRecording(t, infos, batches)
+	_, whole := replayAll(t, path)
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last, _ := rec.DataSpan()
+	if want := t0.Add(-time.Second); !first.Equal(want) {
+		t.Fatalf("DataSpan starts at %v, want %v (the log's offset)", first, want)
+	}
+	rc := sources.NewReplayClock(sources.NewManualClock(t0), first, last, 1)
+	srcs := rec.Paced(rc)
+	collects := make([]sources.Collect, len(srcs))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i, s := range srcs {
+		wg.Go(func() { _ = s.Run(ctx, &collects[i]) })
+	}
+	rc.Seek(last) // paused, at the end: everything falls due
+	wg.Wait()
+	for i := range srcs {
+		got := collects[i].Take()
+		for j := range got {
+			got[j].Source = i
+		}
+		if len(got) != len(whole[i]) {
+			t.Fatalf("source %d: %d batches paced, %d whole", i, len(got), len(whole[i]))
+		}
+		for j := range got {
+			g, w := got[j], whole[i][j]
+			g.Health, w.Health = nil, nil // the end's says when
+			if g.Rows != w.Rows || len(g.Samples) != len(w.Samples) || len(g.Entries) != len(w.Entries) || g.CaughtUp != w.CaughtUp {
+				t.Errorf("source %d batch %d: paced %+v, whole %+v", i, j, g, w)
+			}
+		}
+	}
+}

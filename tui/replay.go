@@ -39,7 +39,8 @@ func (m *Model) followReplay() {
 }
 
 // togglePlay is space in a replay: pause where the cursor is, or play on
-// from the cursor (from the start when the cursor is on the last second).
+// from the cursor (from the data's first second when the cursor is on the
+// last).
 func (m *Model) togglePlay(nowMS int64) {
 	r := m.opt.Replay
 	if m.tl.Live() {
@@ -53,7 +54,7 @@ func (m *Model) togglePlay(nowMS int64) {
 	at := cur + m.tl.Lag().Milliseconds()
 	if end := r.End(); !end.IsZero() && cur >= end.UnixMilli()/1000*1000 {
 		if first, _, ok := m.axisRange(); ok {
-			at = first
+			at = first/1000*1000 + m.tl.Lag().Milliseconds()
 		}
 	}
 	r.Seek(time.UnixMilli(at))

@@ -92,6 +92,13 @@ FILE.sobang), a recording shows all of it at once, paused.`,
 				}
 				start = time.UnixMilli(ms)
 			}
+			// The live cursor sits timeline.LiveLag behind the clock: the
+			// clock starts that far in, so that the cursor starts on the
+			// data's first second, or on --from.
+			start = start.Add(timeline.LiveLag)
+			if start.After(last) {
+				start = last
+			}
 			rc := sources.NewReplayClock(sources.Wall, start, last, speed)
 			return runDashboard(dashboardConfig{
 				sources: rec.Paced(rc), theme: theme, rangeDur: rangeDur, zone: zone, noMouse: noMouse,

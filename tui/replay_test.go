@@ -120,3 +120,18 @@ func TestReplayLogsFollowCursor(t *testing.T) {
 	}
 	t.Fatal("no entry marked in the logs pane")
 }
+
+// TestSpeedKeysOutsideReplay: { and } say what they are for, and change
+// nothing, outside a replay.
+func TestSpeedKeysOutsideReplay(t *testing.T) {
+	m := fixtureModel(t0.Add((runSeconds+5)*time.Second), 120, 40)
+	_, before := statusOf(t, m.Render())
+	press(m, "}")
+	frame := m.Render()
+	if _, after := statusOf(t, frame); after != before {
+		t.Fatalf("} turned %s into %s", before, after)
+	}
+	if !strings.Contains(plain(frame), "{ and } set the speed of a replay") {
+		t.Fatalf("no word on what } is for:\n%s", plain(frame))
+	}
+}

@@ -44,14 +44,18 @@ import (
 
 // Options configure the dashboard.
 type Options struct {
-	Hub       *sources.Hub
-	Store     *store.Store
-	Theme     themes.Theme
-	Range     time.Duration // visible range when live; 0 = timeline.DefaultRange
-	Since     time.Duration // live session whose range starts this long ago; 0 = unset
-	Zone      *time.Location
-	NoMouse   bool
-	Clock     sources.Clock   // what "now" is for the live edge; nil means sources.Wall
+	Hub     *sources.Hub
+	Store   *store.Store
+	Theme   themes.Theme
+	Range   time.Duration // visible range when live; 0 = timeline.DefaultRange
+	Since   time.Duration // live session whose range starts this long ago; 0 = unset
+	Zone    *time.Location
+	NoMouse bool
+	Clock   sources.Clock // what "now" is for the live edge; nil means sources.Wall (or Replay)
+	// Replay, when not nil, is the clock of a replay (sobang replay), in
+	// data time: live is playing, space pauses and plays, { and } halve
+	// and double its speed, and it pauses at its end. It is the Clock too.
+	Replay    *sources.ReplayClock
 	LoadEnded <-chan struct{} // closed when a demo's load stops; nil otherwise
 	// Baseline is an earlier run (--baseline), read to its end into a store
 	// of its own, that the load-test pane compares with; nil for none.
@@ -133,6 +137,9 @@ func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r
 
 // New returns the dashboard model.
 func New(opt Options) *Model {
+	if opt.Clock == nil && opt.Replay != nil {
+		opt.Clock = opt.Replay
+	}
 	if opt.Clock == nil {
 		opt.Clock = sources.Wall
 	}
@@ -288,7 +295,7 @@ func (m *Model) frame() *frame {
 	return &frame{
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
-		zone: m.zone, live: m.tl.Live(), label: m.label, path: m.path(m.store), filters: m.filters,
+		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, events: m.eventTimes(),
 	}
 }
@@ -307,6 +314,14 @@ func (m *Model) pauseForScroll() {
 
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if m.opt.Replay != nil {
+		m.followReplay()
+	}
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tickMsg:
 		m.ingest()
@@ -515,6 +530,11 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 		m.tl.Zoom(-1, now)
 	case key.Matches(msg, k.ZoomOut):
 		m.tl.Zoom(1, now)
+	case key.Matches(msg, k.Follow) && m.opt.Replay != nil:
+		m.userMoved = true
+		m.togglePlay(now)
+	case key.Matches(msg, k.Slower), key.Matches(msg, k.Faster):
+		m.changeSpeed(key.Matches(msg, k.Faster))
 	case key.Matches(msg, k.Follow):
 		m.userMoved = true
 		m.tl.ToggleLive(now)
@@ -888,7 +908,13 @@ func (m *Model) statusBar(f *frame) string {
 		return m.statusLine(b.String())
 	}
 	b.WriteString(" " + f.clock(f.cursorMS) + " ")
-	if f.live {
+	if r := m.opt.Replay; r != nil {
+		if f.live {
+			b.WriteString(wrap(st.Live, "REPLAY "+speedText(r.Speed())))
+		} else {
+			b.WriteString(wrap(st.Paused, "REPLAY paused"))
+		}
+	} else if f.live {
 		b.WriteString(wrap(st.Live, "LIVE"))
 	} else {
 		b.WriteString(wrap(st.Paused, "PAUSED"))

@@ -27,6 +27,7 @@ type frame struct {
 	marks       []int64
 	zone        *time.Location
 	live        bool
+	replay      bool              // a replay (Options.Replay): live is its clock playing
 	label       string            // the label opened in the load-test pane, "" when none
 	path        string            // the shared filter: the open label's request path, "" when none
 	filters     [paneCount]string // each pane's / filter

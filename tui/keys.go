@@ -31,6 +31,7 @@ type KeyMap struct {
 	NextError, PrevError       key.Binding
 	Window, Clear              key.Binding
 	Follow                     key.Binding
+	Slower, Faster             key.Binding // a replay's speed
 	Up, Down, PageUp, PageDown key.Binding
 	Home                       key.Binding
 	End                        key.Binding // the data's end, or live in a live session
@@ -69,7 +70,9 @@ func DefaultKeys() KeyMap {
 		PrevError:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "previous error onset")),
 		Window:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "mark window start/end")),
 		Clear:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear window/filter/close")),
-		Follow:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle follow")),
+		Follow:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle follow / play")),
+		Slower:      key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "replay half as fast")),
+		Faster:      key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "replay twice as fast")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
@@ -83,7 +86,7 @@ func DefaultKeys() KeyMap {
 // Global returns the bindings that work in every pane, for help.
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
-		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Search, k.NextPane, k.PrevPane,
+		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Slower, k.Faster, k.Search, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Incidents, k.Snapshot, k.Help, k.Quit}
 }
 

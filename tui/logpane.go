@@ -413,7 +413,9 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 	}
 	// The anchor: the first entry at or after the cursor (live: the newest).
 	var a int
-	if f.live && p.offset == 0 {
+	// A replay follows its cursor: the store may hold what comes later (a
+	// file recorded whole is there from the start).
+	if f.live && p.offset == 0 && !f.replay {
 		a = n - 1
 	} else {
 		target := f.cursorMS

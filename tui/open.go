@@ -18,6 +18,12 @@ import "github.com/sobang/sobang/sources"
 // A source that never catches up (stdin, a pipe being written) leaves the
 // session live, as it started.
 func (m *Model) decide() {
+	if m.opt.Replay != nil {
+		// A replay plays from the start and pauses at its end
+		// (followReplay): nothing to decide, and nothing grows.
+		m.decided = true
+		return
+	}
 	now := m.nowMS()
 	switch {
 	case m.decided:

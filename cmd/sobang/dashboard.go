@@ -37,9 +37,15 @@ type dashboardConfig struct {
 
 	planned  func(time.Duration) (float64, bool) // the test plan's threads, nil without a plan
 	planName string
+
+	replay *sources.ReplayClock // sobang replay: the clock of everything, played when the dashboard starts; nil otherwise
 }
 
 func runDashboard(cfg dashboardConfig) error {
+	clock := clock
+	if cfg.replay != nil {
+		clock = cfg.replay
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	hub := cfg.hub
@@ -66,7 +72,7 @@ func runDashboard(cfg dashboardConfig) error {
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
 		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline, Clock: clock,
 		SaveSnapshot:   snapshotSaver(".", cfg.theme),
-		PlannedThreads: cfg.planned, PlanName: cfg.planName,
+		PlannedThreads: cfg.planned, PlanName: cfg.planName, Replay: cfg.replay,
 	}
 	finishRecording := func() {}
 	if cfg.record != "" {
@@ -87,6 +93,9 @@ func runDashboard(cfg dashboardConfig) error {
 	prog := tea.NewProgram(model, tea.WithContext(ctx), tea.WithoutSignalHandler())
 	caught := catchSignals(prog)
 	restoreTitle := saveTitle()
+	if cfg.replay != nil {
+		cfg.replay.Play() // at once, as the screen comes up
+	}
 	_, err := prog.Run()
 	restoreTitle()
 	cancel()

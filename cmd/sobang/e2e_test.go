@@ -686,3 +686,37 @@ func TestE2EMetricFiles(t *testing.T) {
 	s.send("q")
 	s.waitExit(5 * time.Second)
 }
+
+// TestE2EReplay records a finished one-minute run with sobang record, then
+// replays it at ten times its speed: it plays at once (REPLAY x10, the
+// cursor moving with the replay's clock) and pauses at the end on the
+// run's last second (REPLAY paused).
+func TestE2EReplay(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "night.sobang")
+	if out, err := exec.Command(bin, "record", "--out", rec, jp, lp).CombinedOutput(); err != nil {
+		t.Fatalf("record: %v\n%s", err, out)
+	}
+	s := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s replay --utc --speed 10 %s", t.TempDir(), bin, rec))
+	playing := regexp.MustCompile(`(\d\d:\d\d:\d\d) REPLAY x10 \+(\d+)s`)
+	screen := s.waitFor("REPLAY x10", 10*time.Second, func(sc string) bool { return playing.MatchString(sc) })
+	first := playing.FindStringSubmatch(screen)
+	// The whole minute plays in about six seconds, and ends paused on the
+	// run's last second.
+	end := regexp.MustCompile(`09:00:59 REPLAY paused \+59s`)
+	var seen []string
+	s.waitFor("REPLAY paused at the end", 20*time.Second, func(sc string) bool {
+		if m := playing.FindStringSubmatch(sc); m != nil {
+			seen = append(seen, m[1])
+		}
+		return end.MatchString(sc)
+	})
+	if len(seen) < 2 || seen[len(seen)-1] == first[1] {
+		t.Fatalf("the cursor did not move while playing: first %s, seen %v", first[1], seen)
+	}
+	s.send("q")
+	s.waitExit(5 * time.Second)
+}

@@ -288,7 +288,8 @@ func TestRecordCommandRoundTrip(t *testing.T) {
 }
 
 // TestRecordCommandFollows records a JTL (followed) and a /metrics URL
-// for --duration: every row of the JTL and a scrape a second are in the
+// for --duration (long enough for two scrapes on a loaded machine): every
+// row of the JTL and a scrape a second are in the
 // recording, which is closed with its index, and the URL's password is
 // not.
 func TestRecordCommandFollows(t *testing.T) {
@@ -302,7 +303,7 @@ func TestRecordCommandFollows(t *testing.T) {
 	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	writeRun(t, jp, start, 20, 0)
 	rec := filepath.Join(dir, "live.sobang")
-	_, errs, code := runBin(t, "record", "--jtl", jp, "--scrape", url, "--duration", "2500ms", "--out", rec)
+	_, errs, code := runBin(t, "record", "--jtl", jp, "--scrape", url, "--duration", "4s", "--out", rec)
 	if code != 0 {
 		t.Fatalf("record: exit %d: %s", code, errs)
 	}
@@ -413,5 +414,37 @@ func TestRecordCommandUsage(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(other); string(after) != "keep me\n" {
 		t.Fatal("a file that is not a recording was overwritten")
+	}
+}
+
+// TestReplayUsage: what replay refuses before it takes the screen, each a
+// usage error that says why.
+func TestReplayUsage(t *testing.T) {
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	rec := filepath.Join(dir, "run.sobang")
+	if _, errs, code := runBin(t, "record", "--out", rec, jp, lp); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, errs)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"speed zero", []string{"replay", rec, "--speed", "0"}, `--speed: expected a number from 0.0625 to 4096, found "0"`},
+		{"speed too high", []string{"replay", rec, "--speed", "10000"}, `--speed: expected a number from 0.0625 to 4096`},
+		{"from outside", []string{"replay", rec, "--from", "+2h"}, "--from +2h is outside the recording (2026-11-24T09:00:00"},
+		{"from unreadable", []string{"replay", rec, "--from", "soon"}, "--from:"},
+		{"not a recording", []string{"replay", jp}, "not a sobang recording"},
+		{"first format", []string{"replay", filepath.Join("..", "..", "sources", "record", "testdata", "v1.sobang")}, "a recording of the first format has no data times"},
+		{"no file", []string{"replay"}, "accepts 1 arg"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errs, code := runBin(t, append(c.args, "--utc")...)
+			if code != exitUsage || out != "" || !strings.Contains(errs, c.want) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d and %q", code, out, errs, exitUsage, c.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -25,9 +26,54 @@ func Sources(path string, clock sources.Clock) ([]sources.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &group{rec: rec, sinks: make([]sources.Sink, len(rec.Header.Sources)), done: make(chan struct{})}
-	out := make([]sources.Source, len(rec.Header.Sources))
-	for i, s := range rec.Header.Sources {
+	return rec.sources(clock, false), nil
+}
+
+// Paced returns the recording's sources as Sources does, read in one pass
+// as the clock (a sources.ReplayClock) runs, in data time: what a source
+// held when the session started (a file recorded whole: every batch up to
+// the one that said it caught up) is pushed at once; every later batch
+// when the clock reaches the newest data time in it (with its source's
+// offset), and never before a batch recorded before it, so that batches
+// keep their recorded order and a batch of a source that arrived late
+// waits for the one that arrived before it. A batch without a data time
+// (health, warnings) goes with the batch before it. The sources say they
+// caught up when every batch has been pushed.
+func (r *Recording) Paced(clock sources.Clock) []sources.Source {
+	return r.sources(clock, true)
+}
+
+// DataSpan returns the first and last data time the recording holds, with
+// its sources' offsets, from its index (nothing is decoded); false when it
+// holds no timed record or is of format version 1. With sources of
+// different offsets, the span is widened by the smallest and the largest.
+func (r *Recording) DataSpan() (first, last time.Time, ok bool) {
+	lo, hi := int64(noDataMin), int64(noDataMax)
+	for _, f := range r.frames {
+		if f.Kind == FrameBatches && f.HasData() {
+			lo, hi = min(lo, f.MinMS), max(hi, f.MaxMS)
+		}
+	}
+	if lo > hi {
+		return time.Time{}, time.Time{}, false
+	}
+	var offLo, offHi time.Duration
+	for i, s := range r.Header.Sources {
+		if i == 0 || s.Offset < offLo {
+			offLo = s.Offset
+		}
+		if i == 0 || s.Offset > offHi {
+			offHi = s.Offset
+		}
+	}
+	return time.UnixMilli(lo).Add(offLo), time.UnixMilli(hi).Add(offHi), true
+}
+
+func (r *Recording) sources(clock sources.Clock, paced bool) []sources.Source {
+	path := r.Path
+	g := &group{rec: r, paced: paced, sinks: make([]sources.Sink, len(r.Header.Sources)), done: make(chan struct{})}
+	out := make([]sources.Source, len(r.Header.Sources))
+	for i, s := range r.Header.Sources {
 		info := sources.Info{Name: path + ":" + s.Name, Kind: s.Kind, Offset: s.Offset, Clock: clock}
 		if s.Zone != "" {
 			if loc, err := time.LoadLocation(s.Zone); err == nil {
@@ -36,12 +82,13 @@ func Sources(path string, clock sources.Clock) ([]sources.Source, error) {
 		}
 		out[i] = &replay{g: g, index: i, info: info}
 	}
-	return out, nil
+	return out
 }
 
 // group is the sources of one recording, read by one pass.
 type group struct {
-	rec *Recording
+	rec   *Recording
+	paced bool // batches pushed as the clock reaches them (Paced)
 
 	mu       sync.Mutex
 	sinks    []sources.Sink // each source's, once its Run has started
@@ -117,10 +164,23 @@ func (g *group) pass(ctx context.Context, clock sources.Clock) error {
 	n := make([]int, len(g.sinks))
 	formats := make([]string, len(g.sinks))
 	var clean cleaner
+	var pace pacer
+	if g.paced {
+		pace = pacer{clock: clock, whole: make([]bool, len(g.sinks)), offsets: make([]int64, len(g.sinks)), release: math.MinInt64}
+		for i := range pace.whole {
+			pace.whole[i] = true
+			pace.offsets[i] = g.rec.Header.Sources[i].Offset.Milliseconds()
+		}
+	}
 	warnings, err := g.rec.Walk(0, func(it Item) error {
 		e := it.Entry
 		if e == nil {
 			return nil // marks and notes are the replay's, not a source's
+		}
+		if g.paced {
+			if err := pace.wait(ctx, e); err != nil {
+				return err
+			}
 		}
 		n[e.Source]++
 		if e.Batch.Health != nil {
@@ -139,6 +199,9 @@ func (g *group) pass(ctx context.Context, clock sources.Clock) error {
 		return g.sinks[e.Source].Push(ctx, e.Batch)
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
 	if ctx.Err() != nil {
@@ -161,4 +224,39 @@ func (g *group) pass(ctx context.Context, clock sources.Clock) error {
 		}
 	}
 	return nil
+}
+
+// pacer holds each batch of a paced pass until the clock reaches it.
+type pacer struct {
+	clock   sources.Clock
+	whole   []bool  // per source: still in what it held when the session started
+	offsets []int64 // per source: its offset, in milliseconds
+	release int64   // data time (Unix ms) the last batch was released at
+}
+
+// wait returns once e's release time has come, or ctx has ended.
+func (p *pacer) wait(ctx context.Context, e *Entry) error {
+	src := e.Source
+	if p.whole[src] {
+		// Recorded whole, or the part of a source read before it caught
+		// up: present from the start.
+		p.whole[src] = !e.Batch.CaughtUp
+		return ctx.Err()
+	}
+	if lo, hi := dataRange(&e.Batch, noDataMin, noDataMax); lo <= hi {
+		p.release = max(p.release, hi+p.offsets[src])
+	}
+	if p.release == math.MinInt64 {
+		return ctx.Err()
+	}
+	at := time.UnixMilli(p.release)
+	for {
+		d := at.Sub(p.clock.Now())
+		if d <= 0 {
+			return ctx.Err()
+		}
+		if err := sources.Sleep(ctx, p.clock, d); err != nil {
+			return err
+		}
+	}
 }

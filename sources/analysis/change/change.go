@@ -45,6 +45,10 @@ type Change struct {
 	// baseline's range, for the cursor to jump to; the window's start when
 	// none did on its own.
 	FirstMS int64
+	// Symptom marks a metric that describes the requests themselves (its
+	// series carry a uri, path, route or status label): it tells the story
+	// the load test tells, so it is listed after the other metrics.
+	Symptom bool
 }
 
 // minSeconds is how many seconds a window and its baseline need for a
@@ -77,7 +81,47 @@ func Rank(st *store.Store, fromMS, toMS int64) []Change {
 		}
 		return out[i].FirstMS < out[j].FirstMS
 	})
-	return leadWithEachKind(out)
+	return leadWithEachKind(symptomsLast(out))
+}
+
+// symptomsLast moves the metrics that describe the requests after the
+// last of the other metrics, keeping every other change where it was.
+func symptomsLast(sorted []Change) []Change {
+	last := -1
+	for i, c := range sorted {
+		if c.Kind == KindMetric && !c.Symptom {
+			last = i
+		}
+	}
+	if last < 0 {
+		return sorted
+	}
+	out := make([]Change, 0, len(sorted))
+	var held []Change
+	for i, c := range sorted {
+		if c.Kind == KindMetric && c.Symptom && i < last {
+			held = append(held, c)
+			continue
+		}
+		out = append(out, c)
+		if i == last {
+			out = append(out, held...)
+		}
+	}
+	return out
+}
+
+// describesRequests reports whether a family's series carry a label that
+// names a request (uri, path, route) or its outcome (status).
+func describesRequests(fam *store.Family) bool {
+	for _, s := range fam.Series {
+		for _, name := range []string{"uri", "path", "route", "status"} {
+			if _, ok := store.LabelValue(s.Labels, name); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // span is a window and its baseline: [baseFrom, fromMS) of nb seconds
@@ -266,6 +310,7 @@ func metricChanges(st *store.Store, w span) []Change {
 			}
 		}
 		if found {
+			best.Symptom = describesRequests(fam)
 			out = append(out, best)
 		}
 	}

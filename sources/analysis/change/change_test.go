@@ -43,6 +43,8 @@ func incidentStore() *store.Store {
 				{Name: "hikaricp_connections_pending", Labels: `pool="HikariPool-1"`, Type: sources.MetricGauge, Value: pending},
 				{Name: "hikaricp_connections_active", Labels: `pool="HikariPool-1"`, Type: sources.MetricGauge, Value: active},
 				{Name: "jvm_threads_live", Type: sources.MetricGauge, Value: float64(40 + sec%2)},
+				// The requests' own latency: a symptom, listed after the pool.
+				{Name: "http_server_duration_max", Labels: `uri="/api/transfer"`, Type: sources.MetricGauge, Value: map[bool]float64{true: 1.0, false: 0.03}[bad] + float64(sec%3)/1000},
 			}}}})
 		when := t0.Add(time.Duration(sec)*time.Second + 500*time.Millisecond)
 		entries := []sources.LogEntry{{Time: when, Level: sources.LevelInfo, LevelText: "INFO", LevelCol: 0, LineNo: sec*3 + 1,
@@ -86,6 +88,9 @@ func TestRankPutsTheCauseFirst(t *testing.T) {
 		if r, ok := rank[want]; !ok || r >= 6 {
 			t.Errorf("%s: rank %d (found %v), want among the first six", want, r, ok)
 		}
+	}
+	if rs, rp := rank[`metric http_server_duration_max{uri="/api/transfer"}`], rank[`metric hikaricp_connections_pending{pool="HikariPool-1"}`]; rs < rp {
+		t.Errorf("the requests' latency (a symptom) ranks %d, before the pool (%d)", rs, rp)
 	}
 	if r, ok := rank["metric jvm_threads_live"]; ok && r < 6 {
 		t.Errorf("an unchanged metric ranks %d", r)

@@ -403,6 +403,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.apply(m.search.handleKey(msg))
 	case m.help.shown:
 		m.help.handleKey(msg)
+	case m.overlay.shown() && m.overlay.title == incidentsTitle && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
+		m.chooseIncident(int(msg.Text[0] - '1'))
 	case m.overlay.shown():
 		m.overlay.handleKey(msg)
 	case m.warnings.shown:
@@ -463,7 +465,7 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 	case key.Matches(msg, k.Snapshot):
 		m.saveSnapshot()
 	case key.Matches(msg, k.Incidents):
-		m.overlay.showTitled("Incidents", m.incidentsText())
+		m.overlay.showTitled(incidentsTitle, m.incidentsText())
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):

@@ -30,7 +30,7 @@ func (m *Model) incidentsText() string {
 			b.WriteString("\n")
 		}
 		sum := m.store.Load.Summarize(ep.StartMS, ep.EndMS, "")
-		b.WriteString("Incident " + clock(ep.StartMS) + "–" + clock(ep.EndMS) + ": " +
+		b.WriteString(strconv.Itoa(i+1) + ". Incident " + clock(ep.StartMS) + "–" + clock(ep.EndMS) + ": " +
 			count(sum.Requests.Errors) + " of " + count(sum.Requests.Count) + " requests failed (" + pct(sum.Requests.ErrorPct()) + ")\n")
 		if e, ok := change.Trigger(events, ep.StartMS); ok {
 			b.WriteString("  likely trigger: " + e.What + " " + e.Name + " at " + clock(e.AtMS) + "\n")
@@ -49,7 +49,7 @@ func (m *Model) incidentsText() string {
 				num3(c.Before) + " → " + num3(c.After) + "  from " + clock(c.FirstMS) + "\n")
 		}
 	}
-	b.WriteString("\ne and E move the cursor to an incident's start; v selects a window to look into.\n")
+	b.WriteString("\n1-9 chooses an incident: the cursor goes to its start and its time is selected as the window.\n")
 	return b.String()
 }
 
@@ -89,4 +89,23 @@ type eventCache struct {
 	at    time.Time
 	valid bool
 	times []int64
+}
+
+// incidentsTitle is the overlay's title while it lists the incidents, when
+// 1-9 choose one.
+const incidentsTitle = "Incidents"
+
+// chooseIncident closes the list and puts the cursor on the start of the
+// i-th incident, with its time selected as the window, so that every pane
+// shows what happened in it.
+func (m *Model) chooseIncident(i int) {
+	eps := m.store.Load.ErrorEpisodes()
+	if i >= len(eps) {
+		m.notice = "no incident " + strconv.Itoa(i+1)
+		return
+	}
+	m.overlay.show("")
+	m.userMoved = true
+	m.tl.SetCursor(eps[i].StartMS, m.nowMS())
+	m.tl.SetWindow(eps[i].StartMS, eps[i].EndMS-1) // both seconds inclusive
 }

@@ -191,7 +191,7 @@ func TestIncidentsKey(t *testing.T) {
 	m := fixtureModel(t0.Add(3*time.Hour), 160, 50)
 	press(m, "i")
 	f := plain(m.Render())
-	for _, want := range []string{"Incident 12:31:00–12:31:30", "what changed, against the same length before it", "hikaricp_connections_pending", "Transfer failed"} {
+	for _, want := range []string{"1. Incident 12:31:00–12:31:30", "what changed, against the same length before it", "hikaricp_connections_pending", "Transfer failed"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("the incidents lack %q:\n%s", want, f)
 		}
@@ -199,6 +199,13 @@ func TestIncidentsKey(t *testing.T) {
 	press(m, "esc")
 	if strings.Contains(plain(m.Render()), "Incident 12:31") {
 		t.Error("esc must close the list")
+	}
+	// 1 chooses the first: the cursor on its start, its time the window.
+	press(m, "i", "1")
+	status := plain(m.Render())
+	status = status[strings.LastIndexByte(status, '\n')+1:]
+	if !strings.HasPrefix(strings.TrimSpace(status), "12:31:00") || !strings.Contains(status, "window 12:31:00–12:31:30") {
+		t.Errorf("choosing the incident: %q", status)
 	}
 }
 

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sobang/sobang/sources"
@@ -63,11 +65,7 @@ func (c *client) get(ctx context.Context, path string, params url.Values) (*answ
 		if ctx.Err() == context.DeadlineExceeded {
 			return nil, fmt.Errorf("no answer within %v", c.timeout)
 		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return nil, ue.Err // the URL is the source's name already
-		}
-		return nil, err
+		return nil, describe(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
@@ -129,4 +127,29 @@ func apiTime(t time.Time) string {
 // apiDuration formats a step as the API's float seconds.
 func apiDuration(d time.Duration) string {
 	return apiTime(time.UnixMilli(d.Milliseconds()))
+}
+
+// describe turns a transport error into a short reason: the URL is the
+// source's name already, and the pane's line is narrow.
+func describe(err error) error {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("connection refused")
+	case errors.Is(err, syscall.ECONNRESET):
+		return errors.New("connection reset")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("connection closed before an answer")
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("cannot resolve %s: %s", dnsErr.Name, dnsErr.Err)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		err = opErr.Err
+	}
+	return err
 }

@@ -236,12 +236,12 @@ func (s *sink) waitFor(t *testing.T, what string, cond func([]sources.Batch) boo
 		select {
 		case <-s.changed:
 		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s; batches: %s", what, describe(s.all()))
+			t.Fatalf("timed out waiting for %s; batches: %s", what, describeBatches(s.all()))
 		}
 	}
 }
 
-func describe(bs []sources.Batch) string {
+func describeBatches(bs []sources.Batch) string {
 	var parts []string
 	for _, b := range bs {
 		p := fmt.Sprintf("{scrapes %d, caught up %v, warnings %q", len(b.Scrapes), b.CaughtUp, b.Warnings)
@@ -284,7 +284,7 @@ func run(t *testing.T, src sources.Source) ([]sources.Batch, error) {
 	s := newSink()
 	err := src.Run(ctx, s)
 	if ctx.Err() != nil {
-		t.Fatalf("the source did not return: %s", describe(s.all()))
+		t.Fatalf("the source did not return: %s", describeBatches(s.all()))
 	}
 	return s.all(), err
 }

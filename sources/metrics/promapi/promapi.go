@@ -143,7 +143,9 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	var start, end time.Time
 	saved := false
 	if s.opt.Span != nil {
-		if err := sources.SetHealth(ctx, sink, s.clock, sources.Health{State: sources.StateWaiting, Detail: "waiting for the files' time range"}); err != nil {
+		// Starting, not Waiting: a source that waited for its input makes
+		// the dashboard open live, and this one waits for a past run.
+		if err := sources.SetHealth(ctx, sink, s.clock, sources.Health{State: sources.StateStarting, Detail: "waiting for the files' time range"}); err != nil {
 			return nil
 		}
 		a, b, ok, err := s.opt.Span(ctx)

@@ -29,7 +29,7 @@ func (p *promFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&p.queries, "query", nil, "a PromQL expression to chart from --prom instead of the series chosen without a query (repeatable)")
 	fs.StringArrayVar(&p.match, "match", nil, `a series selector scoping what --prom charts, e.g. '{job="api",namespace="prod"}' (repeatable)`)
 	fs.StringVar(&p.httpConfig, "http-config", "", "a Prometheus HTTP client configuration `FILE` (YAML: basic_auth, authorization, bearer_token_file, tls_config, proxy_url, http_headers) for --prom")
-	fs.DurationVar(&p.step, "step", 0, "the step of --prom's range queries (default: Grafana's rule, at least 15s)")
+	fs.DurationVar(&p.step, "step", 0, "the step of --prom's range queries (default: Grafana's rule, at least the targets' scrape interval)")
 }
 
 // promURLs are the servers to ask: --prom, else the configuration file's

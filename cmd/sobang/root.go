@@ -48,6 +48,9 @@ const rootExamples = `  # Watch the built-in demo: a bank service under load wit
   # Saved files: the dashboard opens paused on the whole run
   sobang results.jtl app.log.gz
 
+  # The same run with the service's metrics from Prometheus over its range
+  sobang results.jtl app.log.gz --prom http://prometheus:9090
+
   # Logs from a pipe stay interactive (keys are read from the terminal)
   kubectl logs -f deploy/bank | sobang -
 

@@ -31,6 +31,9 @@ type fakeSeries struct {
 type fake struct {
 	series   []fakeSeries
 	metadata string // the data of /api/v1/metadata, "{}" when empty
+	// interval is the scrape interval of the targets the fake says it
+	// has, beside one of a minute; none when empty (no targets API).
+	interval string
 	// exprs are the series of PromQL expressions the fake knows.
 	exprs    map[string][]fakeSeries
 	warnings []string
@@ -115,6 +118,13 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		sort.Strings(names)
 		ans["data"] = names
+	case "/api/v1/targets":
+		if f.interval == "" {
+			http.NotFound(w, r)
+			return
+		}
+		ans["data"] = map[string]any{"activeTargets": []any{
+			map[string]any{"scrapeInterval": "1m"}, map[string]any{"scrapeInterval": f.interval}}}
 	case "/api/v1/metadata":
 		md := f.metadata
 		if md == "" {

@@ -37,6 +37,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/metrics/promfile"
 )
@@ -66,7 +68,8 @@ type Options struct {
 	// Points is how many points a range is divided into; 0 means
 	// DefaultPoints.
 	Points int
-	// MinStep is the shortest step by the rule; 0 means DefaultMinStep.
+	// MinStep is the shortest step by the rule; 0 means the shortest
+	// scrape interval of the server's targets, else DefaultMinStep.
 	MinStep time.Duration
 	// Timeout bounds one request; 0 means 30 s.
 	Timeout time.Duration
@@ -128,7 +131,11 @@ type source struct {
 	// points in time order, so a live pass starts after it.
 	last   time.Time
 	series int // distinct series of the last pass
-	warned map[string]bool
+	// minStep is the shortest step by the rule: Options.MinStep, else
+	// the shortest scrape interval of the server's targets, else
+	// DefaultMinStep.
+	minStep time.Duration
+	warned  map[string]bool
 }
 
 // Info identifies the source.
@@ -253,7 +260,13 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 	}
 	step := s.opt.Step
 	if step <= 0 {
-		step = Step(rng, s.opt.Points, s.opt.MinStep)
+		if s.minStep == 0 {
+			s.minStep = s.opt.MinStep
+			if s.minStep <= 0 {
+				s.minStep = s.scrapeInterval(ctx)
+			}
+		}
+		step = Step(rng, s.opt.Points, s.minStep)
 	}
 	a, b := align(from, end, step)
 	switch {
@@ -396,6 +409,36 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 	}
 	s.names = chosen
 	return nil
+}
+
+// scrapeInterval is the shortest scrape interval of the server's active
+// targets (/api/v1/targets), DefaultMinStep when it does not say (an
+// aggregating server such as Thanos' querier has no targets). A step
+// shorter than it would only repeat each sample.
+func (s *source) scrapeInterval(ctx context.Context) time.Duration {
+	ans, err := s.c.get(ctx, "/api/v1/targets", url.Values{"state": {"active"}})
+	if err != nil {
+		return DefaultMinStep
+	}
+	var targets struct {
+		Active []struct {
+			ScrapeInterval string `json:"scrapeInterval"`
+		} `json:"activeTargets"`
+	}
+	if json.Unmarshal(ans.data, &targets) != nil {
+		return DefaultMinStep
+	}
+	var least time.Duration
+	for _, t := range targets.Active {
+		d, err := model.ParseDuration(t.ScrapeInterval)
+		if err == nil && d > 0 && (least == 0 || time.Duration(d) < least) {
+			least = time.Duration(d)
+		}
+	}
+	if least == 0 {
+		return DefaultMinStep
+	}
+	return least
 }
 
 // short writes a duration without its zero parts: 15s, 1m, 1h30m.

@@ -102,6 +102,23 @@ func TestSavedRun(t *testing.T) {
 	}
 }
 
+// TestStepFromTargets: the shortest scrape interval of the server's
+// targets is the shortest step.
+func TestStepFromTargets(t *testing.T) {
+	f := runFake()
+	f.interval = "5s"
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	if _, err := run(t, newFor(srv, Options{Span: fixedSpan(t0, t0.Add(time.Minute))})); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range f.requests("/api/v1/query_range") {
+		if q.Get("step") != "5" {
+			t.Fatalf("step %s, want the targets' 5 s", q.Get("step"))
+		}
+	}
+}
+
 // TestMetadataTypes: a type the metadata gives wins over the name's.
 func TestMetadataTypes(t *testing.T) {
 	f := runFake()

@@ -21,7 +21,8 @@
 //	   v
 //	Collector -> Batch{Scrapes, Warnings (the server's warnings and infos)}
 //	   |
-//	   +-- saved range: Health done, return
+//	   +-- saved range: Health done, return (followed live instead when
+//	   |   it ends within the live range: a test still running)
 //	   +-- live: every Refresh, the steps since the last one
 //
 // A server that cannot be reached, or answers an error, leaves the source
@@ -57,7 +58,8 @@ type Options struct {
 	// the series asked for; none means every series.
 	Match []string
 	// Span, when set, gives the range of a saved run: the source asks for
-	// it once, widened by one step on each side, and is done.
+	// it once, widened by one step on each side, and is done; with Follow,
+	// a run that ends within Range of now is then followed live.
 	Span Span
 	// Range is the live range asked first; 0 means 5 minutes.
 	Range time.Duration
@@ -181,6 +183,11 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		step, err := s.pass(ctx, sink, from, end, saved)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if err == nil && saved && s.opt.Follow && s.clock.Now().Sub(end) < s.opt.Range {
+			// A run whose end is within the live range is a test that may
+			// still be running: its metrics are followed from there on.
+			saved = false
 		}
 		h := sources.Health{Format: "Prometheus API"}
 		if err == nil {

@@ -312,6 +312,37 @@ func TestLive(t *testing.T) {
 	<-done
 }
 
+// TestRecentRunFollowed: a run that ends within the live range (a test
+// still being written) is asked for, then followed live.
+func TestRecentRunFollowed(t *testing.T) {
+	f := runFake()
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	now := t0.Add(5 * time.Minute)
+	clock := sources.NewManualClock(now)
+	src := New(sources.Info{Name: srv.URL, Clock: clock}, Options{Follow: true, Span: fixedSpan(t0, now.Add(-10*time.Second))}).(*source)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s := newSink()
+	done := make(chan error, 1)
+	go func() { done <- src.Run(ctx, s) }()
+	first := s.waitFor(t, "the run", func(b []sources.Batch) bool {
+		return len(scrapesOf(b)) > 0 && lastHealth(b).State == sources.StateFollowing
+	})
+	n := len(scrapesOf(first))
+	if err := clock.AwaitArmed(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(30 * time.Second)
+	more := s.waitFor(t, "the steps since", func(b []sources.Batch) bool { return len(scrapesOf(b)) > n })
+	sc := scrapesOf(more)
+	if got := sc[len(sc)-1].Time; !got.Equal(now.Add(30 * time.Second)) {
+		t.Errorf("followed up to %v, want %v", got, now.Add(30*time.Second))
+	}
+	cancel()
+	<-done
+}
+
 // TestStep: Grafana's rule, and never more than 11,000 points.
 func TestStep(t *testing.T) {
 	tests := []struct {

@@ -124,12 +124,12 @@ func TestPromReport(t *testing.T) {
 	if doc.Metrics.Series != 2 || len(doc.Metrics.Families) != 2 || doc.Metrics.Families[0].Name != "hikaricp_connections_pending" || doc.Metrics.Families[0].Max != 30 {
 		t.Errorf("metrics %+v, want the pool's pending connections at 30 and the requests, not the unrelated metric", doc.Metrics)
 	}
-	// 10 minutes and the last request's 100 ms, aligned to the 15 s step
-	// and widened by a step on each side.
+	// From the run's start (on the 15 s grid) to its end, the last
+	// request's end: 10 minutes and 100 ms.
 	ranges := fake.seen("/api/v1/query_range")
 	for _, q := range ranges {
-		if q.Get("start") != strconv.FormatInt(start.Unix()-15, 10) || q.Get("end") != strconv.FormatInt(start.Unix()+615+15, 10) || q.Get("step") != "15" {
-			t.Errorf("query_range %v, want the run's range widened by a 15 s step", q)
+		if q.Get("start") != strconv.FormatInt(start.Unix(), 10) || q.Get("end") != strconv.FormatInt(start.Unix()+600, 10)+".100" || q.Get("step") != "15" {
+			t.Errorf("query_range %v, want the run's range", q)
 		}
 	}
 	if len(ranges) != 2 {

@@ -58,7 +58,7 @@ type Options struct {
 	// the series asked for; none means every series.
 	Match []string
 	// Span, when set, gives the range of a saved run: the source asks for
-	// it once, widened by one step on each side, and is done; with Follow,
+	// it once, from its start's step to its end, and is done; with Follow,
 	// a run that ends within Range of now is then followed live.
 	Span Span
 	// Range is the live range asked first; 0 means 5 minutes.
@@ -278,7 +278,9 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 	a, b := align(from, end, step)
 	switch {
 	case saved:
-		a, b = a.Add(-step), b.Add(step)
+		// The run on the step grid, with no point after its end: the
+		// dashboard opens with the cursor on the run's last second.
+		b = end
 	case !b.Equal(end):
 		// Live: only instants that have passed, or the server would
 		// repeat the last value into the future.
@@ -292,7 +294,7 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 	}
 	for b.Sub(a)/step > MaxResolution {
 		step *= 2
-		a, b = align(a, b, step)
+		a, _ = align(a, b, step)
 	}
 	var warnings []string
 	queries, names := s.opt.Queries, s.opt.Queries

@@ -61,10 +61,9 @@ func TestSavedRun(t *testing.T) {
 		t.Fatal("no batch is CaughtUp: the dashboard would wait forever")
 	}
 	scrapes := scrapesOf(batches)
-	// 15 s steps over [t0, t0+10m] (the run widened by a step, where the
-	// fake has data).
-	if len(scrapes) != 41 {
-		t.Fatalf("%d scrapes, want 41 (one per 15 s step of the run)", len(scrapes))
+	// 15 s steps from the run's start's step to its end: t0 ... t0+9m45s.
+	if len(scrapes) != 40 {
+		t.Fatalf("%d scrapes, want 40 (one per 15 s step of the run)", len(scrapes))
 	}
 	for i, sc := range scrapes {
 		if want := t0.Add(time.Duration(i) * 15 * time.Second); !sc.Time.Equal(want) || !sc.Up {
@@ -89,8 +88,8 @@ func TestSavedRun(t *testing.T) {
 	}
 	// The queries covered the run, aligned to the step, not now.
 	for _, q := range f.requests("/api/v1/query_range") {
-		if q.Get("start") != "1795607985" || q.Get("end") != "1795608615" || q.Get("step") != "15" {
-			t.Errorf("query_range %v, want the run aligned to 15 s and widened by a step: start t0-15s, end t0+10m15s, step 15", q)
+		if q.Get("start") != "1795608000" || q.Get("end") != "1795608597" || q.Get("step") != "15" {
+			t.Errorf("query_range %v, want from the run's start's 15 s step (t0) to its end (t0+9m57s), step 15", q)
 		}
 		if !strings.Contains(q.Get("query"), `job="api"`) {
 			t.Errorf("query %q is not scoped by --match", q.Get("query"))

@@ -100,12 +100,12 @@ func TestRealPrometheus(t *testing.T) {
 	// Wait for a few scrapes to be stored.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		ans, err := c.get(context.Background(), "/api/v1/query", map[string][]string{"query": {"count_over_time(hikaricp_connections_pending[1m])"}})
-		if err == nil && strings.Contains(string(ans.data), `"4"`) {
+		ans, err := c.get(context.Background(), "/api/v1/query", map[string][]string{"query": {"count_over_time(hikaricp_connections_pending[1m]) >= 6"}})
+		if err == nil && strings.Contains(string(ans.data), `"value"`) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no 4 scrapes stored within 30 s (last: %v)", err)
+			t.Fatalf("no 6 scrapes stored within 30 s (last: %v)", err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -125,6 +125,17 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ans["data"] = map[string]any{"activeTargets": []any{
 			map[string]any{"scrapeInterval": "1m"}, map[string]any{"scrapeInterval": f.interval}}}
+	case "/api/v1/series":
+		var sets []map[string]string
+		for _, s := range f.series {
+			for _, m := range q["match[]"] {
+				if matches(m, s.labels) {
+					sets = append(sets, s.labels)
+					break
+				}
+			}
+		}
+		ans["data"] = sets
 	case "/api/v1/metadata":
 		md := f.metadata
 		if md == "" {

@@ -13,7 +13,8 @@
 //	   | no: live, [now-Range, now]                          |
 //	   v                                                     v
 //	discover: /api/v1/label/__name__/values (start, end, match[])
-//	          /api/v1/metadata for types; Families choose the names
+//	          /api/v1/metadata for types; Families choose the names,
+//	          /api/v1/series bounds their series (MaxSeries)
 //	   |                          (or the --query expressions instead)
 //	   v
 //	/api/v1/query_range per name, step by Grafana's rule
@@ -82,7 +83,15 @@ type Options struct {
 	// Client makes the requests (from --http-config: auth, TLS); nil means
 	// a client of the source's own.
 	Client *http.Client
+	// MaxSeries bounds the series charted without a query: names are
+	// taken in order while their series (/api/v1/series over the range)
+	// fit; 0 means DefaultMaxSeries.
+	MaxSeries int
 }
+
+// DefaultMaxSeries is the most series charted without a query: a pane of
+// charts, not a copy of the server.
+const DefaultMaxSeries = 2000
 
 // onceAttempts is how many times a headless pass tries.
 const onceAttempts = 3
@@ -100,6 +109,9 @@ func New(info sources.Info, opt Options) sources.Source {
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = 30 * time.Second
+	}
+	if opt.MaxSeries <= 0 {
+		opt.MaxSeries = DefaultMaxSeries
 	}
 	hc := opt.Client
 	if hc == nil {
@@ -416,6 +428,10 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 			}
 		}
 	}
+	chosen, err = s.fit(ctx, chosen, a, b, warnings)
+	if err != nil {
+		return err
+	}
 	s.names = chosen
 	return nil
 }
@@ -448,6 +464,48 @@ func (s *source) scrapeInterval(ctx context.Context) time.Duration {
 		return DefaultMinStep
 	}
 	return least
+}
+
+// fit keeps the names, in order, whose series over [a, b] (/api/v1/series,
+// scoped by --match) fit in MaxSeries, and warns of those left out: one
+// name with a label per request or per user must not bury the others.
+func (s *source) fit(ctx context.Context, names []string, a, b time.Time, warnings *[]string) ([]string, error) {
+	if len(names) == 0 {
+		return names, nil
+	}
+	params := url.Values{"start": {apiTime(a)}, "end": {apiTime(b)}}
+	for _, n := range names {
+		params.Add("match[]", s.scoped(n))
+	}
+	ans, err := s.c.get(ctx, "/api/v1/series", params)
+	if ans != nil {
+		*warnings = append(*warnings, ans.warnings...)
+	}
+	var sets []map[string]string
+	if err != nil || json.Unmarshal(ans.data, &sets) != nil {
+		// A server without the series API: the names as they are, as
+		// for a server whose metadata says nothing.
+		return names, ctx.Err()
+	}
+	count := map[string]int{}
+	for _, ls := range sets {
+		count[ls["__name__"]]++
+	}
+	var kept, left []string
+	total := 0
+	for _, n := range names {
+		if total+count[n] > s.opt.MaxSeries {
+			left = append(left, fmt.Sprintf("%s (%d series)", n, count[n]))
+			continue
+		}
+		total += count[n]
+		kept = append(kept, n)
+	}
+	if len(left) > 0 {
+		*warnings = append(*warnings, fmt.Sprintf("%d metric names are not charted, their series beyond the %d charted without a query: %s; scope them with --match or name them with --query",
+			len(left), s.opt.MaxSeries, strings.Join(left, ", ")))
+	}
+	return kept, nil
 }
 
 // short writes a duration without its zero parts: 15s, 1m, 1h30m.

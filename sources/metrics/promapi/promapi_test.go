@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -115,6 +116,41 @@ func TestStepFromTargets(t *testing.T) {
 		if q.Get("step") != "5" {
 			t.Fatalf("step %s, want the targets' 5 s", q.Get("step"))
 		}
+	}
+}
+
+// TestMaxSeries: names whose series would pass the bound are left out,
+// with a warning naming them, and the others are charted.
+func TestMaxSeries(t *testing.T) {
+	f := runFake()
+	for i := range 5 {
+		f.series = append(f.series, fakeSeries{labels: map[string]string{"__name__": "jvm_memory_used_bytes", "id": strconv.Itoa(i)},
+			at: func(time.Time) float64 { return 1 }})
+	}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	batches, err := run(t, newFor(srv, Options{Span: fixedSpan(t0, t0.Add(time.Minute)), MaxSeries: 9}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	for _, b := range batches {
+		warned = append(warned, b.Warnings...)
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "jvm_memory_used_bytes (5 series)") {
+		t.Errorf("warnings %q, want one naming the JVM memory's 5 series", warned)
+	}
+	at := seriesAt(scrapesOf(batches), t0.Add(30*time.Second))
+	for id := range at {
+		if strings.HasPrefix(id, "jvm_memory_used_bytes") {
+			t.Errorf("%s charted over the bound", id)
+		}
+	}
+	if len(at) == 0 {
+		t.Error("nothing charted")
+	}
+	if q := f.requests("/api/v1/series"); len(q) != 1 || q[0].Get("start") == "" || len(q[0]["match[]"]) == 0 {
+		t.Errorf("series requests %v, want one over the range with a match[] per name", q)
 	}
 }
 

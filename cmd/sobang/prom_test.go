@@ -136,6 +136,20 @@ func TestPromReport(t *testing.T) {
 		t.Errorf("%d range queries, want one per chosen name", len(ranges))
 	}
 
+	t.Run("window", func(t *testing.T) {
+		fake := &promFake{}
+		srv := httptest.NewServer(fake)
+		defer srv.Close()
+		if _, errs, code := runBin(t, "report", jtl, "--prom", srv.URL, "--window", "+60s..+120s"); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		for _, q := range fake.seen("/api/v1/query_range") {
+			if q.Get("start") != strconv.FormatInt(start.Unix()+60, 10) || q.Get("end") != strconv.FormatInt(start.Unix()+120, 10) {
+				t.Errorf("query_range %v, want the window +60s..+120s of the run", q)
+			}
+		}
+	})
+
 	t.Run("server fails", func(t *testing.T) {
 		// As for a scrape that fails: the report is written, and the
 		// source's failure is a warning naming it and the server's words.

@@ -96,6 +96,35 @@ func httpClient(path string) (*http.Client, error) {
 	return &http.Client{Transport: rt}, nil
 }
 
+// narrowed is wait with the range narrowed by --window, resolved against
+// the run's start as the report resolves it; a window that does not parse
+// is left to the report, which says why.
+func (f *sourceFlags) narrowed(wait promapi.Span) promapi.Span {
+	if f.window == "" {
+		return wait
+	}
+	return func(ctx context.Context) (time.Time, time.Time, bool, error) {
+		a, b, ok, err := wait(ctx)
+		if !ok || err != nil {
+			return a, b, ok, err
+		}
+		from, to, werr := parseWindow(f.window, a.UnixMilli(), f.displayZone())
+		if werr != nil {
+			return a, b, ok, nil
+		}
+		if from > a.UnixMilli() {
+			a = time.UnixMilli(from)
+		}
+		if to > 0 && to < b.UnixMilli() {
+			b = time.UnixMilli(to)
+		}
+		if b.Before(a) {
+			b = a
+		}
+		return a, b, true, nil
+	}
+}
+
 // userAgent is what sobang's requests say they come from.
 func userAgent() string { return "sobang/" + versionString() }
 

@@ -252,6 +252,7 @@ func readAllInto(parent context.Context, srcs []sources.Source, duration time.Du
 // are exact whatever order the sources delivered their data in; else the
 // report says its percentiles are estimates, and why.
 func readExact(sf *sourceFlags, specs []spec, duration time.Duration, window string, skip time.Duration, setup ...func(*store.Store)) (*store.Store, []sources.Source, []error, error) {
+	sf.window = window
 	build := func() ([]sources.Source, error) { return sf.build(specs, duration > 0, os.Stdin) }
 	keep := func(w store.WindowFunc) []func(*store.Store) {
 		// Set only on a new store, which cannot refuse it.

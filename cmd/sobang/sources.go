@@ -43,6 +43,9 @@ type sourceFlags struct {
 	log     []string
 	scrape  []string
 	prom    promFlags // --prom and what to ask it (promflags.go)
+	// window is the headless commands' --window, which narrows the saved
+	// run's range --prom asks for; "" for the whole run.
+	window string
 	// scrapeInterval, scrapeTimeout and maxSeries say how URLs are
 	// scraped; the configuration file fills in those not given.
 	scrapeInterval time.Duration
@@ -605,7 +608,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			if err != nil {
 				return nil, err
 			}
-			opt.Span = span.wait
+			opt.Span = f.narrowed(span.wait)
 			out = append(out, promapi.New(info, opt))
 			prom = true
 		}

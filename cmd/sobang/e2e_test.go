@@ -273,6 +273,27 @@ func TestE2ESavedFiles(t *testing.T) {
 	}
 }
 
+// TestE2EPromSavedRun: a saved run with --prom opens PAUSED on the run's
+// last second with the server's metrics over the run, not live at now.
+func TestE2EPromSavedRun(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	fake := &promFake{}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	jp, lp := writeSavedRun(t, t.TempDir())
+	s := startTmux(t, 140, 40, fmt.Sprintf("%s --utc %s %s --prom %s", bin, jp, lp, srv.URL))
+	screen := s.waitFor("the run and its metrics", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "2 series over the run, step 15s") &&
+			strings.Contains(sc, "hikaricp_connections_pending")
+	})
+	if clock, word := statusLine(t, screen); word != "PAUSED" || clock != "09:00:59" {
+		t.Fatalf("a saved run with --prom must open PAUSED on its last second, got %s %s\n%s", clock, word, screen)
+	}
+	s.send("q")
+	s.waitExit(5 * time.Second)
+}
+
 func TestE2EPanicRestoresTerminal(t *testing.T) {
 	needTmux(t)
 	bin := sobangBinary(t)
@@ -683,27 +704,6 @@ func TestE2EMetricFiles(t *testing.T) {
 	})
 	if clock, word := statusLine(t, screen); word != "PAUSED" || clock != "11:27:10" {
 		t.Fatalf("saved metrics must open PAUSED on their last second, got %s %s\n%s", clock, word, screen)
-	}
-	s.send("q")
-	s.waitExit(5 * time.Second)
-}
-
-// TestE2EPromSavedRun: a saved run with --prom opens PAUSED on the run's
-// last second with the server's metrics over the run, not live at now.
-func TestE2EPromSavedRun(t *testing.T) {
-	needTmux(t)
-	bin := sobangBinary(t)
-	fake := &promFake{}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	jp, lp := writeSavedRun(t, t.TempDir())
-	s := startTmux(t, 140, 40, fmt.Sprintf("%s --utc %s %s --prom %s", bin, jp, lp, srv.URL))
-	screen := s.waitFor("the run and its metrics", 10*time.Second, func(sc string) bool {
-		return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "2 series over the run, step 15s") &&
-			strings.Contains(sc, "hikaricp_connections_pending")
-	})
-	if clock, word := statusLine(t, screen); word != "PAUSED" || clock != "09:00:59" {
-		t.Fatalf("a saved run with --prom must open PAUSED on its last second, got %s %s\n%s", clock, word, screen)
 	}
 	s.send("q")
 	s.waitExit(5 * time.Second)

@@ -21,6 +21,9 @@ const (
 	// KindMetricsFile is saved Prometheus metrics: an API answer (JSON) or
 	// exposition text, with timestamps or at the file's time.
 	KindMetricsFile Kind = "metrics-file"
+	// KindPrometheus is the HTTP API of a Prometheus-compatible server
+	// (--prom): range queries over a saved run's range or the live one.
+	KindPrometheus Kind = "prometheus"
 )
 
 // The groups of kinds that share a pane, a part of the store and a section
@@ -41,7 +44,7 @@ func (k Kind) Group() Kind {
 	switch k {
 	case KindJTL, KindK6, KindGatling, KindLocust, KindLoadTest:
 		return KindLoadTest
-	case KindScrape, KindMetricsFile, KindMetrics:
+	case KindScrape, KindMetricsFile, KindPrometheus, KindMetrics:
 		return KindMetrics
 	}
 	return k

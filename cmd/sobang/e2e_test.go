@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -270,6 +271,27 @@ func TestE2ESavedFiles(t *testing.T) {
 	if s.altScreen() {
 		t.Fatal("the terminal is still in the alternate screen after q")
 	}
+}
+
+// TestE2EPromSavedRun: a saved run with --prom opens PAUSED on the run's
+// last second with the server's metrics over the run, not live at now.
+func TestE2EPromSavedRun(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	fake := &promFake{}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	jp, lp := writeSavedRun(t, t.TempDir())
+	s := startTmux(t, 140, 40, fmt.Sprintf("%s --utc %s %s --prom %s", bin, jp, lp, srv.URL))
+	screen := s.waitFor("the run and its metrics", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "2 series over the run, step 15s") &&
+			strings.Contains(sc, "hikaricp_connections_pending")
+	})
+	if clock, word := statusLine(t, screen); word != "PAUSED" || clock != "09:00:59" {
+		t.Fatalf("a saved run with --prom must open PAUSED on its last second, got %s %s\n%s", clock, word, screen)
+	}
+	s.send("q")
+	s.waitExit(5 * time.Second)
 }
 
 func TestE2EPanicRestoresTerminal(t *testing.T) {

@@ -252,6 +252,7 @@ func readAllInto(parent context.Context, srcs []sources.Source, duration time.Du
 // are exact whatever order the sources delivered their data in; else the
 // report says its percentiles are estimates, and why.
 func readExact(sf *sourceFlags, specs []spec, duration time.Duration, window string, skip time.Duration, setup ...func(*store.Store)) (*store.Store, []sources.Source, []error, error) {
+	sf.window = window
 	build := func() ([]sources.Source, error) { return sf.build(specs, duration > 0, os.Stdin) }
 	keep := func(w store.WindowFunc) []func(*store.Store) {
 		// Set only on a new store, which cannot refuse it.
@@ -295,7 +296,7 @@ func readExact(sf *sourceFlags, specs []spec, duration time.Duration, window str
 // reading again gives again (not stdin, a pipe or a URL).
 func rereadable(specs []spec) bool {
 	for _, s := range specs {
-		if s.name == "-" || s.kind == sources.KindScrape {
+		if s.name == "-" || s.kind == sources.KindScrape || s.kind == sources.KindPrometheus {
 			return false
 		}
 		fi, err := os.Stat(s.name)

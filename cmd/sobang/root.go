@@ -48,6 +48,9 @@ const rootExamples = `  # Watch the built-in demo: a bank service under load wit
   # Saved files: the dashboard opens paused on the whole run
   sobang results.jtl app.log.gz
 
+  # The same run with the service's metrics from Prometheus over its range
+  sobang results.jtl app.log.gz --prom http://prometheus:9090
+
   # Logs from a pipe stay interactive (keys are read from the terminal)
   kubectl logs -f deploy/bank | sobang -
 
@@ -82,7 +85,7 @@ START..END; an empty side means the data's edge.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && len(sf.jtl) == 0 && len(sf.k6) == 0 && len(sf.gatling) == 0 && len(sf.log) == 0 && len(sf.scrape) == 0 {
+			if len(args) == 0 && len(sf.jtl) == 0 && len(sf.k6) == 0 && len(sf.gatling) == 0 && len(sf.log) == 0 && len(sf.scrape) == 0 && len(sf.prom.urls) == 0 {
 				fmt.Fprint(os.Stderr, shortUsage)
 				return &exitError{exitUsage, fmt.Errorf("")}
 			}

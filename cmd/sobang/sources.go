@@ -22,6 +22,7 @@ import (
 	"github.com/sobang/sobang/sources/loadtest/k6"
 	"github.com/sobang/sobang/sources/loadtest/locust"
 	"github.com/sobang/sobang/sources/logs"
+	"github.com/sobang/sobang/sources/metrics/promapi"
 	"github.com/sobang/sobang/sources/metrics/promfile"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/record"
@@ -41,6 +42,10 @@ type sourceFlags struct {
 	locust  []string
 	log     []string
 	scrape  []string
+	prom    promFlags // --prom and what to ask it (promflags.go)
+	// window is the headless commands' --window, which narrows the saved
+	// run's range --prom asks for; "" for the whole run.
+	window string
 	// scrapeInterval, scrapeTimeout and maxSeries say how URLs are
 	// scraped; the configuration file fills in those not given.
 	scrapeInterval time.Duration
@@ -90,6 +95,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	}
 	fs.StringVar(&f.configPath, "config", "", "the configuration file (default "+defPath+", read when it exists)")
 	f.jtlf.register(fs)
+	f.prom.register(fs)
 	f.fs = fs
 }
 
@@ -244,6 +250,12 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 		}
 		add(spec{name: u, kind: sources.KindScrape})
 	}
+	for _, u := range f.promURLs() {
+		if err := checkPromURL(u); err != nil {
+			return nil, err
+		}
+		add(spec{name: u, kind: sources.KindPrometheus})
+	}
 	if stdin > 1 {
 		return nil, usageErr("stdin (-) can be read only once, found %d times", stdin)
 	}
@@ -260,7 +272,7 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 // --duration, check): reading it would fail anyway, after the others.
 func (f *sourceFlags) checkExist(specs []spec) error {
 	for _, s := range specs {
-		if s.wait || s.name == "-" || s.kind == sources.KindScrape {
+		if s.wait || s.name == "-" || s.kind == sources.KindScrape || s.kind == sources.KindPrometheus {
 			continue
 		}
 		if s.kind == sources.KindLocust {
@@ -544,6 +556,10 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	}
 	var out []sources.Source
 	used := map[string]bool{}
+	// --prom asks for the time range the other sources' data covers, once
+	// they have caught up; without such sources, for the live range.
+	span := newRunSpan()
+	prom := false
 	for _, s := range specs {
 		info := sources.Info{Name: s.name, Kind: s.kind, Zone: s.zone, Wait: s.wait, Clock: clock}
 		for name, d := range offsets {
@@ -587,6 +603,14 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			}
 			opt.Follow = follow
 			out = append(out, scrape.New(info, opt))
+		case sources.KindPrometheus:
+			opt, err := f.promOptions(follow)
+			if err != nil {
+				return nil, err
+			}
+			opt.Span = f.narrowed(span.wait)
+			out = append(out, promapi.New(info, opt))
+			prom = true
 		}
 		if len(s.notes) > 0 && len(out) > built {
 			out[built] = notedSource{out[built], s.notes}
@@ -596,6 +620,9 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		if !used[name] {
 			return nil, usageErr("--offset: no source named %s", sources.Quote(name))
 		}
+	}
+	if prom {
+		withSpan(out, span)
 	}
 	if f.crashTest {
 		out = append(out, crashSource{})

@@ -44,6 +44,12 @@ type nativeHistogram struct {
 // parseAPI reads an answer. A saved error answer, or JSON that is not an
 // answer, fails the file; a series with a bad point is a bad row.
 func (r *result) parseAPI(data []byte) error {
+	return r.parseAPINamed(data, stem(r.path))
+}
+
+// parseAPINamed is parseAPI with name for the series that have no
+// __name__ (the result of an expression).
+func (r *result) parseAPINamed(data []byte, name string) error {
 	var a answer
 	var wrapped struct {
 		Response *answer `json:"response"`
@@ -71,7 +77,6 @@ func (r *result) parseAPI(data []byte) error {
 	for _, w := range a.Infos {
 		r.warnings = append(r.warnings, "Prometheus noted: "+w)
 	}
-	name := stem(r.path)
 	base := bytes.Index(data, a.Data.Result)
 	switch a.Data.ResultType {
 	case "matrix", "vector":

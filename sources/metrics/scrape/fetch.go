@@ -139,8 +139,12 @@ func (f *fetcher) fetch(ctx context.Context, accept string) (http.Header, error)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		// Drain a little so the connection can be reused.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		// Read a little, so the connection can be reused and an API
+		// answer recognised.
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		if isPrometheus(resp.Header, head) {
+			return nil, failf(nil, "HTTP %d %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), prometheusHint)
+		}
 		return nil, failf(nil, "HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 
@@ -176,6 +180,25 @@ func (f *fetcher) fetch(ctx context.Context, accept string) (http.Header, error)
 	return resp.Header, nil
 }
 
+// prometheusHint is the reason of a scrape that reached a Prometheus
+// server (its UI or its HTTP API) instead of a /metrics page.
+const prometheusHint = "this is a Prometheus server, not a /metrics page: read it with --prom URL"
+
+// isPrometheus reports whether an answer is a Prometheus server's UI (an
+// HTML page naming Prometheus) or an answer of its HTTP API (JSON with a
+// status), which a user gave as a target to scrape.
+func isPrometheus(h http.Header, body []byte) bool {
+	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	head := body[:min(len(body), 4<<10)]
+	switch mediaType {
+	case "text/html":
+		return bytes.Contains(head, []byte("<title>Prometheus"))
+	case "application/json":
+		return bytes.HasPrefix(bytes.TrimSpace(head), []byte(`{"status":`))
+	}
+	return false
+}
+
 // isOpenMetrics reports an OpenMetrics answer, of any version.
 func isOpenMetrics(h http.Header) bool {
 	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
@@ -198,6 +221,8 @@ func (f *fetcher) decode(h http.Header) (families []*dto.MetricFamily, format st
 		if err := checkDelimited(f.body.Bytes()); err != nil {
 			return nil, format, failf(err, "protobuf: %v", err)
 		}
+	case isPrometheus(h, f.body.Bytes()):
+		return nil, "", failf(nil, "%s", prometheusHint)
 	default:
 		// text/plain of any version (Prometheus 3 serves 1.0.0, which
 		// ResponseFormat calls unknown), and anything unlabelled.

@@ -373,6 +373,19 @@ func TestScrapeFailures(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			_, _ = w.Write([]byte("up 1\n"))
 		}, 0, "gzip: "},
+		{"Prometheus UI", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte("<!doctype html><html><head><title>Prometheus Time Series Collection and Processing Server</title></head></html>"))
+		}, 0, prometheusHint},
+		{"Prometheus API answer", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"status":"success","data":{"resultType":"vector","result":[]}}`))
+		}, 0, prometheusHint},
+		{"Prometheus API error", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\""}`))
+		}, 0, "HTTP 400 Bad Request: " + prometheusHint},
 		{"body too large", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", textType)
 			_, _ = w.Write(bytes.Repeat([]byte("up 1\n"), 100))

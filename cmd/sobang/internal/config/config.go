@@ -83,6 +83,15 @@ type Metrics struct {
 	// Targets holds the settings of single targets by URL as written;
 	// nil when the file has none.
 	Targets map[string]ScrapeSettings
+	// Prom are the Prometheus-compatible servers to ask when --prom is
+	// not given, already checked to be URLs.
+	Prom []string
+	// Match are the series selectors scoping them when --match is not
+	// given.
+	Match []string
+	// HTTPConfig is the HTTP client configuration file for them, as
+	// written, "" when unset.
+	HTTPConfig string
 }
 
 // ScrapeSettings say how to scrape a /metrics URL. A zero field is unset;
@@ -142,6 +151,9 @@ const (
 	keyScrapeTimeout  = "metrics.scrape_timeout"
 	keyMaxSeries      = "metrics.max_series"
 	keyScrapeTargets  = "metrics.scrape"
+	keyProm           = "metrics.prom"
+	keyMatch          = "metrics.match"
+	keyHTTPConfig     = "metrics.http_config"
 
 	keyPlan   = "plan"
 	keyIgnore = "plan.ignore"
@@ -152,7 +164,8 @@ var targetKeys = []string{"interval", "timeout", "max_series"}
 
 // KnownKeys lists every key the file may hold, in the order of the README.
 var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyScrapeInterval, keyScrapeTimeout, keyMaxSeries,
-	keyScrapeTargets + `."URL".interval`, keyScrapeTargets + `."URL".timeout`, keyScrapeTargets + `."URL".max_series`, keyIgnore}
+	keyScrapeTargets + `."URL".interval`, keyScrapeTargets + `."URL".timeout`, keyScrapeTargets + `."URL".max_series`,
+	keyProm, keyMatch, keyHTTPConfig, keyIgnore}
 
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
@@ -393,6 +406,44 @@ func parseMetrics(data map[string]any, line func(string) int, report func(key, f
 		return st
 	}
 	out.Scrape = settings(toml.Key{"metrics"}, m, [3]string{"scrape_interval", "scrape_timeout", "max_series"})
+	strs := func(key, name, want string, check func(string) bool) []string {
+		v, ok := m[name]
+		if !ok {
+			return nil
+		}
+		list, isList := v.([]any)
+		if !isList {
+			wrongType(key, "an array of "+want, v)
+			return nil
+		}
+		var out []string
+		for i, item := range list {
+			k := fmt.Sprintf("%s[%d]", key, i)
+			str, isText := item.(string)
+			switch {
+			case !isText:
+				wrongType(k, want, item)
+			case !check(str):
+				report(k, "%s", sources.Expected(k, want, str))
+			default:
+				out = append(out, str)
+			}
+		}
+		return out
+	}
+	out.Prom = strs(keyProm, "prom", `server URLs such as "http://localhost:9090"`, func(u string) bool {
+		return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+	})
+	out.Match = strs(keyMatch, "match", `series selectors such as '{job="api"}'`, func(m string) bool {
+		return strings.Contains(m, "{") && strings.HasSuffix(strings.TrimSpace(m), "}")
+	})
+	if v, ok := m["http_config"]; ok {
+		if str, isText := v.(string); isText && str != "" {
+			out.HTTPConfig = str
+		} else {
+			wrongType(keyHTTPConfig, `a file name such as "prom-http.yml"`, v)
+		}
+	}
 	if v, ok := m["scrape"]; ok {
 		targets, isTable := v.(map[string]any)
 		if !isTable {

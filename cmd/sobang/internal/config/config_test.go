@@ -36,6 +36,23 @@ login = "/api/login"
 	}
 }
 
+func TestParsePrometheus(t *testing.T) {
+	src := `[metrics]
+prom = ["http://prometheus:9090", "https://mimir.example/prometheus"]
+match = ['{job="api",namespace="prod"}']
+http_config = "prom-http.yml"
+`
+	cfg, err := Parse("config.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.Metrics
+	if !reflect.DeepEqual(m.Prom, []string{"http://prometheus:9090", "https://mimir.example/prometheus"}) ||
+		!reflect.DeepEqual(m.Match, []string{`{job="api",namespace="prod"}`}) || m.HTTPConfig != "prom-http.yml" {
+		t.Fatalf("got %+v", m)
+	}
+}
+
 func TestParseMetrics(t *testing.T) {
 	src := `[metrics]
 scrape_interval = "5s"
@@ -103,6 +120,12 @@ func TestParseErrors(t *testing.T) {
 			[]string{`cfg.toml:2: metrics.max_series: expected a number of series, 0 for no limit, found "-3"`}},
 		{"target not a URL", "[metrics.scrape.localhost]\ninterval = \"5s\"\n",
 			[]string{`cfg.toml:1: metrics.scrape.localhost: expected a target's http:// or https:// URL`}},
+		{"prom not a URL", "[metrics]\nprom = [\"localhost:9090\"]\n",
+			[]string{`cfg.toml:2: metrics.prom[0]: expected server URLs such as "http://localhost:9090", found "localhost:9090"`}},
+		{"prom not an array", "[metrics]\nprom = \"http://p:9090\"\n",
+			[]string{`cfg.toml:2: metrics.prom: expected an array of server URLs`, "found a string"}},
+		{"match not a selector", "[metrics]\nmatch = ['job=\"api\"']\n",
+			[]string{`cfg.toml:2: metrics.match[0]: expected series selectors such as '{job="api"}'`}},
 		{"case matters", "[LoadTest]\n", []string{`cfg.toml:1: unknown key "LoadTest"`}},
 		{"bad regex", "[loadtest]\nlabel_map = [\n  'ok=fine',\n  '^GET (=x',\n]\n",
 			[]string{"cfg.toml:4: loadtest.label_map[1]:", "bad REGEX"}},

@@ -77,4 +77,16 @@ func TestRedactionInReportAndRecording(t *testing.T) {
 	if !strings.Contains(out, "password=***") {
 		t.Errorf("the recording's report shows no masked password:\n%s", out)
 	}
+
+	// A recording written with redaction off holds the secrets; read back
+	// with it on, they are masked as the sources would mask them.
+	recOff := filepath.Join(dir, "off.sobang")
+	if _, errs, code := runBin(t, "record", "--config", off, "--out", recOff, "--jtl", jtl, "--log", log); code != 0 {
+		t.Fatalf("record with redaction off: exit %d: %s", code, errs)
+	}
+	out, errs, code = runBin(t, "report", "--format", "json", recOff)
+	if code != 0 {
+		t.Fatalf("report on the unmasked recording: exit %d: %s", code, errs)
+	}
+	leaks("report on a recording written with redaction off", out+errs)
 }

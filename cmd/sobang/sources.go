@@ -26,6 +26,7 @@ import (
 	"github.com/sobang/sobang/sources/metrics/promfile"
 	"github.com/sobang/sobang/sources/metrics/scrape"
 	"github.com/sobang/sobang/sources/record"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -118,6 +119,9 @@ func (f *sourceFlags) loadConfig() error {
 		return &exitError{exitUsage, err}
 	}
 	f.cfg = cfg
+	// Before any source starts: every line and value read is masked by the
+	// same rules.
+	sanitize.SetRedactor(cfg.Redact.Redactor())
 	lt := &cfg.LoadTest
 	if len(lt.LabelMap) > 0 {
 		f.jtlf.labelMap = append(slices.Clone(lt.LabelMap), f.jtlf.labelMap...)

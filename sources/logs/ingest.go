@@ -38,12 +38,14 @@ type ingest struct {
 	out  *batch.Batcher // batches, bad lines, health; its Err stops the run
 	live bool           // a followed file: CaughtUp is not the end
 
-	lines   tail.Lines
-	scratch []byte // sanitised text of the current line
-	emitFn  func(line []byte, no int, cut bool)
-	groupFn func(group.Group)
-	clock   sources.Clock // what now is for the source
-	now     time.Time     // time of the event being handled
+	lines    tail.Lines
+	scratch  []byte             // sanitised text of the current line
+	redacted []byte             // the line with its secrets masked, when it had any
+	redactor *sanitize.Redactor // sanitize.CurrentRedactor() when the source started
+	emitFn   func(line []byte, no int, cut bool)
+	groupFn  func(group.Group)
+	clock    sources.Clock // what now is for the source
+	now      time.Time     // time of the event being handled
 
 	// Detection.
 	decided   bool
@@ -81,7 +83,7 @@ func (f pushFunc) Push(_ context.Context, b sources.Batch) error { return f(b) }
 func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
 	clock := sources.OrWall(info.Clock)
 	in := &ingest{info: info, loc: info.Location(), clock: clock, out: batch.New(context.Background(), pushFunc(push), clock),
-		grouper: group.New(format.Join)}
+		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor()}
 	in.emitFn = in.line
 	in.groupFn = in.entry
 	return in
@@ -230,6 +232,11 @@ func (in *ingest) line(raw []byte, no int, _ bool) {
 		raw = batch.TrimBOM(raw)
 	}
 	in.scratch = sanitizeLine(in.scratch[:0], raw)
+	// Secrets are masked before anything else sees the line: detection,
+	// parsing, grouping, templates, the store and the recording.
+	if red, ok := in.redactor.Append(in.redacted[:0], in.scratch); ok {
+		in.scratch, in.redacted = red, in.scratch
+	}
 	text := string(in.scratch)
 	in.lineCount++
 	if !in.decided {

@@ -19,11 +19,13 @@ type cleaner struct {
 	seen map[string]string // values that needed work -> their clean form
 }
 
-// value returns s made safe by sanitize.Value. A recording's strings are
-// decoded one by one, so the same label comes as many strings; those that
-// need work are remembered by value rather than sanitised again.
+// value returns s made safe by sanitize.Value, its secrets masked (a
+// recording written with redaction off may hold them). A recording's
+// strings are decoded one by one, so the same label comes as many
+// strings; those that need work are remembered by value rather than
+// sanitised again.
 func (c *cleaner) value(s string) string {
-	if len(s) <= sanitize.MaxBytes && sanitize.Printable(s) && strings.IndexByte(s, '@') < 0 {
+	if len(s) <= sanitize.MaxBytes && sanitize.Printable(s) && strings.IndexByte(s, '@') < 0 && sanitize.Redact(s) == s {
 		return s
 	}
 	if v, ok := c.seen[s]; ok {
@@ -52,8 +54,12 @@ func (c *cleaner) batch(b *sources.Batch) {
 		changed := false
 		for j, l := range e.Lines {
 			if !sanitize.Safe(l) {
-				e.Lines[j], changed = sanitize.Text(l), true
+				l, changed = sanitize.Text(l), true
 			}
+			if r := sanitize.Redact(l); r != l {
+				l, changed = r, true
+			}
+			e.Lines[j] = l
 		}
 		if !sanitize.Safe(e.LevelText) {
 			e.LevelText, changed = sanitize.Text(e.LevelText), true

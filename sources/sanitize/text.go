@@ -79,7 +79,9 @@ func authorityLen(s string) int {
 // Value returns a value from the data (a label, a response code or
 // message, a URL, a metric name or label set) or a name the user gave (a
 // file path, a URL) as it may be shown, reported or recorded: made safe by
-// Text, the password of any URL in it masked by MaskPasswords. A file name
-// is data too: a directory can hold a name with any byte but '/' and NUL.
+// Text, the password of any URL in it masked by MaskPasswords (whatever
+// the redaction settings: a name on the command line may hold one), and
+// its secrets masked by the current Redactor (Redact). A file name is
+// data too: a directory can hold a name with any byte but '/' and NUL.
 // It returns s itself when s needs no change.
-func Value(s string) string { return MaskPasswords(Text(s)) }
+func Value(s string) string { return Redact(MaskPasswords(Text(s))) }

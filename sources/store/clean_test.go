@@ -98,3 +98,22 @@ func TestPumpRecordsCleanText(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyRedactsMetricLabels checks that a metric label value holding a
+// secret is kept masked, like every other value the store cleans.
+func TestApplyRedactsMetricLabels(t *testing.T) {
+	st := New([]sources.Info{{Name: "http://h/metrics", Kind: sources.KindScrape}})
+	st.Apply(sources.Batch{Scrapes: []sources.Scrape{{Time: time.UnixMilli(base), Up: true, Samples: []sources.MetricSample{
+		{Name: "login_total", Labels: `card="4111111111111111",password="hunter2",uri="/login"`, Type: sources.MetricGauge, Value: 1},
+	}}}})
+	var labels []string
+	for _, f := range st.Metrics.Families() {
+		for _, s := range f.Series {
+			labels = append(labels, s.Labels)
+		}
+	}
+	want := `card="411111******1111",password="***",uri="/login"`
+	if len(labels) != 1 || labels[0] != want {
+		t.Fatalf("labels %q, want %q", labels, want)
+	}
+}

@@ -64,3 +64,23 @@ func TestInternerSharedSet(t *testing.T) {
 		}
 	}
 }
+
+// TestInternerRedacts checks that a value is masked when it is first
+// interned (a JTL's URL, response or failure message), and that the
+// masked value is what later rows get.
+func TestInternerRedacts(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://h/login?access_token=abc123&x=1", "http://h/login?access_token=***&x=1"},
+		{"card 4111111111111111 declined", "card 411111******1111 declined"},
+		{"password=hunter2", "password=***"},
+		{"OK", "OK"},
+	}
+	in := NewInterner()
+	for range 2 {
+		for _, tt := range tests {
+			if got := in.Get([]byte(tt.in)); got != tt.want {
+				t.Errorf("Get(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		}
+	}
+}

@@ -23,6 +23,12 @@
 //	[plan]
 //	ignore = ["no-timer"]  # plan lint rules whose findings are dropped, beside --ignore
 //
+//	[redact]
+//	enabled = true         # false: no secret is masked (log lines, labels, URLs, metric labels)
+//	rules = [              # the user's own, after the built-in ones
+//	  {name = "iban", regex = '\bDE\d{20}\b', replace = "DE<iban>", trigger = "DE"},
+//	]
+//
 // The package reads and checks the file; cmd/sobang applies it. A typo must
 // not pass silently: an unknown key, a value of the wrong type or a bad
 // regular expression is an error naming file:line (a sources.LineError),
@@ -45,6 +51,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 	"github.com/sobang/sobang/sources/plan"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/themes"
 )
 
@@ -66,6 +73,29 @@ type Config struct {
 	Metrics Metrics
 	// Plan is the [plan] table.
 	Plan Plan
+	// Redact is the [redact] table.
+	Redact Redact
+}
+
+// Redact is the [redact] table: which secrets are masked.
+type Redact struct {
+	// Disabled is set by enabled = false: nothing is masked.
+	Disabled bool
+	// Rules are the user's rules, already checked.
+	Rules []sanitize.Rule
+}
+
+// Redactor returns the redactor the table describes: the built-in rules
+// and the user's, or nil (nothing masked) when disabled.
+func (r *Redact) Redactor() *sanitize.Redactor {
+	if r.Disabled {
+		return nil
+	}
+	red, err := sanitize.NewRedactor(true, r.Rules)
+	if err != nil { // Parse checked every rule
+		panic(err)
+	}
+	return red
 }
 
 // Plan is the [plan] table: how test plans are linted.
@@ -157,7 +187,14 @@ const (
 
 	keyPlan   = "plan"
 	keyIgnore = "plan.ignore"
+
+	keyRedact        = "redact"
+	keyRedactEnabled = "redact.enabled"
+	keyRedactRules   = "redact.rules"
 )
+
+// ruleKeys are the keys of one rule of redact.rules.
+var ruleKeys = []string{"name", "regex", "replace", "trigger"}
 
 // targetKeys are the keys of one target's table under [metrics.scrape].
 var targetKeys = []string{"interval", "timeout", "max_series"}
@@ -165,7 +202,7 @@ var targetKeys = []string{"interval", "timeout", "max_series"}
 // KnownKeys lists every key the file may hold, in the order of the README.
 var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyScrapeInterval, keyScrapeTimeout, keyMaxSeries,
 	keyScrapeTargets + `."URL".interval`, keyScrapeTargets + `."URL".timeout`, keyScrapeTargets + `."URL".max_series`,
-	keyProm, keyMatch, keyHTTPConfig, keyIgnore}
+	keyProm, keyMatch, keyHTTPConfig, keyIgnore, keyRedactEnabled, keyRedactRules}
 
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
@@ -241,6 +278,8 @@ func Parse(path string, src []byte) (*Config, error) {
 	for _, k := range md.Keys() {
 		ks := k.String()
 		known := ks == keyLoadTest || ks == keyPlan || ks == keyMetrics || ks == keyScrapeTargets || slices.Contains(KnownKeys, ks) ||
+			ks == keyRedact || ks == keyRedactRules ||
+			(len(k) >= 3 && k[0] == "redact" && k[1] == "rules") || // each rule's keys: parseRedact
 			(len(k) == 3 && strings.HasPrefix(ks, keyPaths+".")) ||
 			(len(k) == 3 && k[0] == "metrics" && k[1] == "scrape") ||
 			(len(k) == 4 && k[0] == "metrics" && k[1] == "scrape" && slices.Contains(targetKeys, k[3]))
@@ -338,6 +377,8 @@ func Parse(path string, src []byte) (*Config, error) {
 			cfg.Plan.Ignore = append(cfg.Plan.Ignore, id)
 		}
 	}
+
+	cfg.Redact = parseRedact(data, report, wrongType)
 
 	if len(problems) > 0 {
 		slices.SortStableFunc(problems, func(a, b *sources.LineError) int {
@@ -466,6 +507,92 @@ func parseMetrics(data map[string]any, line func(string) int, report func(key, f
 			}
 			out.Targets[url] = settings(key, t, [3]string{"interval", "timeout", "max_series"})
 		}
+	}
+	return out
+}
+
+// parseRedact reads the [redact] table.
+func parseRedact(data map[string]any, report func(key, format string, args ...any), wrongType func(key, want string, v any)) Redact {
+	var out Redact
+	table, ok := data[keyRedact]
+	if !ok {
+		return out
+	}
+	t, isTable := table.(map[string]any)
+	if !isTable {
+		wrongType(keyRedact, "a table (["+keyRedact+"])", table)
+		return out
+	}
+	if v, ok := t["enabled"]; ok {
+		if b, isBool := v.(bool); !isBool {
+			wrongType(keyRedactEnabled, "true or false", v)
+		} else {
+			out.Disabled = !b
+		}
+	}
+	v, ok := t["rules"]
+	if !ok {
+		return out
+	}
+	var list []map[string]any
+	switch l := v.(type) {
+	case []map[string]any: // [[redact.rules]]
+		list = l
+	case []any: // rules = [{...}]
+		for i, item := range l {
+			m, isTable := item.(map[string]any)
+			if !isTable {
+				wrongType(fmt.Sprintf("%s[%d]", keyRedactRules, i), `a table such as {name = "iban", regex = '...', replace = "<iban>"}`, item)
+				continue
+			}
+			list = append(list, m)
+		}
+	default:
+		wrongType(keyRedactRules, `an array of tables such as [{name = "iban", regex = '...', replace = "<iban>"}]`, v)
+		return out
+	}
+	for i, m := range list {
+		key := fmt.Sprintf("%s[%d]", keyRedactRules, i)
+		var rule sanitize.Rule
+		good := true
+		for name, val := range m {
+			if !slices.Contains(ruleKeys, name) {
+				report(key, "unknown key %s in %s; a rule's keys are %s", sources.Quote(name), key, strings.Join(ruleKeys, ", "))
+				good = false
+				continue
+			}
+			text, isText := val.(string)
+			if !isText {
+				wrongType(key+"."+name, "a string", val)
+				good = false
+				continue
+			}
+			switch name {
+			case "name":
+				rule.Name = text
+			case "regex":
+				rule.Regex = text
+			case "replace":
+				rule.Replace = text
+			case "trigger":
+				rule.Trigger = text
+			}
+		}
+		if !good {
+			continue
+		}
+		if rule.Regex == "" {
+			report(key, "%s", sources.Expected(key+".regex", "a regular expression", ""))
+			continue
+		}
+		if rule.Name == "" {
+			rule.Name = key
+		}
+		if _, err := sanitize.NewRedactor(false, []sanitize.Rule{rule}); err != nil {
+			report(key, "%s: %v", key, err)
+			continue
+		}
+		out.Rules = append(out.Rules, rule)
 	}
 	return out
 }

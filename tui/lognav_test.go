@@ -224,3 +224,29 @@ func TestEventsOnTheTimeAxis(t *testing.T) {
 		t.Fatal("an event marked where there is none")
 	}
 }
+
+// TestTemplateListScrolls: t's list says how many templates are below and
+// scrolls to the last one.
+func TestTemplateListScrolls(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "app.log", Kind: sources.KindLog}})
+	words := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+		"kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor",
+		"whiskey", "xray", "yankee", "zulu", "one", "two", "three", "four"}
+	var entries []sources.LogEntry
+	for i, w := range words {
+		entries = append(entries, sources.LogEntry{Time: t0.Add(time.Duration(i) * time.Second), Level: sources.LevelInfo, LevelText: "INFO", LevelCol: 0,
+			Lines: []string{"INFO " + w + " " + w + " started " + w}})
+	}
+	st.Apply(sources.Batch{Source: 0, Entries: entries, Rows: len(entries), CaughtUp: true})
+	m := storeModel(st, t0.Add(time.Hour), 120, 30)
+	press(m, "t")
+	if f := plain(m.Render()); !strings.Contains(f, "more templates") || strings.Contains(f, "four four started four") {
+		t.Fatalf("a cut list must say so:\n%s", f)
+	}
+	for range 40 {
+		press(m, "down")
+	}
+	if f := plain(m.Render()); strings.Contains(f, "more templates") || !strings.Contains(f, "four four started four") {
+		t.Fatalf("scrolled down, the last template shows:\n%s", f)
+	}
+}

@@ -48,7 +48,8 @@ type logPane struct {
 	filtered int
 	// templates is t: the pane lists the window's templates instead of its
 	// entries.
-	templates bool
+	templates  bool
+	tmplOffset int // templates scrolled past at the top of t's list
 
 	strip    chart.Chart // the ERROR entries over the time axis, on the pane's first line
 	counts   []float64
@@ -134,6 +135,11 @@ func (p *logPane) keys() []key.Binding { return p.keymap.help() }
 
 // scroll moves the entries; scrolling back pauses a live session.
 func (p *logPane) scroll(_ *frame, n int) tea.Msg {
+	if p.templates {
+		// The template list scrolls on its own; the entries stay put.
+		p.tmplOffset, p.cache = max(p.tmplOffset+n, 0), ""
+		return nil
+	}
 	p.offset += n
 	if n < 0 {
 		return pauseLiveMsg{}
@@ -185,6 +191,9 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 		return nil
 	default:
 		return nil
+	}
+	if p.templates {
+		return nil // the template list scrolled, not the entries
 	}
 	return pauseLiveMsg{} // a scroll key, either way, means the reader took over
 }
@@ -725,9 +734,13 @@ func (p *logPane) templateLines(f *frame, w, h int) []string {
 	if len(now) == 0 {
 		return append(lines, wrap(f.st.Muted, "no entry in this range"))
 	}
+	p.tmplOffset = min(p.tmplOffset, max(len(now)-(h-2), 0))
 	for i, c := range now {
+		if i < p.tmplOffset {
+			continue
+		}
 		if len(lines) == h-1 && i < len(now)-1 {
-			lines = append(lines, wrap(f.st.Muted, "↓ "+itoa(len(now)-i)+" more templates"))
+			lines = append(lines, wrap(f.st.Muted, "↓ "+itoa(len(now)-i)+" more templates (↑/↓ or the wheel)"))
 			break
 		}
 		was := itoa(before[c.Template])

@@ -125,11 +125,25 @@ var stopSignals = []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGI
 // same).
 const killAfter = 2 * time.Second
 
-// catchSignals makes the stop signals quit prog; the function it returns
-// stops catching them and returns the one that came first, 0 for none. A
-// signal ignored when sobang started (nohup) stays ignored. Later signals
-// are caught too, so that a second one cannot cut the recording short.
+// catchSignals makes the stop signals quit prog, and kill it when it has
+// not quit killAfter later; see onStopSignal for what it returns.
 func catchSignals(prog *tea.Program) (caught func() syscall.Signal) {
+	return onStopSignal(func(done <-chan struct{}) {
+		go prog.Quit()
+		select {
+		case <-done:
+		case <-time.After(killAfter):
+			prog.Kill()
+		}
+	})
+}
+
+// onStopSignal calls act on the first stop signal, with a channel closed
+// once the caller has finished; the function it returns stops catching
+// them and returns the one that came first, 0 for none. A signal ignored
+// when sobang started (nohup) stays ignored. Later signals are caught too,
+// so that a second one cannot cut a recording short.
+func onStopSignal(act func(done <-chan struct{})) (caught func() syscall.Signal) {
 	ch := make(chan os.Signal, len(stopSignals))
 	for _, s := range stopSignals {
 		if !signal.Ignored(s) {
@@ -142,12 +156,7 @@ func catchSignals(prog *tea.Program) (caught func() syscall.Signal) {
 		select {
 		case s := <-ch:
 			first <- s.(syscall.Signal)
-			go prog.Quit()
-			select {
-			case <-done:
-			case <-time.After(killAfter):
-				prog.Kill()
-			}
+			act(done)
 		case <-done:
 			first <- 0
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -79,21 +78,7 @@ when it is a terminal; warnings always.`,
 			st, errs := readAllInto(ctx, srcs, duration, w.Write)
 			caught := sig()
 			closeErr := w.Close()
-			read := 0
-			for i, s := range st.Sources {
-				if errs[i] == nil || s.Rows > 0 {
-					read++
-				}
-				for _, n := range notesOf(srcs[i]) {
-					printWarning("%s: %s", s.Name, n)
-				}
-				for _, w := range recordingWarnings(srcs[i]) {
-					printWarning("%s", w)
-				}
-				if errs[i] != nil {
-					printWarning("%v", errs[i])
-				}
-			}
+			read := warnRead(st, srcs, errs, false)
 			if closeErr != nil {
 				return &exitError{exitFailure, fmt.Errorf("the recording stopped early: %v", closeErr)}
 			}
@@ -113,32 +98,10 @@ when it is a terminal; warnings always.`,
 	return cmd
 }
 
-// stopOnSignal calls stop on the first stop signal; the function it
-// returns stops catching them and returns that signal, 0 for none.
+// stopOnSignal calls stop on the first stop signal; see onStopSignal for
+// what it returns.
 func stopOnSignal(stop func()) (caught func() syscall.Signal) {
-	ch := make(chan os.Signal, 1)
-	for _, s := range stopSignals {
-		if !signal.Ignored(s) {
-			signal.Notify(ch, s)
-		}
-	}
-	done := make(chan struct{})
-	first := make(chan syscall.Signal, 1)
-	go func() {
-		select {
-		case s := <-ch:
-			first <- s.(syscall.Signal)
-			stop()
-		case <-done:
-			first <- 0
-		}
-	}()
-	return func() syscall.Signal {
-		close(done)
-		s := <-first
-		signal.Stop(ch)
-		return s
-	}
+	return onStopSignal(func(<-chan struct{}) { stop() })
 }
 
 // recordingWarnings returns what reading a recording found wrong, when src

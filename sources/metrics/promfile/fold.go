@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/metrics/scrape"
 )
 
 // raw is one sample as a file holds it, before histograms are folded.
@@ -287,47 +288,7 @@ func labelString(ls []label) string {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		if legacyName(l.name) {
-			buf = append(buf, l.name...)
-		} else {
-			buf = strconv.AppendQuote(buf, l.name)
-		}
-		buf = append(buf, '=')
-		buf = appendQuoted(buf, l.value)
+		buf = scrape.AppendLabel(buf, l.name, l.value)
 	}
 	return string(buf)
-}
-
-// appendQuoted appends s in double quotes, escaping \, " and newline as the
-// text exposition format does.
-func appendQuoted(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			buf = append(buf, `\\`...)
-		case '"':
-			buf = append(buf, `\"`...)
-		case '\n':
-			buf = append(buf, `\n`...)
-		default:
-			buf = append(buf, s[i])
-		}
-	}
-	return append(buf, '"')
-}
-
-// legacyName reports whether name matches [a-zA-Z_][a-zA-Z0-9_]*.
-func legacyName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		b := name[i]
-		if b == '_' || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (i > 0 && b >= '0' && b <= '9') {
-			continue
-		}
-		return false
-	}
-	return true
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/metrics/scrape"
 )
 
 // parse reads data, the whole file, in the format Sniff finds. Samples
@@ -180,7 +181,7 @@ func parseLabels(p string) (name string, ls []label, rest string, err error) {
 				i++
 			}
 			key, p = p[:i], p[i:]
-			if !legacyName(key) {
+			if !scrape.LegacyName(key) {
 				return "", nil, "", errors.New(sources.Expected("label name", "a name such as method", key))
 			}
 		}

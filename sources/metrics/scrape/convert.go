@@ -226,19 +226,28 @@ func (c *converter) labelString(pairs []*dto.LabelPair, extraName, extraValue st
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		if legacyName(l.name) {
-			buf = append(buf, l.name...)
-		} else {
-			buf = appendQuoted(buf, l.name)
-		}
-		buf = append(buf, '=')
-		buf = appendQuoted(buf, l.value)
+		buf = AppendLabel(buf, l.name, l.value)
 	}
 	c.buf = buf
 	return string(buf)
 }
 
 func compareLabels(a, b label) int { return strings.Compare(a.name, b.name) }
+
+// AppendLabel appends one pair of a canonical label set, `name="value"`:
+// the value escaped as the text exposition format escapes it, the name
+// quoted the same way when it is not a legacy Prometheus name. Every
+// metrics source writes its label sets with it, so that one series has one
+// identity whatever read it.
+func AppendLabel(buf []byte, name, value string) []byte {
+	if LegacyName(name) {
+		buf = append(buf, name...)
+	} else {
+		buf = appendQuoted(buf, name)
+	}
+	buf = append(buf, '=')
+	return appendQuoted(buf, value)
+}
 
 // appendQuoted appends s in double quotes, escaping \, " and newline as the
 // text exposition format does.
@@ -265,9 +274,9 @@ func appendQuoted(buf []byte, s string) []byte {
 	return append(buf, '"')
 }
 
-// legacyName reports whether name matches [a-zA-Z_][a-zA-Z0-9_]*, the label
+// LegacyName reports whether name matches [a-zA-Z_][a-zA-Z0-9_]*, the label
 // names that need no quotes.
-func legacyName(name string) bool {
+func LegacyName(name string) bool {
 	if name == "" {
 		return false
 	}

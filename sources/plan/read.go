@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/xmltext"
 	"github.com/sobang/sobang/sources/sanitize"
 )
 
@@ -285,7 +286,7 @@ func attrOK(t token, name string) (string, bool) {
 			if bytes.IndexByte(a.value, '&') < 0 {
 				return string(a.value), true
 			}
-			return string(unescapeAppend(nil, a.value)), true
+			return string(xmltext.Unescape(nil, a.value)), true
 		}
 	}
 	return "", false

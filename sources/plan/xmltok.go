@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/xmltext"
 )
 
 // The tokenizer: a streaming reader of the XML JMeter writes, several
@@ -130,7 +130,7 @@ var nl = []byte{'\n'}
 var errNoElement = errors.New("no XML element: not a JMeter test plan")
 
 func (t *tokenizer) textToken(s []byte, line int) token {
-	t.text = unescapeAppend(t.text[:0], s)
+	t.text = xmltext.Unescape(t.text[:0], s)
 	return token{kind: tokText, text: t.text, line: line}
 }
 
@@ -325,52 +325,6 @@ func validName(name string) bool {
 	}
 	c := name[0]
 	return c == '_' || c == ':' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= 0x80
-}
-
-// unescapeAppend appends s to dst with its entities decoded; an entity
-// JMeter never writes is kept as written.
-func unescapeAppend(dst, s []byte) []byte {
-	for {
-		i := bytes.IndexByte(s, '&')
-		if i < 0 {
-			return append(dst, s...)
-		}
-		dst = append(dst, s[:i]...)
-		s = s[i:]
-		semi := bytes.IndexByte(s, ';')
-		if semi < 0 || semi > 12 {
-			dst = append(dst, '&')
-			s = s[1:]
-			continue
-		}
-		ent := string(s[1:semi])
-		switch ent {
-		case "lt":
-			dst = append(dst, '<')
-		case "gt":
-			dst = append(dst, '>')
-		case "amp":
-			dst = append(dst, '&')
-		case "quot":
-			dst = append(dst, '"')
-		case "apos":
-			dst = append(dst, '\'')
-		default:
-			var n uint64
-			var err error = strconv.ErrSyntax
-			if strings.HasPrefix(ent, "#x") || strings.HasPrefix(ent, "#X") {
-				n, err = strconv.ParseUint(ent[2:], 16, 32)
-			} else if strings.HasPrefix(ent, "#") {
-				n, err = strconv.ParseUint(ent[1:], 10, 32)
-			}
-			if err != nil || !utf8.ValidRune(rune(n)) {
-				dst = append(dst, s[:semi+1]...)
-			} else {
-				dst = utf8.AppendRune(dst, rune(n))
-			}
-		}
-		s = s[semi+1:]
-	}
 }
 
 // latin1Reader turns ISO-8859-1 into UTF-8.

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/internal/xmltext"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 )
 
@@ -428,7 +428,7 @@ func (x *xmlParser) readAttrs(xs *xsample, attrs []byte) int {
 		}
 		attrs = rest
 		if bytes.IndexByte(val, '&') >= 0 {
-			x.scratch = unescape(x.scratch[:0], val)
+			x.scratch = xmltext.Unescape(x.scratch[:0], val)
 			val = x.scratch
 		}
 		switch string(name) {
@@ -631,7 +631,7 @@ func (x *xmlParser) close(fr xframe) {
 func (x *xmlParser) setText(fr xframe) {
 	val := x.text
 	if bytes.IndexByte(val, '&') >= 0 {
-		x.scratch = unescape(x.scratch[:0], val)
+		x.scratch = xmltext.Unescape(x.scratch[:0], val)
 		val = x.scratch
 	}
 	xs := &x.elem[fr.owner]
@@ -755,64 +755,6 @@ func (x *xmlParser) epochRow(xs *xsample, end int64) {
 		field = "<timeStamp>"
 	}
 	x.out.BadRow(xs.line, "<%s>: %s", x.elemName, sources.Expected(field, sources.AfterEpoch, strconv.FormatInt(end, 10)))
-}
-
-// unescape appends s to dst with XML's predefined and numeric character
-// references replaced; an unknown reference stays as written.
-func unescape(dst, s []byte) []byte {
-	for {
-		i := bytes.IndexByte(s, '&')
-		if i < 0 {
-			return append(dst, s...)
-		}
-		dst = append(dst, s[:i]...)
-		s = s[i:]
-		j := bytes.IndexByte(s, ';')
-		if j < 2 || j > 12 {
-			dst = append(dst, '&')
-			s = s[1:]
-			continue
-		}
-		ent := s[1:j]
-		switch string(ent) {
-		case "amp":
-			dst = append(dst, '&')
-		case "lt":
-			dst = append(dst, '<')
-		case "gt":
-			dst = append(dst, '>')
-		case "quot":
-			dst = append(dst, '"')
-		case "apos":
-			dst = append(dst, '\'')
-		default:
-			r, ok := charRef(ent)
-			if !ok {
-				dst = append(dst, s[:j+1]...)
-				break
-			}
-			dst = utf8.AppendRune(dst, r)
-		}
-		s = s[j+1:]
-	}
-}
-
-// charRef reads "#NNN" or "#xHH".
-func charRef(ent []byte) (rune, bool) {
-	if len(ent) < 2 || ent[0] != '#' {
-		return 0, false
-	}
-	var v uint64
-	var err error
-	if ent[1] == 'x' || ent[1] == 'X' {
-		v, err = strconv.ParseUint(string(ent[2:]), 16, 32)
-	} else {
-		v, err = strconv.ParseUint(string(ent[1:]), 10, 32)
-	}
-	if err != nil || v > utf8.MaxRune {
-		return 0, false
-	}
-	return rune(v), true
 }
 
 // xmlRoot returns the name of the first element of head, skipping the XML

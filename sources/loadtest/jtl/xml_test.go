@@ -117,18 +117,3 @@ func TestXMLEdgeCases(t *testing.T) {
 		})
 	}
 }
-
-func TestUnescape(t *testing.T) {
-	for in, want := range map[string]string{
-		"a &amp; b":            "a & b",
-		"&lt;&gt;&quot;&apos;": `<>"'`,
-		"&#233;&#xE9;&#Xe9;":   "ééé",
-		"&unknown; & &;":       "&unknown; & &;",
-		"tail &amp":            "tail &amp",
-		"&#xFFFFFFFF;":         "&#xFFFFFFFF;",
-	} {
-		if got := string(unescape(nil, []byte(in))); got != want {
-			t.Errorf("unescape(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -30,7 +30,7 @@ const (
 	maxPendingPerThread = 64
 	maxPinned           = 1024
 	// threadCacheBits sizes the cache of thread states (csvParser.thread).
-	threadCacheBits = 8
+	threadCacheBits = batch.CacheBits
 	// transactionPrefix starts the response message of a Transaction
 	// Controller's own sample; JMeter's report generator uses the same test
 	// (report/core/Sample.isController).
@@ -878,20 +878,10 @@ func (c *csvParser) thread(b []byte) *threadState {
 	return t
 }
 
-// threadSlot picks the csvParser.threadCache entry of a thread name from
-// its length and last eight bytes, where names of one thread group differ.
-func threadSlot(b []byte) int {
-	h := uint64(len(b))
-	if len(b) >= 8 {
-		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
-	} else {
-		for _, c := range b {
-			h = h<<8 | uint64(c)
-		}
-	}
-	h *= 0x9e3779b97f4a7c15
-	return int(h >> (64 - threadCacheBits))
-}
+// threadSlot picks the csvParser.threadCache entry of a thread name as
+// the interning caches do (batch.CacheSlot), from its length and last
+// eight bytes, where names of one thread group differ.
+func threadSlot(b []byte) int { return batch.CacheSlot(b) }
 
 // epochRow counts a row whose sample would start at or before the epoch:
 // its timeStamp says so, or (end times) its end minus its elapsed time does.

@@ -9,12 +9,12 @@
 package labels
 
 import (
-	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/sanitize"
 )
 
@@ -205,24 +205,13 @@ type entry struct {
 	set       bool
 }
 
-// recentBits sizes Mapper.recent: 256 slots, several times the labels of
-// most runs, so that few of them share a slot.
-const recentBits = 8
+// recentBits sizes Mapper.recent: the interning caches' size, several
+// times the labels of most runs, so that few of them share a slot.
+const recentBits = batch.CacheBits
 
-// recentSlot picks the Mapper.recent slot of a label from its length and
-// last eight bytes, where labels differ ("GET /a", "Query #1").
-func recentSlot(b []byte) int {
-	h := uint64(len(b))
-	if len(b) >= 8 {
-		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
-	} else {
-		for _, c := range b {
-			h = h<<8 | uint64(c)
-		}
-	}
-	h *= 0x9e3779b97f4a7c15
-	return int(h >> (64 - recentBits))
-}
+// recentSlot picks the Mapper.recent slot of a label as the interning
+// caches do (batch.CacheSlot), from its length and last eight bytes.
+func recentSlot(b []byte) int { return batch.CacheSlot(b) }
 
 // Cache bounds: the raw labels remembered with their names. Raw labels that
 // are unique per row (ids that rules then merge) would grow the cache

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/store"
 )
 
 // The time axis fits one group of sources: the load test when there is one
@@ -59,22 +60,10 @@ func (m *Model) elsewhere(p pane) (firstMS, lastMS int64, ok bool) {
 	if !aok {
 		return 0, 0, false
 	}
-	for _, src := range m.store.Sources {
-		if !src.HasData() || src.Info.Kind.Group() != p.kind().Group() {
-			continue
-		}
-		if src.FirstMS <= al && src.LastMS >= af {
-			continue
-		}
-		if !ok || src.FirstMS < firstMS {
-			firstMS = src.FirstMS
-		}
-		if !ok || src.LastMS > lastMS {
-			lastMS = src.LastMS
-		}
-		ok = true
-	}
-	return firstMS, lastMS, ok
+	// The pane's sources whose data lies off the axis.
+	return m.store.SpanOf(func(src *store.Source) bool {
+		return src.Info.Kind.Group() == p.kind().Group() && (src.FirstMS > al || src.LastMS < af)
+	})
 }
 
 // fitPane handles o: the axis fits the focused pane's data, paused on the

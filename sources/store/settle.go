@@ -36,8 +36,14 @@ func (l *LoadTest) LongestRequest() int64 {
 // Span returns the earliest and latest data time of the sources of group g
 // (sources.Kind.Group), ok false when none of them has data.
 func (s *Store) Span(g sources.Kind) (firstMS, lastMS int64, ok bool) {
+	return s.SpanOf(func(src *Source) bool { return src.Info.Kind.Group() == g.Group() })
+}
+
+// SpanOf returns the earliest and latest data time of the sources keep
+// keeps, ok false when none of them has data.
+func (s *Store) SpanOf(keep func(*Source) bool) (firstMS, lastMS int64, ok bool) {
 	for _, src := range s.Sources {
-		if src.Info.Kind.Group() != g.Group() || !src.HasData() {
+		if !src.HasData() || !keep(src) {
 			continue
 		}
 		if !ok || src.FirstMS < firstMS {

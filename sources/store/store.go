@@ -207,19 +207,7 @@ func (s *Store) apply(b sources.Batch) Part {
 
 // DataRange returns the earliest and latest data time over all sources.
 func (s *Store) DataRange() (firstMS, lastMS int64, ok bool) {
-	for _, src := range s.Sources {
-		if !src.HasData() {
-			continue
-		}
-		if !ok || src.FirstMS < firstMS {
-			firstMS = src.FirstMS
-		}
-		if !ok || src.LastMS > lastMS {
-			lastMS = src.LastMS
-		}
-		ok = true
-	}
-	return firstMS, lastMS, ok
+	return s.SpanOf(func(*Source) bool { return true })
 }
 
 // AllCaughtUp reports whether every source has read the data that existed

@@ -43,6 +43,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/metrics/promfile"
+	"github.com/sobang/sobang/sources/metrics/scrape"
 )
 
 // Span is the range a saved run covers, known once the sources that read
@@ -205,10 +206,10 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		if err == nil {
 			failures = 0
 			h.State = sources.StateFollowing
-			h.Detail = fmt.Sprintf("querying every %s, step %s, %d series", short(s.opt.Refresh), short(step), s.series)
+			h.Detail = fmt.Sprintf("querying every %s, step %s, %d series", scrape.ShortDuration(s.opt.Refresh), scrape.ShortDuration(step), s.series)
 			if saved {
 				h.State = sources.StateDone
-				h.Detail = fmt.Sprintf("%d series over the run, step %s", s.series, short(step))
+				h.Detail = fmt.Sprintf("%d series over the run, step %s", s.series, scrape.ShortDuration(step))
 			}
 			if health.State == h.State && health.Detail == h.Detail {
 				h.Since = health.Since
@@ -506,16 +507,4 @@ func (s *source) fit(ctx context.Context, names []string, a, b time.Time, warnin
 			len(left), s.opt.MaxSeries, strings.Join(left, ", ")))
 	}
 	return kept, nil
-}
-
-// short writes a duration without its zero parts: 15s, 1m, 1h30m.
-func short(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -289,7 +289,7 @@ func (f *fetcher) describe(ctx context.Context, err error) error {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return failf(err, "timeout after %s", shortDuration(f.timeout))
+		return failf(err, "timeout after %s", ShortDuration(f.timeout))
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failf(err, "connection refused")
 	case errors.Is(err, syscall.ECONNRESET):
@@ -317,7 +317,7 @@ func (f *fetcher) describeRead(ctx context.Context, err error, prefix string) er
 	}
 	var netErr net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout() {
-		return failf(err, "timeout after %s", shortDuration(f.timeout))
+		return failf(err, "timeout after %s", ShortDuration(f.timeout))
 	}
 	return failf(err, "%s%s", prefix, shorten(err.Error()))
 }
@@ -335,9 +335,10 @@ func shorten(s string) string {
 	return s
 }
 
-// shortDuration formats d the way people write intervals: 1s, 900ms, 1m30s,
-// 2m (not 2m0s).
-func shortDuration(d time.Duration) string {
+// ShortDuration formats d the way people write intervals: 1s, 900ms,
+// 1m30s, 2m (not 2m0s); every metrics source's health says its intervals
+// with it.
+func ShortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

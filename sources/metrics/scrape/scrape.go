@@ -159,7 +159,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			batch.Rows = 1
 			batch.Warnings = s.warnings()
 			h.State = sources.StateFollowing
-			h.Detail = "scraping every " + shortDuration(s.opt.Interval) + s.droppedNote()
+			h.Detail = "scraping every " + ShortDuration(s.opt.Interval) + s.droppedNote()
 			h.Since = start
 			if pushed && health.State == sources.StateFollowing {
 				h.Since = health.Since
@@ -169,7 +169,7 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			delay = s.backoff(failures)
 			h.State = sources.StateDown
 			h.Err = err.Error()
-			h.Detail = "retrying in " + shortDuration(delay)
+			h.Detail = "retrying in " + ShortDuration(delay)
 			h.Since = start
 			if pushed && health.State == sources.StateDown {
 				h.Since = health.Since // down since the first failure

@@ -726,8 +726,8 @@ func TestShortDuration(t *testing.T) {
 		time.Second: "1s", 900 * time.Millisecond: "900ms", 2 * time.Minute: "2m",
 		90 * time.Second: "1m30s", time.Hour: "1h", 5 * time.Second: "5s",
 	} {
-		if got := shortDuration(d); got != want {
-			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		if got := ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

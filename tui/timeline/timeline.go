@@ -312,12 +312,7 @@ func (t *Timeline) FitPast(nowMS int64) bool {
 	if t.lastMS >= from {
 		return false
 	}
-	t.live = false
-	t.since = 0
-	t.rangeMS = 0
-	t.cursorMS = floorTo(t.lastMS, 1000)
-	t.endMS = ceilTo(t.lastMS+1, 1000)
-	return true
+	return t.OpenPast()
 }
 
 // MarkWindow handles `v`: the first press marks the window's start at the

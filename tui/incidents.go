@@ -68,16 +68,26 @@ const eventsEvery = 10 * time.Second
 
 // eventTimes returns when the events happened (change.Events), for the
 // time axes: found again when the metrics or logs changed, at most every
-// eventsEvery.
+// eventsEvery; while live, the metrics' events only.
 func (m *Model) eventTimes() []int64 {
-	key := [2]uint64{m.store.Metrics.Version, m.store.Logs.Version}
+	atRest := uint64(1)
+	if m.tl.Live() || m.growing {
+		atRest = 0
+	}
+	key := [3]uint64{m.store.Metrics.Version, m.store.Logs.Version, atRest}
 	now := m.opt.Clock.Now()
-	if key == m.events.key || (m.events.valid && now.Sub(m.events.at) < eventsEvery) {
+	if key == m.events.key || (m.events.valid && key[2] == m.events.key[2] && now.Sub(m.events.at) < eventsEvery) {
 		return m.events.times
 	}
 	m.events.key, m.events.at, m.events.valid = key, now, true
 	m.events.times = m.events.times[:0]
-	for _, e := range change.Events(m.store) {
+	// Mining the log's templates walks every entry: not on the tick of a
+	// live session, only over data at rest.
+	find := change.Events
+	if atRest == 0 {
+		find = change.MetricEvents
+	}
+	for _, e := range find(m.store) {
 		m.events.times = append(m.events.times, e.AtMS)
 	}
 	return m.events.times
@@ -85,7 +95,7 @@ func (m *Model) eventTimes() []int64 {
 
 // eventCache keeps the events' times between frames.
 type eventCache struct {
-	key   [2]uint64
+	key   [3]uint64 // the metrics' and logs' versions, and whether the data is at rest
 	at    time.Time
 	valid bool
 	times []int64

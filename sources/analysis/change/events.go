@@ -38,7 +38,13 @@ const rareTemplate = 3
 //     second;
 //   - a log template that first appears after the log began and holds no
 //     more than a few entries.
-func Events(st *store.Store) []Event {
+func Events(st *store.Store) []Event { return events(st, true) }
+
+// MetricEvents is Events without the log templates' events, which mine
+// every log entry: cheap enough to find again while data streams in.
+func MetricEvents(st *store.Store) []Event { return events(st, false) }
+
+func events(st *store.Store, withLogs bool) []Event {
 	var out []Event
 	restarts := map[[2]int64]bool{} // source, second: one reset event each
 	for _, fam := range st.Metrics.Families() {
@@ -75,7 +81,7 @@ func Events(st *store.Store) []Event {
 			}
 		}
 	}
-	if logs := st.Logs; logs.Len() > 0 {
+	if logs := st.Logs; withLogs && logs.Len() > 0 {
 		start := logs.At(0).TimeMS
 		for _, c := range drain.Templates(logs, 0, 0) {
 			if c.Count <= rareTemplate && c.FirstMS > start+eventSettleMS {

@@ -17,11 +17,11 @@ package batch
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/internal/cacheslot"
 	"github.com/sobang/sobang/sources/sanitize"
 )
 
@@ -46,33 +46,13 @@ const (
 // entries is cheaper than hashing all of it for the map.
 type Interner struct {
 	m     map[string]interned
-	cache *[1 << CacheBits]interned // sets of two from CacheSlot&^1; a value in it is in m
-	raw   bool                      // hand values out as written (NewRawInterner)
-}
-
-// CacheBits sizes the direct-mapped caches in front of the interning maps:
-// 256 entries, several times the distinct labels, codes or messages of
-// most runs, so that few of them share a slot.
-const CacheBits = 8
-
-// CacheSlot picks the entry of b in a cache of 1<<CacheBits entries, from its length and its last eight bytes, where the values of a
-// column differ ("GET /a" and "GET /b", "Thread Group 1-12", "#1" and "#2").
-func CacheSlot(b []byte) int {
-	h := uint64(len(b))
-	if len(b) >= 8 {
-		h ^= binary.LittleEndian.Uint64(b[len(b)-8:])
-	} else {
-		for _, c := range b {
-			h = h<<8 | uint64(c)
-		}
-	}
-	h *= 0x9e3779b97f4a7c15
-	return int(h >> (64 - CacheBits))
+	cache *[1 << cacheslot.Bits]interned // sets of two from cacheslot.Of&^1; a value in it is in m
+	raw   bool                           // hand values out as written (NewRawInterner)
 }
 
 // NewInterner returns an Interner holding no value yet.
 func NewInterner() Interner {
-	return Interner{m: make(map[string]interned, 64), cache: new([1 << CacheBits]interned)}
+	return Interner{m: make(map[string]interned, 64), cache: new([1 << cacheslot.Bits]interned)}
 }
 
 // interned is one value as written and as handed out (the same string
@@ -92,7 +72,7 @@ func (in *Interner) Get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	set := in.cache[CacheSlot(b)&^1:]
+	set := in.cache[cacheslot.Of(b)&^1:]
 	for i := range 2 {
 		if e := &set[i]; len(e.raw) == len(b) && e.raw == string(b) {
 			return e.out

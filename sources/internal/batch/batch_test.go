@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sobang/sobang/sources/internal/cacheslot"
 )
 
 // TestInternerCleans checks that an Interner hands values out safe to
@@ -49,7 +51,7 @@ func TestInternerSharedSet(t *testing.T) {
 	var shared []string
 	for i := 0; shared == nil; i++ {
 		v := "label " + strconv.Itoa(i)
-		set := CacheSlot([]byte(v)) &^ 1
+		set := cacheslot.Of([]byte(v)) &^ 1
 		bySet[set] = append(bySet[set], v)
 		if len(bySet[set]) == 3 {
 			shared = bySet[set]

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/internal/cacheslot"
 	"github.com/sobang/sobang/sources/loadtest/labels"
 	"github.com/sobang/sobang/sources/sanitize"
 )
@@ -30,7 +31,7 @@ const (
 	maxPendingPerThread = 64
 	maxPinned           = 1024
 	// threadCacheBits sizes the cache of thread states (csvParser.thread).
-	threadCacheBits = batch.CacheBits
+	threadCacheBits = cacheslot.Bits
 	// transactionPrefix starts the response message of a Transaction
 	// Controller's own sample; JMeter's report generator uses the same test
 	// (report/core/Sample.isController).
@@ -879,9 +880,9 @@ func (c *csvParser) thread(b []byte) *threadState {
 }
 
 // threadSlot picks the csvParser.threadCache entry of a thread name as
-// the interning caches do (batch.CacheSlot), from its length and last
+// the interning caches do (cacheslot.Of), from its length and last
 // eight bytes, where names of one thread group differ.
-func threadSlot(b []byte) int { return batch.CacheSlot(b) }
+func threadSlot(b []byte) int { return cacheslot.Of(b) }
 
 // epochRow counts a row whose sample would start at or before the epoch:
 // its timeStamp says so, or (end times) its end minus its elapsed time does.

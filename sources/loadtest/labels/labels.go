@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
-	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/internal/cacheslot"
 	"github.com/sobang/sobang/sources/sanitize"
 )
 
@@ -207,11 +207,11 @@ type entry struct {
 
 // recentBits sizes Mapper.recent: the interning caches' size, several
 // times the labels of most runs, so that few of them share a slot.
-const recentBits = batch.CacheBits
+const recentBits = cacheslot.Bits
 
 // recentSlot picks the Mapper.recent slot of a label as the interning
-// caches do (batch.CacheSlot), from its length and last eight bytes.
-func recentSlot(b []byte) int { return batch.CacheSlot(b) }
+// caches do (cacheslot.Of), from its length and last eight bytes.
+func recentSlot(b []byte) int { return cacheslot.Of(b) }
 
 // Cache bounds: the raw labels remembered with their names. Raw labels that
 // are unique per row (ids that rules then merge) would grow the cache

@@ -8,6 +8,11 @@ const (
 	// HubQueueBatches bounds each source's queue. With batches of up to
 	// BatchRecords records this is the most a source can run ahead of the UI.
 	HubQueueBatches = 64
+	// HeadlessQueueBatches bounds each source's queue where nothing but the
+	// store reads it (report, check, record): the store applies batches as
+	// fast as they come, so a deep queue would only hold memory (64 batches
+	// of BatchRecords samples are 38 MB of a 1 GiB JTL report's peak).
+	HeadlessQueueBatches = 4
 	// HubDrainBatches bounds how many batches of one source one tick takes.
 	HubDrainBatches = 32
 	// BatchRecords is the most records a source puts in one batch.

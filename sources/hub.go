@@ -16,11 +16,17 @@ type Hub struct {
 	panics  chan *Panic
 	wg      sync.WaitGroup
 	errs    []error
+	depth   int // batches each source's queue holds
 }
 
-// NewHub returns an empty hub.
-func NewHub() *Hub {
-	return &Hub{panics: make(chan *Panic, 8)}
+// NewHub returns an empty hub whose queues hold HubQueueBatches batches.
+func NewHub() *Hub { return NewHubDepth(HubQueueBatches) }
+
+// NewHubDepth returns an empty hub whose queues hold depth batches (at
+// least one): a headless reader, which applies batches as fast as they
+// come, needs no more than HeadlessQueueBatches.
+func NewHubDepth(depth int) *Hub {
+	return &Hub{panics: make(chan *Panic, 8), depth: max(depth, 1)}
 }
 
 // Add registers a source and returns its index; call before Start.
@@ -28,7 +34,7 @@ func (h *Hub) Add(s Source) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.sources = append(h.sources, s)
-	h.queues = append(h.queues, make(chan Batch, HubQueueBatches))
+	h.queues = append(h.queues, make(chan Batch, h.depth))
 	h.errs = append(h.errs, nil)
 	return len(h.sources) - 1
 }

@@ -122,3 +122,17 @@ func TestHealthDescribe(t *testing.T) {
 		t.Fatal("Live")
 	}
 }
+
+// TestHubDepth: a headless hub's queues hold HeadlessQueueBatches batches,
+// the dashboard's HubQueueBatches, and a depth below one is one.
+func TestHubDepth(t *testing.T) {
+	for _, c := range []struct {
+		hub  *Hub
+		want int
+	}{{NewHub(), HubQueueBatches}, {NewHubDepth(HeadlessQueueBatches), HeadlessQueueBatches}, {NewHubDepth(0), 1}} {
+		c.hub.Add(fakeSource{})
+		if got := cap(c.hub.queues[0]); got != c.want {
+			t.Errorf("queue holds %d batches, want %d", got, c.want)
+		}
+	}
+}

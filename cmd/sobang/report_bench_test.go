@@ -119,6 +119,30 @@ import (
 // field into a slice (cutting and filling are half the time of this
 // shape), a cheaper per-label second, and a shorter queue for the report.
 //
+// Memory since: the store compacts the sketches of every second more than
+// two minutes behind the newest (sketch.Compact: a second's requests over
+// 5 ms-60 s spanned some 500 dense buckets, 2-3.5 KB with their headroom,
+// for about a hundred values; a third of the 12-column run's live heap of
+// 92 MB at its end), the headless commands' hub queues hold 4 batches
+// instead of 64 (HeadlessQueueBatches: up to 38 MB of samples waiting) and
+// their collector runs at GOGC 50 unless GOGC is set (the live heap doubled
+// before each collection at 100). Peak resident memory, 1 GiB, same
+// minutes as the binary before:
+//
+//	shape       before       after
+//	this one    84-106 MiB   59-62 MiB
+//	12-column   172-244 MiB  123-127 MiB
+//	17-column   61-62 MiB    41-42 MiB
+//
+// CPU ratios measured in the same rounds (load 4-5 on the 2 cores, from
+// other work): this shape 0.47-0.67 (before 0.50-0.71), the 12-column run
+// 0.69-0.78 (before 0.87-1.10), the 17-column run 0.53-0.74 (before
+// 0.32-0.53): within the noise of such a machine, and still over the 0.5
+// target for the 12-column run. A single pass that finds the newline,
+// quotes and delimiters of a line together (instead of a newline search, a
+// quote search and a delimiter scan) showed no gain that the noise let
+// through and was not kept.
+//
 // Run them with, e.g.,
 //
 //	go test ./cmd/sobang -run '^$' -bench Report -benchtime 3x

@@ -283,6 +283,9 @@ type LoadTest struct {
 
 	rolledTo  int64 // epoch second (block-aligned) before which per-label detail is per RollupStep
 	rolledAny bool  // some per-label data was rolled up
+	// compactedTo is the epoch second before which the seconds' sketches
+	// were compacted (compact).
+	compactedTo int64
 
 	links *linker // which requests each transaction is made of (transactions.go)
 	// unthreaded counts, per label id, the samples without a thread name
@@ -294,12 +297,13 @@ type LoadTest struct {
 
 func newLoadTest() *LoadTest {
 	return &LoadTest{
-		labelIdx: map[string]int{},
-		errKeys:  []string{OtherErrors},
-		errIdx:   map[string]int32{OtherErrors: otherErrorsID},
-		apdex:    apdex{ApdexSatisfiedMS, ApdexToleratedMS},
-		rolledTo: math.MinInt64,
-		links:    newLinker(),
+		labelIdx:    map[string]int{},
+		errKeys:     []string{OtherErrors},
+		errIdx:      map[string]int32{OtherErrors: otherErrorsID},
+		apdex:       apdex{ApdexSatisfiedMS, ApdexToleratedMS},
+		rolledTo:    math.MinInt64,
+		compactedTo: math.MinInt64,
+		links:       newLinker(),
 	}
 }
 
@@ -319,6 +323,40 @@ func (l *LoadTest) RolledUpBefore() (ms int64, ok bool) {
 	return l.rolledTo * 1000, true
 }
 
+// compactAfterSec is how far behind the newest second a second's sketches
+// are compacted: past the longest settling lag (settle.go), so that a
+// second is rarely added to afterwards. A variable for tests.
+var compactAfterSec int64 = 120
+
+// compact compacts the sketches of every second more than compactAfterSec
+// behind the newest that was not compacted before (sketch.Compact): a
+// second's requests span hundreds of mostly empty dense buckets, which over
+// a long run were most of the store (a third of a 1 GiB JTL report's live
+// memory). Like rollup it runs once per added batch and visits each second
+// once.
+func (l *LoadTest) compact() {
+	if len(l.secs) == 0 {
+		return
+	}
+	end := l.baseSec + int64(len(l.secs)) - 1 - compactAfterSec
+	for sec := max(l.compactedTo, l.baseSec); sec < end; sec++ {
+		if s := l.secs[sec-l.baseSec]; s != nil {
+			s.compact()
+		}
+	}
+	l.compactedTo = max(l.compactedTo, end)
+}
+
+// compact compacts the second's sketches.
+func (s *Second) compact() {
+	s.Requests.Latency.Compact()
+	for _, st := range s.Labels {
+		if st != nil {
+			st.Latency.Compact()
+		}
+	}
+}
+
 // rollup merges the per-label statistics of every RollupStep block lying
 // wholly more than RollupAfter behind the newest second into the block's
 // first second that holds data. It runs once per added batch and only
@@ -333,7 +371,9 @@ func (l *LoadTest) rollup() {
 		return
 	}
 	for b := max(l.rolledTo, floorDiv(l.baseSec, rollupStepSec)*rollupStepSec); b < end; b += rollupStepSec {
-		l.rollBlock(b)
+		if owner := l.rollBlock(b); owner != nil {
+			owner.compact()
+		}
 	}
 	l.rolledTo = end
 }
@@ -692,6 +732,7 @@ func (l *LoadTest) add(source int, samples []sources.Sample) {
 	}
 	flushCodes()
 	l.Samples += int64(len(samples))
+	l.compact()
 	l.rollup()
 	l.Version++
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/sobang/sobang/sources"
@@ -206,4 +207,72 @@ func TestRollupLateSample(t *testing.T) {
 	if sum.Labels[0].Stats.Count != 2*3600+2 || sum.Labels[0].Stats.Latency.Min() != 3 {
 		t.Fatalf("label 000: %+v", sum.Labels[0].Stats)
 	}
+}
+
+// TestOldSecondsCompacted: the sketches of seconds more than
+// compactAfterSec behind the newest give back their empty buckets (a
+// second's requests spread over 5 ms-60 s took 2 KB or more each), and
+// every figure stays as it was without compaction, also after a late
+// sample lands in a compacted second.
+func TestOldSecondsCompacted(t *testing.T) {
+	const t0, secs = 1_795_000_000, 400
+	feed := func(st *Store) {
+		batch := make([]sources.Sample, 0, sources.BatchRecords)
+		for s := int64(0); s < secs; s++ {
+			for k := range int64(300) {
+				n := s*300 + k
+				batch = append(batch, sources.Sample{StartMS: (t0+s)*1000 + k, ElapsedMS: int32(5 + (n*7919)%100*600),
+					LatencyMS: -1, ConnectMS: -1, Label: []string{"a", "b"}[k%2], Code: "200", Message: "OK",
+					Success: true, GrpThreads: -1, AllThreads: -1})
+				if len(batch) == cap(batch) {
+					st.Apply(sources.Batch{Samples: batch})
+					batch = batch[:0]
+				}
+			}
+		}
+		st.Apply(sources.Batch{Samples: batch})
+	}
+	info := []sources.Info{{Name: "a.jtl", Kind: sources.KindJTL}}
+	compacted := New(info)
+	feed(compacted)
+	saved := compactAfterSec
+	compactAfterSec = 1 << 50
+	plain := New(info)
+	feed(plain)
+	compactAfterSec = saved
+
+	old := compacted.Load.Second(t0 + 10)
+	if n := old.Requests.Latency.BucketBytes(); n > 110*4 {
+		t.Errorf("an old second's request sketch holds %d bytes of buckets", n)
+	}
+	if n := plain.Load.Second(t0 + 10).Requests.Latency.BucketBytes(); n < 1000 {
+		t.Errorf("without compaction it holds only %d bytes: the test's data is too narrow", n)
+	}
+	if n := compacted.Load.Second(t0 + secs - 1).Requests.Latency.BucketBytes(); n < 1000 {
+		t.Errorf("the newest second was compacted (%d bytes)", n)
+	}
+	same := func(when string) {
+		t.Helper()
+		for _, w := range [][2]int64{{0, 0}, {(t0 + 5) * 1000, (t0 + 6) * 1000}, {(t0 + 100) * 1000, (t0 + 390) * 1000}} {
+			got, want := compacted.Load.Summarize(w[0], w[1], ""), plain.Load.Summarize(w[0], w[1], "")
+			if got.Requests.Count != want.Requests.Count || len(got.Labels) != len(want.Labels) {
+				t.Fatalf("%s window %v: %d requests, %d labels; want %d, %d", when, w, got.Requests.Count, len(got.Labels), want.Requests.Count, len(want.Labels))
+			}
+			for _, q := range []float64{0.5, 0.9, 0.99} {
+				g, _ := got.Requests.Percentile(q)
+				wq, _ := want.Requests.Percentile(q)
+				lg, _ := got.Labels[1].Stats.Percentile(q)
+				lw, _ := want.Labels[1].Stats.Percentile(q)
+				if g != wq || lg != lw {
+					t.Fatalf("%s window %v q=%v: requests %v, label %v; want %v, %v", when, w, q, g, lg, wq, lw)
+				}
+			}
+		}
+	}
+	same("compacted")
+	late := []sources.Sample{{StartMS: (t0+5)*1000 + 500, ElapsedMS: 77777, LatencyMS: -1, ConnectMS: -1, Label: "b",
+		Code: "200", Message: "OK", Success: true, GrpThreads: -1, AllThreads: -1}}
+	compacted.Apply(sources.Batch{Samples: late})
+	plain.Apply(sources.Batch{Samples: slices.Clone(late)})
+	same("after a late sample")
 }

@@ -292,6 +292,57 @@ func (s *Sketch) bins(f func(i int, c uint32) bool) {
 	}
 }
 
+// Compact gives back the memory a sketch holds beyond its buckets, for a
+// sketch that is rarely added to any more (a second long past): a dense
+// sketch keeps headroom at both ends and every empty bucket between its
+// values (a second's requests from 5 ms to a minute span some 500 buckets,
+// 2 KB, of which a hundred hold a value), so it becomes sparse entries, one
+// per non-empty bucket, or a dense range trimmed to its values when that is
+// smaller or an entry's count would overflow. A sparse sketch holds then
+// more than sparseMax entries; the next add of a value in a new bucket
+// turns it dense again. Quantiles, bins and merges are unchanged.
+func (s *Sketch) Compact() {
+	if s.sparse {
+		if cap(s.counts)-len(s.counts) >= 4 {
+			s.counts = slices.Clip(append([]uint32(nil), s.counts...))
+		}
+		return
+	}
+	lo, hi, nonzero, fits := -1, -1, 0, true
+	for j, c := range s.counts {
+		if c == 0 {
+			continue
+		}
+		if lo < 0 {
+			lo = j
+		}
+		hi, nonzero = j, nonzero+1
+		fits = fits && c <= sparseCountMax
+	}
+	if nonzero == 0 {
+		s.counts, s.offset = nil, 0
+		return
+	}
+	first, last := lo+int(s.offset), hi+int(s.offset)
+	if fits && nonzero < hi-lo+1 && first > -sparseBias && last < sparseBias {
+		entries := make([]uint32, 0, nonzero)
+		for j, c := range s.counts[lo : hi+1] {
+			if c > 0 {
+				entries = append(entries, pack(first+j, c))
+			}
+		}
+		s.counts, s.offset, s.sparse = entries, 0, true
+		return
+	}
+	if lo > 0 || hi+1 < cap(s.counts) {
+		s.counts = slices.Clip(append([]uint32(nil), s.counts[lo:hi+1]...))
+		s.offset = int32(first)
+	}
+}
+
+// BucketBytes returns the memory the sketch's buckets take, room included.
+func (s *Sketch) BucketBytes() int { return cap(s.counts) * 4 }
+
 // Reset empties the sketch, keeping its memory.
 func (s *Sketch) Reset() {
 	clear(s.counts)

@@ -257,3 +257,78 @@ func TestAddIntEqualsAdd(t *testing.T) {
 		})
 	}
 }
+
+// TestCompactKeepsEverything: a compacted sketch has the same buckets,
+// quantiles and merges as before, takes no more memory than it did, goes on
+// taking values (turning dense again when a new bucket comes) and a dense
+// one spread over many empty buckets becomes a few entries.
+func TestCompactKeepsEverything(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	gens := []func() float64{
+		func() float64 { return float64(1 + rng.IntN(3)) },
+		func() float64 { return float64(5 + rng.IntN(60000)) },
+		func() float64 { return rng.Float64() * 2 },
+		func() float64 { return math.Exp(rng.Float64() * 700) },
+		func() float64 { return []float64{0, 1e-4, 7, 1e6}[rng.IntN(4)] },
+	}
+	for round := range 400 {
+		gen := gens[rng.IntN(len(gens))]
+		s, ref := New(), New()
+		for range rng.IntN(300) {
+			v, n := gen(), uint32(1)
+			if rng.IntN(40) == 0 {
+				n = uint32(1 + rng.IntN(100000))
+			}
+			s.AddN(v, n)
+			ref.AddN(v, n)
+		}
+		before := cap(s.counts)
+		s.Compact()
+		if cap(s.counts) > before {
+			t.Fatalf("round %d: %d buckets of room after, %d before", round, cap(s.counts), before)
+		}
+		same := func(when string, a, b *Sketch) {
+			t.Helper()
+			ga, gb := bucketsOf(a), bucketsOf(b)
+			if a.Count() != b.Count() || len(ga) != len(gb) {
+				t.Fatalf("round %d %s: count %d, %d buckets; want %d, %d", round, when, a.Count(), len(ga), b.Count(), len(gb))
+			}
+			for v, c := range gb {
+				if ga[v] != c {
+					t.Fatalf("round %d %s: bucket %v holds %d, want %d", round, when, v, ga[v], c)
+				}
+			}
+			for _, q := range []float64{0.01, 0.5, 0.9, 0.99} {
+				if x, y := a.Quantile(q), b.Quantile(q); x != y && !(math.IsNaN(x) && math.IsNaN(y)) {
+					t.Fatalf("round %d %s q=%v: %v, want %v", round, when, q, x, y)
+				}
+			}
+		}
+		same("compacted", s, ref)
+		m1, m2 := New(), New()
+		m1.AddInt(300)
+		m2.AddInt(300)
+		m1.Merge(s)
+		m2.Merge(ref)
+		same("merged into", m1, m2)
+		m1, m2 = New(), New()
+		m1.Merge(s)
+		m2.Merge(ref)
+		same("merged into empty", m1, m2)
+		for range 50 {
+			v := gen()
+			s.Add(v)
+			ref.Add(v)
+		}
+		same("added to", s, ref)
+	}
+	// A second's requests: values over 5 ms-60 s in a hundred buckets.
+	s := New()
+	for i := range 400 {
+		s.AddInt(int64(5 + (i*7919)%100*600))
+	}
+	s.Compact()
+	if !s.sparse || cap(s.counts) > 110 {
+		t.Fatalf("sparse=%v, room for %d buckets", s.sparse, cap(s.counts))
+	}
+}

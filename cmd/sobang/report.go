@@ -112,8 +112,12 @@ that holds no data) go to stderr and into the report.`,
 			if err != nil {
 				return err
 			}
+			var view *sources.PlanView
+			var planDoc reportPlanDoc
 			if pl != nil {
-				doc.Plan = plan.NewDoc(pl, findings)
+				view = pl.View(findings)
+				planDoc = newReportPlanDoc(pl, findings, view, st)
+				doc.Plan = planDoc
 			}
 			out := cmd.OutOrStdout()
 			if err := report.Write(out, doc, format); err != nil {
@@ -121,8 +125,10 @@ that holds no data) go to stderr and into the report.`,
 			}
 			if pl != nil && format == "text" {
 				writePlanText(out, pl, findings)
+				writePlanBeside(out, view, planDoc, false)
 			} else if pl != nil && format == "markdown" {
 				writePlanMarkdown(out, pl, findings)
+				writePlanBeside(out, view, planDoc, true)
 			}
 			return nil
 		},

@@ -127,7 +127,7 @@ START..END; an empty side means the data's edge.`,
 					return err
 				}
 			}
-			planned, planName, err := dashboardPlan(df.plan, df.noPlan, srcs, sf.jtlf.props)
+			pl, err := dashboardPlan(df.plan, df.noPlan, srcs, sf.jtlf.props)
 			if err != nil {
 				return err
 			}
@@ -135,7 +135,7 @@ START..END; an empty side means the data's edge.`,
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
 				zone: sf.displayZone(), noMouse: df.noMouse,
 				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(), record: df.record,
-				planned: planned, planName: planName,
+				plan: pl,
 			})
 		},
 	}

@@ -50,7 +50,8 @@ func (tg *ThreadGroup) Describe() string {
 		return b.String()
 	}
 	if tg.Rate.Known {
-		fmt.Fprintf(&b, ", %s arrivals/s", FormatFigure(tg.Rate, ""))
+		// A rate per minute turned per second: four figures say enough.
+		fmt.Fprintf(&b, ", %s arrivals/s", strconv.FormatFloat(tg.Rate.N, 'g', 4, 64))
 	}
 	if tg.Hold.Known {
 		fmt.Fprintf(&b, ", hold %s", FormatFigure(tg.Hold, " s"))

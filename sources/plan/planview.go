@@ -141,13 +141,13 @@ func (p *Plan) lineOf(e *Element, tg *ThreadGroup, s *Sampler) (string, bool) {
 			}
 			return name + " [loop ×" + str("LoopController.loops") + "]", true
 		case "IfController":
-			return name + " [if " + str("IfController.condition") + "]", true
+			return name + " [if " + or(str("IfController.condition"), "(no condition)") + "]", true
 		case "WhileController":
-			return name + " [while " + str("WhileController.condition") + "]", true
+			return name + " [while " + or(str("WhileController.condition"), "(no condition: while the last sample succeeds)") + "]", true
 		case "ModuleController":
 			return name + " [module]", true
 		case "IncludeController":
-			return name + " [include " + str("IncludeController.includepath") + "]", true
+			return name + " [include " + or(str("IncludeController.includepath"), "(no file)") + "]", true
 		}
 		return name + " [" + short + "]", true
 	case KindSampler:
@@ -161,7 +161,11 @@ func (p *Plan) lineOf(e *Element, tg *ThreadGroup, s *Sampler) (string, bool) {
 		if method == "" {
 			method = "GET"
 		}
-		line := name + ": " + method + " " + s.URL()
+		url := s.URL()
+		if url == "" {
+			url = "(no URL)"
+		}
+		line := name + ": " + method + " " + url
 		switch {
 		case s.ConnectTimeout != "" && s.ResponseTimeout != "":
 			line += " · timeouts " + s.ConnectTimeout + "/" + s.ResponseTimeout + " ms"
@@ -209,6 +213,8 @@ func (p *Plan) lineOf(e *Element, tg *ThreadGroup, s *Sampler) (string, bool) {
 		gui := shortClass(e.GUI)
 		if n, ok := listenerNames[gui]; ok {
 			gui = n
+		} else if gui == "TestBeanGUI" || gui == "" {
+			gui = short // a bean's GUI is generic: its class says more
 		}
 		return name + " [listener: " + gui + "]", true
 	case KindOther:

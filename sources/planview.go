@@ -64,18 +64,32 @@ func (v *PlanView) Sampler(label string) *PlanSampler {
 	if v == nil {
 		return nil
 	}
+	return v.sampler(label, v.patterns())
+}
+
+// patterns are the samplers' labels with unresolved references as
+// patterns, nil for a label without one.
+func (v *PlanView) patterns() []*regexp.Regexp {
+	pats := make([]*regexp.Regexp, len(v.Samplers))
+	for i := range v.Samplers {
+		pats[i] = refPattern(v.Samplers[i].Label)
+	}
+	return pats
+}
+
+func (v *PlanView) sampler(label string, pats []*regexp.Regexp) *PlanSampler {
 	for i := range v.Samplers {
 		if v.Samplers[i].Label == label {
 			return &v.Samplers[i]
 		}
 	}
-	for i := range v.Samplers {
-		if refPattern(v.Samplers[i].Label).MatchString(label) {
+	for i, re := range pats {
+		if re != nil && re.MatchString(label) {
 			return &v.Samplers[i]
 		}
 	}
 	if base, ok := subResultOf(label); ok {
-		return v.Sampler(base)
+		return v.sampler(base, pats)
 	}
 	return nil
 }
@@ -88,8 +102,9 @@ func (v *PlanView) Match(labels []string) (unmatched, neverRan []string) {
 		return nil, nil
 	}
 	ran := make([]bool, len(v.Samplers))
+	pats := v.patterns()
 	for _, l := range labels {
-		s := v.Sampler(l)
+		s := v.sampler(l, pats)
 		if s == nil {
 			unmatched = append(unmatched, l)
 			continue
@@ -97,6 +112,7 @@ func (v *PlanView) Match(labels []string) (unmatched, neverRan []string) {
 		for i := range v.Samplers {
 			if &v.Samplers[i] == s {
 				ran[i] = true
+				break
 			}
 		}
 	}
@@ -134,11 +150,10 @@ func subResultOf(label string) (string, bool) {
 var refRE = regexp.MustCompile(`\$\{[^}]*\}`)
 
 // refPattern is a label with unresolved references as a pattern in which
-// each reference matches any text; a label without one matches nothing
-// more than itself.
+// each reference matches any text; nil for a label without one.
 func refPattern(label string) *regexp.Regexp {
 	if !strings.Contains(label, "${") {
-		return neverRE
+		return nil
 	}
 	parts := refRE.Split(label, -1)
 	for i, p := range parts {
@@ -146,9 +161,7 @@ func refPattern(label string) *regexp.Regexp {
 	}
 	re, err := regexp.Compile("^" + strings.Join(parts, ".*") + "$")
 	if err != nil {
-		return neverRE
+		return nil
 	}
 	return re
 }
-
-var neverRE = regexp.MustCompile(`^\b\B$`)

@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // View is the plan as the dashboard and the report set it beside the
 // results (sources.PlanView): the elements that write labels, the tree
 // folded to what matters, and the findings.
 func (p *Plan) View(findings []Finding) *sources.PlanView {
-	v := &sources.PlanView{Name: filepath.Base(p.Path), Lines: p.Tree(), Samplers: p.Labelled()}
+	v := &sources.PlanView{Name: sanitize.Value(filepath.Base(p.Path)), Lines: p.Tree(), Samplers: p.Labelled()}
 	for _, f := range findings {
 		v.Findings = append(v.Findings, sources.PlanFinding{ID: f.ID, Severity: f.Severity.String(), Path: f.Path, Message: f.Message, Fix: f.Fix})
 	}

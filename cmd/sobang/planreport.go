@@ -53,7 +53,7 @@ func newReportPlanDoc(p *plan.Plan, findings []plan.Finding, v *sources.PlanView
 func writePlanBeside(w io.Writer, v *sources.PlanView, d reportPlanDoc, markdown bool) {
 	if markdown {
 		fmt.Fprintln(w, "\n## Plan tree")
-		fmt.Fprintln(w, "\n```")
+		fmt.Fprintln(w, "\n````") // four: a name holding ``` cannot close it
 	} else {
 		fmt.Fprintln(w, "\nPlan tree:")
 	}
@@ -68,7 +68,7 @@ func writePlanBeside(w io.Writer, v *sources.PlanView, d reportPlanDoc, markdown
 		fmt.Fprintln(w, indent+strings.Repeat("  ", l.Depth)+l.Text)
 	}
 	if markdown {
-		fmt.Fprintln(w, "```")
+		fmt.Fprintln(w, "````")
 	}
 	list := func(title string, items []string) {
 		if markdown {

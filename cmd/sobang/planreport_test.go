@@ -94,7 +94,7 @@ func TestReportMatchesThePlan(t *testing.T) {
 	}{
 		{"text", []string{"Plan tree:\n  Bank\n    Users (standard): 4 threads", "      GET balance: GET http://bank:8080/balance · timeouts 2000/5000 ms · 1 assertion",
 			"Labels in the results that no sampler of the plan explains:\n  GET http://bank:8080/health", "Samplers of the plan that never ran:\n  Logout"}},
-		{"markdown", []string{"## Plan tree\n\n```\nBank\n", "## Samplers of the plan that never ran\n\n- Logout"}},
+		{"markdown", []string{"## Plan tree\n\n````\nBank\n", "## Samplers of the plan that never ran\n\n- Logout"}},
 	} {
 		out, _, _ := runIn(t, dir, "report", "run.jtl", "--format", c.format)
 		for _, w := range c.want {

@@ -13,7 +13,8 @@ import (
 // results (sources.PlanView): the elements that write labels, the tree
 // folded to what matters, and the findings.
 func (p *Plan) View(findings []Finding) *sources.PlanView {
-	v := &sources.PlanView{Name: sanitize.Value(filepath.Base(p.Path)), Lines: p.Tree(), Samplers: p.Labelled()}
+	all := p.Samplers() // once for both: it is most of the cost
+	v := &sources.PlanView{Name: sanitize.Value(filepath.Base(p.Path)), Lines: p.tree(all), Samplers: p.labelled(all)}
 	for _, f := range findings {
 		v.Findings = append(v.Findings, sources.PlanFinding{ID: f.ID, Severity: f.Severity.String(), Path: f.Path, Message: f.Message, Fix: f.Fix})
 	}
@@ -22,8 +23,9 @@ func (p *Plan) View(findings []Finding) *sources.PlanView {
 
 // Labelled returns what writes a label into the results, in file order:
 // the samplers that run and the transaction controllers.
-func (p *Plan) Labelled() []sources.PlanSampler {
-	samplers := p.Samplers()
+func (p *Plan) Labelled() []sources.PlanSampler { return p.labelled(p.Samplers()) }
+
+func (p *Plan) labelled(samplers []Sampler) []sources.PlanSampler {
 	byElem := make(map[*Element]*Sampler, len(samplers))
 	for i := range samplers {
 		byElem[samplers[i].Element] = &samplers[i]
@@ -77,13 +79,14 @@ var listenerNames = map[string]string{
 // unknown elements, values resolved; assertions, extractors and
 // processors are counted on their sampler's line. A disabled element is
 // one line marked as such, with nothing under it.
-func (p *Plan) Tree() []sources.PlanLine {
+func (p *Plan) Tree() []sources.PlanLine { return p.tree(p.Samplers()) }
+
+func (p *Plan) tree(all []Sampler) []sources.PlanLine {
 	groups := map[*Element]*ThreadGroup{}
 	for _, tg := range p.ThreadGroups {
 		groups[tg.Element] = tg
 	}
 	samplers := map[*Element]*Sampler{}
-	all := p.Samplers()
 	for i := range all {
 		samplers[all[i].Element] = &all[i]
 	}

@@ -76,6 +76,14 @@ type Options struct {
 	// the legend.
 	PlannedThreads func(sinceStart time.Duration) (float64, bool)
 	PlanName       string
+	// PlannedThroughput, when not nil, is the samples per second the
+	// plan's throughput timers aim at that long after the test's start,
+	// drawn beside the measured throughput.
+	PlannedThroughput func(sinceStart time.Duration) (float64, bool)
+	// Plan, when not nil, is the test plan beside the results: its
+	// samplers by label (shown beside the label table and in a label's
+	// detail), its folded tree and findings (the plan view, p).
+	Plan *sources.PlanView
 }
 
 // Model is the root model of the dashboard.
@@ -296,7 +304,8 @@ func (m *Model) frame() *frame {
 		st: m.st, store: m.store, nowMS: now, fromMS: from, toMS: to,
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
-		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, events: m.eventTimes(),
+		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, plannedRate: m.opt.PlannedThroughput, plan: m.opt.Plan,
+		events: m.eventTimes(),
 	}
 }
 
@@ -466,6 +475,12 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 		m.saveSnapshot()
 	case key.Matches(msg, k.Incidents):
 		m.overlay.showTitled(incidentsTitle, m.incidentsText())
+	case key.Matches(msg, k.Plan):
+		title := planTitle
+		if m.opt.Plan != nil {
+			title += " · " + m.opt.Plan.Name
+		}
+		m.overlay.showTitled(title, m.planText(m.w-4))
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.PrevPane):

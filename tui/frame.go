@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/tui/chart"
 	"github.com/sobang/sobang/tui/timeline"
@@ -34,8 +35,12 @@ type frame struct {
 	// planned is the test plan's threads since the test's start, nil
 	// without a plan (Options.PlannedThreads).
 	planned  func(time.Duration) (float64, bool)
-	planName string  // the plan's file name, for the legend
-	events   []int64 // when the events happened (change.Events), marked on the time axes
+	planName string // the plan's file name, for the legend
+	// plannedRate is the plan's throughput since the test's start, nil
+	// without a throughput timer (Options.PlannedThroughput).
+	plannedRate func(time.Duration) (float64, bool)
+	plan        *sources.PlanView // the plan beside the results, nil without one
+	events      []int64           // when the events happened (change.Events), marked on the time axes
 }
 
 // key identifies the time state of a frame, for pane caches.

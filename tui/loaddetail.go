@@ -53,6 +53,7 @@ func (p *loadPane) renderDetail(f *frame, lines []string, inner, ih int) []strin
 	lines = append(lines, wrap(f.st.Bold, "▸ "+label)+
 		wrap(f.st.Muted, "  "+kind+" · "+scope+" · enter/esc: all labels · ↑/↓: previous/next label"))
 	lines = append(lines, pathLine(f, label))
+	lines = append(lines, planDetailLines(f, label, inner)...)
 	if ls.Stats.Count == 0 {
 		lines = append(lines, wrap(f.st.Warn, "no samples of this label in the "+scope))
 	}

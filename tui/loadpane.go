@@ -35,6 +35,8 @@ type loadPane struct {
 	rows     map[string]baselineRow // per label: its comparison, for this render
 	tableW   int                    // the table's width at the last render
 	plan     []float64              // the plan's threads per chart column
+	planRate []float64              // the plan's throughput per chart column
+	chartFor string                 // the label the charts are of, "" for all requests
 	labelW   int                    // the label column's width at the last render
 
 	cacheKey   loadKey
@@ -366,7 +368,11 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 	cc := p.chartColumns(f, inner, "")
 	// Share the height: two charts and a table, the table at least 3 rows;
 	// a tall pane also charts the active threads (VUs) in 4 rows.
-	tableRows := min(len(sum.Labels)+1+len(notes), max(ih/3, 3))
+	planLine := 0
+	if f.plan != nil && len(sum.Labels) > 0 {
+		planLine = 1 // what the selected label is in the plan
+	}
+	tableRows := min(len(sum.Labels)+1+len(notes)+planLine, max(ih/3, 3+planLine))
 	threadRows := 0
 	if ih >= 30 {
 		for _, c := range p.cols {
@@ -426,11 +432,14 @@ func (p *loadPane) renderTable(f *frame, lines []string, inner, ih int, focused 
 		}
 		cols, p.labelW = fitTable(cols, names, cells, inner)
 	}
-	lines = append(lines, p.tableHeader(f, cols, inner))
-	rows := max(ih-len(lines), 0)
 	if p.selected >= len(sum.Labels) {
 		p.selected = max(len(sum.Labels)-1, 0)
 	}
+	if planLine > 0 {
+		lines = append(lines, planSamplerLine(f, sum.Labels[p.selected].Label, inner))
+	}
+	lines = append(lines, p.tableHeader(f, cols, inner))
+	rows := max(ih-len(lines), 0)
 	if p.selected < p.offset {
 		p.offset = p.selected
 	}
@@ -522,6 +531,7 @@ func foldedSamples(lt *store.LoadTest) (into string, samples int64) {
 // ("" for all requests) and returns the cursor's second.
 func (p *loadPane) chartColumns(f *frame, inner int, label string) store.Column {
 	lt := f.store.Load
+	p.chartFor = label
 	p.ccol = lt.Columns(f.cursorMS, f.cursorMS+1000, 1, label, p.ccol[:0])
 	n := 2 * max(inner-chart.LabelWidth-1, 1)
 	p.cols = lt.Columns(f.fromMS, f.toMS, n, label, p.cols[:0])
@@ -594,9 +604,22 @@ func (p *loadPane) drawCharts(f *frame, lines []string, cc store.Column, inner, 
 	}
 	errSeries := f.st.Errors.series(p.tot)
 	errSeries.Base = p.ok
-	p.c1 = chart.Chart{Height: chartH, AutoScale: true,
-		Series:   []chart.Series{f.st.Throughput.series(p.ok), errSeries},
-		MarkCols: p.c1.MarkCols}
+	series := []chart.Series{f.st.Throughput.series(p.ok), errSeries}
+	if p.chartFor == "" {
+		// The plan's throughput beside the measured one: all requests
+		// only, since a throughput timer paces every sampler in its scope.
+		if planned, now, ok := p.planAt(f, f.plannedRate, &p.planRate); ok {
+			line := f.st.Planned.series(planned)
+			line.Cut = true // through the measured area, without colour too
+			series = append(series, line)
+			txt := "–"
+			if !math.IsNaN(now) {
+				txt = rate(now) + "/s"
+			}
+			legend1 += "  " + f.st.Planned.key("planned "+txt)
+		}
+	}
+	p.c1 = chart.Chart{Height: chartH, AutoScale: true, Series: series, MarkCols: p.c1.MarkCols}
 	var area chartArea
 	lines, area = chartBlock(f, lines, legend1, &p.c1, "/s", inner)
 	p.areas = append(p.areas, area)
@@ -839,28 +862,37 @@ func codesLine(f *frame, codes map[string]int64) string {
 // counted from the load test's first second, and the figure at the cursor;
 // ok is false without a plan or a load test.
 func (p *loadPane) plannedThreads(f *frame) ([]float64, string, bool) {
+	vals, v, ok := p.planAt(f, f.planned, &p.plan)
+	now := "–"
+	if !math.IsNaN(v) {
+		now = itoa(int(math.Round(v)))
+	}
+	return vals, now, ok
+}
+
+// planAt is a figure of the plan (planned, since the test's start) at
+// each of the chart's columns, counted from the load test's first second,
+// kept in buf, and at the cursor (NaN where the plan does not say); ok is
+// false without that figure or a load test.
+func (p *loadPane) planAt(f *frame, planned func(time.Duration) (float64, bool), buf *[]float64) ([]float64, float64, bool) {
 	first, _, ok := f.store.Load.Range()
-	if f.planned == nil || !ok || len(p.cols) == 0 {
-		return nil, "", false
+	if planned == nil || !ok || len(p.cols) == 0 {
+		return nil, math.NaN(), false
 	}
 	at := func(ms int64) float64 {
 		if ms < first*1000 {
 			return math.NaN()
 		}
-		v, ok := f.planned(time.Duration(ms-first*1000) * time.Millisecond)
+		v, ok := planned(time.Duration(ms-first*1000) * time.Millisecond)
 		if !ok {
 			return math.NaN()
 		}
 		return v
 	}
 	n := int64(len(p.cols))
-	p.plan = p.plan[:0]
+	*buf = (*buf)[:0]
 	for i := range p.cols {
-		p.plan = append(p.plan, at(f.fromMS+(int64(i)*2+1)*(f.toMS-f.fromMS)/(2*n)))
+		*buf = append(*buf, at(f.fromMS+(int64(i)*2+1)*(f.toMS-f.fromMS)/(2*n)))
 	}
-	now := "–"
-	if v := at(f.cursorMS); !math.IsNaN(v) {
-		now = itoa(int(math.Round(v)))
-	}
-	return p.plan, now, true
+	return *buf, at(f.cursorMS), true
 }

@@ -35,8 +35,7 @@ type dashboardConfig struct {
 	paths    map[string]string  // request paths of labels from the configuration file
 	record   string             // --record: where to record the session, "" for nowhere
 
-	planned  func(time.Duration) (float64, bool) // the test plan's threads, nil without a plan
-	planName string
+	plan *dashPlan // the test plan beside the results, nil without one
 
 	replay *sources.ReplayClock // sobang replay: the clock of everything, played when the dashboard starts; nil otherwise
 }
@@ -71,8 +70,11 @@ func runDashboard(cfg dashboardConfig) error {
 	opt := tui.Options{
 		Hub: hub, Store: st, Theme: cfg.theme, Range: cfg.rangeDur, Since: cfg.since,
 		Zone: zone, NoMouse: cfg.noMouse, LoadEnded: cfg.loadEnded, Baseline: cfg.baseline, Clock: clock,
-		SaveSnapshot:   snapshotSaver(".", cfg.theme),
-		PlannedThreads: cfg.planned, PlanName: cfg.planName, Replay: cfg.replay,
+		SaveSnapshot: snapshotSaver(".", cfg.theme),
+		Replay:       cfg.replay,
+	}
+	if pl := cfg.plan; pl != nil {
+		opt.PlannedThreads, opt.PlannedThroughput, opt.PlanName, opt.Plan = pl.threads, pl.rate, pl.name, pl.view
 	}
 	finishRecording := func() {}
 	if cfg.record != "" {

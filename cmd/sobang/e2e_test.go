@@ -742,3 +742,33 @@ func TestE2EReplay(t *testing.T) {
 	s.send("q")
 	s.waitExit(5 * time.Second)
 }
+
+// TestE2EPlan opens a run with its plan beside it: the selected label's
+// sampler above the table, the planned throughput in the legend, and p's
+// plan view with the labels no sampler explains and the samplers that
+// never ran.
+func TestE2EPlan(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	dir := writeCheckRun(t)
+	if err := os.WriteFile(filepath.Join(dir, "bank.jmx"), []byte(bankPlan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startTmux(t, 160, 45, fmt.Sprintf("cd %s && NO_COLOR=1 XDG_CONFIG_HOME=%s %s --utc run.jtl", dir, t.TempDir(), bin))
+	screen := s.waitText("plan › GET balance: GET http://bank:8080/balance", 10*time.Second)
+	if !strings.Contains(screen, "planned 8.0/s") {
+		t.Errorf("the throughput legend lacks the planned throughput:\n%s", screen)
+	}
+	s.send("p")
+	screen = s.waitText("Plan · bank.jmx", 5*time.Second)
+	for _, want := range []string{"Transfer flow [transaction]", "WARNING no-timeout", "Labels in the results no sampler explains (1):",
+		"GET http://bank:8080/health", "Samplers that never ran (1):", "Logout"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the plan view lacks %q:\n%s", want, screen)
+		}
+	}
+	s.send("Escape")
+	s.waitFor("the table again", 5*time.Second, func(sc string) bool { return strings.Contains(sc, "label ▲") })
+	s.send("q")
+	s.waitExit(5 * time.Second)
+}

@@ -182,58 +182,11 @@ func plural(n int, what string) string {
 	return strconv.Itoa(n) + " " + what + "s"
 }
 
-// figure renders a thread group's figure: its value, or the plan's text
-// with "unresolved" when a reference could not be resolved.
-func figure(f plan.Figure, unit string) string {
-	switch {
-	case f.Known:
-		return strconv.FormatFloat(f.N, 'f', -1, 64) + unit
-	case len(f.Unresolved) > 0:
-		return f.Raw + " (unresolved)"
-	case strings.TrimSpace(f.Raw) == "":
-		return "empty"
-	}
-	return strconv.Quote(f.Raw)
-}
+// figure renders a thread group's figure (plan.FormatFigure).
+func figure(f plan.Figure, unit string) string { return plan.FormatFigure(f, unit) }
 
 // groupLine describes a thread group in one line.
-func groupLine(tg *plan.ThreadGroup) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s", tg.Element.Name, tg.Type)
-	if !tg.Element.Active() {
-		b.WriteString(", disabled")
-	}
-	b.WriteString("): ")
-	threads := " threads"
-	if tg.Threads.Known && tg.Threads.N == 1 {
-		threads = " thread"
-	}
-	fmt.Fprintf(&b, "%s%s, ramp-up %s", figure(tg.Threads, ""), threads, figure(tg.RampUp, " s"))
-	if tg.Core() {
-		if tg.Loops.Known && tg.Loops.N < 0 {
-			b.WriteString(", loops forever")
-		} else {
-			fmt.Fprintf(&b, ", loops %s", figure(tg.Loops, ""))
-		}
-		if tg.Scheduler {
-			fmt.Fprintf(&b, ", duration %s", figure(tg.Duration, " s"))
-		}
-		if tg.Delay.Known && tg.Delay.N > 0 && tg.Scheduler {
-			fmt.Fprintf(&b, ", delay %s", figure(tg.Delay, " s"))
-		}
-		return b.String()
-	}
-	if tg.Rate.Known {
-		fmt.Fprintf(&b, ", %s arrivals/s", figure(tg.Rate, ""))
-	}
-	if tg.Hold.Known {
-		fmt.Fprintf(&b, ", hold %s", figure(tg.Hold, " s"))
-	}
-	if tg.Duration.Known {
-		fmt.Fprintf(&b, ", %s in all", figure(tg.Duration, " s"))
-	}
-	return b.String()
-}
+func groupLine(tg *plan.ThreadGroup) string { return tg.Describe() }
 
 func propLine(u plan.PropUse) string {
 	switch {

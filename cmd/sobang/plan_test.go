@@ -314,10 +314,11 @@ func TestDashboardPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	srcs := []sources.Source{infoSource{info: sources.Info{Name: jtlPath, Kind: sources.KindJTL}}}
-	planned, name, err := dashboardPlan("", false, srcs, nil)
-	if err != nil || planned == nil || name != "plan.jmx" {
-		t.Fatalf("the plan beside the JTL: %v, %q, %v", planned != nil, name, err)
+	pl, err := dashboardPlan("", false, srcs, nil)
+	if err != nil || pl == nil || pl.threads == nil || pl.name != "plan.jmx" || pl.view == nil || pl.rate != nil {
+		t.Fatalf("the plan beside the JTL: %+v, %v", pl, err)
 	}
+	planned := pl.threads
 	for _, c := range []struct {
 		at   time.Duration
 		want float64
@@ -326,10 +327,26 @@ func TestDashboardPlan(t *testing.T) {
 			t.Errorf("planned at %v = %v, %v; want about %v", c.at, got, ok, c.want)
 		}
 	}
-	if planned, _, _ := dashboardPlan("", true, srcs, nil); planned != nil {
+	if pl, _ := dashboardPlan("", true, srcs, nil); pl != nil {
 		t.Error("--no-plan must give no plan")
 	}
-	if _, _, err := dashboardPlan(filepath.Join(dir, "missing.jmx"), false, srcs, nil); err == nil {
+	if _, err := dashboardPlan(filepath.Join(dir, "missing.jmx"), false, srcs, nil); err == nil {
 		t.Error("a --plan that cannot be read is an error")
+	}
+	// A Constant Throughput Timer over all active threads: 480/min is 8/s
+	// while the group runs; the samplers by label come along.
+	bank := filepath.Join(dir, "bank.jmx")
+	if err := os.WriteFile(bank, []byte(bankPlan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pl, err = dashboardPlan(bank, false, srcs, nil)
+	if err != nil || pl.rate == nil {
+		t.Fatalf("the throughput timer's plan: %+v, %v", pl, err)
+	}
+	if got, ok := pl.rate(10 * time.Second); !ok || got != 8 {
+		t.Errorf("planned throughput at 10 s = %v, %v; want 8", got, ok)
+	}
+	if s := pl.view.Sampler("GET balance"); s == nil || s.URL != "http://bank:8080/balance" {
+		t.Errorf("the sampler of GET balance: %+v", s)
 	}
 }

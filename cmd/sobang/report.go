@@ -113,8 +113,12 @@ that holds no data) go to stderr and into the report.`,
 			if err != nil {
 				return err
 			}
+			var view *sources.PlanView
+			var planDoc reportPlanDoc
 			if pl != nil {
-				doc.Plan = plan.NewDoc(pl, findings)
+				view = pl.View(findings)
+				planDoc = newReportPlanDoc(pl, findings, view, st)
+				doc.Plan = planDoc
 			}
 			out := cmd.OutOrStdout()
 			if err := report.Write(out, doc, format); err != nil {
@@ -122,8 +126,10 @@ that holds no data) go to stderr and into the report.`,
 			}
 			if pl != nil && format == "text" {
 				writePlanText(out, pl, findings)
+				writePlanBeside(out, view, planDoc, false)
 			} else if pl != nil && format == "markdown" {
 				writePlanMarkdown(out, pl, findings)
+				writePlanBeside(out, view, planDoc, true)
 			}
 			return nil
 		},
@@ -457,13 +463,22 @@ func planBeside(jtls []string) string {
 	return ""
 }
 
+// dashPlan is what the dashboard draws of a test plan.
+type dashPlan struct {
+	// threads is the enabled thread groups' planned threads since the
+	// test's start, added up, ok only where every one of them says.
+	threads func(time.Duration) (float64, bool)
+	// rate is the throughput the plan's timers aim at, nil without one.
+	rate func(time.Duration) (float64, bool)
+	name string            // the plan's file name
+	view *sources.PlanView // samplers by label, the folded tree, findings
+}
+
 // dashboardPlan reads the test plan the dashboard draws beside the results
-// (--plan, or the one .jmx beside a JTL) and returns its threads since the
-// test's start: the enabled thread groups' planned threads added up, ok
-// only where every one of them says. nil without a plan.
-func dashboardPlan(path string, off bool, srcs []sources.Source, props []string) (func(time.Duration) (float64, bool), string, error) {
+// (--plan, or the one .jmx beside a JTL); nil without a plan.
+func dashboardPlan(path string, off bool, srcs []sources.Source, props []string) (*dashPlan, error) {
 	if path != "" && off {
-		return nil, "", usageErr("--plan and --no-plan together: give one")
+		return nil, usageErr("--plan and --no-plan together: give one")
 	}
 	if path == "" && !off {
 		var names []string
@@ -472,21 +487,23 @@ func dashboardPlan(path string, off bool, srcs []sources.Source, props []string)
 				names = append(names, s.Info().Name)
 			}
 		}
-		if path = planBeside(names); path == "" {
-			return nil, "", nil
-		}
+		path = planBeside(names)
 	}
 	if path == "" {
-		return nil, "", nil
+		return nil, nil
 	}
 	pf := planFlags{propFiles: props}
 	values, err := pf.props()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	p, err := plan.ReadFile(path, plan.Options{Props: values})
 	if err != nil {
-		return nil, "", &exitError{exitUsage, err}
+		return nil, &exitError{exitUsage, err}
+	}
+	dp := &dashPlan{name: filepath.Base(path), view: p.View(plan.Lint(p, plan.LintOptions{}))}
+	if rate := p.PlannedThroughput(); rate != nil {
+		dp.rate = func(d time.Duration) (float64, bool) { return rate(d.Seconds()) }
 	}
 	var groups []*plan.ThreadGroup
 	for _, tg := range p.ThreadGroups {
@@ -495,9 +512,9 @@ func dashboardPlan(path string, off bool, srcs []sources.Source, props []string)
 		}
 	}
 	if len(groups) == 0 {
-		return nil, "", nil
+		return dp, nil
 	}
-	return func(d time.Duration) (float64, bool) {
+	dp.threads = func(d time.Duration) (float64, bool) {
 		sum := 0.0
 		for _, tg := range groups {
 			n, ok := tg.Planned(d.Seconds())
@@ -507,7 +524,8 @@ func dashboardPlan(path string, off bool, srcs []sources.Source, props []string)
 			sum += n
 		}
 		return sum, true
-	}, filepath.Base(path), nil
+	}
+	return dp, nil
 }
 
 // headlessGCPercent is the garbage collector's target for the headless

@@ -74,3 +74,20 @@ func BenchmarkReadLint10MB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkView10MB builds the view the dashboard and the report set
+// beside the results (samplers by label, the folded tree) of a 10 MB plan
+// already read. Target: under 100 ms, so that reading, linting and the
+// view together stay near the reader's bound.
+func BenchmarkView10MB(b *testing.B) {
+	p, err := Read(bytes.NewReader(bigPlan(10<<20)), "big.jmx", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if v := p.View(nil); len(v.Samplers) == 0 || len(v.Lines) == 0 {
+			b.Fatal("empty view")
+		}
+	}
+}

@@ -45,6 +45,44 @@ func (s *Sampler) URL() string {
 // Samplers returns the samplers that run (enabled, in a thread group), in
 // file order.
 func (p *Plan) Samplers() []Sampler {
+	// What each parent holds in scope for the samplers under it: its
+	// enabled HTTP Request Defaults, and its enabled assertions,
+	// extractors and timers. Found once per parent, not once per sampler:
+	// a thread group of a thousand samplers would otherwise be walked a
+	// thousand times for each.
+	defaults := map[*Element][]*Element{}
+	scoped := map[*Element][]*Element{}
+	scope := func(x *Element) []*Element {
+		if s, ok := scoped[x]; ok {
+			return s
+		}
+		var s []*Element
+		for _, c := range x.Children {
+			switch {
+			case !c.Enabled:
+			case isHTTPDefaults(c):
+				defaults[x] = append(defaults[x], c)
+			case c.Kind == KindAssertion || c.Kind == KindExtractor || c.Kind == KindTimer:
+				s = append(s, c)
+			}
+		}
+		scoped[x] = s
+		return s
+	}
+	effective := func(s *Element, name string) string {
+		if v, _ := s.Str(name); strings.TrimSpace(v) != "" {
+			return v
+		}
+		for x := s.Parent; x != nil; x = x.Parent {
+			scope(x)
+			for _, c := range defaults[x] {
+				if v, _ := c.Str(name); strings.TrimSpace(v) != "" {
+					return v
+				}
+			}
+		}
+		return ""
+	}
 	var out []Sampler
 	p.Root.Walk(func(e *Element) bool {
 		if !e.Enabled || e.Kind == KindWorkBench {
@@ -64,10 +102,7 @@ func (p *Plan) Samplers() []Sampler {
 			s.EmbeddedResources = strings.EqualFold(effective(e, "HTTPSampler.image_parser"), "true")
 		}
 		for x := e; x != nil; x = x.Parent {
-			for _, c := range x.Children {
-				if !c.Enabled || (x != e && c.Kind == KindSampler) {
-					continue
-				}
+			for _, c := range scope(x) {
 				switch c.Kind {
 				case KindAssertion:
 					s.Assertions = append(s.Assertions, c)

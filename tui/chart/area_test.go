@@ -75,6 +75,22 @@ func TestAreas(t *testing.T) {
 			want:  []string{"⡀⡀"},
 		},
 		{
+			name: "a line cuts through an area: the dots above and below it cleared",
+			chart: Chart{Width: 2, Height: 1, Max: 3, CursorCol: -1, Series: []Series{
+				{Fill: true, Values: []float64{3, 3, 3, 3}},
+				{Cut: true, Values: []float64{1, 1, nan, nan}},
+			}},
+			want: []string{"⠭⣿"},
+		},
+		{
+			name: "a line without Cut vanishes in an area",
+			chart: Chart{Width: 1, Height: 1, Max: 3, CursorCol: -1, Series: []Series{
+				{Fill: true, Values: []float64{3, 3}},
+				{Values: []float64{1, 1}},
+			}},
+			want: []string{"⣿"},
+		},
+		{
 			name:  "sparse line on one sub-column in four",
 			chart: Chart{Width: 4, Height: 1, Max: 1, CursorCol: -1, Series: []Series{{Pattern: Sparse, Values: []float64{0, 0, 0, 0, 0, 0, 0, 0}}}},
 			want:  []string{"⡀ ⡀ "},

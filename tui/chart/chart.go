@@ -71,6 +71,11 @@ type Series struct {
 	// colour (NO_COLOR, 16 colours): Solid, Dotted, Dashed, Sparse for
 	// lines, Hatched for areas.
 	Pattern Pattern
+	// Cut draws a line through the areas drawn before it: the dots just
+	// above and below each of its dots are cleared, so that the line stays
+	// visible inside a filled area without colour (a plan's throughput
+	// over the measured one).
+	Cut bool
 }
 
 // Pattern is how a series' dots are laid out, so that series differ by
@@ -420,6 +425,10 @@ func (c *Chart) plot(s *scratch, lo, hi float64) {
 			case prev > r:
 				to = prev - 1 // fall: connect from just below it
 			}
+			if ser.Cut {
+				s.clearDot(w, rows, x, from-1)
+				s.clearDot(w, rows, x, to+1)
+			}
 			s.column(w, rows, x, from, to, owner, 0xFF)
 			prev = r
 		}
@@ -538,6 +547,16 @@ func (s *scratch) column(w, rows, x, from, to int, owner int32, mask uint8) {
 	}
 	i += w
 	s.set(i, spans[0][bottom%dotRowsPerCell]&mask, owner)
+}
+
+// clearDot clears the dot of sub-column x at dot row r (from the bottom),
+// when the chart has that row.
+func (s *scratch) clearDot(w, rows, x, r int) {
+	if r < 0 || r >= rows {
+		return
+	}
+	top := rows - 1 - r
+	s.dots[(top/dotRowsPerCell)*w+x/dotColsPerCell] &^= brailleBit[x%dotColsPerCell][top%dotRowsPerCell]
 }
 
 // set ORs bits into cell i and gives it to owner when it adds a dot.

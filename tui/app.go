@@ -110,17 +110,18 @@ type Model struct {
 	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
 	warnHint string // the status bar's hint beside a count of warnings
 
-	loadEnded bool
-	decided   bool      // the live-or-past decision is made (open.go)
-	decidedAt time.Time // when it was made
-	loading   bool      // the view fits the data read so far while files are read
-	growing   bool      // a file grew lately after the decision
-	wentLive  bool      // a growing file took the session live once
-	everLive  bool      // the session was live after the decision: G goes live
-	clockWarn statusWarning
-	recordErr string // why the recording stopped, "" while it runs
-	notice    string // what the last key did, when it says (S: where the frame went); cleared by the next key
-	events    eventCache
+	loadEnded     bool
+	decided       bool      // the live-or-past decision is made (open.go)
+	decidedAt     time.Time // when it was made
+	loading       bool      // the view fits the data read so far while files are read
+	growing       bool      // a file grew lately after the decision
+	wentLive      bool      // a growing file took the session live once
+	everLive      bool      // the session was live after the decision: G goes live
+	clockWarn     statusWarning
+	recordErr     string // why the recording stopped, "" while it runs
+	notice        string // what the last key did, when it says (S: where the frame went); cleared by the next key
+	events        eventCache
+	incidentCache incidentCache
 
 	crash *sources.Panic
 	pump  *store.Pump
@@ -305,7 +306,8 @@ func (m *Model) frame() *frame {
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, plannedRate: m.opt.PlannedThroughput, plan: m.opt.Plan,
-		events: m.eventTimes(),
+		events:    m.eventTimes(),
+		incidents: m.incidentSpans(),
 	}
 }
 

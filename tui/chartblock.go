@@ -70,16 +70,19 @@ func (c *onsetCache) get(lt *store.LoadTest) []int64 {
 }
 
 // onsetRune marks an error onset on a time axis, eventRune an event (a
-// deploy, a restart, a rare new log template: change.Events).
+// deploy, a restart, a rare new log template: change.Events), bandRune an
+// incident's span (sources/analysis/incident) where the axis has no label.
 const (
 	onsetRune = '✕'
 	eventRune = '◆'
+	bandRune  = '━'
 )
 
 // timeAxis renders the x axis under a chart group, w cells wide with the
-// y-axis column: clock times at round instants, and a ✕ in the error
-// colour at each error onset (see store.LoadTest.ErrorOnsets), which tick
-// labels make way for.
+// y-axis column: clock times at round instants, a ✕ in the error colour at
+// each error onset (see store.LoadTest.ErrorOnsets) and a ◆ at each event,
+// which tick labels make way for, and each incident's span as a band of ━
+// in the error colour between the labels.
 func timeAxis(f *frame, w int, onsets []int64) string {
 	axisW := chart.LabelWidth + 1
 	pw := max(w-axisW, 1)
@@ -140,22 +143,41 @@ func timeAxis(f *frame, w int, onsets []int64) string {
 		prevCol = col
 		return text
 	})
+	// The incidents' spans fill the blanks of their columns with a band.
+	run := []rune(line)
+	for _, in := range f.incidents {
+		if in[1] <= f.fromMS || in[0] >= f.toMS {
+			continue
+		}
+		a, z := f.col(max(in[0], f.fromMS), pw), f.col(min(in[1], f.toMS)-1, pw)
+		for x := max(a, 0); x <= z && x < pw && x < len(run); x++ {
+			if run[x] == ' ' && !marked[x] {
+				marked[x], marks[x] = true, bandRune
+			}
+		}
+	}
 	// Write the markers over the blanks the labels left for them.
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", axisW))
-	run := []rune(line)
 	start := 0
 	for x := 0; x < len(run) && x < pw; x++ {
 		if !marked[x] {
 			continue
 		}
 		b.WriteString(wrap(f.st.Muted, string(run[start:x])))
-		if marks[x] == eventRune {
-			b.WriteString(wrap(f.st.Bold, string(eventRune)))
-		} else {
-			b.WriteString(wrap(f.st.Errors.Style, string(onsetRune)))
+		end := x + 1
+		for end < len(run) && end < pw && marked[end] && marks[end] == marks[x] {
+			end++
 		}
-		start = x + 1
+		text := strings.Repeat(string(marks[x]), end-x)
+		switch marks[x] {
+		case eventRune:
+			b.WriteString(wrap(f.st.Bold, text))
+		default:
+			b.WriteString(wrap(f.st.Errors.Style, text))
+		}
+		start = end
+		x = end - 1
 	}
 	b.WriteString(wrap(f.st.Muted, string(run[min(start, len(run)):])))
 	return b.String()

@@ -41,6 +41,7 @@ type frame struct {
 	plannedRate func(time.Duration) (float64, bool)
 	plan        *sources.PlanView // the plan beside the results, nil without one
 	events      []int64           // when the events happened (change.Events), marked on the time axes
+	incidents   [][2]int64        // the incidents' spans [from, to) in ms, drawn as bands on the time axes
 }
 
 // key identifies the time state of a frame, for pane caches.

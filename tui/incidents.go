@@ -7,20 +7,22 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources/analysis/change"
+	"github.com/sobang/sobang/sources/analysis/incident"
 )
 
 // maxIncidentChanges is how many changes i lists under each incident.
 const maxIncidentChanges = 8
 
-// incidentsText is what i shows: each of the load test's error episodes,
-// earliest first, with what changed most in it against the same length
-// before it (change.Rank), each change with before and after and the
-// second it began. e and E move the cursor to the episodes' starts.
+// incidentsText is what i shows: the load test's incidents
+// (sources/analysis/incident), earliest first, each with what left the
+// run's normal and what changed most in it against the same length before
+// it (change.Rank), each change with before and after and the second it
+// began.
 func (m *Model) incidentsText() string {
-	eps := m.store.Load.ErrorEpisodes()
+	eps := m.incidents()
 	var b strings.Builder
 	if len(eps) == 0 {
-		b.WriteString("No incident: no request failed.\n")
+		b.WriteString("No incident: no error rate, latency or throughput left the run's normal.\n")
 		return b.String()
 	}
 	clock := func(ms int64) string { return time.UnixMilli(ms).In(m.zone).Format("15:04:05") }
@@ -29,9 +31,10 @@ func (m *Model) incidentsText() string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		sum := m.store.Load.Summarize(ep.StartMS, ep.EndMS, "")
-		b.WriteString(strconv.Itoa(i+1) + ". Incident " + clock(ep.StartMS) + "–" + clock(ep.EndMS) + ": " +
-			count(sum.Requests.Errors) + " of " + count(sum.Requests.Count) + " requests failed (" + pct(sum.Requests.ErrorPct()) + ")\n")
+		b.WriteString(strconv.Itoa(i+1) + ". Incident " + clock(ep.StartMS) + "–" + clock(ep.EndMS) + " (" + ep.Kind() + ")\n")
+		for _, l := range wrapWords(ep.Summary(m.store.Load), max(m.w-8, 20)) {
+			b.WriteString("  " + l + "\n")
+		}
 		if e, ok := change.Trigger(events, ep.StartMS); ok {
 			b.WriteString("  likely trigger: " + e.What + " " + e.Name + " at " + clock(e.AtMS) + "\n")
 		}
@@ -51,6 +54,37 @@ func (m *Model) incidentsText() string {
 	}
 	b.WriteString("\n1-9 chooses an incident: the cursor goes to its start and its time is selected as the window.\n")
 	return b.String()
+}
+
+// incidents returns the load test's incidents, found again only when the
+// load test changed.
+func (m *Model) incidents() []incident.Incident {
+	if v := m.store.Load.Version; !m.incidentCache.valid || m.incidentCache.version != v {
+		m.incidentCache.list = incident.Detect(m.store.Load, incident.Options{})
+		m.incidentCache.spans = m.incidentCache.spans[:0]
+		m.incidentCache.version, m.incidentCache.valid = v, true
+	}
+	return m.incidentCache.list
+}
+
+// incidentSpans returns the incidents' spans for the time axes' bands.
+func (m *Model) incidentSpans() [][2]int64 {
+	list := m.incidents()
+	if len(m.incidentCache.spans) != len(list) {
+		m.incidentCache.spans = m.incidentCache.spans[:0]
+		for _, in := range list {
+			m.incidentCache.spans = append(m.incidentCache.spans, [2]int64{in.StartMS, in.EndMS})
+		}
+	}
+	return m.incidentCache.spans
+}
+
+// incidentCache keeps the incidents between frames.
+type incidentCache struct {
+	version uint64
+	valid   bool
+	list    []incident.Incident
+	spans   [][2]int64
 }
 
 // num3 writes a figure with three significant digits, without an exponent
@@ -109,7 +143,7 @@ const incidentsTitle = "Incidents"
 // i-th incident, with its time selected as the window, so that every pane
 // shows what happened in it.
 func (m *Model) chooseIncident(i int) {
-	eps := m.store.Load.ErrorEpisodes()
+	eps := m.incidents()
 	if i >= len(eps) {
 		m.notice = "no incident " + strconv.Itoa(i+1)
 		return

@@ -250,3 +250,12 @@ func TestTemplateListScrolls(t *testing.T) {
 		t.Fatalf("scrolled down, the last template shows:\n%s", f)
 	}
 }
+
+// TestIncidentBandOnTheTimeAxis: the fixture's incident (+60 s to +90 s)
+// is a band of ━ on the load pane's time axis, starting at its ✕ onset.
+func TestIncidentBandOnTheTimeAxis(t *testing.T) {
+	f := plain(fixtureModel(t0.Add(3*time.Hour), 200, 60).Render())
+	if !strings.Contains(f, "✕━━━━") {
+		t.Fatalf("no incident band on the time axes:\n%s", f)
+	}
+}

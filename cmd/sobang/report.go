@@ -94,6 +94,9 @@ that holds no data) go to stderr and into the report.`,
 				return err
 			}
 			opt := report.Options{FromMS: from, ToMS: to, Zone: sf.displayZone(), Now: clock.Now()}
+			if skip > 0 {
+				opt.BaselineEndMS = first + skip.Milliseconds()
+			}
 			doc := report.Build(st, opt)
 			doc.Warnings = append(doc.Warnings, clockWarnings(st, sf.displayZone())...)
 			if hasData && outside(from, to, first, last) {

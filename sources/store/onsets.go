@@ -32,27 +32,3 @@ func (l *LoadTest) ErrorOnsets() []int64 {
 	}
 	return onsets
 }
-
-// Episode is a run of seconds with failed requests, no gap in it as long
-// as ErrorQuiet: [StartMS, EndMS), EndMS the end of its last failed second.
-type Episode struct{ StartMS, EndMS int64 }
-
-// ErrorEpisodes returns the error episodes, earliest first: each starts at
-// an error onset (ErrorOnsets) and ends after its last failed second.
-func (l *LoadTest) ErrorEpisodes() []Episode {
-	quiet := int64(ErrorQuiet / time.Second)
-	var out []Episode
-	lastFailed := int64(0)
-	for i, s := range l.secs {
-		if s == nil || s.Requests.Errors == 0 {
-			continue
-		}
-		sec := l.baseSec + int64(i)
-		if len(out) == 0 || sec-lastFailed-1 >= quiet {
-			out = append(out, Episode{StartMS: sec * 1000})
-		}
-		out[len(out)-1].EndMS = (sec + 1) * 1000
-		lastFailed = sec
-	}
-	return out
-}

@@ -21,6 +21,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/analysis/change"
 	"github.com/sobang/sobang/sources/analysis/drain"
+	"github.com/sobang/sobang/sources/analysis/incident"
 	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -34,8 +35,9 @@ type Document struct {
 	Metrics   *Metrics  `json:"metrics,omitempty"`
 	Logs      *Logs     `json:"logs,omitempty"`
 	Baseline  *Baseline `json:"baseline,omitempty"`
-	// Incidents are the load test's error episodes, earliest first, each
-	// with what changed in it against the same length before it.
+	// Incidents are the load test's incidents (sources/analysis/incident),
+	// earliest first, each with what changed in it against the same length
+	// before it.
 	Incidents []Incident `json:"incidents"`
 	// Plan is the test plan beside the results (--plan, or a .jmx found
 	// beside the JTL): its shape and findings, as `plan lint` writes them.
@@ -47,11 +49,15 @@ type Document struct {
 	Warnings []string `json:"warnings"`
 }
 
-// Incident is one error episode of the load test.
+// Incident is one incident of the load test: errors, latency or
+// throughput that left the run's normal.
 type Incident struct {
-	Start   string `json:"start"`
-	End     string `json:"end"`
-	Kind    string `json:"kind"` // "errors"
+	Start string `json:"start"`
+	End   string `json:"end"`
+	// Kind names what left the run's normal, in the order it did:
+	// "errors", "latency", "throughput" (requests per active thread), or
+	// several joined by "+" ("latency+errors").
+	Kind    string `json:"kind"`
 	Summary string `json:"summary"`
 	// Trigger is the last event (a deploy, a restart, a counter falling
 	// back, a rare new log template) in the 30 s before the start: what
@@ -288,8 +294,11 @@ type LogLine struct {
 // Options say what part of the data to cover and how to show times.
 type Options struct {
 	FromMS, ToMS int64 // [from, to); 0 = the data's edge
-	Zone         *time.Location
-	Now          time.Time
+	// BaselineEndMS ends a warm-up (--skip) that serves the incident
+	// detector only as a baseline; 0 lets it find the ramp-up.
+	BaselineEndMS int64
+	Zone          *time.Location
+	Now           time.Time
 }
 
 // rollupStep writes sources.RollupStep as the rollup note does ("10 s").
@@ -340,12 +349,13 @@ func Build(st *store.Store, opt Options) *Document {
 	return doc
 }
 
-// buildIncidents lists the load test's error episodes in the report's
-// window with what changed in each (sources/analysis/change).
+// buildIncidents lists the load test's incidents in the report's window
+// (sources/analysis/incident) with what changed in each
+// (sources/analysis/change).
 func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident {
 	out := []Incident{}
 	events := change.Events(st)
-	for _, ep := range st.Load.ErrorEpisodes() {
+	for _, ep := range incident.Detect(st.Load, incident.Options{BaselineEndMS: opt.BaselineEndMS}) {
 		if (opt.ToMS != 0 && ep.StartMS >= opt.ToMS) || (opt.FromMS != 0 && ep.EndMS <= opt.FromMS) {
 			continue
 		}
@@ -353,10 +363,8 @@ func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident
 			break
 		}
 		end := max(ep.EndMS, ep.StartMS+3000) // a few seconds, for medians to mean something
-		sum := st.Load.Summarize(ep.StartMS, ep.EndMS, "")
-		inc := Incident{Start: stamp(ep.StartMS, loc), End: stamp(ep.EndMS, loc), Kind: "errors", Changes: []Change{}}
-		inc.Summary = fmt.Sprintf("%d of %d requests failed (%.1f%%) in %s", sum.Requests.Errors, sum.Requests.Count,
-			sum.Requests.ErrorPct(), time.Duration(ep.EndMS-ep.StartMS)*time.Millisecond)
+		inc := Incident{Start: stamp(ep.StartMS, loc), End: stamp(ep.EndMS, loc), Kind: ep.Kind(), Changes: []Change{}}
+		inc.Summary = ep.Summary(st.Load)
 		for i, c := range change.Rank(st, ep.StartMS, end) {
 			if i == maxChanges {
 				break

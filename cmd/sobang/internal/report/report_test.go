@@ -495,4 +495,38 @@ func TestIncidents(t *testing.T) {
 	if !found["code 503"] || !found["label GET a"] || !strings.Contains(inc.Summary, "50 of 100 requests failed") || !strings.Contains(inc.Summary, "likely trigger") {
 		t.Errorf("changes %+v, summary %q", inc.Changes, inc.Summary)
 	}
+	// The failures took a second each: the p95 rose with them.
+	if inc.Kind != "errors+latency" || !strings.Contains(inc.Summary, "p95 rose from 29 ms to 1 s") {
+		t.Errorf("kind %q, summary %q", inc.Kind, inc.Summary)
+	}
+}
+
+// TestLatencyIncident: a run whose requests slow down for ten seconds
+// without failing has an incident there, of kind latency, saying how much
+// the p95 rose; two slow seconds are none.
+func TestLatencyIncident(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "run.jtl", Kind: sources.KindJTL}})
+	var samples []sources.Sample
+	for sec := 0; sec < 60; sec++ {
+		for i := 0; i < 10; i++ {
+			s := sources.Sample{StartMS: t0.Add(time.Duration(sec)*time.Second + time.Duration(i*90)*time.Millisecond).UnixMilli(),
+				ElapsedMS: int32(20 + i), Label: "GET a", Code: "200", Success: true, AllThreads: 5}
+			if (sec >= 20 && sec < 30) || sec == 45 || sec == 46 {
+				s.ElapsedMS = int32(400 + i)
+			}
+			samples = append(samples, s)
+		}
+	}
+	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
+	doc := Build(st, Options{Zone: time.UTC})
+	if len(doc.Incidents) != 1 {
+		t.Fatalf("%d incidents, want 1: %+v", len(doc.Incidents), doc.Incidents)
+	}
+	inc := doc.Incidents[0]
+	if inc.Kind != "latency" || inc.Start != t0.Add(20*time.Second).Format(time.RFC3339Nano) || inc.End != t0.Add(30*time.Second).Format(time.RFC3339Nano) {
+		t.Errorf("%s incident %s .. %s", inc.Kind, inc.Start, inc.End)
+	}
+	if !strings.HasPrefix(inc.Summary, "p95 rose from 29 ms to 408 ms in 10s") {
+		t.Errorf("summary %q", inc.Summary)
+	}
 }

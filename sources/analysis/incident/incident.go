@@ -412,7 +412,7 @@ func (in Incident) Summary(lt *store.LoadTest) string {
 			sum := lt.Summarize(in.StartMS, in.EndMS, "")
 			parts = append(parts, fmt.Sprintf("%d of %d requests failed (%.1f%%)", sum.Requests.Errors, sum.Requests.Count, sum.Requests.ErrorPct()))
 		case KindLatency:
-			parts = append(parts, "p95 rose from "+millis(f.Before)+" to "+millis(f.Worst))
+			parts = append(parts, "p95 rose from "+Millis(f.Before)+" to "+Millis(f.Worst))
 		case KindThroughput:
 			parts = append(parts, fmt.Sprintf("requests per thread fell from %.3g/s to %.3g/s", f.Before, f.Worst))
 		}
@@ -420,8 +420,8 @@ func (in Incident) Summary(lt *store.LoadTest) string {
 	return strings.Join(parts, ", ") + " in " + (time.Duration(in.EndMS-in.StartMS) * time.Millisecond).String()
 }
 
-// millis writes a latency: "52 ms" below a second, "2.1 s" from one.
-func millis(ms float64) string {
+// Millis writes a latency: "52 ms" below a second, "2.1 s" from one.
+func Millis(ms float64) string {
 	if ms < 1000 {
 		return strconv.FormatFloat(math.Round(ms), 'f', -1, 64) + " ms"
 	}

@@ -66,6 +66,8 @@ type Incident struct {
 	// Changes are what changed most in the episode against the same
 	// length just before it, best first.
 	Changes []Change `json:"changes"`
+
+	writeup *writeup // for text and Markdown
 }
 
 // Trigger is the event that likely set an incident off.
@@ -365,6 +367,7 @@ func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident
 		end := max(ep.EndMS, ep.StartMS+3000) // a few seconds, for medians to mean something
 		inc := Incident{Start: stamp(ep.StartMS, loc), End: stamp(ep.EndMS, loc), Kind: ep.Kind(), Changes: []Change{}}
 		inc.Summary = ep.Summary(st.Load)
+		inc.writeup = newWriteup(st, ep, loc)
 		for i, c := range change.Rank(st, ep.StartMS, end) {
 			if i == maxChanges {
 				break
@@ -674,8 +677,12 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	table := func(header []string, rows [][]string, left ...int) {
 		if md {
 			b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
-			for range header {
-				b.WriteString("---|")
+			for i := range header {
+				if i == 0 || slices.Contains(left, i) {
+					b.WriteString("---|")
+				} else {
+					b.WriteString("---:|") // numbers, right-aligned
+				}
 			}
 			b.WriteString("\n")
 			for _, r := range rows {
@@ -724,8 +731,39 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		b.WriteString(fmt.Sprintf("Window: %s .. %s\n\n", orEdge(doc.Window.Start), orEdge(doc.Window.End)))
 	}
 	for _, inc := range doc.Incidents {
-		h(2, "Incident "+inc.Start+" .. "+inc.End)
+		h(2, "Incident "+inc.Start+" .. "+inc.End+" ("+inc.Kind+")")
 		b.WriteString(inert(inc.Summary, md) + "\n\n")
+		if wu := inc.writeup; wu != nil {
+			list := func(title string, items []string) {
+				if len(items) == 0 {
+					return
+				}
+				b.WriteString(title + "\n\n")
+				for _, it := range items {
+					b.WriteString("- " + inert(it, md) + "\n")
+				}
+				b.WriteString("\n")
+			}
+			list("When:", wu.facets)
+			var items []string
+			for _, e := range wu.errors {
+				items = append(items, fmt.Sprintf("%d × %s", e.Count, e.Key))
+			}
+			list("Dominant failures:", items)
+			items = items[:0]
+			for _, t := range wu.templates {
+				items = append(items, fmt.Sprintf("%d × %s %s", t.Count, t.Level, t.Template))
+			}
+			list("Dominant ERROR and WARN log templates:", items)
+			if len(wu.chart) > 0 {
+				fence := ""
+				if md {
+					fence = "```\n"
+				}
+				// The chart is drawn from figures and clock times only.
+				b.WriteString(fence + strings.Join(wu.chart, "\n") + "\n" + fence + "\n")
+			}
+		}
 		if len(inc.Changes) == 0 {
 			continue
 		}
@@ -734,14 +772,14 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		for i, c := range inc.Changes {
 			rows = append(rows, []string{fmt.Sprint(i + 1), c.Kind, inert(c.Name, md), c.What, fmt.Sprintf("%g", c.Before), fmt.Sprintf("%g", c.After), c.First})
 		}
-		table([]string{"#", "kind", "name", "statistic", "before", "after", "from"}, rows, 1, 2, 3)
+		table([]string{"#", "kind", "name", "statistic", "before", "after", "from"}, rows, 1, 2, 3, 6)
 	}
 	h(2, "Sources")
 	var rows [][]string
 	for _, s := range doc.Sources {
 		rows = append(rows, []string{s.Path, s.Kind, s.Format, fmt.Sprint(s.Rows), fmt.Sprint(s.BadRows)})
 	}
-	table([]string{"source", "kind", "format", "rows", "bad rows"}, rows)
+	table([]string{"source", "kind", "format", "rows", "bad rows"}, rows, 1, 2)
 	warned := len(doc.Warnings) > 0
 	for _, s := range doc.Sources {
 		for _, warn := range s.Warnings {

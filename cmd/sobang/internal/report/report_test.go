@@ -529,4 +529,25 @@ func TestLatencyIncident(t *testing.T) {
 	if !strings.HasPrefix(inc.Summary, "p95 rose from 29 ms to 408 ms in 10s") {
 		t.Errorf("summary %q", inc.Summary)
 	}
+	// The write-up: when, and a text chart around it, fenced in Markdown.
+	var text, md bytes.Buffer
+	if err := Write(&text, doc, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&md, doc, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Incident " + inc.Start + " .. " + inc.End + " (latency)",
+		"- latency: from 12:00:20 (p95 29 ms before), worst p95 408 ms at 12:00:20, until 12:00:30",
+		"p95      ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁██████████▁",
+		"incident                     ━━━━━━━━━━\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the text report lacks %q:\n%s", want, text.String())
+		}
+	}
+	if !strings.Contains(md.String(), "```\n         ") || strings.Count(md.String(), "```") != 2 {
+		t.Errorf("the Markdown chart is not fenced:\n%s", md.String())
+	}
 }

@@ -34,7 +34,7 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&d.theme, "theme", themes.Default, "colour theme (see 'sobang themes')")
 	fs.BoolVar(&d.noMouse, "no-mouse", false, "leave the mouse to the terminal (for selecting text)")
 	fs.Var(&d.apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
-	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline)")
+	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline); without it, R in the dashboard records from the moment it is pressed")
 	fs.StringVar(&d.plan, "plan", "", "the JMeter test plan (.jmx) of the results: its planned threads are drawn over the measured ones (default: the one .jmx beside a JTL, if there is exactly one)")
 	fs.BoolVar(&d.noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
 }
@@ -135,7 +135,7 @@ START..END; an empty side means the data's edge.`,
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
 				zone: sf.displayZone(), noMouse: df.noMouse,
 				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(), record: df.record,
-				planned: planned, planName: planName,
+				planned: planned, planName: planName, marks: sf.marks,
 			})
 		},
 	}

@@ -277,6 +277,44 @@ func TestMarksAndNotes(t *testing.T) {
 	}
 }
 
+// TestMarksStillSet: Marks reads the mark frames alone, and SetMarks keeps
+// the marks set at the end (m toggles: a mark removed is gone).
+func TestMarksStillSet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "marks.sobang")
+	w, err := Create(path, testInfos()[1:2], sources.NewManualClock(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := logBatches(2)
+	_ = w.Write(bs[0])
+	for _, m := range []Mark{
+		{Time: t0.Add(2 * time.Minute)},
+		{Time: t0.Add(time.Minute), Label: "spike"},
+		{Time: t0.Add(2 * time.Minute), Removed: true},
+		{Time: t0.Add(3 * time.Minute)},
+	} {
+		if err := w.Mark(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = w.Write(bs[1])
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks, warnings := rec.Marks()
+	if len(marks) != 4 || len(warnings) != 0 || marks[1].Label != "spike" || !marks[2].Removed {
+		t.Fatalf("marks %+v, warnings %q", marks, warnings)
+	}
+	want := []int64{t0.Add(time.Minute).UnixMilli(), t0.Add(3 * time.Minute).UnixMilli()}
+	if got := SetMarks(marks); !reflect.DeepEqual(got, want) {
+		t.Errorf("marks still set %v, want %v", got, want)
+	}
+}
+
 // TestSeek finds frames by arrival and by data time, and reads from there.
 func TestSeek(t *testing.T) {
 	batches := logBatches(10)

@@ -143,7 +143,7 @@ START..END; an empty side means the data's edge.`,
 	sf.register(cmd.Flags())
 	sf.registerBaseline(cmd.Flags())
 	df.register(cmd)
-	cmd.AddCommand(newDemoCmd(), newReportCmd(), newRecordCmd(), newReplayCmd(), newCheckCmd(), newSnapshotCmd(), newPlanCmd(), newThemesCmd(), newVersionCmd())
+	cmd.AddCommand(newDemoCmd(), newReportCmd(), newRecordCmd(), newBundleCmd(), newReplayCmd(), newCheckCmd(), newSnapshotCmd(), newPlanCmd(), newThemesCmd(), newVersionCmd())
 	return cmd
 }
 

@@ -27,7 +27,7 @@ var (
 )
 
 // sobangBinary builds the command once per test run.
-func sobangBinary(t *testing.T) string {
+func sobangBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "sobang-e2e-")

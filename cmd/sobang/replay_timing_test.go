@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -26,20 +27,37 @@ const demoRecordFor = 20 * time.Second
 // while it runs; it returns the recording.
 func demoRecording(tb testing.TB) string {
 	tb.Helper()
+	out, _ := recordDemo(tb, demoRecordFor, nil)
+	return out
+}
+
+// recordDemo runs the demo's world for d and records it with sobang record
+// --duration d, calling during (when not nil) with the world while both
+// run; it returns the recording and the world, closed.
+func recordDemo(tb testing.TB, d time.Duration, during func(*demo.World)) (string, *demo.World) {
+	tb.Helper()
 	dir := tb.TempDir()
-	world, err := demo.Start(context.Background(), demo.Config{Dir: dir, Duration: demoRecordFor})
+	world, err := demo.Start(context.Background(), demo.Config{Dir: dir, Duration: d})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer world.Close()
 	out := filepath.Join(dir, "demo.sobang")
 	cmd := exec.Command(sobangBinary(tb), "record", "--jtl", world.JTLPath(), "--log", world.LogPath(), world.MetricsURL(),
-		"--duration", demoRecordFor.String(), "--out", out)
+		"--duration", d.String(), "--out", out)
 	cmd.Env = append(cmd.Environ(), "XDG_CONFIG_HOME="+tb.TempDir())
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("sobang record: %v\n%s", err, msg)
+	var msg bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &msg, &msg
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
 	}
-	return out
+	if during != nil {
+		during(world)
+	}
+	if err := cmd.Wait(); err != nil {
+		tb.Fatalf("sobang record: %v\n%s", err, msg.String())
+	}
+	return out, world
 }
 
 // pacedDue is when a paced replay is to deliver each batch of a recording,

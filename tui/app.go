@@ -67,8 +67,8 @@ type Options struct {
 	// the status bar and ends the recording. The program closes it.
 	Recording Recording
 	// StartRecording, when not nil, opens a recording of the session from
-	// the moment R is pressed; R again finishes it (Close), and the program
-	// finishes one still open when the dashboard ends (Model.Recording).
+	// the moment R is pressed; R again finishes it (Close). The program
+	// finishes one still open when the dashboard ends (it made it).
 	StartRecording func() (Recording, error)
 	// Marks are marks to show from the start (a recording's), Unix
 	// milliseconds.

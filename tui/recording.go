@@ -97,7 +97,7 @@ func (m *Model) recordFailed(err error) {
 }
 
 // Recording returns the recording R started and has not finished, nil for
-// none: the program finishes it when the dashboard ends.
+// none.
 func (m *Model) Recording() Recording {
 	if m.recByKey {
 		return m.rec

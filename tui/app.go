@@ -60,11 +60,19 @@ type Options struct {
 	// Baseline is an earlier run (--baseline), read to its end into a store
 	// of its own, that the load-test pane compares with; nil for none.
 	Baseline *store.Store
-	// Record, when not nil, is called with every batch drained from the hub
-	// before the store applies it (Apply shifts sample times in place) and
-	// before its samples are recycled; it must not keep the batch's slices.
-	// Its first error is shown in the status bar and ends the recording.
-	Record func(sources.Batch) error
+	// Recording, when not nil, records the whole session (--record): it is
+	// given every batch drained from the hub before the store applies it
+	// (Apply shifts sample times in place) and before its samples are
+	// recycled, and every mark set or removed. Its first error is shown in
+	// the status bar and ends the recording. The program closes it.
+	Recording Recording
+	// StartRecording, when not nil, opens a recording of the session from
+	// the moment R is pressed; R again finishes it (Close). The program
+	// finishes one still open when the dashboard ends (it made it).
+	StartRecording func() (Recording, error)
+	// Marks are marks to show from the start (a recording's), Unix
+	// milliseconds.
+	Marks []int64
 	// SaveSnapshot, when not nil, saves a frame (w x h cells, SGR colours
 	// included) drawn with the cursor at cursor, for S, and says where it
 	// went ("sobang-20261125-123810.svg and .txt in /tmp"); nil leaves S
@@ -118,8 +126,10 @@ type Model struct {
 	wentLive      bool      // a growing file took the session live once
 	everLive      bool      // the session was live after the decision: G goes live
 	clockWarn     statusWarning
-	recordErr     string // why the recording stopped, "" while it runs
-	notice        string // what the last key did, when it says (S: where the frame went); cleared by the next key
+	recordErr     string    // why the recording stopped, "" while it runs
+	rec           Recording // the recording being written, nil for none
+	recByKey      bool      // rec was started by R (not --record)
+	notice        string    // what the last key did, when it says (S: where the frame went); cleared by the next key
 	events        eventCache
 	incidentCache incidentCache
 
@@ -162,7 +172,7 @@ func New(opt Options) *Model {
 		keys:     k,
 		st:       NewStyles(opt.Theme),
 		store:    opt.Store,
-		pump:     store.NewPump(opt.Hub, opt.Store, opt.Record),
+		pump:     store.NewPump(opt.Hub, opt.Store, nil),
 		zone:     opt.Zone,
 		help:     newHelpScreen(k),
 		search:   newSearchLine(),
@@ -176,6 +186,11 @@ func New(opt Options) *Model {
 	}
 	m.load, m.metrics, m.logs = newLoadPane(k, opt.Baseline), newMetricsPane(k), newLogPane(k)
 	m.panes = [paneCount]pane{paneLoad: m.load, paneMetrics: m.metrics, paneLogs: m.logs}
+	if opt.Recording != nil {
+		m.rec = opt.Recording
+		m.pump.SetRecord(opt.Recording.Write)
+	}
+	m.tl.SetMarks(opt.Marks)
 	if opt.Since > 0 {
 		m.tl.SetSince(opt.Clock.Now().Add(-opt.Since).UnixMilli())
 	}
@@ -475,6 +490,8 @@ func (m *Model) screenKey(msg tea.KeyPressMsg) bool {
 		m.warnings.open()
 	case key.Matches(msg, k.Snapshot):
 		m.saveSnapshot()
+	case key.Matches(msg, k.Record):
+		m.toggleRecording()
 	case key.Matches(msg, k.Incidents):
 		m.overlay.showTitled(incidentsTitle, m.incidentsText())
 	case key.Matches(msg, k.Plan):
@@ -564,7 +581,8 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 		m.userMoved = true
 		m.tl.MarkWindow(now)
 	case key.Matches(msg, k.Mark):
-		m.tl.AddMark(now)
+		set := m.tl.AddMark(now)
+		m.recordMark(m.tl.Cursor(now), !set)
 	case key.Matches(msg, k.NextMark):
 		m.userMoved = true
 		m.tl.NextMark(now)
@@ -937,6 +955,9 @@ func (m *Model) statusBar(f *frame) string {
 		b.WriteString(wrap(st.Live, "LIVE"))
 	} else {
 		b.WriteString(wrap(st.Paused, "PAUSED"))
+	}
+	if m.rec != nil && m.recordErr == "" {
+		b.WriteString(" " + wrap(st.Warn, "REC"))
 	}
 	if m.growing {
 		// Why a session of files is live: one of them is being written.

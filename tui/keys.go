@@ -16,6 +16,7 @@ type KeyMap struct {
 	Quit, Help                 key.Binding
 	Warnings                   key.Binding // the sources' warnings
 	Snapshot                   key.Binding // save the frame (Options.SaveSnapshot)
+	Record                     key.Binding // start and stop a recording (Options.StartRecording)
 	Incidents                  key.Binding // the incidents and what changed in each
 	Plan                       key.Binding // the test plan beside the results
 	NextPane, PrevPane         key.Binding
@@ -47,6 +48,7 @@ func DefaultKeys() KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Warnings:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "list the sources' warnings")),
 		Snapshot:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save frame: SVG, text")),
+		Record:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "record from now / stop")),
 		Incidents:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "incidents, what changed")),
 		Plan:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "test plan, its findings")),
 		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
@@ -89,7 +91,7 @@ func DefaultKeys() KeyMap {
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
 		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Slower, k.Faster, k.Search, k.NextPane, k.PrevPane,
-		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Incidents, k.Plan, k.Snapshot, k.Help, k.Quit}
+		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Incidents, k.Plan, k.Snapshot, k.Record, k.Help, k.Quit}
 }
 
 // ShortHelp returns the keys the status bar names.

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -36,6 +40,8 @@ type dashboardConfig struct {
 	record   string             // --record: where to record the session, "" for nowhere
 
 	plan *dashPlan // the test plan beside the results, nil without one
+
+	marks []int64 // marks to show from the start (the recordings'), Unix ms
 
 	replay *sources.ReplayClock // sobang replay: the clock of everything, played when the dashboard starts; nil otherwise
 }
@@ -76,17 +82,25 @@ func runDashboard(cfg dashboardConfig) error {
 	if pl := cfg.plan; pl != nil {
 		opt.PlannedThreads, opt.PlannedThroughput, opt.PlanName, opt.Plan = pl.threads, pl.rate, pl.name, pl.view
 	}
-	finishRecording := func() {}
+	recs := &sessionRecordings{dir: ".", infos: infos, clock: clock}
+	if cfg.replay != nil {
+		// A replay's clock pauses: the recording's frames are sealed on
+		// the real one.
+		recs.clock = sources.Wall
+	}
 	if cfg.record != "" {
 		rec, err := record.Create(cfg.record, infos, clock)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
-		opt.Record = rec.Write
-		var once sync.Once
-		finishRecording = func() { once.Do(func() { closeRecording(rec) }) }
-		defer finishRecording() // also when something below panics
+		opt.Recording = recs.add(rec)
+	} else {
+		opt.StartRecording = recs.start
 	}
+	opt.Marks = cfg.marks
+	var once sync.Once
+	finishRecording := func() { once.Do(recs.finish) }
+	defer finishRecording() // also when something below panics
 	model := tui.New(opt)
 	hub.Start(ctx)
 	// Bubble Tea's own handler quits on SIGTERM with status 0, and on
@@ -232,6 +246,71 @@ func closeRecording(rec *record.Writer) {
 	}
 	fmt.Fprintf(os.Stderr, "recorded to %s\n", safeText(rec.Path()))
 }
+
+// sessionRecordings are the recordings of one dashboard session: the one
+// --record names, or those R starts (in dir, named by the time they
+// started). When the dashboard ends, finish closes every one still open
+// and says on stderr where each one is.
+type sessionRecordings struct {
+	dir   string
+	infos []sources.Info
+	clock sources.Clock
+	recs  []*record.Writer
+}
+
+// start is R: a new recording in dir, sobang-20261207-231200.sobang
+// (-2, -3 ... when that second has one), never over a file.
+func (s *sessionRecordings) start() (tui.Recording, error) {
+	base := "sobang-" + s.clock.Now().Format("20060102-150405")
+	for n := 1; n < 100; n++ {
+		name := base
+		if n > 1 {
+			name += "-" + strconv.Itoa(n)
+		}
+		path := filepath.Join(s.dir, name+".sobang")
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+		w, err := record.Create(path, s.infos, s.clock)
+		if err != nil {
+			os.Remove(path)
+			return nil, err
+		}
+		return s.add(w), nil
+	}
+	return nil, fmt.Errorf("%s: 99 recordings started this second already", filepath.Join(s.dir, base+".sobang"))
+}
+
+func (s *sessionRecordings) add(w *record.Writer) tui.Recording {
+	s.recs = append(s.recs, w)
+	return writerRecording{w}
+}
+
+// finish closes the recordings still open (Close of a closed one only
+// says how it ended) and says where each one is, or why it stopped early.
+func (s *sessionRecordings) finish() {
+	for _, w := range s.recs {
+		closeRecording(w)
+	}
+}
+
+// writerRecording is a recording as the dashboard writes it.
+type writerRecording struct{ w *record.Writer }
+
+func (r writerRecording) Write(b sources.Batch) error { return r.w.Write(b) }
+
+func (r writerRecording) Mark(ms int64, removed bool) error {
+	return r.w.Mark(record.Mark{Time: time.UnixMilli(ms), Removed: removed})
+}
+
+func (r writerRecording) Close() error { return r.w.Close() }
+
+func (r writerRecording) Name() string { return safeText(r.w.Path()) }
 
 // shutdownWait bounds how long the program waits for its sources after
 // quitting; a read blocked on stdin is left to the process exit.

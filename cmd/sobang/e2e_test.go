@@ -27,7 +27,7 @@ var (
 )
 
 // sobangBinary builds the command once per test run.
-func sobangBinary(t *testing.T) string {
+func sobangBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "sobang-e2e-")
@@ -771,4 +771,92 @@ func TestE2EPlan(t *testing.T) {
 	s.waitFor("the table again", 5*time.Second, func(sc string) bool { return strings.Contains(sc, "label ▲") })
 	s.send("q")
 	s.waitExit(5 * time.Second)
+}
+
+// TestE2ERecordKey presses R in a session of a saved run whose log then
+// grows, marks a second, and ends the session by q, ctrl-c or SIGTERM:
+// each time the recording in the working directory is finished, holds what
+// the session read after R (not the run read before) and the mark, and
+// stderr names it.
+func TestE2ERecordKey(t *testing.T) {
+	needTmux(t)
+	bin := sobangBinary(t)
+	for _, end := range []string{"q", "C-c", "SIGTERM"} {
+		t.Run(end, func(t *testing.T) {
+			dir, src := t.TempDir(), t.TempDir()
+			jp, lp := writeSavedRun(t, src)
+			pidFile, exitFile := filepath.Join(src, "pid"), filepath.Join(src, "exit")
+			s := startTmux(t, 160, 40, fmt.Sprintf("cd %s && XDG_CONFIG_HOME=%s sh -c 'echo $$ > %s; exec %s --utc %s %s'; echo $? > %s",
+				dir, t.TempDir(), pidFile, bin, jp, lp, exitFile))
+			s.waitText("GET savedlabel", 10*time.Second)
+			s.send("R")
+			rec := regexp.MustCompile(`recording to (sobang-\d{8}-\d{6}\.sobang) \(R stops\)`)
+			screen := s.waitFor("the recording's name", 5*time.Second, func(sc string) bool { return rec.MatchString(sc) })
+			name := rec.FindStringSubmatch(screen)[1]
+			if !regexp.MustCompile(`(PAUSED|LIVE) REC`).MatchString(screen) {
+				t.Errorf("no REC in the status line:\n%s", screen)
+			}
+			f, err := os.OpenFile(lp, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(f, "2026-11-24T09:01:00.500Z  INFO 4242 --- [bank] [exec-1] c.e.bank.Saved                           : recorded after R\n")
+			f.Close()
+			s.waitText("recorded after R", 10*time.Second)
+			s.send("m")
+			s.waitText("marks 1", 5*time.Second)
+			switch end {
+			case "SIGTERM":
+				pid, err := os.ReadFile(pidFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, err := strconv.Atoi(strings.TrimSpace(string(pid)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := syscall.Kill(n, syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				s.send(end)
+			}
+			s.waitFor("the exit status", 10*time.Second, func(string) bool {
+				code, err := os.ReadFile(exitFile)
+				return err == nil && len(code) > 0
+			})
+			s.waitFor("the last words", 5*time.Second, func(string) bool {
+				sc := s.run("capture-pane", "-p", "-S", "-", "-t", s.name)
+				return strings.Contains(sc, "recorded to "+name)
+			})
+			if s.altScreen() {
+				t.Error("the terminal is still in the alternate screen")
+			}
+			path := filepath.Join(dir, name)
+			checkRecording(t, path)
+			r, err := record.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var texts []string
+			if _, err := r.Walk(0, func(it record.Item) error {
+				if it.Entry != nil {
+					for _, e := range it.Entry.Batch.Entries {
+						texts = append(texts, strings.Join(e.Lines, "\n"))
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// The log's last entry before R may come with it: the ingester
+			// holds an entry back until the next one shows it complete.
+			if n := len(texts); n == 0 || n > 2 || !strings.Contains(texts[n-1], "recorded after R") {
+				t.Errorf("the recording holds the log entries %q, want the one written after R (and the one before it, held back)", texts)
+			}
+			if marks, _ := r.Marks(); len(record.SetMarks(marks)) != 1 {
+				t.Errorf("the recording holds the marks %+v, want one", marks)
+			}
+		})
+	}
 }

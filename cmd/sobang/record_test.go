@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/loadtest/jtl"
 	"github.com/sobang/sobang/sources/logs"
@@ -446,5 +448,59 @@ func TestReplayUsage(t *testing.T) {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d and %q", code, out, errs, exitUsage, c.want)
 			}
 		})
+	}
+}
+
+// TestRecordingMarksReachTheDashboard: a recording opened as a source gives
+// the dashboard the marks still set in it, moved by its --offset.
+func TestRecordingMarksReachTheDashboard(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	jp, lp := writeSavedRun(t, dir)
+	path := filepath.Join(dir, "marks.sobang")
+	recordFiles(t, path, jtl.New(sources.Info{Name: jp, Kind: sources.KindJTL}, jtl.Options{}))
+	// Marks written after the batches, as R writes them.
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	rs := &sessionRecordings{dir: dir, infos: []sources.Info{{Name: lp, Kind: sources.KindLog}}, clock: sources.NewManualClock(start)}
+	rec, err := rs.start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		at      time.Duration
+		removed bool
+	}{{30 * time.Second, false}, {10 * time.Second, false}, {30 * time.Second, true}} {
+		if err := rec.Mark(start.Add(m.at).UnixMilli(), m.removed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs.finish()
+	if want := "sobang-20261124-090000.sobang"; rec.Name() != filepath.Join(dir, want) {
+		t.Errorf("R's recording is %s, want %s in %s", rec.Name(), want, dir)
+	}
+	again, err := rs.start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "sobang-20261124-090000-2.sobang"); again.Name() != want {
+		t.Errorf("a second recording in the same second is %s, want %s", again.Name(), want)
+	}
+	rs.finish()
+
+	var sf sourceFlags
+	fs := pflag.NewFlagSet("sobang", pflag.ContinueOnError)
+	sf.register(fs)
+	if err := fs.Parse([]string{"--offset", "sobang-20261124-090000.sobang=2s"}); err != nil {
+		t.Fatal(err)
+	}
+	specs, err := sf.specs([]string{rec.Name(), path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sf.build(specs, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{start.Add(12 * time.Second).UnixMilli()}; !reflect.DeepEqual(sf.marks, want) {
+		t.Errorf("marks %v, want %v (the one still set, 2 s later)", sf.marks, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/record"
+	"github.com/sobang/sobang/sources/store"
 )
 
 const recordExamples = `  # Record a finished run's files into one file to hand over
@@ -45,57 +46,72 @@ when it is a terminal; warnings always.`,
 			if err := positiveDurations(cmd.Flags(), "duration"); err != nil {
 				return err
 			}
-			sf.headless, sf.follow = true, duration > 0
-			specs, err := sf.specs(args)
-			if err != nil {
-				return err
-			}
-			if len(specs) == 0 {
-				return usageErr("record needs at least one SOURCE (a JTL, a log, a /metrics URL)")
-			}
-			var inputs []string
-			for _, s := range specs {
-				inputs = append(inputs, s.name)
-			}
-			if err := checkRecordingTarget("--out", out, inputs); err != nil {
-				return err
-			}
-			srcs, err := sf.build(specs, duration > 0, os.Stdin)
-			if err != nil {
-				return err
-			}
-			infos := make([]sources.Info, len(srcs))
-			for i, s := range srcs {
-				infos[i] = s.Info()
-			}
-			w, err := record.Create(out, infos, clock)
-			if err != nil {
-				return &exitError{exitUsage, err}
-			}
-			ctx, stop := context.WithCancel(context.Background())
-			defer stop()
-			sig := stopOnSignal(stop)
-			st, errs := readAllInto(ctx, srcs, duration, w.Write)
-			caught := sig()
-			closeErr := w.Close()
-			read := warnRead(st, srcs, errs, false)
-			if closeErr != nil {
-				return &exitError{exitFailure, fmt.Errorf("the recording stopped early: %v", closeErr)}
-			}
-			if read == 0 {
-				return usageErr("no input could be read; %s holds nothing", out)
-			}
-			fmt.Fprintf(os.Stderr, "recorded %d sources to %s\n", len(srcs), safeText(out))
-			if caught != 0 {
-				return &exitError{128 + int(caught), fmt.Errorf("stopped by %s", signalName(caught))}
-			}
-			return nil
+			return recordTo(&sf, args, out, duration, "record")
 		},
 	}
 	sf.register(cmd.Flags())
 	cmd.Flags().StringVar(&out, "out", "", "the recording to write (`FILE.sobang`)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "follow live sources for this long (or until every source has ended), waiting for files named by --jtl, --k6, --gatling, --locust or --log to appear")
 	return cmd
+}
+
+// recordTo records the sources sf and args name to out, for duration (0:
+// complete files whole, and every source to its end), for the command cmd
+// (record, bundle).
+func recordTo(sf *sourceFlags, args []string, out string, duration time.Duration, cmd string) error {
+	_, _, err := recordSources(sf, args, out, duration, cmd)
+	return err
+}
+
+// recordSources is recordTo, returning also the store the sources were
+// read into and the errors their runs ended with (nil when nothing was
+// read), for the command to judge.
+func recordSources(sf *sourceFlags, args []string, out string, duration time.Duration, cmd string) (*store.Store, []error, error) {
+	sf.headless, sf.follow = true, duration > 0
+	specs, err := sf.specs(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(specs) == 0 {
+		return nil, nil, usageErr("%s needs at least one SOURCE (a JTL, a log, a /metrics URL)", cmd)
+	}
+	var inputs []string
+	for _, s := range specs {
+		inputs = append(inputs, s.name)
+	}
+	if err := checkRecordingTarget("--out", out, inputs); err != nil {
+		return nil, nil, err
+	}
+	srcs, err := sf.build(specs, duration > 0, os.Stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	infos := make([]sources.Info, len(srcs))
+	for i, s := range srcs {
+		infos[i] = s.Info()
+	}
+	w, err := record.Create(out, infos, clock)
+	if err != nil {
+		return nil, nil, &exitError{exitUsage, err}
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	sig := stopOnSignal(stop)
+	st, errs := readAllInto(ctx, srcs, duration, w.Write)
+	caught := sig()
+	closeErr := w.Close()
+	read := warnRead(st, srcs, errs, false)
+	if closeErr != nil {
+		return st, errs, &exitError{exitFailure, fmt.Errorf("the recording stopped early: %v", closeErr)}
+	}
+	if read == 0 {
+		return st, errs, usageErr("no input could be read; %s holds nothing", out)
+	}
+	fmt.Fprintf(os.Stderr, "recorded %d sources to %s\n", len(srcs), safeText(out))
+	if caught != 0 {
+		return st, errs, &exitError{128 + int(caught), fmt.Errorf("stopped by %s", signalName(caught))}
+	}
+	return st, errs, nil
 }
 
 // stopOnSignal calls stop on the first stop signal; see onStopSignal for

@@ -100,9 +100,10 @@ FILE.sobang), a recording shows all of it at once, paused.`,
 				start = last
 			}
 			rc := sources.NewReplayClock(sources.Wall, start, last, speed)
+			marks, _ := rec.Marks() // damaged frames are said by the sources' pass
 			return runDashboard(dashboardConfig{
 				sources: rec.Paced(rc), theme: theme, rangeDur: rangeDur, zone: zone, noMouse: noMouse,
-				setup: apdex.apply, replay: rc,
+				setup: apdex.apply, replay: rc, marks: record.SetMarks(marks),
 			})
 		},
 	}

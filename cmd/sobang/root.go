@@ -34,7 +34,7 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&d.theme, "theme", themes.Default, "colour theme (see 'sobang themes')")
 	fs.BoolVar(&d.noMouse, "no-mouse", false, "leave the mouse to the terminal (for selecting text)")
 	fs.Var(&d.apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
-	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline)")
+	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline); without it, R in the dashboard records from the moment it is pressed")
 	fs.StringVar(&d.plan, "plan", "", "the JMeter test plan (.jmx) of the results: its planned threads and throughput drawn over the measured ones, its samplers beside the labels, p shows it (default: the one .jmx beside a JTL, if there is exactly one)")
 	fs.BoolVar(&d.noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
 }
@@ -135,7 +135,7 @@ START..END; an empty side means the data's edge.`,
 				sources: srcs, theme: theme, rangeDur: df.rangeDur, since: df.since,
 				zone: sf.displayZone(), noMouse: df.noMouse,
 				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(), record: df.record,
-				plan: pl,
+				plan: pl, marks: sf.marks,
 			})
 		},
 	}
@@ -143,7 +143,7 @@ START..END; an empty side means the data's edge.`,
 	sf.register(cmd.Flags())
 	sf.registerBaseline(cmd.Flags())
 	df.register(cmd)
-	cmd.AddCommand(newDemoCmd(), newReportCmd(), newRecordCmd(), newReplayCmd(), newCheckCmd(), newSnapshotCmd(), newPlanCmd(), newThemesCmd(), newVersionCmd())
+	cmd.AddCommand(newDemoCmd(), newReportCmd(), newRecordCmd(), newBundleCmd(), newReplayCmd(), newCheckCmd(), newSnapshotCmd(), newPlanCmd(), newThemesCmd(), newVersionCmd())
 	return cmd
 }
 

@@ -72,6 +72,10 @@ type sourceFlags struct {
 	// follow is set by report --duration: live inputs are followed, and
 	// files named by the kind flags waited for, until it ends.
 	follow bool
+
+	// marks are the marks still set in the recordings build opened, with
+	// their --offset, Unix milliseconds: the dashboard shows them.
+	marks []int64
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -577,9 +581,14 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		built := len(out)
 		switch s.kind {
 		case kindRecording:
-			recorded, err := record.Sources(s.name, clock)
+			rec, err := record.Open(s.name)
 			if err != nil {
 				return nil, &exitError{exitUsage, err}
+			}
+			recorded := rec.Sources(clock)
+			marks, _ := rec.Marks() // damaged frames are said by the sources' pass
+			for _, ms := range record.SetMarks(marks) {
+				f.marks = append(f.marks, ms+info.Offset.Milliseconds())
 			}
 			for _, r := range recorded {
 				out = append(out, shifted(r, info.Offset))

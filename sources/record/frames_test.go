@@ -277,6 +277,44 @@ func TestMarksAndNotes(t *testing.T) {
 	}
 }
 
+// TestMarksStillSet: Marks reads the mark frames alone, and SetMarks keeps
+// the marks set at the end (m toggles: a mark removed is gone).
+func TestMarksStillSet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "marks.sobang")
+	w, err := Create(path, testInfos()[1:2], sources.NewManualClock(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := logBatches(2)
+	_ = w.Write(bs[0])
+	for _, m := range []Mark{
+		{Time: t0.Add(2 * time.Minute)},
+		{Time: t0.Add(time.Minute), Label: "spike"},
+		{Time: t0.Add(2 * time.Minute), Removed: true},
+		{Time: t0.Add(3 * time.Minute)},
+	} {
+		if err := w.Mark(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = w.Write(bs[1])
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks, warnings := rec.Marks()
+	if len(marks) != 4 || len(warnings) != 0 || marks[1].Label != "spike" || !marks[2].Removed {
+		t.Fatalf("marks %+v, warnings %q", marks, warnings)
+	}
+	want := []int64{t0.Add(time.Minute).UnixMilli(), t0.Add(3 * time.Minute).UnixMilli()}
+	if got := SetMarks(marks); !reflect.DeepEqual(got, want) {
+		t.Errorf("marks still set %v, want %v", got, want)
+	}
+}
+
 // TestSeek finds frames by arrival and by data time, and reads from there.
 func TestSeek(t *testing.T) {
 	batches := logBatches(10)
@@ -475,7 +513,9 @@ func FuzzRead(f *testing.F) {
 // written and used: everything reads back; a damaged dictionary loses the
 // frames compressed with it, says so once, and the rest still reads.
 func TestDictionaries(t *testing.T) {
-	batches := logBatches(3 * dictFirstFrames)
+	// Frames of about 250 bytes: enough of them for the history to reach
+	// dictMinBytes, and as many again to use the dictionary.
+	batches := logBatches(max(3*dictFirstFrames, 2*dictMinBytes/250))
 	data, starts := writeFramed(t, batches, true)
 	got, warnings, path := readBytes(t, data)
 	if !reflect.DeepEqual(got, batches) || len(warnings) != 0 {
@@ -602,4 +642,70 @@ func TestFramesDecodeAlone(t *testing.T) {
 	if k != len(batches) {
 		t.Errorf("%d frames of batches, want %d", k, len(batches))
 	}
+}
+
+// TestFirstDictionaryEarly: a live recording (a frame a second, a few
+// kilobytes each, the same stack trace in every second) has a compression
+// dictionary from its third frame on, so that a short recording (the
+// demo's minute) gains what the dictionary saves, and is smaller by far
+// than with the dictionary after sixteen frames.
+func TestFirstDictionaryEarly(t *testing.T) {
+	trace := []string{"java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 3000ms."}
+	for k := range 30 {
+		trace = append(trace, "\tat com.example.bank.service.Layer"+strconv.Itoa(k)+".call(Layer"+strconv.Itoa(k)+".java:"+strconv.Itoa(40+k)+")")
+	}
+	write := func() (string, int64) {
+		path := filepath.Join(t.TempDir(), "live.sobang")
+		clock := sources.NewManualClock(t0)
+		w, err := Create(path, testInfos()[1:2], clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for sec := range 20 {
+			var b sources.Batch
+			for i := range 4 {
+				b.Entries = append(b.Entries, sources.LogEntry{Time: t0.Add(time.Duration(sec)*time.Second + time.Duration(i)*time.Millisecond),
+					Level: sources.LevelError, LevelText: "ERROR", LevelCol: 24,
+					Lines: append([]string{t0.Format(time.RFC3339) + " ERROR request " + strconv.Itoa(sec*4+i) + " failed"}, trace...)})
+			}
+			b.Rows = len(b.Entries)
+			if err := w.Write(b); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(time.Second)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return path, fi.Size()
+	}
+	path, size := write()
+	rec, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := 0
+	for _, f := range rec.Frames() {
+		if f.Kind != FrameBatches {
+			continue
+		}
+		if batches++; batches == 3 && f.Dict == 0 {
+			t.Errorf("the third frame of batches is compressed without a dictionary")
+		}
+	}
+	if n, _ := replayAll(t, path); len(n) == 0 {
+		t.Fatal("nothing read back")
+	}
+	saved := dictFirstFrames
+	dictFirstFrames = 16
+	_, late := write()
+	dictFirstFrames = saved
+	if float64(size) > 0.8*float64(late) {
+		t.Errorf("%d bytes, against %d with the first dictionary after 16 frames", size, late)
+	}
+	t.Logf("%d bytes, %d with the first dictionary after 16 frames", size, late)
 }

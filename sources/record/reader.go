@@ -570,3 +570,55 @@ func stopped(err error) error {
 	}
 	return err
 }
+
+// Marks returns the marks the recording holds, in the order they were
+// recorded, reading the mark frames alone (the index says which). What it
+// could not read is in warnings, as Walk words them. A recording of format
+// version 1 holds none.
+func (r *Recording) Marks() (marks []Mark, warnings []string) {
+	if r.version == 1 {
+		return nil, nil
+	}
+	f, err := os.Open(r.Path)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	defer f.Close()
+	for _, fi := range r.frames {
+		if fi.Kind != FrameMark {
+			continue
+		}
+		raw, err := r.readPayload(f, fi, nil, nil)
+		var m Mark
+		if err == nil {
+			err = gob.NewDecoder(bytes.NewReader(raw)).Decode(&m)
+		}
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s: the mark at offset %d is damaged (%v): skipped", r.Path, fi.Offset, err))
+			continue
+		}
+		m.Label = sanitize.Value(m.Label)
+		marks = append(marks, m)
+	}
+	return marks, warnings
+}
+
+// SetMarks returns the instants (Unix milliseconds) of the marks still set
+// after marks, in time order: a mark removed after it was set is gone.
+func SetMarks(marks []Mark) []int64 {
+	set := map[int64]bool{}
+	for _, m := range marks {
+		ms := m.Time.UnixMilli()
+		if m.Removed {
+			delete(set, ms)
+		} else {
+			set[ms] = true
+		}
+	}
+	out := make([]int64, 0, len(set))
+	for ms := range set {
+		out = append(out, ms)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

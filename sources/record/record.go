@@ -78,11 +78,14 @@ type Entry struct {
 	Columns *Columns
 }
 
-// Mark is a moment the user marked while recording.
+// Mark is a moment the user marked while recording, or a mark removed.
 type Mark struct {
 	At    time.Time // wall clock when it was marked
-	Time  time.Time // the instant marked, in data time
+	Time  time.Time // the instant marked, in data time (with the sources' offsets, as the dashboard shows it)
 	Label string    // what the user called it, "" for none
+	// Removed says the user removed the mark at Time (the dashboard's m
+	// toggles): a reader keeps the marks still set at the end.
+	Removed bool
 }
 
 // Note is a line of text about the recording (what the user or sobang

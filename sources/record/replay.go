@@ -29,6 +29,12 @@ func Sources(path string, clock sources.Clock) ([]sources.Source, error) {
 	return rec.sources(clock, false), nil
 }
 
+// Sources returns the recording's sources, as the package's Sources does
+// for its path.
+func (r *Recording) Sources(clock sources.Clock) []sources.Source {
+	return r.sources(clock, false)
+}
+
 // Paced returns the recording's sources as Sources does, read in one pass
 // as the clock (a sources.ReplayClock) runs, in data time: what a source
 // held when the session started (a file recorded whole: every batch up to

@@ -52,6 +52,13 @@ func NewPump(hub *sources.Hub, st *Store, record func(sources.Batch) error) *Pum
 	return &Pump{hub: hub, store: st, record: record, recycle: sources.RecycleSamples}
 }
 
+// SetRecord replaces the recorder from the next batch on (nil for none),
+// and forgets the error of the one before: the dashboard's R starts and
+// stops recordings during a session.
+func (p *Pump) SetRecord(record func(sources.Batch) error) {
+	p.record, p.recordErr = record, nil
+}
+
 // RecordErr returns the error that stopped the recorder, nil while it runs
 // or when there is none.
 func (p *Pump) RecordErr() error { return p.recordErr }

@@ -9,6 +9,7 @@ package timeline
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -349,17 +350,26 @@ func (t *Timeline) Window() (fromMS, toMS int64, ok bool) {
 func (t *Timeline) Selecting() (startMS int64, ok bool) { return t.windowStart, t.windowStart != 0 }
 
 // AddMark sets a mark at the cursor (a second press on the same second
-// removes it).
-func (t *Timeline) AddMark(nowMS int64) {
+// removes it), and says whether it set one.
+func (t *Timeline) AddMark(nowMS int64) (set bool) {
 	cur := t.Cursor(nowMS)
 	i := sort.Search(len(t.marks), func(i int) bool { return t.marks[i] >= cur })
 	if i < len(t.marks) && t.marks[i] == cur {
 		t.marks = append(t.marks[:i], t.marks[i+1:]...)
-		return
+		return false
 	}
 	t.marks = append(t.marks, 0)
 	copy(t.marks[i+1:], t.marks[i:])
 	t.marks[i] = cur
+	return true
+}
+
+// SetMarks replaces the marks with ms (a recording's), kept in time order
+// and each once.
+func (t *Timeline) SetMarks(ms []int64) {
+	t.marks = append(t.marks[:0], ms...)
+	sort.Slice(t.marks, func(i, j int) bool { return t.marks[i] < t.marks[j] })
+	t.marks = slices.Compact(t.marks)
 }
 
 // Marks returns the marks in time order.

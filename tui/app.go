@@ -25,6 +25,7 @@ package tui
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -73,6 +74,8 @@ type Options struct {
 	// Marks are marks to show from the start (a recording's), Unix
 	// milliseconds.
 	Marks []int64
+	// Notes are the words of some of Marks, by their instant.
+	Notes map[int64]string
 	// SaveSnapshot, when not nil, saves a frame (w x h cells, SGR colours
 	// included) drawn with the cursor at cursor, for S, and says where it
 	// went ("sobang-20261125-123810.svg and .txt in /tmp"); nil leaves S
@@ -131,6 +134,7 @@ type Model struct {
 	recByKey      bool      // rec was started by R (not --record)
 	notice        string    // what the last key did, when it says (S: where the frame went); cleared by the next key
 	events        eventCache
+	notes         map[int64]string // the marks' notes (M), by instant
 	incidentCache incidentCache
 
 	crash *sources.Panic
@@ -191,6 +195,7 @@ func New(opt Options) *Model {
 		m.pump.SetRecord(opt.Recording.Write)
 	}
 	m.tl.SetMarks(opt.Marks)
+	m.notes = maps.Clone(opt.Notes)
 	if opt.Since > 0 {
 		m.tl.SetSince(opt.Clock.Now().Add(-opt.Since).UnixMilli())
 	}
@@ -412,6 +417,8 @@ func (m *Model) apply(msg tea.Msg) bool {
 		m.tl.SetCursor(msg.ms, m.nowMS())
 	case noticeMsg:
 		m.notice = msg.text
+	case noteMsg:
+		m.keepNote(msg.text)
 	default:
 		return false
 	}
@@ -582,10 +589,22 @@ func (m *Model) timeKey(msg tea.KeyPressMsg) bool {
 		m.tl.MarkWindow(now)
 	case key.Matches(msg, k.Mark):
 		set := m.tl.AddMark(now)
-		m.recordMark(m.tl.Cursor(now), !set)
+		cur := m.tl.Cursor(now)
+		if !set {
+			delete(m.notes, cur)
+		}
+		m.recordMark(cur, "", !set)
+	case key.Matches(msg, k.Note):
+		m.search.start('M')
+		m.search.input = append(m.search.input[:0], []rune(m.notes[m.tl.Cursor(now)])...)
+		m.search.prompt = " note at " + time.UnixMilli(m.tl.Cursor(now)).In(m.zone).Format("15:04:05") + ": "
 	case key.Matches(msg, k.NextMark):
 		m.userMoved = true
-		m.tl.NextMark(now)
+		if m.tl.NextMark(now) {
+			if n := m.notes[m.tl.Cursor(now)]; n != "" {
+				m.notice = "note: " + n
+			}
+		}
 	case key.Matches(msg, k.NextError):
 		m.toErrorOnset(1, now)
 	case key.Matches(msg, k.PrevError):

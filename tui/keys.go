@@ -29,7 +29,7 @@ type KeyMap struct {
 	ScrollLeft, ScrollRight    key.Binding
 	ZoomIn, ZoomOut            key.Binding
 	Search                     key.Binding
-	Mark, NextMark             key.Binding
+	Mark, Note, NextMark       key.Binding
 	NextError, PrevError       key.Binding
 	Window, Clear              key.Binding
 	Follow                     key.Binding
@@ -69,6 +69,7 @@ func DefaultKeys() KeyMap {
 		ZoomOut:     key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom time out")),
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search / filter")),
 		Mark:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "set mark at cursor")),
+		Note:        key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "note at cursor")),
 		NextMark:    key.NewBinding(key.WithKeys("'"), key.WithHelp("'", "jump to next mark")),
 		NextError:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "next error onset")),
 		PrevError:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "previous error onset")),
@@ -90,7 +91,7 @@ func DefaultKeys() KeyMap {
 // Global returns the bindings that work in every pane, for help.
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
-		k.Window, k.Clear, k.Mark, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Slower, k.Faster, k.Search, k.NextPane, k.PrevPane,
+		k.Window, k.Clear, k.Mark, k.Note, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Slower, k.Faster, k.Search, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Incidents, k.Plan, k.Snapshot, k.Record, k.Help, k.Quit}
 }
 

@@ -29,8 +29,13 @@ func (m *Model) readout(f *frame) string {
 	if m.store.KindCount(sources.KindLog) > 0 {
 		parts = append(parts, logsReadout(f))
 	}
-	if len(parts) == 0 {
+	note := m.noteAt(f.cursorMS)
+	if len(parts) == 0 && note == "" {
 		return ""
+	}
+	if note != "" {
+		// The words two people agreed on come before the figures.
+		parts = append([]string{wrap(st.Bold, "“"+note+"”")}, parts...)
 	}
 	at := "at " + f.clock(f.cursorMS) + "  "
 	if f.settling() {
@@ -166,4 +171,16 @@ func floorSec(ms int64) int64 {
 		return ms/1000 - 1
 	}
 	return ms / 1000
+}
+
+// noteAt returns the note (M) of a mark in the cursor's second, "" for
+// none.
+func (m *Model) noteAt(cursorMS int64) string {
+	sec := floorSec(cursorMS)
+	for ms, text := range m.notes {
+		if floorSec(ms) == sec {
+			return text
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,10 +92,13 @@ func (f *fakeRecording) Write(b sources.Batch) error {
 	return nil
 }
 
-func (f *fakeRecording) Mark(ms int64, removed bool) error {
+func (f *fakeRecording) Mark(ms int64, note string, removed bool) error {
 	word := "set"
 	if removed {
 		word = "removed"
+	}
+	if note != "" {
+		word += " " + strconv.Quote(note)
 	}
 	f.marks = append(f.marks, time.UnixMilli(ms).UTC().Format(time.TimeOnly)+" "+word)
 	return nil
@@ -266,5 +270,56 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("no %s after 5 s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestNoteKey: M writes a note at the cursor: a mark with words, shown in
+// the readout while the cursor is on its second, said when ' jumps to it,
+// recorded, and given back by Options.Notes; esc leaves the prompt without
+// a note, m removes the mark and its note.
+func TestNoteKey(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 200, 50)
+	rec := &fakeRecording{name: "run.sobang"}
+	m.rec = rec
+	cur := m.tl.Cursor(m.nowMS())
+	press(m, "M")
+	if left, _ := m.search.statusBar(); !strings.Contains(left, " note at "+time.UnixMilli(cur).UTC().Format("15:04:05")+": ") {
+		t.Fatalf("the prompt reads %q", left)
+	}
+	press(m, "p", "o", "o", "l", "space", "d", "r", "y", "esc")
+	if len(m.tl.Marks()) != 0 || len(rec.marks) != 0 {
+		t.Fatalf("esc kept a note: marks %v, recorded %q", m.tl.Marks(), rec.marks)
+	}
+	press(m, "M", "p", "o", "o", "l", "space", "d", "r", "y", "enter")
+	if got := m.tl.Marks(); len(got) != 1 || got[0] != cur {
+		t.Fatalf("marks %v, want the cursor's %d", got, cur)
+	}
+	if want := time.UnixMilli(cur).UTC().Format(time.TimeOnly) + ` set "pool dry"`; len(rec.marks) != 1 || rec.marks[0] != want {
+		t.Errorf("recorded %q, want %q", rec.marks, want)
+	}
+	if f := plain(m.Render()); !strings.Contains(f, "“pool dry”") {
+		t.Errorf("the readout lacks the note:\n%s", f)
+	}
+	press(m, "left", "left")
+	if f := plain(m.Render()); strings.Contains(f, "“pool dry”") {
+		t.Error("the note is shown away from its second")
+	}
+	press(m, "'")
+	if !strings.Contains(statusLineOf(m), "note: pool dry") {
+		t.Errorf("' onto the note: %q", statusLineOf(m))
+	}
+	// Given back by a recording.
+	m2 := New(Options{Store: m.store, Theme: m.opt.Theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour)),
+		Marks: []int64{cur}, Notes: map[int64]string{cur: "pool dry"}})
+	m2.Update(sizeMsg(200, 50))
+	m2.ingest()
+	press(m2, "'")
+	if !strings.Contains(statusLineOf(m2), "note: pool dry") {
+		t.Errorf("a recording's note: %q", statusLineOf(m2))
+	}
+	// m on the mark removes it with its note.
+	press(m, "m")
+	if len(m.tl.Marks()) != 0 || m.noteAt(cur) != "" {
+		t.Errorf("m left marks %v, note %q", m.tl.Marks(), m.noteAt(cur))
 	}
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/sanitize"
 )
@@ -13,8 +15,9 @@ type Recording interface {
 	// its first error the dashboard writes nothing more to it.
 	Write(sources.Batch) error
 	// Mark records a mark set (or, removed, taken away) at ms, the
-	// cursor's instant as the dashboard shows it.
-	Mark(ms int64, removed bool) error
+	// cursor's instant as the dashboard shows it, with its note ("" for
+	// none).
+	Mark(ms int64, note string, removed bool) error
 	// Close finishes the recording; the dashboard calls it once, for a
 	// recording it started (R).
 	Close() error
@@ -57,7 +60,7 @@ func (m *Model) startRecording() {
 		}
 	}
 	for _, ms := range m.tl.Marks() {
-		if err := rec.Mark(ms, false); err != nil {
+		if err := rec.Mark(ms, m.notes[ms], false); err != nil {
 			m.recordFailed(err)
 			return
 		}
@@ -81,11 +84,11 @@ func (m *Model) stopRecording() {
 }
 
 // recordMark records a mark set or removed, when recording.
-func (m *Model) recordMark(ms int64, removed bool) {
+func (m *Model) recordMark(ms int64, note string, removed bool) {
 	if m.rec == nil || m.recordErr != "" {
 		return
 	}
-	if err := m.rec.Mark(ms, removed); err != nil {
+	if err := m.rec.Mark(ms, note, removed); err != nil {
 		m.recordFailed(err)
 	}
 }
@@ -103,4 +106,26 @@ func (m *Model) Recording() Recording {
 		return m.rec
 	}
 	return nil
+}
+
+// keepNote is the end of M: the note becomes the words of the mark at the
+// cursor (set if there was none), shown on every pane's readout while the
+// cursor is there and written to the recording; an empty note keeps the
+// mark without words.
+func (m *Model) keepNote(text string) {
+	now := m.nowMS()
+	cur := m.tl.Cursor(now)
+	if !slices.Contains(m.tl.Marks(), cur) {
+		m.tl.AddMark(now)
+	}
+	if m.notes == nil {
+		m.notes = map[int64]string{}
+	}
+	text = sanitize.Value(text)
+	if text == "" {
+		delete(m.notes, cur)
+	} else {
+		m.notes[cur] = text
+	}
+	m.recordMark(cur, text, false)
 }

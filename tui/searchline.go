@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -14,9 +16,14 @@ type searchLine struct {
 	input  []rune
 	// mode is the prompt's key: '/' searches (the logs) or filters (the
 	// other panes), 'f' keeps the log entries holding the text, 'F' leaves
-	// them out.
+	// them out, 'M' writes a note, which only enter keeps.
 	mode byte
+	// prompt, when set, is the line's prompt instead of its mode's.
+	prompt string
 }
+
+// noteMsg is the text of a note the line took (M), to keep at the cursor.
+type noteMsg struct{ text string }
 
 // searchKeys are the search line's own keys; the status bar's hint while it
 // is active is built from Keep and Clear.
@@ -45,12 +52,32 @@ func newSearchLine() searchLine {
 
 // start opens the line, empty, in mode ('/', 'f' or 'F').
 func (s *searchLine) start(mode byte) {
-	s.active, s.mode = true, mode
+	s.active, s.mode, s.prompt = true, mode, ""
 	s.input = s.input[:0]
 }
 
 // handleKey edits the text; it returns a searchMsg when the text changed.
 func (s *searchLine) handleKey(msg tea.KeyPressMsg) tea.Msg {
+	if s.mode == 'M' {
+		// A note is kept whole with enter and left with esc: nothing is
+		// filtered while it is typed.
+		switch {
+		case key.Matches(msg, s.keys.Keep):
+			s.active = false
+			return noteMsg{strings.TrimSpace(string(s.input))}
+		case key.Matches(msg, s.keys.Clear):
+			s.active = false
+		case key.Matches(msg, s.keys.Erase):
+			if len(s.input) > 0 {
+				s.input = s.input[:len(s.input)-1]
+			}
+		case key.Matches(msg, s.keys.EraseAll):
+			s.input = s.input[:0]
+		case msg.Text != "":
+			s.input = append(s.input, []rune(msg.Text)...)
+		}
+		return nil
+	}
 	switch {
 	case key.Matches(msg, s.keys.Keep):
 		s.active = false
@@ -77,8 +104,16 @@ func (s *searchLine) handleKey(msg tea.KeyPressMsg) tea.Msg {
 // the text with a caret, and the hint of its keys.
 func (s *searchLine) statusBar() (left, right string) {
 	prompt := map[byte]string{'/': " /", 'f': " keep entries with: ", 'F': " leave out entries with: "}[s.mode]
+	if s.prompt != "" {
+		prompt = s.prompt
+	}
 	if prompt == "" {
 		prompt = " /"
 	}
-	return prompt + string(s.input) + "▏", hints("  ", s.keys.Keep, s.keys.Clear) + " "
+	keep, clear := s.keys.Keep, s.keys.Clear
+	if s.mode == 'M' {
+		keep.SetHelp("enter", "keep")
+		clear.SetHelp("esc", "cancel")
+	}
+	return prompt + string(s.input) + "▏", hints("  ", keep, clear) + " "
 }

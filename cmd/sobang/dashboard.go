@@ -41,7 +41,8 @@ type dashboardConfig struct {
 
 	plan *dashPlan // the test plan beside the results, nil without one
 
-	marks []int64 // marks to show from the start (the recordings'), Unix ms
+	marks []int64          // marks to show from the start (the recordings'), Unix ms
+	notes map[int64]string // the words of some of them, by instant
 
 	replay *sources.ReplayClock // sobang replay: the clock of everything, played when the dashboard starts; nil otherwise
 }
@@ -98,6 +99,7 @@ func runDashboard(cfg dashboardConfig) error {
 		opt.StartRecording = recs.start
 	}
 	opt.Marks = cfg.marks
+	opt.Notes = cfg.notes
 	var once sync.Once
 	finishRecording := func() { once.Do(recs.finish) }
 	defer finishRecording() // also when something below panics
@@ -304,8 +306,8 @@ type writerRecording struct{ w *record.Writer }
 
 func (r writerRecording) Write(b sources.Batch) error { return r.w.Write(b) }
 
-func (r writerRecording) Mark(ms int64, removed bool) error {
-	return r.w.Mark(record.Mark{Time: time.UnixMilli(ms), Removed: removed})
+func (r writerRecording) Mark(ms int64, note string, removed bool) error {
+	return r.w.Mark(record.Mark{Time: time.UnixMilli(ms), Label: note, Removed: removed})
 }
 
 func (r writerRecording) Close() error { return r.w.Close() }

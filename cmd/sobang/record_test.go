@@ -468,9 +468,10 @@ func TestRecordingMarksReachTheDashboard(t *testing.T) {
 	}
 	for _, m := range []struct {
 		at      time.Duration
+		note    string
 		removed bool
-	}{{30 * time.Second, false}, {10 * time.Second, false}, {30 * time.Second, true}} {
-		if err := rec.Mark(start.Add(m.at).UnixMilli(), m.removed); err != nil {
+	}{{30 * time.Second, "gone", false}, {10 * time.Second, "", false}, {10 * time.Second, "pool ran dry", false}, {30 * time.Second, "", true}} {
+		if err := rec.Mark(start.Add(m.at).UnixMilli(), m.note, m.removed); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -502,5 +503,8 @@ func TestRecordingMarksReachTheDashboard(t *testing.T) {
 	}
 	if want := []int64{start.Add(12 * time.Second).UnixMilli()}; !reflect.DeepEqual(sf.marks, want) {
 		t.Errorf("marks %v, want %v (the one still set, 2 s later)", sf.marks, want)
+	}
+	if want := map[int64]string{start.Add(12 * time.Second).UnixMilli(): "pool ran dry"}; !reflect.DeepEqual(sf.notes, want) {
+		t.Errorf("notes %v, want %v", sf.notes, want)
 	}
 }

@@ -103,7 +103,7 @@ FILE.sobang), a recording shows all of it at once, paused.`,
 			marks, _ := rec.Marks() // damaged frames are said by the sources' pass
 			return runDashboard(dashboardConfig{
 				sources: rec.Paced(rc), theme: theme, rangeDur: rangeDur, zone: zone, noMouse: noMouse,
-				setup: apdex.apply, replay: rc, marks: record.SetMarks(marks),
+				setup: apdex.apply, replay: rc, marks: record.SetMarks(marks), notes: record.MarkNotes(marks),
 			})
 		},
 	}

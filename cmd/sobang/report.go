@@ -97,6 +97,7 @@ that holds no data) go to stderr and into the report.`,
 			if skip > 0 {
 				opt.BaselineEndMS = first + skip.Milliseconds()
 			}
+			opt.Notes = sf.notes
 			doc := report.Build(st, opt)
 			doc.Warnings = append(doc.Warnings, clockWarnings(st, sf.displayZone())...)
 			if hasData && outside(from, to, first, last) {

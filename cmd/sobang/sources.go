@@ -76,6 +76,9 @@ type sourceFlags struct {
 	// marks are the marks still set in the recordings build opened, with
 	// their --offset, Unix milliseconds: the dashboard shows them.
 	marks []int64
+	// notes are the words of some of those marks (M), by instant: the
+	// dashboard shows them and report writes them up.
+	notes map[int64]string
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -589,6 +592,12 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			marks, _ := rec.Marks() // damaged frames are said by the sources' pass
 			for _, ms := range record.SetMarks(marks) {
 				f.marks = append(f.marks, ms+info.Offset.Milliseconds())
+			}
+			for ms, text := range record.MarkNotes(marks) {
+				if f.notes == nil {
+					f.notes = map[int64]string{}
+				}
+				f.notes[ms+info.Offset.Milliseconds()] = text
 			}
 			for _, r := range recorded {
 				out = append(out, shifted(r, info.Offset))

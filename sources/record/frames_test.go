@@ -313,6 +313,12 @@ func TestMarksStillSet(t *testing.T) {
 	if got := SetMarks(marks); !reflect.DeepEqual(got, want) {
 		t.Errorf("marks still set %v, want %v", got, want)
 	}
+	// The notes of the marks still set; a note removed with its mark is gone.
+	marks = append(marks, Mark{Time: t0.Add(4 * time.Minute), Label: "gone"}, Mark{Time: t0.Add(4 * time.Minute), Removed: true})
+	wantNotes := map[int64]string{t0.Add(time.Minute).UnixMilli(): "spike"}
+	if got := MarkNotes(marks); !reflect.DeepEqual(got, wantNotes) {
+		t.Errorf("notes %v, want %v", got, wantNotes)
+	}
 }
 
 // TestSeek finds frames by arrival and by data time, and reads from there.

@@ -622,3 +622,20 @@ func SetMarks(marks []Mark) []int64 {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
+// MarkNotes returns the notes of the marks still set at the end of marks
+// (as SetMarks finds them), by the marked instant in Unix milliseconds:
+// the label a mark was last set with, where it had one.
+func MarkNotes(marks []Mark) map[int64]string {
+	notes := map[int64]string{}
+	for _, m := range marks {
+		ms := m.Time.UnixMilli()
+		switch {
+		case m.Removed:
+			delete(notes, ms)
+		case m.Label != "":
+			notes[ms] = m.Label
+		}
+	}
+	return notes
+}

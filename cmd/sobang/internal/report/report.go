@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -39,6 +40,9 @@ type Document struct {
 	// earliest first, each with what changed in it against the same length
 	// before it.
 	Incidents []Incident `json:"incidents"`
+	// Notes are the notes written in the dashboard (M) that the
+	// recordings read hold, earliest first.
+	Notes []Note `json:"notes,omitempty"`
 	// Plan is the test plan beside the results (--plan, or a .jmx found
 	// beside the JTL): its shape and findings, as `plan lint` writes them.
 	Plan any `json:"plan,omitempty"`
@@ -68,6 +72,12 @@ type Incident struct {
 	Changes []Change `json:"changes"`
 
 	writeup *writeup // for text and Markdown
+}
+
+// Note is a note written at an instant of the run.
+type Note struct {
+	At   string `json:"at"`
+	Text string `json:"text"`
 }
 
 // Trigger is the event that likely set an incident off.
@@ -299,8 +309,11 @@ type Options struct {
 	// BaselineEndMS ends a warm-up (--skip) that serves the incident
 	// detector only as a baseline; 0 lets it find the ramp-up.
 	BaselineEndMS int64
-	Zone          *time.Location
-	Now           time.Time
+	// Notes are the notes (M) of the recordings read, by instant in Unix
+	// milliseconds.
+	Notes map[int64]string
+	Zone  *time.Location
+	Now   time.Time
 }
 
 // rollupStep writes sources.RollupStep as the rollup note does ("10 s").
@@ -347,6 +360,9 @@ func Build(st *store.Store, opt Options) *Document {
 	if st.KindCount(sources.KindLog) > 0 {
 		doc.Logs = buildLogs(st, opt, loc)
 	}
+	for _, ms := range slices.Sorted(maps.Keys(opt.Notes)) {
+		doc.Notes = append(doc.Notes, Note{At: stamp(ms, loc), Text: opt.Notes[ms]})
+	}
 	doc.Incidents = buildIncidents(st, opt, loc)
 	return doc
 }
@@ -368,6 +384,7 @@ func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident
 		inc := Incident{Start: stamp(ep.StartMS, loc), End: stamp(ep.EndMS, loc), Kind: ep.Kind(), Changes: []Change{}}
 		inc.Summary = ep.Summary(st.Load)
 		inc.writeup = newWriteup(st, ep, loc)
+		inc.writeup.addNotes(opt.Notes, ep, loc)
 		for i, c := range change.Rank(st, ep.StartMS, end) {
 			if i == maxChanges {
 				break
@@ -745,6 +762,7 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 				b.WriteString("\n")
 			}
 			list("When:", wu.facets)
+			list("Notes:", wu.notes)
 			var items []string
 			for _, e := range wu.errors {
 				items = append(items, fmt.Sprintf("%d × %s", e.Count, e.Key))
@@ -773,6 +791,13 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			rows = append(rows, []string{fmt.Sprint(i + 1), c.Kind, inert(c.Name, md), c.What, fmt.Sprintf("%g", c.Before), fmt.Sprintf("%g", c.After), c.First})
 		}
 		table([]string{"#", "kind", "name", "statistic", "before", "after", "from"}, rows, 1, 2, 3, 6)
+	}
+	if len(doc.Notes) > 0 {
+		h(2, "Notes")
+		for _, n := range doc.Notes {
+			b.WriteString("- " + n.At + " " + inert(n.Text, md) + "\n")
+		}
+		b.WriteString("\n")
 	}
 	h(2, "Sources")
 	var rows [][]string

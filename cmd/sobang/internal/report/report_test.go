@@ -518,9 +518,13 @@ func TestLatencyIncident(t *testing.T) {
 		}
 	}
 	st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples), CaughtUp: true})
-	doc := Build(st, Options{Zone: time.UTC})
+	notes := map[int64]string{t0.Add(25 * time.Second).UnixMilli(): "db slow", t0.Add(5 * time.Minute).UnixMilli(): "later"}
+	doc := Build(st, Options{Zone: time.UTC, Notes: notes})
 	if len(doc.Incidents) != 1 {
 		t.Fatalf("%d incidents, want 1: %+v", len(doc.Incidents), doc.Incidents)
+	}
+	if len(doc.Notes) != 2 || doc.Notes[0].Text != "db slow" || doc.Notes[0].At != t0.Add(25*time.Second).Format(time.RFC3339Nano) {
+		t.Errorf("notes %+v", doc.Notes)
 	}
 	inc := doc.Incidents[0]
 	if inc.Kind != "latency" || inc.Start != t0.Add(20*time.Second).Format(time.RFC3339Nano) || inc.End != t0.Add(30*time.Second).Format(time.RFC3339Nano) {
@@ -542,6 +546,8 @@ func TestLatencyIncident(t *testing.T) {
 		"- latency: from 12:00:20 (p95 29 ms before), worst p95 408 ms at 12:00:20, until 12:00:30",
 		"p95      ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁██████████▁",
 		"incident                     ━━━━━━━━━━\n",
+		"Notes:\n\n- 12:00:25 db slow\n\n",
+		"Notes\n-----\n\n- 2026-11-25T12:00:25Z db slow\n- 2026-11-25T12:05:00Z later\n",
 	} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("the text report lacks %q:\n%s", want, text.String())

@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 // keeps to the incident's fields.
 type writeup struct {
 	facets    []string // one line per facet
+	notes     []string // the notes written in or around it
 	errors    []store.ErrorCount
 	templates []drain.Count // ERROR and WARN templates in the incident
 	chart     []string      // the text chart's lines
@@ -150,3 +153,15 @@ func blocks(v []float64, top float64) string {
 
 // pad writes s left-aligned in w cells.
 func pad(s string, w int) string { return s + strings.Repeat(" ", max(w-len(s), 1)) }
+
+// noteMargin is how far before and after an incident a note is its own.
+const noteMargin = time.Minute
+
+// addNotes lists the notes written within noteMargin of the incident.
+func (w *writeup) addNotes(notes map[int64]string, in incident.Incident, loc *time.Location) {
+	for _, ms := range slices.Sorted(maps.Keys(notes)) {
+		if ms >= in.StartMS-noteMargin.Milliseconds() && ms < in.EndMS+noteMargin.Milliseconds() {
+			w.notes = append(w.notes, time.UnixMilli(ms).In(loc).Format("15:04:05")+" "+notes[ms])
+		}
+	}
+}

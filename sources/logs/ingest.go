@@ -9,6 +9,7 @@ import (
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/internal/batch"
+	"github.com/sobang/sobang/sources/logs/container"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
 	"github.com/sobang/sobang/sources/sanitize"
@@ -28,6 +29,7 @@ const maxGapWarnings = 5
 type heldLine struct {
 	text string
 	no   int
+	at   time.Time // the container runtime's time of the line, zero when none
 }
 
 // ingest turns chunks of a log into batches of entries. All of its methods
@@ -46,6 +48,13 @@ type ingest struct {
 	groupFn  func(group.Group)
 	clock    sources.Clock // what now is for the source
 	now      time.Time     // time of the event being handled
+
+	// Container envelopes (docker json-file, CRI), detected on the first
+	// non-blank line; envelope is nil for none.
+	envDecided bool
+	envelope   *container.Unwrapper
+	envNo      int // the physical line being unwrapped
+	unwrapFn   func(line []byte, at time.Time)
 
 	// Detection.
 	decided   bool
@@ -86,6 +95,7 @@ func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
 		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor()}
 	in.emitFn = in.line
 	in.groupFn = in.entry
+	in.unwrapFn = func(line []byte, at time.Time) { in.text(line, in.envNo, at) }
 	return in
 }
 
@@ -146,6 +156,7 @@ func (in *ingest) Reset(now time.Time) {
 	in.endOfInput(now)
 	in.gap = 0
 	in.lines.Reset()
+	in.envDecided, in.envelope = false, nil
 	in.decided = false
 	in.held = nil
 	in.sample = nil
@@ -186,6 +197,11 @@ func (in *ingest) endOfInput(now time.Time) {
 	in.now = now
 	in.endGap()
 	in.lines.Flush(in.emitFn)
+	if in.envelope != nil {
+		if line, at, ok := in.envelope.Flush(); ok {
+			in.text(line, in.envNo, at)
+		}
+	}
 	in.decide()
 	in.grouper.Flush(in.groupFn)
 }
@@ -226,11 +242,30 @@ func (in *ingest) tick(now time.Time) {
 	}
 }
 
-// line takes one raw line from the splitter.
+// line takes one raw line from the splitter. A container runtime's
+// envelope is taken off first (package container): what follows sees the
+// lines the application wrote.
 func (in *ingest) line(raw []byte, no int, _ bool) {
 	if no == 1 {
 		raw = batch.TrimBOM(raw)
 	}
+	if !in.envDecided && len(bytes.TrimSpace(raw)) > 0 {
+		in.envDecided = true
+		if k := container.Detect(raw); k != container.None {
+			in.envelope = container.New(k)
+		}
+	}
+	if in.envelope != nil {
+		in.envNo = no
+		in.envelope.Line(raw, in.unwrapFn)
+		return
+	}
+	in.text(raw, no, time.Time{})
+}
+
+// text takes one line as the application wrote it, with the container
+// runtime's time of it (zero when none).
+func (in *ingest) text(raw []byte, no int, at time.Time) {
 	in.scratch = sanitizeLine(in.scratch[:0], raw)
 	// Secrets are masked before anything else sees the line: detection,
 	// parsing, grouping, templates, the store and the recording.
@@ -243,13 +278,13 @@ func (in *ingest) line(raw []byte, no int, _ bool) {
 		if len(in.held) == 0 {
 			in.heldSince = in.now
 		}
-		in.held = append(in.held, heldLine{text, no})
+		in.held = append(in.held, heldLine{text, no, at})
 		if len(in.held) >= format.DetectLines {
 			in.decide()
 		}
 		return
 	}
-	in.process(in.scratch, text, no)
+	in.process(in.scratch, text, no, at)
 }
 
 // sanitizeLine appends the display-safe form of raw to dst.
@@ -273,7 +308,7 @@ func (in *ingest) decide() {
 	held := in.held
 	in.held = nil
 	for i, h := range held {
-		in.process(lines[i], h.text, h.no)
+		in.process(lines[i], h.text, h.no, h.at)
 	}
 }
 
@@ -281,7 +316,11 @@ func (in *ingest) decide() {
 func (in *ingest) setFormat(f format.Format) {
 	in.format = f
 	in.grouper.Reset(f.Continuations())
-	in.out.SetFormat(f.Name())
+	name := f.Name()
+	if in.envelope != nil {
+		name += " in " + in.envelope.Kind().Name()
+	}
+	in.out.SetFormat(name)
 }
 
 // redetect looks again at the lines of a log detected as plain text.
@@ -301,8 +340,9 @@ func (in *ingest) redetect() {
 	in.setFormat(f)
 }
 
-// process parses and groups one sanitised line.
-func (in *ingest) process(b []byte, text string, no int) {
+// process parses and groups one sanitised line; at, when not zero, is the
+// time of a header whose text has none (a container runtime's).
+func (in *ingest) process(b []byte, text string, no int, at time.Time) {
 	in.seen++
 	if in.format.Kind == format.Plain && in.seen <= format.DetectLines {
 		in.sample = append(in.sample, []byte(text))
@@ -315,6 +355,11 @@ func (in *ingest) process(b []byte, text string, no int) {
 		return // blank lines between JSON records are not entries
 	}
 	h, ok := in.format.Parse(b, in.loc, in.now)
+	if (ok || in.format.Kind == format.Plain) && h.Time.IsZero() && !at.IsZero() {
+		// A header without a time of its own, or a line of plain text: the
+		// runtime's time is the best there is.
+		h.Time = at
+	}
 	if !ok && mode == format.Alone {
 		in.out.Expected(no, "", "a JSON object", b)
 	}

@@ -74,6 +74,11 @@ func TestCorpusFiles(t *testing.T) {
 		// awk '{print $6}': 595 [error], 1405 [notice].
 		{"loghub/Apache/Apache_2k.log", "text (ctime timestamps)", 2000,
 			map[sources.Level]int{sources.LevelError: 595, sources.LevelInfo: 1405}, 2000},
+		// Docker json-file records, three of them parts of one line
+		// (fluent-bit's fixture): six lines, plain text.
+		{"container/docker-json-file-partial-lines-fluentbit.log", "plain text in docker json-file", 6, nil, 0},
+		// JSON inside JSON: the application's own time and level.
+		{"container/docker-json-file-istio-proxy-fluentbit.log", "JSON lines in docker json-file", 1, map[sources.Level]int{sources.LevelInfo: 1}, 1},
 		{"loghub/OpenSSH/OpenSSH_2k.log", "syslog", 2000, nil, 2000},
 		{"loghub/Linux/Linux_2k.log", "syslog", 2000, nil, 2000},
 	}
@@ -227,6 +232,37 @@ func TestJSONBadRows(t *testing.T) {
 	// The non-JSON line is shown as its own entry, at the time before it.
 	if e := r.entries[1]; e.Lines[0] != "panic: not json" || !e.Time.Equal(r.entries[0].Time) || e.LineNo != 3 {
 		t.Errorf("bad line entry: %+v", e)
+	}
+}
+
+// TestContainerEnvelopes: a Kubernetes CRI log of a Spring Boot service,
+// a stack trace split into partial records, reads as the service's own log;
+// a payload without a time of its own gets the runtime's.
+func TestContainerEnvelopes(t *testing.T) {
+	path := writeFile(t, "api-0_default_api.log", ""+
+		"2024-05-01T10:00:00.100000000Z stdout F 2024-05-01T10:00:00.050Z  INFO 1 --- [main] c.e.Api : Started Api in 2.1 seconds\n"+
+		"2024-05-01T10:00:05.000000000Z stdout P 2024-05-01T10:00:04.990Z ERROR 1 --- [exec-1] c.e.Api : Transfer failed: pool \n"+
+		"2024-05-01T10:00:05.000000001Z stdout F exhausted\n"+
+		"2024-05-01T10:00:05.000000002Z stdout F java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\n"+
+		"2024-05-01T10:00:05.000000003Z stdout F \tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:181)\n")
+	r := readAll(t, path, sources.Info{})
+	if h := r.lastHealth(); h.Format != "Spring Boot in Kubernetes CRI" {
+		t.Errorf("format %q", h.Format)
+	}
+	if len(r.entries) != 2 {
+		t.Fatalf("%d entries: %+v", len(r.entries), r.entries)
+	}
+	e := r.entries[1]
+	if e.Level != sources.LevelError || len(e.Lines) != 3 || !strings.HasSuffix(e.Lines[0], "Transfer failed: pool exhausted") ||
+		!e.Time.Equal(time.Date(2024, 5, 1, 10, 0, 4, 990_000_000, time.UTC)) {
+		t.Errorf("the failure: %v %s %q", e.Time, e.Level, e.Lines)
+	}
+
+	path = writeFile(t, "plain.log", `{"log":"starting\n","stream":"stdout","time":"2024-05-01T10:00:00.5Z"}`+"\n"+
+		`{"log":"ready\n","stream":"stdout","time":"2024-05-01T10:00:01.5Z"}`+"\n")
+	r = readAll(t, path, sources.Info{})
+	if len(r.entries) != 2 || !r.entries[1].Time.Equal(time.Date(2024, 5, 1, 10, 0, 1, 500_000_000, time.UTC)) || r.entries[1].Lines[0] != "ready" {
+		t.Errorf("plain payloads: %+v", r.entries)
 	}
 }
 

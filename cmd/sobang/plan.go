@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sobang/sobang/cmd/sobang/internal/config"
 	"github.com/sobang/sobang/sources"
@@ -81,7 +82,7 @@ a file that cannot be read as a plan.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "text", "output format: text, json or markdown")
-	fs.StringArrayVarP(&pf.defines, "jmeterproperty", "J", nil, "a JMeter property as -J gives it to JMeter: -Jname=value (repeatable; wins over --jmeter-props)")
+	registerDefines(fs, &pf.defines)
 	fs.StringArrayVar(&pf.propFiles, "jmeter-props", nil, "a jmeter.properties or user.properties file the run uses (repeatable; later files win)")
 	fs.StringArrayVar(&pf.ignore, "ignore", nil, "drop the findings of the rule with this id (repeatable; see 'sobang plan rules')")
 	defPath := config.DefaultPath()
@@ -115,6 +116,30 @@ func (pf *planFlags) props() (map[string]string, error) {
 	return props, nil
 }
 
+// registerDefines registers -J, the plan's properties.
+func registerDefines(fs *pflag.FlagSet, defines *[]string) {
+	fs.StringArrayVarP(defines, "jmeterproperty", "J", nil, "a JMeter property as -J gives it to JMeter: -Jname=value (repeatable; wins over --jmeter-props)")
+}
+
+// lint reads the plan at path with the properties pf gives and lints it,
+// leaving out the findings of the rules the configuration file and
+// --ignore drop.
+func (pf *planFlags) lint(path string) (*plan.Plan, []plan.Finding, error) {
+	ignore, err := pf.ignored()
+	if err != nil {
+		return nil, nil, err
+	}
+	values, err := pf.props()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := plan.ReadFile(path, plan.Options{Props: values})
+	if err != nil {
+		return nil, nil, &exitError{exitUsage, err}
+	}
+	return p, plan.Lint(p, plan.LintOptions{Ignore: ignore}), nil
+}
+
 // ignored returns the rule ids to drop: the configuration file's, then
 // the flags'; an unknown id is a usage error, since a typo would silently
 // keep the finding.
@@ -134,19 +159,10 @@ func (pf *planFlags) ignored() ([]string, error) {
 }
 
 func runPlanLint(w io.Writer, path, format string, pf *planFlags) error {
-	ignore, err := pf.ignored()
+	p, findings, err := pf.lint(path)
 	if err != nil {
 		return err
 	}
-	props, err := pf.props()
-	if err != nil {
-		return err
-	}
-	p, err := plan.ReadFile(path, plan.Options{Props: props})
-	if err != nil {
-		return &exitError{exitUsage, err}
-	}
-	findings := plan.Lint(p, plan.LintOptions{Ignore: ignore})
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)

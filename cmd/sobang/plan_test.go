@@ -314,7 +314,7 @@ func TestDashboardPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	srcs := []sources.Source{infoSource{info: sources.Info{Name: jtlPath, Kind: sources.KindJTL}}}
-	pl, err := dashboardPlan("", false, srcs, nil)
+	pl, err := dashboardPlan("", false, srcs, planFlags{})
 	if err != nil || pl == nil || pl.threads == nil || pl.name != "plan.jmx" || pl.view == nil || pl.rate != nil {
 		t.Fatalf("the plan beside the JTL: %+v, %v", pl, err)
 	}
@@ -327,10 +327,10 @@ func TestDashboardPlan(t *testing.T) {
 			t.Errorf("planned at %v = %v, %v; want about %v", c.at, got, ok, c.want)
 		}
 	}
-	if pl, _ := dashboardPlan("", true, srcs, nil); pl != nil {
+	if pl, _ := dashboardPlan("", true, srcs, planFlags{}); pl != nil {
 		t.Error("--no-plan must give no plan")
 	}
-	if _, err := dashboardPlan(filepath.Join(dir, "missing.jmx"), false, srcs, nil); err == nil {
+	if _, err := dashboardPlan(filepath.Join(dir, "missing.jmx"), false, srcs, planFlags{}); err == nil {
 		t.Error("a --plan that cannot be read is an error")
 	}
 	// A Constant Throughput Timer over all active threads: 480/min is 8/s
@@ -339,7 +339,7 @@ func TestDashboardPlan(t *testing.T) {
 	if err := os.WriteFile(bank, []byte(bankPlan), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pl, err = dashboardPlan(bank, false, srcs, nil)
+	pl, err = dashboardPlan(bank, false, srcs, planFlags{})
 	if err != nil || pl.rate == nil {
 		t.Fatalf("the throughput timer's plan: %+v, %v", pl, err)
 	}

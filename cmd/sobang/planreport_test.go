@@ -104,3 +104,55 @@ func TestReportMatchesThePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestReportPlanPropertiesAndIgnore: report resolves the plan's properties
+// with -J as plan lint does, and drops the findings of the rules the
+// configuration file's [plan] ignore names.
+func TestReportPlanPropertiesAndIgnore(t *testing.T) {
+	dir := writeCheckRun(t)
+	if err := os.WriteFile(filepath.Join(dir, "bank.jmx"), []byte(bankPlan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(cfg, []byte("[plan]\nignore = [\"no-timeout\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type doc struct {
+		Plan struct {
+			Findings []struct {
+				ID string `json:"id"`
+			} `json:"findings"`
+		} `json:"plan"`
+	}
+	read := func(args ...string) doc {
+		t.Helper()
+		out, errs, code := runIn(t, dir, append([]string{"report", "run.jtl", "--format", "json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	ids := func(d doc) (out []string) {
+		for _, f := range d.Plan.Findings {
+			out = append(out, f.ID)
+		}
+		return out
+	}
+	before := read()
+	if !slices.Contains(ids(before), "no-timeout") {
+		t.Fatalf("the plan's findings %q lack no-timeout: the test needs it", ids(before))
+	}
+	after := read("--config", cfg)
+	if slices.Contains(ids(after), "no-timeout") {
+		t.Errorf("[plan] ignore kept no-timeout: %q", ids(after))
+	}
+	// ${__P(host,bank)} in the sampler's domain: -J gives it.
+	out, errs, code := runIn(t, dir, "report", "run.jtl", "-Jhost=core.example")
+	if code != 0 || !strings.Contains(out, "GET balance: GET http://core.example:8080/balance") {
+		t.Errorf("-Jhost did not reach the plan (exit %d, %s):\n%s", code, errs, out)
+	}
+}

@@ -34,6 +34,7 @@ func newReportCmd() *cobra.Command {
 	var format, window string
 	var duration time.Duration
 	var skip time.Duration
+	var defines []string // -J: the plan's properties
 	var apdex apdexFlag
 	var planPath string
 	var noPlan bool
@@ -113,7 +114,7 @@ that holds no data) go to stderr and into the report.`,
 				}
 				report.AddBaseline(doc, st, base, opt)
 			}
-			pl, findings, err := reportPlan(planPath, noPlan, st, sf.jtlf.props)
+			pl, findings, err := reportPlan(planPath, noPlan, st, planFlags{propFiles: sf.jtlf.props, defines: defines, configPath: sf.configPath})
 			if err != nil {
 				return err
 			}
@@ -145,6 +146,7 @@ that holds no data) go to stderr and into the report.`,
 	cmd.Flags().DurationVar(&skip, "skip", 0, "leave out the first D of the run (warm-up), e.g. 60s")
 	cmd.Flags().StringVar(&planPath, "plan", "", "the JMeter test plan (.jmx) the results came from: its shape and lint findings join the report (default: the one .jmx beside a JTL, if there is exactly one)")
 	cmd.Flags().BoolVar(&noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
+	registerDefines(cmd.Flags(), &defines)
 	sf.registerBaseline(cmd.Flags())
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
@@ -423,7 +425,7 @@ func windowWarning(window string, skip time.Duration, from, to, first, last int6
 // (none when there are several: which one ran cannot be told). Its values
 // resolve against the --jmeter-props files the JTL was read with. It says
 // on stderr which plan it found.
-func reportPlan(path string, off bool, st *store.Store, props []string) (*plan.Plan, []plan.Finding, error) {
+func reportPlan(path string, off bool, st *store.Store, pf planFlags) (*plan.Plan, []plan.Finding, error) {
 	if path != "" && off {
 		return nil, nil, usageErr("--plan and --no-plan together: give one")
 	}
@@ -442,16 +444,11 @@ func reportPlan(path string, off bool, st *store.Store, props []string) (*plan.P
 	if path == "" {
 		return nil, nil, nil
 	}
-	pf := planFlags{propFiles: props}
-	values, err := pf.props()
+	p, findings, err := pf.lint(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := plan.ReadFile(path, plan.Options{Props: values})
-	if err != nil {
-		return nil, nil, &exitError{exitUsage, err}
-	}
-	return p, plan.Lint(p, plan.LintOptions{}), nil
+	return p, findings, nil
 }
 
 // planBeside returns the one .jmx file in the directory of the first JTL
@@ -480,7 +477,7 @@ type dashPlan struct {
 
 // dashboardPlan reads the test plan the dashboard draws beside the results
 // (--plan, or the one .jmx beside a JTL); nil without a plan.
-func dashboardPlan(path string, off bool, srcs []sources.Source, props []string) (*dashPlan, error) {
+func dashboardPlan(path string, off bool, srcs []sources.Source, pf planFlags) (*dashPlan, error) {
 	if path != "" && off {
 		return nil, usageErr("--plan and --no-plan together: give one")
 	}
@@ -496,16 +493,11 @@ func dashboardPlan(path string, off bool, srcs []sources.Source, props []string)
 	if path == "" {
 		return nil, nil
 	}
-	pf := planFlags{propFiles: props}
-	values, err := pf.props()
+	p, findings, err := pf.lint(path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.ReadFile(path, plan.Options{Props: values})
-	if err != nil {
-		return nil, &exitError{exitUsage, err}
-	}
-	dp := &dashPlan{name: filepath.Base(path), view: p.View(plan.Lint(p, plan.LintOptions{}))}
+	dp := &dashPlan{name: filepath.Base(path), view: p.View(findings)}
 	if rate := p.PlannedThroughput(); rate != nil {
 		dp.rate = func(d time.Duration) (float64, bool) { return rate(d.Seconds()) }
 	}

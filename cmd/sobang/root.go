@@ -22,9 +22,10 @@ type dashFlags struct {
 	theme    string
 	noMouse  bool
 	apdex    apdexFlag
-	record   string // --record: the recording to write, "" for none
-	plan     string // --plan: the test plan beside the results
-	noPlan   bool   // --no-plan
+	record   string   // --record: the recording to write, "" for none
+	plan     string   // --plan: the test plan beside the results
+	noPlan   bool     // --no-plan
+	defines  []string // -J: the plan's properties
 }
 
 func (d *dashFlags) register(cmd *cobra.Command) {
@@ -37,6 +38,7 @@ func (d *dashFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&d.record, "record", "", "record everything the dashboard reads to `FILE` (a .sobang recording, which is a SOURCE and a --baseline); without it, R in the dashboard records from the moment it is pressed")
 	fs.StringVar(&d.plan, "plan", "", "the JMeter test plan (.jmx) of the results: its planned threads and throughput drawn over the measured ones, its samplers beside the labels, p shows it (default: the one .jmx beside a JTL, if there is exactly one)")
 	fs.BoolVar(&d.noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
+	registerDefines(fs, &d.defines)
 }
 
 const rootExamples = `  # Watch the built-in demo: a bank service under load with an incident
@@ -127,7 +129,7 @@ START..END; an empty side means the data's edge.`,
 					return err
 				}
 			}
-			pl, err := dashboardPlan(df.plan, df.noPlan, srcs, sf.jtlf.props)
+			pl, err := dashboardPlan(df.plan, df.noPlan, srcs, planFlags{propFiles: sf.jtlf.props, defines: df.defines, configPath: sf.configPath})
 			if err != nil {
 				return err
 			}

@@ -302,6 +302,9 @@ func (p *loadPane) render(f *frame, w, h int, focused bool) string {
 	inner, ih := w-2, h-2
 	lt := f.store.Load
 	title := numbered(paneLoad, p.title())
+	if f.planName != "" {
+		title += " · plan " + f.planName
+	}
 	var lines []string
 	p.areas = p.areas[:0]
 	switch {

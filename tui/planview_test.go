@@ -111,12 +111,16 @@ func TestPlannedThroughput(t *testing.T) {
 	theme, _ := themes.Load("dark", "")
 	rate := func(d time.Duration) (float64, bool) { return 15, d < time.Minute }
 	m := New(Options{Store: fixtureStore(), Theme: theme, Zone: time.UTC, Clock: sources.NewManualClock(t0.Add(3 * time.Hour)),
-		PlannedThroughput: rate})
+		PlannedThroughput: rate, PlanName: "bank.jmx"})
 	m.Update(sizeMsg(200, 60))
 	m.ingest()
 	m.tl.SetCursor(t0.Add(30*time.Second).UnixMilli(), m.nowMS())
 	if f := plain(m.Render()); !strings.Contains(f, "planned 15.0/s") {
 		t.Fatalf("the throughput legend must read the planned throughput:\n%s", f)
+	}
+	// The plan is named in the load pane's title.
+	if f := plain(m.Render()); !strings.Contains(f, "[1] Load test · plan bank.jmx") {
+		t.Errorf("the title does not name the plan:\n%s", f)
 	}
 	m.tl.SetCursor(t0.Add(90*time.Second).UnixMilli(), m.nowMS())
 	m.dirty = true

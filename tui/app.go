@@ -76,6 +76,9 @@ type Options struct {
 	Marks []int64
 	// Notes are the words of some of Marks, by their instant.
 	Notes map[int64]string
+	// Copy lets y copy the log entry at the cursor to the clipboard
+	// through the terminal (OSC 52): the configuration's [logs] copy.
+	Copy bool
 	// SaveSnapshot, when not nil, saves a frame (w x h cells, SGR colours
 	// included) drawn with the cursor at cursor, for S, and says where it
 	// went ("sobang-20261125-123810.svg and .txt in /tmp"); nil leaves S
@@ -134,6 +137,7 @@ type Model struct {
 	recByKey      bool      // rec was started by R (not --record)
 	notice        string    // what the last key did, when it says (S: where the frame went); cleared by the next key
 	events        eventCache
+	pendingCmd    tea.Cmd          // what a key's message asks the program to do (y: the clipboard)
 	notes         map[int64]string // the marks' notes (M), by instant
 	incidentCache incidentCache
 
@@ -419,6 +423,13 @@ func (m *Model) apply(msg tea.Msg) bool {
 		m.notice = msg.text
 	case noteMsg:
 		m.keepNote(msg.text)
+	case copyMsg:
+		if !m.opt.Copy {
+			m.notice = "y copies through the terminal (OSC 52) once the configuration file sets copy = true under [logs]"
+			break
+		}
+		m.pendingCmd = tea.SetClipboard(msg.text)
+		m.notice = "copied " + msg.what + " to the clipboard (OSC 52)"
 	default:
 		return false
 	}
@@ -448,7 +459,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
 	}
-	return nil
+	cmd := m.pendingCmd
+	m.pendingCmd = nil
+	return cmd
 }
 
 // toErrorOnset moves the cursor to the next (dir 1) or previous (dir -1)

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -257,5 +259,32 @@ func TestIncidentBandOnTheTimeAxis(t *testing.T) {
 	f := plain(fixtureModel(t0.Add(3*time.Hour), 200, 60).Render())
 	if !strings.Contains(f, "✕━━━━") {
 		t.Fatalf("no incident band on the time axes:\n%s", f)
+	}
+}
+
+// TestCopyKey: y in the log pane copies the entry at the cursor through
+// the terminal (OSC 52) only when the configuration allows it, and says so
+// either way.
+func TestCopyKey(t *testing.T) {
+	for _, allowed := range []bool{false, true} {
+		m := fixtureModel(t0.Add(3*time.Hour), 200, 60)
+		m.opt.Copy = allowed
+		m.focus = paneLogs
+		m.Render()
+		_, cmd := m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+		status := statusLineOf(m)
+		if !allowed {
+			if cmd != nil || !strings.Contains(status, "copy = true under [logs]") {
+				t.Errorf("not allowed: cmd %v, status %q", cmd, status)
+			}
+			continue
+		}
+		if cmd == nil || !strings.Contains(status, "copied the entry at ") {
+			t.Fatalf("allowed: cmd %v, status %q", cmd, status)
+		}
+		want := strings.Join(m.store.Logs.At(m.logs.anchor).Lines, "\n")
+		if got := fmt.Sprint(cmd()); got != want {
+			t.Errorf("copied %q, want the entry %q", got, want)
+		}
 	}
 }

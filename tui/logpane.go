@@ -67,6 +67,7 @@ type logKeys struct {
 	Level, Templates           key.Binding
 	NextMatch, PrevMatch       key.Binding
 	Errors, Expand, Wrap       key.Binding
+	Copy                       key.Binding
 	PrevError, NextError       key.Binding
 	Up, Down, PageUp, PageDown key.Binding
 }
@@ -86,13 +87,14 @@ func newLogKeys(k KeyMap) logKeys {
 		Errors:    key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "previous / next ERROR entry (the cursor follows)")),
 		Expand:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stack traces whole, or folded to exception and root cause")),
 		Wrap:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap long lines, or cut them")),
+		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the entry at the cursor (OSC 52, [logs] copy)")),
 		PrevError: key.NewBinding(key.WithKeys("[")), NextError: key.NewBinding(key.WithKeys("]")),
 		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
 	}
 }
 
 func (k logKeys) help() []key.Binding {
-	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Keep, k.Drop, k.Level, k.Errors, k.Expand, k.Wrap, k.Templates}
+	return []key.Binding{k.Scroll, k.Page, k.Sideways, k.Open, k.Filter, k.Keep, k.Drop, k.Level, k.Errors, k.Expand, k.Wrap, k.Copy, k.Templates}
 }
 
 // pauseLiveMsg asks the root to pause a live session: the user scrolled
@@ -189,6 +191,8 @@ func (p *logPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 	case key.Matches(msg, p.keymap.Wrap):
 		p.wrapped, p.hscroll = !p.wrapped, 0
 		return nil
+	case key.Matches(msg, p.keymap.Copy):
+		return p.copyEntry(f)
 	default:
 		return nil
 	}
@@ -760,4 +764,25 @@ func (p *logPane) templateLines(f *frame, w, h int) []string {
 		}
 	}
 	return lines
+}
+
+// copyMsg asks the root to put text on the clipboard (OSC 52).
+type copyMsg struct {
+	text string
+	what string // what was copied, for the status line
+}
+
+// copyEntry is y: the entry at the cursor, as shown (sanitised, its
+// secrets masked), for the root to copy when the configuration allows it.
+func (p *logPane) copyEntry(f *frame) tea.Msg {
+	logs := f.store.Logs
+	if p.anchor < 0 || p.anchor >= logs.Len() {
+		return noticeMsg{"no log entry at the cursor to copy"}
+	}
+	lines := logs.At(p.anchor).Lines
+	what := "the entry at " + f.clock(logs.At(p.anchor).TimeMS)
+	if len(lines) > 1 {
+		what += " (" + itoa(len(lines)) + " lines)"
+	}
+	return copyMsg{text: strings.Join(lines, "\n"), what: what}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sobang/sobang/cmd/sobang/internal/config"
 	"github.com/sobang/sobang/cmd/sobang/internal/timespec"
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/record"
@@ -103,7 +104,7 @@ FILE.sobang), a recording shows all of it at once, paused.`,
 			marks, _ := rec.Marks() // damaged frames are said by the sources' pass
 			return runDashboard(dashboardConfig{
 				sources: rec.Paced(rc), theme: theme, rangeDur: rangeDur, zone: zone, noMouse: noMouse,
-				setup: apdex.apply, replay: rc, marks: record.SetMarks(marks), notes: record.MarkNotes(marks),
+				setup: apdex.apply, replay: rc, marks: record.SetMarks(marks), notes: record.MarkNotes(marks), copy: copyAllowed(),
 			})
 		},
 	}
@@ -116,4 +117,12 @@ FILE.sobang), a recording shows all of it at once, paused.`,
 	fs.BoolVar(&utc, "utc", false, "show times in UTC instead of the local zone")
 	fs.Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd
+}
+
+// copyAllowed reports whether the default configuration file lets y copy
+// to the clipboard ([logs] copy); a file that cannot be read allows
+// nothing, and the commands that read sources say why.
+func copyAllowed() bool {
+	cfg, err := config.Load("")
+	return err == nil && cfg.Logs.Copy
 }

@@ -75,6 +75,16 @@ type Config struct {
 	Plan Plan
 	// Redact is the [redact] table.
 	Redact Redact
+	// Logs is the [logs] table.
+	Logs Logs
+}
+
+// Logs is the [logs] table: how the log pane behaves.
+type Logs struct {
+	// Copy lets y copy a log entry to the terminal's clipboard (OSC 52):
+	// opt-in, as the terminal forwards what sobang writes to whatever
+	// reads the clipboard.
+	Copy bool
 }
 
 // Redact is the [redact] table: which secrets are masked.
@@ -191,6 +201,9 @@ const (
 	keyRedact        = "redact"
 	keyRedactEnabled = "redact.enabled"
 	keyRedactRules   = "redact.rules"
+
+	keyLogs     = "logs"
+	keyLogsCopy = "logs.copy"
 )
 
 // ruleKeys are the keys of one rule of redact.rules.
@@ -202,7 +215,7 @@ var targetKeys = []string{"interval", "timeout", "max_series"}
 // KnownKeys lists every key the file may hold, in the order of the README.
 var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyScrapeInterval, keyScrapeTimeout, keyMaxSeries,
 	keyScrapeTargets + `."URL".interval`, keyScrapeTargets + `."URL".timeout`, keyScrapeTargets + `."URL".max_series`,
-	keyProm, keyMatch, keyHTTPConfig, keyIgnore, keyRedactEnabled, keyRedactRules}
+	keyProm, keyMatch, keyHTTPConfig, keyIgnore, keyRedactEnabled, keyRedactRules, keyLogsCopy}
 
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
@@ -277,7 +290,7 @@ func Parse(path string, src []byte) (*Config, error) {
 	var skip []string // keys whose children are reported already
 	for _, k := range md.Keys() {
 		ks := k.String()
-		known := ks == keyLoadTest || ks == keyPlan || ks == keyMetrics || ks == keyScrapeTargets || slices.Contains(KnownKeys, ks) ||
+		known := ks == keyLoadTest || ks == keyPlan || ks == keyMetrics || ks == keyScrapeTargets || ks == keyLogs || slices.Contains(KnownKeys, ks) ||
 			ks == keyRedact || ks == keyRedactRules ||
 			(len(k) >= 3 && k[0] == "redact" && k[1] == "rules") || // each rule's keys: parseRedact
 			(len(k) == 3 && strings.HasPrefix(ks, keyPaths+".")) ||
@@ -379,6 +392,20 @@ func Parse(path string, src []byte) (*Config, error) {
 	}
 
 	cfg.Redact = parseRedact(data, report, wrongType)
+
+	if logs, ok := data[keyLogs]; ok {
+		t, isTable := logs.(map[string]any)
+		if !isTable {
+			wrongType(keyLogs, "a table (["+keyLogs+"])", logs)
+		}
+		if v, ok := t["copy"]; ok {
+			if b, isBool := v.(bool); !isBool {
+				wrongType(keyLogsCopy, "true or false", v)
+			} else {
+				cfg.Logs.Copy = b
+			}
+		}
+	}
 
 	if len(problems) > 0 {
 		slices.SortStableFunc(problems, func(a, b *sources.LineError) int {

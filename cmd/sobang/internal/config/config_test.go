@@ -136,6 +136,8 @@ func TestParseErrors(t *testing.T) {
 		{"path without slash", "[loadtest.paths]\n\"POST transfer\" = \"api/transfer\"\n",
 			[]string{`cfg.toml:2: loadtest.paths."POST transfer": expected a request path starting with /`, `found "api/transfer"`}},
 		{"loadtest not a table", "loadtest = 1\n", []string{"cfg.toml:1: loadtest: expected a table", "found an integer"}},
+		{"copy not a bool", "[logs]\ncopy = \"yes\"\n", []string{"cfg.toml:2: logs.copy: expected true or false", "found a string"}},
+		{"unknown logs key", "[logs]\ncpy = true\n", []string{`cfg.toml:2: unknown key "logs.cpy"`, "logs.copy"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -278,5 +280,17 @@ func TestParsePlanIgnore(t *testing.T) {
 		if _, err := Parse("cfg.toml", []byte(tt.src)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Parse(%q) = %v, want %q", tt.src, err, tt.want)
 		}
+	}
+}
+
+// TestParseLogs: [logs] copy turns y's clipboard copy on; it is off by
+// default.
+func TestParseLogs(t *testing.T) {
+	cfg, err := Parse("cfg.toml", []byte("[logs]\ncopy = true\n"))
+	if err != nil || !cfg.Logs.Copy {
+		t.Fatalf("copy = true: %+v, %v", cfg, err)
+	}
+	if cfg, _ := Parse("cfg.toml", []byte("")); cfg.Logs.Copy {
+		t.Error("copy is on without the file saying so")
 	}
 }

@@ -137,6 +137,9 @@ type Model struct {
 	recByKey      bool      // rec was started by R (not --record)
 	notice        string    // what the last key did, when it says (S: where the frame went); cleared by the next key
 	events        eventCache
+	entry         entryView        // the log entry the overlay shows (follow.go)
+	following     string           // the identifier the logs pane follows, "" for none
+	followedFrom  string           // the logs pane's filter before
 	pendingCmd    tea.Cmd          // what a key's message asks the program to do (y: the clipboard)
 	notes         map[int64]string // the marks' notes (M), by instant
 	incidentCache incidentCache
@@ -423,6 +426,8 @@ func (m *Model) apply(msg tea.Msg) bool {
 		m.notice = msg.text
 	case noteMsg:
 		m.keepNote(msg.text)
+	case showEntryMsg:
+		m.showEntry(msg)
 	case copyMsg:
 		if !m.opt.Copy {
 			m.notice = "y copies through the terminal (OSC 52) once the configuration file sets copy = true under [logs]"
@@ -449,12 +454,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.handleKey(msg)
 	case m.overlay.shown() && m.overlay.title == incidentsTitle && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		m.chooseIncident(int(msg.Text[0] - '1'))
+	case m.overlay.shown() && m.entryKey(msg.String()):
 	case m.overlay.shown():
 		m.overlay.handleKey(msg)
 	case m.warnings.shown:
 		m.warnings.handleKey(msg)
 	case key.Matches(msg, m.keys.Quit):
 		return m.quitNow()
+	case key.Matches(msg, m.keys.Clear) && m.unfollow():
 	case m.screenKey(msg) || m.timeKey(msg):
 	default:
 		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))

@@ -301,7 +301,7 @@ func (p *logPane) open(f *frame) tea.Msg {
 	if e.Truncated {
 		b.WriteString("[entry cut at its size cap]\n")
 	}
-	return showOverlayMsg{b.String()}
+	return showEntryMsg{b.String(), identifiers(e.Lines)}
 }
 
 // visible returns the indices of the entries the pane may show, in order;
@@ -309,6 +309,7 @@ func (p *logPane) open(f *frame) tea.Msg {
 func (p *logPane) visible(f *frame) []int {
 	flt := store.Filter{FromMS: f.winFrom, ToMS: f.winTo, Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path, MinLevel: p.minLevel}
 	if !flt.Active() {
+		p.pathHidden, p.filtered = 0, 0 // nothing hidden any more
 		return nil
 	}
 	logs := f.store.Logs

@@ -23,6 +23,9 @@ type Series struct {
 	Labels string
 	Type   sources.MetricType
 	Source int
+	// Query is the PromQL whose answer first held the series
+	// (sources.MetricSample.Query), empty for a scrape or a file.
+	Query string
 	// Points are the scrapes in time order, ms: the value, or a
 	// histogram's or summary's sample count. They are calc.Points so that
 	// the metric math reads them in place.
@@ -132,7 +135,7 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 // newSeries adds the series of smp, and its family when new; both are put
 // in order at the end of the scrape.
 func (m *Metrics) newSeries(source int, smp *sources.MetricSample, newFamilies *bool) *Series {
-	s := &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source}
+	s := &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source, Query: smp.Query}
 	m.byID[seriesKey{source, smp.Name, smp.Labels}] = s
 	f := m.families[smp.Name]
 	if f == nil {

@@ -180,6 +180,18 @@ func LabelValue(ls, name string) (string, bool) {
 	return "", false
 }
 
+// LabelMap returns the canonical label set ls as a map, values unescaped;
+// empty, not nil, for no labels.
+func LabelMap(ls string) map[string]string {
+	out := map[string]string{}
+	for _, pair := range SplitLabels(ls) {
+		if n, v, ok := splitPair(pair); ok {
+			out[n] = v
+		}
+	}
+	return out
+}
+
 // splitPair splits one `name="value"` pair, the name possibly quoted
 // (`"http.route"="/"`), and unescapes both.
 func splitPair(pair string) (name, value string, ok bool) {

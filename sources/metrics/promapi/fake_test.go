@@ -58,10 +58,26 @@ func (f *fake) requests(path string) []url.Values {
 
 var matcherRE = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
 
-// matches reports whether a series matches the selector {a="b",...}; the
-// fake knows equality matchers only.
+var bareNameRE = regexp.MustCompile(`^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{(.*)\})?\s*$`)
+
+// norm writes a selector name{a="b"} or a bare name as
+// {__name__="name",a="b"}; others stay as they are.
+func norm(sel string) string {
+	m := bareNameRE.FindStringSubmatch(sel)
+	if m == nil {
+		return sel
+	}
+	q := `{__name__="` + m[1] + `"`
+	if strings.TrimSpace(m[2]) != "" {
+		q += "," + m[2]
+	}
+	return q + "}"
+}
+
+// matches reports whether a series matches the selector {a="b",...} or
+// name{a="b"}; the fake knows equality matchers only.
 func matches(sel string, labels map[string]string) bool {
-	for _, m := range matcherRE.FindAllStringSubmatch(sel, -1) {
+	for _, m := range matcherRE.FindAllStringSubmatch(norm(sel), -1) {
 		if labels[m[1]] != m[2] {
 			return false
 		}
@@ -77,6 +93,7 @@ func (f *fake) selected(query string) []fakeSeries {
 	}
 	var out []fakeSeries
 	for _, sel := range strings.Split(query, " or ") {
+		sel = norm(sel)
 		for _, s := range f.series {
 			if strings.HasPrefix(sel, "{") && matches(sel, s.labels) {
 				out = append(out, s)

@@ -310,19 +310,19 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 		a, _ = align(a, b, step)
 	}
 	var warnings []string
-	queries, names := s.opt.Queries, s.opt.Queries
+	queries := s.opt.Queries
 	if len(queries) == 0 {
 		if s.names == nil {
 			if err := s.discover(ctx, a, b, &warnings); err != nil {
 				return step, err
 			}
 		}
-		queries, names = nil, s.names
+		queries = nil
 		for _, n := range s.names {
 			queries = append(queries, s.scoped(n))
 		}
 	}
-	for i, q := range queries {
+	for _, q := range queries {
 		params := url.Values{"query": {q}, "start": {apiTime(a)}, "end": {apiTime(b)}, "step": {apiDuration(step)}}
 		ans, err := s.c.get(ctx, "/api/v1/query_range", params)
 		if ans != nil {
@@ -334,7 +334,7 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 			}
 			return step, err
 		}
-		if err := s.col.Add(ans.body, names[i]); err != nil {
+		if err := s.col.Add(ans.body, q); err != nil {
 			return step, err
 		}
 	}

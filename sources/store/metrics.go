@@ -109,6 +109,12 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 		if s == nil {
 			s = m.newSeries(source, smp, &newFamilies)
 		}
+		if n := len(s.Points); n > 0 && ms <= s.Points[n-1].T {
+			// A second query answering a series already held (a query
+			// added from the dashboard over the range already asked):
+			// the points stay in time order, the first answer kept.
+			continue
+		}
 		s.Points = append(s.Points, calc.Point{T: ms, V: smp.Value})
 		if smp.Type == sources.MetricHistogram {
 			s.Hist = append(s.Hist, HistPoint{TimeMS: ms, Count: smp.Value, Sum: smp.Sum, Buckets: smp.Buckets})

@@ -119,8 +119,14 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(f.warnings) > 0 {
 		ans["warnings"] = f.warnings
 	}
-	switch r.URL.Path {
-	case "/api/v1/label/__name__/values":
+	if qq := q.Get("query"); strings.Count(qq, "(") != strings.Count(qq, ")") || strings.Count(qq, "[") != strings.Count(qq, "]") {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:6: parse error: unclosed left parenthesis"}`))
+		return
+	}
+	// A label's values, or with /api/v1/labels the label names, of the
+	// series matching any match[].
+	values := func(label string) []string {
 		seen := map[string]bool{}
 		var names []string
 		for _, s := range f.series {
@@ -128,21 +134,51 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			for _, m := range q["match[]"] {
 				ok = ok || matches(m, s.labels)
 			}
-			if n := s.labels["__name__"]; ok && !seen[n] {
-				seen[n] = true
-				names = append(names, n)
+			if !ok {
+				continue
+			}
+			var found []string
+			if label == "" {
+				for k := range s.labels {
+					found = append(found, k)
+				}
+			} else if v, has := s.labels[label]; has {
+				found = append(found, v)
+			}
+			for _, n := range found {
+				if !seen[n] {
+					seen[n] = true
+					names = append(names, n)
+				}
 			}
 		}
 		sort.Strings(names)
-		ans["data"] = names
-	case "/api/v1/targets":
+		return names
+	}
+	label, isLabel := strings.CutPrefix(r.URL.Path, "/api/v1/label/")
+	switch {
+	case isLabel && strings.HasSuffix(label, "/values"):
+		ans["data"] = values(strings.TrimSuffix(label, "/values"))
+	case r.URL.Path == "/api/v1/labels":
+		ans["data"] = values("")
+	case r.URL.Path == "/api/v1/query":
+		at, _ := strconv.ParseFloat(q.Get("time"), 64)
+		var result []map[string]any
+		for _, s := range f.selected(q.Get("query")) {
+			v := s.at(time.UnixMilli(int64(math.Round(at * 1000))))
+			if !math.IsNaN(v) {
+				result = append(result, map[string]any{"metric": s.labels, "value": []any{at, strconv.FormatFloat(v, 'g', -1, 64)}})
+			}
+		}
+		ans["data"] = map[string]any{"resultType": "vector", "result": result}
+	case r.URL.Path == "/api/v1/targets":
 		if f.interval == "" {
 			http.NotFound(w, r)
 			return
 		}
 		ans["data"] = map[string]any{"activeTargets": []any{
 			map[string]any{"scrapeInterval": "1m"}, map[string]any{"scrapeInterval": f.interval}}}
-	case "/api/v1/series":
+	case r.URL.Path == "/api/v1/series":
 		var sets []map[string]string
 		for _, s := range f.series {
 			for _, m := range q["match[]"] {
@@ -153,13 +189,13 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		ans["data"] = sets
-	case "/api/v1/metadata":
+	case r.URL.Path == "/api/v1/metadata":
 		md := f.metadata
 		if md == "" {
 			md = "{}"
 		}
 		ans["data"] = json.RawMessage(md)
-	case "/api/v1/query_range":
+	case r.URL.Path == "/api/v1/query_range":
 		start, _ := strconv.ParseFloat(q.Get("start"), 64)
 		end, _ := strconv.ParseFloat(q.Get("end"), 64)
 		step, _ := strconv.ParseFloat(q.Get("step"), 64)

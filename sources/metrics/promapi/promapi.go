@@ -151,6 +151,9 @@ type source struct {
 	// DefaultMinStep.
 	minStep time.Duration
 	warned  map[string]bool
+
+	// ask is what the dashboard asked (sources.PromQL, ask.go).
+	ask asked
 }
 
 // Info identifies the source.
@@ -162,6 +165,7 @@ func (s *source) Info() sources.Info { return s.info }
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	s.col = promfile.NewCollector(s.info.Name)
 	s.warned = map[string]bool{}
+	s.started(ctx, sink)
 	var start, end time.Time
 	saved := false
 	if s.opt.Span != nil {
@@ -322,6 +326,8 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 			queries = append(queries, s.scoped(n))
 		}
 	}
+	queries = s.current(queries)
+	s.covered(a, b, step)
 	for _, q := range queries {
 		params := url.Values{"query": {q}, "start": {apiTime(a)}, "end": {apiTime(b)}, "step": {apiDuration(step)}}
 		ans, err := s.c.get(ctx, "/api/v1/query_range", params)
@@ -433,7 +439,9 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 	if err != nil {
 		return err
 	}
+	s.ask.mu.Lock() // RemoveChart reads the names
 	s.names = chosen
+	s.ask.mu.Unlock()
 	return nil
 }
 

@@ -1,0 +1,146 @@
+package promapi
+
+import (
+	"context"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+)
+
+// TestAddQuery: a query added after a saved run's pass is asked over the
+// range pushed, at its step, and its points pushed with the query named;
+// a query the server refuses is said in the server's words and pushes
+// nothing; before any pass the query's value now is asked to check it.
+func TestAddQuery(t *testing.T) {
+	f := runFake()
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := newFor(srv, Options{Span: fixedSpan(t0, t0.Add(10*time.Minute)), Queries: []string{"up"}})
+
+	// Before the first pass.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := src.AddQuery(ctx, "rate(x["); err == nil || err.Error() != `the server answered: bad_data: invalid parameter "query": 1:6: parse error: unclosed left parenthesis` {
+		t.Fatalf("a bad query before the first pass: %v", err)
+	}
+	if len(f.requests("/api/v1/query")) != 1 {
+		t.Fatalf("%d instant queries, want the one that checked it", len(f.requests("/api/v1/query")))
+	}
+
+	sk := newSink()
+	if err := src.Run(ctx, sk); err != nil {
+		t.Fatal(err)
+	}
+	before := len(sk.all())
+	cases := []struct {
+		query   string
+		wantErr string
+		scrapes int
+	}{
+		{`hikaricp_connections_pending{pool="HikariPool-1"}`, "", 41},
+		{"sum(rate(x[1m]", "the server answered: bad_data: invalid parameter", 0},
+		{`nothing_here`, "nothing_here: no series over the range shown", 0},
+		{"   ", "an empty query", 0},
+	}
+	for _, c := range cases {
+		err := src.AddQuery(ctx, c.query)
+		if (c.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.wantErr)) {
+			t.Errorf("%q: error %v, want %q", c.query, err, c.wantErr)
+		}
+		added := scrapesOf(sk.all()[before:])
+		before = len(sk.all())
+		if len(added) != c.scrapes {
+			t.Errorf("%q: %d scrapes pushed, want %d", c.query, len(added), c.scrapes)
+			continue
+		}
+		for _, sc := range added {
+			for _, smp := range sc.Samples {
+				if smp.Query != c.query || smp.Value != 30 {
+					t.Fatalf("%q: sample %+v, want the pool's 30 named by the query", c.query, smp)
+				}
+			}
+		}
+		if c.scrapes > 0 && (!added[0].Time.Equal(t0) || !added[len(added)-1].Time.Equal(t0.Add(10*time.Minute))) {
+			t.Errorf("%q: from %v to %v, want the run's range", c.query, added[0].Time, added[len(added)-1].Time)
+		}
+	}
+	ranges := f.requests("/api/v1/query_range")
+	if last := ranges[len(ranges)-1]; last.Get("step") != "15" || last.Get("start") != apiTime(t0) {
+		t.Errorf("the added query asked %v, want the pass's range and step", last)
+	}
+	if got := src.current([]string{"up"}); !slices.Equal(got, []string{"up", `hikaricp_connections_pending{pool="HikariPool-1"}`, "nothing_here"}) {
+		t.Errorf("later passes ask %q", got)
+	}
+}
+
+// TestRemoveChart: a removed chart is no longer asked for, a histogram's
+// family by its three series, a query by itself; adding it again brings it
+// back.
+func TestRemoveChart(t *testing.T) {
+	src := New(sources.Info{Name: "http://127.0.0.1:1"}, Options{Match: []string{`{job="api"}`}}).(*source)
+	src.names = []string{"http_server_requests_seconds_bucket", "http_server_requests_seconds_count", "http_server_requests_seconds_sum", "up"}
+	base := func() []string {
+		var out []string
+		for _, n := range src.names {
+			out = append(out, src.scoped(n))
+		}
+		return out
+	}
+	src.RemoveChart("http_server_requests_seconds")
+	if got := src.current(base()); !slices.Equal(got, []string{`up{job="api"}`}) {
+		t.Errorf("after removing the histogram: %q", got)
+	}
+	src.addExtra("rate(x[1m])")
+	src.RemoveChart("rate(x[1m])")
+	src.RemoveChart(`up{job="api"}`)
+	if got := src.current(base()); len(got) != 0 {
+		t.Errorf("after removing all: %q", got)
+	}
+	src.addExtra("rate(x[1m])")
+	if got := src.current(base()); !slices.Equal(got, []string{"rate(x[1m])"}) {
+		t.Errorf("added again: %q", got)
+	}
+}
+
+// TestNames: metric names, label names and a label's values over the range
+// asked, scoped by --match and by the metric being written.
+func TestNames(t *testing.T) {
+	f := runFake()
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := newFor(srv, Options{Match: []string{`{job="api"}`}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	from, to := t0, t0.Add(time.Hour)
+	cases := []struct {
+		req  sources.NamesRequest
+		want string
+	}{
+		{sources.NamesRequest{Label: "__name__"}, "app_build_info hikaricp_connections_active"},
+		{sources.NamesRequest{Metric: "app_build_info"}, "[__name__ instance job version]"},
+		{sources.NamesRequest{Label: "pool", Metric: "hikaricp_connections_active"}, "[HikariPool-1]"},
+	}
+	for _, c := range cases {
+		c.req.From, c.req.To = from, to
+		got, err := src.Names(ctx, c.req)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.req, err)
+		}
+		if s := strings.Join(got, " "); !strings.Contains(s, strings.Trim(c.want, "[]")) || strings.Contains(s, "batch") {
+			t.Errorf("%+v: %q, want %s and nothing out of --match", c.req, got, c.want)
+		}
+	}
+	for _, q := range f.requests("/api/v1/labels") {
+		if q.Get("start") != apiTime(from) || q.Get("end") != apiTime(to) || q.Get("match[]") != `app_build_info{job="api"}` {
+			t.Errorf("labels asked %v", q)
+		}
+	}
+	srv.Close()
+	if _, err := src.Names(ctx, sources.NamesRequest{Label: "__name__", From: from, To: to}); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("a server gone: %v", err)
+	}
+}

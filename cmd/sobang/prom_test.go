@@ -24,6 +24,9 @@ type promFake struct {
 	// status, when not 0, answers every request with it and body.
 	status int
 	body   string
+	// filler, when not 0, is how many more metric names (of the job
+	// "node") the server says it held.
+	filler int
 }
 
 func (p *promFake) seen(path string) []url.Values {
@@ -51,7 +54,13 @@ func (p *promFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var data any
 	switch r.URL.Path {
 	case "/api/v1/label/__name__/values":
-		data = []string{"hikaricp_connections_pending", "http_server_requests_seconds_count", "unrelated_metric"}
+		names := []string{"hikaricp_connections_pending", "http_server_requests_seconds_count", "unrelated_metric"}
+		for i := range p.filler {
+			names = append(names, fmt.Sprintf("node_filler_%04d", i))
+		}
+		data = names
+	case "/api/v1/label/job/values":
+		data = []string{"node", "api"}
 	case "/api/v1/metadata":
 		data = map[string]any{}
 	case "/api/v1/query_range":
@@ -163,6 +172,26 @@ func TestPromReport(t *testing.T) {
 		s := doc.Metrics[0].Series
 		if len(s) != 1 || s[0].Points != 41 || s[0].Min != 0 || s[0].Max != 6000 || s[0].Mean != 3000 || s[0].Last != 6000 || s[0].Labels["pool"] != "HikariPool-1" {
 			t.Errorf("series %+v", s)
+		}
+	})
+
+	t.Run("too many names", func(t *testing.T) {
+		// A server holding many services: report exits 2 naming its
+		// jobs rather than guess which to report on.
+		many := &promFake{filler: 1000}
+		srv := httptest.NewServer(many)
+		defer srv.Close()
+		_, errs, code := runBin(t, "report", jtl, "--prom", srv.URL)
+		want := "sobang: " + srv.URL + `: the server held 1003 metric names over the range; beyond 1000, which to chart is not guessed: name a job with --match '{job="NAME"}'; its jobs: api, node`
+		if code != 2 || !strings.Contains(errs, want) {
+			t.Fatalf("exit %d, stderr %q, want 2 and %q", code, errs, want)
+		}
+		if n := len(many.seen("/api/v1/query_range")); n != 0 {
+			t.Errorf("%d range queries: guessed", n)
+		}
+		// Scoped, the report is written.
+		if _, errs, code := runBin(t, "report", jtl, "--prom", srv.URL, "--match", `{job="api"}`); code != 0 {
+			t.Fatalf("with --match: exit %d: %s", code, errs)
 		}
 	})
 

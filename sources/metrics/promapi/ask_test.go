@@ -2,6 +2,8 @@ package promapi
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -142,5 +144,64 @@ func TestNames(t *testing.T) {
 	srv.Close()
 	if _, err := src.Names(ctx, sources.NamesRequest{Label: "__name__", From: from, To: to}); err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Errorf("a server gone: %v", err)
+	}
+}
+
+// TestManyNamesAsksForAJob: a server holding more than
+// MaxNamesWithoutMatch names over the range, asked without --match, is
+// not guessed at: a headless pass fails at once naming the jobs, the
+// dashboard's source goes on with no automatic series and warns naming
+// them; with --match the names are chosen as ever.
+func TestManyNamesAsksForAJob(t *testing.T) {
+	f := runFake()
+	for i := range MaxNamesWithoutMatch {
+		f.series = append(f.series, fakeSeries{labels: map[string]string{"__name__": fmt.Sprintf("filler_%04d", i), "job": "node"},
+			at: func(time.Time) float64 { return 1 }})
+	}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	span := fixedSpan(t0, t0.Add(10*time.Minute))
+
+	_, err := run(t, newFor(srv, Options{Span: span}))
+	var jerr *JobsError
+	if !errors.As(err, &jerr) || jerr.Names != MaxNamesWithoutMatch+7 || !slices.Equal(jerr.Jobs, []string{"api", "batch", "node"}) {
+		t.Fatalf("headless: %v, want a JobsError naming the jobs api, batch, node", err)
+	}
+	if !strings.Contains(err.Error(), `name a job with --match '{job="NAME"}'; its jobs: api, batch, node`) {
+		t.Errorf("error %q", err)
+	}
+	if n := len(f.requests("/api/v1/label/__name__/values")); n != 1 {
+		t.Errorf("asked %d times, want once: the answer would not change", n)
+	}
+	if n := len(f.requests("/api/v1/query_range")); n != 0 {
+		t.Errorf("%d range queries, want none: nothing is guessed", n)
+	}
+
+	batches, err := run(t, newFor(srv, Options{Span: span, Match: []string{`{job="api"}`}}))
+	if err != nil || len(scrapesOf(batches)) == 0 {
+		t.Fatalf("with --match: %v, %d scrapes", err, len(scrapesOf(batches)))
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sk := newSink()
+	done := make(chan error, 1)
+	go func() { done <- newFor(srv, Options{Follow: true}).Run(ctx, sk) }()
+	got := sk.waitFor(t, "the jobs' warning", func(bs []sources.Batch) bool {
+		for _, b := range bs {
+			for _, w := range b.Warnings {
+				if strings.Contains(w, "its jobs: api, batch, node; or chart series with : or a") {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if h := lastHealth(got); h.State == sources.StateFailed || h.State == sources.StateDown {
+		t.Errorf("the dashboard's source is %s: %s", h.State, h.Err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
 	}
 }

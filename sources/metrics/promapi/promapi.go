@@ -33,9 +33,11 @@ package promapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -200,6 +202,9 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		step, err := s.pass(ctx, sink, from, end, saved)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if jerr := (*JobsError)(nil); errors.As(err, &jerr) {
+			return s.fail(ctx, sink, err) // asked again, the answer would be the same
 		}
 		if err == nil && saved && s.opt.Follow && s.clock.Now().Sub(end) < s.opt.Range {
 			// A run whose end is within the live range is a test that may
@@ -413,6 +418,20 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 	if err := json.Unmarshal(ans.data, &all); err != nil {
 		return fmt.Errorf("/api/v1/label/__name__/values: %s", sources.Expected("data", "a list of names", firstLine(ans.data)))
 	}
+	if len(all) > MaxNamesWithoutMatch && len(s.opt.Match) == 0 {
+		jerr := &JobsError{Names: len(all), Jobs: s.jobs(ctx, a, b)}
+		if !s.opt.Follow {
+			return jerr
+		}
+		// The dashboard goes on with no automatic series: the prompt and
+		// the list of names still add them, and the warning names the
+		// jobs to scope a next start by.
+		*warnings = append(*warnings, jerr.Error()+"; or chart series with : or a")
+		s.ask.mu.Lock()
+		s.names = []string{}
+		s.ask.mu.Unlock()
+		return nil
+	}
 	chosen := choose(all)
 	if len(chosen) == 0 {
 		if len(all) == 0 {
@@ -443,6 +462,50 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 	s.names = chosen
 	s.ask.mu.Unlock()
 	return nil
+}
+
+// MaxNamesWithoutMatch is the most metric names a server may hold over the
+// range for series to be chosen among them without --match: beyond it the
+// server holds many services, and the source asks for a job instead of
+// guessing.
+const MaxNamesWithoutMatch = 1000
+
+// maxJobsListed bounds the jobs a JobsError names.
+const maxJobsListed = 50
+
+// JobsError says that the server held too many metric names over the
+// range to choose among without --match, and names its jobs.
+type JobsError struct {
+	Names int      // metric names over the range
+	Jobs  []string // values of the job label over the range, sorted
+}
+
+func (e *JobsError) Error() string {
+	msg := fmt.Sprintf("the server held %d metric names over the range; beyond %d, which to chart is not guessed: name a job with --match '{job=\"NAME\"}'", e.Names, MaxNamesWithoutMatch)
+	if len(e.Jobs) == 0 {
+		return msg + " (the server names no job)"
+	}
+	list := e.Jobs[:min(len(e.Jobs), maxJobsListed)]
+	msg += "; its jobs: " + strings.Join(list, ", ")
+	if n := len(e.Jobs) - len(list); n > 0 {
+		msg += fmt.Sprintf(" and %d more", n)
+	}
+	return msg
+}
+
+// jobs are the values of the job label over [a, b], none when the server
+// does not say.
+func (s *source) jobs(ctx context.Context, a, b time.Time) []string {
+	ans, err := s.c.get(ctx, "/api/v1/label/job/values", url.Values{"start": {apiTime(a)}, "end": {apiTime(b)}})
+	if err != nil {
+		return nil
+	}
+	var jobs []string
+	if json.Unmarshal(ans.data, &jobs) != nil {
+		return nil
+	}
+	slices.Sort(jobs)
+	return jobs
 }
 
 // scrapeInterval is the shortest scrape interval of the server's active

@@ -205,3 +205,57 @@ func TestManyNamesAsksForAJob(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+// TestHeadlessStep: a report's step is the median spacing of the raw
+// samples of up over the range (an instant query of a range selector,
+// scoped by --match), else the targets' interval, else 15 s; coarsened
+// only to stay within MaxResolution points; --step wins.
+func TestHeadlessStep(t *testing.T) {
+	cases := []struct {
+		name     string
+		rawEvery time.Duration
+		interval string
+		rng      time.Duration
+		opt      Options
+		step     string // as asked of query_range
+		raw      string // the range selector asked, "" for none
+	}{
+		{"raw samples every 5s", 5 * time.Second, "", 10 * time.Minute, Options{}, "5", "up[10m]"},
+		{"scoped by --match", 2 * time.Second, "", 10 * time.Minute, Options{Match: []string{`{job="api"}`}}, "2", `up{job="api"}[10m]`},
+		{"sub-second samples", 250 * time.Millisecond, "", 10 * time.Minute, Options{}, "0.250", "up[10m]"},
+		{"no raw samples: the targets' interval", 0, "5s", 10 * time.Minute, Options{}, "5", "up[10m]"},
+		{"nothing said: 15 s", 0, "", 10 * time.Minute, Options{}, "15", "up[10m]"},
+		{"two days: within 11,000 points", 5 * time.Second, "", 48 * time.Hour, Options{}, "16", "up[10m]"},
+		{"a short range reads a minute", 5 * time.Second, "", 20 * time.Second, Options{}, "5", "up[1m]"},
+		{"--step wins", 5 * time.Second, "", 10 * time.Minute, Options{Step: 30 * time.Second}, "30", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := runFake()
+			f.rawEvery, f.interval = c.rawEvery, c.interval
+			f.series = append(f.series, fakeSeries{labels: map[string]string{"__name__": "up", "job": "api", "instance": "api:8080"}, at: func(time.Time) float64 { return 1 }})
+			srv := httptest.NewServer(f)
+			defer srv.Close()
+			c.opt.Span = fixedSpan(t0, t0.Add(c.rng))
+			if _, err := run(t, newFor(srv, c.opt)); err != nil {
+				t.Fatal(err)
+			}
+			ranges := f.requests("/api/v1/query_range")
+			if len(ranges) == 0 {
+				t.Fatal("no range query")
+			}
+			for _, q := range ranges {
+				if q.Get("step") != c.step {
+					t.Fatalf("step %s, want %s", q.Get("step"), c.step)
+				}
+			}
+			var raw []string
+			for _, q := range f.requests("/api/v1/query") {
+				raw = append(raw, q.Get("query"))
+			}
+			if (c.raw == "") != (len(raw) == 0) || (c.raw != "" && (len(raw) != 1 || raw[0] != c.raw)) {
+				t.Errorf("instant queries %q, want %q", raw, c.raw)
+			}
+		})
+	}
+}

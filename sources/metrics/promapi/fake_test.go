@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/sobang/sobang/sources"
 )
 
@@ -37,6 +39,10 @@ type fake struct {
 	// exprs are the series of PromQL expressions the fake knows.
 	exprs    map[string][]fakeSeries
 	warnings []string
+	// rawEvery, when set, is the spacing of the raw samples an instant
+	// query of a range selector (sel[d]) answers with, a few ms of jitter
+	// in each.
+	rawEvery time.Duration
 	// fail, when set, answers a request instead of the API.
 	fail func(w http.ResponseWriter, r *http.Request) bool
 
@@ -161,6 +167,25 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ans["data"] = values(strings.TrimSuffix(label, "/values"))
 	case r.URL.Path == "/api/v1/labels":
 		ans["data"] = values("")
+	case r.URL.Path == "/api/v1/query" && strings.HasSuffix(q.Get("query"), "]"):
+		at, _ := strconv.ParseFloat(q.Get("time"), 64)
+		sel, win, _ := strings.Cut(strings.TrimSuffix(q.Get("query"), "]"), "[")
+		d, err := model.ParseDuration(win)
+		if err != nil || f.rawEvery == 0 {
+			ans["data"] = map[string]any{"resultType": "matrix", "result": []any{}}
+			break
+		}
+		end := time.UnixMilli(int64(math.Round(at * 1000)))
+		var result []map[string]any
+		for _, s := range f.selected(sel) {
+			var values [][]any
+			for i, t := 0, end.Add(-time.Duration(d)); !t.After(end); i, t = i+1, t.Add(f.rawEvery) {
+				jitter := time.Duration(i%3) * time.Millisecond
+				values = append(values, []any{float64(t.Add(jitter).UnixMilli()) / 1000, "1"})
+			}
+			result = append(result, map[string]any{"metric": s.labels, "values": values})
+		}
+		ans["data"] = map[string]any{"resultType": "matrix", "result": result}
 	case r.URL.Path == "/api/v1/query":
 		at, _ := strconv.ParseFloat(q.Get("time"), 64)
 		var result []map[string]any

@@ -35,9 +35,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,7 +154,10 @@ type source struct {
 	// the shortest scrape interval of the server's targets, else
 	// DefaultMinStep.
 	minStep time.Duration
-	warned  map[string]bool
+	// finest is a headless pass's step: the median spacing of the raw
+	// samples (finestStep), found once.
+	finest time.Duration
+	warned map[string]bool
 
 	// ask is what the dashboard asked (sources.PromQL, ask.go).
 	ask asked
@@ -288,6 +293,14 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 		rng = end.Sub(from)
 	}
 	step := s.opt.Step
+	if step <= 0 && !s.opt.Follow {
+		// A report: the finest step the data supports, coarsened only
+		// to stay within MaxResolution points a series.
+		if s.finest == 0 {
+			s.finest = s.finestStep(ctx, end, rng)
+		}
+		step = max(s.finest, coarsest(rng))
+	}
 	if step <= 0 {
 		if s.minStep == 0 {
 			s.minStep = s.opt.MinStep
@@ -506,6 +519,85 @@ func (s *source) jobs(ctx context.Context, a, b time.Time) []string {
 	}
 	slices.Sort(jobs)
 	return jobs
+}
+
+// coarsest is the finest step that keeps a range within MaxResolution
+// points (with room for the step the alignment adds), rounded up to whole
+// seconds, or tens of milliseconds below one.
+func coarsest(rng time.Duration) time.Duration {
+	d := rng / (MaxResolution - 2)
+	unit := time.Second
+	if d < time.Second {
+		unit = 10 * time.Millisecond
+	}
+	return (d + unit - 1).Truncate(unit)
+}
+
+// rawWindow bounds the raw samples finestStep reads: their spacing over
+// ten minutes tells it as well as over a day, at a fraction of the answer.
+const rawWindow = 10 * time.Minute
+
+// finestStep is the finest step the data supports over a range ending at
+// end: the median spacing of the raw samples of up (scoped by the first
+// --match), read with an instant query of a range selector; else the
+// shortest scrape interval of the server's targets; else DefaultMinStep.
+// It is rounded to whole seconds (tens of milliseconds below one), as
+// scrape intervals are set.
+func (s *source) finestStep(ctx context.Context, end time.Time, rng time.Duration) time.Duration {
+	sel := "up"
+	if len(s.opt.Match) > 0 {
+		sel = selector("up", s.opt.Match[0])
+	}
+	window := max(min(rng, rawWindow), time.Minute)
+	q := sel + "[" + model.Duration(window).String() + "]"
+	if d := s.medianSpacing(ctx, q, end); d > 0 {
+		return d
+	}
+	return s.scrapeInterval(ctx)
+}
+
+// medianSpacing is the median time between consecutive raw samples of the
+// series the range selector q holds at end, 0 when there are none.
+func (s *source) medianSpacing(ctx context.Context, q string, end time.Time) time.Duration {
+	ans, err := s.c.get(ctx, "/api/v1/query", url.Values{"query": {q}, "time": {apiTime(end)}})
+	if err != nil {
+		return 0
+	}
+	var m struct {
+		ResultType string `json:"resultType"`
+		Result     []struct {
+			Values [][2]json.RawMessage `json:"values"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(ans.data, &m) != nil || m.ResultType != "matrix" {
+		return 0
+	}
+	var gaps []float64
+	for _, r := range m.Result {
+		prev := math.NaN()
+		for _, v := range r.Values {
+			t, err := strconv.ParseFloat(string(v[0]), 64)
+			if err != nil {
+				continue
+			}
+			if t > prev {
+				gaps = append(gaps, t-prev)
+			}
+			prev = t
+		}
+	}
+	if len(gaps) == 0 {
+		return 0
+	}
+	slices.Sort(gaps)
+	med := time.Duration(gaps[len(gaps)/2] * float64(time.Second))
+	if len(gaps)%2 == 0 {
+		med = time.Duration((gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2 * float64(time.Second))
+	}
+	if med >= time.Second {
+		return med.Round(time.Second)
+	}
+	return max(med.Round(10*time.Millisecond), 10*time.Millisecond)
 }
 
 // scrapeInterval is the shortest scrape interval of the server's active

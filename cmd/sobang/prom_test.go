@@ -64,6 +64,11 @@ func (p *promFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/v1/metadata":
 		data = map[string]any{}
 	case "/api/v1/query_range":
+		if strings.Count(q.Get("query"), "[") != strings.Count(q.Get("query"), "]") {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:8: parse error: unclosed left bracket"}`))
+			return
+		}
 		start, _ := strconv.ParseFloat(q.Get("start"), 64)
 		end, _ := strconv.ParseFloat(q.Get("end"), 64)
 		step, _ := strconv.ParseFloat(q.Get("step"), 64)
@@ -79,8 +84,11 @@ func (p *promFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			values = append(values, []any{t, strconv.FormatFloat(v, 'f', -1, 64)})
 		}
-		data = map[string]any{"resultType": "matrix", "result": []any{map[string]any{
-			"metric": map[string]string{"__name__": name, "job": "api", "pool": "HikariPool-1"}, "values": values}}}
+		metric := map[string]string{"__name__": name, "job": "api", "pool": "HikariPool-1"}
+		if strings.Contains(q.Get("query"), "(") {
+			metric = map[string]string{} // an expression's result has no name
+		}
+		data = map[string]any{"resultType": "matrix", "result": []any{map[string]any{"metric": metric, "values": values}}}
 	default:
 		http.NotFound(w, r)
 		return

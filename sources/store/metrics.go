@@ -31,6 +31,11 @@ type Series struct {
 	// the metric math reads them in place.
 	Points []calc.Point
 	Hist   []HistPoint
+
+	// gapMS is the shorter of the last two gaps between points: a series
+	// asked of a server at a 15 s step holds each value until the next
+	// step, where a scrape's every second goes stale after StaleAfter.
+	gapMS, lastGapMS int64
 }
 
 // ID returns the series identity `name{labels}`.
@@ -114,6 +119,14 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 			// added from the dashboard over the range already asked):
 			// the points stay in time order, the first answer kept.
 			continue
+		}
+		if n := len(s.Points); n > 0 {
+			g := ms - s.Points[n-1].T
+			s.gapMS = g
+			if s.lastGapMS > 0 {
+				s.gapMS = min(g, s.lastGapMS)
+			}
+			s.lastGapMS = g
 		}
 		s.Points = append(s.Points, calc.Point{T: ms, V: smp.Value})
 		if smp.Type == sources.MetricHistogram {

@@ -300,3 +300,36 @@ func TestSeriesKeepTimeOrder(t *testing.T) {
 		t.Errorf("x: %v %q, want the whole range of the added query", x.Points, x.Query)
 	}
 }
+
+// TestStalenessFollowsTheSpacing: a series asked of a server at a 15 s
+// step holds each value until the next step (and half a step more), while
+// a series scraped every second still goes stale after StaleAfter.
+func TestStalenessFollowsTheSpacing(t *testing.T) {
+	base := time.Unix(1_700_000_000, 0)
+	cases := []struct {
+		every time.Duration
+		after time.Duration // past the last point
+		gap   bool
+	}{
+		{15 * time.Second, 10 * time.Second, false},
+		{15 * time.Second, 22 * time.Second, false},
+		{15 * time.Second, 24 * time.Second, true},
+		{time.Second, 4 * time.Second, false},
+		{time.Second, 7 * time.Second, true},
+	}
+	for _, c := range cases {
+		st := New([]sources.Info{{Name: "m", Kind: sources.KindPrometheus}})
+		var last time.Time
+		for i := range 5 {
+			last = base.Add(time.Duration(i) * c.every)
+			st.Apply(sources.Batch{Scrapes: []sources.Scrape{{Time: last, Up: true, Samples: []sources.MetricSample{
+				{Name: "g", Type: sources.MetricGauge, Value: 7}, {Name: "c_total", Type: sources.MetricCounter, Value: float64(i * 30)}}}}})
+		}
+		at := last.Add(c.after).UnixMilli()
+		g := st.Metrics.Family("g").Series[0].ValueAt(at)
+		r := st.Metrics.Family("c_total").Series[0].ValueAt(at)
+		if math.IsNaN(g) != c.gap || math.IsNaN(r) != c.gap {
+			t.Errorf("every %v, %v after the last point: gauge %v, rate %v; want a gap: %v", c.every, c.after, g, r, c.gap)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -921,8 +922,9 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 			if len(m.Series) == 0 {
 				rows = append(rows, []string{inert(m.Query, md), "(no series)", "0", "", "", "", ""})
 			}
+			shared := sharedLabels(m.Series)
 			for _, s := range m.Series {
-				rows = append(rows, []string{inert(m.Query, md), inert(labelText(s.Labels), md), fmt.Sprint(s.Points),
+				rows = append(rows, []string{inert(m.Query, md), inert(clip(labelText(s.Labels, shared), maxLabelCells), md), fmt.Sprint(s.Points),
 					fmt.Sprintf("%g", s.Min), fmt.Sprintf("%g", s.Max), fmt.Sprintf("%.4g", s.Mean), fmt.Sprintf("%g", s.Last)})
 			}
 		}
@@ -956,11 +958,44 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	return err
 }
 
-// labelText writes a series' labels as PromQL shows them, sorted by name.
-func labelText(ls map[string]string) string {
+// maxLabelCells bounds a series' labels in the text's table (a build
+// info's labels run long); the JSON holds them whole.
+const maxLabelCells = 60
+
+// clip cuts s to n runes, the last an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// sharedLabels are the labels (name and value) every one of two or more
+// series carries: the text leaves them out, they tell no series apart.
+func sharedLabels(ss []MetricSeries) map[string]string {
+	if len(ss) < 2 {
+		return nil
+	}
+	out := maps.Clone(ss[0].Labels)
+	for _, s := range ss[1:] {
+		for n, v := range out {
+			if s.Labels[n] != v {
+				delete(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// labelText writes a series' labels as PromQL shows them, sorted by name,
+// less those shared.
+func labelText(ls, shared map[string]string) string {
 	names := make([]string, 0, len(ls))
-	for n := range ls {
-		names = append(names, n)
+	for n, v := range ls {
+		if sv, ok := shared[n]; !ok || sv != v {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	parts := make([]string, len(names))

@@ -584,7 +584,7 @@ func TestMetricsList(t *testing.T) {
 			for _, m := range doc.Metrics {
 				e := entry{query: m.Query}
 				for _, s := range m.Series {
-					e.series = append(e.series, fmt.Sprintf("%s %d %g %g %g %g", labelText(s.Labels), s.Points, s.Min, s.Max, s.Mean, s.Last))
+					e.series = append(e.series, fmt.Sprintf("%s %d %g %g %g %g", labelText(s.Labels, nil), s.Points, s.Min, s.Max, s.Mean, s.Last))
 				}
 				got = append(got, e)
 			}
@@ -602,5 +602,21 @@ func TestMetricsList(t *testing.T) {
 				t.Errorf("the text report lacks %s:\n%s", c.want[0].query, buf.String())
 			}
 		})
+	}
+}
+
+// TestLabelTextLeavesOutShared: the text shows what tells a query's series
+// apart, not the labels they all carry; a lone series shows them all.
+func TestLabelTextLeavesOutShared(t *testing.T) {
+	two := []MetricSeries{
+		{Labels: map[string]string{"job": "api", "instance": "x", "uri": "/a"}},
+		{Labels: map[string]string{"job": "api", "instance": "x", "uri": "/b"}},
+	}
+	shared := sharedLabels(two)
+	if got := labelText(two[1].Labels, shared); got != `{uri="/b"}` {
+		t.Errorf("got %s", got)
+	}
+	if got := labelText(two[0].Labels, sharedLabels(two[:1])); got != `{instance="x", job="api", uri="/a"}` {
+		t.Errorf("a lone series: %s", got)
 	}
 }

@@ -20,6 +20,10 @@ type PromQL interface {
 	RemoveChart(name string)
 	// Names asks the server for what a prompt completes, over a range.
 	Names(ctx context.Context, req NamesRequest) ([]string, error)
+	// ValuesAt asks the server for the queries' values at an instant (the
+	// cursor's, where the range's step is coarser than the cursor), as
+	// samples named as the range's series are.
+	ValuesAt(ctx context.Context, queries []string, at time.Time) ([]MetricSample, error)
 }
 
 // NamesRequest says which names PromQL.Names asks for.

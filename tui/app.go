@@ -114,10 +114,12 @@ type Model struct {
 	// promNames are the names the server gave, by completion
 	// (completion.cacheKey), kept for the session.
 	promNames map[string][]string
-	overlay   overlay
-	warnings  warnList
-	keysHint  string // the status bar's hint, built once from KeyMap.ShortHelp
-	warnHint  string // the status bar's hint beside a count of warnings
+	// instant are the server's values at one cursor second (askInstant).
+	instant  instantValues
+	overlay  overlay
+	warnings warnList
+	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
+	warnHint string // the status bar's hint beside a count of warnings
 
 	loadEnded bool
 	decided   bool      // the live-or-past decision is made (open.go)
@@ -316,7 +318,8 @@ func (m *Model) frame() *frame {
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, plannedRate: m.opt.PlannedThroughput, plan: m.opt.Plan,
-		events: m.eventTimes(),
+		events:  m.eventTimes(),
+		instant: m.instantFor(m.tl.Cursor(now)),
 	}
 }
 
@@ -371,12 +374,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.dirty = true
 		m.notice = ""
-		return m, m.handleKey(msg)
+		cmd := m.handleKey(msg)
+		return m, tea.Batch(cmd, m.askInstant())
 	case tea.MouseMsg:
 		if m.handleMouse(msg) {
 			m.dirty = true
 		}
-		return m, nil
+		return m, m.askInstant()
 	}
 	if m.apply(msg) || m.promMsg(msg) {
 		m.dirty = true

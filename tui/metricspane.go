@@ -71,6 +71,7 @@ type metricsKey struct {
 	offset  int
 	filter  string
 	hidden  int
+	instant int // the server's values at the cursor, when known
 	theme   *Styles
 }
 
@@ -167,6 +168,9 @@ func seriesList(f *frame, fam *store.Family) string {
 			r.text = padLeft(chart.FormatValue(r.v, "/s"), 8)
 		default:
 			r.v = s.ValueAt(at.FromMS)
+			if iv, ok := f.instant[s.ID()]; ok {
+				r.v = iv // the server's value at the cursor, finer than the step
+			}
 			r.text = padLeft(chart.FormatValue(r.v, unit), 8)
 		}
 		r.text += "  " + s.ID()
@@ -235,7 +239,7 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindMetrics)
 	filter := f.filters[paneMetrics]
-	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, filter, len(p.hidden), f.st}
+	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, filter, len(p.hidden), len(f.instant), f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -352,7 +356,11 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 		st := Stat{Style: f.st.Series[i%len(f.st.Series)], Pattern: seriesPattern(i)}
 		series = append(series, st.series(v))
 		name := shortLabels(s.Labels, common)
-		val := chart.FormatValue(valueAt(v), unit)
+		cur := valueAt(v)
+		if iv, ok := f.instant[s.ID()]; ok && fam.Type != sources.MetricCounter && fam.Type != sources.MetricSummary {
+			cur = iv // the server's value at the cursor, finer than the step
+		}
+		val := chart.FormatValue(cur, unit)
 		if name != "" {
 			val = name + " " + val
 		}

@@ -547,6 +547,15 @@ func (m *Model) promMsg(msg tea.Msg) bool {
 		if m.names.shown && msg.cacheKey == "__name__\x00" {
 			m.names.names, m.names.msg = msg.names, ""
 		}
+	case promInstantMsg:
+		if msg.atMS != m.instant.atMS || msg.err != nil {
+			return msg.err != nil // the legend keeps the range's values
+		}
+		values := make(map[string]float64, len(msg.samples))
+		for _, s := range msg.samples {
+			values[s.Series()] = s.Value
+		}
+		m.instant.values = values
 	case promAddedMsg:
 		p := &m.prompt
 		waiting := p.active && p.busy == msg.query
@@ -571,4 +580,68 @@ func (m *Model) promMsg(msg tea.Msg) bool {
 		return false
 	}
 	return true
+}
+
+// instantValues are the server's values at one second of the cursor.
+type instantValues struct {
+	atMS   int64              // the second asked for, 0 when none
+	values map[string]float64 // by series identity; nil until answered
+}
+
+// promInstantMsg carries the server's values at a second.
+type promInstantMsg struct {
+	atMS    int64
+	samples []sources.MetricSample
+	err     error
+}
+
+// instantFor returns the server's values at the cursor's second, nil when
+// none are known for it.
+func (m *Model) instantFor(cursorMS int64) map[string]float64 {
+	if m.instant.atMS == 0 || m.instant.atMS != floorSec(cursorMS)*1000 {
+		return nil
+	}
+	return m.instant.values
+}
+
+// askInstant asks the server for the values at a paused cursor's second
+// of the gauges charted from it whose points are further apart than a
+// second and hold none at that second: the range's step is then coarser
+// than the cursor, and the legend reads the instant instead. Counters
+// and histograms are read as rates between points, which an instant's
+// value does not give.
+func (m *Model) askInstant() tea.Cmd {
+	q := m.opt.PromQL
+	if q == nil || m.tl.Live() {
+		return nil
+	}
+	at := floorSec(m.tl.Cursor(m.nowMS())) * 1000
+	if at == m.instant.atMS {
+		return nil
+	}
+	var queries []string
+	for _, fam := range m.metrics.shown {
+		if fam.Type != sources.MetricGauge && fam.Type != sources.MetricUntyped {
+			continue
+		}
+		for _, s := range fam.Series {
+			if s.Query == "" || s.Spacing() <= 1000 || slices.Contains(queries, s.Query) {
+				continue
+			}
+			if j := s.At(at); j >= 0 && s.Points[j].T == at {
+				continue // a point at the second: the range said it
+			}
+			queries = append(queries, s.Query)
+		}
+	}
+	if len(queries) == 0 {
+		return nil
+	}
+	m.instant = instantValues{atMS: at}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), promTimeout)
+		defer cancel()
+		samples, err := q.ValuesAt(ctx, queries, time.UnixMilli(at))
+		return promInstantMsg{atMS: at, samples: samples, err: err}
+	}
 }

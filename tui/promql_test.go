@@ -23,6 +23,8 @@ type fakePromQL struct {
 	asked   []sources.NamesRequest
 	added   []string
 	removed []string
+	// instants are the instants ValuesAt was asked for.
+	instants []time.Time
 }
 
 func (f *fakePromQL) AddQuery(_ context.Context, q string) error {
@@ -44,6 +46,15 @@ func (f *fakePromQL) AddQuery(_ context.Context, q string) error {
 }
 
 func (f *fakePromQL) RemoveChart(name string) { f.removed = append(f.removed, name) }
+
+func (f *fakePromQL) ValuesAt(_ context.Context, queries []string, at time.Time) ([]sources.MetricSample, error) {
+	f.instants = append(f.instants, at)
+	var out []sources.MetricSample
+	for _, q := range queries {
+		out = append(out, sources.MetricSample{Name: q, Labels: `job="api"`, Type: sources.MetricGauge, Value: 99, Query: q})
+	}
+	return out, nil
+}
 
 func (f *fakePromQL) Names(_ context.Context, req sources.NamesRequest) ([]string, error) {
 	f.asked = append(f.asked, req)
@@ -73,10 +84,20 @@ func promModel(t *testing.T) (*Model, *fakePromQL) {
 func run(m *Model, keys ...tea.KeyPressMsg) {
 	for _, k := range keys {
 		_, cmd := m.Update(k)
-		for cmd != nil {
-			msg := cmd()
-			_, cmd = m.Update(msg)
+		runCmd(m, cmd)
+	}
+}
+
+func runCmd(m *Model, cmd tea.Cmd) {
+	for cmd != nil {
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				runCmd(m, c)
+			}
+			return
 		}
+		_, cmd = m.Update(msg)
 	}
 }
 
@@ -266,5 +287,37 @@ func TestPromptWithoutServer(t *testing.T) {
 		if m.prompt.active || m.names.shown || !strings.Contains(plain(m.Render()), "no Prometheus server to ask: start with --prom URL") {
 			t.Errorf("%s without a server:\n%s", k, plain(m.Render()))
 		}
+	}
+}
+
+// TestInstantValuesAtTheCursor: a gauge asked of the server at a 15 s step
+// shows, at a paused cursor between two steps, the server's value at that
+// second (an instant query), not the step's; on a step's own second, and
+// for a scraped gauge, nothing is asked.
+func TestInstantValuesAtTheCursor(t *testing.T) {
+	m, f := promModel(t)
+	var scrapes []sources.Scrape
+	for sec := 0; sec < runSeconds; sec += 15 {
+		scrapes = append(scrapes, sources.Scrape{Time: t0.Add(time.Duration(sec) * time.Second), Up: true,
+			Samples: []sources.MetricSample{{Name: "queue_depth", Labels: `job="api"`, Type: sources.MetricGauge, Value: 7, Query: "queue_depth"}}})
+	}
+	m.store.Apply(sources.Batch{Source: 1, Scrapes: scrapes})
+	m.filters[paneMetrics] = "queue"
+	m.metrics.filterChanged()
+	m.Render()
+	run(m, typed("g")...) // the data's start: a step's own second
+	if len(f.instants) != 0 {
+		t.Fatalf("asked at %v, on a step's second", f.instants)
+	}
+	run(m, tea.KeyPressMsg{Code: tea.KeyRight})
+	if len(f.instants) != 1 || !f.instants[0].Equal(time.UnixMilli(floorSec(m.tl.Cursor(m.nowMS()))*1000)) {
+		t.Fatalf("instants %v, want one at the cursor's second", f.instants)
+	}
+	if frame := plain(m.Render()); !strings.Contains(frame, "queue_depth ⠒⠒ job=api 99") || !strings.Contains(frame, "│  queue_depth 99  │") {
+		t.Errorf("the legend does not read the server's instant:\n%s", frame)
+	}
+	run(m, tea.KeyPressMsg{Code: tea.KeyUp}) // the same second: not asked again
+	if len(f.instants) != 1 {
+		t.Errorf("asked again for the same second: %v", f.instants)
 	}
 }

@@ -171,6 +171,10 @@ func (m *Metrics) newSeries(source int, smp *sources.MetricSample, newFamilies *
 	return s
 }
 
+// Spacing is the shorter of the last two gaps between the series' points
+// (a scrape's interval, or the step it was asked at), 0 before two.
+func (s *Series) Spacing() int64 { return s.gapMS }
+
 // At returns the index of the last point at or before ms, -1 when none.
 func (s *Series) At(ms int64) int {
 	return sort.Search(len(s.Points), func(i int) bool { return s.Points[i].T > ms }) - 1

@@ -172,3 +172,29 @@ func (s *source) Names(ctx context.Context, req sources.NamesRequest) ([]string,
 	slices.Sort(names)
 	return names, nil
 }
+
+// maxInstantQueries bounds the queries one ValuesAt asks: the charts on
+// screen, not the whole list.
+const maxInstantQueries = 20
+
+// ValuesAt asks for each query's value at an instant (/api/v1/query),
+// folded as the range's answers are, so that the samples carry the names
+// and labels of the series charted.
+func (s *source) ValuesAt(ctx context.Context, queries []string, at time.Time) ([]sources.MetricSample, error) {
+	col := promfile.NewCollector(s.info.Name)
+	for _, q := range queries[:min(len(queries), maxInstantQueries)] {
+		ans, err := s.c.get(ctx, "/api/v1/query", url.Values{"query": {q}, "time": {apiTime(at)}})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+		if err := col.Add(ans.body, q); err != nil {
+			return nil, err
+		}
+	}
+	scrapes, _, _, _ := col.Take()
+	var out []sources.MetricSample
+	for _, sc := range scrapes {
+		out = append(out, sc.Samples...)
+	}
+	return out, nil
+}

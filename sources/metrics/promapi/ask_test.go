@@ -259,3 +259,36 @@ func TestHeadlessStep(t *testing.T) {
 		})
 	}
 }
+
+// TestValuesAt: the queries' values at an instant between steps, named and
+// labelled as the range's series are; an error names the query.
+func TestValuesAt(t *testing.T) {
+	f := runFake()
+	f.series = append(f.series, fakeSeries{labels: map[string]string{"__name__": "queue_depth", "job": "api"},
+		at: func(t time.Time) float64 { return t.Sub(t0).Seconds() }})
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	src := newFor(srv, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := src.ValuesAt(ctx, []string{"queue_depth", `hikaricp_connections_pending{pool="HikariPool-1"}`}, t0.Add(7*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]sources.MetricSample{}
+	for _, s := range got {
+		byID[s.Series()] = s
+	}
+	if s := byID[`queue_depth{job="api"}`]; s.Value != 7 || s.Query != "queue_depth" {
+		t.Errorf("queue_depth at +7s: %+v (all %v)", s, got)
+	}
+	if s := byID[`hikaricp_connections_pending{instance="api:8080",job="api",pool="HikariPool-1"}`]; s.Value != 30 {
+		t.Errorf("pending at +7s: %+v", s)
+	}
+	if q := f.requests("/api/v1/query"); len(q) != 2 || q[0].Get("time") != apiTime(t0.Add(7*time.Second)) {
+		t.Errorf("asked %v", q)
+	}
+	if _, err := src.ValuesAt(ctx, []string{"rate(x["}, t0); err == nil || !strings.HasPrefix(err.Error(), "rate(x[: the server answered: bad_data") {
+		t.Errorf("a refused query: %v", err)
+	}
+}

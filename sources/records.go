@@ -240,6 +240,10 @@ type MetricSample struct {
 	Value   float64    // counter, gauge or untyped value; for histograms and summaries the sample count
 	Sum     float64    // histogram or summary sum
 	Buckets []Bucket   // histogram buckets sorted by upper bound, +Inf last
+	// Query is the PromQL whose answer held the sample (a Prometheus API
+	// source); empty for a scrape or a file, whose series are named by
+	// their metric name. The report lists series by it.
+	Query string
 }
 
 // Series returns the series identity `name{labels}`.

@@ -18,6 +18,10 @@ type Info struct {
 	// retries, lingering batches, health times, the year of a syslog
 	// stamp); nil means Wall. See the package doc for why it rides here.
 	Clock Clock
+	// Queries are the PromQL expressions a Prometheus API source was
+	// given (--query), in the order given: the report lists exactly
+	// these, those that answered nothing included.
+	Queries []string
 }
 
 // Location returns the zone for zone-less timestamps, local when unset.

@@ -98,6 +98,10 @@ type Options struct {
 	// samplers by label (shown beside the label table and in a label's
 	// detail), its folded tree and findings (the plan view, p).
 	Plan *sources.PlanView
+	// PromQL, when not nil, is the Prometheus server (--prom) the PromQL
+	// prompt (:), the list of names (a) and d ask; nil leaves them saying
+	// so.
+	PromQL sources.PromQL
 }
 
 // Model is the root model of the dashboard.
@@ -117,8 +121,15 @@ type Model struct {
 	zoomed  bool
 	w, h    int
 
-	help     helpScreen
-	search   searchLine
+	help   helpScreen
+	search searchLine
+	prompt promPrompt
+	names  nameList
+	// promNames are the names the server gave, by completion
+	// (completion.cacheKey), kept for the session.
+	promNames map[string][]string
+	// instant are the server's values at one cursor second (askInstant).
+	instant  instantValues
 	overlay  overlay
 	warnings warnList
 	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
@@ -187,6 +198,8 @@ func New(opt Options) *Model {
 		zone:     opt.Zone,
 		help:     newHelpScreen(k),
 		search:   newSearchLine(),
+		prompt:   newPromPrompt(),
+		names:    newNameList(),
 		overlay:  newOverlay(k),
 		warnings: newWarnList(k),
 		keysHint: hints("  ", k.ShortHelp()...) + " ",
@@ -335,6 +348,7 @@ func (m *Model) frame() *frame {
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, plannedRate: m.opt.PlannedThroughput, plan: m.opt.Plan,
 		events:    m.eventTimes(),
 		incidents: m.incidentSpans(),
+		instant:   m.instantFor(m.tl.Cursor(now)),
 	}
 }
 
@@ -389,14 +403,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.dirty = true
 		m.notice = ""
-		return m, m.handleKey(msg)
+		cmd := m.handleKey(msg)
+		return m, tea.Batch(cmd, m.askInstant())
 	case tea.MouseMsg:
 		if m.handleMouse(msg) {
 			m.dirty = true
 		}
-		return m, nil
+		return m, m.askInstant()
 	}
-	if m.apply(msg) {
+	if m.apply(msg) || m.promMsg(msg) {
 		m.dirty = true
 	}
 	return m, nil
@@ -450,6 +465,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quitNow()
 	case m.search.active:
 		m.apply(m.search.handleKey(msg))
+	case m.prompt.active:
+		return m.promptKey(msg)
+	case m.names.shown:
+		return m.namesKey(msg)
 	case m.help.shown:
 		m.help.handleKey(msg)
 	case m.overlay.shown() && m.overlay.title == incidentsTitle && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
@@ -462,6 +481,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return m.quitNow()
 	case key.Matches(msg, m.keys.Clear) && m.unfollow():
+	case key.Matches(msg, m.keys.Prompt):
+		m.openPrompt()
+	case m.focus == paneMetrics && key.Matches(msg, m.metrics.keymap.Add):
+		return m.openNames()
+	case m.focus == paneMetrics && key.Matches(msg, m.metrics.keymap.Remove):
+		m.removeChart()
 	case m.screenKey(msg) || m.timeKey(msg):
 	default:
 		m.apply(m.panes[m.focus].handleKey(msg, m.frame()))
@@ -773,7 +798,11 @@ func (m *Model) render() string {
 	body := m.h - 1
 	// The readout reads the panes: not over help, an entry or the list.
 	readout := ""
-	if !m.search.active && !m.help.shown && !m.overlay.shown() && !m.warnings.shown {
+	if m.prompt.active {
+		lines := m.prompt.lines(m.st, m.w)
+		readout = strings.Join(lines, "\n")
+		body -= max(len(lines)-1, 0)
+	} else if !m.search.active && !m.help.shown && !m.overlay.shown() && !m.warnings.shown && !m.names.shown {
 		readout = m.readout(f)
 	}
 	if readout != "" {
@@ -785,12 +814,16 @@ func (m *Model) render() string {
 		out = m.help.render(m.st, m.panes[m.focus], m.keys, m.w, body)
 	case m.overlay.shown():
 		out = m.overlay.render(m.st, m.w, body)
+	case m.names.shown:
+		out = m.names.render(m.st, m.w, body)
 	case m.warnings.shown:
 		out = m.warnings.render(m.st, m.store, m.ownWarnings(), m.zone, m.w, body)
 	default:
 		out = m.renderPanes(f, m.w, body)
 	}
-	if readout != "" {
+	if readout != "" && m.prompt.active {
+		out += "\n" + readout // fitted line by line
+	} else if readout != "" {
 		out += "\n" + fit(readout, m.w)
 	}
 	return out + "\n" + m.statusBar(f)
@@ -1048,6 +1081,8 @@ func (m *Model) statusLine(left string) string {
 	}
 	if m.search.active {
 		left, right = m.search.statusBar()
+	} else if m.prompt.active {
+		left, right = m.prompt.statusBar(m.w)
 	} else {
 		// The warnings take what room the figures leave, each cut before
 		// its advice rather than after it.

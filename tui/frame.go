@@ -42,6 +42,10 @@ type frame struct {
 	plan        *sources.PlanView // the plan beside the results, nil without one
 	events      []int64           // when the events happened (change.Events), marked on the time axes
 	incidents   [][2]int64        // the incidents' spans [from, to) in ms, drawn as bands on the time axes
+	// instant are the server's values at the cursor's second by series
+	// identity (Options.PromQL's ValuesAt), for series asked at a step
+	// coarser than a second; nil while none are known for this cursor.
+	instant map[string]float64
 }
 
 // key identifies the time state of a frame, for pane caches.

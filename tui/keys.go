@@ -38,6 +38,7 @@ type KeyMap struct {
 	Home                       key.Binding
 	End                        key.Binding // the data's end, or live in a live session
 	FitPane                    key.Binding // fit the axis to the focused pane's data
+	Prompt                     key.Binding // the PromQL prompt (--prom)
 }
 
 // DefaultKeys returns the key map.
@@ -85,13 +86,14 @@ func DefaultKeys() KeyMap {
 		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "to the data's start")),
 		End:         key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "to the end (or live)")),
 		FitPane:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "fit axis to pane's data")),
+		Prompt:      key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "PromQL prompt (--prom)")),
 	}
 }
 
 // Global returns the bindings that work in every pane, for help.
 func (k KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.LeftFast, k.RightFast, k.Live, k.Home, k.End, k.ZoomIn, k.ZoomOut, k.FitPane,
-		k.Window, k.Clear, k.Mark, k.Note, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Slower, k.Faster, k.Search, k.NextPane, k.PrevPane,
+		k.Window, k.Clear, k.Mark, k.Note, k.NextMark, k.NextError, k.PrevError, k.Follow, k.Slower, k.Faster, k.Search, k.Prompt, k.NextPane, k.PrevPane,
 		k.Pane1, k.Pane2, k.Pane3, k.Zoom, k.Warnings, k.Incidents, k.Plan, k.Snapshot, k.Record, k.Help, k.Quit}
 }
 

@@ -33,6 +33,8 @@ type metricsPane struct {
 	shown    []*store.Family
 	c        chart.Chart
 	onsets   onsetCache
+	// hidden are the families removed with d, until added again.
+	hidden map[string]bool
 }
 
 // metricsKeys are the metrics pane's keys: the first three are its help, in
@@ -40,6 +42,7 @@ type metricsPane struct {
 // described for this pane.
 type metricsKeys struct {
 	Scroll, Filter, Open       key.Binding
+	Add, Remove                key.Binding // a series from the server's names, the top chart
 	Up, Down, PageUp, PageDown key.Binding
 }
 
@@ -48,11 +51,15 @@ func newMetricsKeys(k KeyMap) metricsKeys {
 		Scroll: anyOf("↑/↓ j/k", "scroll charts", k.Up, k.Down),
 		Filter: describe(k.Search, "filter metrics by name"),
 		Open:   describe(k.Open, "list the top chart's series at the cursor"),
+		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a series (--prom)")),
+		Remove: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove the top chart")),
 		Up:     k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
 	}
 }
 
-func (k metricsKeys) help() []key.Binding { return []key.Binding{k.Scroll, k.Filter, k.Open} }
+func (k metricsKeys) help() []key.Binding {
+	return []key.Binding{k.Scroll, k.Filter, k.Open, k.Add, k.Remove}
+}
 
 type metricsKey struct {
 	frame   frameKey
@@ -63,6 +70,8 @@ type metricsKey struct {
 	focused bool
 	offset  int
 	filter  string
+	hidden  int
+	instant int // the server's values at the cursor, when known
 	theme   *Styles
 }
 
@@ -97,6 +106,26 @@ func (p *metricsPane) handleKey(msg tea.KeyPressMsg, f *frame) tea.Msg {
 }
 
 func (p *metricsPane) filterChanged() { p.offset = 0 }
+
+// hide leaves the family name out of the pane (d).
+func (p *metricsPane) hide(name string) {
+	if p.hidden == nil {
+		p.hidden = map[string]bool{}
+	}
+	p.hidden[name] = true
+	p.cache = ""
+}
+
+// unhide shows again what a query added names: the family of its name,
+// or of the expression itself.
+func (p *metricsPane) unhide(query string) {
+	for _, n := range []string{query, leadingName(query)} {
+		if p.hidden[n] {
+			delete(p.hidden, n)
+			p.cache = ""
+		}
+	}
+}
 
 func (p *metricsPane) clear(f *frame) tea.Msg {
 	if f.filters[paneMetrics] == "" {
@@ -139,6 +168,9 @@ func seriesList(f *frame, fam *store.Family) string {
 			r.text = padLeft(chart.FormatValue(r.v, "/s"), 8)
 		default:
 			r.v = s.ValueAt(at.FromMS)
+			if iv, ok := f.instant[s.ID()]; ok {
+				r.v = iv // the server's value at the cursor, finer than the step
+			}
 			r.text = padLeft(chart.FormatValue(r.v, unit), 8)
 		}
 		r.text += "  " + s.ID()
@@ -195,6 +227,9 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 		if filter != "" && !strings.Contains(strings.ToLower(fam.Name), strings.ToLower(filter)) {
 			continue
 		}
+		if p.hidden[fam.Name] {
+			continue
+		}
 		out = append(out, fam)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return familyRank(out[i]) < familyRank(out[j]) })
@@ -204,7 +239,7 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindMetrics)
 	filter := f.filters[paneMetrics]
-	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, filter, f.st}
+	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, filter, len(p.hidden), len(f.instant), f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -321,7 +356,11 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 		st := Stat{Style: f.st.Series[i%len(f.st.Series)], Pattern: seriesPattern(i)}
 		series = append(series, st.series(v))
 		name := shortLabels(s.Labels, common)
-		val := chart.FormatValue(valueAt(v), unit)
+		cur := valueAt(v)
+		if iv, ok := f.instant[s.ID()]; ok && fam.Type != sources.MetricCounter && fam.Type != sources.MetricSummary {
+			cur = iv // the server's value at the cursor, finer than the step
+		}
+		val := chart.FormatValue(cur, unit)
 		if name != "" {
 			val = name + " " + val
 		}

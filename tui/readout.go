@@ -157,7 +157,11 @@ func (p *metricsPane) readout(f *frame) string {
 	case sources.MetricCounter, sources.MetricSummary:
 		text = fam.Name + " " + chart.FormatValue(ss[0].Values(at, nil)[0], "/s")
 	default:
-		text = fam.Name + " " + chart.FormatValue(ss[0].Values(at, nil)[0], unitOf(fam.Name))
+		v := ss[0].Values(at, nil)[0]
+		if iv, ok := f.instant[ss[0].ID()]; ok {
+			v = iv // the server's value at the cursor, finer than the step
+		}
+		text = fam.Name + " " + chart.FormatValue(v, unitOf(fam.Name))
 	}
 	if len(ss) > 1 && fam.Type != sources.MetricHistogram {
 		text += wrap(f.st.Muted, " (1 of "+itoa(len(ss))+")")

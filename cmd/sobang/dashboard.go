@@ -81,6 +81,7 @@ func runDashboard(cfg dashboardConfig) error {
 		SaveSnapshot: snapshotSaver(".", cfg.theme),
 		Replay:       cfg.replay,
 	}
+	opt.PromQL = promQLOf(cfg.sources)
 	if pl := cfg.plan; pl != nil {
 		opt.PlannedThreads, opt.PlannedThroughput, opt.PlanName, opt.Plan = pl.threads, pl.rate, pl.name, pl.view
 	}
@@ -340,4 +341,18 @@ func writeCrashReport(p *sources.Panic) string {
 	defer f.Close()
 	fmt.Fprintf(f, "sobang %s crashed at %s\n\n%v\n\n%s", versionString(), time.Now().Format(time.RFC3339), p, p.Stack)
 	return f.Name()
+}
+
+// promQLOf returns the first --prom source, which the dashboard's PromQL
+// prompt asks; nil without one.
+func promQLOf(list []sources.Source) sources.PromQL {
+	for _, s := range list {
+		if n, ok := s.(notedSource); ok {
+			s = n.Source
+		}
+		if q, ok := s.(sources.PromQL); ok {
+			return q
+		}
+	}
+	return nil
 }

@@ -290,6 +290,25 @@ func TestE2EPromSavedRun(t *testing.T) {
 	if clock, word := statusLine(t, screen); word != "PAUSED" || clock != "09:00:59" {
 		t.Fatalf("a saved run with --prom must open PAUSED on its last second, got %s %s\n%s", clock, word, screen)
 	}
+	// The PromQL prompt: tab completes from the server's names, enter
+	// charts the expression over the run; a refused query shows the
+	// server's words.
+	s.send(":")
+	s.send("-l", "sum(hik")
+	s.send("Tab")
+	s.waitText(" :sum(hikaricp_connections_pending▏", 5*time.Second)
+	s.send("-l", ")")
+	s.send("Enter")
+	s.waitFor("the expression charted", 10*time.Second, func(sc string) bool {
+		return strings.Contains(sc, "charted sum(hikaricp_connections_pending)") && strings.Contains(sc, "sum(hikaricp_connections_pending) ⠒⠒ 30")
+	})
+	s.send(":")
+	s.send("-l", "rate(x[1m)")
+	s.send("Enter")
+	s.waitText(`the server answered: bad_data: invalid parameter "query": 1:8: parse error: unclosed left bracket`, 10*time.Second)
+	s.send("Escape")
+	// A q right after the escape would read as alt+q.
+	s.waitFor("the prompt closed", 5*time.Second, func(sc string) bool { return !strings.Contains(sc, ":rate(x[1m)▏") })
 	s.send("q")
 	s.waitExit(5 * time.Second)
 }

@@ -44,9 +44,7 @@ func TestMetricFilesReport(t *testing.T) {
 					Format   string   `json:"format"`
 					Warnings []string `json:"warnings"`
 				} `json:"sources"`
-				Metrics struct {
-					Series int `json:"series"`
-				} `json:"metrics"`
+				Metrics []metricEntry `json:"metrics"`
 			}
 			if err := json.Unmarshal([]byte(out), &doc); err != nil {
 				t.Fatalf("%v\n%s", err, out)
@@ -54,8 +52,8 @@ func TestMetricFilesReport(t *testing.T) {
 			if len(doc.Sources) != 1 || doc.Sources[0].Kind != "metrics-file" || doc.Sources[0].Format != c.format {
 				t.Fatalf("sources %+v, want one metrics-file in %s", doc.Sources, c.format)
 			}
-			if doc.Metrics.Series != c.series {
-				t.Errorf("%d series, want %d", doc.Metrics.Series, c.series)
+			if n := seriesIn(doc.Metrics); n != c.series {
+				t.Errorf("%d series, want %d", n, c.series)
 			}
 			warned := strings.Join(doc.Sources[0].Warnings, "\n")
 			if (c.warning == "") != (warned == "") || !strings.Contains(warned, c.warning) {

@@ -24,6 +24,9 @@ type promFake struct {
 	// status, when not 0, answers every request with it and body.
 	status int
 	body   string
+	// filler, when not 0, is how many more metric names (of the job
+	// "node") the server says it held.
+	filler int
 }
 
 func (p *promFake) seen(path string) []url.Values {
@@ -51,10 +54,21 @@ func (p *promFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var data any
 	switch r.URL.Path {
 	case "/api/v1/label/__name__/values":
-		data = []string{"hikaricp_connections_pending", "http_server_requests_seconds_count", "unrelated_metric"}
+		names := []string{"hikaricp_connections_pending", "http_server_requests_seconds_count", "unrelated_metric"}
+		for i := range p.filler {
+			names = append(names, fmt.Sprintf("node_filler_%04d", i))
+		}
+		data = names
+	case "/api/v1/label/job/values":
+		data = []string{"node", "api"}
 	case "/api/v1/metadata":
 		data = map[string]any{}
 	case "/api/v1/query_range":
+		if strings.Count(q.Get("query"), "[") != strings.Count(q.Get("query"), "]") {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:8: parse error: unclosed left bracket"}`))
+			return
+		}
 		start, _ := strconv.ParseFloat(q.Get("start"), 64)
 		end, _ := strconv.ParseFloat(q.Get("end"), 64)
 		step, _ := strconv.ParseFloat(q.Get("step"), 64)
@@ -70,8 +84,11 @@ func (p *promFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			values = append(values, []any{t, strconv.FormatFloat(v, 'f', -1, 64)})
 		}
-		data = map[string]any{"resultType": "matrix", "result": []any{map[string]any{
-			"metric": map[string]string{"__name__": name, "job": "api", "pool": "HikariPool-1"}, "values": values}}}
+		metric := map[string]string{"__name__": name, "job": "api", "pool": "HikariPool-1"}
+		if strings.Contains(q.Get("query"), "(") {
+			metric = map[string]string{} // an expression's result has no name
+		}
+		data = map[string]any{"resultType": "matrix", "result": []any{map[string]any{"metric": metric, "values": values}}}
 	default:
 		http.NotFound(w, r)
 		return
@@ -107,13 +124,7 @@ func TestPromReport(t *testing.T) {
 			Path string `json:"path"`
 			Kind string `json:"kind"`
 		} `json:"sources"`
-		Metrics struct {
-			Series   int `json:"series"`
-			Families []struct {
-				Name string  `json:"name"`
-				Max  float64 `json:"max"`
-			} `json:"families"`
-		} `json:"metrics"`
+		Metrics []metricEntry `json:"metrics"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -121,7 +132,7 @@ func TestPromReport(t *testing.T) {
 	if len(doc.Sources) != 2 || doc.Sources[1].Kind != "prometheus" || doc.Sources[1].Path != srv.URL {
 		t.Errorf("sources %+v, want the JTL and the server", doc.Sources)
 	}
-	if doc.Metrics.Series != 2 || len(doc.Metrics.Families) != 2 || doc.Metrics.Families[0].Name != "hikaricp_connections_pending" || doc.Metrics.Families[0].Max != 30 {
+	if seriesIn(doc.Metrics) != 2 || len(doc.Metrics) != 2 || doc.Metrics[0].Query != "hikaricp_connections_pending" || doc.Metrics[0].Series[0].Max != 30 {
 		t.Errorf("metrics %+v, want the pool's pending connections at 30 and the requests, not the unrelated metric", doc.Metrics)
 	}
 	// From the run's start (on the 15 s grid) to its end, the last
@@ -150,6 +161,48 @@ func TestPromReport(t *testing.T) {
 		}
 	})
 
+	t.Run("queries in the order given", func(t *testing.T) {
+		out, errs, code := runBin(t, "report", "--format", "json", jtl, "--prom", srv.URL,
+			"--query", "http_server_requests_seconds_count", "--query", "hikaricp_connections_pending")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var doc struct {
+			Metrics []metricEntry `json:"metrics"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if len(doc.Metrics) != 2 || doc.Metrics[0].Query != "http_server_requests_seconds_count" || doc.Metrics[1].Query != "hikaricp_connections_pending" {
+			t.Fatalf("metrics %+v, want the two queries in the order given", doc.Metrics)
+		}
+		// 10 minutes at 15 s: 41 points from 0 to 10/s x 600 s.
+		s := doc.Metrics[0].Series
+		if len(s) != 1 || s[0].Points != 41 || s[0].Min != 0 || s[0].Max != 6000 || s[0].Mean != 3000 || s[0].Last != 6000 || s[0].Labels["pool"] != "HikariPool-1" {
+			t.Errorf("series %+v", s)
+		}
+	})
+
+	t.Run("too many names", func(t *testing.T) {
+		// A server holding many services: report exits 2 naming its
+		// jobs rather than guess which to report on.
+		many := &promFake{filler: 1000}
+		srv := httptest.NewServer(many)
+		defer srv.Close()
+		_, errs, code := runBin(t, "report", jtl, "--prom", srv.URL)
+		want := "sobang: " + srv.URL + `: the server held 1003 metric names over the range; beyond 1000, which to chart is not guessed: name a job with --match '{job="NAME"}'; its jobs: api, node`
+		if code != 2 || !strings.Contains(errs, want) {
+			t.Fatalf("exit %d, stderr %q, want 2 and %q", code, errs, want)
+		}
+		if n := len(many.seen("/api/v1/query_range")); n != 0 {
+			t.Errorf("%d range queries: guessed", n)
+		}
+		// Scoped, the report is written.
+		if _, errs, code := runBin(t, "report", jtl, "--prom", srv.URL, "--match", `{job="api"}`); code != 0 {
+			t.Fatalf("with --match: exit %d: %s", code, errs)
+		}
+	})
+
 	t.Run("server fails", func(t *testing.T) {
 		// As for a scrape that fails: the report is written, and the
 		// source's failure is a warning naming it and the server's words.
@@ -161,6 +214,39 @@ func TestPromReport(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
 	})
+}
+
+// TestScrapeReportMetrics: `report --scrape URL --duration D` lists the
+// target's families by name, and the scrape figures are its source's.
+func TestScrapeReportMetrics(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		_, _ = w.Write([]byte("# TYPE jobs_total counter\njobs_total{queue=\"a\"} 5\njobs_total{queue=\"b\"} 7\n# TYPE pool_active gauge\npool_active 3\n"))
+	}))
+	defer srv.Close()
+	out, errs, code := runBin(t, "report", "--format", "json", "--scrape", srv.URL+"/metrics", "--duration", "2500ms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Sources []struct {
+			Kind          string `json:"kind"`
+			Scrapes       *int   `json:"scrapes"`
+			FailedScrapes *int   `json:"failed_scrapes"`
+			Series        *int   `json:"series"`
+		} `json:"sources"`
+		Metrics []metricEntry `json:"metrics"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(doc.Sources) != 1 || doc.Sources[0].Scrapes == nil || *doc.Sources[0].Scrapes < 2 || *doc.Sources[0].FailedScrapes != 0 || *doc.Sources[0].Series != 3 {
+		t.Fatalf("sources %s", out)
+	}
+	if len(doc.Metrics) != 2 || doc.Metrics[0].Query != "jobs_total" || doc.Metrics[1].Query != "pool_active" || len(doc.Metrics[0].Series) != 2 ||
+		doc.Metrics[0].Series[1].Labels["queue"] != "b" || doc.Metrics[0].Series[1].Last != 7 || doc.Metrics[1].Series[0].Points < 2 {
+		t.Errorf("metrics %+v, want jobs_total's two series and pool_active", doc.Metrics)
+	}
 }
 
 // TestPromFlags: bad --prom values and HTTP client files are usage errors;
@@ -211,4 +297,26 @@ func TestPromFlags(t *testing.T) {
 	if strings.Contains(out+errs, secret) {
 		t.Error("the token was printed")
 	}
+}
+
+// metricEntry is one entry of the report's metrics list.
+type metricEntry struct {
+	Query  string `json:"query"`
+	Series []struct {
+		Labels map[string]string `json:"labels"`
+		Points int               `json:"points"`
+		Min    float64           `json:"min"`
+		Max    float64           `json:"max"`
+		Mean   float64           `json:"mean"`
+		Last   float64           `json:"last"`
+	} `json:"series"`
+}
+
+// seriesIn counts the series of a metrics list.
+func seriesIn(list []metricEntry) int {
+	n := 0
+	for _, m := range list {
+		n += len(m.Series)
+	}
+	return n
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sobang/sobang/cmd/sobang/internal/report"
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/metrics/promapi"
 	"github.com/sobang/sobang/sources/plan"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -84,6 +85,13 @@ that holds no data) go to stderr and into the report.`,
 					}
 					s.Warnings = append(s.Warnings, w)
 					printWarning("%s: %s", s.Name, w)
+				}
+			}
+			for i, err := range errs {
+				// A server holding many services: which to report on is
+				// the user's to say.
+				if jerr := (*promapi.JobsError)(nil); errors.As(err, &jerr) {
+					return usageErr("%s: %v", st.Sources[i].Name, jerr)
 				}
 			}
 			if read == 0 {

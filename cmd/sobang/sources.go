@@ -631,6 +631,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 				return nil, err
 			}
 			opt.Span = f.narrowed(span.wait)
+			info.Queries = opt.Queries
 			out = append(out, promapi.New(info, opt))
 			prom = true
 		}

@@ -30,7 +30,7 @@ func cleanBatch(b *sources.Batch) {
 	b.Scrapes = cleanEach(b.Scrapes, func(sc *sources.Scrape) bool {
 		changed := false
 		sc.Samples = cleanEach(sc.Samples, func(m *sources.MetricSample) bool {
-			c := clean(&m.Name, &m.Labels)
+			c := clean(&m.Name, &m.Labels, &m.Query)
 			changed = changed || c
 			return c
 		})

@@ -23,11 +23,19 @@ type Series struct {
 	Labels string
 	Type   sources.MetricType
 	Source int
+	// Query is the PromQL whose answer first held the series
+	// (sources.MetricSample.Query), empty for a scrape or a file.
+	Query string
 	// Points are the scrapes in time order, ms: the value, or a
 	// histogram's or summary's sample count. They are calc.Points so that
 	// the metric math reads them in place.
 	Points []calc.Point
 	Hist   []HistPoint
+
+	// gapMS is the shorter of the last two gaps between points: a series
+	// asked of a server at a 15 s step holds each value until the next
+	// step, where a scrape's every second goes stale after StaleAfter.
+	gapMS, lastGapMS int64
 }
 
 // ID returns the series identity `name{labels}`.
@@ -106,6 +114,20 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 		if s == nil {
 			s = m.newSeries(source, smp, &newFamilies)
 		}
+		if n := len(s.Points); n > 0 && ms <= s.Points[n-1].T {
+			// A second query answering a series already held (a query
+			// added from the dashboard over the range already asked):
+			// the points stay in time order, the first answer kept.
+			continue
+		}
+		if n := len(s.Points); n > 0 {
+			g := ms - s.Points[n-1].T
+			s.gapMS = g
+			if s.lastGapMS > 0 {
+				s.gapMS = min(g, s.lastGapMS)
+			}
+			s.lastGapMS = g
+		}
 		s.Points = append(s.Points, calc.Point{T: ms, V: smp.Value})
 		if smp.Type == sources.MetricHistogram {
 			s.Hist = append(s.Hist, HistPoint{TimeMS: ms, Count: smp.Value, Sum: smp.Sum, Buckets: smp.Buckets})
@@ -132,7 +154,7 @@ func (m *Metrics) add(source int, ms int64, sc sources.Scrape) {
 // newSeries adds the series of smp, and its family when new; both are put
 // in order at the end of the scrape.
 func (m *Metrics) newSeries(source int, smp *sources.MetricSample, newFamilies *bool) *Series {
-	s := &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source}
+	s := &Series{Name: smp.Name, Labels: smp.Labels, Type: smp.Type, Source: source, Query: smp.Query}
 	m.byID[seriesKey{source, smp.Name, smp.Labels}] = s
 	f := m.families[smp.Name]
 	if f == nil {
@@ -148,6 +170,10 @@ func (m *Metrics) newSeries(source int, smp *sources.MetricSample, newFamilies *
 	}
 	return s
 }
+
+// Spacing is the shorter of the last two gaps between the series' points
+// (a scrape's interval, or the step it was asked at), 0 before two.
+func (s *Series) Spacing() int64 { return s.gapMS }
 
 // At returns the index of the last point at or before ms, -1 when none.
 func (s *Series) At(ms int64) int {

@@ -36,9 +36,12 @@ func Instant(ms int64) Steps { return Steps{FromMS: ms, ToMS: ms + 1000, N: 1} }
 var staleMS = sources.StaleAfter.Milliseconds()
 
 // stale reports whether a scrape at ms is too old to draw in the step
-// [t0, t1): older than StaleAfter before the step, plus one step's width, so
-// that a wide step still reaches the scrape that ended just before it.
-func stale(ms, t0, t1 int64) bool { return ms < t0-staleMS-(t1-t0) }
+// [t0, t1): older than StaleAfter (or one and a half of the series' own
+// spacing, when longer) before the step, plus one step's width, so that a
+// wide step still reaches the scrape that ended just before it.
+func (s *Series) stale(ms, t0, t1 int64) bool {
+	return ms < t0-max(staleMS, s.gapMS+s.gapMS/2)-(t1-t0)
+}
 
 // counts reports whether the series' values only grow until a reset: a
 // counter, or the sample count of a summary or histogram.
@@ -70,7 +73,7 @@ func (s *Series) ValueAt(ms int64) float64 {
 
 func (s *Series) value(t0, t1 int64) float64 {
 	j1 := s.At(t1 - 1)
-	if j1 < 0 || stale(s.Points[j1].T, t0, t1) {
+	if j1 < 0 || s.stale(s.Points[j1].T, t0, t1) {
 		return math.NaN()
 	}
 	if !s.counts() {
@@ -127,7 +130,7 @@ func HistogramQuantiles(ss []*Series, r Steps, qs ...float64) [][]float64 {
 		acc = acc[:0]
 		for _, s := range ss {
 			j1 := histAt(s.Hist, t1-1)
-			if j1 < 1 || stale(s.Hist[j1].TimeMS, t0, t1) {
+			if j1 < 1 || s.stale(s.Hist[j1].TimeMS, t0, t1) {
 				continue
 			}
 			j0 := histAt(s.Hist, t0-1)
@@ -178,6 +181,18 @@ func LabelValue(ls, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// LabelMap returns the canonical label set ls as a map, values unescaped;
+// empty, not nil, for no labels.
+func LabelMap(ls string) map[string]string {
+	out := map[string]string{}
+	for _, pair := range SplitLabels(ls) {
+		if n, v, ok := splitPair(pair); ok {
+			out[n] = v
+		}
+	}
+	return out
 }
 
 // splitPair splits one `name="value"` pair, the name possibly quoted

@@ -270,3 +270,66 @@ func TestLabelQueries(t *testing.T) {
 		t.Errorf("CommonLabels of one series = %v, want none", got)
 	}
 }
+
+// TestSeriesKeepTimeOrder: a second answer holding a series already held
+// over the same range (a query added from the dashboard) keeps its points
+// in time order, the first answer's values kept, and a new series of the
+// same source takes the whole range; the query of the first answer stays.
+func TestSeriesKeepTimeOrder(t *testing.T) {
+	st := New([]sources.Info{{Name: "http://prom", Kind: sources.KindPrometheus}})
+	at := func(sec int) time.Time { return time.Unix(1_700_000_000+int64(sec), 0) }
+	smp := func(name, q string, v float64) sources.MetricSample {
+		return sources.MetricSample{Name: name, Type: sources.MetricGauge, Value: v, Query: q}
+	}
+	for sec := 0; sec <= 30; sec += 15 {
+		st.Apply(sources.Batch{Scrapes: []sources.Scrape{{Time: at(sec), Up: true, Samples: []sources.MetricSample{smp("up", "up", 1)}}}})
+	}
+	// The added query's answer, from the range's start.
+	for sec := 0; sec <= 30; sec += 15 {
+		st.Apply(sources.Batch{Scrapes: []sources.Scrape{{Time: at(sec), Up: true, Samples: []sources.MetricSample{smp("up", "up or x", 9), smp("x", "up or x", float64(sec))}}}})
+	}
+	up := st.Metrics.Family("up").Series[0]
+	var got []string
+	for _, p := range up.Points {
+		got = append(got, fmt.Sprintf("%d=%g", p.T/1000-1_700_000_000, p.V))
+	}
+	if fmt.Sprint(got) != "[0=1 15=1 30=1]" || up.Query != "up" {
+		t.Errorf("up: %v (query %q), want its three first points in order, query up", got, up.Query)
+	}
+	if x := st.Metrics.Family("x").Series[0]; len(x.Points) != 3 || x.Query != "up or x" {
+		t.Errorf("x: %v %q, want the whole range of the added query", x.Points, x.Query)
+	}
+}
+
+// TestStalenessFollowsTheSpacing: a series asked of a server at a 15 s
+// step holds each value until the next step (and half a step more), while
+// a series scraped every second still goes stale after StaleAfter.
+func TestStalenessFollowsTheSpacing(t *testing.T) {
+	base := time.Unix(1_700_000_000, 0)
+	cases := []struct {
+		every time.Duration
+		after time.Duration // past the last point
+		gap   bool
+	}{
+		{15 * time.Second, 10 * time.Second, false},
+		{15 * time.Second, 22 * time.Second, false},
+		{15 * time.Second, 24 * time.Second, true},
+		{time.Second, 4 * time.Second, false},
+		{time.Second, 7 * time.Second, true},
+	}
+	for _, c := range cases {
+		st := New([]sources.Info{{Name: "m", Kind: sources.KindPrometheus}})
+		var last time.Time
+		for i := range 5 {
+			last = base.Add(time.Duration(i) * c.every)
+			st.Apply(sources.Batch{Scrapes: []sources.Scrape{{Time: last, Up: true, Samples: []sources.MetricSample{
+				{Name: "g", Type: sources.MetricGauge, Value: 7}, {Name: "c_total", Type: sources.MetricCounter, Value: float64(i * 30)}}}}})
+		}
+		at := last.Add(c.after).UnixMilli()
+		g := st.Metrics.Family("g").Series[0].ValueAt(at)
+		r := st.Metrics.Family("c_total").Series[0].ValueAt(at)
+		if math.IsNaN(g) != c.gap || math.IsNaN(r) != c.gap {
+			t.Errorf("every %v, %v after the last point: gauge %v, rate %v; want a gap: %v", c.every, c.after, g, r, c.gap)
+		}
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/sobang/sobang/sources"
 )
 
@@ -37,6 +39,10 @@ type fake struct {
 	// exprs are the series of PromQL expressions the fake knows.
 	exprs    map[string][]fakeSeries
 	warnings []string
+	// rawEvery, when set, is the spacing of the raw samples an instant
+	// query of a range selector (sel[d]) answers with, a few ms of jitter
+	// in each.
+	rawEvery time.Duration
 	// fail, when set, answers a request instead of the API.
 	fail func(w http.ResponseWriter, r *http.Request) bool
 
@@ -58,10 +64,26 @@ func (f *fake) requests(path string) []url.Values {
 
 var matcherRE = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
 
-// matches reports whether a series matches the selector {a="b",...}; the
-// fake knows equality matchers only.
+var bareNameRE = regexp.MustCompile(`^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{(.*)\})?\s*$`)
+
+// norm writes a selector name{a="b"} or a bare name as
+// {__name__="name",a="b"}; others stay as they are.
+func norm(sel string) string {
+	m := bareNameRE.FindStringSubmatch(sel)
+	if m == nil {
+		return sel
+	}
+	q := `{__name__="` + m[1] + `"`
+	if strings.TrimSpace(m[2]) != "" {
+		q += "," + m[2]
+	}
+	return q + "}"
+}
+
+// matches reports whether a series matches the selector {a="b",...} or
+// name{a="b"}; the fake knows equality matchers only.
 func matches(sel string, labels map[string]string) bool {
-	for _, m := range matcherRE.FindAllStringSubmatch(sel, -1) {
+	for _, m := range matcherRE.FindAllStringSubmatch(norm(sel), -1) {
 		if labels[m[1]] != m[2] {
 			return false
 		}
@@ -77,6 +99,7 @@ func (f *fake) selected(query string) []fakeSeries {
 	}
 	var out []fakeSeries
 	for _, sel := range strings.Split(query, " or ") {
+		sel = norm(sel)
 		for _, s := range f.series {
 			if strings.HasPrefix(sel, "{") && matches(sel, s.labels) {
 				out = append(out, s)
@@ -102,8 +125,14 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(f.warnings) > 0 {
 		ans["warnings"] = f.warnings
 	}
-	switch r.URL.Path {
-	case "/api/v1/label/__name__/values":
+	if qq := q.Get("query"); strings.Count(qq, "(") != strings.Count(qq, ")") || strings.Count(qq, "[") != strings.Count(qq, "]") {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:6: parse error: unclosed left parenthesis"}`))
+		return
+	}
+	// A label's values, or with /api/v1/labels the label names, of the
+	// series matching any match[].
+	values := func(label string) []string {
 		seen := map[string]bool{}
 		var names []string
 		for _, s := range f.series {
@@ -111,21 +140,70 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			for _, m := range q["match[]"] {
 				ok = ok || matches(m, s.labels)
 			}
-			if n := s.labels["__name__"]; ok && !seen[n] {
-				seen[n] = true
-				names = append(names, n)
+			if !ok {
+				continue
+			}
+			var found []string
+			if label == "" {
+				for k := range s.labels {
+					found = append(found, k)
+				}
+			} else if v, has := s.labels[label]; has {
+				found = append(found, v)
+			}
+			for _, n := range found {
+				if !seen[n] {
+					seen[n] = true
+					names = append(names, n)
+				}
 			}
 		}
 		sort.Strings(names)
-		ans["data"] = names
-	case "/api/v1/targets":
+		return names
+	}
+	label, isLabel := strings.CutPrefix(r.URL.Path, "/api/v1/label/")
+	switch {
+	case isLabel && strings.HasSuffix(label, "/values"):
+		ans["data"] = values(strings.TrimSuffix(label, "/values"))
+	case r.URL.Path == "/api/v1/labels":
+		ans["data"] = values("")
+	case r.URL.Path == "/api/v1/query" && strings.HasSuffix(q.Get("query"), "]"):
+		at, _ := strconv.ParseFloat(q.Get("time"), 64)
+		sel, win, _ := strings.Cut(strings.TrimSuffix(q.Get("query"), "]"), "[")
+		d, err := model.ParseDuration(win)
+		if err != nil || f.rawEvery == 0 {
+			ans["data"] = map[string]any{"resultType": "matrix", "result": []any{}}
+			break
+		}
+		end := time.UnixMilli(int64(math.Round(at * 1000)))
+		var result []map[string]any
+		for _, s := range f.selected(sel) {
+			var values [][]any
+			for i, t := 0, end.Add(-time.Duration(d)); !t.After(end); i, t = i+1, t.Add(f.rawEvery) {
+				jitter := time.Duration(i%3) * time.Millisecond
+				values = append(values, []any{float64(t.Add(jitter).UnixMilli()) / 1000, "1"})
+			}
+			result = append(result, map[string]any{"metric": s.labels, "values": values})
+		}
+		ans["data"] = map[string]any{"resultType": "matrix", "result": result}
+	case r.URL.Path == "/api/v1/query":
+		at, _ := strconv.ParseFloat(q.Get("time"), 64)
+		var result []map[string]any
+		for _, s := range f.selected(q.Get("query")) {
+			v := s.at(time.UnixMilli(int64(math.Round(at * 1000))))
+			if !math.IsNaN(v) {
+				result = append(result, map[string]any{"metric": s.labels, "value": []any{at, strconv.FormatFloat(v, 'g', -1, 64)}})
+			}
+		}
+		ans["data"] = map[string]any{"resultType": "vector", "result": result}
+	case r.URL.Path == "/api/v1/targets":
 		if f.interval == "" {
 			http.NotFound(w, r)
 			return
 		}
 		ans["data"] = map[string]any{"activeTargets": []any{
 			map[string]any{"scrapeInterval": "1m"}, map[string]any{"scrapeInterval": f.interval}}}
-	case "/api/v1/series":
+	case r.URL.Path == "/api/v1/series":
 		var sets []map[string]string
 		for _, s := range f.series {
 			for _, m := range q["match[]"] {
@@ -136,13 +214,13 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		ans["data"] = sets
-	case "/api/v1/metadata":
+	case r.URL.Path == "/api/v1/metadata":
 		md := f.metadata
 		if md == "" {
 			md = "{}"
 		}
 		ans["data"] = json.RawMessage(md)
-	case "/api/v1/query_range":
+	case r.URL.Path == "/api/v1/query_range":
 		start, _ := strconv.ParseFloat(q.Get("start"), 64)
 		end, _ := strconv.ParseFloat(q.Get("end"), 64)
 		step, _ := strconv.ParseFloat(q.Get("step"), 64)

@@ -92,17 +92,45 @@ func metricType(s string) (sources.MetricType, bool) {
 
 // selector names the series of metric name scoped by match, a --match
 // series selector ({job="api"} or name{...}, whose labels are taken):
-// {__name__="name",job="api"}, which also serves names that are not
-// legacy Prometheus names.
+// name{job="api"} as a user writes it (the report lists it), or
+// {__name__="name",job="api"} for a name that is not a legacy Prometheus
+// name.
 func selector(name, match string) string {
-	q := `{__name__=` + quote(name)
+	inner := ""
 	if i := strings.IndexByte(match, '{'); i >= 0 {
-		inner := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(match[i+1:]), "}"))
-		if inner != "" {
-			q += "," + inner
+		inner = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(match[i+1:]), "}"))
+	}
+	if legacyName(name) {
+		if inner == "" {
+			return name
 		}
+		return name + "{" + inner + "}"
+	}
+	q := `{__name__=` + quote(name)
+	if inner != "" {
+		q += "," + inner
 	}
 	return q + "}"
+}
+
+// legacyName reports whether name may be written bare in PromQL
+// ([a-zA-Z_:][a-zA-Z0-9_:]*), and is not a keyword that would read as
+// something else.
+func legacyName(name string) bool {
+	if name == "" {
+		return false
+	}
+	switch strings.ToLower(name) {
+	case "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or", "unless", "inf", "nan", "start", "end", "atan2":
+		return false
+	}
+	for i, c := range name {
+		letter := c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // quote quotes s as a PromQL string.

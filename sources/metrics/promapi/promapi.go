@@ -33,9 +33,13 @@ package promapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,7 +154,13 @@ type source struct {
 	// the shortest scrape interval of the server's targets, else
 	// DefaultMinStep.
 	minStep time.Duration
-	warned  map[string]bool
+	// finest is a headless pass's step: the median spacing of the raw
+	// samples (finestStep), found once.
+	finest time.Duration
+	warned map[string]bool
+
+	// ask is what the dashboard asked (sources.PromQL, ask.go).
+	ask asked
 }
 
 // Info identifies the source.
@@ -162,6 +172,7 @@ func (s *source) Info() sources.Info { return s.info }
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	s.col = promfile.NewCollector(s.info.Name)
 	s.warned = map[string]bool{}
+	s.started(ctx, sink)
 	var start, end time.Time
 	saved := false
 	if s.opt.Span != nil {
@@ -196,6 +207,9 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 		step, err := s.pass(ctx, sink, from, end, saved)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if jerr := (*JobsError)(nil); errors.As(err, &jerr) {
+			return s.fail(ctx, sink, err) // asked again, the answer would be the same
 		}
 		if err == nil && saved && s.opt.Follow && s.clock.Now().Sub(end) < s.opt.Range {
 			// A run whose end is within the live range is a test that may
@@ -279,6 +293,14 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 		rng = end.Sub(from)
 	}
 	step := s.opt.Step
+	if step <= 0 && !s.opt.Follow {
+		// A report: the finest step the data supports, coarsened only
+		// to stay within MaxResolution points a series.
+		if s.finest == 0 {
+			s.finest = s.finestStep(ctx, end, rng)
+		}
+		step = max(s.finest, coarsest(rng))
+	}
 	if step <= 0 {
 		if s.minStep == 0 {
 			s.minStep = s.opt.MinStep
@@ -310,19 +332,21 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 		a, _ = align(a, b, step)
 	}
 	var warnings []string
-	queries, names := s.opt.Queries, s.opt.Queries
+	queries := s.opt.Queries
 	if len(queries) == 0 {
 		if s.names == nil {
 			if err := s.discover(ctx, a, b, &warnings); err != nil {
 				return step, err
 			}
 		}
-		queries, names = nil, s.names
+		queries = nil
 		for _, n := range s.names {
 			queries = append(queries, s.scoped(n))
 		}
 	}
-	for i, q := range queries {
+	queries = s.current(queries)
+	s.covered(a, b, step)
+	for _, q := range queries {
 		params := url.Values{"query": {q}, "start": {apiTime(a)}, "end": {apiTime(b)}, "step": {apiDuration(step)}}
 		ans, err := s.c.get(ctx, "/api/v1/query_range", params)
 		if ans != nil {
@@ -334,7 +358,7 @@ func (s *source) pass(ctx context.Context, sink sources.Sink, from, end time.Tim
 			}
 			return step, err
 		}
-		if err := s.col.Add(ans.body, names[i]); err != nil {
+		if err := s.col.Add(ans.body, q); err != nil {
 			return step, err
 		}
 	}
@@ -407,6 +431,20 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 	if err := json.Unmarshal(ans.data, &all); err != nil {
 		return fmt.Errorf("/api/v1/label/__name__/values: %s", sources.Expected("data", "a list of names", firstLine(ans.data)))
 	}
+	if len(all) > MaxNamesWithoutMatch && len(s.opt.Match) == 0 {
+		jerr := &JobsError{Names: len(all), Jobs: s.jobs(ctx, a, b)}
+		if !s.opt.Follow {
+			return jerr
+		}
+		// The dashboard goes on with no automatic series: the prompt and
+		// the list of names still add them, and the warning names the
+		// jobs to scope a next start by.
+		*warnings = append(*warnings, jerr.Error()+"; or chart series with : or a")
+		s.ask.mu.Lock()
+		s.names = []string{}
+		s.ask.mu.Unlock()
+		return nil
+	}
 	chosen := choose(all)
 	if len(chosen) == 0 {
 		if len(all) == 0 {
@@ -433,8 +471,133 @@ func (s *source) discover(ctx context.Context, a, b time.Time, warnings *[]strin
 	if err != nil {
 		return err
 	}
+	s.ask.mu.Lock() // RemoveChart reads the names
 	s.names = chosen
+	s.ask.mu.Unlock()
 	return nil
+}
+
+// MaxNamesWithoutMatch is the most metric names a server may hold over the
+// range for series to be chosen among them without --match: beyond it the
+// server holds many services, and the source asks for a job instead of
+// guessing.
+const MaxNamesWithoutMatch = 1000
+
+// maxJobsListed bounds the jobs a JobsError names.
+const maxJobsListed = 50
+
+// JobsError says that the server held too many metric names over the
+// range to choose among without --match, and names its jobs.
+type JobsError struct {
+	Names int      // metric names over the range
+	Jobs  []string // values of the job label over the range, sorted
+}
+
+func (e *JobsError) Error() string {
+	msg := fmt.Sprintf("the server held %d metric names over the range; beyond %d, which to chart is not guessed: name a job with --match '{job=\"NAME\"}'", e.Names, MaxNamesWithoutMatch)
+	if len(e.Jobs) == 0 {
+		return msg + " (the server names no job)"
+	}
+	list := e.Jobs[:min(len(e.Jobs), maxJobsListed)]
+	msg += "; its jobs: " + strings.Join(list, ", ")
+	if n := len(e.Jobs) - len(list); n > 0 {
+		msg += fmt.Sprintf(" and %d more", n)
+	}
+	return msg
+}
+
+// jobs are the values of the job label over [a, b], none when the server
+// does not say.
+func (s *source) jobs(ctx context.Context, a, b time.Time) []string {
+	ans, err := s.c.get(ctx, "/api/v1/label/job/values", url.Values{"start": {apiTime(a)}, "end": {apiTime(b)}})
+	if err != nil {
+		return nil
+	}
+	var jobs []string
+	if json.Unmarshal(ans.data, &jobs) != nil {
+		return nil
+	}
+	slices.Sort(jobs)
+	return jobs
+}
+
+// coarsest is the finest step that keeps a range within MaxResolution
+// points (with room for the step the alignment adds), rounded up to whole
+// seconds, or tens of milliseconds below one.
+func coarsest(rng time.Duration) time.Duration {
+	d := rng / (MaxResolution - 2)
+	unit := time.Second
+	if d < time.Second {
+		unit = 10 * time.Millisecond
+	}
+	return (d + unit - 1).Truncate(unit)
+}
+
+// rawWindow bounds the raw samples finestStep reads: their spacing over
+// ten minutes tells it as well as over a day, at a fraction of the answer.
+const rawWindow = 10 * time.Minute
+
+// finestStep is the finest step the data supports over a range ending at
+// end: the median spacing of the raw samples of up (scoped by the first
+// --match), read with an instant query of a range selector; else the
+// shortest scrape interval of the server's targets; else DefaultMinStep.
+// It is rounded to whole seconds (tens of milliseconds below one), as
+// scrape intervals are set.
+func (s *source) finestStep(ctx context.Context, end time.Time, rng time.Duration) time.Duration {
+	sel := "up"
+	if len(s.opt.Match) > 0 {
+		sel = selector("up", s.opt.Match[0])
+	}
+	window := max(min(rng, rawWindow), time.Minute)
+	q := sel + "[" + model.Duration(window).String() + "]"
+	if d := s.medianSpacing(ctx, q, end); d > 0 {
+		return d
+	}
+	return s.scrapeInterval(ctx)
+}
+
+// medianSpacing is the median time between consecutive raw samples of the
+// series the range selector q holds at end, 0 when there are none.
+func (s *source) medianSpacing(ctx context.Context, q string, end time.Time) time.Duration {
+	ans, err := s.c.get(ctx, "/api/v1/query", url.Values{"query": {q}, "time": {apiTime(end)}})
+	if err != nil {
+		return 0
+	}
+	var m struct {
+		ResultType string `json:"resultType"`
+		Result     []struct {
+			Values [][2]json.RawMessage `json:"values"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(ans.data, &m) != nil || m.ResultType != "matrix" {
+		return 0
+	}
+	var gaps []float64
+	for _, r := range m.Result {
+		prev := math.NaN()
+		for _, v := range r.Values {
+			t, err := strconv.ParseFloat(string(v[0]), 64)
+			if err != nil {
+				continue
+			}
+			if t > prev {
+				gaps = append(gaps, t-prev)
+			}
+			prev = t
+		}
+	}
+	if len(gaps) == 0 {
+		return 0
+	}
+	slices.Sort(gaps)
+	med := time.Duration(gaps[len(gaps)/2] * float64(time.Second))
+	if len(gaps)%2 == 0 {
+		med = time.Duration((gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2 * float64(time.Second))
+	}
+	if med >= time.Second {
+		return med.Round(time.Second)
+	}
+	return max(med.Round(10*time.Millisecond), 10*time.Millisecond)
 }
 
 // scrapeInterval is the shortest scrape interval of the server's active

@@ -410,8 +410,10 @@ func TestStep(t *testing.T) {
 // TestSelector: a name under --match, for names Prometheus quotes too.
 func TestSelector(t *testing.T) {
 	tests := []struct{ name, match, want string }{
-		{"up", "", `{__name__="up"}`},
-		{"up", `{job="api",namespace="prod"}`, `{__name__="up",job="api",namespace="prod"}`},
+		{"up", "", `up`},
+		{"up", `{job="api",namespace="prod"}`, `up{job="api",namespace="prod"}`},
+		{"by", "", `{__name__="by"}`},
+		{"a:b_1", `x{}`, `a:b_1`},
 		{"http.server.duration", `node_up{ job = "x" }`, `{__name__="http.server.duration",job = "x"}`},
 	}
 	for _, tc := range tests {

@@ -141,4 +141,15 @@ func TestRealPrometheus(t *testing.T) {
 	if _, ok := found["up"]; !ok {
 		t.Error("up is missing")
 	}
+
+	// Without --step a report takes the raw samples' spacing: the 1 s
+	// scrape interval, not Grafana's rule.
+	src = New(sources.Info{Name: url}, Options{Span: fixedSpan(began.Add(-time.Second), end)}).(*source)
+	batches, err = run(t, src)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if h := lastHealth(batches); !strings.Contains(h.Detail, "step 1s") {
+		t.Errorf("health %+v, want step 1s from the raw samples", h)
+	}
 }

@@ -44,12 +44,12 @@ type nativeHistogram struct {
 // parseAPI reads an answer. A saved error answer, or JSON that is not an
 // answer, fails the file; a series with a bad point is a bad row.
 func (r *result) parseAPI(data []byte) error {
-	return r.parseAPINamed(data, stem(r.path))
+	return r.parseAPINamed(data, stem(r.path), "")
 }
 
 // parseAPINamed is parseAPI with name for the series that have no
-// __name__ (the result of an expression).
-func (r *result) parseAPINamed(data []byte, name string) error {
+// __name__ (the result of an expression), and query for every sample.
+func (r *result) parseAPINamed(data []byte, name, query string) error {
 	var a answer
 	var wrapped struct {
 		Response *answer `json:"response"`
@@ -80,13 +80,13 @@ func (r *result) parseAPINamed(data []byte, name string) error {
 	base := bytes.Index(data, a.Data.Result)
 	switch a.Data.ResultType {
 	case "matrix", "vector":
-		return r.readSeries(data, a.Data.Result, base, name)
+		return r.readSeries(data, a.Data.Result, base, name, query)
 	case "scalar":
 		var p []json.RawMessage
 		if err := json.Unmarshal(a.Data.Result, &p); err != nil {
 			return sources.InFile(r.path, fmt.Errorf("a scalar result: %v", err))
 		}
-		s := raw{name: name, line: lineAt(data, base)}
+		s := raw{name: name, line: lineAt(data, base), query: query}
 		if err := r.point(&s, p); err != nil {
 			r.badRow(s.line, err.Error())
 			return nil
@@ -98,7 +98,7 @@ func (r *result) parseAPINamed(data []byte, name string) error {
 }
 
 // readSeries reads the series of a matrix or a vector, noting each one's line.
-func (r *result) readSeries(data, result []byte, base int, name string) error {
+func (r *result) readSeries(data, result []byte, base int, name, query string) error {
 	dec := json.NewDecoder(bytes.NewReader(result))
 	if _, err := dec.Token(); err != nil { // [
 		return sources.InFile(r.path, fmt.Errorf("a result: %v", err))
@@ -116,15 +116,15 @@ func (r *result) readSeries(data, result []byte, base int, name string) error {
 			// The decoder cannot go on past a value it could not read.
 			return nil
 		}
-		r.addSeries(&s, name, line)
+		r.addSeries(&s, name, query, line)
 	}
 	return nil
 }
 
 // addSeries adds the points of one series; a bad point is a bad row of the
 // series' line, and the other points are kept.
-func (r *result) addSeries(s *apiSeries, stemName string, line int) {
-	proto := raw{name: s.Metric["__name__"], line: line}
+func (r *result) addSeries(s *apiSeries, stemName, query string, line int) {
+	proto := raw{name: s.Metric["__name__"], line: line, query: query}
 	if proto.name == "" {
 		proto.name = stemName
 	}
@@ -248,7 +248,7 @@ func (r *result) native(s *raw, p []json.RawMessage) error {
 		buckets = append(buckets, sources.Bucket{UpperBound: math.Inf(1), Count: count})
 	}
 	s.ms = ms
-	s.native = &sources.MetricSample{Name: s.name, Labels: labelString(s.labels), Type: sources.MetricHistogram, Value: count, Sum: sum, Buckets: buckets}
+	s.native = &sources.MetricSample{Name: s.name, Labels: labelString(s.labels), Type: sources.MetricHistogram, Value: count, Sum: sum, Buckets: buckets, Query: s.query}
 	return nil
 }
 

@@ -24,10 +24,13 @@ func NewCollector(where string) *Collector {
 func (c *Collector) SetType(name string, t sources.MetricType) { c.r.types[name] = t }
 
 // Add reads one answer (the whole JSON body of /api/v1/query_range or
-// /api/v1/query); name names its series that carry no __name__ (the
-// result of an expression: the expression itself). A series with a bad
-// point is a bad row; an answer that cannot be read at all is an error.
-func (c *Collector) Add(data []byte, name string) error { return c.r.parseAPINamed(data, name) }
+// /api/v1/query) to query, the PromQL asked: it names the series that
+// carry no __name__ (the result of an expression) and every sample's
+// Query. A series with a bad point is a bad row; an answer that cannot be
+// read at all is an error.
+func (c *Collector) Add(data []byte, query string) error {
+	return c.r.parseAPINamed(data, query, query)
+}
 
 // Take returns the scrapes of everything added since the last Take, in
 // time order, with the bad rows and warnings found, and empties the

@@ -20,6 +20,9 @@ type raw struct {
 	// native is a native histogram's sample (API answers only), already
 	// folded; name and labels are its identity.
 	native *sources.MetricSample
+	// query is the PromQL whose answer held the sample (Collector), ""
+	// for a file.
+	query string
 }
 
 // noTime marks a sample without a timestamp of its own.
@@ -140,6 +143,13 @@ func (r *result) fold(list []raw, hist, summ map[string]bool) []sources.MetricSa
 		}
 		return &out[i]
 	}
+	// A folded histogram's or summary's value is its count: the query of
+	// its _count names it, else the first query that held a part.
+	setQuery := func(m *sources.MetricSample, q, suffix string) {
+		if m.Query == "" || suffix == "_count" {
+			m.Query = q
+		}
+	}
 	for _, s := range list {
 		if s.native != nil {
 			add(*s.native, s.line)
@@ -159,6 +169,7 @@ func (r *result) fold(list []raw, hist, summ map[string]bool) []sources.MetricSa
 				continue
 			}
 			h := into(base, rest, sources.MetricHistogram)
+			setQuery(h, s.query, suffix)
 			h.Buckets = append(h.Buckets, sources.Bucket{UpperBound: ub, Count: s.value})
 		case (suffix == "_count" || suffix == "_sum") && (hist[base] || summ[base]):
 			typ := sources.MetricHistogram
@@ -166,6 +177,7 @@ func (r *result) fold(list []raw, hist, summ map[string]bool) []sources.MetricSa
 				typ = sources.MetricSummary
 			}
 			h := into(base, s.labels, typ)
+			setQuery(h, s.query, suffix)
 			if suffix == "_count" {
 				h.Value = s.value
 			} else {
@@ -174,7 +186,7 @@ func (r *result) fold(list []raw, hist, summ map[string]bool) []sources.MetricSa
 		case suffix == "_created":
 			// A counter's start time, not a value to chart.
 		default:
-			add(sources.MetricSample{Name: s.name, Labels: labelString(s.labels), Type: r.typeOf(s.name), Value: s.value}, s.line)
+			add(sources.MetricSample{Name: s.name, Labels: labelString(s.labels), Type: r.typeOf(s.name), Value: s.value, Query: s.query}, s.line)
 		}
 	}
 	for i := range out {

@@ -33,9 +33,12 @@ type Document struct {
 	Window    *Window   `json:"window,omitempty"`
 	Sources   []Source  `json:"sources"`
 	LoadTest  *LoadTest `json:"loadtest,omitempty"`
-	Metrics   *Metrics  `json:"metrics,omitempty"`
-	Logs      *Logs     `json:"logs,omitempty"`
-	Baseline  *Baseline `json:"baseline,omitempty"`
+	// Metrics lists the metrics by query: a Prometheus source's --query
+	// expressions in the order given, else one entry per series it chose;
+	// one per family for a scraped target or a saved file.
+	Metrics  []Metric  `json:"metrics,omitempty"`
+	Logs     *Logs     `json:"logs,omitempty"`
+	Baseline *Baseline `json:"baseline,omitempty"`
 	// Incidents are the load test's incidents (sources/analysis/incident),
 	// earliest first, each with what changed in it against the same length
 	// before it.
@@ -116,6 +119,12 @@ type Source struct {
 	Rows     int      `json:"rows"`
 	BadRows  int      `json:"bad_rows"`
 	Warnings []string `json:"warnings"`
+	// Scrapes, FailedScrapes and Series say how scraping a /metrics
+	// target went (scrape sources only): scrapes in the window, those
+	// that failed, and the distinct series stored.
+	Scrapes       *int `json:"scrapes,omitempty"`
+	FailedScrapes *int `json:"failed_scrapes,omitempty"`
+	Series        *int `json:"series,omitempty"`
 }
 
 // LoadTest is the load-test section. Its counts, rates and latencies are
@@ -242,22 +251,25 @@ type Second struct {
 	P95MS   float64 `json:"p95_ms"`
 }
 
-// Metrics is the metrics section.
-type Metrics struct {
-	Scrapes       int      `json:"scrapes"`
-	FailedScrapes int      `json:"failed_scrapes"`
-	Series        int      `json:"series"`
-	Families      []Family `json:"families"`
+// Metric is one entry of the metrics list: a query and the series it held
+// over the window.
+type Metric struct {
+	// Query is the PromQL (a --query as given, or the selector naming an
+	// automatic series' metric), or the metric name when scraped or read
+	// from a file.
+	Query  string         `json:"query"`
+	Series []MetricSeries `json:"series"`
 }
 
-// Family summarises one metric family over the window.
-type Family struct {
-	Name   string  `json:"name"`
-	Type   string  `json:"type"`
-	Series int     `json:"series"`
-	Last   float64 `json:"last"` // gauges: sum of the last values; counters: total increase
-	Min    float64 `json:"min"`  // gauges: the smallest value seen in one series
-	Max    float64 `json:"max"`  // gauges: the largest value seen in one series
+// MetricSeries is one series of a metric over the window: its stored
+// values (a counter's raw values, a histogram's or summary's count).
+type MetricSeries struct {
+	Labels map[string]string `json:"labels"`
+	Points int               `json:"points"`
+	Min    float64           `json:"min"`
+	Max    float64           `json:"max"`
+	Mean   float64           `json:"mean"`
+	Last   float64           `json:"last"`
 }
 
 // Logs is the logs section.
@@ -345,9 +357,12 @@ func Build(st *store.Store, opt Options) *Document {
 		}
 		doc.Window = w
 	}
-	for _, s := range st.Sources {
+	for i, s := range st.Sources {
 		src := Source{Path: s.Name, Kind: string(s.Info.Kind), Format: s.Health.Format, Rows: s.Rows, BadRows: s.BadRows, Warnings: []string{}}
 		src.Warnings = append(src.Warnings, s.WarningList(func(t time.Time) string { return t.In(loc).Format("15:04:05") })...)
+		if s.Info.Kind == sources.KindScrape {
+			scrapeHealth(&src, st.Metrics, i, opt)
+		}
 		doc.Sources = append(doc.Sources, src)
 	}
 	if st.KindCount(sources.KindLoadTest) > 0 || !st.Load.Empty() {
@@ -355,7 +370,7 @@ func Build(st *store.Store, opt Options) *Document {
 		addAggregates(doc.LoadTest, st, opt, loc)
 	}
 	if st.KindCount(sources.KindMetrics) > 0 {
-		doc.Metrics = buildMetrics(st.Metrics, opt)
+		doc.Metrics = buildMetrics(st, opt)
 	}
 	if st.KindCount(sources.KindLog) > 0 {
 		doc.Logs = buildLogs(st, opt, loc)
@@ -554,59 +569,109 @@ func estimateReason(lt *store.LoadTest, opt Options) string {
 	return fmt.Sprintf("some labels have samples in the window only through the %s blocks their detail is kept in beyond the last hour", rollupStep())
 }
 
-var typeNames = map[sources.MetricType]string{
-	sources.MetricUntyped: "untyped", sources.MetricCounter: "counter", sources.MetricGauge: "gauge",
-	sources.MetricHistogram: "histogram", sources.MetricSummary: "summary",
-}
-
-func buildMetrics(m *store.Metrics, opt Options) *Metrics {
-	out := &Metrics{Families: []Family{}}
-	for _, st := range m.Up {
-		for i, t := range st.T {
-			if (opt.FromMS != 0 && t < opt.FromMS) || (opt.ToMS != 0 && t >= opt.ToMS) {
-				continue
-			}
-			out.Scrapes++
-			if !st.Up[i] {
-				out.FailedScrapes++
+// scrapeHealth sets the scrape figures of the scraped source i.
+func scrapeHealth(src *Source, m *store.Metrics, i int, opt Options) {
+	scrapes, failed, series := 0, 0, 0
+	if st := m.Up[i]; st != nil {
+		for j, t := range st.T {
+			if inWindow(t, opt) {
+				scrapes++
+				if !st.Up[j] {
+					failed++
+				}
 			}
 		}
 	}
 	for _, fam := range m.Families() {
-		f := Family{Name: fam.Name, Type: typeNames[fam.Type], Series: len(fam.Series), Min: math.Inf(1), Max: math.Inf(-1)}
-		out.Series += len(fam.Series)
 		for _, s := range fam.Series {
-			var first, last = -1, -1
-			for i, p := range s.Points {
-				if (opt.FromMS != 0 && p.T < opt.FromMS) || (opt.ToMS != 0 && p.T >= opt.ToMS) {
+			if s.Source == i {
+				series++
+			}
+		}
+	}
+	src.Scrapes, src.FailedScrapes, src.Series = &scrapes, &failed, &series
+}
+
+func inWindow(ms int64, opt Options) bool {
+	return (opt.FromMS == 0 || ms >= opt.FromMS) && (opt.ToMS == 0 || ms < opt.ToMS)
+}
+
+// buildMetrics lists the metrics source by source, in the sources' order:
+// a Prometheus source's --query expressions in the order given (those that
+// held nothing with no series), else its series by the query that asked
+// for them; a scraped target's or a file's families by name. Series keep
+// their families' order (by labels).
+func buildMetrics(st *store.Store, opt Options) []Metric {
+	out := []Metric{}
+	fams := st.Metrics.Families()
+	for i, src := range st.Sources {
+		if src.Info.Kind.Group() != sources.KindMetrics {
+			continue
+		}
+		byQuery := map[string]int{} // index in out
+		for _, q := range src.Info.Queries {
+			if _, dup := byQuery[q]; !dup {
+				byQuery[q] = len(out)
+				out = append(out, Metric{Query: sanitize.Value(q), Series: []MetricSeries{}})
+			}
+		}
+		fixed := len(src.Info.Queries) > 0
+		for _, fam := range fams {
+			for _, s := range fam.Series {
+				if s.Source != i {
 					continue
 				}
-				if first < 0 {
-					first = i
+				q := s.Query
+				if q == "" {
+					q = s.Name
 				}
-				last = i
-				f.Min = math.Min(f.Min, p.V)
-				f.Max = math.Max(f.Max, p.V)
-			}
-			if last < 0 {
-				continue
-			}
-			if fam.Type == sources.MetricGauge || fam.Type == sources.MetricUntyped {
-				f.Last += s.Points[last].V
-			} else {
-				for j := first + 1; j <= last; j++ {
-					d := s.Points[j].V - s.Points[j-1].V
-					if d < 0 {
-						d = s.Points[j].V
+				j, ok := byQuery[q]
+				if !ok {
+					if fixed {
+						continue // a series no query given asked for
 					}
-					f.Last += d
+					j = len(out)
+					byQuery[q] = j
+					out = append(out, Metric{Query: q, Series: []MetricSeries{}})
+				}
+				if ms, ok := seriesFigures(s, opt); ok {
+					out[j].Series = append(out[j].Series, ms)
 				}
 			}
 		}
-		f.Min, f.Max = finite(f.Min), finite(f.Max)
-		out.Families = append(out.Families, f)
 	}
 	return out
+}
+
+// seriesFigures are a series' figures over the window; false when it has
+// no point there.
+func seriesFigures(s *store.Series, opt Options) (MetricSeries, bool) {
+	out := MetricSeries{Labels: store.LabelMap(s.Labels), Min: math.Inf(1), Max: math.Inf(-1)}
+	for n, v := range out.Labels {
+		// The stored set is safe as written, escapes and all; unescaped,
+		// a value may hold a newline or a control again.
+		if sn, sv := sanitize.Value(n), sanitize.Value(v); sn != n || sv != v {
+			delete(out.Labels, n)
+			out.Labels[sn] = sv
+		}
+	}
+	sum := 0.0
+	for _, p := range s.Points {
+		if !inWindow(p.T, opt) || math.IsNaN(p.V) {
+			continue
+		}
+		out.Points++
+		out.Min = math.Min(out.Min, p.V)
+		out.Max = math.Max(out.Max, p.V)
+		sum += p.V
+		out.Last = p.V
+	}
+	if out.Points == 0 {
+		return out, false
+	}
+	out.Mean = sum / float64(out.Points)
+	out.Min, out.Max, out.Mean, out.Last = finite(out.Min), finite(out.Max), finite(out.Mean), finite(out.Last)
+	return out, true
 }
 
 func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
@@ -907,17 +972,33 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 		h(2, "Compared with the baseline")
 		writeBaseline(&b, base, md, func(header []string, rows [][]string) { table(header, rows, 9) })
 	}
-	if m := doc.Metrics; m != nil {
+	if doc.Metrics != nil {
 		h(2, "Metrics")
-		b.WriteString(fmt.Sprintf("%d scrapes (%d failed), %d series in %d families\n\n", m.Scrapes, m.FailedScrapes, m.Series, len(m.Families)))
+		series := 0
+		for _, m := range doc.Metrics {
+			series += len(m.Series)
+		}
+		for _, s := range doc.Sources {
+			if s.Scrapes != nil {
+				b.WriteString(fmt.Sprintf("%s: %d scrapes (%d failed), %d series\n\n", inert(s.Path, md), *s.Scrapes, *s.FailedScrapes, *s.Series))
+			}
+		}
+		b.WriteString(fmt.Sprintf("%d series in %d queries\n\n", series, len(doc.Metrics)))
 		rows = rows[:0]
-		for _, f := range m.Families {
-			if strings.HasPrefix(f.Name, "go_") || strings.HasPrefix(f.Name, "process_") {
+		for _, m := range doc.Metrics {
+			if strings.HasPrefix(m.Query, "go_") || strings.HasPrefix(m.Query, "process_") {
 				continue
 			}
-			rows = append(rows, []string{f.Name, f.Type, fmt.Sprint(f.Series), fmt.Sprintf("%g", f.Last), fmt.Sprintf("%g", f.Min), fmt.Sprintf("%g", f.Max)})
+			if len(m.Series) == 0 {
+				rows = append(rows, []string{inert(m.Query, md), "(no series)", "0", "", "", "", ""})
+			}
+			shared := sharedLabels(m.Series)
+			for _, s := range m.Series {
+				rows = append(rows, []string{inert(m.Query, md), inert(clip(labelText(s.Labels, shared), maxLabelCells), md), fmt.Sprint(s.Points),
+					fmt.Sprintf("%g", s.Min), fmt.Sprintf("%g", s.Max), fmt.Sprintf("%.4g", s.Mean), fmt.Sprintf("%g", s.Last)})
+			}
 		}
-		table([]string{"family", "type", "series", "last / increase", "min", "max"}, rows)
+		table([]string{"query", "labels", "points", "min", "max", "mean", "last"}, rows, 1)
 	}
 	if l := doc.Logs; l != nil {
 		h(2, "Logs")
@@ -945,6 +1026,53 @@ func writeText(w io.Writer, doc *Document, md bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// maxLabelCells bounds a series' labels in the text's table (a build
+// info's labels run long); the JSON holds them whole.
+const maxLabelCells = 60
+
+// clip cuts s to n runes, the last an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// sharedLabels are the labels (name and value) every one of two or more
+// series carries: the text leaves them out, they tell no series apart.
+func sharedLabels(ss []MetricSeries) map[string]string {
+	if len(ss) < 2 {
+		return nil
+	}
+	out := maps.Clone(ss[0].Labels)
+	for _, s := range ss[1:] {
+		for n, v := range out {
+			if s.Labels[n] != v {
+				delete(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// labelText writes a series' labels as PromQL shows them, sorted by name,
+// less those shared.
+func labelText(ls, shared map[string]string) string {
+	names := make([]string, 0, len(ls))
+	for n, v := range ls {
+		if sv, ok := shared[n]; !ok || sv != v {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s=%q", n, ls[n])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // percentilesMixed reports whether some of the section's percentiles are

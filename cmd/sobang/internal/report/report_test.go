@@ -76,9 +76,30 @@ func TestJSONContract(t *testing.T) {
 			t.Errorf("label lacks %q", k)
 		}
 	}
-	met := m["metrics"].(map[string]any)
-	if met["scrapes"].(float64) != 3 || met["failed_scrapes"].(float64) != 1 {
+	// The scrape health figures are the scraped source's own.
+	scraped := m["sources"].([]any)[1].(map[string]any)
+	if scraped["scrapes"].(float64) != 3 || scraped["failed_scrapes"].(float64) != 1 || scraped["series"].(float64) != 1 {
+		t.Fatalf("scraped source = %v", scraped)
+	}
+	if _, ok := src["scrapes"]; ok {
+		t.Errorf("the JTL has scrape figures: %v", src)
+	}
+	met := m["metrics"].([]any)
+	if len(met) != 1 {
 		t.Fatalf("metrics = %v", met)
+	}
+	c := met[0].(map[string]any)
+	cs := c["series"].([]any)
+	if c["query"] != "c_total" || len(cs) != 1 {
+		t.Fatalf("metrics[0] = %v", c)
+	}
+	for k, want := range map[string]float64{"points": 3, "min": 0, "max": 10, "mean": 5, "last": 10} {
+		if got := cs[0].(map[string]any)[k]; got != want {
+			t.Errorf("c_total's %s = %v, want %v", k, got, want)
+		}
+	}
+	if l, ok := cs[0].(map[string]any)["labels"].(map[string]any); !ok || len(l) != 0 {
+		t.Errorf("c_total's labels = %v, want {}", cs[0].(map[string]any)["labels"])
 	}
 	logs := m["logs"].(map[string]any)
 	if logs["entries"].(float64) != 2 || logs["lines"].(float64) != 3 || logs["first_error"].(map[string]any)["text"] != "boom" {
@@ -555,5 +576,108 @@ func TestLatencyIncident(t *testing.T) {
 	}
 	if !strings.Contains(md.String(), "```\n         ") || strings.Count(md.String(), "```") != 2 {
 		t.Errorf("the Markdown chart is not fenced:\n%s", md.String())
+	}
+}
+
+// TestMetricsList: a Prometheus source's queries in the order given (one
+// that held nothing included, a series no query asked for left out), its
+// automatic series one entry per query, and a file's families by name,
+// each series with its figures over the window.
+func TestMetricsList(t *testing.T) {
+	type entry struct {
+		query  string
+		series []string // labels, as labelText writes them, with points/min/max/mean/last
+	}
+	at := func(sec int) time.Time { return t0.Add(time.Duration(sec) * time.Second) }
+	smp := func(name, labels, query string, v float64) sources.MetricSample {
+		return sources.MetricSample{Name: name, Labels: labels, Type: sources.MetricGauge, Value: v, Query: query}
+	}
+	cases := []struct {
+		name    string
+		info    sources.Info
+		scrapes []sources.Scrape
+		opt     Options
+		want    []entry
+	}{
+		{
+			name: "queries in the order given",
+			info: sources.Info{Name: "http://prom:9090", Kind: sources.KindPrometheus, Queries: []string{"sum(rate(b[1m]))", "absent_q", `up{job="a"}`}},
+			scrapes: []sources.Scrape{
+				{Time: at(0), Up: true, Samples: []sources.MetricSample{smp("up", `instance="x",job="a"`, `up{job="a"}`, 1), smp("sum(rate(b[1m]))", "", "sum(rate(b[1m]))", 2), smp("stray", "", "stray", 9)}},
+				{Time: at(15), Up: true, Samples: []sources.MetricSample{smp("up", `instance="x",job="a"`, `up{job="a"}`, 0), smp("sum(rate(b[1m]))", "", "sum(rate(b[1m]))", 4)}},
+			},
+			want: []entry{
+				{"sum(rate(b[1m]))", []string{"{} 2 2 4 3 4"}},
+				{"absent_q", nil},
+				{`up{job="a"}`, []string{`{instance="x", job="a"} 2 0 1 0.5 0`}},
+			},
+		},
+		{
+			name: "automatic series, one entry per query, window kept",
+			info: sources.Info{Name: "http://prom:9090", Kind: sources.KindPrometheus},
+			scrapes: []sources.Scrape{
+				{Time: at(0), Up: true, Samples: []sources.MetricSample{smp("up", `job="a"`, `up{job="a"}`, 1), smp("up", `job="b"`, `up{job="a"}`, 1), smp("pool_max", "", `pool_max{job="a"}`, 10)}},
+				{Time: at(15), Up: true, Samples: []sources.MetricSample{smp("up", `job="a"`, `up{job="a"}`, 0), smp("pool_max", "", `pool_max{job="a"}`, 10)}},
+				{Time: at(30), Up: true, Samples: []sources.MetricSample{smp("up", `job="a"`, `up{job="a"}`, 1)}},
+			},
+			opt: Options{FromMS: at(0).UnixMilli(), ToMS: at(30).UnixMilli()},
+			want: []entry{
+				{`pool_max{job="a"}`, []string{"{} 2 10 10 10 10"}},
+				{`up{job="a"}`, []string{`{job="a"} 2 0 1 0.5 0`, `{job="b"} 1 1 1 1 1`}},
+			},
+		},
+		{
+			name: "a file's families by name",
+			info: sources.Info{Name: "dump.txt", Kind: sources.KindMetricsFile},
+			scrapes: []sources.Scrape{
+				{Time: at(0), Up: true, Samples: []sources.MetricSample{smp("b", `x="1"`, "", 3), smp("a", "", "", 1)}},
+			},
+			want: []entry{{"a", []string{"{} 1 1 1 1 1"}}, {"b", []string{`{x="1"} 1 3 3 3 3`}}},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := store.New([]sources.Info{c.info})
+			st.Apply(sources.Batch{Source: 0, Rows: len(c.scrapes), Scrapes: c.scrapes})
+			c.opt.Zone, c.opt.Now = time.UTC, t0
+			doc := Build(st, c.opt)
+			var got []entry
+			for _, m := range doc.Metrics {
+				e := entry{query: m.Query}
+				for _, s := range m.Series {
+					e.series = append(e.series, fmt.Sprintf("%s %d %g %g %g %g", labelText(s.Labels, nil), s.Points, s.Min, s.Max, s.Mean, s.Last))
+				}
+				got = append(got, e)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("metrics\n got %v\nwant %v", got, c.want)
+			}
+			if doc.Sources[0].Scrapes != nil {
+				t.Errorf("a %s source has scrape figures", c.info.Kind)
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, doc, "text"); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), c.want[0].query) {
+				t.Errorf("the text report lacks %s:\n%s", c.want[0].query, buf.String())
+			}
+		})
+	}
+}
+
+// TestLabelTextLeavesOutShared: the text shows what tells a query's series
+// apart, not the labels they all carry; a lone series shows them all.
+func TestLabelTextLeavesOutShared(t *testing.T) {
+	two := []MetricSeries{
+		{Labels: map[string]string{"job": "api", "instance": "x", "uri": "/a"}},
+		{Labels: map[string]string{"job": "api", "instance": "x", "uri": "/b"}},
+	}
+	shared := sharedLabels(two)
+	if got := labelText(two[1].Labels, shared); got != `{uri="/b"}` {
+		t.Errorf("got %s", got)
+	}
+	if got := labelText(two[0].Labels, sharedLabels(two[:1])); got != `{instance="x", job="api", uri="/a"}` {
+		t.Errorf("a lone series: %s", got)
 	}
 }

@@ -154,6 +154,7 @@ type Model struct {
 	pendingCmd    tea.Cmd          // what a key's message asks the program to do (y: the clipboard)
 	notes         map[int64]string // the marks' notes (M), by instant
 	incidentCache incidentCache
+	changeJumps   []changeJump // the changes the incidents list names by letter
 
 	crash *sources.Panic
 	pump  *store.Pump
@@ -474,6 +475,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case m.overlay.shown() && m.overlay.title == incidentsTitle && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		m.chooseIncident(int(msg.Text[0] - '1'))
 	case m.overlay.shown() && m.entryKey(msg.String()):
+	case m.overlay.shown() && m.overlay.title == incidentsTitle && m.jumpToChange(msg.Text):
 	case m.overlay.shown():
 		m.overlay.handleKey(msg)
 	case m.warnings.shown:

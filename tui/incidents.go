@@ -19,6 +19,7 @@ const maxIncidentChanges = 8
 // it (change.Rank), each change with before and after and the second it
 // began.
 func (m *Model) incidentsText() string {
+	m.changeJumps = m.changeJumps[:0]
 	eps := m.incidents()
 	var b strings.Builder
 	if len(eps) == 0 {
@@ -48,12 +49,80 @@ func (m *Model) incidentsText() string {
 			if j == maxIncidentChanges {
 				break
 			}
-			b.WriteString("  " + padLeft(strconv.Itoa(j+1), 2) + ". " + padRight(c.Kind, 6) + " " + c.Name + "  " + c.What + " " +
+			mark := "  "
+			if len(m.changeJumps) < len(jumpLetters) {
+				mark = string(jumpLetters[len(m.changeJumps)]) + " "
+				m.changeJumps = append(m.changeJumps, changeJump{ep.StartMS, ep.EndMS, c})
+			}
+			b.WriteString("  " + mark + padLeft(strconv.Itoa(j+1), 2) + ". " + padRight(c.Kind, 6) + " " + c.Name + "  " + c.What + " " +
 				num3(c.Before) + " → " + num3(c.After) + "  from " + clock(c.FirstMS) + "\n")
 		}
 	}
-	b.WriteString("\n1-9 chooses an incident: the cursor goes to its start and its time is selected as the window.\n")
+	hint := "1-9 chooses an incident: the cursor goes to its start and its time is selected as the window."
+	if len(m.changeJumps) > 0 {
+		hint += " A letter goes to a change: the cursor to its first second, the incident as the window, and the pane that holds it showing it (the label opened, the log entries of the template, the metric's charts)."
+	}
+	b.WriteString("\n")
+	for _, l := range wrapWords(hint, max(m.w-6, 20)) {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
+}
+
+// jumpLetters name the changes the incidents list offers, in order: the
+// letters the list's own keys (j, k scroll; q closes) leave free.
+const jumpLetters = "abcdefhilmnoprstuvwxyz"
+
+// changeJump is a change of the incidents list, with its incident's span.
+type changeJump struct {
+	fromMS, toMS int64
+	change       change.Change
+}
+
+// jumpToChange is a letter in the incidents list: the cursor goes to the
+// change's first second, the incident's time becomes the window, and the
+// pane that holds the change shows it: a label opened, a log template's
+// entries kept, a metric's charts filtered to it.
+func (m *Model) jumpToChange(letter string) bool {
+	i := strings.Index(jumpLetters, letter)
+	if len(letter) != 1 || i < 0 || i >= len(m.changeJumps) {
+		return false
+	}
+	j := m.changeJumps[i]
+	m.overlay.show("")
+	m.userMoved = true
+	m.tl.SetCursor(j.change.FirstMS, m.nowMS())
+	m.tl.SetWindow(j.fromMS, j.toMS-1)
+	c := j.change
+	switch c.Kind {
+	case change.KindLabel:
+		m.label, m.focus = c.Name, paneLoad
+	case change.KindCode:
+		m.focus = paneLoad
+	case change.KindLog:
+		m.filters[paneLogs] = templateLiteral(c.Name)
+		m.logs.filterChanged()
+		m.focus = paneLogs
+	case change.KindMetric:
+		name, _, _ := strings.Cut(c.Name, "{")
+		m.filters[paneMetrics] = name
+		m.metrics.filterChanged()
+		m.focus = paneMetrics
+	}
+	m.notice = c.Kind + " " + c.Name + ": " + c.What + " " + num3(c.Before) + " → " + num3(c.After)
+	return true
+}
+
+// templateLiteral is the longest run of a log template's text between its
+// variables (<*>), which the entries of the template all hold.
+func templateLiteral(template string) string {
+	best := ""
+	for _, part := range strings.Split(template, "<*>") {
+		if part = strings.TrimSpace(part); len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
 }
 
 // incidents returns the load test's incidents, found again only when the

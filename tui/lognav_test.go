@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -286,5 +287,41 @@ func TestCopyKey(t *testing.T) {
 		if got := fmt.Sprint(cmd()); got != want {
 			t.Errorf("copied %q, want the entry %q", got, want)
 		}
+	}
+}
+
+// TestIncidentChangeJump: a letter in the incidents list goes to that
+// change: the cursor on its first second, the incident as the window, and
+// the pane holding it focused and filtered to it.
+func TestIncidentChangeJump(t *testing.T) {
+	m := fixtureModel(t0.Add(3*time.Hour), 160, 50)
+	press(m, "i")
+	f := plain(m.Render())
+	letterOf := func(what string) string {
+		t.Helper()
+		for _, l := range strings.Split(f, "\n") {
+			if i := strings.Index(l, what); i >= 0 {
+				if mm := regexp.MustCompile(`┃\s+([a-z]) +\d+\. `).FindStringSubmatch(l); mm != nil {
+					return mm[1]
+				}
+			}
+		}
+		t.Fatalf("no lettered change %q in:\n%s", what, f)
+		return ""
+	}
+	metric, logLetter := letterOf("hikaricp_connections_pending"), letterOf("Transfer failed")
+	press(m, metric)
+	if m.overlay.shown() || m.focus != paneMetrics || m.filters[paneMetrics] != "hikaricp_connections_pending" {
+		t.Fatalf("after %s: overlay %v, focus %d, metrics filter %q", metric, m.overlay.shown(), m.focus, m.filters[paneMetrics])
+	}
+	if status := statusLineOf(m); !strings.Contains(status, "window 12:31:00–12:31:30") {
+		t.Errorf("the incident is not the window: %q", status)
+	}
+	press(m, "i", logLetter)
+	if m.focus != paneLogs || !strings.Contains(m.filters[paneLogs], "Transfer failed") {
+		t.Errorf("after %s: focus %d, logs filter %q", logLetter, m.focus, m.filters[paneLogs])
+	}
+	if got := templateLiteral("Request failed: <*> <*> -> <*> SERVICE_UNAVAILABLE java.sql.SQLException"); got != "SERVICE_UNAVAILABLE java.sql.SQLException" {
+		t.Errorf("templateLiteral = %q", got)
 	}
 }

@@ -95,13 +95,9 @@ Quote each objective for the shell: < and > redirect otherwise.`,
 			if len(objectives) == 0 {
 				return usageErr("check needs at least one --slo, e.g. --slo 'p95<500ms'")
 			}
-			objs := make([]slo.Objective, 0, len(objectives))
-			for _, text := range objectives {
-				o, err := slo.Parse(text)
-				if err != nil {
-					return usageErr("--slo: %v", err)
-				}
-				objs = append(objs, o)
+			objs, err := parseObjectives(objectives)
+			if err != nil {
+				return err
 			}
 			// A gate judges finished results: a missing file is an error,
 			// never something to wait for (a CI job would hang), and a file
@@ -292,4 +288,17 @@ func (a *apdexFlag) apply(st *store.Store) {
 		// Set only on a new store, whose thresholds cannot be refused.
 		_ = st.Load.SetApdex(a.satisfiedMS, a.toleratedMS)
 	}
+}
+
+// parseObjectives reads the --slo flags.
+func parseObjectives(texts []string) ([]slo.Objective, error) {
+	objs := make([]slo.Objective, 0, len(texts))
+	for _, text := range texts {
+		o, err := slo.Parse(text)
+		if err != nil {
+			return nil, usageErr("--slo: %v", err)
+		}
+		objs = append(objs, o)
+	}
+	return objs, nil
 }

@@ -225,3 +225,35 @@ func TestReportErrorsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSLOIncidents: report --slo makes the stretches of the run that
+// missed an objective incidents (kind slo), saying which; a bad objective
+// is a usage error before anything is read.
+func TestReportSLOIncidents(t *testing.T) {
+	dir := writeCheckRun(t)
+	out, errs, code := runIn(t, dir, "report", "run.jtl", "--format", "json", "--slo", "p95<500ms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var d struct {
+		Incidents []struct {
+			Kind    string `json:"kind"`
+			Summary string `json:"summary"`
+		} `json:"incidents"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range d.Incidents {
+		if strings.Contains(in.Kind, "slo") && strings.Contains(in.Summary, "missed p95 < 500ms") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no slo incident: %+v", d.Incidents)
+	}
+	if _, errs, code := runIn(t, dir, "report", "run.jtl", "--slo", "p95<<1"); code != exitUsage || !strings.Contains(errs, "--slo") {
+		t.Errorf("a bad objective: exit %d, %s", code, errs)
+	}
+}

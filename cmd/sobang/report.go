@@ -35,7 +35,8 @@ func newReportCmd() *cobra.Command {
 	var format, window string
 	var duration time.Duration
 	var skip time.Duration
-	var defines []string // -J: the plan's properties
+	var defines []string    // -J: the plan's properties
+	var objectives []string // --slo
 	var apdex apdexFlag
 	var planPath string
 	var noPlan bool
@@ -60,6 +61,10 @@ that holds no data) go to stderr and into the report.`,
 				return usageErr("%s", sources.Expected("--format", "text, json or markdown", format))
 			}
 			if err := positiveDurations(cmd.Flags(), "duration"); err != nil {
+				return err
+			}
+			objs, err := parseObjectives(objectives)
+			if err != nil {
 				return err
 			}
 			sf.headless, sf.follow = true, duration > 0
@@ -106,7 +111,7 @@ that holds no data) go to stderr and into the report.`,
 			if skip > 0 {
 				opt.BaselineEndMS = first + skip.Milliseconds()
 			}
-			opt.Notes = sf.notes
+			opt.Notes, opt.Objectives = sf.notes, objs
 			doc := report.Build(st, opt)
 			doc.Warnings = append(doc.Warnings, clockWarnings(st, sf.displayZone())...)
 			if hasData && outside(from, to, first, last) {
@@ -155,6 +160,7 @@ that holds no data) go to stderr and into the report.`,
 	cmd.Flags().StringVar(&planPath, "plan", "", "the JMeter test plan (.jmx) the results came from: its shape and lint findings join the report (default: the one .jmx beside a JTL, if there is exactly one)")
 	cmd.Flags().BoolVar(&noPlan, "no-plan", false, "do not look for a .jmx beside the JTL")
 	registerDefines(cmd.Flags(), &defines)
+	cmd.Flags().StringArrayVar(&objectives, "slo", nil, "an objective, e.g. 'p95<500ms' (repeatable): where the run missed it, over 10 s at a time, is an incident")
 	sf.registerBaseline(cmd.Flags())
 	cmd.Flags().Var(&apdex, "apdex", "APDEX thresholds SATISFIED:TOLERATED (default 500ms:1500ms, as JMeter's)")
 	return cmd

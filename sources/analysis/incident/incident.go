@@ -41,6 +41,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sobang/sobang/sources/analysis/slo"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -49,6 +50,7 @@ const (
 	KindErrors     = "errors"
 	KindLatency    = "latency"
 	KindThroughput = "throughput"
+	KindSLO        = "slo" // an objective (--slo) missed over SLOWindow
 )
 
 // Tuning of the rule, in one place.
@@ -84,11 +86,15 @@ const (
 
 // Facet is one statistic's run of abnormal seconds.
 type Facet struct {
-	Kind           string // KindErrors, KindLatency or KindThroughput
+	Kind           string // KindErrors, KindLatency, KindThroughput or KindSLO
 	StartMS, EndMS int64  // [StartMS, EndMS), whole seconds
+	// Objective is the objective a KindSLO facet missed, as written.
+	Objective string
 	// Before is the reference's median when the facet began (an error
-	// rate as a fraction, a p95 in ms, requests per second per thread);
-	// Worst is the run's worst second's value, at WorstMS.
+	// rate as a fraction, a p95 in ms, requests per second per thread; a
+	// KindSLO facet's objective's threshold); Worst is the run's worst
+	// second's value, at WorstMS (a KindSLO facet's worst SLOWindow's
+	// measure, in the objective's unit).
 	Before, Worst float64
 	WorstMS       int64
 }
@@ -128,7 +134,14 @@ type Options struct {
 	// thread counts: the seconds before the threads first reach rampShare
 	// of their most.
 	BaselineEndMS int64
+	// Objectives are the --slo objectives: each SLOWindow of the run that
+	// misses one is part of a KindSLO facet.
+	Objectives []slo.Objective
 }
+
+// SLOWindow is the span over which an objective is decided for the
+// incidents: short enough to place a breach, long enough for a p95.
+const SLOWindow = 10 * time.Second
 
 // second is one bucket's figures.
 type second struct {
@@ -191,6 +204,7 @@ func Detect(lt *store.LoadTest, opt Options) []Incident {
 		}
 	}
 	facets := errorFacets(secs, skip, first)
+	facets = append(facets, sloFacets(lt, opt.Objectives, first+int64(skip), last)...)
 	facets = append(facets, runFacets(secs, ramp, first, KindLatency, latencyValue, latencyAbove)...)
 	if haveThreads {
 		// The last second is cut short by the end of the data, not by a
@@ -415,6 +429,8 @@ func (in Incident) Summary(lt *store.LoadTest) string {
 			parts = append(parts, "p95 rose from "+Millis(f.Before)+" to "+Millis(f.Worst))
 		case KindThroughput:
 			parts = append(parts, fmt.Sprintf("requests per thread fell from %.3g/s to %.3g/s", f.Before, f.Worst))
+		case KindSLO:
+			parts = append(parts, "missed "+f.Objective)
 		}
 	}
 	return strings.Join(parts, ", ") + " in " + (time.Duration(in.EndMS-in.StartMS) * time.Millisecond).String()
@@ -426,4 +442,57 @@ func Millis(ms float64) string {
 		return strconv.FormatFloat(math.Round(ms), 'f', -1, 64) + " ms"
 	}
 	return strconv.FormatFloat(ms/1000, 'g', 3, 64) + " s"
+}
+
+// sloFacets decides each objective over the SLOWindow blocks of seconds
+// [first, last] and returns, per objective, the runs of blocks that missed
+// it (a block without samples neither misses nor breaks a run).
+func sloFacets(lt *store.LoadTest, objectives []slo.Objective, first, last int64) []Facet {
+	if len(objectives) == 0 || last < first {
+		return nil
+	}
+	step := int64(SLOWindow / time.Second)
+	var out []Facet
+	open := make([]*Facet, len(objectives))
+	for b := first; b <= last; b += step {
+		fromMS, toMS := b*1000, min(b+step, last+1)*1000
+		results, err := slo.Evaluate(lt, fromMS, toMS, objectives)
+		if err != nil { // no sample in the block
+			continue
+		}
+		for i, r := range results {
+			if r.Pass || math.IsNaN(r.Measured) {
+				if f := open[i]; f != nil {
+					out = append(out, *f)
+					open[i] = nil
+				}
+				continue
+			}
+			f := open[i]
+			if f == nil {
+				o := objectives[i]
+				f = &Facet{Kind: KindSLO, Objective: o.String(), StartMS: fromMS, Before: o.Value, Worst: r.Measured, WorstMS: fromMS}
+				open[i] = f
+			}
+			f.EndMS = toMS
+			if worseFor(objectives[i], r.Measured, f.Worst) {
+				f.Worst, f.WorstMS = r.Measured, fromMS
+			}
+		}
+	}
+	for _, f := range open {
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out
+}
+
+// worseFor reports whether a measure is further from meeting o than was.
+func worseFor(o slo.Objective, measure, was float64) bool {
+	switch o.Op {
+	case slo.Less, slo.LessEqual:
+		return measure > was
+	}
+	return measure < was
 }

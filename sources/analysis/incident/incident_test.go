@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/slo"
 	"github.com/sobang/sobang/sources/store"
 )
 
@@ -223,5 +224,36 @@ func BenchmarkDetect3h(b *testing.B) {
 		if len(Detect(st.Load, Options{})) != 3 {
 			b.Fatal("want 3 incidents")
 		}
+	}
+}
+
+// TestSLOFacets: an objective missed over some SLOWindow blocks is a facet
+// of its own, with the objective's threshold before and the worst block's
+// measure; blocks that meet it end the facet.
+func TestSLOFacets(t *testing.T) {
+	p := steady(120)
+	// p95 at 300 ms for 20 s: within the latency rule's noise? No: well
+	// above it, so a latency facet comes too; the SLO facet says which
+	// objective it broke.
+	p.latency = func(s int) int { return map[bool]int{true: 300, false: 50}[in(60, 80)(s)] }
+	o, err := slo.Parse("p95<200ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := Detect(p.store(t).Load, Options{Objectives: []slo.Objective{o}})
+	if len(ins) != 1 {
+		t.Fatalf("incidents: %s", describe(ins))
+	}
+	f, ok := ins[0].Facet(KindSLO)
+	if !ok || f.StartMS/1000-t0 != 60 || f.EndMS/1000-t0 != 80 || f.Before != 200 || f.Worst < 300 || f.Worst > 340 || f.Objective != "p95 < 200ms" {
+		t.Fatalf("slo facet %+v in %s", f, ins[0].Kind())
+	}
+	if !strings.Contains(ins[0].Summary(p.store(t).Load), "missed p95 < 200ms") {
+		t.Errorf("summary %q", ins[0].Summary(p.store(t).Load))
+	}
+	// Met everywhere: no facet.
+	o2, _ := slo.Parse("p95<2s")
+	if ins := Detect(steady(120).store(t).Load, Options{Objectives: []slo.Objective{o2}}); len(ins) != 0 {
+		t.Errorf("a met objective made %s", describe(ins))
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/sobang/sobang/sources/analysis/change"
 	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/analysis/incident"
+	"github.com/sobang/sobang/sources/analysis/slo"
 	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/store"
 )
@@ -324,8 +325,10 @@ type Options struct {
 	// Notes are the notes (M) of the recordings read, by instant in Unix
 	// milliseconds.
 	Notes map[int64]string
-	Zone  *time.Location
-	Now   time.Time
+	// Objectives are --slo's: where the run missed one is an incident.
+	Objectives []slo.Objective
+	Zone       *time.Location
+	Now        time.Time
 }
 
 // rollupStep writes sources.RollupStep as the rollup note does ("10 s").
@@ -388,7 +391,7 @@ func Build(st *store.Store, opt Options) *Document {
 func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident {
 	out := []Incident{}
 	events := change.Events(st)
-	for _, ep := range incident.Detect(st.Load, incident.Options{BaselineEndMS: opt.BaselineEndMS}) {
+	for _, ep := range incident.Detect(st.Load, incident.Options{BaselineEndMS: opt.BaselineEndMS, Objectives: opt.Objectives}) {
 		if (opt.ToMS != 0 && ep.StartMS >= opt.ToMS) || (opt.FromMS != 0 && ep.EndMS <= opt.FromMS) {
 			continue
 		}

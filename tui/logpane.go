@@ -322,10 +322,10 @@ func (p *logPane) visible(f *frame) []int {
 		start = logs.Search(f.winFrom)
 	}
 	for i := start; i < logs.Len(); i++ {
-		e := logs.At(i)
-		if f.winTo != 0 && e.TimeMS >= f.winTo {
+		if f.winTo != 0 && logs.TimeMS(i) >= f.winTo {
 			break
 		}
+		e := logs.Entry(i, flt)
 		if flt.Match(e) {
 			p.matches = append(p.matches, i)
 		} else if flt.HidesForPath(e) {
@@ -428,7 +428,7 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		a = n - 1
 	} else {
 		target := f.cursorMS
-		a = searchIdx(n, func(i int) bool { return logs.At(idx(i)).TimeMS >= target })
+		a = searchIdx(n, func(i int) bool { return logs.TimeMS(idx(i)) >= target })
 		if a == n {
 			a = n - 1
 		}
@@ -661,11 +661,10 @@ func (p *logPane) errorStrip(f *frame, lines []string, inner int) ([]string, cha
 		end := f.fromMS + int64(c+1)*span/int64(n)
 		count := 0
 		for ; i < logs.Len(); i++ {
-			e := logs.At(i)
-			if e.TimeMS >= end {
+			if logs.TimeMS(i) >= end {
 				break
 			}
-			if e.Level >= sources.LevelError && flt.Match(e) {
+			if logs.Level(i) >= sources.LevelError && flt.Match(logs.Entry(i, flt)) {
 				count++
 			}
 		}

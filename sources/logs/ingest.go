@@ -11,6 +11,7 @@ import (
 	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
+	"github.com/sobang/sobang/sources/logs/index"
 	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -26,8 +27,10 @@ const maxGapWarnings = 5
 
 // heldLine is a sanitised line waiting for the format to be decided.
 type heldLine struct {
-	text string
-	no   int
+	text     string
+	no       int
+	off, end int64
+	sum      uint32
 }
 
 // ingest turns chunks of a log into batches of entries. All of its methods
@@ -64,6 +67,13 @@ type ingest struct {
 	lastLevelText string
 
 	lineCount int
+
+	// text reads the file being read back (index.File), nil for a stream
+	// or a gzip'd file, whose entries keep their lines. The current line's
+	// span and checksum are set while it is handled.
+	text          sources.LogText
+	lineOff, lEnd int64
+	lineSum       uint32
 
 	// A run of NUL bytes being skipped: its length so far and the line it
 	// is in; gaps counts the runs described.
@@ -103,6 +113,7 @@ func (in *ingest) Data(p []byte, now time.Time) {
 				in.gapLine = in.lines.Next()
 			}
 			in.gap += int64(n)
+			in.lines.Skip(int64(n))
 			p = p[n:]
 			continue
 		}
@@ -228,6 +239,10 @@ func (in *ingest) tick(now time.Time) {
 
 // line takes one raw line from the splitter.
 func (in *ingest) line(raw []byte, no int, _ bool) {
+	if in.text != nil {
+		in.lineOff, in.lEnd = in.lines.Span()
+		in.lineSum = index.LineSum(raw)
+	}
 	if no == 1 {
 		raw = batch.TrimBOM(raw)
 	}
@@ -243,13 +258,13 @@ func (in *ingest) line(raw []byte, no int, _ bool) {
 		if len(in.held) == 0 {
 			in.heldSince = in.now
 		}
-		in.held = append(in.held, heldLine{text, no})
+		in.held = append(in.held, heldLine{text, no, in.lineOff, in.lEnd, in.lineSum})
 		if len(in.held) >= format.DetectLines {
 			in.decide()
 		}
 		return
 	}
-	in.process(in.scratch, text, no)
+	in.process(in.scratch, text, no, in.lineOff, in.lEnd, in.lineSum)
 }
 
 // sanitizeLine appends the display-safe form of raw to dst.
@@ -273,7 +288,7 @@ func (in *ingest) decide() {
 	held := in.held
 	in.held = nil
 	for i, h := range held {
-		in.process(lines[i], h.text, h.no)
+		in.process(lines[i], h.text, h.no, h.off, h.end, h.sum)
 	}
 }
 
@@ -302,7 +317,7 @@ func (in *ingest) redetect() {
 }
 
 // process parses and groups one sanitised line.
-func (in *ingest) process(b []byte, text string, no int) {
+func (in *ingest) process(b []byte, text string, no int, off, end int64, sum uint32) {
 	in.seen++
 	if in.format.Kind == format.Plain && in.seen <= format.DetectLines {
 		in.sample = append(in.sample, []byte(text))
@@ -318,7 +333,7 @@ func (in *ingest) process(b []byte, text string, no int) {
 	if !ok && mode == format.Alone {
 		in.out.Expected(no, "", "a JSON object", b)
 	}
-	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok}, in.groupFn)
+	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok, Off: off, End: end, Sum: sum}, in.groupFn)
 }
 
 // entry turns a finished group into a LogEntry.
@@ -338,6 +353,10 @@ func (in *ingest) entry(g group.Group) {
 		e.LevelCol = -1
 	}
 	in.lastLevel, in.lastLevelText = e.Level, e.LevelText
+	e.Text, e.Off, e.Len, e.Sum = nil, 0, 0, 0
+	if in.text != nil && g.End > g.Off {
+		e.Text, e.Off, e.Len, e.Sum = in.text, g.Off, g.End-g.Off, g.Sum
+	}
 	in.out.CommitEntry()
 }
 

@@ -38,10 +38,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/logs/format"
+	"github.com/sobang/sobang/sources/logs/index"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -94,7 +97,8 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
 		}()
 	} else {
-		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock, Progress: fw.progress}
+		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock, Progress: fw.progress,
+			Opened: func(f *os.File) { fw.opened(f, in.redactor) }}
 		go func() {
 			done <- sources.Safe("reading "+s.info.Name, func() error { return tail.File(ctx, s.info.Name, opt, fw) })
 		}()
@@ -142,12 +146,14 @@ const (
 	evCaughtUp
 	evIdle
 	evStatus
+	evOpened
 )
 
 type event struct {
 	kind   eventKind
 	data   []byte
 	health sources.Health
+	text   sources.LogText // evOpened: the file's reader, nil when it cannot be read back
 }
 
 // forwarder is the tail.Handler: it hands each call to Run's loop and waits
@@ -175,6 +181,16 @@ func (f *forwarder) CaughtUp()               { f.send(event{kind: evCaughtUp}) }
 func (f *forwarder) Idle()                   { f.send(event{kind: evIdle}) }
 func (f *forwarder) status(h sources.Health) { f.send(event{kind: evStatus, health: h}) }
 
+// opened opens a reader of the file tail is about to read, so that its
+// entries are indexed rather than held; without one they keep their text.
+func (f *forwarder) opened(file *os.File, red *sanitize.Redactor) {
+	e := event{kind: evOpened}
+	if x, err := index.Open(file, red); err == nil {
+		e.text = x
+	}
+	f.send(e)
+}
+
 // progress is tail's Progress: it is called on tail's goroutine before the
 // Data it precedes, which hands it over, so a plain field is enough.
 func (f *forwarder) progress(p sources.Progress) { f.read = p }
@@ -192,6 +208,8 @@ func (in *ingest) handle(e event, now time.Time) {
 		in.Idle(now)
 	case evStatus:
 		in.out.Status(e.health)
+	case evOpened:
+		in.text = e.text
 	}
 }
 

@@ -34,7 +34,7 @@ func levelGroup(l sources.Level) int {
 // the earliest); with keep, only the entries it keeps. An entry is grouped by its message (Message) within its
 // level group, and one with a stack trace keeps its root exception apart.
 func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) []Count {
-	out, _ := mine(l, fromMS, toMS, keep...)
+	out, _ := mine(l, fromMS, toMS, false, keep...)
 	return out
 }
 
@@ -47,7 +47,7 @@ type Assigned struct {
 // Assign returns, for each log entry in [fromMS, toMS) in time order, the
 // template Templates groups it into over that range.
 func Assign(l *store.Logs, fromMS, toMS int64) []Assigned {
-	counts, entries := mine(l, fromMS, toMS)
+	counts, entries := mine(l, fromMS, toMS, true)
 	out := make([]Assigned, len(entries))
 	for i, e := range entries {
 		out[i] = Assigned{TimeMS: e.timeMS, Template: counts[e.count].Template}
@@ -63,8 +63,10 @@ type mined struct {
 }
 
 // mine groups the entries and returns the templates, sorted as Templates
-// returns them, and each entry's place among them.
-func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([]Count, []mined) {
+// returns them, and, when asked to assign, each entry's place among them
+// (not kept otherwise: millions of entries would cost more than the
+// templates).
+func mine(l *store.Logs, fromMS, toMS int64, assign bool, keep ...func(*store.Entry) bool) ([]Count, []mined) {
 	// One tree per level group and root exception: an entry's root cause
 	// tells templates apart however alike their messages are.
 	type tree struct {
@@ -100,7 +102,9 @@ func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([
 			miners[tr] = m
 		}
 		k := key{tr, m.Add(Message(&e.LogEntry))}
-		entries, times = append(entries, k), append(times, e.TimeMS)
+		if assign {
+			entries, times = append(entries, k), append(times, e.TimeMS)
+		}
 		a := byKey[k]
 		if a == nil {
 			a = &agg{Count: Count{Level: e.Level, FirstMS: e.TimeMS}}

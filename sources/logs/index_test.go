@@ -1,0 +1,88 @@
+package logs
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/tail"
+)
+
+// TestEntriesReadBack checks that an entry of a file is indexed (where its
+// lines lie, not only its text) and that reading it back gives exactly the
+// lines the ingester made: sanitised, secrets masked, a BOM, CRs, NUL gaps,
+// tabs and lines over tail.MaxLine handled alike.
+func TestEntriesReadBack(t *testing.T) {
+	spring := "2024-05-01 10:00:00.000  INFO 1 --- [main] com.acme.App : started\n"
+	trace := "2024-05-01 10:00:01.000 ERROR 1 --- [main] com.acme.App : failed\n" +
+		"java.lang.IllegalStateException: boom\n\tat com.acme.App.run(App.java:12)\n" +
+		"Caused by: java.io.IOException: disk\n\t... 3 more\n"
+	long := "2024-05-01 10:00:02.000  WARN 1 --- [main] com.acme.App : " + strings.Repeat("x", tail.MaxLine+100) + "\n"
+	cases := []struct{ name, text string }{
+		{"spring with a trace", spring + trace + spring},
+		{"BOM and CRLF", "\ufeff" + strings.ReplaceAll(spring+trace, "\n", "\r\n")},
+		{"NUL gap", spring + strings.Repeat("\x00", 500) + trace + "2024-05-01 10:00:03.000 INFO 1 --- [main] a.B : half\x00\x00 line\n"},
+		{"secrets and controls", spring + "2024-05-01 10:00:04.000 ERROR 1 --- [main] a.B : password=hunter2 \x1b]0;title\x07 https://u:pw@h/x Bearer abc.def.ghi\n"},
+		{"json lines with blanks", `{"time":"2024-05-01T10:00:00Z","level":"info","msg":"a"}` + "\n\n" + `{"time":"2024-05-01T10:00:01Z","level":"error","msg":"b"}` + "\n"},
+		{"plain text, last line unterminated", "starting\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nValueError: bad\nready"},
+		{"a line over MaxLine", spring + long + spring},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "app.log")
+			if err := os.WriteFile(path, []byte(c.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := readAll(t, path, sources.Info{})
+			if len(r.entries) == 0 {
+				t.Fatal("no entries")
+			}
+			for i, e := range r.entries {
+				if e.Text == nil {
+					t.Fatalf("entry %d (line %d) is not indexed", i, e.LineNo)
+				}
+				got, err := e.Text.Lines(nil, e.Off, e.Len, e.Sum)
+				if err != nil {
+					t.Fatalf("entry %d: %v", i, err)
+				}
+				if !slices.Equal(got, e.Lines) {
+					t.Fatalf("entry %d read back as\n%q\nwant\n%q", i, clip(got), clip(e.Lines))
+				}
+			}
+		})
+	}
+}
+
+// clip shortens lines for a failure message.
+func clip(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		if len(l) > 200 {
+			l = l[:200] + "..."
+		}
+		out[i] = l
+	}
+	return out
+}
+
+// TestStdinEntriesKeepTheirText: a stream cannot be read back, so its
+// entries carry their lines.
+func TestStdinEntriesKeepTheirText(t *testing.T) {
+	var r recorder
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	src := New(sources.Info{Name: "-", Zone: time.UTC}, Options{Stdin: strings.NewReader("a\nb\n")})
+	if err := src.Run(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range r.snapshot() {
+		if e.Text != nil {
+			t.Fatalf("a stdin entry claims a file: %+v", e)
+		}
+	}
+}

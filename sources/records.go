@@ -221,6 +221,21 @@ type LogEntry struct {
 	Off  int64  // where the entry's first line starts in Text's file
 	Len  int64  // its bytes there, up to and including its last newline
 	Sum  uint32 // a checksum of those bytes, to tell a rewritten file
+
+	// Template, when Templates is set, is the entry's template among
+	// them, given at ingest (from 1), so that templates are counted
+	// without the text.
+	Templates LogTemplates
+	Template  int
+}
+
+// LogTemplates names the templates a log source gave its entries. Its
+// methods may be called from any goroutine; its values are compared, as
+// LogText's.
+type LogTemplates interface {
+	// Template returns the text of template id: the message with its
+	// variables masked as <*>, plus a stack trace's root exception.
+	Template(id int) string
 }
 
 // LogText reads the lines of indexed log entries back from their file.

@@ -715,10 +715,10 @@ func (p *logPane) templateLines(f *frame, w, h int) []string {
 		from, to = f.winFrom, f.winTo
 	}
 	keep := store.Filter{Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path, MinLevel: p.minLevel}
-	now := drain.Templates(f.store.Logs, from, to, keep.Match)
+	now := drain.Templates(f.store.Logs, from, to, keep)
 	before := map[string]int{}
 	if from > 0 {
-		for _, c := range drain.Templates(f.store.Logs, 0, from, keep.Match) {
+		for _, c := range drain.Templates(f.store.Logs, 0, from, keep) {
 			before[c.Template] = c.Count
 		}
 	}

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
+	"github.com/sobang/sobang/sources/store"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -84,5 +87,45 @@ func TestStdinEntriesKeepTheirText(t *testing.T) {
 		if e.Text != nil {
 			t.Fatalf("a stdin entry claims a file: %+v", e)
 		}
+	}
+}
+
+// TestTemplatesGivenAtIngest: every entry gets its template as it is
+// read, and counting those gives what mining the entries' text gives.
+func TestTemplatesGivenAtIngest(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&b, "2024-05-01 10:00:%02d.%03d  INFO 1 --- [main] com.acme.App : request %d done in %d ms\n", i/60, i%1000, i, i%7)
+		if i%10 == 0 {
+			fmt.Fprintf(&b, "2024-05-01 10:00:%02d.%03d ERROR 1 --- [main] com.acme.App : transfer %d failed\n"+
+				"java.lang.IllegalStateException: locked %d\n\tat a.B.c(B.java:1)\nCaused by: java.io.IOException: disk\n", i/60, i%1000, i, i)
+		}
+		if i%25 == 0 {
+			fmt.Fprintf(&b, "2024-05-01 10:00:%02d.%03d  WARN 1 --- [main] com.acme.Pool : pool %d is at %d%%\n", i/60, i%1000, i%3, 80+i%20)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "app.log")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := readAll(t, path, sources.Info{})
+	given := store.New([]sources.Info{{Name: path, Kind: sources.KindLog}})
+	mined := store.New([]sources.Info{{Name: path, Kind: sources.KindLog}})
+	plain := make([]sources.LogEntry, len(r.entries))
+	for i, e := range r.entries {
+		if e.Templates == nil || e.Template == 0 {
+			t.Fatalf("entry %d has no template", i)
+		}
+		e.Templates, e.Template, e.Text = nil, 0, nil
+		plain[i] = e
+	}
+	given.Apply(sources.Batch{Entries: r.entries})
+	mined.Apply(sources.Batch{Entries: plain})
+	got, want := drain.Templates(given.Logs, 0, 0), drain.Templates(mined.Logs, 0, 0)
+	if !slices.Equal(got, want) {
+		t.Fatalf("templates given at ingest:\n%+v\nmined from the text:\n%+v", got, want)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d templates: %+v", len(got), got)
 	}
 }

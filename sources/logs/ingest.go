@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
@@ -74,6 +75,7 @@ type ingest struct {
 	text          sources.LogText
 	lineOff, lEnd int64
 	lineSum       uint32
+	templates     *drain.Set // every entry's template, given as it is made
 
 	// A run of NUL bytes being skipped: its length so far and the line it
 	// is in; gaps counts the runs described.
@@ -93,7 +95,7 @@ func (f pushFunc) Push(_ context.Context, b sources.Batch) error { return f(b) }
 func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
 	clock := sources.OrWall(info.Clock)
 	in := &ingest{info: info, loc: info.Location(), clock: clock, out: batch.New(context.Background(), pushFunc(push), clock),
-		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor()}
+		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor(), templates: drain.NewSet()}
 	in.emitFn = in.line
 	in.groupFn = in.entry
 	return in
@@ -353,6 +355,7 @@ func (in *ingest) entry(g group.Group) {
 		e.LevelCol = -1
 	}
 	in.lastLevel, in.lastLevelText = e.Level, e.LevelText
+	e.Templates, e.Template = in.templates, in.templates.Add(e)
 	e.Text, e.Off, e.Len, e.Sum = nil, 0, 0, 0
 	if in.text != nil && g.End > g.Off {
 		e.Text, e.Off, e.Len, e.Sum = in.text, g.Off, g.End-g.Off, g.Sum

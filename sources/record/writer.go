@@ -150,16 +150,16 @@ func Create(path string, infos []sources.Info, clock sources.Clock) (*Writer, er
 func (w *Writer) Path() string { return w.path }
 
 // textOnly returns entries as a recording keeps them: with their lines,
-// without where an index on this machine found them (a file's reader:
-// nothing a recording can carry, or replay use).
+// without where an index on this machine found them (a file's reader, a
+// template set: nothing a recording can carry, or replay use).
 func (w *Writer) textOnly(entries []sources.LogEntry) []sources.LogEntry {
-	if !slices.ContainsFunc(entries, func(e sources.LogEntry) bool { return e.Text != nil }) {
+	if !slices.ContainsFunc(entries, func(e sources.LogEntry) bool { return e.Text != nil || e.Templates != nil }) {
 		return entries
 	}
 	w.entries = append(w.entries[:0], entries...)
 	for i := range w.entries {
 		e := &w.entries[i]
-		e.Text, e.Off, e.Len, e.Sum = nil, 0, 0, 0
+		e.Text, e.Off, e.Len, e.Sum, e.Templates, e.Template = nil, 0, 0, 0, nil, 0
 	}
 	return w.entries
 }

@@ -17,6 +17,9 @@ type Entry struct {
 	TimeMS int64 // the entry's time with its source's offset, or when it arrived if it has none
 	Source int   // hub index of its source
 	NLines int   // how many lines the entry has, also when Lines was not read (Brief)
+	// Template is the entry's template given at ingest (TemplateText
+	// names it), 0 when it has none.
+	Template int
 }
 
 // rec is what the store keeps of one entry: 40 bytes, whatever its text.
@@ -27,17 +30,26 @@ type rec struct {
 	// loc is the file offset of an indexed entry, with its reader's
 	// number (1-based, in Logs.texts) in the top 16 bits; for an entry
 	// whose text is held, its index in Logs.held.
-	loc      uint64
-	n        uint32 // bytes in the file
-	sum      uint32
-	lineNo   uint32
-	lines    uint32
-	source   uint16
-	levelCol int16
-	level    sources.Level
-	levelTxt uint8 // index in Logs.levelTexts
-	flags    uint8
+	loc    uint64
+	n      uint32 // bytes in the file
+	sum    uint32
+	lineNo uint32
+	// lines is the entry's line count in its low 24 bits and its level
+	// word's column in the top 8 (noCol when none, or past 254).
+	lines uint32
+	// tmpl is the entry's template (from 1, 0 for none) in its low 24
+	// bits and its level word's index in Logs.levelTexts in the top 8.
+	tmpl   uint32
+	source uint16
+	level  sources.Level
+	flags  uint8
 }
+
+const (
+	lowBits = 24
+	lowMask = 1<<lowBits - 1
+	noCol   = 255
+)
 
 const (
 	recTruncated = 1 << iota // LogEntry.Truncated
@@ -64,7 +76,8 @@ type Logs struct {
 	Version uint64
 	lastMS  []int64 // per source: time of its latest entry, for entries without one
 
-	texts      []sources.LogText // readers of indexed entries, numbered from 1
+	texts      []sources.LogText      // readers of indexed entries, numbered from 1
+	templates  []sources.LogTemplates // per source: who names its entries' templates
 	textOf     map[sources.LogText]uint64
 	held       [][]string // text of entries that are not indexed
 	heldFirst  int        // held[:heldFirst] was let go
@@ -99,7 +112,7 @@ func (l *Logs) At(i int) *Entry {
 	switch {
 	case r.flags&recIndexed != 0:
 		t := l.texts[r.loc>>locBits-1]
-		lines, err := t.Lines(make([]string, 0, r.lines), int64(r.loc&(1<<locBits-1)), int64(r.n), r.sum)
+		lines, err := t.Lines(make([]string, 0, r.lines&lowMask), int64(r.loc&(1<<locBits-1)), int64(r.n), r.sum)
 		if err != nil {
 			lines = []string{sanitize.Value(fmt.Sprintf("[text gone: %s: %v]", t.Name(), err))}
 			e.LevelCol = -1
@@ -118,9 +131,22 @@ func (l *Logs) At(i int) *Entry {
 // nothing.
 func (l *Logs) Brief(i int) *Entry {
 	r := l.rec(i)
-	return &Entry{LogEntry: sources.LogEntry{Time: time.UnixMilli(r.timeMS), Level: r.level, LevelText: l.levelTexts[r.levelTxt],
-		LevelCol: int(r.levelCol), LineNo: int(r.lineNo), Truncated: r.flags&recTruncated != 0},
-		TimeMS: r.timeMS, Source: int(r.source), NLines: int(r.lines)}
+	col := int(r.lines >> lowBits)
+	if col == noCol {
+		col = -1
+	}
+	return &Entry{LogEntry: sources.LogEntry{Time: time.UnixMilli(r.timeMS), Level: r.level, LevelText: l.levelTexts[r.tmpl>>lowBits],
+		LevelCol: col, LineNo: int(r.lineNo), Truncated: r.flags&recTruncated != 0},
+		TimeMS: r.timeMS, Source: int(r.source), NLines: int(r.lines & lowMask), Template: int(r.tmpl & lowMask)}
+}
+
+// TemplateText returns the text of the template a source gave an entry
+// (Entry.Template), "" when it has none.
+func (l *Logs) TemplateText(source, id int) string {
+	if id == 0 || source >= len(l.templates) || l.templates[source] == nil {
+		return ""
+	}
+	return l.templates[source].Template(id)
 }
 
 func (l *Logs) push(r rec) {
@@ -134,17 +160,30 @@ func (l *Logs) push(r rec) {
 
 // record makes the compact record of e.
 func (l *Logs) record(e *sources.LogEntry, source int, timeMS int64) rec {
-	r := rec{timeMS: timeMS, source: uint16(source), level: e.Level, lineNo: uint32(e.LineNo), lines: uint32(len(e.Lines)), levelCol: -1}
-	if e.LevelCol >= 0 && e.LevelCol <= math.MaxInt16 {
-		r.levelCol = int16(e.LevelCol)
+	r := rec{timeMS: timeMS, source: uint16(source), level: e.Level, lineNo: uint32(e.LineNo), lines: uint32(min(len(e.Lines), lowMask))}
+	col := uint32(noCol)
+	if e.LevelCol >= 0 && e.LevelCol < noCol {
+		col = uint32(e.LevelCol)
 	}
+	r.lines |= col << lowBits
 	lt, ok := l.levelOf[e.LevelText]
 	if !ok && len(l.levelTexts) <= math.MaxUint8 {
 		lt = uint8(len(l.levelTexts))
 		l.levelTexts = append(l.levelTexts, e.LevelText)
 		l.levelOf[e.LevelText] = lt
 	}
-	r.levelTxt = lt
+	r.tmpl = uint32(lt) << lowBits
+	if e.Templates != nil && e.Template > 0 && e.Template <= lowMask {
+		for source >= len(l.templates) {
+			l.templates = append(l.templates, nil)
+		}
+		if l.templates[source] == nil {
+			l.templates[source] = e.Templates
+		}
+		if l.templates[source] == e.Templates {
+			r.tmpl |= uint32(e.Template)
+		}
+	}
 	if e.Truncated {
 		r.flags |= recTruncated
 	}

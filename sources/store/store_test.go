@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -376,5 +377,13 @@ func TestLogsKeepEveryEntry(t *testing.T) {
 	}
 	if l.Dropped != 5000 {
 		t.Fatalf("Dropped = %d", l.Dropped)
+	}
+}
+
+// TestLogRecordSize: the store's memory per log entry is its record; a
+// gigabyte of log (about 3 M entries) keeps about 120 MB of them.
+func TestLogRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(rec{}); n != 40 {
+		t.Fatalf("a log entry's record takes %d bytes, want 40", n)
 	}
 }

@@ -73,20 +73,40 @@ func clip(lines []string) []string {
 	return out
 }
 
-// TestStdinEntriesKeepTheirText: a stream cannot be read back, so its
-// entries carry their lines.
-func TestStdinEntriesKeepTheirText(t *testing.T) {
+// TestStdinIsSpooled: the lines of a stream go to a temporary file that
+// is gone from its directory, and its entries are indexed and read back
+// as a file's, secrets masked.
+func TestStdinIsSpooled(t *testing.T) {
+	dir := t.TempDir()
 	var r recorder
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	src := New(sources.Info{Name: "-", Zone: time.UTC}, Options{Stdin: strings.NewReader("a\nb\n")})
+	in := "2024-05-01 10:00:00.000 ERROR 1 --- [main] a.B : login password=hunter2 failed\r\n" +
+		"java.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)\n" +
+		"2024-05-01 10:00:01.000  INFO 1 --- [main] a.B : \x1b]0;title\x07 ok\r\r\n" +
+		"last, unterminated"
+	src := New(sources.Info{Name: "-", Zone: time.UTC}, Options{Stdin: strings.NewReader(in), SpoolDir: dir})
 	if err := src.Run(ctx, &r); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range r.snapshot() {
-		if e.Text != nil {
-			t.Fatalf("a stdin entry claims a file: %+v", e)
+	entries := r.snapshot()
+	if len(entries) != 2 { // the last line continues the INFO entry
+		t.Fatalf("%d entries", len(entries))
+	}
+	for i, e := range entries {
+		if e.Text == nil {
+			t.Fatalf("entry %d is not indexed", i)
 		}
+		got, err := e.Text.Lines(nil, e.Off, e.Len, e.Sum)
+		if err != nil || !slices.Equal(got, e.Lines) {
+			t.Fatalf("entry %d read back as %q (%v), want %q", i, got, err, e.Lines)
+		}
+		if strings.Contains(strings.Join(got, "\n"), "hunter2") {
+			t.Fatalf("entry %d shows a secret: %q", i, got)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("spool files left behind: %v", left)
 	}
 }
 

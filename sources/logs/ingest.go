@@ -76,6 +76,9 @@ type ingest struct {
 	lineOff, lEnd int64
 	lineSum       uint32
 	templates     *drain.Set // every entry's template, given as it is made
+	// spool, for a stream, writes each line to a temporary file that text
+	// reads back; nil for a file.
+	spool *index.Spool
 
 	// A run of NUL bytes being skipped: its length so far and the line it
 	// is in; gaps counts the runs described.
@@ -94,8 +97,15 @@ func (f pushFunc) Push(_ context.Context, b sources.Batch) error { return f(b) }
 // fails nothing more is pushed.
 func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
 	clock := sources.OrWall(info.Clock)
-	in := &ingest{info: info, loc: info.Location(), clock: clock, out: batch.New(context.Background(), pushFunc(push), clock),
+	in := &ingest{info: info, loc: info.Location(), clock: clock,
 		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor(), templates: drain.NewSet()}
+	in.out = batch.New(context.Background(), pushFunc(func(b sources.Batch) error {
+		// A batch's entries are on disk before the store may read them.
+		if in.spool != nil && in.spool.Flush() != nil {
+			in.stopSpool()
+		}
+		return push(b)
+	}), clock)
 	in.emitFn = in.line
 	in.groupFn = in.entry
 	return in
@@ -241,7 +251,14 @@ func (in *ingest) tick(now time.Time) {
 
 // line takes one raw line from the splitter.
 func (in *ingest) line(raw []byte, no int, _ bool) {
-	if in.text != nil {
+	switch {
+	case in.spool != nil:
+		raw, in.lineOff, in.lEnd = in.spool.Line(raw)
+		in.lineSum = index.LineSum(raw)
+		if in.spool.Err() != nil {
+			in.stopSpool()
+		}
+	case in.text != nil:
 		in.lineOff, in.lEnd = in.lines.Span()
 		in.lineSum = index.LineSum(raw)
 	}
@@ -267,6 +284,26 @@ func (in *ingest) line(raw []byte, no int, _ bool) {
 		return
 	}
 	in.process(in.scratch, text, no, in.lineOff, in.lEnd, in.lineSum)
+}
+
+// useSpool spools the stream being read to a temporary file in dir and
+// indexes it; without one (it cannot be created) its entries keep their
+// text, with a warning.
+func (in *ingest) useSpool(dir string) {
+	sp, err := index.NewSpool(dir, in.info.Name, in.redactor)
+	if err != nil {
+		in.out.Warn(fmt.Sprintf("%s: cannot spool to a temporary file (%v): its entries are held in memory", in.info.Name, err))
+		return
+	}
+	in.spool, in.text = sp, sp.Text()
+}
+
+// stopSpool stops spooling after a write failed (a full disk): later
+// entries keep their text; those whose lines were lost say so.
+func (in *ingest) stopSpool() {
+	in.out.Warn(fmt.Sprintf("%s: writing the spool file failed (%v): later entries are held in memory", in.info.Name, in.spool.Err()))
+	in.spool.Close()
+	in.spool, in.text = nil, nil
 }
 
 // sanitizeLine appends the display-safe form of raw to dst.

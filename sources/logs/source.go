@@ -56,6 +56,10 @@ const detectWait = 250 * time.Millisecond
 type Options struct {
 	Follow bool      // keep reading a file as it grows, is truncated or rotated
 	Stdin  io.Reader // read when the source's name is "-"
+	// SpoolDir is where a stream is spooled (os.TempDir when ""): its
+	// lines go to a temporary file, mode 0600, secrets masked, whose name
+	// is removed at once, and are indexed as a file's.
+	SpoolDir string
 }
 
 // New returns the source for the log named by info.Name ("-" for
@@ -92,6 +96,8 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	fw := &forwarder{ctx: ctx, events: make(chan event), ack: make(chan struct{})}
 	done := make(chan error, 1)
 	if stdin {
+		in.useSpool(s.opt.SpoolDir)
+		defer in.closeSpool()
 		in.out.Status(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
 		go func() {
 			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
@@ -194,6 +200,14 @@ func (f *forwarder) opened(file *os.File, red *sanitize.Redactor) {
 // progress is tail's Progress: it is called on tail's goroutine before the
 // Data it precedes, which hands it over, so a plain field is enough.
 func (f *forwarder) progress(p sources.Progress) { f.read = p }
+
+// closeSpool closes the writing side of the spool, if any, at the end of
+// the run; the store keeps reading it back.
+func (in *ingest) closeSpool() {
+	if in.spool != nil {
+		in.spool.Close()
+	}
+}
 
 // handle applies one event of the tail goroutine.
 func (in *ingest) handle(e event, now time.Time) {

@@ -65,6 +65,7 @@ type File struct {
 	bufOff  int64
 	scratch []byte
 	masked  []byte
+	remove  string // a spool's path still to remove on Close
 }
 
 // Open opens the file that opened is reading, for reading entries back
@@ -96,7 +97,12 @@ func (x *File) Close() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.buf = nil
-	return x.f.Close()
+	err := x.f.Close()
+	if x.remove != "" {
+		os.Remove(x.remove)
+		x.remove = ""
+	}
+	return err
 }
 
 // Lines appends the display-safe lines of the entry at [off, off+n) whose

@@ -116,3 +116,45 @@ func TestReadBackCleans(t *testing.T) {
 		t.Fatalf("read back %q, want %q", got, want)
 	}
 }
+
+// TestSpool: a spool's file is private (0600), has no name left in its
+// directory, holds no secret, and reads back what was written.
+func TestSpool(t *testing.T) {
+	dir := t.TempDir()
+	sp, err := NewSpool(dir, "-", sanitize.BuiltinRedactor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Text().Close()
+	var entries []entry
+	for _, l := range []string{"token password=hunter2 here", "plain", "cr at end\r"} {
+		line, off, end := sp.Line([]byte(l))
+		entries = append(entries, entry{off, end - off, Mix(Seed, LineSum(line))})
+	}
+	if err := sp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("the spool's name is left in its directory: %v", left)
+	}
+	fi, err := sp.Text().f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Fatalf("spool mode %v, want 0600", perm)
+	}
+	raw := make([]byte, fi.Size())
+	if _, err := sp.Text().f.ReadAt(raw, 0); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "hunter2") {
+		t.Fatalf("the spool holds a secret: %q", raw)
+	}
+	for i, e := range entries {
+		got, err := sp.Text().Lines(nil, e.off, e.n, e.sum)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("entry %d: %q, %v", i, got, err)
+		}
+	}
+}

@@ -84,3 +84,33 @@ func TestReportCountsEveryLogEntry(t *testing.T) {
 		t.Errorf("templates count %d entries, want %d", total, n)
 	}
 }
+
+// TestReportLogCmd: --log-cmd reads a command's output as a log; report
+// runs it once, and says how it failed.
+func TestReportLogCmd(t *testing.T) {
+	cmd := `printf '2024-05-01 10:00:00.000 ERROR boom\n2024-05-01 10:00:01.000 INFO ok\n'; echo "no route" >&2; exit 4`
+	out, errs, code := runBin(t, "report", "--format", "json", "--log-cmd", cmd)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Sources []struct {
+			Path     string   `json:"path"`
+			Warnings []string `json:"warnings"`
+		} `json:"sources"`
+		Logs struct {
+			Entries int            `json:"entries"`
+			Levels  map[string]int `json:"levels"`
+		} `json:"logs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Logs.Entries != 2 || doc.Logs.Levels["ERROR"] != 1 {
+		t.Fatalf("logs %+v", doc.Logs)
+	}
+	if len(doc.Sources) != 1 || doc.Sources[0].Path != cmd || len(doc.Sources[0].Warnings) != 1 ||
+		!strings.Contains(doc.Sources[0].Warnings[0], "exit status 4") {
+		t.Fatalf("sources %+v", doc.Sources)
+	}
+}

@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/sobang/sobang/sources"
@@ -60,6 +61,12 @@ type Options struct {
 	// lines go to a temporary file, mode 0600, secrets masked, whose name
 	// is removed at once, and are indexed as a file's.
 	SpoolDir string
+	// Command, when set, is run through sh -c and its standard output read
+	// as the log (spooled as stdin is), its standard error shown as the
+	// source's status; with Restart it is run again, with backoff, each
+	// time it exits, until the run ends, and killed then.
+	Command string
+	Restart bool
 }
 
 // New returns the source for the log named by info.Name ("-" for
@@ -82,7 +89,8 @@ func (s *source) Info() sources.Info { return s.info }
 // Run reads the log until its end (without Follow), until stdin closes, or
 // until ctx ends (with Follow). It returns nil when ctx ends.
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	stdin := s.info.Name == "-"
+	command := s.opt.Command != ""
+	stdin := s.info.Name == "-" && !command
 	if stdin && s.opt.Stdin == nil {
 		return errors.New("log source \"-\": no standard input given")
 	}
@@ -92,17 +100,26 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	in := newIngest(s.info, func(b sources.Batch) error { return sink.Push(ctx, b) })
-	in.live = s.opt.Follow && !stdin
+	in.live = s.opt.Follow && !stdin && !command
 	fw := &forwarder{ctx: ctx, events: make(chan event), ack: make(chan struct{})}
 	done := make(chan error, 1)
-	if stdin {
+	switch {
+	case command:
+		in.useSpool(s.opt.SpoolDir)
+		defer in.closeSpool()
+		run := &commandRunner{command: s.opt.Command, restart: s.opt.Restart, clock: in.clock, h: fw, status: fw.status,
+			warn: func(w string) { fw.send(event{kind: evWarn, warning: w}) }}
+		go func() {
+			done <- sources.Safe("running "+s.opt.Command, func() error { return run.run(ctx) })
+		}()
+	case stdin:
 		in.useSpool(s.opt.SpoolDir)
 		defer in.closeSpool()
 		in.out.Status(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
 		go func() {
 			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
 		}()
-	} else {
+	default:
 		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock, Progress: fw.progress,
 			Opened: func(f *os.File) { fw.opened(f, in.redactor) }}
 		go func() {
@@ -153,18 +170,21 @@ const (
 	evIdle
 	evStatus
 	evOpened
+	evWarn
 )
 
 type event struct {
-	kind   eventKind
-	data   []byte
-	health sources.Health
-	text   sources.LogText // evOpened: the file's reader, nil when it cannot be read back
+	kind    eventKind
+	data    []byte
+	health  sources.Health
+	text    sources.LogText // evOpened: the file's reader, nil when it cannot be read back
+	warning string          // evWarn
 }
 
 // forwarder is the tail.Handler: it hands each call to Run's loop and waits
 // until the loop is done with it (the data slice is reused after Data).
 type forwarder struct {
+	mu     sync.Mutex // one call at a time: a command's stderr reports beside its output
 	ctx    context.Context
 	events chan event
 	ack    chan struct{}
@@ -172,6 +192,8 @@ type forwarder struct {
 }
 
 func (f *forwarder) send(e event) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	select {
 	case f.events <- e:
 		<-f.ack
@@ -224,6 +246,8 @@ func (in *ingest) handle(e event, now time.Time) {
 		in.out.Status(e.health)
 	case evOpened:
 		in.text = e.text
+	case evWarn:
+		in.out.Warn(e.warning)
 	}
 }
 

@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/index"
 	"github.com/sobang/sobang/sources/sanitize"
@@ -99,7 +100,13 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	in := newIngest(s.info, func(b sources.Batch) error { return sink.Push(ctx, b) })
+	set := drain.NewSet()
+	tm := startTemplater(ctx, sink, set)
+	in := newIngest(s.info, tm.push)
+	in.templates = set
+	// Every batch handed to the templater reaches the sink before Run
+	// returns (a panic in it is raised here).
+	defer func() { sources.RaiseIfPanic(tm.stop()) }()
 	in.live = s.opt.Follow && !stdin && !command
 	fw := &forwarder{ctx: ctx, events: make(chan event), ack: make(chan struct{})}
 	done := make(chan error, 1)
@@ -143,6 +150,9 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			fw.ack <- struct{}{}
 		case <-timer.C():
 			in.tick(in.clock.Now())
+		case <-tm.failed:
+			// The sink refused a batch: stop, as when a push fails here.
+			in.out.Err = tm.failure()
 		case err := <-done:
 			sources.RaiseIfPanic(err)
 			return in.finish(ctx, err)

@@ -149,3 +149,19 @@ func TestTemplatesGivenAtIngest(t *testing.T) {
 		t.Fatalf("%d templates: %+v", len(got), got)
 	}
 }
+
+// TestCutLineIsTold: a line over tail.MaxLine is cut, and a warning names
+// it with what was kept and how much was dropped.
+func TestCutLineIsTold(t *testing.T) {
+	head := "2024-05-01 10:00:02.000  WARN 1 --- [main] com.acme.App : "
+	long := head + strings.Repeat("x", tail.MaxLine+100-len(head))
+	path := filepath.Join(t.TempDir(), "app.log")
+	if err := os.WriteFile(path, []byte("2024-05-01 10:00:01.000  INFO 1 --- [main] a.B : ok\n"+long+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := readAll(t, path, sources.Info{})
+	want := fmt.Sprintf("app.log:2: a line of %d bytes, cut to its first %d: 100 bytes not shown", tail.MaxLine+100, tail.MaxLine)
+	if len(r.warnings) != 1 || !strings.HasSuffix(r.warnings[0], want) {
+		t.Fatalf("warnings %q, want one ending %q", r.warnings, want)
+	}
+}

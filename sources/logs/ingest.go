@@ -21,6 +21,10 @@ import (
 // trigger another detection (until format.DetectLines lines were seen).
 const redetectEvery = 25
 
+// maxCutWarnings is how many lines cut at tail.MaxLine a source
+// describes, each with its size; the rest are counted in one more.
+const maxCutWarnings = 5
+
 // maxGapWarnings is how many runs of NUL bytes a source describes; a log
 // rotated with copytruncate every few minutes gets one per rotation, and
 // the first few say what happened.
@@ -85,6 +89,8 @@ type ingest struct {
 	gap     int64
 	gapLine int
 	gaps    int
+
+	cuts int // lines cut at tail.MaxLine
 }
 
 // pushFunc is a Sink made of a function: the ingester does not need to know
@@ -137,6 +143,19 @@ func (in *ingest) Data(p []byte, now time.Time) {
 		}
 		in.lines.Feed(p[:i], in.emitFn)
 		p = p[i:]
+	}
+}
+
+// cutLine says that line no was cut at tail.MaxLine: what was kept and
+// how much was dropped.
+func (in *ingest) cutLine(no, kept int, dropped int64) {
+	in.cuts++
+	switch {
+	case in.cuts <= maxCutWarnings:
+		in.out.Warn(sources.At(in.info.Name, no, fmt.Sprintf(
+			"a line of %d bytes, cut to its first %d: %d bytes not shown", int64(kept)+dropped, kept, dropped)))
+	case in.cuts == maxCutWarnings+1:
+		in.out.Warn(fmt.Sprintf("%s: more lines over %d bytes cut; only the first %d are listed", in.info.Name, tail.MaxLine, maxCutWarnings))
 	}
 }
 
@@ -250,7 +269,10 @@ func (in *ingest) tick(now time.Time) {
 }
 
 // line takes one raw line from the splitter.
-func (in *ingest) line(raw []byte, no int, _ bool) {
+func (in *ingest) line(raw []byte, no int, cut bool) {
+	if cut {
+		in.cutLine(no, len(raw), in.lines.Dropped())
+	}
 	switch {
 	case in.spool != nil:
 		raw, in.lineOff, in.lEnd = in.spool.Line(raw)

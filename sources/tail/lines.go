@@ -21,6 +21,8 @@ type Lines struct {
 	start  int64 // offset of the current line's first byte
 	end    int64 // offset just past the emitted line's newline
 	inLine bool  // a byte of the current line was fed
+	// dropped counts the bytes of the current line past MaxLine.
+	dropped int64
 }
 
 // Feed calls emit for every complete line in p, with its 1-based number and
@@ -45,6 +47,7 @@ func (s *Lines) Feed(p []byte, emit func(line []byte, no int, cut bool)) {
 		} else {
 			line = p[:i]
 			if len(line) > MaxLine {
+				s.dropped += int64(len(line) - MaxLine)
 				line, s.cut = line[:MaxLine], true
 			}
 		}
@@ -54,6 +57,7 @@ func (s *Lines) Feed(p []byte, emit func(line []byte, no int, cut bool)) {
 		s.partial = s.partial[:0]
 		s.cut = false
 		s.inLine = false
+		s.dropped = 0
 		p = p[i+1:]
 	}
 }
@@ -61,6 +65,7 @@ func (s *Lines) Feed(p []byte, emit func(line []byte, no int, cut bool)) {
 func (s *Lines) keep(p []byte) {
 	room := MaxLine - len(s.partial)
 	if len(p) > room {
+		s.dropped += int64(len(p) - room)
 		p, s.cut = p[:room], true
 	}
 	s.partial = append(s.partial, p...)
@@ -84,7 +89,12 @@ func (s *Lines) Flush(emit func(line []byte, no int, cut bool)) {
 	s.partial = s.partial[:0]
 	s.cut = false
 	s.inLine = false
+	s.dropped = 0
 }
+
+// Dropped returns how many bytes of the line being emitted were dropped
+// past MaxLine (0 unless it was cut). It is valid only during emit.
+func (s *Lines) Dropped() int64 { return s.dropped }
 
 // Skip accounts for n bytes of the input that are not fed (a run of NUL
 // bytes), so that later offsets stay right.
@@ -100,5 +110,5 @@ func (s *Lines) Reset() {
 	s.partial = s.partial[:0]
 	s.cut = false
 	s.line = 0
-	s.pos, s.start, s.end, s.inLine = 0, 0, 0, false
+	s.pos, s.start, s.end, s.inLine, s.dropped = 0, 0, 0, false, 0
 }

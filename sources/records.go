@@ -212,6 +212,42 @@ type LogEntry struct {
 	Lines     []string  // display-safe lines: no control sequences, tabs expanded
 	LineNo    int       // 1-based line number of the header line in its source
 	Truncated bool      // the group was cut at its size cap
+
+	// Text, when set, reads the entry's lines back from the file they were
+	// read from, so that the store keeps where the entry is (Off, Len, Sum)
+	// instead of its Lines: memory grows with the entries, not the text.
+	// Lines still holds the text on the batch, for the recorder.
+	Text LogText
+	Off  int64  // where the entry's first line starts in Text's file
+	Len  int64  // its bytes there, up to and including its last newline
+	Sum  uint32 // a checksum of those bytes, to tell a rewritten file
+
+	// Template, when Templates is set, is the entry's template among
+	// them, given at ingest (from 1), so that templates are counted
+	// without the text.
+	Templates LogTemplates
+	Template  int
+}
+
+// LogTemplates names the templates a log source gave its entries. Its
+// methods may be called from any goroutine; its values are compared, as
+// LogText's.
+type LogTemplates interface {
+	// Template returns the text of template id: the message with its
+	// variables masked as <*>, plus a stack trace's root exception.
+	Template(id int) string
+}
+
+// LogText reads the lines of indexed log entries back from their file.
+// Its methods may be called from any goroutine. Its values are compared
+// (the store numbers the files it reads from): implement it on a pointer.
+type LogText interface {
+	// Lines appends the display-safe lines of the entry at [off, off+n)
+	// whose checksum was sum to dst, or says why they cannot be read
+	// (the file was truncated or rewritten since, or cannot be read).
+	Lines(dst []string, off, n int64, sum uint32) ([]string, error)
+	// Name names the file, for what the pane says of an entry it lost.
+	Name() string
 }
 
 // MetricType is the type a scraped family declares.

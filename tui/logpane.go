@@ -327,10 +327,10 @@ func (p *logPane) visible(f *frame) []int {
 		start = logs.Search(f.winFrom)
 	}
 	for i := start; i < logs.Len(); i++ {
-		e := logs.At(i)
-		if f.winTo != 0 && e.TimeMS >= f.winTo {
+		if f.winTo != 0 && logs.TimeMS(i) >= f.winTo {
 			break
 		}
+		e := logs.Entry(i, flt)
 		if flt.Match(e) {
 			p.matches = append(p.matches, i)
 		} else if flt.HidesForPath(e) {
@@ -433,7 +433,7 @@ func (p *logPane) renderZoomed(f *frame, w, h int, focused, zoomed bool) string 
 		a = n - 1
 	} else {
 		target := f.cursorMS
-		a = searchIdx(n, func(i int) bool { return logs.At(idx(i)).TimeMS >= target })
+		a = searchIdx(n, func(i int) bool { return logs.TimeMS(idx(i)) >= target })
 		if a == n {
 			a = n - 1
 		}
@@ -666,11 +666,10 @@ func (p *logPane) errorStrip(f *frame, lines []string, inner int) ([]string, cha
 		end := f.fromMS + int64(c+1)*span/int64(n)
 		count := 0
 		for ; i < logs.Len(); i++ {
-			e := logs.At(i)
-			if e.TimeMS >= end {
+			if logs.TimeMS(i) >= end {
 				break
 			}
-			if e.Level >= sources.LevelError && flt.Match(e) {
+			if logs.Level(i) >= sources.LevelError && flt.Match(logs.Entry(i, flt)) {
 				count++
 			}
 		}
@@ -721,10 +720,10 @@ func (p *logPane) templateLines(f *frame, w, h int) []string {
 		from, to = f.winFrom, f.winTo
 	}
 	keep := store.Filter{Text: f.filters[paneLogs], Exclude: p.exclude, Path: f.path, MinLevel: p.minLevel}
-	now := drain.Templates(f.store.Logs, from, to, keep.Match)
+	now := drain.Templates(f.store.Logs, from, to, keep)
 	before := map[string]int{}
 	if from > 0 {
-		for _, c := range drain.Templates(f.store.Logs, 0, from, keep.Match) {
+		for _, c := range drain.Templates(f.store.Logs, 0, from, keep) {
 			before[c.Template] = c.Count
 		}
 	}

@@ -242,11 +242,12 @@ func (k spanSink) Push(ctx context.Context, b sources.Batch) error {
 }
 
 // withSpan wraps the sources whose data has a time range (files, not
-// streams or live endpoints) into span, keeping a notedSource outermost.
-func withSpan(srcs []sources.Source, span *runSpan) {
+// streams, commands or live endpoints) into span, keeping a notedSource
+// outermost; commands are the indices of the --log-cmd sources.
+func withSpan(srcs []sources.Source, span *runSpan, commands map[int]bool) {
 	for i, s := range srcs {
 		info := s.Info()
-		if info.Kind == sources.KindScrape || info.Kind == sources.KindPrometheus || info.Name == "-" {
+		if info.Kind == sources.KindScrape || info.Kind == sources.KindPrometheus || info.Name == "-" || commands[i] {
 			continue
 		}
 		if n, ok := s.(notedSource); ok {

@@ -324,7 +324,7 @@ func readExact(sf *sourceFlags, specs []spec, duration time.Duration, window str
 // reading again gives again (not stdin, a pipe or a URL).
 func rereadable(specs []spec) bool {
 	for _, s := range specs {
-		if s.name == "-" || s.kind == sources.KindScrape || s.kind == sources.KindPrometheus {
+		if s.name == "-" || s.cmd || s.kind == sources.KindScrape || s.kind == sources.KindPrometheus {
 			return false
 		}
 		fi, err := os.Stat(s.name)

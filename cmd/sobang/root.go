@@ -87,7 +87,7 @@ START..END; an empty side means the data's edge.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && len(sf.jtl) == 0 && len(sf.k6) == 0 && len(sf.gatling) == 0 && len(sf.log) == 0 && len(sf.scrape) == 0 && len(sf.prom.urls) == 0 {
+			if len(args) == 0 && len(sf.jtl) == 0 && len(sf.k6) == 0 && len(sf.gatling) == 0 && len(sf.log) == 0 && len(sf.logCmd) == 0 && len(sf.scrape) == 0 && len(sf.prom.urls) == 0 {
 				fmt.Fprint(os.Stderr, shortUsage)
 				return &exitError{exitUsage, fmt.Errorf("")}
 			}

@@ -42,6 +42,7 @@ type sourceFlags struct {
 	gatling []string
 	locust  []string
 	log     []string
+	logCmd  []string // --log-cmd: commands whose output is a log
 	scrape  []string
 	prom    promFlags // --prom and what to ask it (promflags.go)
 	// window is the headless commands' --window, which narrows the saved
@@ -87,6 +88,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.gatling, "gatling", nil, "a Gatling simulation.log (text or binary) (repeatable)")
 	fs.StringArrayVar(&f.locust, "locust", nil, "a Locust --csv set: its PREFIX or any one of its files (plain or .gz) (repeatable)")
 	fs.StringArrayVar(&f.log, "log", nil, "a log file, or - for stdin (repeatable)")
+	fs.StringArrayVar(&f.logCmd, "log-cmd", nil, "a command whose output is a log, run with sh -c (e.g. 'kubectl logs -f deploy/api'); its stderr is shown as its status, it is restarted when it exits (the dashboard, report --duration) and killed at the end (repeatable)")
 	fs.StringArrayVar(&f.scrape, "scrape", nil, "a Prometheus /metrics URL to scrape (repeatable)")
 	fs.DurationVar(&f.scrapeInterval, "scrape-interval", sources.ScrapeInterval, "time between two scrapes of a /metrics URL; when not given, at least --scrape-timeout")
 	fs.DurationVar(&f.scrapeTimeout, "scrape-timeout", sources.ScrapeTimeout, "how long one scrape may take; at most the interval")
@@ -185,6 +187,8 @@ type spec struct {
 	// notes are warnings about how the input was named, for the store's
 	// warnings of the source built from it (see notedSource).
 	notes []string
+	// cmd: name is a command (--log-cmd) whose output is the log.
+	cmd bool
 }
 
 // specs turns positional SOURCEs and the explicit kind flags into specs.
@@ -255,6 +259,13 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 		}
 		add(spec{name: p, kind: sources.KindLog, wait: flagWait})
 	}
+	for _, c := range f.logCmd {
+		// Not through add: a command's "@" is no zone.
+		if strings.TrimSpace(c) == "" {
+			return nil, usageErr("%s", sources.Expected("--log-cmd", "a command, e.g. 'kubectl logs -f deploy/api'", c))
+		}
+		out = append(out, spec{name: c, kind: sources.KindLog, zone: defZone, cmd: true})
+	}
 	for _, u := range f.scrape {
 		if !isURL(u) {
 			return nil, usageErr("%s", sources.Expected("--scrape", "an http:// or https:// URL, e.g. http://localhost:8080/actuator/prometheus", u))
@@ -283,7 +294,7 @@ func (f *sourceFlags) specs(args []string) ([]spec, error) {
 // --duration, check): reading it would fail anyway, after the others.
 func (f *sourceFlags) checkExist(specs []spec) error {
 	for _, s := range specs {
-		if s.wait || s.name == "-" || s.kind == sources.KindScrape || s.kind == sources.KindPrometheus {
+		if s.wait || s.name == "-" || s.cmd || s.kind == sources.KindScrape || s.kind == sources.KindPrometheus {
 			continue
 		}
 		if s.kind == sources.KindLocust {
@@ -341,6 +352,9 @@ func dedupSame(in []spec) []spec {
 		fi  os.FileInfo // nil when the file does not exist (yet)
 	}
 	keyOf := func(s spec) key {
+		if s.cmd {
+			return key{abs: "--log-cmd " + s.name}
+		}
 		if s.name == "-" || isURL(s.name) {
 			return key{abs: s.name}
 		}
@@ -571,6 +585,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 	// they have caught up; without such sources, for the live range.
 	span := newRunSpan()
 	prom := false
+	commands := map[int]bool{} // the --log-cmd sources, by index in out
 	for _, s := range specs {
 		info := sources.Info{Name: s.name, Kind: s.kind, Zone: s.zone, Wait: s.wait, Clock: clock}
 		for name, d := range offsets {
@@ -612,7 +627,11 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 			out = append(out, locust.New(info, locust.Options{Follow: follow}))
 		case sources.KindLog:
 			opt := logs.Options{Follow: follow}
-			if s.name == "-" {
+			switch {
+			case s.cmd:
+				opt.Command, opt.Restart = s.name, follow
+				commands[len(out)] = true
+			case s.name == "-":
 				opt.Stdin = stdin
 			}
 			out = append(out, logs.New(info, opt))
@@ -645,7 +664,7 @@ func (f *sourceFlags) build(specs []spec, follow bool, stdin io.Reader) ([]sourc
 		}
 	}
 	if prom {
-		withSpan(out, span)
+		withSpan(out, span, commands)
 	}
 	if f.crashTest {
 		out = append(out, crashSource{})

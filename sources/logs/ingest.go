@@ -8,10 +8,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/internal/batch"
 	"github.com/sobang/sobang/sources/logs/container"
 	"github.com/sobang/sobang/sources/logs/format"
 	"github.com/sobang/sobang/sources/logs/group"
+	"github.com/sobang/sobang/sources/logs/index"
 	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/tail"
 )
@@ -20,6 +22,10 @@ import (
 // trigger another detection (until format.DetectLines lines were seen).
 const redetectEvery = 25
 
+// maxCutWarnings is how many lines cut at tail.MaxLine a source
+// describes, each with its size; the rest are counted in one more.
+const maxCutWarnings = 5
+
 // maxGapWarnings is how many runs of NUL bytes a source describes; a log
 // rotated with copytruncate every few minutes gets one per rotation, and
 // the first few say what happened.
@@ -27,9 +33,11 @@ const maxGapWarnings = 5
 
 // heldLine is a sanitised line waiting for the format to be decided.
 type heldLine struct {
-	text string
-	no   int
-	at   time.Time // the container runtime's time of the line, zero when none
+	text     string
+	no       int
+	off, end int64
+	sum      uint32
+	at       time.Time // the container runtime's time of the line, zero when none
 }
 
 // ingest turns chunks of a log into batches of entries. All of its methods
@@ -74,11 +82,24 @@ type ingest struct {
 
 	lineCount int
 
+	// text reads the file being read back (index.File), nil for a stream
+	// or a gzip'd file, whose entries keep their lines. The current line's
+	// span and checksum are set while it is handled.
+	text          sources.LogText
+	lineOff, lEnd int64
+	lineSum       uint32
+	templates     *drain.Set // every entry's template, given as it is made
+	// spool, for a stream, writes each line to a temporary file that text
+	// reads back; nil for a file.
+	spool *index.Spool
+
 	// A run of NUL bytes being skipped: its length so far and the line it
 	// is in; gaps counts the runs described.
 	gap     int64
 	gapLine int
 	gaps    int
+
+	cuts int // lines cut at tail.MaxLine
 }
 
 // pushFunc is a Sink made of a function: the ingester does not need to know
@@ -91,11 +112,18 @@ func (f pushFunc) Push(_ context.Context, b sources.Batch) error { return f(b) }
 // fails nothing more is pushed.
 func newIngest(info sources.Info, push func(sources.Batch) error) *ingest {
 	clock := sources.OrWall(info.Clock)
-	in := &ingest{info: info, loc: info.Location(), clock: clock, out: batch.New(context.Background(), pushFunc(push), clock),
-		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor()}
+	in := &ingest{info: info, loc: info.Location(), clock: clock,
+		grouper: group.New(format.Join), redactor: sanitize.CurrentRedactor(), templates: drain.NewSet()}
+	in.out = batch.New(context.Background(), pushFunc(func(b sources.Batch) error {
+		// A batch's entries are on disk before the store may read them.
+		if in.spool != nil && in.spool.Flush() != nil {
+			in.stopSpool()
+		}
+		return push(b)
+	}), clock)
 	in.emitFn = in.line
 	in.groupFn = in.entry
-	in.unwrapFn = func(line []byte, at time.Time) { in.text(line, in.envNo, at) }
+	in.unwrapFn = func(line []byte, at time.Time) { in.appLine(line, in.envNo, at) }
 	return in
 }
 
@@ -113,6 +141,7 @@ func (in *ingest) Data(p []byte, now time.Time) {
 				in.gapLine = in.lines.Next()
 			}
 			in.gap += int64(n)
+			in.lines.Skip(int64(n))
 			p = p[n:]
 			continue
 		}
@@ -124,6 +153,19 @@ func (in *ingest) Data(p []byte, now time.Time) {
 		}
 		in.lines.Feed(p[:i], in.emitFn)
 		p = p[i:]
+	}
+}
+
+// cutLine says that line no was cut at tail.MaxLine: what was kept and
+// how much was dropped.
+func (in *ingest) cutLine(no, kept int, dropped int64) {
+	in.cuts++
+	switch {
+	case in.cuts <= maxCutWarnings:
+		in.out.Warn(sources.At(in.info.Name, no, fmt.Sprintf(
+			"a line of %d bytes, cut to its first %d: %d bytes not shown", int64(kept)+dropped, kept, dropped)))
+	case in.cuts == maxCutWarnings+1:
+		in.out.Warn(fmt.Sprintf("%s: more lines over %d bytes cut; only the first %d are listed", in.info.Name, tail.MaxLine, maxCutWarnings))
 	}
 }
 
@@ -199,7 +241,7 @@ func (in *ingest) endOfInput(now time.Time) {
 	in.lines.Flush(in.emitFn)
 	if in.envelope != nil {
 		if line, at, ok := in.envelope.Flush(); ok {
-			in.text(line, in.envNo, at)
+			in.appLine(line, in.envNo, at)
 		}
 	}
 	in.decide()
@@ -244,28 +286,55 @@ func (in *ingest) tick(now time.Time) {
 
 // line takes one raw line from the splitter. A container runtime's
 // envelope is taken off first (package container): what follows sees the
-// lines the application wrote.
-func (in *ingest) line(raw []byte, no int, _ bool) {
-	if no == 1 {
-		raw = batch.TrimBOM(raw)
+// lines the application wrote, which are not the file's bytes, so such a
+// log's entries keep their text instead of being read back.
+func (in *ingest) line(raw []byte, no int, cut bool) {
+	if cut {
+		in.cutLine(no, len(raw), in.lines.Dropped())
 	}
 	if !in.envDecided && len(bytes.TrimSpace(raw)) > 0 {
 		in.envDecided = true
-		if k := container.Detect(raw); k != container.None {
+		probe := raw
+		if no == 1 {
+			probe = batch.TrimBOM(raw)
+		}
+		if k := container.Detect(probe); k != container.None {
 			in.envelope = container.New(k)
+			if in.spool != nil {
+				in.spool.Close()
+				in.spool = nil
+			}
+			in.text = nil
 		}
 	}
 	if in.envelope != nil {
+		if no == 1 {
+			raw = batch.TrimBOM(raw)
+		}
 		in.envNo = no
 		in.envelope.Line(raw, in.unwrapFn)
 		return
 	}
-	in.text(raw, no, time.Time{})
+	switch {
+	case in.spool != nil:
+		raw, in.lineOff, in.lEnd = in.spool.Line(raw)
+		in.lineSum = index.LineSum(raw)
+		if in.spool.Err() != nil {
+			in.stopSpool()
+		}
+	case in.text != nil:
+		in.lineOff, in.lEnd = in.lines.Span()
+		in.lineSum = index.LineSum(raw)
+	}
+	if no == 1 {
+		raw = batch.TrimBOM(raw)
+	}
+	in.appLine(raw, no, time.Time{})
 }
 
-// text takes one line as the application wrote it, with the container
+// appLine takes one line as the application wrote it, with the container
 // runtime's time of it (zero when none).
-func (in *ingest) text(raw []byte, no int, at time.Time) {
+func (in *ingest) appLine(raw []byte, no int, at time.Time) {
 	in.scratch = sanitizeLine(in.scratch[:0], raw)
 	// Secrets are masked before anything else sees the line: detection,
 	// parsing, grouping, templates, the store and the recording.
@@ -278,13 +347,33 @@ func (in *ingest) text(raw []byte, no int, at time.Time) {
 		if len(in.held) == 0 {
 			in.heldSince = in.now
 		}
-		in.held = append(in.held, heldLine{text, no, at})
+		in.held = append(in.held, heldLine{text, no, in.lineOff, in.lEnd, in.lineSum, at})
 		if len(in.held) >= format.DetectLines {
 			in.decide()
 		}
 		return
 	}
-	in.process(in.scratch, text, no, at)
+	in.process(in.scratch, text, no, in.lineOff, in.lEnd, in.lineSum, at)
+}
+
+// useSpool spools the stream being read to a temporary file in dir and
+// indexes it; without one (it cannot be created) its entries keep their
+// text, with a warning.
+func (in *ingest) useSpool(dir string) {
+	sp, err := index.NewSpool(dir, in.info.Name, in.redactor)
+	if err != nil {
+		in.out.Warn(fmt.Sprintf("%s: cannot spool to a temporary file (%v): its entries are held in memory", in.info.Name, err))
+		return
+	}
+	in.spool, in.text = sp, sp.Text()
+}
+
+// stopSpool stops spooling after a write failed (a full disk): later
+// entries keep their text; those whose lines were lost say so.
+func (in *ingest) stopSpool() {
+	in.out.Warn(fmt.Sprintf("%s: writing the spool file failed (%v): later entries are held in memory", in.info.Name, in.spool.Err()))
+	in.spool.Close()
+	in.spool, in.text = nil, nil
 }
 
 // sanitizeLine appends the display-safe form of raw to dst.
@@ -308,7 +397,7 @@ func (in *ingest) decide() {
 	held := in.held
 	in.held = nil
 	for i, h := range held {
-		in.process(lines[i], h.text, h.no, h.at)
+		in.process(lines[i], h.text, h.no, h.off, h.end, h.sum, h.at)
 	}
 }
 
@@ -340,9 +429,10 @@ func (in *ingest) redetect() {
 	in.setFormat(f)
 }
 
-// process parses and groups one sanitised line; at, when not zero, is the
-// time of a header whose text has none (a container runtime's).
-func (in *ingest) process(b []byte, text string, no int, at time.Time) {
+// process parses and groups one sanitised line.
+// at, when not zero, is the time of a header whose text has none (a
+// container runtime's).
+func (in *ingest) process(b []byte, text string, no int, off, end int64, sum uint32, at time.Time) {
 	in.seen++
 	if in.format.Kind == format.Plain && in.seen <= format.DetectLines {
 		in.sample = append(in.sample, []byte(text))
@@ -363,7 +453,7 @@ func (in *ingest) process(b []byte, text string, no int, at time.Time) {
 	if !ok && mode == format.Alone {
 		in.out.Expected(no, "", "a JSON object", b)
 	}
-	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok}, in.groupFn)
+	in.grouper.Add(group.Line{Text: text, No: no, Header: h, IsHeader: ok, Off: off, End: end, Sum: sum}, in.groupFn)
 }
 
 // entry turns a finished group into a LogEntry.
@@ -383,6 +473,13 @@ func (in *ingest) entry(g group.Group) {
 		e.LevelCol = -1
 	}
 	in.lastLevel, in.lastLevelText = e.Level, e.LevelText
+	// The template is given by the templater, off this goroutine; an
+	// ingester without one (a benchmark of parsing alone) gives none.
+	e.Templates, e.Template = in.templates, 0
+	e.Text, e.Off, e.Len, e.Sum = nil, 0, 0, 0
+	if in.text != nil && g.End > g.Off {
+		e.Text, e.Off, e.Len, e.Sum = in.text, g.Off, g.End-g.Off, g.Sum
+	}
 	in.out.CommitEntry()
 }
 

@@ -38,10 +38,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/sobang/sobang/sources"
+	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/logs/format"
+	"github.com/sobang/sobang/sources/logs/index"
+	"github.com/sobang/sobang/sources/sanitize"
 	"github.com/sobang/sobang/sources/tail"
 )
 
@@ -53,6 +58,16 @@ const detectWait = 250 * time.Millisecond
 type Options struct {
 	Follow bool      // keep reading a file as it grows, is truncated or rotated
 	Stdin  io.Reader // read when the source's name is "-"
+	// SpoolDir is where a stream is spooled (os.TempDir when ""): its
+	// lines go to a temporary file, mode 0600, secrets masked, whose name
+	// is removed at once, and are indexed as a file's.
+	SpoolDir string
+	// Command, when set, is run through sh -c and its standard output read
+	// as the log (spooled as stdin is), its standard error shown as the
+	// source's status; with Restart it is run again, with backoff, each
+	// time it exits, until the run ends, and killed then.
+	Command string
+	Restart bool
 }
 
 // New returns the source for the log named by info.Name ("-" for
@@ -75,7 +90,8 @@ func (s *source) Info() sources.Info { return s.info }
 // Run reads the log until its end (without Follow), until stdin closes, or
 // until ctx ends (with Follow). It returns nil when ctx ends.
 func (s *source) Run(ctx context.Context, sink sources.Sink) error {
-	stdin := s.info.Name == "-"
+	command := s.opt.Command != ""
+	stdin := s.info.Name == "-" && !command
 	if stdin && s.opt.Stdin == nil {
 		return errors.New("log source \"-\": no standard input given")
 	}
@@ -84,17 +100,35 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	in := newIngest(s.info, func(b sources.Batch) error { return sink.Push(ctx, b) })
-	in.live = s.opt.Follow && !stdin
+	set := drain.NewSet()
+	tm := startTemplater(ctx, sink, set)
+	in := newIngest(s.info, tm.push)
+	in.templates = set
+	// Every batch handed to the templater reaches the sink before Run
+	// returns (a panic in it is raised here).
+	defer func() { sources.RaiseIfPanic(tm.stop()) }()
+	in.live = s.opt.Follow && !stdin && !command
 	fw := &forwarder{ctx: ctx, events: make(chan event), ack: make(chan struct{})}
 	done := make(chan error, 1)
-	if stdin {
+	switch {
+	case command:
+		in.useSpool(s.opt.SpoolDir)
+		defer in.closeSpool()
+		run := &commandRunner{command: s.opt.Command, restart: s.opt.Restart, clock: in.clock, h: fw, status: fw.status,
+			warn: func(w string) { fw.send(event{kind: evWarn, warning: w}) }}
+		go func() {
+			done <- sources.Safe("running "+s.opt.Command, func() error { return run.run(ctx) })
+		}()
+	case stdin:
+		in.useSpool(s.opt.SpoolDir)
+		defer in.closeSpool()
 		in.out.Status(sources.Health{State: sources.StateFollowing, Detail: "reading standard input"})
 		go func() {
 			done <- sources.Safe("reading stdin", func() error { return tail.Stream(ctx, in.clock, s.opt.Stdin, fw) })
 		}()
-	} else {
-		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock, Progress: fw.progress}
+	default:
+		opt := tail.Options{Follow: s.opt.Follow, Wait: s.info.Wait, Status: fw.status, Clock: in.clock, Progress: fw.progress,
+			Opened: func(f *os.File) { fw.opened(f, in.redactor) }}
 		go func() {
 			done <- sources.Safe("reading "+s.info.Name, func() error { return tail.File(ctx, s.info.Name, opt, fw) })
 		}()
@@ -116,6 +150,9 @@ func (s *source) Run(ctx context.Context, sink sources.Sink) error {
 			fw.ack <- struct{}{}
 		case <-timer.C():
 			in.tick(in.clock.Now())
+		case <-tm.failed:
+			// The sink refused a batch: stop, as when a push fails here.
+			in.out.Err = tm.failure()
 		case err := <-done:
 			sources.RaiseIfPanic(err)
 			return in.finish(ctx, err)
@@ -142,17 +179,22 @@ const (
 	evCaughtUp
 	evIdle
 	evStatus
+	evOpened
+	evWarn
 )
 
 type event struct {
-	kind   eventKind
-	data   []byte
-	health sources.Health
+	kind    eventKind
+	data    []byte
+	health  sources.Health
+	text    sources.LogText // evOpened: the file's reader, nil when it cannot be read back
+	warning string          // evWarn
 }
 
 // forwarder is the tail.Handler: it hands each call to Run's loop and waits
 // until the loop is done with it (the data slice is reused after Data).
 type forwarder struct {
+	mu     sync.Mutex // one call at a time: a command's stderr reports beside its output
 	ctx    context.Context
 	events chan event
 	ack    chan struct{}
@@ -160,6 +202,8 @@ type forwarder struct {
 }
 
 func (f *forwarder) send(e event) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	select {
 	case f.events <- e:
 		<-f.ack
@@ -175,9 +219,27 @@ func (f *forwarder) CaughtUp()               { f.send(event{kind: evCaughtUp}) }
 func (f *forwarder) Idle()                   { f.send(event{kind: evIdle}) }
 func (f *forwarder) status(h sources.Health) { f.send(event{kind: evStatus, health: h}) }
 
+// opened opens a reader of the file tail is about to read, so that its
+// entries are indexed rather than held; without one they keep their text.
+func (f *forwarder) opened(file *os.File, red *sanitize.Redactor) {
+	e := event{kind: evOpened}
+	if x, err := index.Open(file, red); err == nil {
+		e.text = x
+	}
+	f.send(e)
+}
+
 // progress is tail's Progress: it is called on tail's goroutine before the
 // Data it precedes, which hands it over, so a plain field is enough.
 func (f *forwarder) progress(p sources.Progress) { f.read = p }
+
+// closeSpool closes the writing side of the spool, if any, at the end of
+// the run; the store keeps reading it back.
+func (in *ingest) closeSpool() {
+	if in.spool != nil {
+		in.spool.Close()
+	}
+}
 
 // handle applies one event of the tail goroutine.
 func (in *ingest) handle(e event, now time.Time) {
@@ -192,6 +254,10 @@ func (in *ingest) handle(e event, now time.Time) {
 		in.Idle(now)
 	case evStatus:
 		in.out.Status(e.health)
+	case evOpened:
+		in.text = e.text
+	case evWarn:
+		in.out.Warn(e.warning)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -81,6 +82,7 @@ type Writer struct {
 	// frame's header will say (no batches while it is empty).
 	open     bytes.Buffer
 	enc      *gob.Encoder
+	entries  []sources.LogEntry // a batch's entries as recorded (textOnly)
 	openInfo FrameInfo
 	scratch  []byte // the sealed frame, reused
 
@@ -152,6 +154,21 @@ func Create(path string, infos []sources.Info, clock sources.Clock) (*Writer, er
 // Path returns the file the writer writes.
 func (w *Writer) Path() string { return w.path }
 
+// textOnly returns entries as a recording keeps them: with their lines,
+// without where an index on this machine found them (a file's reader, a
+// template set: nothing a recording can carry, or replay use).
+func (w *Writer) textOnly(entries []sources.LogEntry) []sources.LogEntry {
+	if !slices.ContainsFunc(entries, func(e sources.LogEntry) bool { return e.Text != nil || e.Templates != nil }) {
+		return entries
+	}
+	w.entries = append(w.entries[:0], entries...)
+	for i := range w.entries {
+		e := &w.entries[i]
+		e.Text, e.Off, e.Len, e.Sum, e.Templates, e.Template = nil, 0, 0, 0, nil, 0
+	}
+	return w.entries
+}
+
 // Write records b at once: the writer keeps no reference to b's slices, so
 // the caller may recycle them as soon as Write returns. After an error every
 // call returns that error.
@@ -167,6 +184,7 @@ func (w *Writer) Write(b sources.Batch) error {
 	if len(b.Samples) > 0 {
 		e.Columns, e.Batch.Samples = w.packer.pack(b.Samples), nil
 	}
+	e.Batch.Entries = w.textOnly(b.Entries)
 	if w.openInfo.Batches == 0 {
 		w.openInfo = FrameInfo{Kind: FrameBatches, FirstAt: now.UnixNano(), MinMS: noDataMin, MaxMS: noDataMax}
 		w.timer = w.clock.AfterFunc(flushEvery, w.timedSeal)

@@ -2,8 +2,11 @@ package store
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/sobang/sobang/sources"
 )
@@ -323,5 +326,64 @@ func TestFilterPath(t *testing.T) {
 		if f.HidesForPath(e) == c.keep {
 			t.Errorf("%q: HidesForPath must say the opposite of Match here", c.line)
 		}
+	}
+}
+
+// fakeText is a LogText over lines kept in a map by offset.
+type fakeText struct{ lines map[int64][]string }
+
+func (f *fakeText) Lines(dst []string, off, _ int64, _ uint32) ([]string, error) {
+	return append(dst, f.lines[off]...), nil
+}
+func (f *fakeText) Name() string { return "fake.log" }
+
+// TestLogsKeepEveryEntry: past sources.MaxLogEntries entries nothing is
+// dropped from the counts or the axis; an indexed entry's text is read
+// back, and only the oldest text held in memory (a stream's) is let go,
+// saying so.
+func TestLogsKeepEveryEntry(t *testing.T) {
+	l := newLogs()
+	text := &fakeText{map[int64][]string{0: {"ERROR first", "\tat x"}, 100: {"INFO second"}}}
+	l.add(0, []sources.LogEntry{
+		{Time: time.UnixMilli(base), Level: sources.LevelError, LevelText: "ERROR", Lines: []string{"ERROR first", "\tat x"}, Text: text, Off: 0, Len: 100},
+		{Time: time.UnixMilli(base + 1), Level: sources.LevelInfo, LevelText: "INFO", Lines: []string{"INFO second"}, Text: text, Off: 100, Len: 12},
+	}, 0, 0)
+	const held = sources.MaxLogEntries + 5000
+	batch := make([]sources.LogEntry, 0, 10_000)
+	for i := 0; i < held; i++ {
+		batch = append(batch, sources.LogEntry{Time: time.UnixMilli(base + 2 + int64(i)), Level: sources.LevelWarn, Lines: []string{"w"}})
+		if len(batch) == cap(batch) || i == held-1 {
+			l.add(1, batch, 0, 0)
+			batch = batch[:0]
+		}
+	}
+	if got, want := l.Len(), held+2; got != want {
+		t.Fatalf("Len = %d, want %d", got, want)
+	}
+	if l.Levels[sources.LevelWarn] != held || l.Levels[sources.LevelError] != 1 || l.Lines != held+3 {
+		t.Fatalf("levels %v, lines %d", l.Levels, l.Lines)
+	}
+	if c := l.LevelCounts(0, 0); c[sources.LevelWarn] != held {
+		t.Fatalf("LevelCounts = %v", c)
+	}
+	if e := l.At(0); !slices.Equal(e.Lines, []string{"ERROR first", "\tat x"}) || e.LevelText != "ERROR" || e.NLines != 2 {
+		t.Fatalf("indexed entry = %+v", e)
+	}
+	if e := l.At(2); len(e.Lines) != 1 || !strings.Contains(e.Lines[0], "text gone") {
+		t.Fatalf("the oldest held entry = %q, want its text said gone", e.Lines)
+	}
+	if e := l.At(l.Len() - 1); !slices.Equal(e.Lines, []string{"w"}) {
+		t.Fatalf("the newest held entry = %q", e.Lines)
+	}
+	if l.Dropped != 5000 {
+		t.Fatalf("Dropped = %d", l.Dropped)
+	}
+}
+
+// TestLogRecordSize: the store's memory per log entry is its record; a
+// gigabyte of log (about 3 M entries) keeps about 120 MB of them.
+func TestLogRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(rec{}); n != 40 {
+		t.Fatalf("a log entry's record takes %d bytes, want 40", n)
 	}
 }

@@ -61,6 +61,12 @@ type Options struct {
 	// when reading began, or of what was read when more: past that size,
 	// the file grows. Never told for a stream.
 	Progress func(sources.Progress)
+	// Opened, when set, is told of each plain file about to be read from
+	// its start: the first one, and each that replaces it (after the
+	// Handler's Reset). Offsets counted from that Reset are offsets in f,
+	// so an index may read lines back from the file; f is closed by File.
+	// Never told for a gzip'd file or a stream.
+	Opened func(f *os.File)
 }
 
 // ErrTruncatedGzip reports a gzip file that ends before its trailer; every
@@ -182,6 +188,9 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 	}
 
 	status(sources.Health{State: sources.StateReading, Detail: "reading " + path, Since: clock.Now()})
+	if opt.Opened != nil {
+		opt.Opened(f)
+	}
 	buf := make([]byte, sources.ReadChunk)
 	var offset int64
 	fingerprint := make([]byte, 0, fingerprintBytes)
@@ -262,6 +271,9 @@ func File(ctx context.Context, path string, opt Options, h Handler) error {
 			offset = 0
 			fingerprint = fingerprint[:0]
 			h.Reset()
+			if opt.Opened != nil {
+				opt.Opened(f)
+			}
 			continue
 		}
 		if cur.Size() < offset || !samePrefix(f, fingerprint) {

@@ -82,7 +82,7 @@ func events(st *store.Store, withLogs bool) []Event {
 		}
 	}
 	if logs := st.Logs; withLogs && logs.Len() > 0 {
-		start := logs.At(0).TimeMS
+		start := logs.TimeMS(0)
 		for _, c := range drain.Templates(logs, 0, 0) {
 			if c.Count <= rareTemplate && c.FirstMS > start+eventSettleMS {
 				out = append(out, Event{AtMS: c.FirstMS, What: "new log template", Name: c.Template})

@@ -31,10 +31,15 @@ func levelGroup(l sources.Level) int {
 
 // Templates groups the log entries in [fromMS, toMS) (0 for the data's
 // edge) into templates, most frequent first (then the most severe, then
-// the earliest); with keep, only the entries it keeps. An entry is grouped by its message (Message) within its
+// the earliest); with keep, only the entries it keeps (those that pass the
+// filter: its text is read only when it needs the entries' text). An entry is grouped by its message (Message) within its
 // level group, and one with a stack trace keeps its root exception apart.
-func Templates(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) []Count {
-	out, _ := mine(l, fromMS, toMS, keep...)
+func Templates(l *store.Logs, fromMS, toMS int64, keep ...store.Filter) []Count {
+	var f *store.Filter
+	if len(keep) > 0 && keep[0].Active() {
+		f = &keep[0]
+	}
+	out, _ := mine(l, fromMS, toMS, false, f)
 	return out
 }
 
@@ -47,7 +52,7 @@ type Assigned struct {
 // Assign returns, for each log entry in [fromMS, toMS) in time order, the
 // template Templates groups it into over that range.
 func Assign(l *store.Logs, fromMS, toMS int64) []Assigned {
-	counts, entries := mine(l, fromMS, toMS)
+	counts, entries := mine(l, fromMS, toMS, true, nil)
 	out := make([]Assigned, len(entries))
 	for i, e := range entries {
 		out[i] = Assigned{TimeMS: e.timeMS, Template: counts[e.count].Template}
@@ -63,8 +68,13 @@ type mined struct {
 }
 
 // mine groups the entries and returns the templates, sorted as Templates
-// returns them, and each entry's place among them.
-func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([]Count, []mined) {
+// returns them, and, when asked to assign, each entry's place among them
+// (not kept otherwise: millions of entries would cost more than the
+// templates). An entry given its template at ingest (Entry.Template) is
+// counted by it without reading its text; the others are mined here.
+// Templates of the same text (from two sources, or mined and given) are
+// one.
+func mine(l *store.Logs, fromMS, toMS int64, assign bool, keep *store.Filter) ([]Count, []mined) {
 	// One tree per level group and root exception: an entry's root cause
 	// tells templates apart however alike their messages are.
 	type tree struct {
@@ -72,12 +82,13 @@ func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([
 		exc   string
 	}
 	miners := map[tree]*Miner{}
+	// A key is a template given at ingest (source, id; tree zero) or one
+	// mined here (tree, id; source -1).
 	type key struct {
 		tree
-		id int
+		source, id int
 	}
-	type agg struct{ Count }
-	byKey := map[key]*agg{}
+	byKey := map[key]*Count{}
 	var order []key
 	var entries []key
 	var times []int64
@@ -86,38 +97,69 @@ func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([
 		i = l.Search(fromMS)
 	}
 	for ; i < l.Len(); i++ {
-		e := l.At(i)
-		if toMS != 0 && e.TimeMS >= toMS {
+		if toMS != 0 && l.TimeMS(i) >= toMS {
 			break
 		}
-		if len(keep) > 0 && !keep[0](e) {
-			continue
+		var e *store.Entry
+		if keep != nil {
+			if e = l.Entry(i, *keep); !keep.Match(e) {
+				continue
+			}
+		} else {
+			e = l.Brief(i)
 		}
-		tr := tree{levelGroup(e.Level), RootException(e.Lines)}
-		m := miners[tr]
-		if m == nil {
-			m = New(Options{})
-			miners[tr] = m
+		if e.Template == 0 && e.Lines == nil {
+			e = l.At(i)
 		}
-		k := key{tr, m.Add(Message(&e.LogEntry))}
-		entries, times = append(entries, k), append(times, e.TimeMS)
-		a := byKey[k]
-		if a == nil {
-			a = &agg{Count: Count{Level: e.Level, FirstMS: e.TimeMS}}
-			byKey[k] = a
+		var k key
+		if e.Template != 0 {
+			k = key{source: e.Source, id: e.Template}
+		} else {
+			tr := tree{levelGroup(e.Level), RootException(e.Lines)}
+			m := miners[tr]
+			if m == nil {
+				m = New(Options{})
+				miners[tr] = m
+			}
+			k = key{tr, -1, m.Add(Message(&e.LogEntry))}
+		}
+		if assign {
+			entries, times = append(entries, k), append(times, e.TimeMS)
+		}
+		c := byKey[k]
+		if c == nil {
+			c = &Count{Level: e.Level, FirstMS: e.TimeMS}
+			byKey[k] = c
 			order = append(order, k)
 		}
-		a.Count.Count++
-		a.LastMS = e.TimeMS
-		a.Level = max(a.Level, e.Level)
+		c.Count++
+		c.LastMS = e.TimeMS
+		c.Level = max(c.Level, e.Level)
 	}
+	// Name every template, merging those of one text.
 	out := make([]Count, 0, len(order))
+	byText := map[string]int{}
+	of := make(map[key]int, len(order))
 	for _, k := range order {
-		c := byKey[k].Count
-		c.Template = miners[k.tree].Template(k.id).String()
-		if k.exc != "" {
-			c.Template += " " + k.exc
+		c := *byKey[k]
+		if k.source >= 0 {
+			c.Template = l.TemplateText(k.source, k.id)
+		} else {
+			c.Template = miners[k.tree].Template(k.id).String()
+			if k.exc != "" {
+				c.Template += " " + k.exc
+			}
 		}
+		if j, ok := byText[c.Template]; ok {
+			m := &out[j]
+			m.Count += c.Count
+			m.Level = max(m.Level, c.Level)
+			m.FirstMS, m.LastMS = min(m.FirstMS, c.FirstMS), max(m.LastMS, c.LastMS)
+			of[k] = j
+			continue
+		}
+		byText[c.Template] = len(out)
+		of[k] = len(out)
 		out = append(out, c)
 	}
 	// Sort an index, so that each entry finds its template's new place.
@@ -133,14 +175,14 @@ func mine(l *store.Logs, fromMS, toMS int64, keep ...func(*store.Entry) bool) ([
 		return ca.Level > cb.Level
 	})
 	sorted := make([]Count, len(out))
-	place := make(map[key]int, len(order))
+	place := make([]int, len(out))
 	for newI, oldI := range idx {
 		sorted[newI] = out[oldI]
-		place[order[oldI]] = newI
+		place[oldI] = newI
 	}
 	got := make([]mined, len(entries))
 	for i, k := range entries {
-		got[i] = mined{timeMS: times[i], count: place[k]}
+		got[i] = mined{timeMS: times[i], count: place[of[k]]}
 	}
 	return sorted, got
 }

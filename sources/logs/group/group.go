@@ -26,6 +26,7 @@ package group
 
 import (
 	"github.com/sobang/sobang/sources/logs/format"
+	"github.com/sobang/sobang/sources/logs/index"
 )
 
 // Caps of one group.
@@ -48,6 +49,11 @@ type Line struct {
 	No       int           // 1-based line number
 	Header   format.Header // what the format parsed from the line
 	IsHeader bool          // the line starts an entry in its format
+	// Off and End are where the line lies in its file (End just past its
+	// newline) and Sum the checksum of its raw bytes (index.LineSum), for
+	// an index that reads it back; zero when it is not indexed.
+	Off, End int64
+	Sum      uint32
 }
 
 // Group is one entry's lines.
@@ -62,6 +68,10 @@ type Group struct {
 	// Truncated: the entry was split at MaxLines or MaxBytes; the group
 	// before or after it holds the rest.
 	Truncated bool
+	// Off and End are where the group's lines lie in their file, Sum their
+	// checksums mixed in order (index.Mix from index.Seed).
+	Off, End int64
+	Sum      uint32
 }
 
 // Grouper groups lines one at a time. It is not safe for concurrent use.
@@ -77,6 +87,8 @@ type Grouper struct {
 	continued bool
 	truncated bool
 	emitted   bool // a group was emitted since the last Reset
+	end       int64
+	sum       uint32
 
 	state     state
 	tentative []Line // lines held after an exception line (Exceptions mode)
@@ -141,6 +153,7 @@ func (g *Grouper) begin(l Line, continued bool) {
 	g.continued = continued
 	g.truncated = false
 	g.bytes = 0
+	g.end, g.sum = l.End, index.Mix(index.Seed, l.Sum)
 	g.push(l.Text)
 }
 
@@ -155,6 +168,7 @@ func (g *Grouper) appendLine(l Line, emit func(Group)) {
 		g.truncated = true
 		return
 	}
+	g.end, g.sum = l.End, index.Mix(g.sum, l.Sum)
 	g.push(l.Text)
 }
 
@@ -184,6 +198,9 @@ func (g *Grouper) emit(emit func(Group)) {
 		HasHeader: g.first.IsHeader,
 		Continued: g.continued,
 		Truncated: g.truncated,
+		Off:       g.first.Off,
+		End:       g.end,
+		Sum:       g.sum,
 	}
 	if !grp.HasHeader && g.mode != format.Exceptions {
 		grp.Header = format.Header{LevelCol: -1}

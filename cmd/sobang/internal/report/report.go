@@ -687,12 +687,12 @@ func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
 	}
 	first := true
 	for ; i < logs.Len(); i++ {
-		e := logs.At(i)
+		e := logs.Brief(i)
 		if opt.ToMS != 0 && e.TimeMS >= opt.ToMS {
 			break
 		}
 		out.Entries++
-		out.Lines += len(e.Lines)
+		out.Lines += e.NLines
 		perSource[e.Source]++
 		if first {
 			out.Start = stamp(e.TimeMS, loc)
@@ -704,7 +704,8 @@ func buildLogs(st *store.Store, opt Options, loc *time.Location) *Logs {
 			name = "none"
 		}
 		out.Levels[name]++
-		if out.FirstError == nil && e.Level >= sources.LevelError && len(e.Lines) > 0 {
+		if out.FirstError == nil && e.Level >= sources.LevelError && e.NLines > 0 {
+			e = logs.At(i)
 			out.FirstError = &LogLine{T: stamp(e.TimeMS, loc), Source: st.Sources[e.Source].Name, Line: e.LineNo, Text: e.Lines[0]}
 		}
 	}

@@ -54,9 +54,8 @@ func newWriteup(st *store.Store, in incident.Incident, loc *time.Location) *writ
 	}
 	sum := st.Load.Summarize(in.StartMS, in.EndMS, "")
 	w.errors = sum.Errors[:min(len(sum.Errors), writeupErrors)]
-	severe := func(e *store.Entry) bool { return e.Level >= sources.LevelWarn }
 	if st.Logs.Len() > 0 {
-		t := drain.Templates(st.Logs, in.StartMS, in.EndMS, severe)
+		t := drain.Templates(st.Logs, in.StartMS, in.EndMS, store.Filter{MinLevel: sources.LevelWarn})
 		w.templates = t[:min(len(t), writeupTemplates)]
 	}
 	w.chart = incidentChart(st.Load, in, loc)

@@ -696,8 +696,9 @@ func TestE2ERecordingOpensTheSameWayTwice(t *testing.T) {
 	want := start.Add(59 * time.Second).Format("15:04:05")
 	for i := range 2 {
 		o := startTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --utc %s", t.TempDir(), bin, rec))
+		// The status bar is the last line drawn: wait for it too.
 		screen := o.waitFor("the recording's data", 10*time.Second, func(sc string) bool {
-			return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat")
+			return strings.Contains(sc, "GET savedlabel") && strings.Contains(sc, "saved run heartbeat") && statusRe.MatchString(sc)
 		})
 		if clock, word := statusLine(t, screen); clock != want || word != "PAUSED" {
 			t.Fatalf("opening %d: status %s %s, want %s PAUSED (the recording's last second)", i+1, clock, word, want)

@@ -69,6 +69,8 @@ const (
 	// evalBudget bounds one scenario, Prometheus' start and the report
 	// included.
 	evalBudget = 45 * time.Second
+	// evalSuiteBudget bounds the whole suite.
+	evalSuiteBudget = 5 * time.Minute
 	// evalHead is how many changes a person reads first;
 	// evalStartTolerance is how far the detected start may be from the
 	// planted one.
@@ -161,8 +163,8 @@ var evalScenarios = func() []evalScenario {
 		{name: gc.Name, sc: gc,
 			// The storm is the collector working over a heap held near
 			// full: its pauses and that heap are its evidence.
-			metric: []string{"go_gc_duration_seconds", "go_memstats_heap_alloc_bytes"}, log: []string{"Detected pause in JVM"}, label: allLabels,
-			secrets: []string{"go_gc_duration_seconds", "go_memstats_heap_alloc_bytes", "Detected pause", "JvmPauseMonitor"}},
+			metric: []string{"go_gc_duration_seconds", "go_memstats_heap_alloc_bytes"}, log: []string{"GC overhead"}, label: allLabels,
+			secrets: []string{"go_gc_duration_seconds", "go_memstats_heap_alloc_bytes", "GC overhead", "JvmGcMonitor"}},
 		{name: disk.Name, sc: disk,
 			metric: []string{"tomcat_threads_busy_threads"}, log: []string{"Free disk space below threshold"}, label: allLabels,
 			secrets: []string{"tomcat_threads_busy_threads", "Free disk space", "DiskSpaceHealthIndicator"},
@@ -356,8 +358,15 @@ func TestEvalSuite(t *testing.T) {
 	}
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	only := os.Getenv("SOBANG_EVAL_ONLY") // a comma-separated list of names, to run a few
+	if raceEnabled && only == "" {
+		// The detector slows the service and the report several times:
+		// one failure checks the suite's own code; the ranks it measures
+		// are of a slowed service and only logged.
+		only = evalScenarios[0].name
+	}
 	hits, total := 0, 0
 	var summary []string
+	suiteBegan := time.Now()
 	for _, sc := range evalScenarios {
 		if only != "" && !strings.Contains(","+only+",", ","+sc.name+",") {
 			continue
@@ -385,6 +394,10 @@ func TestEvalSuite(t *testing.T) {
 				t.Logf("  %2d %-6s %-70.70s %10.3g -> %-10.3g score %.3g", i+1, c.Kind, c.Name, c.Before, c.After, c.Score)
 			}
 			miss := func(what, format string, args ...any) {
+				if raceEnabled {
+					t.Logf("under the race detector: "+format, args...)
+					return
+				}
 				if note, ok := sc.known[what]; ok {
 					t.Logf("known miss: "+format+"; %s", append(args, note)...)
 					return
@@ -400,10 +413,13 @@ func TestEvalSuite(t *testing.T) {
 					miss(kind, "the planted %s evidence is at rank %d, want among the first %d (0: not among the report's %d)", kind, rank, evalHead, 10)
 				}
 			}
-			if took := time.Since(began); took > evalBudget {
+			if took := time.Since(began); took > evalBudget && !raceEnabled {
 				t.Errorf("the scenario took %v, want at most %v", took.Round(time.Second), evalBudget)
 			}
 		})
+	}
+	if took := time.Since(suiteBegan); took > evalSuiteBudget && !raceEnabled {
+		t.Errorf("the suite took %v, want at most %v", took.Round(time.Second), evalSuiteBudget)
 	}
 	if total > 0 {
 		for _, l := range summary {

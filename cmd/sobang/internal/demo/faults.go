@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"sync"
@@ -28,16 +27,16 @@ const serviceVersion = "1.4.2"
 
 // Names of the planted failures' loggers, executor and health check.
 const (
-	loggerDispatcher     = "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]"
-	loggerFraudClient    = "com.example.bank.fraud.FraudCheckClient"
-	loggerPauseMonitor   = "com.example.bank.ops.JvmPauseMonitor"
-	loggerDiskSpace      = "org.springframework.boot.actuate.system.DiskSpaceHealthIndicator"
-	fraudExecutorName    = "fraudCheckExecutor"
-	fraudCheckURL        = "http://fraud-check:8080/api/v1/score"
-	pauseMonitorInterval = 50 * time.Millisecond
-	pauseWarnAbove       = 25 * time.Millisecond
-	heapCheckInterval    = 100 * time.Millisecond
-	diskWarnInterval     = time.Second
+	loggerDispatcher  = "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]"
+	loggerFraudClient = "com.example.bank.fraud.FraudCheckClient"
+	loggerGCMonitor   = "com.example.bank.ops.JvmGcMonitor"
+	loggerDiskSpace   = "org.springframework.boot.actuate.system.DiskSpaceHealthIndicator"
+	fraudExecutorName = "fraudCheckExecutor"
+	fraudCheckURL     = "http://fraud-check:8080/api/v1/score"
+	gcMonitorInterval = time.Second
+	gcOverheadWarn    = 0.25
+	heapCheckInterval = 100 * time.Millisecond
+	diskWarnInterval  = time.Second
 )
 
 // ErrOutOfMemory is returned by RunService when the leaking service's heap
@@ -262,33 +261,42 @@ func (s *service) churn() {
 	}
 }
 
-// pauseMonitor logs when the process stood still for longer than it
-// should have, as Hadoop's JvmPauseMonitor does: it sleeps a short
-// interval and measures how late it woke.
-func (s *service) pauseMonitor() {
+// gcMonitor logs when the collector took more than gcOverheadWarn of the
+// last second's CPU, as Elasticsearch's JvmGcMonitorService does for a
+// JVM: the runtime's own account of its collections, read every second.
+func (s *service) gcMonitor() {
+	sample := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	read := func() (float64, uint64) {
+		metrics.Read(sample)
+		var gc float64
+		var cycles uint64
+		if sample[0].Value.Kind() == metrics.KindFloat64 {
+			gc = sample[0].Value.Float64()
+		}
+		if sample[1].Value.Kind() == metrics.KindUint64 {
+			cycles = sample[1].Value.Uint64()
+		}
+		return gc, cycles
+	}
+	lastGC, lastCycles := read()
 	last := time.Now()
-	ticker := time.NewTicker(pauseMonitorInterval)
+	ticker := time.NewTicker(gcMonitorInterval)
 	defer ticker.Stop()
-	var stats runtime.MemStats
-	lastGC := uint32(0)
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-ticker.C:
-			// The time it woke, not the tick's: the tick is stamped when it
-			// is due, however late its receiver runs.
 			now := time.Now()
-			late := now.Sub(last) - pauseMonitorInterval
-			last = now
-			if late < pauseWarnAbove {
-				continue
+			gc, cycles := read()
+			spent := time.Duration((gc - lastGC) * float64(time.Second))
+			elapsed := now.Sub(last)
+			if spent > time.Duration(float64(elapsed)*gcOverheadWarn) {
+				s.log.write(levelWarn, "JvmGcMonitor", loggerGCMonitor, fmt.Sprintf(
+					"GC overhead, spent [%dms] collecting in the last [%dms], %d collections",
+					spent.Milliseconds(), elapsed.Milliseconds(), cycles-lastCycles), "")
 			}
-			runtime.ReadMemStats(&stats)
-			s.log.write(levelWarn, "JvmPauseMonitor", loggerPauseMonitor, fmt.Sprintf(
-				"Detected pause in JVM or host machine (eg GC): pause of approximately %dms, %d GCs since the last warning",
-				late.Milliseconds(), stats.NumGC-lastGC), "")
-			lastGC = stats.NumGC
+			lastGC, lastCycles, last = gc, cycles, now
 		}
 	}
 }

@@ -514,7 +514,7 @@ func (s *service) background(spawn func(func()), die func()) {
 		spawn(s.churn)
 	}
 	if s.scenario.GCChurn > 0 || s.scenario.LeakPerRequest > 0 {
-		spawn(s.pauseMonitor)
+		spawn(s.gcMonitor)
 	}
 	if s.scenario.IncidentLogWriteDelay > 0 {
 		spawn(s.diskHealth)

@@ -216,18 +216,38 @@ func runEvalService(spec string) int {
 // supervisor keeps one service process running, restarting it when it
 // dies, as systemd or Kubernetes would; it records when each one died.
 type supervisor struct {
-	t      *testing.T
 	spec   evalService
-	mu     sync.Mutex
+	output lockedBuffer // the processes' stdout and stderr
+	mu     sync.Mutex   // guards deaths, cmd and stopped
 	deaths []time.Time
 	cmd    *exec.Cmd
-	stderr bytes.Buffer
-	done   chan struct{}
 	stop   chan struct{}
+	done   chan struct{}
+}
+
+// lockedBuffer is a buffer the processes' output copiers and the test
+// share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was written.
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startSupervisor(t *testing.T, spec evalService) *supervisor {
-	s := &supervisor{t: t, spec: spec, done: make(chan struct{}), stop: make(chan struct{})}
+	s := &supervisor{spec: spec, done: make(chan struct{}), stop: make(chan struct{})}
 	go s.loop()
 	t.Cleanup(s.close)
 	return s
@@ -242,26 +262,28 @@ func (s *supervisor) loop() {
 		// One CPU, as a container limited to one would have: the
 		// collector competes with the requests, as it does there.
 		cmd.Env = append(os.Environ(), evalServiceEnv+"="+string(b), "GOMAXPROCS=1")
+		cmd.Stdout, cmd.Stderr = &s.output, &s.output
 		s.mu.Lock()
-		cmd.Stdout, cmd.Stderr = &s.stderr, &s.stderr
-		s.cmd = cmd
-		s.mu.Unlock()
-		if err := cmd.Start(); err != nil {
-			s.mu.Lock()
-			fmt.Fprintln(&s.stderr, err)
-			s.mu.Unlock()
-			return
-		}
-		err := cmd.Wait()
-		died := time.Now()
 		select {
 		case <-s.stop:
+			s.mu.Unlock()
 			return
 		default:
 		}
+		err := cmd.Start()
+		if err == nil {
+			s.cmd = cmd
+		}
+		s.mu.Unlock()
+		if err != nil {
+			fmt.Fprintln(&s.output, err)
+			return
+		}
+		err = cmd.Wait()
+		died := time.Now()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 3 {
-			return // not a death the scenario planted
+			return // stopped, or not a death the scenario planted
 		}
 		s.mu.Lock()
 		s.deaths = append(s.deaths, died)
@@ -272,13 +294,13 @@ func (s *supervisor) loop() {
 
 // close stops the running service and the supervision.
 func (s *supervisor) close() {
+	s.mu.Lock()
 	select {
 	case <-s.stop:
 	default:
 		close(s.stop)
 	}
-	s.mu.Lock()
-	if s.cmd != nil && s.cmd.Process != nil {
+	if s.cmd != nil {
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	}
 	s.mu.Unlock()
@@ -299,12 +321,6 @@ func (s *supervisor) firstDeath() (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return s.deaths[0], true
-}
-
-func (s *supervisor) output() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stderr.String()
 }
 
 // evalResult is what one scenario measured.
@@ -455,7 +471,7 @@ func playScenario(t *testing.T, sc evalScenario) evalResult {
 	if sc.crashes {
 		died, ok := sup.firstDeath()
 		if !ok {
-			t.Fatalf("the service never died of its leak; its output:\n%s", sup.output())
+			t.Fatalf("the service never died of its leak; its output:\n%s", sup.output.String())
 		}
 		planted = died
 	}
@@ -553,7 +569,7 @@ func waitListening(t *testing.T, addr string, sup *supervisor) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the service did not listen within 10 s: %v\n%s", err, sup.output())
+			t.Fatalf("the service did not listen within 10 s: %v\n%s", err, sup.output.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

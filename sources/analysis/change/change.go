@@ -444,7 +444,12 @@ func logChanges(st *store.Store, w span) []Change {
 		// Counts per second: one entry is the resolution.
 		ch, ok := score(b, a, fromMS, 1)
 		if !ok && sum(b) == 0 && sum(a) > 0 {
+			// New to the window: its entries per second over the whole
+			// window, so that a template that goes on every second
+			// outranks one seen once (the median of either may be 0).
 			ch, ok = appeared(nonZero(a), fromMS, 1)
+			ch.After = sum(a) / float64(len(a))
+			ch.Score = ch.After
 		}
 		// A template that became rarer is no likely cause: it is the
 		// service doing less of its ordinary work.

@@ -210,3 +210,34 @@ func TestRankFollowsTheRequestRate(t *testing.T) {
 		t.Error("the new WARN template is not listed")
 	}
 }
+
+// TestNewTemplateThatGoesOn: of two templates new to the window, the one
+// that goes on every second ranks before the one seen once, though the
+// latter came first.
+func TestNewTemplateThatGoesOn(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "app.log", Kind: sources.KindLog}})
+	for sec := 0; sec < 40; sec++ {
+		when := t0.Add(time.Duration(sec) * time.Second)
+		entries := []sources.LogEntry{{Time: when, Level: sources.LevelInfo, LevelText: "INFO", Lines: []string{"INFO Scheduler tick"}}}
+		if sec == 20 {
+			entries = append(entries, sources.LogEntry{Time: when.Add(100 * time.Millisecond), Level: sources.LevelInfo, LevelText: "INFO",
+				Lines: []string{"INFO Balance of account 100123 read in 7 ms"}})
+		}
+		if sec >= 20 {
+			entries = append(entries, sources.LogEntry{Time: when.Add(900 * time.Millisecond), Level: sources.LevelWarn, LevelText: "WARN",
+				Lines: []string{fmt.Sprintf("WARN Collector busy for %d ms of the last second", 300+sec)}})
+		}
+		st.Apply(sources.Batch{Source: 0, Entries: entries, Rows: len(entries)})
+	}
+	got := Rank(st, t0.Add(20*time.Second).UnixMilli(), t0.Add(40*time.Second).UnixMilli())
+	for i, c := range got {
+		t.Logf("%d %s %q %.3g -> %.3g score %.3g", i, c.Kind, c.Name, c.Before, c.After, c.Score)
+	}
+	score := map[string]float64{}
+	for _, c := range got {
+		score[strings.Fields(c.Name)[0]] = c.Score
+	}
+	if len(got) < 2 || !strings.HasPrefix(got[0].Name, "Collector busy") || score["Balance"] >= score["Collector"] {
+		t.Errorf("the template that goes on every second is not first, or scores no more than the one seen once: %v", score)
+	}
+}

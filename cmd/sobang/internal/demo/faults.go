@@ -34,7 +34,7 @@ const (
 	fraudExecutorName = "fraudCheckExecutor"
 	fraudCheckURL     = "http://fraud-check:8080/api/v1/score"
 	gcMonitorInterval = time.Second
-	gcOverheadWarn    = 0.25
+	gcOverheadWarn    = 0.10
 	heapCheckInterval = 100 * time.Millisecond
 	diskWarnInterval  = time.Second
 )

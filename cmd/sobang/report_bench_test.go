@@ -376,8 +376,13 @@ func peakRSSKiB() (int64, bool) {
 
 // TestMain runs sobang itself when SOBANG_TEST_AS_MAIN holds its
 // arguments (separated by \x1f), for BenchmarkReportPeakRSS, writing its
-// peak memory to SOBANG_TEST_PEAK_FILE when set; the tests otherwise.
+// peak memory to SOBANG_TEST_PEAK_FILE when set; the demo's service of an
+// evaluation scenario when SOBANG_TEST_EVAL_SERVICE describes it
+// (eval_test.go); the tests otherwise.
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(evalServiceEnv); spec != "" {
+		os.Exit(runEvalService(spec))
+	}
 	if args := os.Getenv("SOBANG_TEST_AS_MAIN"); args != "" {
 		code := run(strings.Split(args, "\x1f"))
 		if path := os.Getenv("SOBANG_TEST_PEAK_FILE"); path != "" {

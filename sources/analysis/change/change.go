@@ -17,6 +17,7 @@ package change
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,7 +49,15 @@ type Change struct {
 	// Symptom marks a metric that describes the requests themselves (its
 	// series carry a uri, path, route or status label): it tells the story
 	// the load test tells, so it is listed after the other metrics.
-	Symptom bool
+	Symptom bool // Proportional marks a metric whose change follows the request rate:
+	// its ratio to the load test's requests per second stayed within the
+	// range it had in the baseline (bytes sent, allocations, a per-request
+	// counter). It is listed after the metrics that changed on their own.
+	Proportional bool
+
+	// before and after are the compared per-second values, kept for the
+	// comparison with the request rate.
+	before, after []float64
 }
 
 // minSeconds is how many seconds a window and its baseline need for a
@@ -75,21 +84,30 @@ func Rank(st *store.Store, fromMS, toMS int64) []Change {
 	out = append(out, metricChanges(st, w)...)
 	out = append(out, logChanges(st, w)...)
 	out = append(out, loadChanges(st, w)...)
+	markProportional(st, w, out)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
 		}
 		return out[i].FirstMS < out[j].FirstMS
 	})
+	out = demote(out, func(c Change) bool { return !c.Symptom && c.Proportional }, func(c Change) bool { return !c.Symptom && !c.Proportional })
 	return leadWithEachKind(symptomsLast(out))
 }
 
 // symptomsLast moves the metrics that describe the requests after the
 // last of the other metrics, keeping every other change where it was.
 func symptomsLast(sorted []Change) []Change {
+	return demote(sorted, func(c Change) bool { return c.Symptom }, func(c Change) bool { return !c.Symptom })
+}
+
+// demote moves the metrics that are low (a symptom, a change that follows
+// the request rate) after the last of the metrics that are high, keeping
+// every other change where it was.
+func demote(sorted []Change, low, high func(Change) bool) []Change {
 	last := -1
 	for i, c := range sorted {
-		if c.Kind == KindMetric && !c.Symptom {
+		if c.Kind == KindMetric && high(c) {
 			last = i
 		}
 	}
@@ -99,7 +117,7 @@ func symptomsLast(sorted []Change) []Change {
 	out := make([]Change, 0, len(sorted))
 	var held []Change
 	for i, c := range sorted {
-		if c.Kind == KindMetric && c.Symptom && i < last {
+		if c.Kind == KindMetric && low(c) && i < last {
 			held = append(held, c)
 			continue
 		}
@@ -182,6 +200,9 @@ func score(before, after []float64, fromMS int64, res float64) (c Change, ok boo
 	}
 	mb, ma := median(b), median(a)
 	spread := 1.4826 * mad(b, mb)
+	if spread <= roundingShare*magnitude(b, a) {
+		spread = 0 // the arithmetic's rounding, not the series' noise
+	}
 	if res == 0 {
 		res = resolution(b, a)
 	}
@@ -254,18 +275,35 @@ func mad(v []float64, m float64) float64 {
 	return median(d)
 }
 
-// resolution is the smallest non-zero difference between two values of
-// the series: below it no change can be told from rounding.
-func resolution(parts ...[]float64) float64 {
-	var all []float64
+// roundingShare is the share of a series' magnitude below which a step or
+// a spread is the arithmetic's own rounding (a rate computed from a
+// counter), not a change of the series.
+const roundingShare = 1e-9
+
+// magnitude is the largest absolute value of the parts.
+func magnitude(parts ...[]float64) float64 {
+	size := 0.0
 	for _, p := range parts {
-		all = append(all, p...)
+		for _, x := range p {
+			size = math.Max(size, math.Abs(x))
+		}
 	}
-	sort.Float64s(all)
+	return size
+}
+
+// resolution is the series' smallest non-zero step from one value to the
+// next, the parts taken one after the other as they follow in time: below
+// it no change can be told from rounding.
+func resolution(parts ...[]float64) float64 {
+	floor := roundingShare * magnitude(parts...)
 	res := 0.0
-	for i := 1; i < len(all); i++ {
-		if d := all[i] - all[i-1]; d > 0 && (res == 0 || d < res) {
-			res = d
+	prev, have := 0.0, false
+	for _, p := range parts {
+		for _, x := range p {
+			if d := math.Abs(x - prev); have && d > floor && (res == 0 || d < res) {
+				res = d
+			}
+			prev, have = x, true
 		}
 	}
 	return res
@@ -282,9 +320,9 @@ func metricChanges(st *store.Store, w span) []Change {
 	for _, fam := range st.Metrics.Families() {
 		var best Change
 		found := false
-		consider := func(c Change, ok bool, name, what string) {
+		consider := func(c Change, ok bool, name, what string, b, a []float64) {
 			if ok && (!found || c.Score > best.Score) {
-				c.Kind, c.Name, c.What = KindMetric, name, what
+				c.Kind, c.Name, c.What, c.before, c.after = KindMetric, name, what, b, a
 				best, found = c, true
 			}
 		}
@@ -292,7 +330,7 @@ func metricChanges(st *store.Store, w span) []Change {
 			b := store.HistogramQuantiles(fam.Series, before, 0.99)[0]
 			a := store.HistogramQuantiles(fam.Series, after, 0.99)[0]
 			c, ok := score(b, a, fromMS, 0)
-			consider(c, ok, fam.Name, "p99")
+			consider(c, ok, fam.Name, "p99", b, a)
 		} else {
 			common := store.CommonLabels(fam.Series)
 			what := "value"
@@ -306,7 +344,7 @@ func metricChanges(st *store.Store, w span) []Change {
 				if !ok && len(finite(b)) == 0 {
 					c, ok = appeared(a, fromMS, 0)
 				}
-				consider(c, ok, name, what)
+				consider(c, ok, name, what, b, a)
 			}
 		}
 		if found {
@@ -315,6 +353,51 @@ func metricChanges(st *store.Store, w span) []Change {
 		}
 	}
 	return out
+}
+
+// markProportional marks the metric changes that follow the request rate:
+// the median of their ratio to the requests per second in the window lies
+// within the range of that ratio in the baseline. Without a load test, or
+// with too few seconds of requests, nothing is marked.
+func markProportional(st *store.Store, w span, changes []Change) {
+	lt := st.Load
+	if lt.Empty() {
+		return
+	}
+	rate := func(from, to int64, n int) []float64 {
+		cols := lt.Columns(from, to, n, "", nil)
+		v := make([]float64, len(cols))
+		for i, c := range cols {
+			v[i] = float64(c.Samples)
+		}
+		return v
+	}
+	rb, ra := rate(w.baseFrom, w.fromMS, w.nb), rate(w.fromMS, w.toMS, w.na)
+	for i, c := range changes {
+		if c.Kind == KindMetric {
+			changes[i].Proportional = proportional(c.before, c.after, rb, ra)
+		}
+	}
+}
+
+// proportional reports whether values follow rates: the median of their
+// ratio after lies within the range of their ratio before.
+func proportional(before, after, rb, ra []float64) bool {
+	ratios := func(v, r []float64) []float64 {
+		var out []float64
+		for i := range min(len(v), len(r)) {
+			if !math.IsNaN(v[i]) && !math.IsInf(v[i], 0) && r[i] > 0 {
+				out = append(out, v[i]/r[i])
+			}
+		}
+		return out
+	}
+	b, a := ratios(before, rb), ratios(after, ra)
+	if len(b) < minSeconds || len(a) < minSeconds {
+		return false
+	}
+	m := median(a)
+	return m >= slices.Min(b) && m <= slices.Max(b)
 }
 
 // seriesName names a series by its metric and the labels that tell it from
@@ -333,7 +416,7 @@ func seriesName(metric, labels string, common map[string]bool) string {
 }
 
 // logChanges compares the templates' entries per second: a template new
-// to the window, or much more frequent in it.
+// to the window, or much more frequent in it; not one that became rarer.
 func logChanges(st *store.Store, w span) []Change {
 	baseFrom, fromMS, toMS := w.baseFrom, w.fromMS, w.toMS
 	logs := st.Logs
@@ -361,9 +444,16 @@ func logChanges(st *store.Store, w span) []Change {
 		// Counts per second: one entry is the resolution.
 		ch, ok := score(b, a, fromMS, 1)
 		if !ok && sum(b) == 0 && sum(a) > 0 {
+			// New to the window: its entries per second over the whole
+			// window, so that a template that goes on every second
+			// outranks one seen once (the median of either may be 0).
 			ch, ok = appeared(nonZero(a), fromMS, 1)
+			ch.After = sum(a) / float64(len(a))
+			ch.Score = ch.After
 		}
-		if ok {
+		// A template that became rarer is no likely cause: it is the
+		// service doing less of its ordinary work.
+		if ok && ch.After > ch.Before {
 			ch.Kind, ch.Name, ch.What = KindLog, c.Template, "entries/s"
 			if c.Level >= sources.LevelError {
 				ch.Score *= 1.5 // an ERROR template is a likelier cause than an INFO one

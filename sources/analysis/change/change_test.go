@@ -2,6 +2,7 @@ package change
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,125 @@ func TestScore(t *testing.T) {
 	}
 	if got := Rank(store.New(nil), 0, 2000); got != nil {
 		t.Errorf("a two-second window: %v", got)
+	}
+}
+
+// TestScoreIgnoresRounding: a rate computed from a counter differs from
+// its neighbour in the last bits; that is no step of the series, and a
+// fall from 0.05/s to 0.03/s scores like one step, not like 10^15 of them.
+func TestScoreIgnoresRounding(t *testing.T) {
+	noisy := math.Nextafter(0.05, 0)
+	before := []float64{0.05, noisy, 0.05, noisy, 0.05, 0.05}
+	c, ok := score(before, []float64{0.03, 0.03, 0.03, 0.03}, 0, 0)
+	if !ok || c.Score > 10 {
+		t.Errorf("score %v (%v), want about one step", c.Score, ok)
+	}
+	// A gauge that moves in whole steps keeps its resolution of one.
+	if got := resolution([]float64{0, 0, 1, 0}, []float64{9, 11, 10}); got != 1 {
+		t.Errorf("resolution %v, want 1", got)
+	}
+}
+
+// rateStore is a minute of a run whose request rate falls to a quarter at
+// +40 s (the users wait on something), with a counter of bytes sent that
+// follows it, a queue that fills on its own, an INFO template whose entries
+// follow the requests, and a new WARN template.
+func rateStore() *store.Store {
+	st := store.New([]sources.Info{
+		{Name: "run.jtl", Kind: sources.KindJTL},
+		{Name: "http://127.0.0.1:9/metrics", Kind: sources.KindScrape},
+		{Name: "app.log", Kind: sources.KindLog},
+	})
+	sent := 0.0
+	for sec := 0; sec < 60; sec++ {
+		slow := sec >= 40
+		n := 20
+		if slow {
+			n = 5
+		}
+		var samples []sources.Sample
+		for i := range n {
+			samples = append(samples, sources.Sample{StartMS: t0.Add(time.Duration(sec)*time.Second + time.Duration(i*40)*time.Millisecond).UnixMilli(),
+				ElapsedMS: int32(20 + (i*7+sec)%15), Label: "GET account", Code: "200", Success: true, AllThreads: 10})
+		}
+		st.Apply(sources.Batch{Source: 0, Samples: samples, Rows: len(samples)})
+		sent += float64(n) * (1000 + float64(sec%3))
+		queued := float64(sec % 2)
+		if slow {
+			queued = float64(3 + sec%2)
+		}
+		st.Apply(sources.Batch{Source: 1, Rows: 1, Scrapes: []sources.Scrape{{Time: t0.Add(time.Duration(sec) * time.Second), Up: true,
+			Samples: []sources.MetricSample{
+				{Name: "net_bytes_sent_total", Type: sources.MetricCounter, Value: sent},
+				{Name: "executor_queued_tasks", Type: sources.MetricGauge, Value: queued},
+			}}}})
+		var entries []sources.LogEntry
+		when := t0.Add(time.Duration(sec) * time.Second)
+		for i := range n / 5 {
+			entries = append(entries, sources.LogEntry{Time: when.Add(time.Duration(i) * time.Millisecond), Level: sources.LevelInfo, LevelText: "INFO",
+				Lines: []string{fmt.Sprintf("INFO Account %d loaded in %d ms", 100000+sec*10+i, 5+sec%9)}})
+		}
+		if slow {
+			entries = append(entries, sources.LogEntry{Time: when.Add(500 * time.Millisecond), Level: sources.LevelWarn, LevelText: "WARN",
+				Lines: []string{fmt.Sprintf("WARN Task rejected, queue holds %d", 3+sec%2)}})
+		}
+		st.Apply(sources.Batch{Source: 2, Entries: entries, Rows: len(entries)})
+	}
+	return st
+}
+
+// TestRankFollowsTheRequestRate: a metric whose change follows the
+// request rate (bytes sent fell fourfold, as the requests did) ranks after
+// one that changed on its own (a queue that fills), although its score is
+// higher; a log template that became rarer with the requests is no change.
+func TestRankFollowsTheRequestRate(t *testing.T) {
+	got := Rank(rateStore(), t0.Add(40*time.Second).UnixMilli(), t0.Add(60*time.Second).UnixMilli())
+	rank := map[string]int{}
+	for i, c := range got {
+		t.Logf("%d %s %q %s %.3g -> %.3g score %.3g proportional %v", i, c.Kind, c.Name, c.What, c.Before, c.After, c.Score, c.Proportional)
+		if _, ok := rank[c.Name]; !ok {
+			rank[c.Name] = i + 1
+		}
+		if c.Kind == KindLog && c.After < c.Before {
+			t.Errorf("a template that became rarer is listed: %+v", c)
+		}
+	}
+	bytes, queue := rank["net_bytes_sent_total"], rank["executor_queued_tasks"]
+	if bytes == 0 || queue == 0 || bytes < queue {
+		t.Errorf("bytes sent at %d, the queue at %d: want both, the queue first", bytes, queue)
+	}
+	if rank["Task rejected, queue holds <*>"] == 0 {
+		t.Error("the new WARN template is not listed")
+	}
+}
+
+// TestNewTemplateThatGoesOn: of two templates new to the window, the one
+// that goes on every second ranks before the one seen once, though the
+// latter came first.
+func TestNewTemplateThatGoesOn(t *testing.T) {
+	st := store.New([]sources.Info{{Name: "app.log", Kind: sources.KindLog}})
+	for sec := 0; sec < 40; sec++ {
+		when := t0.Add(time.Duration(sec) * time.Second)
+		entries := []sources.LogEntry{{Time: when, Level: sources.LevelInfo, LevelText: "INFO", Lines: []string{"INFO Scheduler tick"}}}
+		if sec == 20 {
+			entries = append(entries, sources.LogEntry{Time: when.Add(100 * time.Millisecond), Level: sources.LevelInfo, LevelText: "INFO",
+				Lines: []string{"INFO Balance of account 100123 read in 7 ms"}})
+		}
+		if sec >= 20 {
+			entries = append(entries, sources.LogEntry{Time: when.Add(900 * time.Millisecond), Level: sources.LevelWarn, LevelText: "WARN",
+				Lines: []string{fmt.Sprintf("WARN Collector busy for %d ms of the last second", 300+sec)}})
+		}
+		st.Apply(sources.Batch{Source: 0, Entries: entries, Rows: len(entries)})
+	}
+	got := Rank(st, t0.Add(20*time.Second).UnixMilli(), t0.Add(40*time.Second).UnixMilli())
+	for i, c := range got {
+		t.Logf("%d %s %q %.3g -> %.3g score %.3g", i, c.Kind, c.Name, c.Before, c.After, c.Score)
+	}
+	score := map[string]float64{}
+	for _, c := range got {
+		score[strings.Fields(c.Name)[0]] = c.Score
+	}
+	if len(got) < 2 || !strings.HasPrefix(got[0].Name, "Collector busy") || score["Balance"] >= score["Collector"] {
+		t.Errorf("the template that goes on every second is not first, or scores no more than the one seen once: %v", score)
 	}
 }

@@ -16,8 +16,12 @@ const KindEvent = "event"
 // Event is something that happened once and may explain what follows.
 type Event struct {
 	AtMS int64
-	What string // "deploy", "restart", "counter reset", "new log template"
-	Name string // the series or the template
+	// SinceMS is the last moment it was known not to have happened yet:
+	// for a change seen in a scrape, the scrape before, as it happened
+	// somewhere in between; AtMS for a log entry.
+	SinceMS int64
+	What    string // "deploy", "restart", "counter reset", "new log template"
+	Name    string // the series or the template
 }
 
 // eventSettleMS is how long after its start a series or template must
@@ -61,11 +65,12 @@ func events(st *store.Store, withLogs bool) []Event {
 			}
 			switch {
 			case info && s.Points[0].T > first+eventSettleMS:
-				out = append(out, Event{AtMS: s.Points[0].T, What: "deploy", Name: s.ID()})
+				at := s.Points[0].T
+				out = append(out, Event{AtMS: at, SinceMS: lastBefore(fam, at), What: "deploy", Name: s.ID()})
 			case fam.Name == "process_start_time_seconds":
 				for i := 1; i < len(s.Points); i++ {
 					if s.Points[i].V != s.Points[i-1].V {
-						out = append(out, Event{AtMS: s.Points[i].T, What: "restart", Name: s.ID()})
+						out = append(out, Event{AtMS: s.Points[i].T, SinceMS: s.Points[i-1].T, What: "restart", Name: s.ID()})
 					}
 				}
 			case s.Type == sources.MetricCounter:
@@ -74,7 +79,7 @@ func events(st *store.Store, withLogs bool) []Event {
 						key := [2]int64{int64(s.Source), s.Points[i].T / 1000}
 						if !restarts[key] {
 							restarts[key] = true
-							out = append(out, Event{AtMS: s.Points[i].T, What: "counter reset", Name: s.ID()})
+							out = append(out, Event{AtMS: s.Points[i].T, SinceMS: s.Points[i-1].T, What: "counter reset", Name: s.ID()})
 						}
 					}
 				}
@@ -85,7 +90,7 @@ func events(st *store.Store, withLogs bool) []Event {
 		start := logs.TimeMS(0)
 		for _, c := range drain.Templates(logs, 0, 0) {
 			if c.Count <= rareTemplate && c.FirstMS > start+eventSettleMS {
-				out = append(out, Event{AtMS: c.FirstMS, What: "new log template", Name: c.Template})
+				out = append(out, Event{AtMS: c.FirstMS, SinceMS: c.FirstMS, What: "new log template", Name: c.Template})
 			}
 		}
 	}
@@ -105,17 +110,39 @@ func events(st *store.Store, withLogs bool) []Event {
 const triggerWithinMS = 30_000
 
 // Trigger returns the latest event in the triggerWithinMS before startMS
-// (or in its first second), ok false when there is none.
+// (or in its first second), ok false when there is none. An event seen in
+// a scrape after that may have happened before it, in the interval since
+// the scrape before (a deploy a one-second scrape sees a moment after the
+// errors began): it is the trigger when no event is known to come first.
 func Trigger(events []Event, startMS int64) (Event, bool) {
-	var got Event
-	ok := false
+	var got, maybe Event
+	ok, maybeOK := false, false
 	for _, e := range events {
-		if e.AtMS > startMS+1000 {
-			break
+		if e.AtMS < startMS-triggerWithinMS {
+			continue
 		}
-		if e.AtMS >= startMS-triggerWithinMS {
+		switch {
+		case e.AtMS <= startMS+1000:
 			got, ok = e, true
+		case e.SinceMS <= startMS+1000 && !maybeOK:
+			maybe, maybeOK = e, true
 		}
 	}
+	if !ok {
+		return maybe, maybeOK
+	}
 	return got, ok
+}
+
+// lastBefore is the family's last scrape before atMS: when it was last
+// seen without what appeared at atMS.
+func lastBefore(fam *store.Family, atMS int64) int64 {
+	last := atMS
+	for _, s := range fam.Series {
+		i := sort.Search(len(s.Points), func(i int) bool { return s.Points[i].T >= atMS })
+		if i > 0 && (last == atMS || s.Points[i-1].T > last) {
+			last = s.Points[i-1].T
+		}
+	}
+	return last
 }

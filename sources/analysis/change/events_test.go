@@ -54,3 +54,22 @@ func TestEvents(t *testing.T) {
 		t.Error("no event in the 30 s before +120 s")
 	}
 }
+
+// TestTriggerSeenLate: a deploy a scrape sees a second after the errors
+// began may have come before them (the scrape before did not see it yet):
+// it is the trigger unless an event is known to come first.
+func TestTriggerSeenLate(t *testing.T) {
+	start := t0.Add(time.Minute).UnixMilli()
+	deploy := Event{AtMS: start + 1800, SinceMS: start - 200, What: "deploy", Name: `app_build_info{version="1.1"}`}
+	later := Event{AtMS: start + 1900, SinceMS: start + 1500, What: "restart", Name: "process_start_time_seconds"}
+	if e, ok := Trigger([]Event{deploy, later}, start); !ok || e.What != "deploy" {
+		t.Errorf("trigger %+v %v, want the deploy", e, ok)
+	}
+	banner := Event{AtMS: start - 5000, SinceMS: start - 5000, What: "new log template", Name: "Config reloaded"}
+	if e, ok := Trigger([]Event{banner, deploy}, start); !ok || e.What != "new log template" {
+		t.Errorf("trigger %+v %v, want the event known to come first", e, ok)
+	}
+	if _, ok := Trigger([]Event{later}, start); ok {
+		t.Error("an event after the start's first second is a trigger")
+	}
+}

@@ -35,11 +35,18 @@ type appLog struct {
 	pid     string
 	line    []byte
 	loggers map[string]string // logger name -> %-40.40logger{39}
+	// delay, when set, is how long a write started at t takes: a slow
+	// disk behind a synchronous appender, which holds the lock meanwhile.
+	delay func(t time.Time) time.Duration
 }
 
 // newAppLog creates (truncating) the log file at path.
-func newAppLog(path string) (*appLog, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+func newAppLog(path string) (*appLog, error) { return openAppLog(path, os.O_TRUNC) }
+
+// openAppLog opens the log file at path with the extra flag: os.O_TRUNC
+// for a new run, os.O_APPEND for a restarted service.
+func openAppLog(path string, flag int) (*appLog, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|flag, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +70,11 @@ func (l *appLog) writeAt(t time.Time, level, thread, logger, msg, trace string) 
 	defer l.mu.Unlock()
 	if l.closed {
 		return
+	}
+	if l.delay != nil {
+		if d := l.delay(time.Now()); d > 0 {
+			time.Sleep(d)
+		}
 	}
 	b := l.line[:0]
 	b = t.AppendFormat(b, springTimeLayout)

@@ -20,8 +20,10 @@ type serviceMetrics struct {
 	acquire  prometheus.Summary
 }
 
-// newServiceMetrics registers the HTTP, HikariCP, Go and process collectors.
-func newServiceMetrics(p *pool) *serviceMetrics {
+// newServiceMetrics registers the HTTP, HikariCP, Tomcat, build, Go and
+// process collectors, and the fraud-check executor's where there is one.
+func newServiceMetrics(s *service) *serviceMetrics {
+	p := s.pool
 	reg := prometheus.NewRegistry()
 	m := &serviceMetrics{
 		registry: reg,
@@ -54,9 +56,27 @@ func newServiceMetrics(p *pool) *serviceMetrics {
 			Help:        "Connection timeout total count",
 			ConstLabels: poolLabel,
 		}, func() float64 { return float64(p.timeouts.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "tomcat_threads_busy_threads", Help: "Busy Tomcat threads", ConstLabels: prometheus.Labels{"name": "http-nio-" + strconv.Itoa(s.port)},
+		}, func() float64 { return float64(s.busy.Load()) }),
+		buildInfo{
+			desc:    prometheus.NewDesc("bank_service_build_info", "The deployed build", []string{"version"}, nil),
+			version: func() string { return s.version(time.Now()) },
+		},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	if d := s.downstream; d != nil {
+		executor := prometheus.Labels{"name": fraudExecutorName}
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "executor_active_threads", Help: "Active threads", ConstLabels: executor},
+				func() float64 { return float64(d.active.Load()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "executor_queued_tasks", Help: "Queued tasks", ConstLabels: executor},
+				func() float64 { return float64(d.queued.Load()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "executor_pool_max_threads", Help: "Maximum threads", ConstLabels: executor},
+				func() float64 { return float64(cap(d.workers)) }),
+		)
+	}
 	return m
 }
 

@@ -50,6 +50,53 @@ type Scenario struct {
 	// unknown one (a 404) and of transfers sent with a negative amount (a
 	// 400): background client errors, unrelated to the incident.
 	ClientErrorRate float64
+
+	// The fields below plant other failures than a slow store; their zero
+	// values leave them out. They drive the evaluation suite, where each
+	// scenario plants one failure and its evidence.
+
+	// IncidentVersion, when set, is deployed at IncidentStart: the
+	// build_info metric's version label changes from serviceVersion to it.
+	IncidentVersion string
+	// FailingURI, when set, is the Micrometer uri of the endpoint that
+	// answers 500 while the incident is active (the deploy's bug).
+	FailingURI string
+
+	// DownstreamLatency is the normal time of the fraud check a transfer
+	// asks a downstream service for; IncidentDownstreamLatency is its time
+	// during the incident. Zero leaves the call out.
+	DownstreamLatency time.Duration
+	// IncidentDownstreamLatency is the fraud check's time while the
+	// incident is active.
+	IncidentDownstreamLatency time.Duration
+	// DownstreamTimeout is how long a transfer waits for the fraud check,
+	// its queue for a worker included, before it answers 504.
+	DownstreamTimeout time.Duration
+	// DownstreamWorkers is the size of the executor that makes the calls.
+	DownstreamWorkers int
+
+	// LeakPerRequest is how many bytes each request leaves behind in a
+	// cache that never evicts, from IncidentStart on until the incident
+	// ends; HeapLimit is the heap above which the service dies of an
+	// OutOfMemoryError (the service returns ErrOutOfMemory).
+	LeakPerRequest int
+	// HeapLimit is the heap size at which a leaking service dies.
+	HeapLimit uint64
+
+	// GCChurn is how many bytes of short-lived objects per second the
+	// service allocates, over a retained heap of GCLiveHeap bytes, while
+	// the incident is active: a garbage-collection storm.
+	GCChurn int
+	// GCLiveHeap is the pointer-rich heap kept alive during a GC storm,
+	// which every collection has to mark.
+	GCLiveHeap int
+
+	// IncidentLogWriteDelay is how long each log write takes while the
+	// incident is active: a slow disk behind synchronous logging.
+	IncidentLogWriteDelay time.Duration
+	// LogEveryRequest logs an INFO entry after every request, as Spring's
+	// request-logging filter does, instead of a sample of them.
+	LogEveryRequest bool
 }
 
 // DefaultScenario returns "pool-exhaustion": from 30 s after the start, for

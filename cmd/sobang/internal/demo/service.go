@@ -36,6 +36,7 @@ const (
 	loggerHibernateInfo = "org.hibernate.jpa.internal.util.LogHelper"
 	loggerActuator      = "org.springframework.boot.actuate.endpoint.web.EndpointLinksResolver"
 	loggerHTTPProtocol  = "org.apache.coyote.http11.Http11NioProtocol"
+	loggerRequestFilter = "org.springframework.web.filter.CommonsRequestLoggingFilter"
 )
 
 // endpoint is one route of the service: its Micrometer uri template, the
@@ -74,22 +75,36 @@ type service struct {
 	requests   atomic.Int64
 	transfers  atomic.Int64
 	nextTxID   atomic.Int64
-	starvation atomic.Bool // the starvation WARN was logged for this incident
+	starvation atomic.Bool  // the starvation WARN was logged for this incident
+	busy       atomic.Int64 // requests being handled: Tomcat's busy threads
+
+	downstream *downstream // nil unless the scenario plants a fraud check
+	leak       leak
 }
 
 // newService wires a service; handler() exposes it.
 func newService(ctx context.Context, sc Scenario, incident incidentWindow, log *appLog, port int) *service {
-	p := newPool(sc.PoolSize)
 	s := &service{
 		ctx:      ctx,
 		scenario: sc,
 		incident: incident,
-		pool:     p,
-		metrics:  newServiceMetrics(p),
+		pool:     newPool(sc.PoolSize),
 		log:      log,
 		port:     port,
 	}
+	if sc.DownstreamLatency > 0 || sc.IncidentDownstreamLatency > 0 {
+		s.downstream = newDownstream(sc.DownstreamWorkers)
+	}
+	s.metrics = newServiceMetrics(s)
 	s.nextTxID.Store(7_000_000)
+	if sc.IncidentLogWriteDelay > 0 {
+		log.delay = func(t time.Time) time.Duration {
+			if incident.active(t) {
+				return sc.IncidentLogWriteDelay
+			}
+			return 0
+		}
+	}
 	return s
 }
 
@@ -154,11 +169,26 @@ func (s *service) handler() http.Handler {
 func (s *service) serve(ep *endpoint) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		began := time.Now()
+		s.busy.Add(1)
+		defer s.busy.Add(-1)
 		exec := s.takeExec()
 		defer s.releaseExec(exec)
 		thread := "http-nio-" + strconv.Itoa(s.port) + "-exec-" + strconv.Itoa(exec)
-		res := ep.handle(s, r, ep, thread)
+		active := s.incident.active(began)
+		if active && s.scenario.LeakPerRequest > 0 {
+			s.leak.retain(s.scenario.LeakPerRequest)
+		}
+		var res response
+		if active && ep.uri == s.scenario.FailingURI {
+			res = s.failDeployed(r, ep, thread)
+		} else {
+			res = ep.handle(s, r, ep, thread)
+		}
 		writeResponse(w, res)
+		if s.scenario.LogEveryRequest {
+			s.log.write(levelInfo, thread, loggerRequestFilter, fmt.Sprintf("After request [%s %s, status=%d, took %d ms]",
+				r.Method, r.URL.RequestURI(), res.status, time.Since(began).Milliseconds()), "")
+		}
 		s.metrics.observeRequest(ep.method, ep.uri, res.status, res.exception, time.Since(began))
 	}
 }
@@ -375,6 +405,14 @@ func handleTransfer(s *service, r *http.Request, ep *endpoint, thread string) re
 	if !knownAccount(req.From) || !knownAccount(req.To) {
 		return problem(http.StatusNotFound, fmt.Sprintf("Account %d not found", req.To), r.URL.Path)
 	}
+	if s.downstream != nil {
+		switch err := s.fraudCheck(s.ctx); err {
+		case errDownstreamTimeout:
+			return s.failDownstream(r, thread)
+		case errShutdown:
+			return failed(r, err)
+		}
+	}
 	txID := s.nextTxID.Add(1)
 	if s.transfers.Add(1)%infoEveryTransfers == 0 {
 		s.log.write(levelInfo, thread, ep.logger, fmt.Sprintf("Transfer %d -> %d of %.2f EUR completed in %d ms (tx %d)",
@@ -443,7 +481,7 @@ func (s *service) logStartup() {
 		at          time.Duration // since the JVM started logging
 		logger, msg string
 	}{
-		{0, loggerApplication, fmt.Sprintf("Starting BankApplication v1.4.2 using Java 21.0.5 with PID %s (/opt/bank/bank-service.jar started by bank in /opt/bank)", s.log.pid)},
+		{0, loggerApplication, fmt.Sprintf("Starting BankApplication v%s using Java 21.0.5 with PID %s (/opt/bank/bank-service.jar started by bank in /opt/bank)", serviceVersion, s.log.pid)},
 		{4 * time.Millisecond, loggerApplication, `No active profile set, falling back to 1 default profile: "default"`},
 		{1021 * time.Millisecond, loggerTomcatServer, "Tomcat initialized with port " + port + " (http)"},
 		{1038 * time.Millisecond, loggerTomcatService, "Starting service [Tomcat]"},
@@ -464,6 +502,25 @@ func (s *service) logStartup() {
 	}
 }
 
+// background starts, through spawn, the goroutines the scenario's planted
+// failures need besides the pool's housekeeper; die is called when a
+// leaking service runs out of memory.
+func (s *service) background(spawn func(func()), die func()) {
+	spawn(s.monitor)
+	if s.scenario.HeapLimit > 0 {
+		spawn(func() { s.watchHeap(die) })
+	}
+	if s.scenario.GCChurn > 0 {
+		spawn(s.churn)
+	}
+	if s.scenario.GCChurn > 0 || s.scenario.LeakPerRequest > 0 {
+		spawn(s.gcMonitor)
+	}
+	if s.scenario.IncidentLogWriteDelay > 0 {
+		spawn(s.diskHealth)
+	}
+}
+
 // monitor is the pool's housekeeper: once the incident has starved the pool
 // for a while it logs HikariCP's starvation warning, once per incident.
 func (s *service) monitor() {
@@ -474,7 +531,7 @@ func (s *service) monitor() {
 		case <-s.ctx.Done():
 			return
 		case now := <-ticker.C:
-			if s.starvation.Load() || !s.incident.active(now) || now.Sub(s.incident.start) < starvationWarnAfter {
+			if !s.starvesPool() || s.starvation.Load() || !s.incident.active(now) || now.Sub(s.incident.start) < starvationWarnAfter {
 				continue
 			}
 			s.starvation.Store(true)
@@ -485,6 +542,12 @@ func (s *service) monitor() {
 				"%s - Thread starvation or clock leap detected (housekeeper delta=%s).", poolName, hikariDuration(delta)), "")
 		}
 	}
+}
+
+// starvesPool reports whether the incident slows the store down, which is
+// what starves the pool; other planted failures leave it alone.
+func (s *service) starvesPool() bool {
+	return s.scenario.IncidentDBLatency+s.scenario.IncidentDBJitter > s.scenario.BaseDBLatency+s.scenario.BaseDBJitter
 }
 
 // hikariDuration prints a duration like HikariCP's elapsedDisplayString.

@@ -138,7 +138,7 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 		}
 	})
 	w.goSafe(func() { w.flushLoop(worldCtx) })
-	w.goSafe(w.service.monitor)
+	w.service.background(w.goSafe, func() {})
 	w.goSafe(func() {
 		// Cancelling the caller's ctx must stop the server too.
 		<-worldCtx.Done()

@@ -414,8 +414,7 @@ func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident
 			inc.Trigger = &Trigger{Kind: "event", Name: e.What + ": " + e.Name, At: stamp(e.AtMS, loc)}
 			// The nearest preceding event is among the first six changes.
 			ev := Change{Kind: change.KindEvent, Name: inc.Trigger.Name, What: e.What, Before: 0, After: 1, First: inc.Trigger.At}
-			at := min(len(inc.Changes), 5)
-			inc.Changes = append(inc.Changes[:at], append([]Change{ev}, inc.Changes[at:]...)...)
+			inc.Changes = withEvent(inc.Changes, ev)
 			inc.Summary += "; likely trigger: " + inc.Trigger.Name + " at " + inc.Trigger.At
 		}
 		if len(inc.Changes) > 0 {
@@ -425,6 +424,46 @@ func buildIncidents(st *store.Store, opt Options, loc *time.Location) []Incident
 		out = append(out, inc)
 	}
 	return out
+}
+
+// headChanges is how many changes a person reads first: they hold the best
+// change of each of metric, log and label (change.Rank) and the trigger.
+const headChanges = 6
+
+// withEvent puts the trigger last among the first headChanges changes.
+// The change it pushes out of them, when it is the only one of its kind
+// there, stays: the last change of the head whose kind comes earlier too
+// leaves instead.
+func withEvent(changes []Change, ev Change) []Change {
+	at := min(len(changes), headChanges-1)
+	out := append(append(append(make([]Change, 0, len(changes)+1), changes[:at]...), ev), changes[at:]...)
+	if len(out) <= headChanges || !onlyOfKind(out[:headChanges+1], headChanges) {
+		return out
+	}
+	for j := at - 1; j >= 0; j-- {
+		if !onlyOfKind(out[:headChanges+1], j) {
+			moved := out[j]
+			copy(out[j:headChanges], out[j+1:headChanges+1])
+			out[headChanges] = moved
+			break
+		}
+	}
+	return out
+}
+
+// onlyOfKind reports whether changes[i] is the only metric, log or label
+// change of changes.
+func onlyOfKind(changes []Change, i int) bool {
+	k := changes[i].Kind
+	if k != change.KindMetric && k != change.KindLog && k != change.KindLabel {
+		return false
+	}
+	for j, c := range changes {
+		if j != i && c.Kind == k {
+			return false
+		}
+	}
+	return true
 }
 
 // round3 keeps three significant digits, enough to read a change by.

@@ -681,3 +681,38 @@ func TestLabelTextLeavesOutShared(t *testing.T) {
 		t.Errorf("a lone series: %s", got)
 	}
 }
+
+// TestWithEvent: the trigger goes sixth; the change it pushes out of the
+// first six stays when it is the only one of its kind there, and a change
+// of a kind the six hold twice leaves instead.
+func TestWithEvent(t *testing.T) {
+	mk := func(kinds ...string) []Change {
+		var out []Change
+		for i, k := range kinds {
+			out = append(out, Change{Kind: k, Name: fmt.Sprint(i)})
+		}
+		return out
+	}
+	names := func(cs []Change) string {
+		var b []string
+		for _, c := range cs {
+			b = append(b, c.Kind+c.Name)
+		}
+		return strings.Join(b, " ")
+	}
+	ev := Change{Kind: "event", Name: "!"}
+	cases := []struct {
+		in   []Change
+		want string
+	}{
+		{mk("code", "label", "label", "label", "metric", "log", "label"), "code0 label1 label2 metric4 event! log5 label3 label6"},
+		{mk("label", "label", "metric", "log", "label", "label"), "label0 label1 metric2 log3 label4 event! label5"},
+		{mk("label", "metric"), "label0 metric1 event!"},
+		{mk("metric", "log", "label", "code", "code", "code"), "metric0 log1 label2 code3 code4 event! code5"},
+	}
+	for _, c := range cases {
+		if got := names(withEvent(c.in, ev)); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", names(c.in), got, c.want)
+		}
+	}
+}

@@ -628,7 +628,7 @@ func (m *Model) askInstant() tea.Cmd {
 			if s.Query == "" || s.Spacing() <= 1000 || slices.Contains(queries, s.Query) {
 				continue
 			}
-			if j := s.At(at); j >= 0 && s.Points[j].T == at {
+			if p, ok := s.PointAt(at); ok && p.T == at {
 				continue // a point at the second: the range said it
 			}
 			queries = append(queries, s.Query)

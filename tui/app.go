@@ -76,6 +76,10 @@ type Options struct {
 	Marks []int64
 	// Notes are the words of some of Marks, by their instant.
 	Notes map[int64]string
+	// Thresholds draw a line across the metric chart of a family name, or
+	// of a query as charted, at the value, in the metric's own unit (the
+	// configuration's [metrics.thresholds]).
+	Thresholds map[string]float64
 	// Copy lets y copy the log entry at the cursor to the clipboard
 	// through the terminal (OSC 52): the configuration's [logs] copy.
 	Copy bool
@@ -346,9 +350,10 @@ func (m *Model) frame() *frame {
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, plannedRate: m.opt.PlannedThroughput, plan: m.opt.Plan,
-		events:    m.eventTimes(),
-		incidents: m.incidentSpans(),
-		instant:   m.instantFor(m.tl.Cursor(now)),
+		events:     m.eventTimes(),
+		incidents:  m.incidentSpans(),
+		instant:    m.instantFor(m.tl.Cursor(now)),
+		thresholds: m.opt.Thresholds,
 	}
 }
 

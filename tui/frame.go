@@ -46,6 +46,9 @@ type frame struct {
 	// identity (Options.PromQL's ValuesAt), for series asked at a step
 	// coarser than a second; nil while none are known for this cursor.
 	instant map[string]float64
+	// thresholds are the lines across metric charts by family name or
+	// query (Options.Thresholds).
+	thresholds map[string]float64
 }
 
 // key identifies the time state of a frame, for pane caches.

@@ -17,6 +17,28 @@ import (
 // says how many more there are.
 const maxSeriesPerChart = 6
 
+// metricColumnCells is the least width of a chart in the grid of a wide
+// pane, and maxMetricColumns the most charts side by side.
+const (
+	metricColumnCells = 90
+	maxMetricColumns  = 3
+)
+
+// beside writes the lines of block into rows at cell x, each fitted to w
+// cells, rows already there padded to x first.
+func beside(rows, block []string, x, w int) []string {
+	for len(rows) < len(block) {
+		rows = append(rows, "")
+	}
+	for i, l := range block {
+		if x > 0 {
+			rows[i] = fit(rows[i], x-1) + " "
+		}
+		rows[i] += fit(l, w)
+	}
+	return rows
+}
+
 // minMetricRows is the least height of a metric chart: more charts than
 // fit at this height scroll.
 const minMetricRows = 3
@@ -38,6 +60,9 @@ type metricsPane struct {
 	// large draws one chart at a time with the pane's whole height (c),
 	// j/k stepping through them.
 	large bool
+	// cols is how many charts the last render drew side by side: j/k
+	// scroll a row of them.
+	cols int
 }
 
 // metricsKeys are the metrics pane's keys: the first three are its help, in
@@ -93,7 +118,7 @@ func (p *metricsPane) charts() []chartArea { return p.areas }
 func (p *metricsPane) keys() []key.Binding { return p.keymap.help() }
 
 func (p *metricsPane) scroll(_ *frame, n int) tea.Msg {
-	p.offset = max(p.offset+n, 0)
+	p.offset = max(p.offset+n*max(p.cols, 1), 0)
 	return nil
 }
 
@@ -282,40 +307,68 @@ func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	if ih >= minMetricRows+2 {
 		body-- // the time axis
 	}
-	fit := max(body/(minMetricRows+1), 1)
-	if p.large {
-		fit = 1
+	// A wide pane lays the charts out in a grid, metricColumnCells or
+	// more each, filled row by row; c draws one chart with everything.
+	cols := 1
+	if !p.large {
+		cols = max(min(inner/metricColumnCells, maxMetricColumns), 1)
 	}
-	shown := min(fit, len(fams))
-	p.offset = min(p.offset, max(len(fams)-fit, 0))
+	cw := (inner - (cols - 1)) / cols // a blank cell between columns
+	p.cols = cols
+	fitRows := max(body/(minMetricRows+1), 1)
+	if p.large {
+		fitRows = 1
+	}
+	fits := fitRows * cols
+	shown := min(fits, len(fams))
+	p.offset = min(p.offset, max(len(fams)-fits, 0))
 	more := len(fams)-p.offset > shown
 	room := body
 	if more {
 		room-- // the "more charts" line
 	}
-	chartH := max(room/max(shown, 1)-1, 1)
-	extra := max(room-shown*(chartH+1), 0) // rows the division left over, one each to the first charts
+	gridRows := (shown + cols - 1) / cols
+	chartH := max(room/max(gridRows, 1)-1, 1)
+	extra := max(room-gridRows*(chartH+1), 0) // rows the division left over, one each to the first charts
 	per := chartH + 1
 	p.shown = p.shown[:0]
-	n := 2 * max(inner-chart.LabelWidth-1, 1)
-	for i := p.offset; i < len(fams) && len(lines)+per <= room; i++ {
+	n := 2 * max(cw-chart.LabelWidth-1, 1)
+	for r := 0; r < gridRows && len(lines)+per <= room; r++ {
 		rows := chartH
-		if i-p.offset < extra {
+		if r < extra {
 			rows++
 		}
-		fam := fams[i]
-		p.shown = append(p.shown, fam)
-		legend, series, unit := p.panel(f, fam, n)
-		p.c = chart.Chart{Height: rows, AutoScale: true, Series: series, MarkCols: p.c.MarkCols}
-		if fam.Type == sources.MetricGauge {
-			p.c.Tight = false
+		var row []string
+		for c := 0; c < cols; c++ {
+			i := p.offset + r*cols + c
+			if i >= len(fams) {
+				break
+			}
+			fam := fams[i]
+			p.shown = append(p.shown, fam)
+			legend, series, unit := p.panel(f, fam, n)
+			p.c = chart.Chart{Height: rows, AutoScale: true, Series: series, MarkCols: p.c.MarkCols}
+			if fam.Type == sources.MetricGauge {
+				p.c.Tight = false
+			}
+			block, area := chartBlock(f, nil, legend, &p.c, unit, cw)
+			x := c * (cw + 1)
+			area.x += x
+			area.y += len(lines)
+			p.areas = append(p.areas, area)
+			row = beside(row, block, x, cw)
 		}
-		var area chartArea
-		lines, area = chartBlock(f, lines, legend, &p.c, unit, inner)
-		p.areas = append(p.areas, area)
+		lines = append(lines, row...)
 	}
 	if body < ih {
-		lines = append(lines, timeAxis(f, inner, p.onsets.get(f.store.Load)))
+		axis := ""
+		for c := 0; c < min(cols, max(len(p.shown), 1)); c++ {
+			if c > 0 {
+				axis += " "
+			}
+			axis += fit(timeAxis(f, cw, p.onsets.get(f.store.Load)), cw)
+		}
+		lines = append(lines, axis)
 	}
 	if more := len(fams) - p.offset - len(p.shown); more > 0 && len(lines) < ih {
 		hint := " more charts (j/k or the wheel, c for all)"

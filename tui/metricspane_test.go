@@ -107,3 +107,31 @@ func TestMetricsPaneOneLargeChart(t *testing.T) {
 		t.Fatalf("%d charts after c again, want several", n)
 	}
 }
+
+// TestMetricsPaneGrid draws a wide pane: the charts stand side by side,
+// two legends on one line, each chart its own time axis and a mouse area
+// of its own; a narrow pane keeps one column.
+func TestMetricsPaneGrid(t *testing.T) {
+	for _, c := range []struct {
+		w, cols int
+	}{{200, 2}, {120, 1}, {300, 3}} {
+		m := storeModel(metricsStore(4), t0.Add(30*time.Second), c.w, 60)
+		press(m, "2")
+		frame := plain(m.Render())
+		most := 0
+		for _, l := range strings.Split(frame, "\n") {
+			n := 0
+			for _, name := range []string{"hikaricp_connections_pending ", "jvm_memory_used_bytes ", "system_cpu_usage_ratio ", "extra_"} {
+				n += strings.Count(l, name)
+			}
+			most = max(most, n)
+		}
+		if most != c.cols {
+			t.Errorf("%d cells wide: %d charts side by side, want %d:\n%s", c.w, most, c.cols, frame)
+		}
+		areas := m.metrics.charts()
+		if len(areas) < c.cols || c.cols > 1 && areas[1].x <= areas[0].x+areas[0].w {
+			t.Errorf("%d cells wide: chart areas %+v", c.w, areas)
+		}
+	}
+}

@@ -133,11 +133,14 @@ type Model struct {
 	// (completion.cacheKey), kept for the session.
 	promNames map[string][]string
 	// instant are the server's values at one cursor second (askInstant).
-	instant  instantValues
-	overlay  overlay
-	warnings warnList
-	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
-	warnHint string // the status bar's hint beside a count of warnings
+	instant instantValues
+	// exemplars are the server's exemplars of the histograms on screen
+	// (askExemplars).
+	exemplars exemplarSet
+	overlay   overlay
+	warnings  warnList
+	keysHint  string // the status bar's hint, built once from KeyMap.ShortHelp
+	warnHint  string // the status bar's hint beside a count of warnings
 
 	loadEnded     bool
 	decided       bool      // the live-or-past decision is made (open.go)
@@ -354,6 +357,7 @@ func (m *Model) frame() *frame {
 		incidents:  m.incidentSpans(),
 		instant:    m.instantFor(m.tl.Cursor(now)),
 		thresholds: m.opt.Thresholds,
+		exemplars:  m.exemplars.byFamily,
 	}
 }
 
@@ -388,7 +392,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.dirty = true
 			}
 		}
-		return m, m.tick()
+		return m, tea.Batch(m.tick(), m.askExemplars())
 	case panicMsg:
 		m.crash = msg.p
 		m.quit = true
@@ -409,12 +413,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dirty = true
 		m.notice = ""
 		cmd := m.handleKey(msg)
-		return m, tea.Batch(cmd, m.askInstant())
+		return m, tea.Batch(cmd, m.askInstant(), m.askExemplars())
 	case tea.MouseMsg:
 		if m.handleMouse(msg) {
 			m.dirty = true
 		}
-		return m, m.askInstant()
+		return m, tea.Batch(m.askInstant(), m.askExemplars())
 	}
 	if m.apply(msg) || m.promMsg(msg) {
 		m.dirty = true

@@ -49,6 +49,9 @@ type frame struct {
 	// thresholds are the lines across metric charts by family name or
 	// query (Options.Thresholds).
 	thresholds map[string]float64
+	// exemplars are the server's exemplars by histogram family over the
+	// range shown (Options.PromQL's Exemplars), nil while none are known.
+	exemplars map[string][]sources.Exemplar
 }
 
 // key identifies the time state of a frame, for pane caches.

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -92,18 +94,19 @@ func (k metricsKeys) help() []key.Binding {
 }
 
 type metricsKey struct {
-	frame   frameKey
-	version uint64
-	load    uint64 // the load test's version: its error onsets mark the axis
-	note    string
-	w, h    int
-	focused bool
-	offset  int
-	large   bool
-	filter  string
-	hidden  int
-	instant int // the server's values at the cursor, when known
-	theme   *Styles
+	frame     frameKey
+	version   uint64
+	load      uint64 // the load test's version: its error onsets mark the axis
+	note      string
+	w, h      int
+	focused   bool
+	offset    int
+	large     bool
+	filter    string
+	hidden    int
+	instant   int // the server's values at the cursor, when known
+	exemplars int // the histograms with exemplars, when known
+	theme     *Styles
 }
 
 func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: newMetricsKeys(k)} }
@@ -234,6 +237,9 @@ func seriesList(f *frame, fam *store.Family) string {
 	if th, ok := threshold(f, fam); ok {
 		b.WriteString("\nthreshold " + chart.FormatValue(k*th, unit) + " ([metrics.thresholds])\n")
 	}
+	if fam.Type == sources.MetricHistogram {
+		b.WriteString(exemplarList(f, fam, unit, k))
+	}
 	return b.String()
 }
 
@@ -280,7 +286,7 @@ func (p *metricsPane) families(f *frame) []*store.Family {
 func (p *metricsPane) render(f *frame, w, h int, focused bool) string {
 	note, noteSt := paneHealth(f, sources.KindMetrics)
 	filter := f.filters[paneMetrics]
-	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, p.large, filter, len(p.hidden), len(f.instant), f.st}
+	k := metricsKey{f.key(), f.store.Metrics.Version, f.store.Load.Version, note, w, h, focused, p.offset, p.large, filter, len(p.hidden), len(f.instant), len(f.exemplars), f.st}
 	if k == p.cacheKey && p.cache != "" {
 		return p.cache
 	}
@@ -431,6 +437,22 @@ func (p *metricsPane) panel(f *frame, fam *store.Family, n int) (string, []chart
 		legend.WriteString(f.st.P50.key("p50 "+chart.FormatValue(valueAt(p50), unit)) + " ")
 		legend.WriteString(f.st.P99.key("p99 " + chart.FormatValue(valueAt(p99), unit)))
 		series = append(series, f.st.P99.series(p99), f.st.P50.series(p50))
+		if ex := f.exemplars[fam.Name]; len(ex) > 0 {
+			// Each exemplar a dot at its time and value, over the lines.
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = math.NaN()
+			}
+			for _, e := range ex {
+				if c := f.col(e.TimeMS, n/2); c >= 0 {
+					v[2*c+1] = math.Max(k*e.Value, nanToInf(v[2*c+1]))
+				}
+			}
+			st := Stat{Style: f.st.Mark, Pattern: chart.Solid}
+			series = append(series, st.series(v))
+			// Keyed with a dot, as drawn, not a line.
+			legend.WriteString(" " + wrap(st.Style, "⠁ "+itoa(len(ex))+" exemplars (enter)"))
+		}
 		return legend.String(), series, unit
 	case sources.MetricCounter, sources.MetricSummary:
 		legend.WriteString(name + wrap(f.st.Muted, " rate/s "))
@@ -482,6 +504,39 @@ func unitOf(name string) (string, float64) {
 		return "%", 1
 	}
 	return "", 1
+}
+
+// nanToInf is v, or -Inf for NaN, for a running maximum.
+func nanToInf(v float64) float64 {
+	if math.IsNaN(v) {
+		return math.Inf(-1)
+	}
+	return v
+}
+
+// maxListedExemplars is how many exemplars enter's list gives, nearest
+// the cursor first.
+const maxListedExemplars = 10
+
+// exemplarList is enter's list of a histogram's exemplars over the range
+// shown, nearest the cursor first: when, the value, the trace id, the
+// series.
+func exemplarList(f *frame, fam *store.Family, unit string, k float64) string {
+	ex := slices.Clone(f.exemplars[fam.Name])
+	if len(ex) == 0 {
+		return ""
+	}
+	dist := func(e sources.Exemplar) int64 {
+		d := e.TimeMS - f.cursorMS
+		return max(d, -d)
+	}
+	slices.SortStableFunc(ex, func(a, b sources.Exemplar) int { return cmp.Compare(dist(a), dist(b)) })
+	var b strings.Builder
+	b.WriteString("\n" + itoa(len(ex)) + " exemplars over the range shown, nearest the cursor first (time, value, trace id, series):\n")
+	for _, e := range ex[:min(len(ex), maxListedExemplars)] {
+		b.WriteString(f.clock(e.TimeMS) + padLeft(chart.FormatValue(k*e.Value, unit), 8) + "  " + e.TraceID + wrap(f.st.Muted, "  "+e.Series) + "\n")
+	}
+	return b.String()
 }
 
 // unitNames say a unit in words, for enter's list.

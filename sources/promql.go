@@ -24,6 +24,21 @@ type PromQL interface {
 	// cursor's, where the range's step is coarser than the cursor), as
 	// samples named as the range's series are.
 	ValuesAt(ctx context.Context, queries []string, at time.Time) ([]MetricSample, error)
+	// Exemplars asks the server for the exemplars of query's series over
+	// a range (/api/v1/query_exemplars): none, and no error, where the
+	// server keeps none.
+	Exemplars(ctx context.Context, query string, from, to time.Time) ([]Exemplar, error)
+}
+
+// Exemplar is one observation a server kept with its trace: the value
+// observed, when, and the trace id (or, without one, the exemplar's
+// labels), every text made safe for a terminal.
+type Exemplar struct {
+	// Series is the series it was kept with, `name{labels}`.
+	Series  string
+	TraceID string
+	Value   float64
+	TimeMS  int64
 }
 
 // NamesRequest says which names PromQL.Names asks for.

@@ -76,6 +76,10 @@ type Options struct {
 	Marks []int64
 	// Notes are the words of some of Marks, by their instant.
 	Notes map[int64]string
+	// Thresholds draw a line across the metric chart of a family name, or
+	// of a query as charted, at the value, in the metric's own unit (the
+	// configuration's [metrics.thresholds]).
+	Thresholds map[string]float64
 	// Copy lets y copy the log entry at the cursor to the clipboard
 	// through the terminal (OSC 52): the configuration's [logs] copy.
 	Copy bool
@@ -129,11 +133,14 @@ type Model struct {
 	// (completion.cacheKey), kept for the session.
 	promNames map[string][]string
 	// instant are the server's values at one cursor second (askInstant).
-	instant  instantValues
-	overlay  overlay
-	warnings warnList
-	keysHint string // the status bar's hint, built once from KeyMap.ShortHelp
-	warnHint string // the status bar's hint beside a count of warnings
+	instant instantValues
+	// exemplars are the server's exemplars of the histograms on screen
+	// (askExemplars).
+	exemplars exemplarSet
+	overlay   overlay
+	warnings  warnList
+	keysHint  string // the status bar's hint, built once from KeyMap.ShortHelp
+	warnHint  string // the status bar's hint beside a count of warnings
 
 	loadEnded     bool
 	decided       bool      // the live-or-past decision is made (open.go)
@@ -347,9 +354,11 @@ func (m *Model) frame() *frame {
 		cursorMS: m.tl.Cursor(now), unsettledMS: unsettled, winFrom: wf, winTo: wt, marks: m.tl.Marks(),
 		zone: m.zone, live: m.tl.Live(), replay: m.opt.Replay != nil, label: m.label, path: m.path(m.store), filters: m.filters,
 		planned: m.opt.PlannedThreads, planName: m.opt.PlanName, plannedRate: m.opt.PlannedThroughput, plan: m.opt.Plan,
-		events:    m.eventTimes(),
-		incidents: m.incidentSpans(),
-		instant:   m.instantFor(m.tl.Cursor(now)),
+		events:     m.eventTimes(),
+		incidents:  m.incidentSpans(),
+		instant:    m.instantFor(m.tl.Cursor(now)),
+		thresholds: m.opt.Thresholds,
+		exemplars:  m.exemplars.byFamily,
 	}
 }
 
@@ -384,7 +393,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.dirty = true
 			}
 		}
-		return m, m.tick()
+		return m, tea.Batch(m.tick(), m.askExemplars())
 	case panicMsg:
 		m.crash = msg.p
 		m.quit = true
@@ -405,12 +414,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dirty = true
 		m.notice = ""
 		cmd := m.handleKey(msg)
-		return m, tea.Batch(cmd, m.askInstant())
+		return m, tea.Batch(cmd, m.askInstant(), m.askExemplars())
 	case tea.MouseMsg:
 		if m.handleMouse(msg) {
 			m.dirty = true
 		}
-		return m, m.askInstant()
+		return m, tea.Batch(m.askInstant(), m.askExemplars())
 	}
 	if m.apply(msg) || m.promMsg(msg) {
 		m.dirty = true

@@ -46,6 +46,12 @@ type frame struct {
 	// identity (Options.PromQL's ValuesAt), for series asked at a step
 	// coarser than a second; nil while none are known for this cursor.
 	instant map[string]float64
+	// thresholds are the lines across metric charts by family name or
+	// query (Options.Thresholds).
+	thresholds map[string]float64
+	// exemplars are the server's exemplars by histogram family over the
+	// range shown (Options.PromQL's Exemplars), nil while none are known.
+	exemplars map[string][]sources.Exemplar
 }
 
 // key identifies the time state of a frame, for pane caches.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -547,6 +548,11 @@ func (m *Model) promMsg(msg tea.Msg) bool {
 		if m.names.shown && msg.cacheKey == "__name__\x00" {
 			m.names.names, m.names.msg = msg.names, ""
 		}
+	case promExemplarsMsg:
+		if msg.key != m.exemplars.key {
+			return false
+		}
+		m.exemplars.byFamily = msg.byFamily
 	case promInstantMsg:
 		if msg.atMS != m.instant.atMS || msg.err != nil {
 			return msg.err != nil // the legend keeps the range's values
@@ -586,6 +592,64 @@ func (m *Model) promMsg(msg tea.Msg) bool {
 type instantValues struct {
 	atMS   int64              // the second asked for, 0 when none
 	values map[string]float64 // by series identity; nil until answered
+}
+
+// exemplarSet is what askExemplars last asked for and what came back.
+type exemplarSet struct {
+	key      string // the range and families asked for, "" when none
+	byFamily map[string][]sources.Exemplar
+}
+
+// promExemplarsMsg carries the exemplars of one askExemplars.
+type promExemplarsMsg struct {
+	key      string
+	byFamily map[string][]sources.Exemplar
+}
+
+// maxExemplarFamilies bounds the histograms one askExemplars asks about:
+// those on screen.
+const maxExemplarFamilies = 6
+
+// askExemplars asks the server, once per range shown and set of charts,
+// for the exemplars of the histograms charted from it, while paused (a
+// live range moves every second; a saved run's does not). A server
+// without them, or refusing, leaves the charts as they are.
+func (m *Model) askExemplars() tea.Cmd {
+	q := m.opt.PromQL
+	if q == nil || m.tl.Live() {
+		return nil
+	}
+	from, to := m.tl.View(m.nowMS())
+	queries := map[string]string{}
+	key := strconv.FormatInt(from, 10) + "-" + strconv.FormatInt(to, 10)
+	for _, fam := range m.metrics.shown {
+		if fam.Type != sources.MetricHistogram || len(queries) == maxExemplarFamilies {
+			continue
+		}
+		for _, s := range fam.Series {
+			if s.Query != "" {
+				queries[fam.Name] = s.Query
+				key += " " + fam.Name
+				break
+			}
+		}
+	}
+	if len(queries) == 0 || key == m.exemplars.key {
+		return nil
+	}
+	m.exemplars = exemplarSet{key: key}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), promTimeout)
+		defer cancel()
+		out := map[string][]sources.Exemplar{}
+		for name, query := range queries {
+			ex, err := q.Exemplars(ctx, query, time.UnixMilli(from), time.UnixMilli(to))
+			if err == nil && len(ex) > 0 {
+				out[name] = ex
+			}
+		}
+		return promExemplarsMsg{key: key, byFamily: out}
+	}
 }
 
 // promInstantMsg carries the server's values at a second.
@@ -628,7 +692,7 @@ func (m *Model) askInstant() tea.Cmd {
 			if s.Query == "" || s.Spacing() <= 1000 || slices.Contains(queries, s.Query) {
 				continue
 			}
-			if j := s.At(at); j >= 0 && s.Points[j].T == at {
+			if p, ok := s.PointAt(at); ok && p.T == at {
 				continue // a point at the second: the range said it
 			}
 			queries = append(queries, s.Query)

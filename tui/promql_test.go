@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +26,21 @@ type fakePromQL struct {
 	removed []string
 	// instants are the instants ValuesAt was asked for.
 	instants []time.Time
+	// exemplars are what Exemplars answers, and exemplarQueries what it
+	// was asked.
+	exemplars       []sources.Exemplar
+	exemplarQueries []string
+}
+
+func (f *fakePromQL) Exemplars(_ context.Context, query string, from, to time.Time) ([]sources.Exemplar, error) {
+	f.exemplarQueries = append(f.exemplarQueries, query)
+	var out []sources.Exemplar
+	for _, e := range f.exemplars {
+		if e.TimeMS >= from.UnixMilli() && e.TimeMS <= to.UnixMilli() {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakePromQL) AddQuery(_ context.Context, q string) error {
@@ -319,5 +335,46 @@ func TestInstantValuesAtTheCursor(t *testing.T) {
 	run(m, tea.KeyPressMsg{Code: tea.KeyUp}) // the same second: not asked again
 	if len(f.instants) != 1 {
 		t.Errorf("asked again for the same second: %v", f.instants)
+	}
+}
+
+// TestExemplarsOfAChartedHistogram: a histogram asked of the server is
+// charted with its exemplars, paused, once per range shown: the legend
+// counts them and enter's list gives their trace ids, nearest the cursor
+// first. A scraped histogram asks nothing.
+func TestExemplarsOfAChartedHistogram(t *testing.T) {
+	m, f := promModel(t)
+	at := func(sec int) int64 { return t0.Add(time.Duration(sec) * time.Second).UnixMilli() }
+	f.exemplars = []sources.Exemplar{
+		{Series: `req_seconds_bucket{le="0.5"}`, TraceID: "4bf92f3577b34da6", Value: 0.31, TimeMS: at(20)},
+		{Series: `req_seconds_bucket{le="+Inf"}`, TraceID: "00f067aa0ba902b7", Value: 2.5, TimeMS: at(60)},
+	}
+	var scrapes []sources.Scrape
+	for sec := 0; sec < runSeconds; sec += 15 {
+		n := float64(sec)
+		scrapes = append(scrapes, sources.Scrape{Time: t0.Add(time.Duration(sec) * time.Second), Up: true,
+			Samples: []sources.MetricSample{{Name: "req_seconds", Type: sources.MetricHistogram, Value: 2 * n, Query: "req_seconds_bucket",
+				Buckets: []sources.Bucket{{UpperBound: 0.5, Count: n}, {UpperBound: math.Inf(1), Count: 2 * n}}}}})
+	}
+	m.store.Apply(sources.Batch{Source: 1, Scrapes: scrapes})
+	m.filters[paneMetrics] = "req_seconds"
+	m.metrics.filterChanged()
+	m.Render()
+	run(m, typed("g")...)
+	if len(f.exemplarQueries) != 1 || f.exemplarQueries[0] != "req_seconds_bucket" {
+		t.Fatalf("asked %q, want the histogram's query once", f.exemplarQueries)
+	}
+	if frame := plain(m.Render()); !strings.Contains(frame, "2 exemplars (enter)") {
+		t.Errorf("the legend does not count the exemplars:\n%s", frame)
+	}
+	m.tl.SetCursor(at(55), m.nowMS())
+	list := plain(seriesList(m.frame(), m.store.Metrics.Family("req_seconds")))
+	i, j := strings.Index(list, "00f067aa0ba902b7"), strings.Index(list, "4bf92f3577b34da6")
+	if !strings.Contains(list, "2 exemplars over the range shown") || i < 0 || j < i || !strings.Contains(list, "2.5s") {
+		t.Errorf("enter's list, nearest the cursor first:\n%s", list)
+	}
+	run(m, tea.KeyPressMsg{Code: tea.KeyUp}) // the same range: not asked again
+	if len(f.exemplarQueries) != 1 {
+		t.Errorf("asked again for the same range: %q", f.exemplarQueries)
 	}
 }

@@ -152,8 +152,8 @@ func (p *metricsPane) readout(f *frame) string {
 	var text string
 	switch fam.Type {
 	case sources.MetricHistogram:
-		unit := unitOf(fam.Name)
-		text = fam.Name + " p99 " + chart.FormatValue(store.HistogramQuantiles(ss, at, 0.99)[0][0], unit)
+		unit, k := unitOf(fam.Name)
+		text = fam.Name + " p99 " + chart.FormatValue(k*store.HistogramQuantiles(ss, at, 0.99)[0][0], unit)
 	case sources.MetricCounter, sources.MetricSummary:
 		text = fam.Name + " " + chart.FormatValue(ss[0].Values(at, nil)[0], "/s")
 	default:
@@ -161,7 +161,8 @@ func (p *metricsPane) readout(f *frame) string {
 		if iv, ok := f.instant[ss[0].ID()]; ok {
 			v = iv // the server's value at the cursor, finer than the step
 		}
-		text = fam.Name + " " + chart.FormatValue(v, unitOf(fam.Name))
+		unit, k := unitOf(fam.Name)
+		text = fam.Name + " " + chart.FormatValue(k*v, unit)
 	}
 	if len(ss) > 1 && fam.Type != sources.MetricHistogram {
 		text += wrap(f.st.Muted, " (1 of "+itoa(len(ss))+")")

@@ -94,7 +94,7 @@ func TestBundle(t *testing.T) {
 		points := 0
 		for _, f := range st.Metrics.Families() {
 			for _, s := range f.Series {
-				points += len(s.Points)
+				points += s.Len()
 			}
 		}
 		if points < 2*4 {

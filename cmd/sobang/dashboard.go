@@ -44,6 +44,8 @@ type dashboardConfig struct {
 	marks []int64          // marks to show from the start (the recordings'), Unix ms
 	notes map[int64]string // the words of some of them, by instant
 	copy  bool             // y may copy to the clipboard ([logs] copy)
+	// thresholds are the lines across metric charts ([metrics.thresholds]).
+	thresholds map[string]float64
 
 	replay *sources.ReplayClock // sobang replay: the clock of everything, played when the dashboard starts; nil otherwise
 }
@@ -103,6 +105,7 @@ func runDashboard(cfg dashboardConfig) error {
 	opt.Marks = cfg.marks
 	opt.Notes = cfg.notes
 	opt.Copy = cfg.copy
+	opt.Thresholds = cfg.thresholds
 	var once sync.Once
 	finishRecording := func() { once.Do(recs.finish) }
 	defer finishRecording() // also when something below panics

@@ -138,6 +138,7 @@ START..END; an empty side means the data's edge.`,
 				zone: sf.displayZone(), noMouse: df.noMouse,
 				setup: df.apdex.apply, baseline: base, paths: sf.configPaths(), record: df.record,
 				plan: pl, marks: sf.marks, notes: sf.notes, copy: sf.cfg != nil && sf.cfg.Logs.Copy,
+				thresholds: sf.thresholds(),
 			})
 		},
 	}

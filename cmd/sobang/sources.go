@@ -153,6 +153,15 @@ func (f *sourceFlags) configPaths() map[string]string {
 	return f.cfg.LoadTest.Paths
 }
 
+// thresholds returns the lines the configuration file draws across metric
+// charts.
+func (f *sourceFlags) thresholds() map[string]float64 {
+	if f.cfg == nil {
+		return nil
+	}
+	return f.cfg.Metrics.Thresholds
+}
+
 // baselineFlags are the flags an earlier run (--baseline) is read with: the
 // same zone, JTL reading (columns, delimiter, timestamps, label renaming)
 // and configuration as the run itself, so that both name their labels

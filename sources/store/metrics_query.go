@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/store/calc"
@@ -58,35 +59,60 @@ func (s *Series) counts() bool {
 // that has no two scrapes to rate, is NaN: a gap.
 func (s *Series) Values(r Steps, out []float64) []float64 {
 	out = out[:0]
+	buf := getPoints()
+	pts := s.pointsAround(*buf, r.FromMS-1, r.ToMS-1, 2)
 	for i := 0; i < r.N; i++ {
 		t0, t1 := r.Step(i)
-		out = append(out, s.value(t0, t1))
+		out = append(out, s.value(pts, t0, t1))
 	}
+	putPoints(buf, pts)
 	return out
 }
 
 // ValueAt is the value at an instant, the cursor's: Values over Instant(ms).
 func (s *Series) ValueAt(ms int64) float64 {
 	r := Instant(ms)
-	return s.value(r.FromMS, r.ToMS)
+	buf := getPoints()
+	pts := s.pointsAround(*buf, r.FromMS-1, r.ToMS-1, 2)
+	v := s.value(pts, r.FromMS, r.ToMS)
+	putPoints(buf, pts)
+	return v
 }
 
-func (s *Series) value(t0, t1 int64) float64 {
-	j1 := s.At(t1 - 1)
-	if j1 < 0 || s.stale(s.Points[j1].T, t0, t1) {
+// pointPool holds the scratch slices queries decode points into, so that a
+// chart redrawn 20 times a second does not allocate them each time.
+var pointPool = sync.Pool{New: func() any { return new([]calc.Point) }}
+
+func getPoints() *[]calc.Point { return pointPool.Get().(*[]calc.Point) }
+
+func putPoints(buf *[]calc.Point, used []calc.Point) {
+	*buf = used[:0]
+	pointPool.Put(buf)
+}
+
+// at returns the index of the last of pts at or before ms, -1 when none.
+func at(pts []calc.Point, ms int64) int {
+	return sort.Search(len(pts), func(i int) bool { return pts[i].T > ms }) - 1
+}
+
+// value is the value of step [t0, t1) from pts, which hold the series'
+// points from the last two before t0 to t1 - 1 at least.
+func (s *Series) value(pts []calc.Point, t0, t1 int64) float64 {
+	j1 := at(pts, t1-1)
+	if j1 < 0 || s.stale(pts[j1].T, t0, t1) {
 		return math.NaN()
 	}
 	if !s.counts() {
-		return s.Points[j1].V
+		return pts[j1].V
 	}
-	j0 := s.At(t0 - 1)
+	j0 := at(pts, t0-1)
 	if j0 >= j1 || j0 < 0 {
 		j0 = j1 - 1
 	}
 	if j0 < 0 {
 		return math.NaN()
 	}
-	return calc.RateBetween(s.Points[j0 : j1+1])
+	return calc.RateBetween(pts[j0 : j1+1])
 }
 
 // Rates appends to out[:0] Prometheus' rate(series[window]) evaluated at the
@@ -99,15 +125,18 @@ func (s *Series) value(t0, t1 int64) float64 {
 // a window give NaN.
 func (s *Series) Rates(r Steps, windowMS int64, out []float64) []float64 {
 	out = out[:0]
+	buf := getPoints()
+	pts := s.PointsAround(*buf, r.FromMS-windowMS, r.ToMS-1)
 	for i := 0; i < r.N; i++ {
 		_, t1 := r.Step(i)
 		end := t1 - 1
-		v, ok := calc.Rate(s.Points, end-windowMS, end, s.counts())
+		v, ok := calc.Rate(pts, end-windowMS, end, s.counts())
 		if !ok {
 			v = math.NaN()
 		}
 		out = append(out, v)
 	}
+	putPoints(buf, pts)
 	return out
 }
 

@@ -26,7 +26,7 @@ func sameFloats(got, want []float64) bool {
 			if !math.IsNaN(g) {
 				return false
 			}
-		case math.Abs(g-w) > 1e-12*math.Abs(w):
+		case math.IsNaN(g) || math.Abs(g-w) > 1e-12*math.Abs(w):
 			return false
 		}
 	}
@@ -34,7 +34,11 @@ func sameFloats(got, want []float64) bool {
 }
 
 func series(typ sources.MetricType, points ...calc.Point) *Series {
-	return &Series{Name: "m", Type: typ, Points: points}
+	s := &Series{Name: "m", Type: typ}
+	for _, p := range points {
+		s.appendPoint(p.T, p.V)
+	}
+	return s
 }
 
 func TestSteps(t *testing.T) {
@@ -290,14 +294,14 @@ func TestSeriesKeepTimeOrder(t *testing.T) {
 	}
 	up := st.Metrics.Family("up").Series[0]
 	var got []string
-	for _, p := range up.Points {
+	for _, p := range up.Points(nil) {
 		got = append(got, fmt.Sprintf("%d=%g", p.T/1000-1_700_000_000, p.V))
 	}
 	if fmt.Sprint(got) != "[0=1 15=1 30=1]" || up.Query != "up" {
 		t.Errorf("up: %v (query %q), want its three first points in order, query up", got, up.Query)
 	}
-	if x := st.Metrics.Family("x").Series[0]; len(x.Points) != 3 || x.Query != "up or x" {
-		t.Errorf("x: %v %q, want the whole range of the added query", x.Points, x.Query)
+	if x := st.Metrics.Family("x").Series[0]; x.Len() != 3 || x.Query != "up or x" {
+		t.Errorf("x: %v %q, want the whole range of the added query", x.Points(nil), x.Query)
 	}
 }
 

@@ -181,12 +181,12 @@ func TestMetricsAndHealth(t *testing.T) {
 		}}}})
 	}
 	fams := st.Metrics.Families()
-	if len(fams) != 2 || fams[0].Name != "g" || len(fams[1].Series[0].Points) != 3 {
+	if len(fams) != 2 || fams[0].Name != "g" || fams[1].Series[0].Len() != 3 {
 		t.Fatalf("families = %+v", fams)
 	}
 	s := fams[1].Series[0]
-	if i := s.At(base + 1500); i != 1 {
-		t.Fatalf("At = %d", i)
+	if p, ok := s.PointAt(base + 1500); !ok || p.T != base+1000 || p.V != 10 {
+		t.Fatalf("PointAt = %v %v", p, ok)
 	}
 	first, last, ok := st.DataRange()
 	if !ok || first != base || last != base+2000 {

@@ -125,6 +125,8 @@ var siSuffixes = []string{"", "k", "M", "G", "T", "P", "E"}
 //   - "ns", "us", "µs", "ms", "s": v is a duration in that unit, shown in the
 //     largest fitting unit: 950 with "ms" is "950ms", 1200 is "1.2s", 90 with
 //     "s" is "1.5m".
+//   - "iB": v is bytes, shown in binary multiples as a memory figure is
+//     read: 512 is "512B", 3<<20 is "3MiB", 1.5 * 2^30 is "1.5GiB".
 //   - anything else ("", "%", "/s", "B"): a decimal quantity with a k, M, G,
 //     T, P or E suffix and the unit appended: "1.2k", "3.4M/s", "12%". A unit
 //     too long to leave room for the number is dropped.
@@ -150,6 +152,8 @@ func FormatValue(v float64, unit string) string {
 	var s string
 	if scale, ok := durationUnits[unit]; ok {
 		s = formatDuration(a*scale, room)
+	} else if unit == BinaryBytes {
+		s = formatBinary(a, room)
 	} else {
 		s = formatQuantity(a, unit, room)
 	}
@@ -180,6 +184,32 @@ func formatDuration(sec float64, room int) string {
 			continue
 		}
 		return num + step.suffix
+	}
+}
+
+// BinaryBytes is the unit of FormatValue for bytes in binary multiples.
+const BinaryBytes = "iB"
+
+// binarySuffixes are the binary multiples of bytes, by power of 1024.
+var binarySuffixes = []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+
+// formatBinary formats a >= 0 bytes in binary multiples in at most room
+// cells; a multiple too long to leave room for the number is dropped for
+// the next one up.
+func formatBinary(a float64, room int) string {
+	g := 0
+	for g+1 < len(binarySuffixes) && a >= 1024 {
+		a /= 1024
+		g++
+	}
+	for {
+		num, rounded := formatNumber(a, room-len(binarySuffixes[g]))
+		if rounded >= 1024 && g+1 < len(binarySuffixes) {
+			a /= 1024
+			g++
+			continue
+		}
+		return num + binarySuffixes[g]
 	}
 }
 

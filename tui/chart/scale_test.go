@@ -66,6 +66,12 @@ func TestFormatValue(t *testing.T) {
 		{-0.0001, "%", "-1e-4%"},
 		{-1e-300, "%", "0%"}, // too small to show with the unit: no "-0%"
 		{1500, "B", "1.5kB"},
+		{0, "iB", "0B"},
+		{512, "iB", "512B"},
+		{3 << 20, "iB", "3MiB"},
+		{1.5 * (1 << 30), "iB", "1.5GiB"},
+		{700 << 20, "iB", "700MiB"},
+		{-2048, "iB", "-2KiB"},
 		{1500, "req/s", "1.5k"}, // unit too long: dropped
 		{950, "ms", "950ms"},
 		{1200, "ms", "1.2s"},

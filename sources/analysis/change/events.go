@@ -7,6 +7,7 @@ import (
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/analysis/drain"
 	"github.com/sobang/sobang/sources/store"
+	"github.com/sobang/sobang/sources/store/calc"
 )
 
 // KindEvent is a change that happened once: a deploy, a restart, a rare
@@ -51,35 +52,38 @@ func MetricEvents(st *store.Store) []Event { return events(st, false) }
 func events(st *store.Store, withLogs bool) []Event {
 	var out []Event
 	restarts := map[[2]int64]bool{} // source, second: one reset event each
+	var pts []calc.Point
 	for _, fam := range st.Metrics.Families() {
 		info := strings.HasSuffix(fam.Name, "_info")
 		var first int64 = -1
 		for _, s := range fam.Series {
-			if len(s.Points) > 0 && (first < 0 || s.Points[0].T < first) {
-				first = s.Points[0].T
+			if p, ok := s.First(); ok && (first < 0 || p.T < first) {
+				first = p.T
 			}
 		}
 		for _, s := range fam.Series {
-			if len(s.Points) == 0 {
+			p0, ok := s.First()
+			if !ok {
 				continue
 			}
 			switch {
-			case info && s.Points[0].T > first+eventSettleMS:
-				at := s.Points[0].T
-				out = append(out, Event{AtMS: at, SinceMS: lastBefore(fam, at), What: "deploy", Name: s.ID()})
+			case info && p0.T > first+eventSettleMS:
+				out = append(out, Event{AtMS: p0.T, SinceMS: lastBefore(fam, p0.T), What: "deploy", Name: s.ID()})
 			case fam.Name == "process_start_time_seconds":
-				for i := 1; i < len(s.Points); i++ {
-					if s.Points[i].V != s.Points[i-1].V {
-						out = append(out, Event{AtMS: s.Points[i].T, SinceMS: s.Points[i-1].T, What: "restart", Name: s.ID()})
+				pts = s.Points(pts[:0])
+				for i := 1; i < len(pts); i++ {
+					if pts[i].V != pts[i-1].V {
+						out = append(out, Event{AtMS: pts[i].T, SinceMS: pts[i-1].T, What: "restart", Name: s.ID()})
 					}
 				}
 			case s.Type == sources.MetricCounter:
-				for i := 1; i < len(s.Points); i++ {
-					if s.Points[i].V < s.Points[i-1].V {
-						key := [2]int64{int64(s.Source), s.Points[i].T / 1000}
+				pts = s.Points(pts[:0])
+				for i := 1; i < len(pts); i++ {
+					if pts[i].V < pts[i-1].V {
+						key := [2]int64{int64(s.Source), pts[i].T / 1000}
 						if !restarts[key] {
 							restarts[key] = true
-							out = append(out, Event{AtMS: s.Points[i].T, SinceMS: s.Points[i-1].T, What: "counter reset", Name: s.ID()})
+							out = append(out, Event{AtMS: pts[i].T, SinceMS: pts[i-1].T, What: "counter reset", Name: s.ID()})
 						}
 					}
 				}
@@ -139,9 +143,8 @@ func Trigger(events []Event, startMS int64) (Event, bool) {
 func lastBefore(fam *store.Family, atMS int64) int64 {
 	last := atMS
 	for _, s := range fam.Series {
-		i := sort.Search(len(s.Points), func(i int) bool { return s.Points[i].T >= atMS })
-		if i > 0 && (last == atMS || s.Points[i-1].T > last) {
-			last = s.Points[i-1].T
+		if p, ok := s.PointAt(atMS - 1); ok && (last == atMS || p.T > last) {
+			last = p.T
 		}
 	}
 	return last

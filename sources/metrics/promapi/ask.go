@@ -1,18 +1,22 @@
 package promapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/sobang/sobang/sources"
 	"github.com/sobang/sobang/sources/metrics/promfile"
+	"github.com/sobang/sobang/sources/sanitize"
 )
 
 // The dashboard's requests (sources.PromQL): a query added from the
@@ -196,5 +200,73 @@ func (s *source) ValuesAt(ctx context.Context, queries []string, at time.Time) (
 	for _, sc := range scrapes {
 		out = append(out, sc.Samples...)
 	}
+	return out, nil
+}
+
+// exemplarAnswer is the data of /api/v1/query_exemplars.
+type exemplarAnswer []struct {
+	SeriesLabels map[string]string `json:"seriesLabels"`
+	Exemplars    []struct {
+		Labels    map[string]string `json:"labels"`
+		Value     string            `json:"value"`
+		Timestamp float64           `json:"timestamp"`
+	} `json:"exemplars"`
+}
+
+// traceLabels are the labels a trace id is kept under, by the
+// instrumentation libraries' habits (OpenTelemetry, Micrometer, Brave).
+var traceLabels = []string{"trace_id", "traceId", "traceID", "trace.id", "TraceID"}
+
+// Exemplars asks for the exemplars of query's series over a range. A
+// server that keeps none answers an empty list; one without the endpoint
+// (an older Prometheus, some compatible servers) an error, said as the
+// server said it.
+func (s *source) Exemplars(ctx context.Context, query string, from, to time.Time) ([]sources.Exemplar, error) {
+	ans, err := s.c.get(ctx, "/api/v1/query_exemplars", url.Values{"query": {query}, "start": {apiTime(from)}, "end": {apiTime(to)}})
+	if err != nil {
+		return nil, err
+	}
+	var data exemplarAnswer
+	if err := json.Unmarshal(ans.data, &data); err != nil {
+		return nil, errors.New(sources.Expected("the exemplars", "a list of series with their exemplars", string(ans.data)))
+	}
+	var out []sources.Exemplar
+	for _, series := range data {
+		name := series.SeriesLabels["__name__"]
+		var pairs []string
+		for k, v := range series.SeriesLabels {
+			if k != "__name__" {
+				pairs = append(pairs, k+"="+strconv.Quote(v))
+			}
+		}
+		slices.Sort(pairs)
+		id := name
+		if len(pairs) > 0 {
+			id += "{" + strings.Join(pairs, ",") + "}"
+		}
+		for _, e := range series.Exemplars {
+			v, err := strconv.ParseFloat(e.Value, 64)
+			if err != nil {
+				continue
+			}
+			trace := ""
+			for _, l := range traceLabels {
+				if t, ok := e.Labels[l]; ok {
+					trace = t
+					break
+				}
+			}
+			if trace == "" {
+				var kv []string
+				for k, v := range e.Labels {
+					kv = append(kv, k+"="+v)
+				}
+				slices.Sort(kv)
+				trace = strings.Join(kv, ",")
+			}
+			out = append(out, sources.Exemplar{Series: sanitize.Value(id), TraceID: sanitize.Value(trace), Value: v, TimeMS: int64(math.Round(e.Timestamp * 1000))})
+		}
+	}
+	slices.SortFunc(out, func(a, b sources.Exemplar) int { return cmp.Compare(a.TimeMS, b.TimeMS) })
 	return out, nil
 }

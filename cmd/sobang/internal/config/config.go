@@ -15,6 +15,9 @@
 //	scrape_timeout = "3s"    # as --scrape-timeout
 //	max_series = 100000      # as --max-series
 //
+//	[metrics.thresholds]
+//	"hikaricp_connections_pending" = 10  # a line across that metric's chart
+//
 //	[metrics.scrape."http://localhost:8080/actuator/prometheus"]
 //	interval = "15s"         # this target's; the flags still win
 //	timeout = "10s"
@@ -39,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,6 +136,10 @@ type Metrics struct {
 	// HTTPConfig is the HTTP client configuration file for them, as
 	// written, "" when unset.
 	HTTPConfig string
+	// Thresholds are the lines drawn across metric charts: the value of
+	// each by the metric name or query it is charted under; nil when the
+	// file has none.
+	Thresholds map[string]float64
 }
 
 // ScrapeSettings say how to scrape a /metrics URL. A zero field is unset;
@@ -194,6 +202,7 @@ const (
 	keyProm           = "metrics.prom"
 	keyMatch          = "metrics.match"
 	keyHTTPConfig     = "metrics.http_config"
+	keyThresholds     = "metrics.thresholds"
 
 	keyPlan   = "plan"
 	keyIgnore = "plan.ignore"
@@ -215,7 +224,7 @@ var targetKeys = []string{"interval", "timeout", "max_series"}
 // KnownKeys lists every key the file may hold, in the order of the README.
 var KnownKeys = []string{keyLabelMap, keyApdex, keyPaths, keyScrapeInterval, keyScrapeTimeout, keyMaxSeries,
 	keyScrapeTargets + `."URL".interval`, keyScrapeTargets + `."URL".timeout`, keyScrapeTargets + `."URL".max_series`,
-	keyProm, keyMatch, keyHTTPConfig, keyIgnore, keyRedactEnabled, keyRedactRules, keyLogsCopy}
+	keyProm, keyMatch, keyHTTPConfig, keyThresholds, keyIgnore, keyRedactEnabled, keyRedactRules, keyLogsCopy}
 
 // DefaultPath returns the default file, os.UserConfigDir()/sobang/config.toml;
 // "" when the system has no configuration directory.
@@ -294,6 +303,7 @@ func Parse(path string, src []byte) (*Config, error) {
 			ks == keyRedact || ks == keyRedactRules ||
 			(len(k) >= 3 && k[0] == "redact" && k[1] == "rules") || // each rule's keys: parseRedact
 			(len(k) == 3 && strings.HasPrefix(ks, keyPaths+".")) ||
+			(len(k) == 3 && strings.HasPrefix(ks, keyThresholds+".")) ||
 			(len(k) == 3 && k[0] == "metrics" && k[1] == "scrape") ||
 			(len(k) == 4 && k[0] == "metrics" && k[1] == "scrape" && slices.Contains(targetKeys, k[3]))
 		if known || under(ks, skip) || under(ks, KnownKeys) {
@@ -423,6 +433,33 @@ func Parse(path string, src []byte) (*Config, error) {
 	return cfg, nil
 }
 
+// parseThresholds reads [metrics.thresholds]: a number by metric name or
+// query.
+func parseThresholds(v any, report func(key, format string, args ...any), wrongType func(key, want string, v any)) map[string]float64 {
+	table, isTable := v.(map[string]any)
+	if !isTable {
+		wrongType(keyThresholds, `a table of metric or query = number, such as "hikaricp_connections_pending" = 10`, v)
+		return nil
+	}
+	out := map[string]float64{}
+	for name, tv := range table {
+		key := toml.Key{"metrics", "thresholds", name}.String()
+		switch n := tv.(type) {
+		case int64:
+			out[name] = float64(n)
+		case float64:
+			if math.IsNaN(n) || math.IsInf(n, 0) {
+				report(key, "%s", sources.Expected(key, "a finite number", strconv.FormatFloat(n, 'g', -1, 64)))
+				continue
+			}
+			out[name] = n
+		default:
+			wrongType(key, "a number such as 10 or 0.5", tv)
+		}
+	}
+	return out
+}
+
 // parseMetrics reads the [metrics] table.
 func parseMetrics(data map[string]any, line func(string) int, report func(key, format string, args ...any), wrongType func(key, want string, v any)) Metrics {
 	var out Metrics
@@ -511,6 +548,9 @@ func parseMetrics(data map[string]any, line func(string) int, report func(key, f
 		} else {
 			wrongType(keyHTTPConfig, `a file name such as "prom-http.yml"`, v)
 		}
+	}
+	if v, ok := m["thresholds"]; ok {
+		out.Thresholds = parseThresholds(v, report, wrongType)
 	}
 	if v, ok := m["scrape"]; ok {
 		targets, isTable := v.(map[string]any)

@@ -41,6 +41,10 @@ func TestParsePrometheus(t *testing.T) {
 prom = ["http://prometheus:9090", "https://mimir.example/prometheus"]
 match = ['{job="api",namespace="prod"}']
 http_config = "prom-http.yml"
+
+[metrics.thresholds]
+"hikaricp_connections_pending" = 10
+"rate(http_server_requests_seconds_count[1m])" = 0.5
 `
 	cfg, err := Parse("config.toml", []byte(src))
 	if err != nil {
@@ -48,7 +52,8 @@ http_config = "prom-http.yml"
 	}
 	m := cfg.Metrics
 	if !reflect.DeepEqual(m.Prom, []string{"http://prometheus:9090", "https://mimir.example/prometheus"}) ||
-		!reflect.DeepEqual(m.Match, []string{`{job="api",namespace="prod"}`}) || m.HTTPConfig != "prom-http.yml" {
+		!reflect.DeepEqual(m.Match, []string{`{job="api",namespace="prod"}`}) || m.HTTPConfig != "prom-http.yml" ||
+		!reflect.DeepEqual(m.Thresholds, map[string]float64{"hikaricp_connections_pending": 10, "rate(http_server_requests_seconds_count[1m])": 0.5}) {
 		t.Fatalf("got %+v", m)
 	}
 }
@@ -120,6 +125,12 @@ func TestParseErrors(t *testing.T) {
 			[]string{`cfg.toml:2: metrics.max_series: expected a number of series, 0 for no limit, found "-3"`}},
 		{"target not a URL", "[metrics.scrape.localhost]\ninterval = \"5s\"\n",
 			[]string{`cfg.toml:1: metrics.scrape.localhost: expected a target's http:// or https:// URL`}},
+		{"threshold not a number", "[metrics.thresholds]\nup = \"1\"\n",
+			[]string{`cfg.toml:2: metrics.thresholds.up: expected a number such as 10 or 0.5, found a string`}},
+		{"threshold not finite", "[metrics.thresholds]\nup = nan\n",
+			[]string{`cfg.toml:2: metrics.thresholds.up: expected a finite number, found "NaN"`}},
+		{"thresholds not a table", "[metrics]\nthresholds = 3\n",
+			[]string{`cfg.toml:2: metrics.thresholds: expected a table of metric or query = number`}},
 		{"prom not a URL", "[metrics]\nprom = [\"localhost:9090\"]\n",
 			[]string{`cfg.toml:2: metrics.prom[0]: expected server URLs such as "http://localhost:9090", found "localhost:9090"`}},
 		{"prom not an array", "[metrics]\nprom = \"http://p:9090\"\n",

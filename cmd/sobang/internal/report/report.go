@@ -698,7 +698,7 @@ func seriesFigures(s *store.Series, opt Options) (MetricSeries, bool) {
 		}
 	}
 	sum := 0.0
-	for _, p := range s.Points {
+	for _, p := range s.Points(nil) {
 		if !inWindow(p.T, opt) || math.IsNaN(p.V) {
 			continue
 		}

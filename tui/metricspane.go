@@ -114,7 +114,7 @@ func newMetricsPane(k KeyMap) *metricsPane { return &metricsPane{keymap: newMetr
 func (p *metricsPane) title() string      { return "Metrics" }
 func (p *metricsPane) kind() sources.Kind { return sources.KindMetrics }
 func (p *metricsPane) hint() string {
-	return "no metrics: add them with --prom URL or --scrape URL"
+	return "no metrics: --prom URL or --scrape URL"
 }
 func (p *metricsPane) charts() []chartArea { return p.areas }
 

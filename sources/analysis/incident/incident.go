@@ -11,7 +11,7 @@
 //   - errors: a second with a failure whose error rate is above the
 //     reference's by more than three deviations and half a percentage
 //     point; such seconds with gaps shorter than store.ErrorQuiet are one
-//     run, as the error episodes are;
+//     run, as the error onsets (e, E) count them;
 //   - latency: a second of at least minRequests requests whose p95 is above
 //     the reference's by more than three deviations and a fifth, for at
 //     least minRun consecutive seconds;
